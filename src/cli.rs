@@ -1,0 +1,56 @@
+//! Command-line arguments (clap). Only parsing lives here; each command's work is in
+//! `cmd/<command>.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "A fast static site generator for tech-news publishing"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import seeds, then render the site into the output folder
+    Build(BuildArgs),
+    /// Turn raw scraped seeds (seeds/*.txt) into content files
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder (holding config.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: output_dir from config.toml, "public"]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of config.toml's (for deploy previews)
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Overwrite content files that were edited by hand
+    #[arg(long)]
+    pub force: bool,
+}

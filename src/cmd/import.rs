@@ -1,0 +1,17 @@
+//! `gazette import`: seeds → content files, nothing else.
+
+use crate::cli::ImportArgs;
+use crate::error::Error;
+use crate::import::{self, ImportOptions};
+use crate::pipeline::load_config;
+
+pub fn run(args: ImportArgs) -> Result<(), Error> {
+    let root = args.site.root;
+    let config = load_config(&root, None)?;
+    let report = import::run(&root, &config, ImportOptions { force: args.force })?;
+    for w in &report.warnings {
+        super::warn(w);
+    }
+    println!("{report}");
+    Ok(())
+}

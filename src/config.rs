@@ -1,0 +1,194 @@
+//! `config.toml`: the site's settings, parsed once at the edge into a typed [`Config`].
+//!
+//! Invariant: a `Config` that exists is valid — required keys are present, unknown keys were
+//! rejected (they are usually typos), `base_url` ends with exactly one `/`, and
+//! `paginate_by`/`feed_limit` are at least 1.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::location::{Location, Position};
+
+/// The name of the theme compiled into the binary.
+pub const DEFAULT_THEME: &str = "broadsheet";
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read the site configuration: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "defaults::language")]
+    pub language: String,
+    #[serde(default = "defaults::theme")]
+    pub theme: String,
+    #[serde(default = "defaults::paginate_by")]
+    pub paginate_by: usize,
+    #[serde(default = "defaults::feed_limit")]
+    pub feed_limit: usize,
+    #[serde(default = "defaults::content_dir")]
+    pub content_dir: PathBuf,
+    #[serde(default = "defaults::seeds_dir")]
+    pub seeds_dir: PathBuf,
+    #[serde(default = "defaults::output_dir")]
+    pub output_dir: PathBuf,
+    #[serde(default)]
+    pub extra: toml::Table,
+    #[serde(default)]
+    pub import: ImportConfig,
+}
+
+/// `[import]`: editorial control over the tags the importer derives.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Names always tagged when an article mentions them.
+    #[serde(default)]
+    pub tags_allow: Vec<String>,
+    /// Names never used as tags.
+    #[serde(default)]
+    pub tags_deny: Vec<String>,
+}
+
+mod defaults {
+    use std::path::PathBuf;
+    pub fn language() -> String {
+        "en".into()
+    }
+    pub fn theme() -> String {
+        super::DEFAULT_THEME.into()
+    }
+    pub fn paginate_by() -> usize {
+        10
+    }
+    pub fn feed_limit() -> usize {
+        20
+    }
+    pub fn content_dir() -> PathBuf {
+        "content".into()
+    }
+    pub fn seeds_dir() -> PathBuf {
+        "seeds".into()
+    }
+    pub fn output_dir() -> PathBuf {
+        "public".into()
+    }
+}
+
+impl Config {
+    /// Reads `<root>/config.toml`.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join("config.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Config::parse(&text, &path)
+    }
+
+    /// Parses and validates configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let position = e.span().map(|s| Position::of_offset(text, s.start));
+            ConfigError::Invalid {
+                location: Location {
+                    path: path.to_path_buf(),
+                    position,
+                },
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            location: Location::file(path),
+            message,
+        };
+        config.base_url = normalize_base_url(&config.base_url).map_err(invalid)?;
+        if config.paginate_by == 0 {
+            return Err(invalid("`paginate_by` must be at least 1".into()));
+        }
+        if config.feed_limit == 0 {
+            return Err(invalid("`feed_limit` must be at least 1".into()));
+        }
+        if config.title.trim().is_empty() {
+            return Err(invalid("`title` must not be empty".into()));
+        }
+        Ok(config)
+    }
+}
+
+/// Checks that a base URL is absolute and gives it exactly one trailing slash, so that
+/// `base_url + "path/"` is always a valid URL, with or without a path prefix.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => {
+            Ok(format!("{}/", url.trim_end_matches('/')))
+        }
+        _ => Err(format!(
+            "`base_url` must be an absolute http(s) URL such as \"https://example.org/\", not {url:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn minimal_config_gets_every_default() {
+        let c = parse("title = \"T\"\nbase_url = \"https://example.org\"").unwrap();
+        assert_eq!(c.base_url, "https://example.org/");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.theme, "broadsheet");
+        assert_eq!((c.paginate_by, c.feed_limit), (10, 20));
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_position() {
+        let err = parse("title = \"T\"\nbase_url = \"https://e.org/\"\npaginate = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("config.toml:3:1: "), "{err}");
+        assert!(err.contains("paginate"), "{err}");
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let err = parse("base_url = \"https://e.org/\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("title"), "{err}");
+    }
+
+    #[test]
+    fn base_url_keeps_its_path_prefix() {
+        assert_eq!(
+            normalize_base_url("https://example.org/news").unwrap(),
+            "https://example.org/news/"
+        );
+        assert!(normalize_base_url("example.org").is_err());
+        assert!(normalize_base_url("/news/").is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! Markdown to HTML, done once per article at load time.
+//!
+//! Besides the HTML this pass derives everything else that needs the parsed text — the plain
+//! text summary, the word count and heading ids — so no later stage parses Markdown again.
+//! Fenced code is highlighted with CSS classes (`hl-…`), never inline styles, so themes
+//! control the colours.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use super::slug::slugify;
+
+/// What one Markdown document becomes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// The first paragraph as plain text (empty when there is none).
+    pub first_paragraph: String,
+    pub word_count: usize,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders Markdown to HTML with heading ids and highlighted code.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let (first_paragraph, word_count) = text_facts(&events);
+    assign_heading_ids(&mut events);
+    let events = highlight_code(events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html,
+        first_paragraph,
+        word_count,
+    }
+}
+
+fn text_facts(events: &[Event]) -> (String, usize) {
+    let mut first = String::new();
+    let mut in_first = false;
+    let mut first_done = false;
+    let mut words = 0;
+    for event in events {
+        match event {
+            Event::Start(Tag::Paragraph) if !first_done => in_first = true,
+            Event::End(TagEnd::Paragraph) if in_first => {
+                in_first = false;
+                first_done = true;
+            }
+            Event::Text(t) | Event::Code(t) => {
+                words += t.split_whitespace().count();
+                if in_first {
+                    first.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if in_first => first.push(' '),
+            _ => {}
+        }
+    }
+    (first.trim().to_string(), words)
+}
+
+/// Gives every heading without an explicit `{#id}` an id made from its text, unique
+/// within the document, so readers can link to sections.
+fn assign_heading_ids(events: &mut [Event]) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for e in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            used.insert(id.to_string(), 1);
+        }
+    }
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = match slugify(&text) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            };
+            let n = used.entry(base.clone()).or_insert(0);
+            let id = if *n == 0 { base } else { format!("{base}-{n}") };
+            *n += 1;
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn highlight_code(events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut code: Option<(String, String)> = None; // (language, text)
+    for event in events {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, text)) = code.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, text)) = code.take() {
+                    out.push(Event::Html(CowStr::from(code_block_html(&lang, &text))));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn code_block_html(lang: &str, code: &str) -> String {
+    let escaped_lang = html_escape(lang);
+    let syntax = (!lang.is_empty())
+        .then(|| syntaxes().find_syntax_by_token(lang))
+        .flatten();
+    let Some(syntax) = syntax else {
+        return if lang.is_empty() {
+            format!("<pre><code>{}</code></pre>\n", html_escape(code))
+        } else {
+            format!(
+                "<pre><code class=\"language-{escaped_lang}\">{}</code></pre>\n",
+                html_escape(code)
+            )
+        };
+    };
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        syntaxes(),
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
+    for line in LinesWithEndings::from(code) {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!(
+                "<pre><code class=\"language-{escaped_lang}\">{}</code></pre>\n",
+                html_escape(code)
+            );
+        }
+    }
+    format!(
+        "<pre class=\"highlight\"><code class=\"language-{escaped_lang}\">{}</code></pre>\n",
+        generator.finalize()
+    )
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_extensions() {
+        let r = render("a | b\n--|--\n1 | 2\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>old</del>"), "{}", r.html);
+        assert!(r.html.contains("footnote"), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render("## Hello World\n\n## Hello World\n\n## Custom {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"hello-world-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"mine\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes_not_styles() {
+        let r = render("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(!r.html.contains("style="), "{}", r.html);
+        let plain = render("```nosuchlang\n<b>\n```\n");
+        assert!(plain.html.contains("&lt;b&gt;"), "{}", plain.html);
+    }
+
+    #[test]
+    fn first_paragraph_and_words() {
+        let r = render("# Title\n\nOne *two*\nthree.\n\nFour five.\n");
+        assert_eq!(r.first_paragraph, "One two three.");
+        assert_eq!(r.word_count, 6);
+    }
+}

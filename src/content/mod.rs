@@ -1,0 +1,450 @@
+//! The `content` stage: loads `content/` into a typed, validated [`Site`].
+//!
+//! Files are read and parsed in parallel; each article's Markdown is rendered exactly once
+//! here. Architecture invariant: a `Site` is complete and consistent — articles sorted newest
+//! first (ties broken by slug, so the order is total and builds are deterministic), every
+//! permalink unique, every author and tag of every article present in `authors`/`tags` with
+//! its article indices in that same order. Later stages only read it.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod slug;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::location::Location;
+use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
+use slug::{is_slug, slugify};
+
+/// Folder of `content/` holding author profiles rather than articles.
+pub const AUTHORS_DIR: &str = "authors";
+
+/// First path segments the site itself uses; an article may not take them.
+const RESERVED_SLUGS: &[&str] = &["authors", "tags", "page", "static", "404"];
+
+/// Words per minute assumed for reading time.
+const READING_SPEED: usize = 200;
+
+#[derive(Debug, Error)]
+pub enum ContentError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not valid UTF-8 text (content files must be UTF-8)", path.display())]
+    NotUtf8 { path: PathBuf },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+    #[error(
+        "{} and {} both want the URL /{permalink}: give one of them another `slug`",
+        first.display(),
+        second.display()
+    )]
+    DuplicatePermalink {
+        permalink: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+}
+
+/// A page's path below the site root, such as `my-story/`: always relative, always ending
+/// in `/` (or empty for the home page), never containing `..`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Permalink(String);
+
+impl Permalink {
+    pub fn root() -> Self {
+        Permalink(String::new())
+    }
+
+    /// Builds a permalink from slug segments, each of which must be a valid slug.
+    pub fn from_segments<'a>(segments: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut path = String::new();
+        for s in segments {
+            debug_assert!(!s.is_empty() && !s.contains('/') && s != "..");
+            path.push_str(s);
+            path.push('/');
+        }
+        Permalink(path)
+    }
+
+    /// The path below the site root, e.g. `tags/rust/`.
+    pub fn path(&self) -> &str {
+        &self.0
+    }
+
+    /// The absolute URL under `base_url` (which ends in `/`).
+    pub fn url(&self, base_url: &str) -> String {
+        format!("{base_url}{}", self.0)
+    }
+
+    /// The file this page is written to inside the output folder.
+    pub fn output_file(&self) -> PathBuf {
+        Path::new(&self.0).join("index.html")
+    }
+
+    /// The permalink of page `n` (1-based) of a paginated list rooted here.
+    pub fn page(&self, n: usize) -> Permalink {
+        if n <= 1 {
+            self.clone()
+        } else {
+            Permalink(format!("{}page/{n}/", self.0))
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file it came from, as given to the loader (for messages).
+    pub source: PathBuf,
+    pub slug: String,
+    pub permalink: Permalink,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub description: Option<String>,
+    /// The description, else the first paragraph as plain text.
+    pub summary: String,
+    /// Author names as written in the front matter.
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub extra: toml::Table,
+    pub html: String,
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: usize,
+}
+
+impl Article {
+    /// When the article last changed: `updated`, else `date`.
+    pub fn last_modified(&self) -> DateTime<FixedOffset> {
+        self.updated.unwrap_or(self.date)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub slug: String,
+    pub name: String,
+    pub permalink: Permalink,
+    /// The profile's Markdown body as HTML (empty without a profile).
+    pub bio_html: String,
+    pub extra: toml::Table,
+    /// The profile file, if the author has one.
+    pub profile: Option<PathBuf>,
+    /// Indices into [`Site::articles`], newest first.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub slug: String,
+    /// The spelling used by the newest article carrying it.
+    pub name: String,
+    pub permalink: Permalink,
+    /// Indices into [`Site::articles`], newest first.
+    pub articles: Vec<usize>,
+}
+
+/// Everything the renderer needs, loaded and cross-referenced.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub articles: Vec<Article>,
+    /// Sorted by slug.
+    pub authors: Vec<Author>,
+    /// Sorted by slug.
+    pub tags: Vec<Tag>,
+    /// Problems worth telling the user that do not stop the build.
+    pub warnings: Vec<String>,
+}
+
+impl Site {
+    pub fn author(&self, slug: &str) -> Option<&Author> {
+        self.authors
+            .binary_search_by(|a| a.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.authors[i])
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include articles with `draft = true`.
+    pub drafts: bool,
+}
+
+/// Loads every article and author profile under `content_dir`.
+pub fn load(
+    config: Config,
+    content_dir: &Path,
+    options: LoadOptions,
+) -> Result<Site, ContentError> {
+    let files = markdown_files(content_dir)?;
+    let authors_dir = content_dir.join(AUTHORS_DIR);
+    let (profile_files, article_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|p| p.starts_with(&authors_dir));
+
+    let articles: Vec<Article> = article_files
+        .par_iter()
+        .map(|path| load_article(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let profiles: Vec<Author> = profile_files
+        .par_iter()
+        .map(|path| load_profile(path))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut articles: Vec<Article> = articles
+        .into_iter()
+        .filter(|a| options.drafts || !a.draft)
+        .collect();
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    check_unique_permalinks(&articles)?;
+
+    let mut warnings = Vec::new();
+    let authors = cross_reference_authors(&articles, profiles, &mut warnings);
+    let tags = cross_reference_tags(&articles);
+    Ok(Site {
+        config,
+        articles,
+        authors,
+        tags,
+        warnings,
+    })
+}
+
+/// All `*.md` files below `dir`, in a stable order.
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| ContentError::Read {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e.into(),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.ends_with(".md") && !name.starts_with('.') {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+fn read_text(path: &Path) -> Result<String, ContentError> {
+    let bytes = std::fs::read(path).map_err(|source| ContentError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| ContentError::NotUtf8 {
+        path: path.to_path_buf(),
+    })
+}
+
+fn load_article(path: &Path) -> Result<Article, ContentError> {
+    let text = read_text(path)?;
+    let split = frontmatter::split(&text, path)?;
+    let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
+    let invalid = |span_start: usize, message: String| ContentError::Invalid {
+        location: Location::at(
+            path,
+            crate::location::Position::of_offset(split.front_matter, span_start).shifted(2),
+        ),
+        message,
+    };
+    let date = frontmatter::parse_date(&fm.date, split.front_matter, path, "date")?;
+    let updated = fm
+        .updated
+        .as_ref()
+        .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated"))
+        .transpose()?;
+    if fm.title.trim().is_empty() {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: "`title` must not be empty".into(),
+        });
+    }
+    let slug = match &fm.slug {
+        Some(s) => {
+            let written = s.get_ref();
+            if written.contains(['/', '\\']) || written.contains("..") {
+                return Err(invalid(
+                    s.span().start,
+                    format!(
+                        "slug {written:?} would leave the output folder: use letters, digits and hyphens"
+                    ),
+                ));
+            }
+            slugify(written)
+        }
+        None => slugify(
+            &path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+    };
+    if slug.is_empty() {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: "the slug is empty: set `slug` to letters, digits and hyphens".into(),
+        });
+    }
+    if RESERVED_SLUGS.contains(&slug.as_str()) {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: format!("the slug `{slug}` is used by the site itself: choose another `slug`"),
+        });
+    }
+    debug_assert!(is_slug(&slug));
+    let rendered = markdown::render(split.body);
+    let description = fm
+        .description
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty());
+    let summary = description
+        .clone()
+        .unwrap_or_else(|| rendered.first_paragraph.clone());
+    Ok(Article {
+        source: path.to_path_buf(),
+        permalink: Permalink::from_segments([slug.as_str()]),
+        slug,
+        title: fm.title.trim().to_string(),
+        date,
+        updated,
+        description,
+        summary,
+        authors: clean_list(fm.authors),
+        tags: clean_list(fm.tags),
+        draft: fm.draft,
+        extra: fm.extra,
+        reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
+        word_count: rendered.word_count,
+        html: rendered.html,
+    })
+}
+
+/// Trims names and drops empty and repeated ones, keeping the written order.
+fn clean_list(items: Vec<String>) -> Vec<String> {
+    let mut seen = Vec::<String>::new();
+    for item in items {
+        let item = item.trim().to_string();
+        if !item.is_empty()
+            && !slugify(&item).is_empty()
+            && !seen.iter().any(|s| slugify(s) == slugify(&item))
+        {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+fn load_profile(path: &Path) -> Result<Author, ContentError> {
+    let text = read_text(path)?;
+    let split = frontmatter::split(&text, path)?;
+    let fm: AuthorFrontMatter = frontmatter::parse(split.front_matter, path)?;
+    let slug = slugify(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    if slug.is_empty() || fm.name.trim().is_empty() {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message:
+                "an author profile needs a non-empty `name` and a file name with letters or digits"
+                    .into(),
+        });
+    }
+    Ok(Author {
+        permalink: Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
+        slug,
+        name: fm.name.trim().to_string(),
+        bio_html: markdown::render(split.body).html,
+        extra: fm.extra,
+        profile: Some(path.to_path_buf()),
+        articles: Vec::new(),
+    })
+}
+
+fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
+    let mut seen: HashMap<&Permalink, &Path> = HashMap::with_capacity(articles.len());
+    for a in articles {
+        if let Some(first) = seen.insert(&a.permalink, &a.source) {
+            let (first, second) = if first <= a.source.as_path() {
+                (first, a.source.as_path())
+            } else {
+                (a.source.as_path(), first)
+            };
+            return Err(ContentError::DuplicatePermalink {
+                permalink: a.permalink.path().to_string(),
+                first: first.to_path_buf(),
+                second: second.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Joins article bylines to profiles by slug. Profiles nobody wrote for still get a page;
+/// bylines without a profile get a name-only author and a warning.
+fn cross_reference_authors(
+    articles: &[Article],
+    profiles: Vec<Author>,
+    warnings: &mut Vec<String>,
+) -> Vec<Author> {
+    let mut by_slug: BTreeMap<String, Author> =
+        profiles.into_iter().map(|a| (a.slug.clone(), a)).collect();
+    for (i, article) in articles.iter().enumerate() {
+        for name in &article.authors {
+            let slug = slugify(name);
+            let author = by_slug.entry(slug.clone()).or_insert_with(|| {
+                warnings.push(format!(
+                    "{}: author \"{name}\" has no profile; add {AUTHORS_DIR}/{slug}.md with a `name` and a bio",
+                    article.source.display()
+                ));
+                Author {
+                    permalink: Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
+                    slug: slug.clone(),
+                    name: name.clone(),
+                    bio_html: String::new(),
+                    extra: toml::Table::new(),
+                    profile: None,
+                    articles: Vec::new(),
+                }
+            });
+            author.articles.push(i);
+        }
+    }
+    by_slug.into_values().collect()
+}
+
+fn cross_reference_tags(articles: &[Article]) -> Vec<Tag> {
+    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, article) in articles.iter().enumerate() {
+        for name in &article.tags {
+            let slug = slugify(name);
+            by_slug
+                .entry(slug.clone())
+                .or_insert_with(|| Tag {
+                    permalink: Permalink::from_segments(["tags", slug.as_str()]),
+                    slug,
+                    name: name.clone(),
+                    articles: Vec::new(),
+                })
+                .articles
+                .push(i);
+        }
+    }
+    by_slug.into_values().collect()
+}

@@ -1,0 +1,20 @@
+//! The top-level error: one variant per pipeline stage, each already naming the file (and
+//! position) it is about. `main` prints it and exits with status 1.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    #[error(transparent)]
+    Content(#[from] crate::content::ContentError),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    #[error("{0}")]
+    Usage(String),
+}

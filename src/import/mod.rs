@@ -1,0 +1,485 @@
+//! The `import` stage: `seeds/*.txt` (scraped articles) → `content/<slug>.md` and
+//! `content/authors/<slug>.md`.
+//!
+//! Seeds are parsed in parallel; writing is sequential and deterministic (seed file name
+//! order). Architecture invariants:
+//! - Nothing of an article is lost: every line that is not chrome lands in the front matter,
+//!   the body or an author profile.
+//! - Hand edits win. Each imported file records a checksum of what the importer wrote; a
+//!   file whose text no longer matches it (or that has none) is never overwritten without
+//!   `--force`. Author profiles are never overwritten at all.
+//! - Idempotent: an unchanged seed rewrites nothing.
+
+mod chrome;
+mod dateline;
+mod emit;
+mod parse;
+mod tags;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::content::AUTHORS_DIR;
+use crate::content::slug::slugify;
+use parse::{ParseError, SeedArticle};
+
+/// Longest description, in characters.
+const DESCRIPTION_LIMIT: usize = 200;
+
+/// Marks the first line of an imported file's front matter.
+const STAMP: &str = "# Imported by gazette from ";
+
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {reason}", path.display())]
+    BadSeed { path: PathBuf, reason: String },
+    #[error("{} and {} both import to {}: change one of their titles", first.display(), second.display(), target.display())]
+    SameTarget {
+        first: PathBuf,
+        second: PathBuf,
+        target: PathBuf,
+    },
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<ImportError>),
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Overwrite hand-edited content files.
+    pub force: bool,
+}
+
+/// What an import run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub unchanged: usize,
+    pub kept: usize,
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "imported {}, unchanged {}, kept {} hand-edited",
+            self.imported, self.unchanged, self.kept
+        )
+    }
+}
+
+/// One seed, parsed and rendered to the files it should become.
+struct Planned {
+    seed: PathBuf,
+    target: PathBuf,
+    text: String,
+    seed_hash: u64,
+    profiles: Vec<(PathBuf, String)>,
+}
+
+/// Imports every seed under `<root>/<seeds_dir>` into `<root>/<content_dir>`.
+pub fn run(
+    root: &Path,
+    config: &Config,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let seeds_dir = root.join(&config.seeds_dir);
+    let content_dir = root.join(&config.content_dir);
+    let seeds = seed_files(&seeds_dir)?;
+    let results: Vec<Result<Planned, ImportError>> = seeds
+        .par_iter()
+        .map(|seed| plan(seed, &content_dir, config))
+        .collect();
+    let mut errors = Vec::new();
+    let mut planned = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => planned.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut by_target: std::collections::HashMap<&Path, &Path> = std::collections::HashMap::new();
+    for p in &planned {
+        if let Some(first) = by_target.insert(&p.target, &p.seed) {
+            errors.push(ImportError::SameTarget {
+                first: first.to_path_buf(),
+                second: p.seed.clone(),
+                target: p.target.clone(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            ImportError::Many(errors)
+        });
+    }
+
+    let mut report = ImportReport::default();
+    for p in &planned {
+        write_article(p, options, &mut report)?;
+        for (path, text) in &p.profiles {
+            if !path.exists() {
+                write_file(path, text)?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn seed_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut seeds = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|source| ImportError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| ImportError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
+            seeds.push(path);
+        }
+    }
+    seeds.sort();
+    Ok(seeds)
+}
+
+/// Decodes a seed: UTF-8 with or without BOM; binary files and other encodings refused.
+fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, ImportError> {
+    let bad = |reason: &str| ImportError::BadSeed {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if bytes.contains(&0) {
+        return Err(bad("this is a binary file, not a text seed"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        bad(&format!(
+            "not valid UTF-8 (byte {} is not part of a UTF-8 character); save the seed as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if controls > 0 && controls * 20 > text.chars().count() {
+        return Err(bad("this looks like a binary file, not a text seed"));
+    }
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+fn plan(seed: &Path, content_dir: &Path, config: &Config) -> Result<Planned, ImportError> {
+    let bytes = std::fs::read(seed).map_err(|source| ImportError::Read {
+        path: seed.to_path_buf(),
+        source,
+    })?;
+    let seed_hash = fnv1a(&bytes);
+    let text = decode(bytes, seed)?;
+    let article = parse::parse(&text).map_err(|e| ImportError::BadSeed {
+        path: seed.to_path_buf(),
+        reason: match e {
+            ParseError::Empty => "the seed is empty".into(),
+            ParseError::NoTitle => {
+                "the seed has no title (no line with text that is not site chrome)".into()
+            }
+        },
+    })?;
+    let slug = slugify(&article.title);
+    if slug.is_empty() {
+        return Err(ImportError::BadSeed {
+            path: seed.to_path_buf(),
+            reason: format!(
+                "the title {:?} has no letters or digits to make a URL from",
+                article.title
+            ),
+        });
+    }
+    let target = content_dir.join(format!("{slug}.md"));
+    let file_name = seed
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let provenance = format!("{}/{file_name}", config.seeds_dir.display()).replace('\\', "/");
+    let date = match article.date {
+        Some(d) => DateValue::Seed(d),
+        None => DateValue::Kept(existing_date(&target).unwrap_or_else(|| modified_time(seed))),
+    };
+    let text = article_file(&article, &date, &provenance, seed_hash, config);
+    let profiles = article
+        .bios
+        .iter()
+        .map(|(name, bio)| {
+            (
+                content_dir
+                    .join(AUTHORS_DIR)
+                    .join(format!("{}.md", slugify(name))),
+                emit::profile(name, bio, &provenance),
+            )
+        })
+        .collect();
+    Ok(Planned {
+        seed: seed.to_path_buf(),
+        target,
+        text,
+        seed_hash,
+        profiles,
+    })
+}
+
+enum DateValue {
+    /// From the seed's dateline: a local date, or a datetime taken as UTC.
+    Seed(NaiveDateTime),
+    /// From a previous import or the seed's modification time.
+    Kept(String),
+}
+
+impl DateValue {
+    fn toml(&self) -> String {
+        match self {
+            DateValue::Seed(d) if d.time() == chrono::NaiveTime::MIN => {
+                d.date().format("%Y-%m-%d").to_string()
+            }
+            DateValue::Seed(d) => d.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
+            DateValue::Kept(s) => s.clone(),
+        }
+    }
+}
+
+fn modified_time(seed: &Path) -> String {
+    let modified = std::fs::metadata(seed)
+        .and_then(|m| m.modified())
+        .map(DateTime::<Utc>::from)
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    modified.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The `date` line of an earlier import of this article, so that a seed without a
+/// dateline keeps the date of its first import.
+fn existing_date(target: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(target).ok()?;
+    text.lines()
+        .take_while(|l| !l.starts_with("[extra]"))
+        .find_map(|l| l.strip_prefix("date = "))
+        .map(str::to_string)
+}
+
+fn description(article: &SeedArticle) -> Option<String> {
+    let first = article.first_paragraph()?;
+    if first.chars().count() <= DESCRIPTION_LIMIT {
+        return Some(first.to_string());
+    }
+    // Cut at the last sentence end within the limit, else at a word, with an ellipsis.
+    let head: String = first.chars().take(DESCRIPTION_LIMIT).collect();
+    let sentence_end = head
+        .char_indices()
+        .filter(|(i, c)| matches!(c, '.' | '!' | '?') && head[i + c.len_utf8()..].starts_with(' '))
+        .map(|(i, c)| i + c.len_utf8())
+        .next_back();
+    Some(match sentence_end {
+        Some(end) => head[..end].to_string(),
+        None => {
+            let cut = head.rfind(' ').unwrap_or(head.len());
+            format!("{}…", head[..cut].trim_end_matches([',', ';', ':']))
+        }
+    })
+}
+
+fn article_file(
+    article: &SeedArticle,
+    date: &DateValue,
+    provenance: &str,
+    seed_hash: u64,
+    config: &Config,
+) -> String {
+    let tags = tags::derive(
+        &article.title,
+        &article.body_text(),
+        &article.authors,
+        &config.import,
+    );
+    let mut fm = String::new();
+    let _ = writeln!(fm, "title = {}", emit::toml_string(&article.title));
+    let _ = writeln!(fm, "date = {}", date.toml());
+    if !article.authors.is_empty() {
+        let _ = writeln!(fm, "authors = {}", emit::toml_list(&article.authors));
+    }
+    if !tags.is_empty() {
+        let _ = writeln!(fm, "tags = {}", emit::toml_list(&tags));
+    }
+    if let Some(d) = description(article) {
+        let _ = writeln!(fm, "description = {}", emit::toml_string(&d));
+    }
+    let _ = writeln!(fm, "\n[extra]\nseed = {}", emit::toml_string(provenance));
+    if let Some(credit) = &article.image_credit {
+        let _ = writeln!(fm, "image_credit = {}", emit::toml_string(credit));
+    }
+    if !article.related.is_empty() {
+        let _ = writeln!(fm, "related = {}", emit::toml_list(&article.related));
+    }
+    let rest = format!("{fm}+++\n\n{}", emit::body(article));
+    stamp(provenance, seed_hash, &rest)
+}
+
+/// The full file: `+++`, the stamp line, then `rest` (front matter, `+++`, body).
+fn stamp(provenance: &str, seed_hash: u64, rest: &str) -> String {
+    format!(
+        "+++\n{STAMP}{provenance} (seed {seed_hash:016x}, file {:016x}); once edited by hand, re-imports leave it alone\n{rest}",
+        fnv1a(rest.as_bytes())
+    )
+}
+
+/// The stamp of an imported file: (seed hash, whether the file is as the importer wrote it).
+fn read_stamp(text: &str) -> Option<(u64, bool)> {
+    let rest = text.strip_prefix("+++\n")?;
+    let (line, body) = rest.split_once('\n')?;
+    let line = line.strip_prefix(STAMP)?;
+    let hashes = line.split_once(" (seed ")?.1;
+    let (seed, rest_of_line) = hashes.split_once(", file ")?;
+    let file = rest_of_line.split_once(')')?.0;
+    let seed = u64::from_str_radix(seed, 16).ok()?;
+    let file = u64::from_str_radix(file, 16).ok()?;
+    Some((seed, file == fnv1a(body.as_bytes())))
+}
+
+fn write_article(
+    p: &Planned,
+    options: ImportOptions,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    match std::fs::read(&p.target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => {
+            return Err(ImportError::Read {
+                path: p.target.clone(),
+                source,
+            });
+        }
+        Ok(existing) => {
+            if existing == p.text.as_bytes() {
+                report.unchanged += 1;
+                return Ok(());
+            }
+            let stamp = std::str::from_utf8(&existing).ok().and_then(read_stamp);
+            let hand_edited = !matches!(stamp, Some((_, true)));
+            if hand_edited && !options.force {
+                report.kept += 1;
+                if stamp.map(|(seed, _)| seed) != Some(p.seed_hash) {
+                    report.warnings.push(format!(
+                        "{} changed, but {} was edited by hand: kept the edited file (import --force overwrites it)",
+                        p.seed.display(),
+                        p.target.display()
+                    ));
+                }
+                return Ok(());
+            }
+        }
+    }
+    write_file(&p.target, &p.text)?;
+    report.imported += 1;
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), ImportError> {
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        // Write beside and rename, so an interrupted import never leaves half a file.
+        let tmp = path.with_extension("md.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| ImportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// FNV-1a, 64 bits: a stable checksum (std's hashers may change between Rust releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_detect_hand_edits() {
+        let text = stamp("seeds/a.txt", 42, "title = \"x\"\n+++\n\nBody\n");
+        assert_eq!(read_stamp(&text), Some((42, true)));
+        let edited = text.replace("Body", "Edited body");
+        assert_eq!(read_stamp(&edited), Some((42, false)));
+        assert_eq!(read_stamp("+++\ntitle = \"mine\"\n+++\n"), None);
+    }
+
+    #[test]
+    fn descriptions_end_at_a_sentence_within_the_limit() {
+        let long = format!(
+            "{} Second sentence that runs long. {}",
+            "Short one.",
+            "x ".repeat(120)
+        );
+        let article = SeedArticle {
+            body: vec![parse::Block::Paragraph(long)],
+            ..SeedArticle::default()
+        };
+        assert_eq!(
+            description(&article).unwrap(),
+            "Short one. Second sentence that runs long."
+        );
+        let words = SeedArticle {
+            body: vec![parse::Block::Paragraph("word ".repeat(60))],
+            ..SeedArticle::default()
+        };
+        let d = description(&words).unwrap();
+        assert!(
+            d.ends_with('…') && d.chars().count() <= DESCRIPTION_LIMIT + 1,
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn decoding_accepts_bom_and_refuses_binary() {
+        assert_eq!(
+            decode(b"\xef\xbb\xbfTitle".to_vec(), Path::new("s.txt")).unwrap(),
+            "Title"
+        );
+        assert!(decode(b"\x89PNG\r\n\x1a\n\0\0".to_vec(), Path::new("s.txt")).is_err());
+        let err = decode(b"caf\xe9".to_vec(), Path::new("s.txt"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("s.txt: not valid UTF-8"), "{err}");
+    }
+}

@@ -1,0 +1,19 @@
+//! Gazette: a static site generator for tech-news publishing.
+//!
+//! Data flows one way through one module per stage:
+//! seeds → [`import`] → content files → [`content`] (load, parse) → [`render`] (themes,
+//! pages) → [`output`] (atomic write). [`pipeline`] runs the stages; [`cli`] and [`cmd`]
+//! turn command lines into calls. See ARCHITECTURE.md for the map and its invariants.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod import;
+pub mod location;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+
+pub use error::Error;

@@ -1,0 +1,73 @@
+//! The build pipeline, start to end: config → import → content → render → output.
+//!
+//! Commands (and later the watcher) call [`build`]; each stage's work lives in its own
+//! module. Invariant: nothing is written to the output folder unless every stage before
+//! `output` succeeded.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, normalize_base_url};
+use crate::content::{self, LoadOptions};
+use crate::error::Error;
+use crate::import::{self, ImportOptions, ImportReport};
+use crate::output;
+use crate::render::{self, Theme};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` (relative paths are relative to the current directory).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub import: ImportReport,
+    pub output_dir: PathBuf,
+    pub articles: usize,
+    pub files: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Loads the configuration and applies command-line overrides.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Error> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = base_url {
+        config.base_url =
+            normalize_base_url(url).map_err(|m| Error::Usage(format!("--base-url: {m}")))?;
+    }
+    Ok(config)
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let root = options.root.as_path();
+    let config = load_config(root, options.base_url.as_deref())?;
+    let import = import::run(root, &config, ImportOptions::default())?;
+    let output_dir = match &options.output {
+        Some(dir) => dir.clone(),
+        None => root.join(&config.output_dir),
+    };
+    let content_dir = root.join(&config.content_dir);
+    let theme = Theme::load(root, &config.theme)?;
+    let site = content::load(
+        config,
+        &content_dir,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    )?;
+    let files = render::render(&site, &theme)?;
+    output::write_site(root, &output_dir, &files)?;
+    let mut warnings = import.warnings.clone();
+    warnings.extend(site.warnings.iter().cloned());
+    Ok(BuildReport {
+        import,
+        output_dir,
+        articles: site.articles.len(),
+        files: files.len(),
+        warnings,
+    })
+}

@@ -1,0 +1,127 @@
+//! The `render` stage: turns a loaded [`Site`] and a [`Theme`] into the files of the site.
+//!
+//! Architecture invariant: rendering is a pure function of its inputs — no clock, no
+//! environment, no file system writes (only reads of static files happen later, in
+//! `output`). Pages are rendered in parallel, and the result is sorted by path, so the same
+//! input always gives the same files, byte for byte.
+
+mod context;
+mod filters;
+mod pages;
+mod sitemap;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::content::Site;
+pub use theme::{StaticSource, Theme};
+
+#[derive(Debug, Error)]
+pub enum RenderError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not valid UTF-8 text", path.display())]
+    NotUtf8 { path: PathBuf },
+    #[error("unknown theme `{theme}`: there is no folder {} (the built-in theme is `broadsheet`)", looked_in.display())]
+    UnknownTheme { theme: String, looked_in: PathBuf },
+    #[error("{location}: {message}{}", rendering.as_ref().map(|r| format!("\n  while rendering {r}")).unwrap_or_default())]
+    Template {
+        /// The template file, with line and column where Tera knows them.
+        location: String,
+        message: String,
+        /// The page being rendered, e.g. `content/foo.md`.
+        rendering: Option<String>,
+    },
+}
+
+impl RenderError {
+    /// Turns a Tera error into a message naming the template file (and the page being
+    /// rendered), like a compiler would.
+    pub fn template(
+        error: &tera::Error,
+        sources: &BTreeMap<String, String>,
+        rendering: Option<&str>,
+    ) -> RenderError {
+        let source_of = |name: &str| {
+            sources
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string())
+        };
+        let (location, message) = match error.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                (
+                    format!(
+                        "{}:{}:{}",
+                        source_of(report.filename()),
+                        span.start_line,
+                        span.start_col + 1
+                    ),
+                    report.message().to_string(),
+                )
+            }
+            tera::ErrorKind::TemplateNotFound(name) => (
+                "theme".to_string(),
+                format!(
+                    "template `{name}` not found (add it to the theme's or the site's templates/ folder)"
+                ),
+            ),
+            tera::ErrorKind::MissingParent { current, parent } => (
+                source_of(current),
+                format!("extends `{parent}`, which does not exist"),
+            ),
+            _ => {
+                let mut message = error.to_string();
+                let mut source = std::error::Error::source(error);
+                while let Some(s) = source {
+                    message.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                ("template".to_string(), message)
+            }
+        };
+        RenderError::Template {
+            location,
+            message,
+            rendering: rendering.map(str::to_string),
+        }
+    }
+}
+
+/// What a file of the built site consists of.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Rendered(Vec<u8>),
+    Static(StaticSource),
+}
+
+/// One file of the built site; `path` is relative to the output folder, `/`-separated.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Contents,
+}
+
+/// Renders every page, feed-less sitemap and static file of the site, sorted by path.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let shared = context::Shared::build(site);
+    let mut files = pages::render_all(site, theme, &shared)?;
+    files.extend(sitemap::files(site));
+    for (path, source) in &theme.static_files {
+        files.push(OutputFile {
+            path: path.clone(),
+            contents: Contents::Static(source.clone()),
+        });
+    }
+    // A rendered page wins over a static file of the same name.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|later, earlier| later.path == earlier.path);
+    Ok(files)
+}

@@ -1,0 +1,222 @@
+//! Themes: Tera templates plus static files, resolved in layers.
+//!
+//! Layers, later ones winning by file name: the default theme compiled into the binary (only
+//! when the site uses it), the theme folder `themes/<theme>/`, then the site's own
+//! `templates/` and `static/`. Invariant: a loaded [`Theme`] has parsed every template, so
+//! syntax errors surface before any page is rendered; and it remembers which file each
+//! template came from, so errors name real paths.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use super::RenderError;
+use crate::config::DEFAULT_THEME;
+
+/// The default theme's templates, compiled in so that a site needs no `themes/` folder.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/broadsheet/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/broadsheet/templates/index.html"),
+    ),
+    (
+        "article.html",
+        include_str!("../../themes/broadsheet/templates/article.html"),
+    ),
+    (
+        "author.html",
+        include_str!("../../themes/broadsheet/templates/author.html"),
+    ),
+    (
+        "authors.html",
+        include_str!("../../themes/broadsheet/templates/authors.html"),
+    ),
+    (
+        "tag.html",
+        include_str!("../../themes/broadsheet/templates/tag.html"),
+    ),
+    (
+        "tags.html",
+        include_str!("../../themes/broadsheet/templates/tags.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/broadsheet/templates/404.html"),
+    ),
+    (
+        "partials/article_list.html",
+        include_str!("../../themes/broadsheet/templates/partials/article_list.html"),
+    ),
+    (
+        "partials/pagination.html",
+        include_str!("../../themes/broadsheet/templates/partials/pagination.html"),
+    ),
+    (
+        "partials/byline.html",
+        include_str!("../../themes/broadsheet/templates/partials/byline.html"),
+    ),
+];
+
+/// The default theme's static files.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/broadsheet/static/style.css"),
+)];
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Template name → the file it was read from (or a description of the built-in one).
+    pub sources: BTreeMap<String, String>,
+    /// Output path (relative, `/`-separated) → where to copy it from.
+    pub static_files: BTreeMap<String, StaticSource>,
+}
+
+impl Theme {
+    /// Loads the theme named in the config, with the site's overrides on top.
+    pub fn load(root: &Path, theme: &str) -> Result<Theme, RenderError> {
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut static_files = BTreeMap::new();
+        let theme_dir = root.join("themes").join(theme);
+        if theme == DEFAULT_THEME {
+            for (name, text) in DEFAULT_TEMPLATES {
+                templates.insert(
+                    name.to_string(),
+                    (
+                        format!("<built-in {DEFAULT_THEME} theme>/templates/{name}"),
+                        text.to_string(),
+                    ),
+                );
+            }
+            for (name, bytes) in DEFAULT_STATIC {
+                static_files.insert(name.to_string(), StaticSource::Embedded(bytes));
+            }
+        } else if !theme_dir.is_dir() {
+            return Err(RenderError::UnknownTheme {
+                theme: theme.to_string(),
+                looked_in: theme_dir,
+            });
+        }
+        read_templates(&theme_dir.join("templates"), &mut templates)?;
+        read_static(&theme_dir.join("static"), &mut static_files)?;
+        read_templates(&root.join("templates"), &mut templates)?;
+        read_static(&root.join("static"), &mut static_files)?;
+
+        let mut tera = Tera::new();
+        // Feeds and sitemaps are XML: escape them too.
+        tera.autoescape_on([".html", ".xml"]);
+        super::filters::register(&mut tera);
+        let sources: BTreeMap<String, String> = templates
+            .iter()
+            .map(|(name, (source, _))| (name.clone(), source.clone()))
+            .collect();
+        tera.add_raw_templates(templates.iter().map(|(name, (_, text))| (name, text)))
+            .map_err(|e| RenderError::template(&e, &sources, None))?;
+        Ok(Theme {
+            tera,
+            sources,
+            static_files,
+        })
+    }
+}
+
+fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| RenderError::Read {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e.into(),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walkdir yields paths below its root")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push((relative, entry.into_path()));
+    }
+    Ok(files)
+}
+
+fn read_templates(
+    dir: &Path,
+    templates: &mut BTreeMap<String, (String, String)>,
+) -> Result<(), RenderError> {
+    for (name, path) in files_below(dir)? {
+        let bytes = std::fs::read(&path).map_err(|source| RenderError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| RenderError::NotUtf8 { path: path.clone() })?;
+        templates.insert(name, (path.display().to_string(), text));
+    }
+    Ok(())
+}
+
+fn read_static(dir: &Path, files: &mut BTreeMap<String, StaticSource>) -> Result<(), RenderError> {
+    for (name, path) in files_below(dir)? {
+        files.insert(name, StaticSource::File(path));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compiled-in theme must be the theme folder, file for file.
+    #[test]
+    fn embedded_theme_matches_the_theme_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes")
+            .join(DEFAULT_THEME);
+        let on_disk: Vec<String> = files_below(&dir.join("templates"))
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let mut embedded: Vec<String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        let statics: Vec<String> = files_below(&dir.join("static"))
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let embedded_static: Vec<String> =
+            DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(statics, embedded_static);
+    }
+
+    #[test]
+    fn default_theme_loads_without_a_themes_folder() {
+        let empty = tempfile::tempdir().unwrap();
+        let theme = Theme::load(empty.path(), DEFAULT_THEME).unwrap();
+        assert!(theme.tera.contains_template("article.html"));
+        assert!(theme.static_files.contains_key("style.css"));
+    }
+}
