@@ -31,6 +31,18 @@ pub struct SiteArgs {
     pub root: PathBuf,
 }
 
+impl SiteArgs {
+    /// The site folder as paths should be shown: "." becomes empty, so messages say
+    /// `content/a.md` rather than `./content/a.md`.
+    pub fn root(&self) -> PathBuf {
+        if self.root == std::path::Path::new(".") {
+            PathBuf::new()
+        } else {
+            self.root.clone()
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     #[command(flatten)]

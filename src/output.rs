@@ -43,7 +43,10 @@ pub fn write_site(root: &Path, output_dir: &Path, files: &[OutputFile]) -> Resul
         .expect("checked: the output folder has a name")
         .to_string_lossy()
         .into_owned();
-    let parent = output_dir.parent().unwrap_or(Path::new("."));
+    let parent = match output_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging-{pid}"));
@@ -66,6 +69,11 @@ fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
     if output_dir.is_file() {
         return Err(unsafe_dir("it is a file"));
     }
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
     let root = root
         .canonicalize()
         .map_err(io(root, "cannot resolve the site folder"))?;

@@ -9,7 +9,7 @@ use crate::pipeline::{self, BuildOptions};
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let started = Instant::now();
     let report = pipeline::build(&BuildOptions {
-        root: args.site.root,
+        root: args.site.root(),
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,

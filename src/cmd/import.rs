@@ -6,7 +6,7 @@ use crate::import::{self, ImportOptions};
 use crate::pipeline::load_config;
 
 pub fn run(args: ImportArgs) -> Result<(), Error> {
-    let root = args.site.root;
+    let root = args.site.root();
     let config = load_config(&root, None)?;
     let report = import::run(&root, &config, ImportOptions { force: args.force })?;
     for w in &report.warnings {

@@ -1,0 +1,313 @@
+//! `gazette build` on fixture sites: the pages a reader sees.
+
+mod common;
+
+use common::{TestSite, links};
+
+fn three_articles() -> TestSite {
+    let site = TestSite::new();
+    site.article(
+        "first",
+        "title = \"First story\"\ndate = 2024-01-01\nauthors = [\"Ann Lee\"]\ntags = [\"Rust\"]",
+        "The first paragraph.\n\nMore text here.",
+    );
+    site.article(
+        "second",
+        "title = \"Second story\"\ndate = 2024-01-02T10:00:00Z\nauthors = [\"Ann Lee\", \"Bo Chen\"]\ntags = [\"Rust\", \"Chips\"]\ndescription = \"A described story.\"",
+        "## Heading\n\nBody.\n\n```rust\nfn main() {}\n```",
+    );
+    site.article(
+        "third",
+        "title = \"Third story\"\ndate = 2024-01-03\ntags = [\"Chips\"]",
+        "Third body.",
+    );
+    site.write(
+        "content/authors/ann-lee.md",
+        "+++\nname = \"Ann Lee\"\n+++\nAnn writes about *systems*.\n",
+    );
+    site
+}
+
+#[test]
+fn a_config_and_content_folder_is_a_complete_site() {
+    let site = three_articles();
+    site.build();
+    for page in [
+        "public/index.html",
+        "public/first/index.html",
+        "public/second/index.html",
+        "public/third/index.html",
+        "public/authors/index.html",
+        "public/authors/ann-lee/index.html",
+        "public/authors/bo-chen/index.html",
+        "public/tags/index.html",
+        "public/tags/rust/index.html",
+        "public/tags/chips/index.html",
+        "public/404.html",
+        "public/robots.txt",
+        "public/sitemap.xml",
+        "public/style.css",
+    ] {
+        assert!(site.exists(page), "{page} is missing");
+    }
+}
+
+#[test]
+fn home_page_lists_newest_first_with_dates_authors_and_summaries() {
+    let site = three_articles();
+    site.build();
+    let home = site.read("public/index.html");
+    let third = home.find("Third story").unwrap();
+    let second = home.find("Second story").unwrap();
+    let first = home.find("First story").unwrap();
+    assert!(third < second && second < first, "newest first");
+    assert!(
+        home.contains("A described story."),
+        "description is the summary"
+    );
+    assert!(
+        home.contains("The first paragraph."),
+        "first paragraph is the summary"
+    );
+    assert!(home.contains("2 January 2024"));
+    assert!(home.contains("href=\"https://example.org/authors/bo-chen/\""));
+}
+
+#[test]
+fn article_page_links_authors_tags_and_neighbours() {
+    let site = three_articles();
+    site.build();
+    let page = site.read("public/second/index.html");
+    assert!(page.contains("<h1>Second story</h1>"));
+    assert!(
+        page.contains("<h2 id=\"heading\">Heading</h2>"),
+        "heading ids"
+    );
+    assert!(page.contains("class=\"hl-"), "highlighted code");
+    assert!(page.contains("min read"));
+    let hrefs = links(&page);
+    for href in [
+        "https://example.org/authors/ann-lee/",
+        "https://example.org/authors/bo-chen/",
+        "https://example.org/tags/rust/",
+        "https://example.org/tags/chips/",
+        "https://example.org/first/",
+        "https://example.org/third/",
+    ] {
+        assert!(
+            hrefs.iter().any(|h| h == href),
+            "{href} not linked from {hrefs:?}"
+        );
+    }
+    let newest = site.read("public/third/index.html");
+    assert!(newest.contains("rel=\"prev\" href=\"https://example.org/second/\""));
+    assert!(
+        !newest.contains("rel=\"next\""),
+        "the newest article has no next"
+    );
+}
+
+#[test]
+fn author_and_tag_pages_show_bios_counts_and_articles() {
+    let site = three_articles();
+    let run = site.build();
+    let ann = site.read("public/authors/ann-lee/index.html");
+    assert!(ann.contains("Ann writes about <em>systems</em>."));
+    assert!(
+        ann.contains("First story") && ann.contains("Second story") && !ann.contains("Third story")
+    );
+    let authors = site.read("public/authors/index.html");
+    assert!(authors.contains("Ann Lee</a> <span class=\"count\">2 articles"));
+    assert!(authors.contains("Bo Chen</a> <span class=\"count\">1 article<"));
+    assert!(
+        run.stderr().contains("warning: ") && run.stderr().contains("\"Bo Chen\" has no profile")
+    );
+    let tags = site.read("public/tags/index.html");
+    assert!(tags.contains("Chips</a> <span class=\"count\">2<"));
+    let chips = site.read("public/tags/chips/index.html");
+    assert!(
+        chips.contains("Third story")
+            && chips.contains("Second story")
+            && !chips.contains("First story")
+    );
+}
+
+#[test]
+fn lists_are_paginated() {
+    let site = TestSite::with_config(&format!("{}paginate_by = 10\n", common::CONFIG));
+    for day in 1..=25 {
+        site.article(
+            &format!("story-{day:02}"),
+            &format!("title = \"Story {day:02}\"\ndate = 2024-03-{day:02}\ntags = [\"All\"]\nauthors = [\"Ann Lee\"]"),
+            "Text.",
+        );
+    }
+    site.build();
+    let page1 = site.read("public/index.html");
+    assert!(
+        page1.contains("Story 25") && page1.contains("Story 16") && !page1.contains("Story 15")
+    );
+    assert!(page1.contains("href=\"https://example.org/page/2/\""));
+    let page2 = site.read("public/page/2/index.html");
+    assert!(
+        page2.contains("Story 15") && page2.contains("Story 06") && !page2.contains("Story 05")
+    );
+    assert!(page2.contains("rel=\"prev\" href=\"https://example.org/\""));
+    let page3 = site.read("public/page/3/index.html");
+    assert!(page3.contains("Story 01") && !page3.contains("rel=\"next\""));
+    assert!(!site.exists("public/page/4/index.html"));
+    assert!(site.exists("public/tags/all/page/3/index.html"));
+    assert!(site.exists("public/authors/ann-lee/page/3/index.html"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/page/3/</loc>"));
+}
+
+#[test]
+fn base_url_with_a_path_prefix_is_used_for_every_link() {
+    let site = three_articles();
+    site.write(
+        "config.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/news\"\n",
+    );
+    site.build();
+    for page in [
+        "public/index.html",
+        "public/second/index.html",
+        "public/tags/rust/index.html",
+    ] {
+        for href in links(&site.read(page)) {
+            assert!(
+                href.starts_with("https://example.org/news/") || href.starts_with('#'),
+                "{page}: {href}"
+            );
+        }
+    }
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.org/news/sitemap.xml")
+    );
+}
+
+#[test]
+fn command_line_overrides_output_and_base_url() {
+    let site = three_articles();
+    site.run(&[
+        "build",
+        "--output",
+        "elsewhere",
+        "--base-url",
+        "https://preview.example.net/x/",
+    ])
+    .success();
+    assert!(!site.exists("public"));
+    assert!(
+        site.read("elsewhere/first/index.html")
+            .contains("https://preview.example.net/x/tags/rust/")
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = three_articles();
+    site.article(
+        "draft",
+        "title = \"Secret draft\"\ndate = 2024-05-01\ndraft = true",
+        "Not yet.",
+    );
+    site.build();
+    assert!(!site.exists("public/draft/index.html"));
+    assert!(!site.read("public/index.html").contains("Secret draft"));
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.read("public/index.html").contains("Secret draft"));
+}
+
+#[test]
+fn site_templates_override_theme_templates_and_static_files_are_copied() {
+    let site = three_articles();
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">{{ article.title | upper }}</p>{% endblock content %}",
+    );
+    site.write("static/img/logo.svg", "<svg></svg>");
+    site.build();
+    let page = site.read("public/first/index.html");
+    assert!(page.contains("<p id=\"custom\">FIRST STORY</p>"), "{page}");
+    assert!(
+        page.contains("<!DOCTYPE html>"),
+        "still extends the theme's base.html"
+    );
+    assert_eq!(site.read("public/img/logo.svg"), "<svg></svg>");
+}
+
+#[test]
+fn a_theme_folder_replaces_the_built_in_theme() {
+    let site = TestSite::with_config(&format!("{}theme = \"plain\"\n", common::CONFIG));
+    site.story("one", "One", "2024-01-01");
+    for name in [
+        "index", "article", "author", "authors", "tag", "tags", "404",
+    ] {
+        site.write(
+            &format!("themes/plain/templates/{name}.html"),
+            format!("{name}:{{{{ site.title }}}}"),
+        );
+    }
+    site.build();
+    assert_eq!(site.read("public/one/index.html"), "article:Test News");
+    assert!(
+        !site.exists("public/style.css"),
+        "the built-in theme's files stay out"
+    );
+}
+
+#[test]
+fn builds_are_deterministic_and_deleted_articles_disappear() {
+    let site = three_articles();
+    site.build();
+    let first = site.tree("public");
+    site.build();
+    assert_eq!(first, site.tree("public"), "same input, same bytes");
+    site.remove("content/third.md");
+    site.build();
+    assert!(!site.exists("public/third/index.html"));
+    assert!(!site.read("public/sitemap.xml").contains("/third/"));
+}
+
+#[test]
+fn sitemap_and_robots() {
+    let site = three_articles();
+    site.build();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://example.org/second/</loc>\n    <lastmod>2024-01-02T10:00:00Z</lastmod>"
+    ));
+    assert!(sitemap.contains("<loc>https://example.org/authors/ann-lee/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/tags/</loc>"));
+    // Home, three articles, the two indexes, two authors, two tags.
+    assert_eq!(sitemap.matches("<url>").count(), 1 + 3 + 2 + 2 + 2);
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.org/sitemap.xml")
+    );
+}
+
+#[test]
+fn transliterated_slugs() {
+    let site = TestSite::new();
+    site.article(
+        "Zürich 优酷",
+        "title = \"Zürich\"\ndate = 2024-01-01\ntags = [\"Café Society\"]",
+        "Text.",
+    );
+    site.build();
+    assert!(site.exists("public/zurich-you-ku/index.html"));
+    assert!(site.exists("public/tags/cafe-society/index.html"));
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let site = TestSite::new();
+    let help = site.run(&["build", "--help"]).success();
+    assert!(help.stdout().contains("--base-url"));
+    let bad = site.run(&["build", "--no-such-flag"]);
+    assert_eq!(bad.output.status.code(), Some(1));
+}

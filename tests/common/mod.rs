@@ -1,0 +1,149 @@
+//! Test helpers in the style of ripgrep's: a site in a temp dir and a way to run the real
+//! binary on it.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+pub const CONFIG: &str = "title = \"Test News\"\nbase_url = \"https://example.org/\"\n";
+
+impl TestSite {
+    /// A site holding only a minimal config.toml.
+    pub fn new() -> TestSite {
+        Self::with_config(CONFIG)
+    }
+
+    pub fn with_config(config: &str) -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write("config.toml", config);
+        site
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Writes `content/<slug>.md` with the given front matter lines and body.
+    pub fn article(&self, slug: &str, front_matter: &str, body: &str) -> &Self {
+        self.write(
+            &format!("content/{slug}.md"),
+            format!("+++\n{front_matter}\n+++\n{body}\n"),
+        )
+    }
+
+    /// An article with just a title and a date.
+    pub fn story(&self, slug: &str, title: &str, date: &str) -> &Self {
+        self.article(
+            slug,
+            &format!("title = \"{title}\"\ndate = {date}"),
+            "Some text.",
+        )
+    }
+
+    pub fn remove(&self, relative: &str) {
+        std::fs::remove_file(self.path().join(relative)).unwrap();
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("run gazette");
+        Run { output }
+    }
+
+    /// Runs `gazette build` and insists it succeeds.
+    pub fn build(&self) -> Run {
+        self.run(&["build"]).success()
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        let path = self.path().join(relative);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, relative: &str) -> bool {
+        self.path().join(relative).exists()
+    }
+
+    /// Every file below `relative` with its bytes.
+    pub fn tree(&self, relative: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+        let root = self.path().join(relative);
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&root) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                files.insert(
+                    entry.path().strip_prefix(&root).unwrap().to_path_buf(),
+                    std::fs::read(entry.path()).unwrap(),
+                );
+            }
+        }
+        files
+    }
+}
+
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    pub fn success(self) -> Self {
+        assert!(
+            self.output.status.success(),
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
+    /// Insists on exit code 1, a message on stderr, and no panic; returns stderr.
+    pub fn failure(self) -> String {
+        let stderr = self.stderr();
+        assert_eq!(
+            self.output.status.code(),
+            Some(1),
+            "expected exit 1\nstderr:\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "a panic is never a user error:\n{stderr}"
+        );
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        stderr
+    }
+}
+
+/// All `href="…"` values in an HTML page.
+pub fn links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}

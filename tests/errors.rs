@@ -1,0 +1,237 @@
+//! Bad input: a clear message naming the file (and position), exit 1, no panic, and the
+//! previous output left exactly as it was.
+
+mod common;
+
+use common::TestSite;
+
+/// A site that built once, so there is an output to protect.
+fn built_site() -> TestSite {
+    let site = TestSite::new();
+    site.story("good", "Good", "2024-01-01");
+    site.build();
+    site
+}
+
+/// Runs a failing build and checks the previous output survived; returns stderr.
+fn fails_keeping_output(site: &TestSite) -> String {
+    let before = site.tree("public");
+    let stderr = site.run(&["build"]).failure();
+    assert_eq!(
+        before,
+        site.tree("public"),
+        "the previous output must stay as it was"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folders left: {leftovers:?}"
+    );
+    stderr
+}
+
+#[test]
+fn malformed_front_matter_reports_path_line_and_column() {
+    let site = built_site();
+    site.write(
+        "content/bad.md",
+        "+++\ntitle = \"Bad\"\ndate = 2024-01-01\ntags = [\"a\",\n+++\nBody\n",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(err.contains("content/bad.md:4:13: unclosed array"), "{err}");
+}
+
+#[test]
+fn missing_title() {
+    let site = built_site();
+    site.article("untitled", "date = 2024-01-01", "Body");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/untitled.md") && err.contains("title"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_date() {
+    let site = built_site();
+    site.article("undated", "title = \"Undated\"", "Body");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/undated.md") && err.contains("date"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_date() {
+    let site = built_site();
+    site.article("when", "title = \"When\"\ndate = \"next tuesday\"", "Body");
+    let err = fails_keeping_output(&site);
+    assert!(err.contains("content/when.md:3:8: invalid `date`"), "{err}");
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    let site = built_site();
+    site.article(
+        "typo",
+        "title = \"Typo\"\ndate = 2024-01-01\nauthor = \"Ann\"",
+        "Body",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/typo.md:4:1") && err.contains("author"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_front_matter() {
+    let site = built_site();
+    site.write("content/plain.md", "Just text.\n");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/plain.md:1:1: expected front matter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn non_utf8_content_file() {
+    let site = built_site();
+    site.write(
+        "content/latin1.md",
+        b"+++\ntitle = \"Caf\xe9\"\ndate = 2024-01-01\n+++\n".as_slice(),
+    );
+    let err = fails_keeping_output(&site);
+    assert!(err.contains("content/latin1.md: not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn duplicate_permalink_names_both_files() {
+    let site = built_site();
+    site.article(
+        "other",
+        "title = \"Other\"\ndate = 2024-01-01\nslug = \"good\"",
+        "Body",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/good.md")
+            && err.contains("content/other.md")
+            && err.contains("/good/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn slug_leaving_the_output_folder() {
+    let site = built_site();
+    site.article(
+        "escape",
+        "title = \"Escape\"\ndate = 2024-01-01\nslug = \"../../etc\"",
+        "Body",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/escape.md:4:8") && err.contains("would leave the output folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn reserved_slug() {
+    let site = built_site();
+    site.article("tags", "title = \"Tags\"\ndate = 2024-01-01", "Body");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("content/tags.md") && err.contains("used by the site itself"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_theme() {
+    let site = built_site();
+    site.write(
+        "config.toml",
+        format!("{}theme = \"nope\"\n", common::CONFIG),
+    );
+    let err = fails_keeping_output(&site);
+    assert!(err.contains("unknown theme `nope`"), "{err}");
+}
+
+#[test]
+fn template_syntax_error_names_the_template_file_and_position() {
+    let site = built_site();
+    site.write("templates/article.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title \n{% endblock content %}");
+    let err = fails_keeping_output(&site);
+    assert!(err.contains("templates/article.html:"), "{err}");
+}
+
+#[test]
+fn undefined_variable_names_the_template_and_the_article() {
+    let site = built_site();
+    site.write(
+        "templates/article.html",
+        "<p>\n{{ article.no_such_field }}</p>",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(err.contains("templates/article.html:2:"), "{err}");
+    assert!(err.contains("no_such_field"), "{err}");
+    assert!(err.contains("while rendering content/good.md"), "{err}");
+}
+
+#[test]
+fn missing_template_in_a_theme() {
+    let site = built_site();
+    site.write(
+        "config.toml",
+        format!("{}theme = \"thin\"\n", common::CONFIG),
+    );
+    site.write("themes/thin/templates/index.html", "home");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("article.html") && err.contains("not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_errors() {
+    let site = built_site();
+    site.write(
+        "config.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate = 5\n",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("config.toml:3:1") && err.contains("paginate"),
+        "{err}"
+    );
+    site.write("config.toml", "title = \"T\"\n");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("config.toml") && err.contains("base_url"),
+        "{err}"
+    );
+    site.write("config.toml", "title = \"T\"\nbase_url = \"example.org\"\n");
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.contains("config.toml") && err.contains("absolute"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_config_at_all() {
+    let site = TestSite::new();
+    site.remove("config.toml");
+    let err = site.run(&["build"]).failure();
+    assert!(err.contains("config.toml"), "{err}");
+}
