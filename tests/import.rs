@@ -62,7 +62,10 @@ fn assert_nothing_lost(site: &TestSite, seed: &str, chrome: &[&str]) {
             .trim_start_matches("Image Credit: ")
             .trim_start_matches(['•', '-', '–'])
             .trim();
-        assert!(produced.contains(essence), "lost: {essence:?}\nin:\n{produced}");
+        assert!(
+            produced.contains(essence),
+            "lost: {essence:?}\nin:\n{produced}"
+        );
     }
 }
 
@@ -70,15 +73,32 @@ fn assert_nothing_lost(site: &TestSite, seed: &str, chrome: &[&str]) {
 fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
     let site = site_with_seed("000_d13dd533598298d2.txt", REAL_SEED);
     let run = site.run(&["import"]).success();
-    assert_eq!(run.stdout().trim(), "imported 1, unchanged 0, kept 0 hand-edited");
+    assert_eq!(
+        run.stdout().trim(),
+        "imported 1, unchanged 0, kept 0 hand-edited"
+    );
     let text = site.read(REAL_TARGET);
     let (fm, body) = parse_content(&text);
-    assert_eq!(fm["title"].as_str(), Some("Xiaomi teams up with China’s top Internet TV firm on smart TV"));
-    assert_eq!(fm["authors"].as_array().unwrap()[0].as_str(), Some("Jamie Hinks"));
+    assert_eq!(
+        fm["title"].as_str(),
+        Some("Xiaomi teams up with China’s top Internet TV firm on smart TV")
+    );
+    assert_eq!(
+        fm["authors"].as_array().unwrap()[0].as_str(),
+        Some("Jamie Hinks")
+    );
     let extra = fm["extra"].as_table().unwrap();
     assert_eq!(extra["image_credit"].as_str(), Some("Flickr (Thomas An)"));
-    assert_eq!(extra["seed"].as_str(), Some("seeds/000_d13dd533598298d2.txt"));
-    let related: Vec<&str> = extra["related"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(
+        extra["seed"].as_str(),
+        Some("seeds/000_d13dd533598298d2.txt")
+    );
+    let related: Vec<&str> = extra["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(
         related,
         [
@@ -86,20 +106,42 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
             "Samsung vows to ‘fundamentally reform’ smartphones to stave off Xiaomi threat"
         ]
     );
-    let tags: Vec<&str> = fm["tags"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(tags.contains(&"Xiaomi") && tags.contains(&"Youku Tudou"), "{tags:?}");
-    assert!(fm["description"].as_str().unwrap().starts_with("Xiaomi’s expanding aspirations"));
+    let tags: Vec<&str> = fm["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        tags.contains(&"Xiaomi") && tags.contains(&"Youku Tudou"),
+        "{tags:?}"
+    );
+    assert!(
+        fm["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Xiaomi’s expanding aspirations")
+    );
     assert!(fm.contains_key("date"));
 
     let paragraphs = body.split("\n\n").filter(|p| !p.trim().is_empty()).count();
     assert_eq!(paragraphs, 8, "{body}");
-    for chrome in ["Skip to main content", "opens in new tab", "Read more:", "Image Credit", "Jamie Hinks", "freelance writer"] {
+    for chrome in [
+        "Skip to main content",
+        "opens in new tab",
+        "Read more:",
+        "Image Credit",
+        "Jamie Hinks",
+        "freelance writer",
+    ] {
         assert!(!body.contains(chrome), "{chrome:?} left in the body");
     }
     let profile = site.read("content/authors/jamie-hinks.md");
     let (pfm, bio) = parse_content(&profile);
     assert_eq!(pfm["name"].as_str(), Some("Jamie Hinks"));
-    assert!(bio.contains("Jamie is a freelance writer") && bio.contains("Content Manager at Betbull."));
+    assert!(
+        bio.contains("Jamie is a freelance writer") && bio.contains("Content Manager at Betbull.")
+    );
     assert_nothing_lost(&site, REAL_SEED, &["Skip to main content"]);
 }
 
@@ -107,7 +149,8 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
 fn the_demo_site_shows_the_imported_seed_and_its_author() {
     let site = site_with_seed("000_d13dd533598298d2.txt", REAL_SEED);
     site.build();
-    let page = site.read("public/xiaomi-teams-up-with-chinas-top-internet-tv-firm-on-smart-tv/index.html");
+    let page =
+        site.read("public/xiaomi-teams-up-with-chinas-top-internet-tv-firm-on-smart-tv/index.html");
     assert!(page.contains("$1 billion [£630 million]"));
     assert!(page.contains("Image credit: Flickr (Thomas An)"));
     let author = site.read("public/authors/jamie-hinks/index.html");
@@ -126,17 +169,30 @@ fn variants_lose_nothing() {
     let site = site_with_seed("acme.txt", seed);
     site.run(&["import"]).success();
     let (fm, body) = parse_content(&site.read("content/chipmaker-acme-unveils-widget-3.md"));
-    let authors: Vec<&str> = fm["authors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let authors: Vec<&str> = fm["authors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(authors, ["Priya Patel", "Tom Ford"]);
     assert_eq!(fm["date"].to_string(), "2014-11-24");
     assert!(body.contains("## What changes\n"), "{body}");
     assert!(body.contains("- Faster cores\n- Lower power\n"), "{body}");
     assert!(!body.contains("newsletter") && !body.contains("daily email"));
-    assert!(site.read("content/authors/tom-ford.md").contains("He edits the hardware desk."));
+    assert!(
+        site.read("content/authors/tom-ford.md")
+            .contains("He edits the hardware desk.")
+    );
     assert_nothing_lost(
         &site,
         seed,
-        &["Advertisement", "Sign up to the newsletter", "Get our daily email!", "Published November 24, 2014"],
+        &[
+            "Advertisement",
+            "Sign up to the newsletter",
+            "Get our daily email!",
+            "Published November 24, 2014",
+        ],
     );
 }
 
@@ -149,9 +205,18 @@ fn hostile_seed_text_shows_as_written() {
     site.build();
     let page = site.read("public/title-with-b-tags-b-stars/index.html");
     assert!(!page.contains("<script>alert") && !page.contains("<img src=x"));
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
-    assert!(page.contains("# not a heading, _not emphasis_, `not code`, [not](a link)."), "{page}");
-    assert!(page.contains("<h1>Title with &lt;b&gt;tags&lt;/b&gt; &amp; *stars*</h1>"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("# not a heading, _not emphasis_, `not code`, [not](a link)."),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1>Title with &lt;b&gt;tags&lt;/b&gt; &amp; *stars*</h1>"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -160,7 +225,10 @@ fn reimporting_is_idempotent() {
     site.run(&["import"]).success();
     let before = site.tree("content");
     let run = site.run(&["import"]).success();
-    assert_eq!(run.stdout().trim(), "imported 0, unchanged 1, kept 0 hand-edited");
+    assert_eq!(
+        run.stdout().trim(),
+        "imported 0, unchanged 1, kept 0 hand-edited"
+    );
     assert_eq!(before, site.tree("content"));
 }
 
@@ -175,7 +243,12 @@ fn a_seed_without_a_date_keeps_its_first_import_date() {
     site.run(&["import"]).success();
     let second = site.read("content/undated-story.md");
     assert!(second.contains("revised"));
-    let date = |t: &str| t.lines().find(|l| l.starts_with("date = ")).unwrap().to_string();
+    let date = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("date = "))
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(date(&first), date(&second));
 }
 
@@ -183,43 +256,84 @@ fn a_seed_without_a_date_keeps_its_first_import_date() {
 fn hand_edits_are_kept_and_force_overwrites() {
     let site = site_with_seed("a.txt", "A story\nOriginal body.\n");
     site.run(&["import"]).success();
-    let edited = site.read("content/a-story.md").replace("Original body.", "Edited by an editor.");
+    let edited = site
+        .read("content/a-story.md")
+        .replace("Original body.", "Edited by an editor.");
     site.write("content/a-story.md", &edited);
 
     let run = site.run(&["import"]).success();
-    assert_eq!(run.stdout().trim(), "imported 0, unchanged 0, kept 1 hand-edited");
-    assert!(run.stderr().is_empty(), "an unchanged seed needs no warning: {}", run.stderr());
+    assert_eq!(
+        run.stdout().trim(),
+        "imported 0, unchanged 0, kept 1 hand-edited"
+    );
+    assert!(
+        run.stderr().is_empty(),
+        "an unchanged seed needs no warning: {}",
+        run.stderr()
+    );
     assert_eq!(site.read("content/a-story.md"), edited);
 
     site.write("seeds/a.txt", "A story\nNew body from the wire.\n");
     let run = site.run(&["import"]).success();
-    assert!(run.stderr().contains("seeds/a.txt") && run.stderr().contains("content/a-story.md"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("seeds/a.txt") && run.stderr().contains("content/a-story.md"),
+        "{}",
+        run.stderr()
+    );
     assert_eq!(site.read("content/a-story.md"), edited);
 
     site.run(&["import", "--force"]).success();
-    assert!(site.read("content/a-story.md").contains("New body from the wire."));
+    assert!(
+        site.read("content/a-story.md")
+            .contains("New body from the wire.")
+    );
 }
 
 #[test]
 fn author_profiles_are_shared_and_never_overwritten() {
     let site = TestSite::new();
-    site.write("seeds/a.txt", "First story\nBody one.\nAnn Lee\nAnn writes about chips.\n");
-    site.write("seeds/b.txt", "Second story\nBody two.\nAnn Lee\nAnn covers phones now.\n");
+    site.write(
+        "seeds/a.txt",
+        "First story\nBody one.\nAnn Lee\nAnn writes about chips.\n",
+    );
+    site.write(
+        "seeds/b.txt",
+        "Second story\nBody two.\nAnn Lee\nAnn covers phones now.\n",
+    );
     site.run(&["import"]).success();
     let profile = site.read("content/authors/ann-lee.md");
-    assert!(profile.contains("Ann writes about chips."), "the first seed's bio wins");
-    site.write("content/authors/ann-lee.md", "+++\nname = \"Ann Lee\"\n+++\nMy own bio.\n");
-    site.write("seeds/c.txt", "Third story\nBody three.\nAnn Lee\nAnn moved to a new job.\n");
+    assert!(
+        profile.contains("Ann writes about chips."),
+        "the first seed's bio wins"
+    );
+    site.write(
+        "content/authors/ann-lee.md",
+        "+++\nname = \"Ann Lee\"\n+++\nMy own bio.\n",
+    );
+    site.write(
+        "seeds/c.txt",
+        "Third story\nBody three.\nAnn Lee\nAnn moved to a new job.\n",
+    );
     site.run(&["import"]).success();
-    assert_eq!(site.read("content/authors/ann-lee.md"), "+++\nname = \"Ann Lee\"\n+++\nMy own bio.\n");
+    assert_eq!(
+        site.read("content/authors/ann-lee.md"),
+        "+++\nname = \"Ann Lee\"\n+++\nMy own bio.\n"
+    );
     site.build();
     let page = site.read("public/authors/ann-lee/index.html");
-    assert!(page.contains("First story") && page.contains("Second story") && page.contains("Third story"));
+    assert!(
+        page.contains("First story")
+            && page.contains("Second story")
+            && page.contains("Third story")
+    );
 }
 
 #[test]
 fn bom_and_crlf_are_accepted() {
-    let site = site_with_seed("w.txt", "\u{feff}Windows story\r\n\r\nBy Ann Lee\r\nA paragraph.\r\n");
+    let site = site_with_seed(
+        "w.txt",
+        "\u{feff}Windows story\r\n\r\nBy Ann Lee\r\nA paragraph.\r\n",
+    );
     site.run(&["import"]).success();
     let (fm, body) = parse_content(&site.read("content/windows-story.md"));
     assert_eq!(fm["title"].as_str(), Some("Windows story"));
@@ -230,9 +344,21 @@ fn bom_and_crlf_are_accepted() {
 fn bad_seeds_are_refused_by_name_and_nothing_is_written() {
     for (name, bytes, reason) in [
         ("empty.txt", b"  \n\t\n".as_slice(), "empty"),
-        ("latin1.txt", b"Caf\xe9 story\nBody.\n".as_slice(), "not valid UTF-8"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(), "binary"),
-        ("chrome.txt", b"Skip to main content\nAdvertisement\n".as_slice(), "no title"),
+        (
+            "latin1.txt",
+            b"Caf\xe9 story\nBody.\n".as_slice(),
+            "not valid UTF-8",
+        ),
+        (
+            "image.txt",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(),
+            "binary",
+        ),
+        (
+            "chrome.txt",
+            b"Skip to main content\nAdvertisement\n".as_slice(),
+            "no title",
+        ),
     ] {
         let site = TestSite::new();
         site.story("good", "Good", "2024-01-01");
@@ -240,20 +366,42 @@ fn bad_seeds_are_refused_by_name_and_nothing_is_written() {
         let before = site.tree("public");
         site.write(&format!("seeds/{name}"), bytes);
         let err = site.run(&["build"]).failure();
-        assert!(err.contains(&format!("seeds/{name}")) && err.contains(reason), "{name}: {err}");
-        assert_eq!(before, site.tree("public"), "{name}: the previous public/ stays");
-        assert_eq!(site.tree("content").len(), 1, "{name}: nothing written for it");
+        assert!(
+            err.contains(&format!("seeds/{name}")) && err.contains(reason),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            before,
+            site.tree("public"),
+            "{name}: the previous public/ stays"
+        );
+        assert_eq!(
+            site.tree("content").len(),
+            1,
+            "{name}: nothing written for it"
+        );
         assert_eq!(site.run(&["import"]).failure(), err);
     }
 }
 
 #[test]
 fn tag_allow_and_deny_lists_from_config() {
-    let config = format!("{}[import]\ntags_allow = [\"Android\"]\ntags_deny = [\"Google\"]\n", common::CONFIG);
+    let config = format!(
+        "{}[import]\ntags_allow = [\"Android\"]\ntags_deny = [\"Google\"]\n",
+        common::CONFIG
+    );
     let site = TestSite::with_config(&config);
-    site.write("seeds/g.txt", "Google ships Android update\nGoogle said Android is ready. Google again.\n");
+    site.write(
+        "seeds/g.txt",
+        "Google ships Android update\nGoogle said Android is ready. Google again.\n",
+    );
     site.run(&["import"]).success();
     let (fm, _) = parse_content(&site.read("content/google-ships-android-update.md"));
-    let tags: Vec<&str> = fm["tags"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let tags: Vec<&str> = fm["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(tags, ["Android"]);
 }
