@@ -53,7 +53,13 @@ pub const FRAGMENTS: &[&str] = &[
     "(opens in new window)",
 ];
 
+/// No chrome line is longer than this; longer lines (most of an article) skip the lookup.
+const LONGEST: usize = 40;
+
 fn key(line: &str) -> String {
+    if line.len() > LONGEST {
+        return String::new();
+    }
     line.trim()
         .trim_end_matches([':', '.'])
         .trim()
@@ -68,24 +74,27 @@ pub fn starts_chrome_block(line: &str) -> bool {
     BLOCK_STARTS.contains(&key(line).as_str())
 }
 
-/// Removes every chrome fragment (and the space before it) from a line.
+/// Removes every chrome fragment (and the spaces before it) from a line.
 pub fn strip_fragments(line: &str) -> String {
     let mut text = line.to_string();
-    for fragment in FRAGMENTS {
-        while let Some(start) = find_ignore_case(&text, fragment) {
-            let mut from = start;
-            while from > 0 && text[..from].ends_with(' ') {
-                from -= 1;
-            }
-            text.replace_range(from..start + fragment.len(), "");
-        }
+    while let Some((start, len)) = find_fragment(&text) {
+        let from = text[..start].trim_end_matches(' ').len();
+        text.replace_range(from..start + len, "");
     }
     text
 }
 
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    // The fragments are ASCII, so ASCII lowercasing keeps byte offsets.
-    haystack.to_ascii_lowercase().find(needle)
+/// The first fragment in `text`: (byte offset, length). Fragments start with "(", so only
+/// those positions are compared, case-insensitively.
+fn find_fragment(text: &str) -> Option<(usize, usize)> {
+    text.match_indices('(').find_map(|(i, _)| {
+        FRAGMENTS.iter().find_map(|f| {
+            text.as_bytes()
+                .get(i..i + f.len())
+                .filter(|b| b.eq_ignore_ascii_case(f.as_bytes()))
+                .map(|_| (i, f.len()))
+        })
+    })
 }
 
 #[cfg(test)]

@@ -35,6 +35,10 @@ const WEEKDAYS: &[&str] = &[
 /// "2014-11-24" or "Monday, 24 Nov 2014 at 10:30 GMT". The whole line must be a date:
 /// a sentence that merely mentions one is not a dateline. Times are taken as UTC.
 pub fn parse_dateline(line: &str) -> Option<NaiveDateTime> {
+    // The longest dateline form is well under this; paragraphs are not datelines.
+    if line.len() > 80 {
+        return None;
+    }
     let mut text = line.trim().trim_end_matches('.').to_string();
     let lower = text.to_lowercase();
     for prefix in DATE_PREFIXES {

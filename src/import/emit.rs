@@ -18,31 +18,50 @@ pub fn toml_list(items: &[String]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
+/// Bytes that [`escape`] has to look at more closely.
+const MAYBE_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let specials = b"\\`*_<>~{}|&[]!#+-=.)";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Escapes one line of plain text so that Markdown renders it as exactly that text.
 pub fn escape(text: &str) -> String {
+    // Every character that can need a backslash is ASCII, so work on bytes and copy the
+    // runs in between; most lines need nothing.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let at_start = i == 0;
+    let mut copied = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if !MAYBE_SPECIAL[usize::from(c)] {
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
         let needs = match c {
-            '\\' | '`' | '*' | '_' | '<' | '>' | '~' | '{' | '}' | '|' => true,
-            '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
+            b'\\' | b'`' | b'*' | b'_' | b'<' | b'>' | b'~' | b'{' | b'}' | b'|' => true,
+            b'&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'#'),
             // Brackets only make links, images and footnotes in these combinations; no
             // reference definitions can exist because "]:" is escaped.
-            '[' => next == Some('^'),
-            ']' => matches!(next, Some('(' | '[' | ':')),
-            '!' => next == Some('['),
-            '#' | '+' | '-' | '=' => at_start,
+            b'[' => next == Some(b'^'),
+            b']' => matches!(next, Some(b'(' | b'[' | b':')),
+            b'!' => next == Some(b'['),
+            b'#' | b'+' | b'-' | b'=' => i == 0,
             // "1. Item" or "1) Item" at the start of a line would become a list.
-            '.' | ')' => chars[..i].iter().all(char::is_ascii_digit) && i > 0,
+            b'.' | b')' => i > 0 && bytes[..i].iter().all(u8::is_ascii_digit),
             _ => false,
         };
         if needs {
+            out.push_str(&text[copied..i]);
             out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.push_str(&text[copied..]);
     out
 }
 

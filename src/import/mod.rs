@@ -131,16 +131,45 @@ pub fn run(
         });
     }
 
+    for dir in [content_dir.clone(), content_dir.join(AUTHORS_DIR)] {
+        std::fs::create_dir_all(&dir).map_err(|source| ImportError::Write { path: dir, source })?;
+    }
+    // Targets are unique (checked above), so articles can be written in parallel; the
+    // report is gathered in seed order so its warnings are deterministic.
+    let outcomes: Vec<Outcome> = planned
+        .par_iter()
+        .map(|p| write_article(p, options))
+        .collect::<Result<_, _>>()?;
     let mut report = ImportReport::default();
-    for p in &planned {
-        write_article(p, options, &mut report)?;
-        for (path, text) in &p.profiles {
-            if !path.exists() {
-                write_file(path, text)?;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Imported => report.imported += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Kept(warning) => {
+                report.kept += 1;
+                report.warnings.extend(warning);
             }
         }
     }
+    // The first seed (in file name order) to bring an author's bio writes the profile.
+    let mut profiles: Vec<&(PathBuf, String)> = Vec::new();
+    for profile in planned.iter().flat_map(|p| &p.profiles) {
+        if !profiles.iter().any(|(path, _)| *path == profile.0) {
+            profiles.push(profile);
+        }
+    }
+    profiles
+        .par_iter()
+        .filter(|(path, _)| !path.exists())
+        .try_for_each(|(path, text)| write_file(path, text))?;
     Ok(report)
+}
+
+enum Outcome {
+    Imported,
+    Unchanged,
+    /// Hand-edited and kept, with a warning when the seed changed since.
+    Kept(Option<String>),
 }
 
 fn seed_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
@@ -181,11 +210,12 @@ fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, ImportError> {
             e.utf8_error().valid_up_to()
         ))
     })?;
+    // ASCII control bytes other than line breaks and tabs mark a binary file.
     let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .bytes()
+        .filter(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
         .count();
-    if controls > 0 && controls * 20 > text.chars().count() {
+    if controls > 0 && controls * 20 > text.len() {
         return Err(bad("this looks like a binary file, not a text seed"));
     }
     Ok(text
@@ -367,11 +397,7 @@ fn read_stamp(text: &str) -> Option<(u64, bool)> {
     Some((seed, file == fnv1a(body.as_bytes())))
 }
 
-fn write_article(
-    p: &Planned,
-    options: ImportOptions,
-    report: &mut ImportReport,
-) -> Result<(), ImportError> {
+fn write_article(p: &Planned, options: ImportOptions) -> Result<Outcome, ImportError> {
     match std::fs::read(&p.target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(source) => {
@@ -382,34 +408,28 @@ fn write_article(
         }
         Ok(existing) => {
             if existing == p.text.as_bytes() {
-                report.unchanged += 1;
-                return Ok(());
+                return Ok(Outcome::Unchanged);
             }
             let stamp = std::str::from_utf8(&existing).ok().and_then(read_stamp);
             let hand_edited = !matches!(stamp, Some((_, true)));
             if hand_edited && !options.force {
-                report.kept += 1;
-                if stamp.map(|(seed, _)| seed) != Some(p.seed_hash) {
-                    report.warnings.push(format!(
+                let seed_changed = stamp.map(|(seed, _)| seed) != Some(p.seed_hash);
+                return Ok(Outcome::Kept(seed_changed.then(|| {
+                    format!(
                         "{} changed, but {} was edited by hand: kept the edited file (import --force overwrites it)",
                         p.seed.display(),
                         p.target.display()
-                    ));
-                }
-                return Ok(());
+                    )
+                })));
             }
         }
     }
     write_file(&p.target, &p.text)?;
-    report.imported += 1;
-    Ok(())
+    Ok(Outcome::Imported)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), ImportError> {
     let write = || -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         // Write beside and rename, so an interrupted import never leaves half a file.
         let tmp = path.with_extension("md.tmp");
         std::fs::write(&tmp, text)?;

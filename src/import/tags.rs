@@ -167,7 +167,20 @@ const COMMON: &[&str] = &[
 ];
 
 fn is_common(word: &str) -> bool {
-    COMMON.contains(&word.to_lowercase().as_str())
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut words = COMMON.to_vec();
+        words.sort_unstable();
+        words
+    });
+    // Lowercase into a stack buffer: this runs for every capitalised word of every seed.
+    let mut buffer = [0u8; 16];
+    let Some(slot) = buffer.get_mut(..word.len()) else {
+        return false;
+    };
+    slot.copy_from_slice(word.as_bytes());
+    slot.make_ascii_lowercase();
+    std::str::from_utf8(slot).is_ok_and(|w| sorted.binary_search(&w).is_ok())
 }
 
 /// Splits text into candidate names, in order of appearance.
@@ -187,7 +200,24 @@ fn candidates(text: &str) -> Vec<String> {
         run.clear();
     };
     for raw in text.split_whitespace() {
-        let ends_clause = raw.ends_with([',', '.', ';', ':', '!', '?', ')', '"', '”']);
+        // Most words are lowercase: end any run and move on without further work.
+        let starts_upper = match raw.as_bytes()[0] {
+            b if b.is_ascii_alphanumeric() => b.is_ascii_uppercase(),
+            _ => raw
+                .chars()
+                .find(|c| c.is_alphanumeric())
+                .is_some_and(char::is_uppercase),
+        };
+        if !starts_upper {
+            if !run.is_empty() {
+                flush(&mut run, &mut found);
+            }
+            continue;
+        }
+        let ends_clause = matches!(
+            raw.chars().next_back(),
+            Some(',' | '.' | ';' | ':' | '!' | '?' | ')' | '"' | '”')
+        );
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
         let word = word
             .strip_suffix("’s")
