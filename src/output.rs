@@ -34,28 +34,115 @@ fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -
     }
 }
 
-/// Replaces `output_dir` with exactly `files`. `root` is the site folder, which the output
-/// may never be or contain.
-pub fn write_site(root: &Path, output_dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    check_output_dir(root, output_dir)?;
-    let name = output_dir
-        .file_name()
-        .expect("checked: the output folder has a name")
-        .to_string_lossy()
-        .into_owned();
-    let parent = match output_dir.parent() {
+/// A staging folder beside the output folder. Files are written into it (from any
+/// thread); [`Staging::commit`] swaps it in. Dropped without a commit, it removes itself,
+/// so an error anywhere in the build leaves the previous output as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output_dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder for `output_dir`. `root` is the site folder, which
+    /// the output may never be or contain.
+    pub fn create(root: &Path, output_dir: &Path) -> Result<Staging, OutputError> {
+        check_output_dir(root, output_dir)?;
+        let name = output_dir
+            .file_name()
+            .expect("checked: the output folder has a name")
+            .to_string_lossy();
+        let parent = parent_of(output_dir);
+        std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(io(&dir, "cannot remove a stale staging folder"))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io(&dir, "cannot create the staging folder"))?;
+        Ok(Staging {
+            dir,
+            output_dir: output_dir.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Creates the folders of all these files once, up front, rather than once per file.
+    pub fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<(), OutputError> {
+        let dirs: BTreeSet<&str> = paths
+            .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        for dir in dirs {
+            let path = self.dir.join(dir);
+            std::fs::create_dir_all(&path).map_err(io(&path, "cannot create the folder"))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file; its folder must exist (see [`Staging::make_dirs`]).
+    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        let target = self.dir.join(&file.path);
+        match &file.contents {
+            Contents::Rendered(bytes) => {
+                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))
+            }
+            Contents::Static(StaticSource::Embedded(bytes)) => {
+                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))
+            }
+            Contents::Static(StaticSource::File(source)) => std::fs::copy(source, &target)
+                .map(|_| ())
+                .map_err(io(source, "cannot copy the static file")),
+        }
+    }
+
+    /// Replaces the output folder with the staging folder.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let output_dir = self.output_dir.clone();
+        if !output_dir.exists() {
+            std::fs::rename(&self.dir, &output_dir)
+                .map_err(io(&output_dir, "cannot move the new output in place"))?;
+            self.committed = true;
+            return Ok(());
+        }
+        let name = output_dir
+            .file_name()
+            .expect("checked")
+            .to_string_lossy()
+            .into_owned();
+        let old = parent_of(&output_dir).join(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(&output_dir, &old)
+            .map_err(io(&output_dir, "cannot move the previous output aside"))?;
+        if let Err(e) = std::fs::rename(&self.dir, &output_dir) {
+            // Put the previous output back: a failed build must leave it as it was.
+            let _ = std::fs::rename(&old, &output_dir);
+            return Err(io(&output_dir, "cannot move the new output in place")(e));
+        }
+        self.committed = true;
+        std::fs::remove_dir_all(&old).map_err(io(&old, "cannot remove the previous output"))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let result = write_into(&staging, files)
-        .and_then(|()| swap_in(&staging, output_dir, parent, &name, pid));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
     }
-    result
+}
+
+/// Replaces `output_dir` with exactly `files`, written in parallel.
+pub fn write_site(root: &Path, output_dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let staging = Staging::create(root, output_dir)?;
+    staging.make_dirs(files.iter().map(|f| f.path.as_str()))?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
@@ -85,59 +172,6 @@ fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
         ));
     }
     Ok(())
-}
-
-fn write_into(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging)
-            .map_err(io(staging, "cannot remove a stale staging folder"))?;
-    }
-    std::fs::create_dir_all(staging).map_err(io(staging, "cannot create the staging folder"))?;
-    // Create each folder once, up front, rather than once per file.
-    let dirs: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path).map_err(io(&path, "cannot create the folder"))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
-        match &file.contents {
-            Contents::Rendered(bytes) => {
-                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))
-            }
-            Contents::Static(StaticSource::Embedded(bytes)) => {
-                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))
-            }
-            Contents::Static(StaticSource::File(source)) => std::fs::copy(source, &target)
-                .map(|_| ())
-                .map_err(io(source, "cannot copy the static file")),
-        }
-    })
-}
-
-fn swap_in(
-    staging: &Path,
-    output_dir: &Path,
-    parent: &Path,
-    name: &str,
-    pid: u32,
-) -> Result<(), OutputError> {
-    if !output_dir.exists() {
-        return std::fs::rename(staging, output_dir)
-            .map_err(io(output_dir, "cannot move the new output in place"));
-    }
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    std::fs::rename(output_dir, &old)
-        .map_err(io(output_dir, "cannot move the previous output aside"))?;
-    if let Err(e) = std::fs::rename(staging, output_dir) {
-        // Put the previous output back: a failed build must leave it as it was.
-        let _ = std::fs::rename(&old, output_dir);
-        return Err(io(output_dir, "cannot move the new output in place")(e));
-    }
-    std::fs::remove_dir_all(&old).map_err(io(&old, "cannot remove the previous output"))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::{Config, normalize_base_url};
 use crate::content::{self, LoadOptions};
 use crate::error::Error;
@@ -59,15 +61,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             drafts: options.drafts,
         },
     )?;
-    let files = render::render(&site, &theme)?;
-    output::write_site(root, &output_dir, &files)?;
+    let plan = render::plan(&site, &theme);
+    // Render and write in one parallel pass: a page is written as soon as it is rendered,
+    // so the whole site is never held in memory. Any error drops the staging folder.
+    let staging = output::Staging::create(root, &output_dir)?;
+    staging.make_dirs(plan.paths())?;
+    plan.pages
+        .par_iter()
+        .try_for_each(|job| -> Result<(), Error> {
+            staging.write(&job.render(&theme)?)?;
+            Ok(())
+        })?;
+    plan.files
+        .par_iter()
+        .try_for_each(|file| staging.write(file))?;
+    staging.commit()?;
+    let files = plan.pages.len() + plan.files.len();
     let mut warnings = import.warnings.clone();
     warnings.extend(site.warnings.iter().cloned());
     Ok(BuildReport {
         import,
         output_dir,
         articles: site.articles.len(),
-        files: files.len(),
+        files,
         warnings,
     })
 }

@@ -7,7 +7,7 @@
 
 mod context;
 mod filters;
-mod pages;
+pub mod pages;
 mod sitemap;
 pub mod theme;
 
@@ -109,19 +109,44 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
-/// Renders every page, feed-less sitemap and static file of the site, sorted by path.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
-    let shared = context::Shared::build(site);
-    let mut files = pages::render_all(site, theme, &shared)?;
-    files.extend(sitemap::files(site));
-    for (path, source) in &theme.static_files {
-        files.push(OutputFile {
-            path: path.clone(),
-            contents: Contents::Static(source.clone()),
-        });
+/// Everything the built site consists of: HTML pages still to be rendered, and files whose
+/// contents are already known (sitemap, robots.txt, static files).
+///
+/// Pages are rendered by the caller, in parallel, so that each page can be written as soon
+/// as it is rendered instead of holding the whole site in memory.
+pub struct Plan {
+    pub pages: Vec<pages::Job>,
+    pub files: Vec<OutputFile>,
+}
+
+impl Plan {
+    /// Every output path, pages and files.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.pages
+            .iter()
+            .map(|j| j.path.as_str())
+            .chain(self.files.iter().map(|f| f.path.as_str()))
     }
-    // A rendered page wins over a static file of the same name.
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|later, earlier| later.path == earlier.path);
-    Ok(files)
+}
+
+/// Plans the whole site: builds the shared template values once and lists every page.
+pub fn plan(site: &Site, theme: &Theme) -> Plan {
+    let shared = context::Shared::build(site);
+    let pages = pages::jobs(site, &shared);
+    let page_paths: std::collections::HashSet<&str> =
+        pages.iter().map(|j| j.path.as_str()).collect();
+    let mut files = sitemap::files(site);
+    files.retain(|f| !page_paths.contains(f.path.as_str()));
+    let generated: std::collections::HashSet<String> =
+        files.iter().map(|f| f.path.clone()).collect();
+    // A rendered page or generated file wins over a static file of the same name.
+    for (path, source) in &theme.static_files {
+        if !page_paths.contains(path.as_str()) && !generated.contains(path) {
+            files.push(OutputFile {
+                path: path.clone(),
+                contents: Contents::Static(source.clone()),
+            });
+        }
+    }
+    Plan { pages, files }
 }

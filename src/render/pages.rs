@@ -1,42 +1,36 @@
 //! Which HTML pages a site has, and rendering them in parallel.
 //!
 //! Every page is described first as a [`Job`] (where it goes, which template, what context),
-//! then all jobs are rendered on all cores. Keeping the list explicit is what lets the
+//! then the caller renders all jobs on all cores. Keeping the list explicit is what lets the
 //! output stay sorted and deterministic.
 
-use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::context::{Shared, paginator};
 use super::{Contents, OutputFile, RenderError, Theme};
 use crate::content::{AUTHORS_DIR, Permalink, Site};
 
-struct Job {
-    path: String,
+/// One HTML page to render: where it goes, with which template and context.
+pub struct Job {
+    pub path: String,
     template: &'static str,
     context: Context,
     /// What is being rendered, for error messages.
     what: String,
 }
 
-pub fn render_all(
-    site: &Site,
-    theme: &Theme,
-    shared: &Shared,
-) -> Result<Vec<OutputFile>, RenderError> {
-    let jobs = jobs(site, shared);
-    jobs.into_par_iter()
-        .map(|job| {
-            let html = theme
-                .tera
-                .render(job.template, &job.context)
-                .map_err(|e| RenderError::template(&e, &theme.sources, Some(&job.what)))?;
-            Ok(OutputFile {
-                path: job.path,
-                contents: Contents::Rendered(html.into_bytes()),
-            })
+impl Job {
+    /// Renders the page. Jobs are independent, so callers render them in parallel.
+    pub fn render(&self, theme: &Theme) -> Result<OutputFile, RenderError> {
+        let html = theme
+            .tera
+            .render(self.template, &self.context)
+            .map_err(|e| RenderError::template(&e, &theme.sources, Some(&self.what)))?;
+        Ok(OutputFile {
+            path: self.path.clone(),
+            contents: Contents::Rendered(html.into_bytes()),
         })
-        .collect()
+    }
 }
 
 fn base_context(shared: &Shared, url: String) -> Context {
@@ -50,7 +44,8 @@ fn output_path(permalink: &Permalink) -> String {
     format!("{}index.html", permalink.path())
 }
 
-fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
+/// Every HTML page of the site.
+pub fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let base = site.config.base_url.as_str();
     let per_page = site.config.paginate_by;
     let mut jobs = Vec::new();
