@@ -20,6 +20,16 @@ fn parse_content(text: &str) -> (toml::Table, String) {
     (toml::from_str(fm).expect("valid TOML"), body.to_string())
 }
 
+/// A TOML array of strings.
+fn strings(value: &toml::Value) -> Vec<&str> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect()
+}
+
 /// Markdown → the text a reader sees (tags stripped, entities decoded).
 fn visible_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
@@ -93,12 +103,7 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
         extra["seed"].as_str(),
         Some("seeds/000_d13dd533598298d2.txt")
     );
-    let related: Vec<&str> = extra["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let related: Vec<&str> = strings(&extra["related"]);
     assert_eq!(
         related,
         [
@@ -106,12 +111,7 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
             "Samsung vows to ‘fundamentally reform’ smartphones to stave off Xiaomi threat"
         ]
     );
-    let tags: Vec<&str> = fm["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let tags: Vec<&str> = strings(&fm["tags"]);
     assert!(
         tags.contains(&"Xiaomi") && tags.contains(&"Youku Tudou"),
         "{tags:?}"
@@ -169,12 +169,7 @@ fn variants_lose_nothing() {
     let site = site_with_seed("acme.txt", seed);
     site.run(&["import"]).success();
     let (fm, body) = parse_content(&site.read("content/chipmaker-acme-unveils-widget-3.md"));
-    let authors: Vec<&str> = fm["authors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let authors: Vec<&str> = strings(&fm["authors"]);
     assert_eq!(authors, ["Priya Patel", "Tom Ford"]);
     assert_eq!(fm["date"].to_string(), "2014-11-24");
     assert!(body.contains("## What changes\n"), "{body}");
@@ -397,11 +392,6 @@ fn tag_allow_and_deny_lists_from_config() {
     );
     site.run(&["import"]).success();
     let (fm, _) = parse_content(&site.read("content/google-ships-android-update.md"));
-    let tags: Vec<&str> = fm["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let tags: Vec<&str> = strings(&fm["tags"]);
     assert_eq!(tags, ["Android"]);
 }
