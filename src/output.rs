@@ -37,6 +37,9 @@ fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -
 /// A staging folder beside the output folder. Files are written into it (from any
 /// thread); [`Staging::commit`] swaps it in. Dropped without a commit, it removes itself,
 /// so an error anywhere in the build leaves the previous output as it was.
+/// Folders of a site that hold sources, never output.
+const SOURCE_DIRS: &[&str] = &["content", "seeds", "templates", "static", "themes"];
+
 pub struct Staging {
     dir: PathBuf,
     output_dir: PathBuf,
@@ -145,6 +148,25 @@ pub fn write_site(root: &Path, output_dir: &Path, files: &[OutputFile]) -> Resul
     staging.commit()
 }
 
+/// The absolute, symlink-free form of a path that may not exist yet: its nearest existing
+/// ancestor canonicalized, with the rest appended.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let path = if path.is_relative() {
+        std::env::current_dir().ok()?.join(path)
+    } else {
+        path.to_path_buf()
+    };
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return Some(rest.iter().rev().fold(real, |p, c| p.join(c)));
+        }
+        rest.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
+    }
+}
+
 fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
     let unsafe_dir = |reason: &str| OutputError::Unsafe {
         path: output_dir.to_path_buf(),
@@ -164,12 +186,22 @@ fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
     let root = root
         .canonicalize()
         .map_err(io(root, "cannot resolve the site folder"))?;
-    if let Ok(out) = output_dir.canonicalize()
-        && root.starts_with(&out)
-    {
-        return Err(unsafe_dir(
-            "it contains the site itself, which the build would replace",
-        ));
+    if let Some(out) = resolve(output_dir) {
+        if root.starts_with(&out) {
+            return Err(unsafe_dir(
+                "it contains the site itself, which the build would replace",
+            ));
+        }
+        // The build replaces the output folder whole: it must not hold the site's sources.
+        for source in SOURCE_DIRS {
+            if let Ok(dir) = root.join(source).canonicalize()
+                && (dir.starts_with(&out) || out.starts_with(&dir))
+            {
+                return Err(unsafe_dir(&format!(
+                    "it overlaps the site's {source}/ folder, which the build would replace"
+                )));
+            }
+        }
     }
     Ok(())
 }

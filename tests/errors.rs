@@ -235,3 +235,21 @@ fn no_config_at_all() {
     let err = site.run(&["build"]).failure();
     assert!(err.contains("config.toml"), "{err}");
 }
+
+#[test]
+fn output_over_the_sources_is_refused() {
+    let site = built_site();
+    let before = site.tree("content");
+    for output in ["content", "content/sub", "."] {
+        let err = site.run(&["build", "--output", output]).failure();
+        assert!(
+            err.contains("refusing to use this folder as output"),
+            "{output}: {err}"
+        );
+    }
+    assert_eq!(
+        before,
+        site.tree("content"),
+        "hand-written content survives"
+    );
+}

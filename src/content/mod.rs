@@ -167,15 +167,6 @@ pub struct Site {
     pub warnings: Vec<String>,
 }
 
-impl Site {
-    pub fn author(&self, slug: &str) -> Option<&Author> {
-        self.authors
-            .binary_search_by(|a| a.slug.as_str().cmp(slug))
-            .ok()
-            .map(|i| &self.authors[i])
-    }
-}
-
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
     /// Include articles with `draft = true`.

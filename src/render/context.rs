@@ -77,19 +77,14 @@ fn display_date(date: &DateTime<FixedOffset>) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
-fn link(name: &str, permalink: &Permalink, base: &str) -> Value {
+/// `{name, slug, url}` for an author or tag named in an article.
+fn link(name: &str, section: &str, base: &str) -> Value {
+    let slug = slugify(name);
+    let url = Permalink::from_segments([section, slug.as_str()]).url(base);
     Obj::new()
         .set("name", name)
-        .set(
-            "slug",
-            permalink
-                .path()
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or(""),
-        )
-        .set("url", permalink.url(base))
+        .set("slug", slug)
+        .set("url", url)
         .done()
 }
 
@@ -97,27 +92,9 @@ fn article_value(a: &Article, base: &str) -> Value {
     let authors: Vec<Value> = a
         .authors
         .iter()
-        .map(|name| {
-            let slug = slugify(name);
-            link(
-                name,
-                &Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
-                base,
-            )
-        })
+        .map(|n| link(n, AUTHORS_DIR, base))
         .collect();
-    let tags: Vec<Value> = a
-        .tags
-        .iter()
-        .map(|name| {
-            let slug = slugify(name);
-            link(
-                name,
-                &Permalink::from_segments(["tags", slug.as_str()]),
-                base,
-            )
-        })
-        .collect();
+    let tags: Vec<Value> = a.tags.iter().map(|n| link(n, "tags", base)).collect();
     Obj::new()
         .set("title", a.title.as_str())
         .set("slug", a.slug.as_str())
