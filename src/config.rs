@@ -117,6 +117,9 @@ impl Config {
             message,
         };
         config.base_url = normalize_base_url(&config.base_url).map_err(invalid)?;
+        config.title = crate::text::clean(std::mem::take(&mut config.title));
+        config.description = crate::text::clean(std::mem::take(&mut config.description));
+        crate::text::clean_table(&mut config.extra);
         if config.paginate_by == 0 {
             return Err(invalid("`paginate_by` must be at least 1".into()));
         }

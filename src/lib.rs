@@ -15,5 +15,6 @@ pub mod location;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod text;
 
 pub use error::Error;

@@ -257,6 +257,10 @@ fn a_theme_folder_replaces_the_built_in_theme() {
         !site.exists("public/style.css"),
         "the built-in theme's files stay out"
     );
+    assert!(
+        site.read("public/atom.xml").contains("<title>One</title>"),
+        "a theme without feed templates gets the built-in ones"
+    );
 }
 
 #[test]

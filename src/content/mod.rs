@@ -19,6 +19,7 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::location::Location;
+use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 use slug::{is_slug, slugify};
 
@@ -258,7 +259,7 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
         .as_ref()
         .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated"))
         .transpose()?;
-    if fm.title.trim().is_empty() {
+    if drop_controls(&fm.title).trim().is_empty() {
         return Err(ContentError::Invalid {
             location: Location::file(path),
             message: "`title` must not be empty".into(),
@@ -297,10 +298,10 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
         });
     }
     debug_assert!(is_slug(&slug));
-    let rendered = markdown::render(split.body);
+    let rendered = markdown::render(&drop_controls(split.body));
     let description = fm
         .description
-        .map(|d| d.trim().to_string())
+        .map(|d| clean(d.trim().to_string()))
         .filter(|d| !d.is_empty());
     let summary = description
         .clone()
@@ -309,7 +310,7 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
         source: path.to_path_buf(),
         permalink: Permalink::from_segments([slug.as_str()]),
         slug,
-        title: fm.title.trim().to_string(),
+        title: clean(fm.title.trim().to_string()),
         date,
         updated,
         description,
@@ -317,7 +318,11 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
         authors: clean_list(fm.authors),
         tags: clean_list(fm.tags),
         draft: fm.draft,
-        extra: fm.extra,
+        extra: {
+            let mut extra = fm.extra;
+            clean_table(&mut extra);
+            extra
+        },
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         html: rendered.html,
@@ -328,7 +333,7 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
 fn clean_list(items: Vec<String>) -> Vec<String> {
     let mut seen = Vec::<String>::new();
     for item in items {
-        let item = item.trim().to_string();
+        let item = clean(item.trim().to_string());
         if !item.is_empty()
             && !slugify(&item).is_empty()
             && !seen.iter().any(|s| slugify(s) == slugify(&item))
@@ -360,9 +365,13 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
     Ok(Author {
         permalink: Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
         slug,
-        name: fm.name.trim().to_string(),
-        bio_html: markdown::render(split.body).html,
-        extra: fm.extra,
+        name: clean(fm.name.trim().to_string()),
+        bio_html: markdown::render(&drop_controls(split.body)).html,
+        extra: {
+            let mut extra = fm.extra;
+            clean_table(&mut extra);
+            extra
+        },
         profile: Some(path.to_path_buf()),
         articles: Vec::new(),
     })

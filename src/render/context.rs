@@ -5,6 +5,8 @@
 //! page it appears on. The shape of these values is the documented template context
 //! (docs/templates.md); change both together.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::{Map, Value};
@@ -21,6 +23,9 @@ pub struct Shared {
     pub authors: Vec<Value>,
     /// Parallel to `Site::tags`.
     pub tags: Vec<Value>,
+    /// Articles as feeds show them (absolute links, RFC 822 dates), only for the articles
+    /// that appear in at least one feed.
+    pub feed_items: HashMap<usize, Value>,
 }
 
 impl Shared {
@@ -35,22 +40,43 @@ impl Shared {
                 .collect(),
             authors: site.authors.iter().map(|a| author_value(a, base)).collect(),
             tags: site.tags.iter().map(|t| tag_value(t, base)).collect(),
+            feed_items: feed_items(site),
         }
     }
 }
 
+/// The feed form of every article some feed carries: the site's newest `feed_limit`
+/// articles, and each author's and tag's.
+fn feed_items(site: &Site) -> HashMap<usize, Value> {
+    let limit = site.config.feed_limit;
+    let mut wanted: BTreeSet<usize> = (0..site.articles.len().min(limit)).collect();
+    for list in site
+        .authors
+        .iter()
+        .map(|a| &a.articles)
+        .chain(site.tags.iter().map(|t| &t.articles))
+    {
+        wanted.extend(list.iter().take(limit));
+    }
+    let base = site.config.base_url.as_str();
+    wanted
+        .into_par_iter()
+        .map(|i| (i, feed_item_value(&site.articles[i], base)))
+        .collect()
+}
+
 /// A small builder so values read like the documented shape.
-struct Obj(Map);
+pub struct Obj(Map);
 
 impl Obj {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Obj(Map::new())
     }
-    fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+    pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
         self.0.insert(key.into(), value.into());
         self
     }
-    fn done(self) -> Value {
+    pub fn done(self) -> Value {
         Value::from(self.0)
     }
 }
@@ -66,11 +92,19 @@ fn site_value(site: &Site) -> Value {
         .set("article_count", site.articles.len())
         .set("author_count", site.authors.len())
         .set("tag_count", site.tags.len())
+        .set("atom_url", format!("{}atom.xml", c.base_url))
+        .set("rss_url", format!("{}rss.xml", c.base_url))
+        .set("json_feed_url", format!("{}feed.json", c.base_url))
         .done()
 }
 
 pub fn date_string(date: &DateTime<FixedOffset>) -> String {
     date.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// RFC 822 dates for RSS, with a two-digit day as most readers expect.
+pub fn rfc822(date: &DateTime<FixedOffset>) -> String {
+    date.format("%a, %d %b %Y %H:%M:%S %z").to_string()
 }
 
 fn display_date(date: &DateTime<FixedOffset>) -> String {
@@ -89,6 +123,26 @@ fn link(name: &str, section: &str, base: &str) -> Value {
 }
 
 fn article_value(a: &Article, base: &str) -> Value {
+    article_obj(a, base, Value::safe_string(&a.html)).done()
+}
+
+/// An article as feeds show it: links absolute, dates also in RFC 822 for RSS.
+fn feed_item_value(a: &Article, base: &str) -> Value {
+    let url = a.permalink.url(base);
+    // base_url was validated as an absolute http(s) URL, so the page URL parses.
+    let content = match url::Url::parse(&url) {
+        Ok(page) => super::links::absolutize(&a.html, &page).into_owned(),
+        Err(_) => a.html.clone(),
+    };
+    // Not marked safe: feed templates are XML, and autoescaping is what turns the HTML
+    // into the escaped text that `<content type="html">` and `<content:encoded>` expect.
+    article_obj(a, base, Value::from(content))
+        .set("date_rfc822", rfc822(&a.date))
+        .set("last_modified_rfc822", rfc822(&a.last_modified()))
+        .done()
+}
+
+fn article_obj(a: &Article, base: &str, content: Value) -> Obj {
     let authors: Vec<Value> = a
         .authors
         .iter()
@@ -113,8 +167,7 @@ fn article_value(a: &Article, base: &str) -> Value {
         .set("word_count", a.word_count)
         .set("draft", a.draft)
         .set("extra", toml_to_value(&toml::Value::Table(a.extra.clone())))
-        .set("content", Value::safe_string(&a.html))
-        .done()
+        .set("content", content)
 }
 
 fn author_value(a: &Author, base: &str) -> Value {
@@ -122,6 +175,8 @@ fn author_value(a: &Author, base: &str) -> Value {
         .set("name", a.name.as_str())
         .set("slug", a.slug.as_str())
         .set("url", a.permalink.url(base))
+        .set("atom_url", format!("{}atom.xml", a.permalink.url(base)))
+        .set("rss_url", format!("{}rss.xml", a.permalink.url(base)))
         .set("bio", Value::safe_string(&a.bio_html))
         .set("has_profile", a.profile.is_some())
         .set("extra", toml_to_value(&toml::Value::Table(a.extra.clone())))
@@ -134,6 +189,8 @@ fn tag_value(t: &Tag, base: &str) -> Value {
         .set("name", t.name.as_str())
         .set("slug", t.slug.as_str())
         .set("url", t.permalink.url(base))
+        .set("atom_url", format!("{}atom.xml", t.permalink.url(base)))
+        .set("rss_url", format!("{}rss.xml", t.permalink.url(base)))
         .set("article_count", t.articles.len())
         .done()
 }

@@ -1,11 +1,33 @@
 //! Filters Gazette adds to Tera. Tera 2 has no date filter, so dates are formatted here,
-//! in Rust, with chrono.
+//! in Rust, with chrono; nor a JSON filter, which feeds and JSON-LD need.
 
 use chrono::DateTime;
-use tera::{Kwargs, State, Tera, TeraResult};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 pub fn register(tera: &mut Tera) {
     tera.register_filter("date", date);
+    tera.register_filter("json", json);
+}
+
+/// `{{ value | json }}`: the value as JSON, safe to embed anywhere — in a JSON file or in
+/// an HTML `<script>` — because `<`, `>` and `&` are written as `\u` escapes (so no
+/// `</script>` can appear), and so are U+2028/U+2029, which old JavaScript rejects.
+fn json(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let text = serde_json::to_string(&value).map_err(|e| {
+        tera::Error::message(format!("the `json` filter cannot encode this value: {e}"))
+    })?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(Value::safe_string(&out))
 }
 
 /// `{{ article.date | date(format="%Y-%m-%d") }}`: formats an RFC 3339 date string with a
@@ -37,6 +59,15 @@ mod tests {
         let mut ctx = tera::Context::new();
         ctx.insert("d", "2014-11-24T09:05:00+00:00");
         tera.render("t", &ctx)
+    }
+
+    #[test]
+    fn json_is_valid_and_safe_inside_script_tags() {
+        let out = render("{{ \"</script> & \\\"quoted\\\" \u{2028}\" | json }}").unwrap();
+        assert!(!out.contains('<') && !out.contains('&'), "{out}");
+        let back: String = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, "</script> & \"quoted\" \u{2028}");
+        assert_eq!(render("{{ [1, \"a\"] | json }}").unwrap(), "[1,\"a\"]");
     }
 
     #[test]

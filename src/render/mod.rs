@@ -6,7 +6,9 @@
 //! input always gives the same files, byte for byte.
 
 mod context;
+mod feeds;
 mod filters;
+mod links;
 pub mod pages;
 mod sitemap;
 pub mod theme;

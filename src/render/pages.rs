@@ -13,10 +13,10 @@ use crate::content::{AUTHORS_DIR, Permalink, Site};
 /// One HTML page to render: where it goes, with which template and context.
 pub struct Job {
     pub path: String,
-    template: &'static str,
-    context: Context,
+    pub(super) template: &'static str,
+    pub(super) context: Context,
     /// What is being rendered, for error messages.
-    what: String,
+    pub(super) what: String,
 }
 
 impl Job {
@@ -33,7 +33,7 @@ impl Job {
     }
 }
 
-fn base_context(shared: &Shared, url: String) -> Context {
+pub(super) fn base_context(shared: &Shared, url: String) -> Context {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site.clone());
     ctx.insert_value("page_url", Value::from(url));
@@ -141,6 +141,7 @@ pub fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         context: base_context(shared, format!("{base}404.html")),
         what: "the 404 page".into(),
     });
+    super::feeds::jobs(site, shared, &mut jobs);
     jobs
 }
 

@@ -49,6 +49,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/broadsheet/templates/404.html"),
     ),
     (
+        "atom.xml",
+        include_str!("../../themes/broadsheet/templates/atom.xml"),
+    ),
+    (
+        "rss.xml",
+        include_str!("../../themes/broadsheet/templates/rss.xml"),
+    ),
+    (
+        "feed.json",
+        include_str!("../../themes/broadsheet/templates/feed.json"),
+    ),
+    (
         "partials/article_list.html",
         include_str!("../../themes/broadsheet/templates/partials/article_list.html"),
     ),
@@ -61,6 +73,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/broadsheet/templates/partials/byline.html"),
     ),
 ];
+
+/// Templates every theme has, falling back to the built-in ones.
+const FEED_TEMPLATES: &[&str] = &["atom.xml", "rss.xml", "feed.json"];
 
 /// The default theme's static files.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
@@ -89,15 +104,15 @@ impl Theme {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         let theme_dir = root.join("themes").join(theme);
+        let builtin = |name: &str, text: &str| {
+            (
+                format!("<built-in {DEFAULT_THEME} theme>/templates/{name}"),
+                text.to_string(),
+            )
+        };
         if theme == DEFAULT_THEME {
             for (name, text) in DEFAULT_TEMPLATES {
-                templates.insert(
-                    name.to_string(),
-                    (
-                        format!("<built-in {DEFAULT_THEME} theme>/templates/{name}"),
-                        text.to_string(),
-                    ),
-                );
+                templates.insert(name.to_string(), builtin(name, text));
             }
             for (name, bytes) in DEFAULT_STATIC {
                 static_files.insert(name.to_string(), StaticSource::Embedded(bytes));
@@ -107,6 +122,14 @@ impl Theme {
                 theme: theme.to_string(),
                 looked_in: theme_dir,
             });
+        } else {
+            // Feeds are standard formats rather than design: a theme that has no feed
+            // templates gets the built-in ones, as Hugo's and Zola's themes do.
+            for (name, text) in DEFAULT_TEMPLATES {
+                if FEED_TEMPLATES.contains(name) {
+                    templates.insert(name.to_string(), builtin(name, text));
+                }
+            }
         }
         read_templates(&theme_dir.join("templates"), &mut templates)?;
         read_static(&theme_dir.join("static"), &mut static_files)?;

@@ -1,0 +1,113 @@
+//! Making the links inside rendered article HTML absolute, for feeds.
+//!
+//! A feed reader shows an article far from the site, so `href="../photo.jpg"` must become
+//! `href="https://example.org/photo.jpg"`. References are resolved as a browser would on the
+//! article's own page (RFC 3986, via the `url` crate). Only attributes inside tags are
+//! touched: text, including code samples that mention `href=`, is left alone, because in
+//! rendered HTML a literal `<` in text is always escaped.
+
+use std::borrow::Cow;
+
+use url::Url;
+
+/// Attributes whose value is a single URL.
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster", "cite"];
+
+/// `html` with every relative URL attribute resolved against `page`.
+pub fn absolutize<'a>(html: &'a str, page: &Url) -> Cow<'a, str> {
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(start) = html[i..].find('<').map(|p| p + i) {
+        // Inside a tag until its closing `>`; quoted values may contain `>`.
+        let mut j = start + 1;
+        while j < bytes.len() && bytes[j] != b'>' {
+            if bytes[j] == b'"' || bytes[j] == b'\'' {
+                let quote = bytes[j];
+                let value_start = j + 1;
+                let value_end = html[value_start..]
+                    .find(quote as char)
+                    .map_or(bytes.len(), |p| p + value_start);
+                if let Some(resolved) = attribute_before(html, start, j)
+                    .filter(|name| URL_ATTRIBUTES.contains(&name.to_ascii_lowercase().as_str()))
+                    .and_then(|_| resolve(&html[value_start..value_end], page))
+                {
+                    out.push_str(&html[copied..value_start]);
+                    out.push_str(&resolved);
+                    copied = value_end;
+                }
+                j = value_end + 1;
+            } else {
+                j += 1;
+            }
+        }
+        i = j.min(bytes.len());
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// The attribute name in `name=` right before the quote at `quote`, if any.
+fn attribute_before(html: &str, tag_start: usize, quote: usize) -> Option<&str> {
+    let before = html[tag_start..quote].trim_end();
+    let before = before.strip_suffix('=')?.trim_end();
+    let name_start = before
+        .rfind(|c: char| c.is_whitespace())
+        .map_or(0, |p| p + 1);
+    (name_start > 0).then(|| &before[name_start..])
+}
+
+/// The absolute form of a relative reference; `None` when it is already absolute.
+fn resolve(value: &str, page: &Url) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() || Url::parse(value).is_ok() {
+        return None;
+    }
+    page.join(value).ok().map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn abs(html: &str) -> String {
+        let page = Url::parse("https://example.org/news/story/").unwrap();
+        absolutize(html, &page).into_owned()
+    }
+
+    #[test]
+    fn resolves_relative_references_like_a_browser() {
+        assert_eq!(
+            abs(r#"<a href="other/">x</a>"#),
+            r#"<a href="https://example.org/news/story/other/">x</a>"#
+        );
+        assert_eq!(
+            abs(r#"<img src="../pic.jpg" alt="a">"#),
+            r#"<img src="https://example.org/news/pic.jpg" alt="a">"#
+        );
+        assert_eq!(
+            abs(r#"<a href="/about/">x</a><a href='#top'>y</a>"#),
+            r#"<a href="https://example.org/about/">x</a><a href='https://example.org/news/story/#top'>y</a>"#
+        );
+    }
+
+    #[test]
+    fn leaves_absolute_urls_text_and_other_attributes_alone() {
+        let html =
+            r#"<a href="https://other.org/a" title="b/c">mailto</a><a href="mailto:x@y.z">m</a>"#;
+        assert!(matches!(
+            absolutize(html, &Url::parse("https://example.org/").unwrap()),
+            Cow::Borrowed(_)
+        ));
+        let code = r#"<pre><code>&lt;a href="x"&gt; data-src="y"</code></pre>"#;
+        assert_eq!(abs(code), code);
+        assert_eq!(
+            abs(r#"<img data-src="a.png" src="b.png">"#),
+            r#"<img data-src="a.png" src="https://example.org/news/story/b.png">"#
+        );
+    }
+}
