@@ -56,6 +56,9 @@ pub struct BuildArgs {
     /// Include articles marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Print how long each stage of the build took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

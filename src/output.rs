@@ -1,13 +1,17 @@
 //! The `output` stage: writes the rendered site atomically.
 //!
-//! Architecture invariant: the output folder is only ever replaced whole. Files are written
-//! (in parallel) into a staging folder beside it, and only when every write succeeded is the
-//! staging folder swapped in by renames. A build that fails at any point — including here —
-//! leaves the previous output exactly as it was, and nothing of a deleted article survives a
-//! successful build.
+//! Architecture invariant: a build that fails — bad input, a template error, a failed
+//! write — leaves the previous output exactly as it was. New and changed files are written
+//! (in parallel) into a staging folder beside the output, and only when every file was
+//! rendered and written is the output touched: a fresh output is the staging folder renamed
+//! into place; an existing one gets the changed files moved in by rename and the files the
+//! site no longer has deleted. Files whose bytes did not change are never rewritten, so a
+//! rebuild of unchanged content writes nothing. After a successful build the output holds
+//! exactly the site's files: nothing of a deleted article survives.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -34,16 +38,37 @@ fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -
     }
 }
 
-/// A staging folder beside the output folder. Files are written into it (from any
-/// thread); [`Staging::commit`] swaps it in. Dropped without a commit, it removes itself,
-/// so an error anywhere in the build leaves the previous output as it was.
 /// Folders of a site that hold sources, never output.
 const SOURCE_DIRS: &[&str] = &["content", "seeds", "templates", "static", "themes"];
 
+/// A staging folder beside the output folder, and the build's view of the output.
+///
+/// Files are offered from any thread with [`Staging::write`]. When there is no previous
+/// output, every file goes into the staging folder and [`Staging::commit`] renames the
+/// folder into place. When there is one, each file is first compared with the file already
+/// there: unchanged files are not written at all, changed ones are staged, and the commit
+/// moves them in one by one and deletes what the new site no longer has. Dropped without a
+/// commit, the staging folder removes itself, so an error anywhere in the build leaves the
+/// previous output as it was.
 pub struct Staging {
     dir: PathBuf,
     output_dir: PathBuf,
+    /// Whether a previous output exists, so files are compared and only changes staged.
+    update: bool,
+    /// Files staged so far (update mode), relative and `/`-separated.
+    staged: Mutex<Vec<String>>,
     committed: bool,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written because they are new or changed.
+    pub written: usize,
+    /// Files left alone because the output already had them byte for byte.
+    pub unchanged: usize,
+    /// Files of the previous output that the site no longer has.
+    pub removed: usize,
 }
 
 impl Staging {
@@ -66,12 +91,18 @@ impl Staging {
         Ok(Staging {
             dir,
             output_dir: output_dir.to_path_buf(),
+            update: output_dir.is_dir(),
+            staged: Mutex::new(Vec::new()),
             committed: false,
         })
     }
 
     /// Creates the folders of all these files once, up front, rather than once per file.
+    /// Only a fresh output needs them all; an update creates folders for changed files.
     pub fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<(), OutputError> {
+        if self.update {
+            return Ok(());
+        }
         let dirs: BTreeSet<&str> = paths
             .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
             .collect();
@@ -82,46 +113,80 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one file; its folder must exist (see [`Staging::make_dirs`]).
-    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+    /// Offers one file of the new site; returns whether it had to be written (`false`: the
+    /// output already has it, byte for byte).
+    pub fn write(&self, file: &OutputFile) -> Result<bool, OutputError> {
         let target = self.dir.join(&file.path);
+        if self.update {
+            let current = self.output_dir.join(&file.path);
+            if same_contents(&current, &file.contents)? {
+                return Ok(false);
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
+            }
+        }
         match &file.contents {
             Contents::Rendered(bytes) => {
-                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))
+                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))?
             }
             Contents::Static(StaticSource::Embedded(bytes)) => {
-                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))
+                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))?
             }
-            Contents::Static(StaticSource::File(source)) => std::fs::copy(source, &target)
-                .map(|_| ())
-                .map_err(io(source, "cannot copy the static file")),
+            Contents::Static(StaticSource::File(source)) => {
+                std::fs::copy(source, &target)
+                    .map_err(io(source, "cannot copy the static file"))?;
+            }
         }
+        if self.update {
+            self.staged
+                .lock()
+                .expect("no thread panics while holding this lock")
+                .push(file.path.clone());
+        }
+        Ok(true)
     }
 
-    /// Replaces the output folder with the staging folder.
-    pub fn commit(mut self) -> Result<(), OutputError> {
-        let output_dir = self.output_dir.clone();
-        if !output_dir.exists() {
-            std::fs::rename(&self.dir, &output_dir)
-                .map_err(io(&output_dir, "cannot move the new output in place"))?;
+    /// Makes the output folder hold exactly the files in `paths` (every file offered to
+    /// [`Staging::write`]): renames the staging folder into place, or, over a previous
+    /// output, moves the changed files in and removes the ones the site no longer has.
+    pub fn commit<'a>(
+        mut self,
+        paths: impl Iterator<Item = &'a str>,
+    ) -> Result<WriteReport, OutputError> {
+        let paths: HashSet<&str> = paths.collect();
+        if !self.update {
+            std::fs::rename(&self.dir, &self.output_dir)
+                .map_err(io(&self.output_dir, "cannot move the new output in place"))?;
             self.committed = true;
-            return Ok(());
+            return Ok(WriteReport {
+                written: paths.len(),
+                ..WriteReport::default()
+            });
         }
-        let name = output_dir
-            .file_name()
-            .expect("checked")
-            .to_string_lossy()
-            .into_owned();
-        let old = parent_of(&output_dir).join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::rename(&output_dir, &old)
-            .map_err(io(&output_dir, "cannot move the previous output aside"))?;
-        if let Err(e) = std::fs::rename(&self.dir, &output_dir) {
-            // Put the previous output back: a failed build must leave it as it was.
-            let _ = std::fs::rename(&old, &output_dir);
-            return Err(io(&output_dir, "cannot move the new output in place")(e));
-        }
+        // Stale entries go first: a stale file may stand where a new folder must go.
+        let removed = remove_stale(&self.output_dir, &paths)?;
+        let staged = std::mem::take(
+            &mut *self
+                .staged
+                .lock()
+                .expect("no thread panics while holding this lock"),
+        );
+        staged.par_iter().try_for_each(|path| {
+            let to = self.output_dir.join(path);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
+            }
+            std::fs::rename(self.dir.join(path), &to).map_err(io(&to, "cannot move in place"))
+        })?;
         self.committed = true;
-        std::fs::remove_dir_all(&old).map_err(io(&old, "cannot remove the previous output"))
+        std::fs::remove_dir_all(&self.dir)
+            .map_err(io(&self.dir, "cannot remove the staging folder"))?;
+        Ok(WriteReport {
+            written: staged.len(),
+            unchanged: paths.len() - staged.len(),
+            removed,
+        })
     }
 }
 
@@ -133,6 +198,101 @@ impl Drop for Staging {
     }
 }
 
+/// Whether `path` already holds exactly `contents` (sizes first, so most changes cost a
+/// `stat` and no read).
+fn same_contents(path: &Path, contents: &Contents) -> Result<bool, OutputError> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(false);
+    };
+    if !meta.is_file() {
+        return Ok(false);
+    }
+    let new: std::borrow::Cow<[u8]> = match contents {
+        Contents::Rendered(bytes) => bytes.into(),
+        Contents::Static(StaticSource::Embedded(bytes)) => (*bytes).into(),
+        Contents::Static(StaticSource::File(source)) => {
+            let source_meta =
+                std::fs::metadata(source).map_err(io(source, "cannot read the static file"))?;
+            if source_meta.len() != meta.len() {
+                return Ok(false);
+            }
+            std::fs::read(source)
+                .map_err(io(source, "cannot read the static file"))?
+                .into()
+        }
+    };
+    if new.len() as u64 != meta.len() {
+        return Ok(false);
+    }
+    Ok(std::fs::read(path).is_ok_and(|old| old == *new))
+}
+
+/// Deletes every file and folder below `output_dir` that is neither in `paths` nor a
+/// folder leading to one; returns how many files went. Top-level entries are walked in
+/// parallel: a news site has one folder per article.
+fn remove_stale(output_dir: &Path, paths: &HashSet<&str>) -> Result<usize, OutputError> {
+    let mut wanted_dirs: HashSet<&str> = HashSet::new();
+    for path in paths {
+        let mut rest = *path;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !wanted_dirs.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    let read_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: std::io::Error| OutputError::Io {
+            path,
+            action: "cannot read the previous output",
+            source,
+        }
+    };
+    let top: Vec<std::fs::DirEntry> = std::fs::read_dir(output_dir)
+        .map_err(read_error(output_dir))?
+        .collect::<Result<_, _>>()
+        .map_err(read_error(output_dir))?;
+    top.par_iter()
+        .map(|entry| -> Result<usize, OutputError> {
+            let mut removed = 0;
+            let mut walk = walkdir::WalkDir::new(entry.path()).into_iter();
+            while let Some(entry) = walk.next() {
+                let entry = entry.map_err(|e| OutputError::Io {
+                    path: e.path().unwrap_or(output_dir).to_path_buf(),
+                    action: "cannot read the previous output",
+                    source: e.into(),
+                })?;
+                let path = entry.path();
+                let relative = path
+                    .strip_prefix(output_dir)
+                    .expect("walkdir yields paths below its root")
+                    .to_string_lossy();
+                let relative = if std::path::MAIN_SEPARATOR == '/' {
+                    relative
+                } else {
+                    relative.replace(std::path::MAIN_SEPARATOR, "/").into()
+                };
+                if entry.file_type().is_dir() {
+                    if !wanted_dirs.contains(relative.as_ref()) {
+                        removed += walkdir::WalkDir::new(path)
+                            .into_iter()
+                            .filter_map(Result::ok)
+                            .filter(|e| !e.file_type().is_dir())
+                            .count();
+                        std::fs::remove_dir_all(path).map_err(io(path, "cannot remove"))?;
+                        walk.skip_current_dir();
+                    }
+                } else if !paths.contains(relative.as_ref()) {
+                    std::fs::remove_file(path).map_err(io(path, "cannot remove"))?;
+                    removed += 1;
+                }
+            }
+            Ok(removed)
+        })
+        .sum()
+}
+
 fn parent_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -140,12 +300,18 @@ fn parent_of(path: &Path) -> &Path {
     }
 }
 
-/// Replaces `output_dir` with exactly `files`, written in parallel.
-pub fn write_site(root: &Path, output_dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+/// Makes `output_dir` hold exactly `files`, written in parallel.
+pub fn write_site(
+    root: &Path,
+    output_dir: &Path,
+    files: &[OutputFile],
+) -> Result<WriteReport, OutputError> {
     let staging = Staging::create(root, output_dir)?;
     staging.make_dirs(files.iter().map(|f| f.path.as_str()))?;
-    files.par_iter().try_for_each(|f| staging.write(f))?;
-    staging.commit()
+    files
+        .par_iter()
+        .try_for_each(|f| staging.write(f).map(|_| ()))?;
+    staging.commit(files.iter().map(|f| f.path.as_str()))
 }
 
 /// The absolute, symlink-free form of a path that may not exist yet: its nearest existing
@@ -235,6 +401,41 @@ mod tests {
         assert!(!out.join("b.txt").exists());
         let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging and old folders are cleaned up");
+    }
+
+    #[test]
+    fn an_update_writes_only_changes_and_removes_what_is_gone() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let first = [
+            page("a/index.html", "A"),
+            page("b/index.html", "B"),
+            page("c.txt", "C"),
+        ];
+        let report = write_site(root.path(), &out, &first).unwrap();
+        assert_eq!(report.written, 3);
+        let report = write_site(root.path(), &out, &first).unwrap();
+        assert_eq!(
+            (report.written, report.unchanged, report.removed),
+            (0, 3, 0)
+        );
+        let second = [
+            page("a/index.html", "A"),
+            page("b/index.html", "B2"),
+            page("d/e.txt", "E"),
+        ];
+        let report = write_site(root.path(), &out, &second).unwrap();
+        assert_eq!(
+            (report.written, report.unchanged, report.removed),
+            (2, 1, 1)
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "B2"
+        );
+        assert!(!out.join("c.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder left");
     }
 
     #[test]

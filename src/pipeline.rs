@@ -5,6 +5,7 @@
 //! `output` succeeded.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -31,7 +32,32 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     pub articles: usize,
     pub files: usize,
+    pub written: output::WriteReport,
     pub warnings: Vec<String>,
+    pub timings: Timings,
+}
+
+/// How long each stage of a build took, in order.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    last: Instant,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    pub fn start() -> Self {
+        Timings {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends the current stage.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Loads the configuration and applies command-line overrides.
@@ -46,8 +72,10 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Error>
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let root = options.root.as_path();
+    let mut timings = Timings::start();
     let config = load_config(root, options.base_url.as_deref())?;
     let import = import::run(root, &config, ImportOptions::default())?;
+    timings.lap("import");
     let output_dir = match &options.output {
         Some(dir) => dir.clone(),
         None => root.join(&config.output_dir),
@@ -61,7 +89,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             drafts: options.drafts,
         },
     )?;
+    timings.lap("load content");
     let plan = render::plan(&site, &theme);
+    timings.lap("plan (template values)");
     // Render and write in one parallel pass: a page is written as soon as it is rendered,
     // so the whole site is never held in memory. Any error drops the staging folder.
     let staging = output::Staging::create(root, &output_dir)?;
@@ -69,21 +99,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     plan.pages
         .par_iter()
         .try_for_each(|job| -> Result<(), Error> {
-            staging.write(&job.render(&theme)?)?;
+            staging.write(&plan.render(job, &theme)?)?;
             Ok(())
         })?;
     plan.files
         .par_iter()
-        .try_for_each(|file| staging.write(file))?;
-    staging.commit()?;
+        .try_for_each(|file| staging.write(file).map(|_| ()))?;
+    timings.lap("render and compare/write");
+    let written = staging.commit(plan.paths())?;
+    timings.lap("commit");
     let files = plan.pages.len() + plan.files.len();
     let mut warnings = import.warnings.clone();
     warnings.extend(site.warnings.iter().cloned());
+    let articles = site.articles.len();
+    // Freeing a large site takes a noticeable share of a build; do it off the critical
+    // path (a command-line build may exit before it is done, which is fine).
+    let render::Plan {
+        shared,
+        pages,
+        files: generated,
+        ..
+    } = plan;
+    std::thread::spawn(move || drop((site, shared, pages, generated)));
     Ok(BuildReport {
         import,
         output_dir,
-        articles: site.articles.len(),
+        articles,
         files,
+        written,
         warnings,
+        timings,
     })
 }

@@ -315,3 +315,90 @@ fn help_and_usage_errors() {
     let bad = site.run(&["build", "--no-such-flag"]);
     assert_eq!(bad.output.status.code(), Some(1));
 }
+
+/// Modification times of every file below `relative`.
+fn mtimes(site: &TestSite, relative: &str) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    walkdir::WalkDir::new(site.path().join(relative))
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_of_unchanged_content_writes_nothing() {
+    let site = three_articles();
+    site.build();
+    let before = mtimes(&site, "public");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let run = site.build();
+    assert!(run.stdout().contains("(0 written, "), "{}", run.stdout());
+    assert_eq!(before, mtimes(&site, "public"), "no file was rewritten");
+}
+
+#[test]
+fn a_rebuild_over_previous_output_equals_a_fresh_build() {
+    let site = three_articles();
+    site.write("static/notes/old.txt", "a static file that will go");
+    site.write("static/rust", "a file where a folder will be needed");
+    site.build();
+    // Edit, add, delete, retag, restyle; a folder replaces a file and a file a folder.
+    site.article(
+        "first",
+        "title = \"First story, revised\"\ndate = 2024-01-05\nauthors = [\"Cy Diaz\"]\ntags = [\"Rust\", \"New tag\"]",
+        "Rewritten.",
+    );
+    site.story("fourth", "Fourth story", "2024-01-04");
+    site.remove("content/third.md");
+    std::fs::remove_dir_all(site.path().join("static/notes")).unwrap();
+    site.remove("static/rust");
+    site.write("static/notes", "now a file");
+    site.article(
+        "rust",
+        "title = \"Rust\"\ndate = 2023-01-01",
+        "Takes the folder.",
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}Gone{% endblock content %}",
+    );
+    let run = site.build();
+    assert!(!run.stdout().contains("(0 written, "), "{}", run.stdout());
+    let updated = site.tree("public");
+
+    site.run(&["build", "--output", "fresh"]).success();
+    let fresh = site.tree("fresh");
+    assert_eq!(
+        updated.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    assert!(updated == fresh, "same bytes in every file");
+    assert!(!site.exists("public/third/index.html"));
+    assert_eq!(site.read("public/notes"), "now a file");
+}
+
+#[test]
+fn timings_name_each_stage() {
+    let site = three_articles();
+    let run = site.run(&["build", "--timings"]).success();
+    for stage in [
+        "import",
+        "load content",
+        "render and compare/write",
+        "commit",
+    ] {
+        assert!(run.stderr().contains(stage), "{}", run.stderr());
+    }
+    assert!(
+        !site.build().stderr().contains(" ms  "),
+        "quiet without --timings"
+    );
+}

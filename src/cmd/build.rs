@@ -17,13 +17,22 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     for w in &report.warnings {
         super::warn(w);
     }
+    if args.timings {
+        for (stage, took) in &report.timings.stages {
+            eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+        }
+    }
     println!("import: {}", report.import);
+    let w = report.written;
     println!(
-        "built {} articles, {} files into {} in {} ms",
+        "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed)",
         report.articles,
         report.files,
         report.output_dir.display(),
-        started.elapsed().as_millis()
+        started.elapsed().as_millis(),
+        w.written,
+        w.unchanged,
+        w.removed
     );
     Ok(())
 }

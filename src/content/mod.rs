@@ -113,9 +113,10 @@ pub struct Article {
     pub description: Option<String>,
     /// The description, else the first paragraph as plain text.
     pub summary: String,
-    /// Author names as written in the front matter.
-    pub authors: Vec<String>,
-    pub tags: Vec<String>,
+    /// The bylines, in the order written.
+    pub authors: Vec<Link>,
+    /// The tags, in the order written.
+    pub tags: Vec<Link>,
     pub draft: bool,
     pub extra: toml::Table,
     pub html: String,
@@ -129,6 +130,16 @@ impl Article {
     pub fn last_modified(&self) -> DateTime<FixedOffset> {
         self.updated.unwrap_or(self.date)
     }
+}
+
+/// An article's reference to one of its authors or tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// As written in the article's front matter.
+    pub name: String,
+    pub slug: String,
+    /// Index into [`Site::authors`] or [`Site::tags`].
+    pub index: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -185,9 +196,10 @@ pub fn load(
     let (profile_files, article_files): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|p| p.starts_with(&authors_dir));
 
+    let markdown = markdown::Renderer::default();
     let articles: Vec<Article> = article_files
         .par_iter()
-        .map(|path| load_article(path))
+        .map(|path| load_article(path, &markdown))
         .collect::<Result<Vec<_>, _>>()?;
     let profiles: Vec<Author> = profile_files
         .par_iter()
@@ -202,8 +214,8 @@ pub fn load(
     check_unique_permalinks(&articles)?;
 
     let mut warnings = Vec::new();
-    let authors = cross_reference_authors(&articles, profiles, &mut warnings);
-    let tags = cross_reference_tags(&articles);
+    let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
+    let tags = cross_reference_tags(&mut articles);
     Ok(Site {
         config,
         articles,
@@ -242,7 +254,7 @@ fn read_text(path: &Path) -> Result<String, ContentError> {
     })
 }
 
-fn load_article(path: &Path) -> Result<Article, ContentError> {
+fn load_article(path: &Path, markdown: &markdown::Renderer) -> Result<Article, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
     let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
@@ -298,7 +310,7 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
         });
     }
     debug_assert!(is_slug(&slug));
-    let rendered = markdown::render(&drop_controls(split.body));
+    let rendered = markdown.render(&drop_controls(split.body));
     let description = fm
         .description
         .map(|d| clean(d.trim().to_string()))
@@ -329,19 +341,22 @@ fn load_article(path: &Path) -> Result<Article, ContentError> {
     })
 }
 
-/// Trims names and drops empty and repeated ones, keeping the written order.
-fn clean_list(items: Vec<String>) -> Vec<String> {
-    let mut seen = Vec::<String>::new();
+/// Trims names and drops empty and repeated ones (by slug), keeping the written order.
+/// Indices are set when the site is cross-referenced.
+fn clean_list(items: Vec<String>) -> Vec<Link> {
+    let mut links = Vec::<Link>::with_capacity(items.len());
     for item in items {
-        let item = clean(item.trim().to_string());
-        if !item.is_empty()
-            && !slugify(&item).is_empty()
-            && !seen.iter().any(|s| slugify(s) == slugify(&item))
-        {
-            seen.push(item);
+        let name = clean(item.trim().to_string());
+        let slug = slugify(&name);
+        if !slug.is_empty() && !links.iter().any(|l| l.slug == slug) {
+            links.push(Link {
+                name,
+                slug,
+                index: usize::MAX,
+            });
         }
     }
-    seen
+    links
 }
 
 fn load_profile(path: &Path) -> Result<Author, ContentError> {
@@ -399,24 +414,25 @@ fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
 /// Joins article bylines to profiles by slug. Profiles nobody wrote for still get a page;
 /// bylines without a profile get a name-only author and a warning.
 fn cross_reference_authors(
-    articles: &[Article],
+    articles: &mut [Article],
     profiles: Vec<Author>,
     warnings: &mut Vec<String>,
 ) -> Vec<Author> {
     let mut by_slug: BTreeMap<String, Author> =
         profiles.into_iter().map(|a| (a.slug.clone(), a)).collect();
     for (i, article) in articles.iter().enumerate() {
-        for name in &article.authors {
-            let slug = slugify(name);
-            let author = by_slug.entry(slug.clone()).or_insert_with(|| {
+        for link in &article.authors {
+            let author = by_slug.entry(link.slug.clone()).or_insert_with(|| {
                 warnings.push(format!(
-                    "{}: author \"{name}\" has no profile; add {AUTHORS_DIR}/{slug}.md with a `name` and a bio",
-                    article.source.display()
+                    "{}: author \"{}\" has no profile; add {AUTHORS_DIR}/{}.md with a `name` and a bio",
+                    article.source.display(),
+                    link.name,
+                    link.slug
                 ));
                 Author {
-                    permalink: Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
-                    slug: slug.clone(),
-                    name: name.clone(),
+                    permalink: Permalink::from_segments([AUTHORS_DIR, link.slug.as_str()]),
+                    slug: link.slug.clone(),
+                    name: link.name.clone(),
                     bio_html: String::new(),
                     extra: toml::Table::new(),
                     profile: None,
@@ -426,25 +442,40 @@ fn cross_reference_authors(
             author.articles.push(i);
         }
     }
-    by_slug.into_values().collect()
+    let authors: Vec<Author> = by_slug.into_values().collect();
+    for article in articles.iter_mut() {
+        for link in &mut article.authors {
+            link.index = authors
+                .binary_search_by(|a| a.slug.as_str().cmp(&link.slug))
+                .expect("every byline was just given an author");
+        }
+    }
+    authors
 }
 
-fn cross_reference_tags(articles: &[Article]) -> Vec<Tag> {
+fn cross_reference_tags(articles: &mut [Article]) -> Vec<Tag> {
     let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, article) in articles.iter().enumerate() {
-        for name in &article.tags {
-            let slug = slugify(name);
+        for link in &article.tags {
             by_slug
-                .entry(slug.clone())
+                .entry(link.slug.clone())
                 .or_insert_with(|| Tag {
-                    permalink: Permalink::from_segments(["tags", slug.as_str()]),
-                    slug,
-                    name: name.clone(),
+                    permalink: Permalink::from_segments(["tags", link.slug.as_str()]),
+                    slug: link.slug.clone(),
+                    name: link.name.clone(),
                     articles: Vec::new(),
                 })
                 .articles
                 .push(i);
         }
     }
-    by_slug.into_values().collect()
+    let tags: Vec<Tag> = by_slug.into_values().collect();
+    for article in articles.iter_mut() {
+        for link in &mut article.tags {
+            link.index = tags
+                .binary_search_by(|t| t.slug.as_str().cmp(&link.slug))
+                .expect("every tag was just collected");
+        }
+    }
+    tags
 }

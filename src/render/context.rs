@@ -5,14 +5,13 @@
 //! page it appears on. The shape of these values is the documented template context
 //! (docs/templates.md); change both together.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::{Map, Value};
 
-use crate::content::slug::slugify;
-use crate::content::{AUTHORS_DIR, Article, Author, Permalink, Site, Tag};
+use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Site, Tag};
 
 /// The values shared across one build.
 pub struct Shared {
@@ -31,41 +30,76 @@ pub struct Shared {
 impl Shared {
     pub fn build(site: &Site) -> Shared {
         let base = site.config.base_url.as_str();
+        let links = Links {
+            authors: site
+                .authors
+                .iter()
+                .map(|a| link_value(&a.name, &a.slug, a.permalink.url(base)))
+                .collect(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| link_value(&t.name, &t.slug, t.permalink.url(base)))
+                .collect(),
+            site,
+        };
+        let in_feeds = in_feeds(site);
+        // One pass builds each article's value and, for articles some feed carries, its
+        // feed form from the same fields.
+        let (articles, feed_items): (Vec<Value>, Vec<Option<Value>>) = site
+            .articles
+            .par_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let fields = article_fields(a, base, &links);
+                let feed = in_feeds[i].then(|| feed_item_value(a, base, fields.clone()));
+                (
+                    fields.set("content", Value::safe_string(&a.html)).done(),
+                    feed,
+                )
+            })
+            .unzip();
         Shared {
             site: site_value(site),
-            articles: site
-                .articles
-                .par_iter()
-                .map(|a| article_value(a, base))
-                .collect(),
+            articles,
             authors: site.authors.iter().map(|a| author_value(a, base)).collect(),
             tags: site.tags.iter().map(|t| tag_value(t, base)).collect(),
-            feed_items: feed_items(site),
+            feed_items: feed_items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i, v)))
+                .collect(),
         }
     }
 }
 
-/// The feed form of every article some feed carries: the site's newest `feed_limit`
-/// articles, and each author's and tag's.
-fn feed_items(site: &Site) -> HashMap<usize, Value> {
+/// `{name, slug, url}` of every author and tag, shared by the articles that name them.
+struct Links<'a> {
+    authors: Vec<Value>,
+    tags: Vec<Value>,
+    site: &'a Site,
+}
+
+/// Which articles some feed carries: the site's newest `feed_limit` articles, and each
+/// author's and tag's.
+fn in_feeds(site: &Site) -> Vec<bool> {
     let limit = site.config.feed_limit;
-    let mut wanted: BTreeSet<usize> = (0..site.articles.len().min(limit)).collect();
-    for list in site
+    let mut wanted = vec![false; site.articles.len()];
+    let lists = site
         .authors
         .iter()
         .map(|a| &a.articles)
-        .chain(site.tags.iter().map(|t| &t.articles))
+        .chain(site.tags.iter().map(|t| &t.articles));
+    for i in
+        (0..site.articles.len().min(limit)).chain(lists.flat_map(|l| l.iter().copied().take(limit)))
     {
-        wanted.extend(list.iter().take(limit));
+        wanted[i] = true;
     }
-    let base = site.config.base_url.as_str();
     wanted
-        .into_par_iter()
-        .map(|i| (i, feed_item_value(&site.articles[i], base)))
-        .collect()
 }
 
 /// A small builder so values read like the documented shape.
+#[derive(Clone, Default)]
 pub struct Obj(Map);
 
 impl Obj {
@@ -88,7 +122,7 @@ fn site_value(site: &Site) -> Value {
         .set("description", c.description.as_str())
         .set("base_url", c.base_url.as_str())
         .set("language", c.language.as_str())
-        .set("extra", toml_to_value(&toml::Value::Table(c.extra.clone())))
+        .set("extra", table_to_value(&c.extra))
         .set("article_count", site.articles.len())
         .set("author_count", site.authors.len())
         .set("tag_count", site.tags.len())
@@ -112,9 +146,7 @@ fn display_date(date: &DateTime<FixedOffset>) -> String {
 }
 
 /// `{name, slug, url}` for an author or tag named in an article.
-fn link(name: &str, section: &str, base: &str) -> Value {
-    let slug = slugify(name);
-    let url = Permalink::from_segments([section, slug.as_str()]).url(base);
+fn link_value(name: &str, slug: &str, url: String) -> Value {
     Obj::new()
         .set("name", name)
         .set("slug", slug)
@@ -122,33 +154,51 @@ fn link(name: &str, section: &str, base: &str) -> Value {
         .done()
 }
 
-fn article_value(a: &Article, base: &str) -> Value {
-    article_obj(a, base, Value::safe_string(&a.html)).done()
-}
-
-/// An article as feeds show it: links absolute, dates also in RFC 822 for RSS.
-fn feed_item_value(a: &Article, base: &str) -> Value {
+/// An article as feeds show it: links absolute, the HTML also pre-escaped for XML (each
+/// article sits in several feeds, so escaping once here beats escaping it in every feed),
+/// dates also in RFC 822 for RSS.
+fn feed_item_value(a: &Article, base: &str, fields: Obj) -> Value {
     let url = a.permalink.url(base);
     // base_url was validated as an absolute http(s) URL, so the page URL parses.
     let content = match url::Url::parse(&url) {
-        Ok(page) => super::links::absolutize(&a.html, &page).into_owned(),
-        Err(_) => a.html.clone(),
+        Ok(page) => super::links::absolutize(&a.html, &page),
+        Err(_) => a.html.as_str().into(),
     };
-    // Not marked safe: feed templates are XML, and autoescaping is what turns the HTML
-    // into the escaped text that `<content type="html">` and `<content:encoded>` expect.
-    article_obj(a, base, Value::from(content))
+    let mut xml = String::with_capacity(content.len() + content.len() / 4);
+    pulldown_cmark_escape::escape_html(&mut xml, &content)
+        .expect("writing to a String cannot fail");
+    fields
+        .set("content", Value::safe_string(&content))
+        .set("content_xml", Value::safe_string(&xml))
         .set("date_rfc822", rfc822(&a.date))
         .set("last_modified_rfc822", rfc822(&a.last_modified()))
         .done()
 }
 
-fn article_obj(a: &Article, base: &str, content: Value) -> Obj {
+/// Every field of an article's value except `content`.
+fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
+    // The shared value, unless this article spells the name differently.
+    let linked = |link: &Link, shared: &[Value], canonical: &str, section: &str| {
+        if link.name == canonical {
+            shared[link.index].clone()
+        } else {
+            let url = Permalink::from_segments([section, link.slug.as_str()]).url(base);
+            link_value(&link.name, &link.slug, url)
+        }
+    };
     let authors: Vec<Value> = a
         .authors
         .iter()
-        .map(|n| link(n, AUTHORS_DIR, base))
+        .map(|l| {
+            let canonical = &links.site.authors[l.index].name;
+            linked(l, &links.authors, canonical, AUTHORS_DIR)
+        })
         .collect();
-    let tags: Vec<Value> = a.tags.iter().map(|n| link(n, "tags", base)).collect();
+    let tags: Vec<Value> = a
+        .tags
+        .iter()
+        .map(|l| linked(l, &links.tags, &links.site.tags[l.index].name, "tags"))
+        .collect();
     Obj::new()
         .set("title", a.title.as_str())
         .set("slug", a.slug.as_str())
@@ -166,8 +216,7 @@ fn article_obj(a: &Article, base: &str, content: Value) -> Obj {
         .set("reading_time", a.reading_time)
         .set("word_count", a.word_count)
         .set("draft", a.draft)
-        .set("extra", toml_to_value(&toml::Value::Table(a.extra.clone())))
-        .set("content", content)
+        .set("extra", table_to_value(&a.extra))
 }
 
 fn author_value(a: &Author, base: &str) -> Value {
@@ -179,7 +228,7 @@ fn author_value(a: &Author, base: &str) -> Value {
         .set("rss_url", format!("{}rss.xml", a.permalink.url(base)))
         .set("bio", Value::safe_string(&a.bio_html))
         .set("has_profile", a.profile.is_some())
-        .set("extra", toml_to_value(&toml::Value::Table(a.extra.clone())))
+        .set("extra", table_to_value(&a.extra))
         .set("article_count", a.articles.len())
         .done()
 }
@@ -231,6 +280,14 @@ pub fn paginator(
         .done()
 }
 
+fn table_to_value(table: &toml::Table) -> Value {
+    let mut map = Map::new();
+    for (k, v) in table {
+        map.insert(k.clone().into(), toml_to_value(v));
+    }
+    Value::from(map)
+}
+
 /// TOML values for templates; datetimes become RFC 3339 strings.
 pub fn toml_to_value(value: &toml::Value) -> Value {
     match value {
@@ -242,12 +299,6 @@ pub fn toml_to_value(value: &toml::Value) -> Value {
         toml::Value::Array(items) => {
             Value::from(items.iter().map(toml_to_value).collect::<Vec<_>>())
         }
-        toml::Value::Table(table) => {
-            let mut map = Map::new();
-            for (k, v) in table {
-                map.insert(k.clone().into(), toml_to_value(v));
-            }
-            Value::from(map)
-        }
+        toml::Value::Table(table) => table_to_value(table),
     }
 }

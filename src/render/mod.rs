@@ -5,8 +5,7 @@
 //! `output`). Pages are rendered in parallel, and the result is sorted by path, so the same
 //! input always gives the same files, byte for byte.
 
-mod context;
-mod feeds;
+pub mod context;
 mod filters;
 mod links;
 pub mod pages;
@@ -111,17 +110,18 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
-/// Everything the built site consists of: HTML pages still to be rendered, and files whose
-/// contents are already known (sitemap, robots.txt, static files).
-///
-/// Pages are rendered by the caller, in parallel, so that each page can be written as soon
-/// as it is rendered instead of holding the whole site in memory.
-pub struct Plan {
+/// Everything the built site consists of: the files templates render (as jobs, rendered
+/// later and in parallel, so that each can be written as soon as it is rendered instead of
+/// holding the whole site in memory), and files whose contents are already known
+/// (sitemaps, robots.txt, static files).
+pub struct Plan<'a> {
+    pub site: &'a Site,
+    pub shared: context::Shared,
     pub pages: Vec<pages::Job>,
     pub files: Vec<OutputFile>,
 }
 
-impl Plan {
+impl<'a> Plan<'a> {
     /// Every output path, pages and files.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.pages
@@ -129,12 +129,16 @@ impl Plan {
             .map(|j| j.path.as_str())
             .chain(self.files.iter().map(|f| f.path.as_str()))
     }
+
+    pub fn render(&self, job: &pages::Job, theme: &Theme) -> Result<OutputFile, RenderError> {
+        job.render(self.site, &self.shared, theme)
+    }
 }
 
-/// Plans the whole site: builds the shared template values once and lists every page.
-pub fn plan(site: &Site, theme: &Theme) -> Plan {
+/// Plans the whole site: builds the shared template values once and lists every file.
+pub fn plan<'a>(site: &'a Site, theme: &Theme) -> Plan<'a> {
     let shared = context::Shared::build(site);
-    let pages = pages::jobs(site, &shared);
+    let pages = pages::jobs(site);
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
     let mut files = sitemap::files(site);
@@ -150,5 +154,10 @@ pub fn plan(site: &Site, theme: &Theme) -> Plan {
             });
         }
     }
-    Plan { pages, files }
+    Plan {
+        site,
+        shared,
+        pages,
+        files,
+    }
 }
