@@ -5,6 +5,7 @@
 //! pages) → [`output`] (atomic write). [`pipeline`] runs the stages; [`cli`] and [`cmd`]
 //! turn command lines into calls. See ARCHITECTURE.md for the map and its invariants.
 
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

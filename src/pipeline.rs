@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache;
 use crate::config::{Config, normalize_base_url};
 use crate::content::{self, LoadOptions};
 use crate::error::Error;
@@ -35,6 +36,9 @@ pub struct BuildReport {
     pub written: output::WriteReport,
     pub warnings: Vec<String>,
     pub timings: Timings,
+    /// Nothing was rendered: the inputs and the output were exactly as the last build
+    /// left them (see [`cache`]).
+    pub cached: bool,
 }
 
 /// How long each stage of a build took, in order.
@@ -81,6 +85,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         None => root.join(&config.output_dir),
     };
     let content_dir = root.join(&config.content_dir);
+    let fingerprint = input_fingerprint(root, &config, options, &output_dir);
+    if let Some(record) = fingerprint.and_then(|f| cached(f.fingerprint, &output_dir)) {
+        timings.lap("check the build cache: output up to date");
+        let mut warnings = import.warnings.clone();
+        warnings.extend(record.warnings);
+        return Ok(BuildReport {
+            import,
+            output_dir,
+            articles: record.articles,
+            files: record.files,
+            written: output::WriteReport {
+                unchanged: record.files,
+                ..Default::default()
+            },
+            warnings,
+            timings,
+            cached: true,
+        });
+    }
+    timings.lap("check the build cache");
     let theme = Theme::load(root, &config.theme)?;
     let site = content::load(
         config,
@@ -108,9 +132,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     timings.lap("render and compare/write");
     let written = staging.commit(plan.paths())?;
     timings.lap("commit");
-    let files = plan.pages.len() + plan.files.len();
+    // A build that is not recorded must not leave an older record that could match.
+    cache::forget(&output_dir);
     let mut warnings = import.warnings.clone();
     warnings.extend(site.warnings.iter().cloned());
+    if let Some(inputs) = fingerprint.filter(|f| f.settled)
+        && let Some(output) = cache::output_of(&output_dir, plan.paths())
+    {
+        cache::save(
+            &output_dir,
+            &cache::Record {
+                inputs: inputs.fingerprint,
+                output,
+                articles: site.articles.len(),
+                files: plan.pages.len() + plan.files.len(),
+                warnings: site.warnings.clone(),
+            },
+        );
+    }
+    timings.lap("save the build cache");
+    let files = plan.pages.len() + plan.files.len();
     let articles = site.articles.len();
     // Freeing a large site takes a noticeable share of a build; do it off the critical
     // path (a command-line build may exit before it is done, which is fine).
@@ -129,5 +170,45 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         written,
         warnings,
         timings,
+        cached: false,
     })
+}
+
+/// The fingerprint of everything the output depends on; `None` when an input cannot be
+/// read (the build itself will then say what is wrong).
+fn input_fingerprint(
+    root: &Path,
+    config: &Config,
+    options: &BuildOptions,
+    output_dir: &Path,
+) -> Option<cache::Inputs> {
+    // The binary (a new gazette may render differently, and the built-in theme lives in
+    // it) and every option that changes the output.
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()));
+    let identity = format!(
+        "{} {exe:?} {} {:?} {}",
+        env!("CARGO_PKG_VERSION"),
+        output_dir.display(),
+        options.base_url,
+        options.drafts
+    );
+    cache::inputs(
+        &identity,
+        &[root.join("config.toml")],
+        &[
+            root.join(&config.content_dir),
+            root.join("templates"),
+            root.join("static"),
+            root.join("themes").join(&config.theme),
+        ],
+    )
+}
+
+/// The last build's record, if it was made from these inputs and its output is untouched.
+fn cached(inputs: u64, output_dir: &Path) -> Option<cache::Record> {
+    let record = cache::load(output_dir)?;
+    (record.inputs == inputs && cache::output(output_dir) == Some(record.output)).then_some(record)
 }

@@ -402,3 +402,58 @@ fn timings_name_each_stage() {
         "quiet without --timings"
     );
 }
+
+/// Makes every file of the site look as if written a minute ago, so the build cache,
+/// which ignores inputs younger than a couple of seconds, may record them.
+fn settle(site: &TestSite) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(site.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && !entry.path().starts_with(site.path().join("public")) {
+            std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_unchanged_site_is_not_rebuilt_but_any_change_is_seen() {
+    let site = three_articles();
+    settle(&site);
+    site.build();
+    let built = site.tree("public");
+    let run = site.build();
+    assert!(run.stdout().contains("is up to date"), "{}", run.stdout());
+    assert!(
+        run.stderr().contains("bo-chen.md"),
+        "warnings are repeated: {}",
+        run.stderr()
+    );
+    assert_eq!(built, site.tree("public"));
+
+    // Output touched by hand: a full build puts it back.
+    site.remove("public/first/index.html");
+    site.write("public/stray.html", "stray");
+    let run = site.build();
+    assert!(!run.stdout().contains("is up to date"), "{}", run.stdout());
+    assert_eq!(built, site.tree("public"));
+
+    // An input changed, or an option: rebuilt.
+    site.story("fourth", "Fourth story", "2024-01-04");
+    settle(&site);
+    assert!(!site.build().stdout().contains("is up to date"));
+    assert!(site.exists("public/fourth/index.html"));
+    assert!(site.build().stdout().contains("is up to date"));
+    let run = site
+        .run(&["build", "--base-url", "https://preview.example.org/"])
+        .success();
+    assert!(!run.stdout().contains("is up to date"), "{}", run.stdout());
+    assert!(
+        site.read("public/index.html")
+            .contains("https://preview.example.org/fourth/")
+    );
+}

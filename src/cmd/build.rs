@@ -23,6 +23,16 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         }
     }
     println!("import: {}", report.import);
+    if report.cached {
+        println!(
+            "{} is up to date: {} articles, {} files, nothing changed since the last build ({} ms)",
+            report.output_dir.display(),
+            report.articles,
+            report.files,
+            started.elapsed().as_millis()
+        );
+        return Ok(());
+    }
     let w = report.written;
     println!(
         "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed)",

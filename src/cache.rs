@@ -1,0 +1,278 @@
+//! The build cache: lets `gazette build` skip a build whose inputs are byte for byte those
+//! of the last successful build into the same output folder, while that output is still
+//! exactly as the build left it.
+//!
+//! A record beside the output folder (`.<output>.gazette-cache`, next to where staging
+//! folders go) holds two fingerprints: of the inputs (the binary, the build options,
+//! `config.toml` and every file of `content/`, `templates/`, `static/` and the theme in
+//! use), and of the output (every file's path, size and modification time).
+//!
+//! Architecture invariant: a skipped build leaves exactly the tree a full build would:
+//! the record is only trusted when both fingerprints match, so any change to an input or
+//! any touch of the output (a file edited, added or removed) means a full build.
+//! Fingerprints hash paths, sizes and modification times (a `stat` per file), and inputs
+//! modified in the last [`SETTLE`] seconds are never recorded (see [`inputs`]).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// What the last successful build into an output folder saw and wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub inputs: u64,
+    pub output: u64,
+    pub articles: usize,
+    pub files: usize,
+    /// The build's warnings, repeated when it is skipped.
+    pub warnings: Vec<String>,
+}
+
+const HEADER: &str = "gazette build cache 1";
+
+/// The record's file for an output folder.
+fn record_path(output_dir: &Path) -> Option<PathBuf> {
+    let name = output_dir.file_name()?.to_string_lossy();
+    let parent = match output_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(parent.join(format!(".{name}.gazette-cache")))
+}
+
+pub fn load(output_dir: &Path) -> Option<Record> {
+    let text = std::fs::read_to_string(record_path(output_dir)?).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != HEADER {
+        return None;
+    }
+    let mut field = |name: &str| -> Option<u64> {
+        let (key, value) = lines.next()?.split_once(' ')?;
+        (key == name).then(|| value.parse().ok())?
+    };
+    let inputs = field("inputs")?;
+    let output = field("output")?;
+    let articles = field("articles")? as usize;
+    let files = field("files")? as usize;
+    let warnings = lines
+        .map(|l| l.strip_prefix("warning ").map(|w| w.replace("\\n", "\n")))
+        .collect::<Option<_>>()?;
+    Some(Record {
+        inputs,
+        output,
+        articles,
+        files,
+        warnings,
+    })
+}
+
+/// Saves the record; a cache that cannot be written only costs the next build time.
+pub fn save(output_dir: &Path, record: &Record) {
+    if let Some(path) = record_path(output_dir) {
+        let mut text = format!(
+            "{HEADER}\ninputs {}\noutput {}\narticles {}\nfiles {}\n",
+            record.inputs, record.output, record.articles, record.files
+        );
+        for warning in &record.warnings {
+            text.push_str(&format!("warning {}\n", warning.replace('\n', "\\n")));
+        }
+        let _ = std::fs::write(path, text);
+    }
+}
+
+/// Removes the record, so that no later build trusts it.
+pub fn forget(output_dir: &Path) {
+    if let Some(path) = record_path(output_dir) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// One file or folder as fingerprints see it.
+type Stamp = (String, bool, u64, u128);
+
+fn stamp(relative: String, path: &Path) -> Option<Stamp> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    Some((relative, meta.is_dir(), meta.len(), modified))
+}
+
+fn relative(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+fn hash_stamps(identity: &str, mut stamps: Vec<Stamp>) -> u64 {
+    stamps.par_sort_unstable();
+    let mut h = DefaultHasher::new();
+    identity.hash(&mut h);
+    stamps.hash(&mut h);
+    h.finish()
+}
+
+/// Every file and folder below `dir` (not `dir` itself), stamped; walked in parallel per
+/// top-level entry, since a news site has a folder per article. `None` if unreadable.
+fn walk(dir: &Path) -> Option<Vec<Stamp>> {
+    let top: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let nested = top
+        .par_iter()
+        .map(|path| -> Option<Vec<Stamp>> {
+            walkdir::WalkDir::new(path)
+                .into_iter()
+                .map(|entry| {
+                    let entry = entry.ok()?;
+                    stamp(relative(entry.path(), dir), entry.path())
+                })
+                .collect()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(nested.into_iter().flatten().collect())
+}
+
+/// Fingerprints the inputs: `identity` (options and anything else that changes the
+/// output), and the path, size and modification time of `files` and of everything below
+/// `dirs` (missing ones count as absent). Stamps rather than contents keep this to a
+/// `stat` per file, like make and cargo; an edit that keeps both the size and the
+/// nanosecond modification time is not seen.
+///
+/// File systems stamp modification times with a coarse clock (a few milliseconds), so an
+/// input written just before a build could change again within the same tick without its
+/// stamp changing. Like git's "racily clean" rule, a fingerprint whose newest input is
+/// younger than [`SETTLE`] is not trustworthy: `Inputs::settled` is then false, and the
+/// caller does not record it.
+pub fn inputs(identity: &str, files: &[PathBuf], dirs: &[PathBuf]) -> Option<Inputs> {
+    let mut stamps: Vec<Stamp> = files
+        .iter()
+        .filter_map(|f| stamp(f.to_string_lossy().into_owned(), f))
+        .collect();
+    for dir in dirs.iter().filter(|d| d.exists()) {
+        let prefix = dir.to_string_lossy();
+        stamps.extend(walk(dir)?.into_iter().map(|(path, is_dir, len, modified)| {
+            (format!("{prefix}/{path}"), is_dir, len, modified)
+        }));
+    }
+    // Folders are stamped too (an added or removed file changes the set of stamps anyway),
+    // but only a file's contents can change unseen within one clock tick.
+    let newest = stamps
+        .iter()
+        .filter(|s| !s.1)
+        .map(|s| s.3)
+        .max()
+        .unwrap_or(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    Some(Inputs {
+        fingerprint: hash_stamps(identity, stamps),
+        settled: now.saturating_sub(newest) > SETTLE.as_nanos(),
+    })
+}
+
+/// How old the newest input must be for its stamp to be trusted.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The inputs' fingerprint, and whether it may be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inputs {
+    pub fingerprint: u64,
+    pub settled: bool,
+}
+
+/// Fingerprints an output folder as it is: every file and folder below it. `None` when
+/// it does not exist or cannot be read.
+pub fn output(output_dir: &Path) -> Option<u64> {
+    Some(hash_stamps("", walk(output_dir)?))
+}
+
+/// The same fingerprint as [`output`] for an output folder known to hold exactly `files`
+/// (and their folders), found with a `stat` per entry instead of a walk.
+pub fn output_of<'a>(output_dir: &Path, files: impl Iterator<Item = &'a str>) -> Option<u64> {
+    let mut entries: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for file in files {
+        entries.insert(file);
+        let mut rest = file;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !entries.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    let entries: Vec<&str> = entries.into_iter().collect();
+    let stamps = entries
+        .par_iter()
+        .map(|e| stamp(e.to_string(), &output_dir.join(e)))
+        .collect::<Option<Vec<_>>>()?;
+    Some(hash_stamps("", stamps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_and_reject_other_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        assert_eq!(load(&out), None);
+        let record = Record {
+            inputs: 1,
+            output: u64::MAX,
+            articles: 3,
+            files: 40,
+            warnings: vec!["a: one".into(), "b:\ntwo lines".into()],
+        };
+        save(&out, &record);
+        assert_eq!(load(&out), Some(record));
+        std::fs::write(dir.path().join(".public.gazette-cache"), "something else").unwrap();
+        assert_eq!(load(&out), None);
+        forget(&out);
+        assert!(!dir.path().join(".public.gazette-cache").exists());
+    }
+
+    #[test]
+    fn fingerprints_follow_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        std::fs::write(content.join("a.md"), "one").unwrap();
+        let dirs = [content.clone(), dir.path().join("missing")];
+        let first = inputs("opts", &[], &dirs).unwrap();
+        assert!(!first.settled, "a file written just now is not settled");
+        assert_eq!(first, inputs("opts", &[], &dirs).unwrap());
+        assert_ne!(first, inputs("other opts", &[], &dirs).unwrap());
+        std::fs::write(content.join("a.md"), "three").unwrap();
+        assert_ne!(first, inputs("opts", &[], &dirs).unwrap());
+        let old = std::time::SystemTime::now() - 2 * SETTLE;
+        std::fs::File::options()
+            .write(true)
+            .open(content.join("a.md"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert!(inputs("opts", &[], &dirs).unwrap().settled);
+
+        std::fs::create_dir(content.join("sub")).unwrap();
+        std::fs::write(content.join("sub/b.md"), "b").unwrap();
+        let out = output(&content).unwrap();
+        assert_eq!(Some(out), output(&content));
+        assert_eq!(
+            Some(out),
+            output_of(&content, ["a.md", "sub/b.md"].into_iter()),
+            "a walk and a list of files agree"
+        );
+        std::fs::write(content.join("c.md"), "new").unwrap();
+        assert_ne!(Some(out), output(&content));
+        assert_eq!(output(&dir.path().join("missing")), None);
+    }
+}
