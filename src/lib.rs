@@ -16,6 +16,7 @@ pub mod location;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod session;
 pub mod text;
 
 pub use error::Error;

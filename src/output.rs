@@ -190,6 +190,68 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Like [`Staging::commit`], for a caller that knows which files of the previous output
+    /// the site no longer has (`removed`), so the output is not walked: moves the changed
+    /// files in, deletes `removed` and the folders they leave empty.
+    pub fn commit_changes<'a>(
+        mut self,
+        removed: impl Iterator<Item = &'a str>,
+    ) -> Result<WriteReport, OutputError> {
+        if !self.update {
+            return Err(OutputError::Io {
+                path: self.output_dir.clone(),
+                action: "cannot update in place",
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "there is no previous output to update",
+                ),
+            });
+        }
+        let mut gone = 0;
+        let mut parents = BTreeSet::new();
+        for path in removed {
+            let target = self.output_dir.join(path);
+            match std::fs::remove_file(&target) {
+                Ok(()) => gone += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&target, "cannot remove")(e)),
+            }
+            let mut rest = path;
+            while let Some((dir, _)) = rest.rsplit_once('/') {
+                parents.insert(dir.to_string());
+                rest = dir;
+            }
+        }
+        let staged = std::mem::take(
+            &mut *self
+                .staged
+                .lock()
+                .expect("no thread panics while holding this lock"),
+        );
+        for path in &staged {
+            let to = self.output_dir.join(path);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
+            }
+            std::fs::rename(self.dir.join(path), &to).map_err(io(&to, "cannot move in place"))?;
+        }
+        // Deepest first, so a folder emptied by removing its subfolders goes too; a
+        // folder that still holds something stays.
+        for dir in parents.iter().rev() {
+            let _ = std::fs::remove_dir(self.output_dir.join(dir));
+        }
+        self.committed = true;
+        std::fs::remove_dir_all(&self.dir)
+            .map_err(io(&self.dir, "cannot remove the staging folder"))?;
+        Ok(WriteReport {
+            written: staged.len(),
+            unchanged: 0,
+            removed: gone,
+        })
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {

@@ -106,7 +106,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
     timings.lap("check the build cache");
     let theme = Theme::load(root, &config.theme)?;
-    let site = content::load(
+    let mut site = content::load(
         config,
         &content_dir,
         LoadOptions {
@@ -114,7 +114,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         },
     )?;
     timings.lap("load content");
-    let plan = render::plan(&site, &theme);
+    let plan = render::plan(&mut site, &theme);
     timings.lap("plan (template values)");
     // Render and write in one parallel pass: a page is written as soon as it is rendered,
     // so the whole site is never held in memory. Any error drops the staging folder.
@@ -135,7 +135,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // A build that is not recorded must not leave an older record that could match.
     cache::forget(&output_dir);
     let mut warnings = import.warnings.clone();
-    warnings.extend(site.warnings.iter().cloned());
+    warnings.extend(plan.site.warnings.iter().cloned());
     if let Some(inputs) = fingerprint.filter(|f| f.settled)
         && let Some(output) = cache::output_of(&output_dir, plan.paths())
     {
@@ -144,15 +144,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             &cache::Record {
                 inputs: inputs.fingerprint,
                 output,
-                articles: site.articles.len(),
+                articles: plan.site.articles.len(),
                 files: plan.pages.len() + plan.files.len(),
-                warnings: site.warnings.clone(),
+                warnings: plan.site.warnings.clone(),
             },
         );
     }
     timings.lap("save the build cache");
     let files = plan.pages.len() + plan.files.len();
-    let articles = site.articles.len();
+    let articles = plan.site.articles.len();
     // Freeing a large site takes a noticeable share of a build; do it off the critical
     // path (a command-line build may exit before it is done, which is fine).
     let render::Plan {

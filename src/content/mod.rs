@@ -120,6 +120,8 @@ pub struct Article {
     pub draft: bool,
     pub extra: toml::Table,
     pub html: String,
+    /// A hash of the file's bytes: equal versions, equal articles.
+    pub version: u64,
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
@@ -152,6 +154,8 @@ pub struct Author {
     pub extra: toml::Table,
     /// The profile file, if the author has one.
     pub profile: Option<PathBuf>,
+    /// A hash of the profile's bytes (of the name, without a profile).
+    pub version: u64,
     /// Indices into [`Site::articles`], newest first.
     pub articles: Vec<usize>,
 }
@@ -205,7 +209,47 @@ pub fn load(
         .par_iter()
         .map(|path| load_profile(path))
         .collect::<Result<Vec<_>, _>>()?;
+    assemble(config, articles, profiles, options)
+}
 
+/// One content file, loaded.
+#[derive(Debug)]
+pub enum Loaded {
+    Article(Box<Article>),
+    Profile(Author),
+}
+
+/// Loads one file of `content_dir` (an article, or an author profile below `authors/`),
+/// for callers that keep a site in memory and reload only what changed.
+pub fn load_file(
+    path: &Path,
+    content_dir: &Path,
+    markdown: &markdown::Renderer,
+) -> Result<Loaded, ContentError> {
+    if path.starts_with(content_dir.join(AUTHORS_DIR)) {
+        load_profile(path).map(Loaded::Profile)
+    } else {
+        load_article(path, markdown).map(|a| Loaded::Article(Box::new(a)))
+    }
+}
+
+/// Whether `path` is a content file [`load`] reads.
+pub fn is_content_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".md") && !name.starts_with('.')
+}
+
+/// Builds a [`Site`] from loaded articles and profiles: leaves drafts out unless asked,
+/// sorts, checks that permalinks are unique, and cross-references authors and tags.
+pub fn assemble(
+    config: Config,
+    articles: Vec<Article>,
+    profiles: Vec<Author>,
+    options: LoadOptions,
+) -> Result<Site, ContentError> {
     let mut articles: Vec<Article> = articles
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
@@ -225,6 +269,29 @@ pub fn load(
     })
 }
 
+impl Site {
+    /// Takes the site apart into what [`assemble`] builds it from, so that a few files can
+    /// be replaced without reloading the rest.
+    pub fn disassemble(self) -> (Config, Vec<Article>, Vec<Author>) {
+        let profiles = self
+            .authors
+            .into_iter()
+            .filter(|a| a.profile.is_some())
+            .map(|mut a| {
+                a.articles.clear();
+                a
+            })
+            .collect();
+        let mut articles = self.articles;
+        for a in &mut articles {
+            for link in a.authors.iter_mut().chain(a.tags.iter_mut()) {
+                link.index = usize::MAX;
+            }
+        }
+        (self.config, articles, profiles)
+    }
+}
+
 /// All `*.md` files below `dir`, in a stable order.
 fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     if !dir.exists() {
@@ -236,8 +303,7 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
             path: e.path().unwrap_or(dir).to_path_buf(),
             source: e.into(),
         })?;
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && name.ends_with(".md") && !name.starts_with('.') {
+        if entry.file_type().is_file() && is_content_file(entry.path()) {
             files.push(entry.into_path());
         }
     }
@@ -338,7 +404,16 @@ fn load_article(path: &Path, markdown: &markdown::Renderer) -> Result<Article, C
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         html: rendered.html,
+        version: version_of(path, &text),
     })
+}
+
+fn version_of(path: &Path, text: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    path.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Trims names and drops empty and repeated ones (by slug), keeping the written order.
@@ -389,6 +464,7 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
         },
         profile: Some(path.to_path_buf()),
         articles: Vec::new(),
+        version: version_of(path, &text),
     })
 }
 
@@ -437,6 +513,7 @@ fn cross_reference_authors(
                     extra: toml::Table::new(),
                     profile: None,
                     articles: Vec::new(),
+                    version: version_of(Path::new(""), &link.name),
                 }
             });
             author.articles.push(i);

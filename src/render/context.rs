@@ -6,6 +6,7 @@
 //! (docs/templates.md); change both together.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -25,11 +26,46 @@ pub struct Shared {
     /// Articles as feeds show them (absolute links, RFC 822 dates), only for the articles
     /// that appear in at least one feed.
     pub feed_items: HashMap<usize, Value>,
+    /// A hash of each value above: equal versions, equal values.
+    pub versions: Versions,
+}
+
+/// Versions of the shared values, parallel to them. Pages compare these to tell whether
+/// they would render differently (see `pages::Job::signature`).
+#[derive(Debug, Clone, Default)]
+pub struct Versions {
+    pub site: u64,
+    /// Of each article's value (and its feed form, which derives from the same inputs).
+    pub articles: Vec<u64>,
+    /// Each article's `version` (of its file alone).
+    pub sources: Vec<u64>,
+    pub authors: Vec<u64>,
+    pub tags: Vec<u64>,
+    /// Of the newest `last_modified` of all articles (what dates an empty feed).
+    pub newest_article: u64,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 impl Shared {
-    pub fn build(site: &Site) -> Shared {
-        let base = site.config.base_url.as_str();
+    pub fn build(site: &mut Site) -> Shared {
+        Shared::build_reusing(site, None)
+    }
+
+    /// Builds the values, reusing the previous build's value of every article whose
+    /// version did not change (a watcher rebuilds after each edit; most articles did not
+    /// change).
+    ///
+    /// Each article's HTML is moved out of the site into its value, so that a large site
+    /// holds it once; an article whose HTML was already moved (a watcher keeps the site)
+    /// gets it back from the previous build's value.
+    pub fn build_reusing(site: &mut Site, previous: Option<&Shared>) -> Shared {
+        let base = site.config.base_url.clone();
+        let base = base.as_str();
         let links = Links {
             authors: site
                 .authors
@@ -41,24 +77,75 @@ impl Shared {
                 .iter()
                 .map(|t| link_value(&t.name, &t.slug, t.permalink.url(base)))
                 .collect(),
-            site,
+            author_names: site.authors.iter().map(|a| a.name.clone()).collect(),
+            tag_names: site.tags.iter().map(|t| t.name.clone()).collect(),
         };
         let in_feeds = in_feeds(site);
+        let article_versions: Vec<u64> = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                // Link values carry the author's or tag's canonical name.
+                let names: Vec<&str> = a
+                    .authors
+                    .iter()
+                    .map(|l| links.author_names[l.index].as_str())
+                    .chain(a.tags.iter().map(|l| links.tag_names[l.index].as_str()))
+                    .collect();
+                hash_of((a.version, names, base))
+            })
+            .collect();
+        let index = |versions: fn(&Versions) -> &Vec<u64>| -> HashMap<u64, usize> {
+            previous
+                .map(|p| {
+                    versions(&p.versions)
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (*v, i))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let reusable = index(|v| &v.articles);
+        let by_source = index(|v| &v.sources);
         // One pass builds each article's value and, for articles some feed carries, its
         // feed form from the same fields.
         let (articles, feed_items): (Vec<Value>, Vec<Option<Value>>) = site
             .articles
-            .par_iter()
+            .par_iter_mut()
             .enumerate()
             .map(|(i, a)| {
+                let html = std::mem::take(&mut a.html);
+                let old = reusable.get(&article_versions[i]).zip(previous);
+                let old_feed = old.and_then(|(&j, p)| p.feed_items.get(&j));
+                if let Some((&j, p)) = old
+                    && (!in_feeds[i] || old_feed.is_some())
+                {
+                    return (
+                        p.articles[j].clone(),
+                        in_feeds[i].then(|| old_feed.cloned()).flatten(),
+                    );
+                }
+                let html = if html.is_empty() {
+                    by_source
+                        .get(&a.version)
+                        .zip(previous)
+                        .and_then(|(&j, p)| p.articles[j].get_from_path("content"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                } else {
+                    html
+                };
                 let fields = article_fields(a, base, &links);
-                let feed = in_feeds[i].then(|| feed_item_value(a, base, fields.clone()));
+                let feed = in_feeds[i].then(|| feed_item_value(a, &html, base, fields.clone()));
                 (
-                    fields.set("content", Value::safe_string(&a.html)).done(),
+                    fields.set("content", Value::safe_string(&html)).done(),
                     feed,
                 )
             })
             .unzip();
+        let site: &Site = site;
         Shared {
             site: site_value(site),
             articles,
@@ -69,15 +156,37 @@ impl Shared {
                 .enumerate()
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect(),
+            versions: Versions {
+                site: hash_of((
+                    format!("{:?}", site.config),
+                    site.articles.len(),
+                    site.authors.len(),
+                    site.tags.len(),
+                )),
+                articles: article_versions,
+                sources: site.articles.iter().map(|a| a.version).collect(),
+                authors: site
+                    .authors
+                    .iter()
+                    .map(|a| hash_of((a.version, &a.name, &a.slug, a.articles.len(), base)))
+                    .collect(),
+                tags: site
+                    .tags
+                    .iter()
+                    .map(|t| hash_of((&t.name, &t.slug, t.articles.len(), base)))
+                    .collect(),
+                newest_article: hash_of(site.articles.iter().map(|a| a.last_modified()).max()),
+            },
         }
     }
 }
 
 /// `{name, slug, url}` of every author and tag, shared by the articles that name them.
-struct Links<'a> {
+struct Links {
     authors: Vec<Value>,
     tags: Vec<Value>,
-    site: &'a Site,
+    author_names: Vec<String>,
+    tag_names: Vec<String>,
 }
 
 /// Which articles some feed carries: the site's newest `feed_limit` articles, and each
@@ -157,12 +266,12 @@ fn link_value(name: &str, slug: &str, url: String) -> Value {
 /// An article as feeds show it: links absolute, the HTML also pre-escaped for XML (each
 /// article sits in several feeds, so escaping once here beats escaping it in every feed),
 /// dates also in RFC 822 for RSS.
-fn feed_item_value(a: &Article, base: &str, fields: Obj) -> Value {
+fn feed_item_value(a: &Article, html: &str, base: &str, fields: Obj) -> Value {
     let url = a.permalink.url(base);
     // base_url was validated as an absolute http(s) URL, so the page URL parses.
     let content = match url::Url::parse(&url) {
-        Ok(page) => super::links::absolutize(&a.html, &page),
-        Err(_) => a.html.as_str().into(),
+        Ok(page) => super::links::absolutize(html, &page),
+        Err(_) => html.into(),
     };
     let mut xml = String::with_capacity(content.len() + content.len() / 4);
     pulldown_cmark_escape::escape_html(&mut xml, &content)
@@ -190,14 +299,14 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .authors
         .iter()
         .map(|l| {
-            let canonical = &links.site.authors[l.index].name;
+            let canonical = &links.author_names[l.index];
             linked(l, &links.authors, canonical, AUTHORS_DIR)
         })
         .collect();
     let tags: Vec<Value> = a
         .tags
         .iter()
-        .map(|l| linked(l, &links.tags, &links.site.tags[l.index].name, "tags"))
+        .map(|l| linked(l, &links.tags, &links.tag_names[l.index], "tags"))
         .collect();
     Obj::new()
         .set("title", a.title.as_str())

@@ -136,9 +136,23 @@ impl<'a> Plan<'a> {
 }
 
 /// Plans the whole site: builds the shared template values once and lists every file.
-pub fn plan<'a>(site: &'a Site, theme: &Theme) -> Plan<'a> {
+/// Moves each article's HTML into its template value (see `Shared::build_reusing`).
+pub fn plan<'a>(site: &'a mut Site, theme: &Theme) -> Plan<'a> {
     let shared = context::Shared::build(site);
+    let site: &'a Site = site;
     let pages = pages::jobs(site);
+    let files = files(site, theme, &pages);
+    Plan {
+        site,
+        shared,
+        pages,
+        files,
+    }
+}
+
+/// The files of the site that no template renders: sitemaps, robots.txt and static files,
+/// except where a page (one of `pages`) or a generated file has the same path.
+pub fn files(site: &Site, theme: &Theme, pages: &[pages::Job]) -> Vec<OutputFile> {
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
     let mut files = sitemap::files(site);
@@ -154,10 +168,5 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme) -> Plan<'a> {
             });
         }
     }
-    Plan {
-        site,
-        shared,
-        pages,
-        files,
-    }
+    files
 }

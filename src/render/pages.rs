@@ -5,6 +5,8 @@
 //! on whichever thread renders it, from the values in [`Shared`]; so planning is cheap,
 //! contexts never pile up in memory, and a watcher can re-render any single page.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use tera::{Context, Value};
 
 use super::context::{Obj, Shared, date_string, paginator, rfc822};
@@ -85,6 +87,80 @@ impl Job {
             path: self.path.clone(),
             contents: Contents::Rendered(html.into_bytes()),
         })
+    }
+
+    /// A hash of everything this page's output depends on: its template (with what that
+    /// extends and includes), its path, and the versions of the values in its context.
+    /// Equal signatures, equal bytes — so a watcher re-renders only pages whose
+    /// signature changed.
+    pub fn signature(&self, site: &Site, shared: &Shared, theme: &Theme) -> u64 {
+        let v = &shared.versions;
+        let mut h = DefaultHasher::new();
+        // Indices into the site are not hashed: they shift when articles come and go
+        // without changing what a page shows; the versions of what is shown are hashed.
+        (
+            &self.path,
+            theme.versions.get(self.template()),
+            v.site,
+            std::mem::discriminant(&self.page),
+        )
+            .hash(&mut h);
+        let articles = |h: &mut DefaultHasher, list: &mut dyn Iterator<Item = usize>| {
+            for i in list {
+                v.articles[i].hash(h);
+            }
+        };
+        let per_page = site.config.paginate_by;
+        match self.page {
+            Page::Article(i) => {
+                let neighbours = [Some(i + 1), i.checked_sub(1)];
+                for j in neighbours {
+                    j.and_then(|j| v.articles.get(j)).hash(&mut h);
+                }
+                v.articles[i].hash(&mut h);
+            }
+            Page::Home { number } => {
+                let total = site.articles.len();
+                let start = ((number - 1) * per_page).min(total);
+                (number, total).hash(&mut h);
+                articles(&mut h, &mut (start..(start + per_page).min(total)));
+            }
+            Page::Authors => v.authors.hash(&mut h),
+            Page::Author { author, number } => {
+                let list = &site.authors[author].articles;
+                (v.authors[author], number, list.len()).hash(&mut h);
+                articles(&mut h, &mut page_of(list, number, site).iter().copied());
+            }
+            Page::Tags => v.tags.hash(&mut h),
+            Page::Tag { tag, number } => {
+                let list = &site.tags[tag].articles;
+                (v.tags[tag], number, list.len()).hash(&mut h);
+                articles(&mut h, &mut page_of(list, number, site).iter().copied());
+            }
+            Page::NotFound => {}
+            Page::Feed { subject, format } => {
+                format.hash(&mut h);
+                let list: &[usize] = match subject {
+                    Subject::Site => &[],
+                    Subject::Author(a) => {
+                        v.authors[a].hash(&mut h);
+                        &site.authors[a].articles
+                    }
+                    Subject::Tag(t) => {
+                        v.tags[t].hash(&mut h);
+                        &site.tags[t].articles
+                    }
+                };
+                let limit = site.config.feed_limit;
+                match subject {
+                    Subject::Site => articles(&mut h, &mut (0..site.articles.len().min(limit))),
+                    _ => articles(&mut h, &mut list.iter().take(limit).copied()),
+                }
+                // An empty feed is dated by the whole site's newest article.
+                v.newest_article.hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     pub fn template(&self) -> &'static str {

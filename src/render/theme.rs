@@ -92,6 +92,8 @@ pub enum StaticSource {
 
 pub struct Theme {
     pub tera: Tera,
+    /// Template name → version of the template with everything it uses (see `versions`).
+    pub versions: BTreeMap<String, u64>,
     /// Template name → the file it was read from (or a description of the built-in one).
     pub sources: BTreeMap<String, String>,
     /// Output path (relative, `/`-separated) → where to copy it from.
@@ -147,11 +149,55 @@ impl Theme {
         tera.add_raw_templates(templates.iter().map(|(name, (_, text))| (name, text)))
             .map_err(|e| RenderError::template(&e, &sources, None))?;
         Ok(Theme {
+            versions: versions(&templates),
             tera,
             sources,
             static_files,
         })
     }
+}
+
+/// Each template's version: a hash of its text and of the texts of every template it
+/// extends or includes, directly or not — so a page whose template's version did not
+/// change renders the same. References are found by looking for other templates' names
+/// in quotes, which may see a dependency that is not one (harmless: one more page is
+/// re-rendered) but never misses one written as a string literal.
+fn versions(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<String, u64> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let direct: BTreeMap<&str, Vec<&str>> = templates
+        .iter()
+        .map(|(name, (_, text))| {
+            let uses = templates
+                .keys()
+                .filter(|other| {
+                    *other != name
+                        && (text.contains(&format!("\"{other}\""))
+                            || text.contains(&format!("'{other}'")))
+                })
+                .map(String::as_str)
+                .collect();
+            (name.as_str(), uses)
+        })
+        .collect();
+    templates
+        .keys()
+        .map(|name| {
+            let mut closure = std::collections::BTreeSet::from([name.as_str()]);
+            let mut todo = vec![name.as_str()];
+            while let Some(t) = todo.pop() {
+                for &used in &direct[t] {
+                    if closure.insert(used) {
+                        todo.push(used);
+                    }
+                }
+            }
+            let mut h = DefaultHasher::new();
+            for t in closure {
+                (t, &templates[t].1).hash(&mut h);
+            }
+            (name.clone(), h.finish())
+        })
+        .collect()
 }
 
 fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {

@@ -1,0 +1,311 @@
+//! Incremental rebuilds (the engine of `watch` and `serve`) against clean full builds:
+//! after every step of a long pseudo-random sequence of edits, additions, renames and
+//! deletions of articles, profiles, templates and static files, the incrementally updated
+//! output must equal a fresh build of the same sources, byte for byte.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::TestSite;
+use gazette::pipeline::{self, BuildOptions};
+use gazette::session::{Changes, Session};
+
+/// A small deterministic generator (xorshift), so failures replay.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const AUTHORS: &[&str] = &["Ann Lee", "Bo Chen", "Cy Diaz", "Di Eve"];
+const TAGS: &[&str] = &["Rust", "Chips", "Cloud", "AI", "Phones", "Policy"];
+
+fn article_text(rng: &mut Rng, title: &str) -> String {
+    let day = 1 + rng.below(28);
+    let authors: BTreeSet<&str> = (0..rng.below(3)).map(|_| rng.pick(AUTHORS)).collect();
+    let tags: BTreeSet<&str> = (0..rng.below(4)).map(|_| rng.pick(TAGS)).collect();
+    let quoted = |set: BTreeSet<&str>| {
+        set.iter()
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let draft = rng.below(10) == 0;
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
+        rng.below(24),
+        quoted(authors),
+        quoted(tags),
+        rng.next() % 1000,
+    )
+}
+
+fn build_fresh(site: &TestSite) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let _ = std::fs::remove_dir_all(site.path().join("fresh"));
+    pipeline::build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("fresh")),
+        ..Default::default()
+    })
+    .expect("a full build of the same sources");
+    site.tree("fresh")
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_random_changes() {
+    let site = TestSite::with_config(&format!(
+        "{}paginate_by = 3\nfeed_limit = 4\n",
+        common::CONFIG
+    ));
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut slugs: Vec<String> = Vec::new();
+    for n in 0..12 {
+        let slug = format!("story-{n}");
+        site.write(
+            &format!("content/{slug}.md"),
+            article_text(&mut rng, &format!("Story {n}")),
+        );
+        slugs.push(slug);
+    }
+    site.write(
+        "content/authors/ann-lee.md",
+        "+++\nname = \"Ann Lee\"\n+++\nAnn's bio.\n",
+    );
+    let mut session = Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    });
+    let first = session.rebuild(&Changes::default()).unwrap();
+    assert!(first.full);
+    assert_eq!(site.tree("public"), build_fresh(&site));
+
+    let mut next_id = 12;
+    let mut partial_rebuilds = 0;
+    for step in 0..120 {
+        let mut changes = Changes::default();
+        let content = |slug: &str| site.path().join(format!("content/{slug}.md"));
+        let what = match rng.below(10) {
+            0..=2 if !slugs.is_empty() => {
+                let slug = slugs[rng.below(slugs.len())].clone();
+                let title = format!("Edited {}", rng.next() % 100);
+                site.write(
+                    &format!("content/{slug}.md"),
+                    article_text(&mut rng, &title),
+                );
+                changes.content.insert(content(&slug));
+                format!("edit {slug}")
+            }
+            3 => {
+                let slug = format!("story-{next_id}");
+                next_id += 1;
+                site.write(
+                    &format!("content/{slug}.md"),
+                    article_text(&mut rng, &format!("New {slug}")),
+                );
+                changes.content.insert(content(&slug));
+                slugs.push(slug.clone());
+                format!("add {slug}")
+            }
+            4 if slugs.len() > 2 => {
+                let slug = slugs.remove(rng.below(slugs.len()));
+                site.remove(&format!("content/{slug}.md"));
+                changes.content.insert(content(&slug));
+                format!("delete {slug}")
+            }
+            5 if !slugs.is_empty() => {
+                let i = rng.below(slugs.len());
+                let old = std::mem::replace(&mut slugs[i], format!("story-{next_id}"));
+                next_id += 1;
+                std::fs::rename(content(&old), content(&slugs[i])).unwrap();
+                changes.content.insert(content(&old));
+                changes.content.insert(content(&slugs[i]));
+                format!("rename {old} to {}", slugs[i])
+            }
+            6 => {
+                let name = rng.pick(AUTHORS);
+                let file = format!(
+                    "content/authors/{}.md",
+                    name.to_lowercase().replace(' ', "-")
+                );
+                if site.exists(&file) && rng.below(2) == 0 {
+                    site.remove(&file);
+                } else {
+                    site.write(
+                        &file,
+                        format!("+++\nname = \"{name}\"\n+++\nBio {}.\n", rng.next() % 100),
+                    );
+                }
+                changes.content.insert(site.path().join(&file));
+                format!("profile {file}")
+            }
+            7 => {
+                if site.exists("templates/article.html") && rng.below(2) == 0 {
+                    site.remove("templates/article.html");
+                } else {
+                    site.write(
+                        "templates/article.html",
+                        format!(
+                            "{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ article.title }}}}</h1>v{}{{% endblock content %}}",
+                            rng.next() % 100
+                        ),
+                    );
+                }
+                changes.theme = true;
+                "template".to_string()
+            }
+            8 => {
+                if site.exists("static/extra.css") && rng.below(2) == 0 {
+                    site.remove("static/extra.css");
+                } else {
+                    site.write(
+                        "static/extra.css",
+                        format!("a {{ color: #{:03x} }}", rng.next() % 4096),
+                    );
+                }
+                changes.theme = true;
+                "static file".to_string()
+            }
+            _ => {
+                site.write(
+                    "templates/partials/byline.html",
+                    format!(
+                        "<p class=\"byline\">{{{{ item.date_display }}}} {}</p>",
+                        rng.next() % 100
+                    ),
+                );
+                changes.theme = true;
+                "partial template".to_string()
+            }
+        };
+        let report = session
+            .rebuild(&changes)
+            .unwrap_or_else(|e| panic!("step {step} ({what}): {e}"));
+        if !report.full && report.rendered < 40 {
+            partial_rebuilds += 1;
+        }
+        let incremental = site.tree("public");
+        let fresh = build_fresh(&site);
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "step {step} ({what}): same files"
+        );
+        for (path, bytes) in &fresh {
+            assert!(
+                incremental[path] == *bytes,
+                "step {step} ({what}): {} differs:\n--- incremental\n{}\n--- fresh\n{}",
+                path.display(),
+                String::from_utf8_lossy(&incremental[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    assert!(
+        partial_rebuilds > 30,
+        "most rebuilds render a few pages, not the whole site ({partial_rebuilds})"
+    );
+}
+
+#[test]
+fn an_edit_re_renders_only_the_pages_that_show_the_article() {
+    let site = TestSite::with_config(&format!("{}paginate_by = 2\n", common::CONFIG));
+    for day in 1..=9 {
+        site.article(
+            &format!("s{day}"),
+            &format!(
+                "title = \"Story {day}\"\ndate = 2024-01-0{day}\ntags = [\"{}\"]",
+                if day % 2 == 0 { "Even" } else { "Odd" }
+            ),
+            "Text.",
+        );
+    }
+    let mut session = Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    });
+    session.rebuild(&Changes::default()).unwrap();
+    site.article(
+        "s5",
+        "title = \"Story 5\"\ndate = 2024-01-05\ntags = [\"Odd\"]",
+        "New text.",
+    );
+    let report = session
+        .rebuild(&Changes {
+            content: [site.path().join("content/s5.md")].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    // s5's page, its neighbours s4 and s6, home page 3, tag "Odd" page 2, and the site's
+    // and the tag's three feeds (Atom, RSS; JSON for the site).
+    assert_eq!(report.rendered, 10, "{report:?}");
+    assert!(!report.full);
+    assert!(site.read("public/s5/index.html").contains("New text."));
+}
+
+#[test]
+fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    let mut session = Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    });
+    session.rebuild(&Changes::default()).unwrap();
+    let good = site.tree("public");
+    let one = site.path().join("content/one.md");
+
+    site.write("content/one.md", "+++\ntitle = \"One\"\ndate = nope\n+++\n");
+    site.story("two", "Two", "2024-01-02");
+    let changes = Changes {
+        content: [one.clone(), site.path().join("content/two.md")].into(),
+        ..Default::default()
+    };
+    let err = session.rebuild(&changes).unwrap_err().to_string();
+    assert!(err.contains("one.md:3:"), "{err}");
+    assert_eq!(good, site.tree("public"), "nothing written");
+
+    // Fixing one.md alone also brings in two.md, whose change is still pending.
+    site.story("one", "One fixed", "2024-01-01");
+    session
+        .rebuild(&Changes {
+            content: [one].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(site.read("public/one/index.html").contains("One fixed"));
+    assert!(site.exists("public/two/index.html"));
+
+    site.write("templates/article.html", "{% if %}");
+    let err = session
+        .rebuild(&Changes {
+            theme: true,
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("templates/article.html:1:"), "{err}");
+    site.remove("templates/article.html");
+    session
+        .rebuild(&Changes {
+            theme: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}
