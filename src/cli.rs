@@ -22,6 +22,43 @@ pub enum Command {
     Build(BuildArgs),
     /// Turn raw scraped seeds (seeds/*.txt) into content files
     Import(ImportArgs),
+    /// Build, then rebuild whatever each change to the sources touches
+    Watch(WatchArgs),
+    /// Watch, and serve the site locally with live reload
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: output_dir from config.toml, "public"]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of config.toml's
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port to listen on
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on (127.0.0.1 keeps the site on this machine)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Where to write the site [default: a temporary folder, removed on exit]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Include articles marked `draft = true`
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,9 @@ pub mod location;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod session;
 pub mod text;
+pub mod watch;
 
 pub use error::Error;

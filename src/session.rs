@@ -39,18 +39,77 @@ pub struct Changes {
     pub seeds: bool,
     /// A template or static file, of the site or of its theme.
     pub theme: bool,
+    /// Which theme files (templates, static files) changed, when known.
+    pub theme_files: BTreeSet<PathBuf>,
     /// Content files added, modified or removed.
     pub content: BTreeSet<PathBuf>,
+    /// Other paths below `content/` that changed: folders moved in or out whole (whose
+    /// files are then not listed), or editors' temp files.
+    pub content_other: BTreeSet<PathBuf>,
+    /// Something changed that cannot be pinned to files (a folder moved in or out, lost
+    /// events): everything is reloaded.
+    pub rescan: bool,
 }
 
 impl Changes {
+    /// Only stylesheets changed: a browser can swap them without reloading the page.
+    pub fn styles_only(&self) -> bool {
+        self.theme
+            && !self.config
+            && !self.seeds
+            && !self.rescan
+            && self.content.is_empty()
+            && !self.theme_files.is_empty()
+            && self
+                .theme_files
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"))
+    }
+
     pub fn is_empty(&self) -> bool {
-        !self.config && !self.seeds && !self.theme && self.content.is_empty()
+        !self.config
+            && !self.seeds
+            && !self.theme
+            && !self.rescan
+            && self.content.is_empty()
+            && self.content_other.is_empty()
+    }
+
+    /// A short description for the one line printed per rebuild, e.g.
+    /// `content/a.md, content/b.md changed` or `3 content files changed`.
+    pub fn describe(&self, root: &Path) -> String {
+        let mut parts = Vec::new();
+        if self.config {
+            parts.push("config.toml".to_string());
+        }
+        if self.seeds {
+            parts.push("seeds".to_string());
+        }
+        if self.theme {
+            parts.push("theme".to_string());
+        }
+        if self.rescan {
+            parts.push("folders".to_string());
+        }
+        match self.content.len() {
+            0 => {}
+            n @ 1..=3 => parts.extend(
+                self.content
+                    .iter()
+                    .take(n)
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()),
+            ),
+            n => parts.push(format!("{n} content files")),
+        }
+        if parts.is_empty() {
+            parts.push("files".to_string());
+        }
+        format!("{} changed", parts.join(", "))
     }
 }
 
 /// What one rebuild did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rebuild {
     /// Everything was reloaded (first build, `config.toml`, or recovery from an error).
     pub full: bool,
@@ -59,6 +118,8 @@ pub struct Rebuild {
     pub written: WriteReport,
     pub articles: usize,
     pub millis: u128,
+    /// Warnings of a full reload (incremental rebuilds repeat none).
+    pub warnings: Vec<String>,
 }
 
 pub struct Session {
@@ -83,6 +144,19 @@ struct State {
     theme: Theme,
     site: Site,
     shared: Shared,
+    /// Every page of `site`, kept while the site's structure does not change.
+    jobs: Vec<pages::Job>,
+    /// Sitemaps, robots.txt and static files, kept while nothing they show changes.
+    files: Vec<render::OutputFile>,
+}
+
+/// What a change may have altered, beyond the values of the articles it touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stale {
+    /// The list of pages (articles came or went, moved, were retagged…).
+    jobs: bool,
+    /// Sitemaps and static files.
+    files: bool,
 }
 
 impl Session {
@@ -108,16 +182,43 @@ impl Session {
     /// `config.toml` changed or the previous attempt failed to load the site).
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuild, Error> {
         let started = Instant::now();
-        let full = self.state.is_none() || changes.config;
-        if full {
+        let full = self.state.is_none()
+            || changes.config
+            || changes.rescan
+            || self.folders_changed(&changes.content_other);
+        let stale = if full {
             self.reload_all()?;
+            Stale {
+                jobs: true,
+                files: true,
+            }
         } else {
-            self.apply(changes)?;
-        }
-        let mut report = self.render_and_write()?;
+            self.apply(changes)?
+        };
+        let mut report = self.render_and_write(stale)?;
         report.full = full;
+        if full && let Some(state) = &self.state {
+            report.warnings = state.site.warnings.clone();
+        }
         report.millis = started.elapsed().as_millis();
         Ok(report)
+    }
+
+    /// Whether any of `paths` is a folder of content that came or went: a folder now, or
+    /// the folder of a file the site has.
+    fn folders_changed(&self, paths: &BTreeSet<PathBuf>) -> bool {
+        let Some(state) = &self.state else {
+            return true;
+        };
+        paths.iter().any(|p| {
+            p.is_dir()
+                || state.site.articles.iter().any(|a| a.source.starts_with(p))
+                || state
+                    .site
+                    .authors
+                    .iter()
+                    .any(|a| a.profile.as_ref().is_some_and(|f| f.starts_with(p)))
+        })
     }
 
     fn reload_all(&mut self) -> Result<(), Error> {
@@ -141,6 +242,8 @@ impl Session {
             theme,
             site,
             shared,
+            jobs: Vec::new(),
+            files: Vec::new(),
         });
         Ok(())
     }
@@ -151,7 +254,7 @@ impl Session {
         }
     }
 
-    fn apply(&mut self, changes: &Changes) -> Result<(), Error> {
+    fn apply(&mut self, changes: &Changes) -> Result<Stale, Error> {
         let root = self.options.root.clone();
         let load_options = self.load_options();
         // Remember everything first, so that what fails below is retried next time.
@@ -161,12 +264,17 @@ impl Session {
         if changes.seeds {
             import::run(&root, &state.site.config, ImportOptions::default())?;
         }
+        let mut stale = Stale {
+            jobs: false,
+            files: false,
+        };
         if self.theme_pending {
             state.theme = Theme::load(&root, &state.site.config.theme)?;
             self.theme_pending = false;
+            stale.files = true;
         }
         if self.pending.is_empty() {
-            return Ok(());
+            return Ok(stale);
         }
         // Load every pending file first: a broken one fails the rebuild before the site
         // is touched, and stays pending.
@@ -182,6 +290,39 @@ impl Session {
                 }
             })
             .collect::<Result<_, _>>()?;
+
+        // The fast path: articles edited in place (same date, slug, bylines, tags, draft
+        // state) change their own values and nothing else.
+        let in_place: Option<Vec<usize>> = loaded
+            .iter()
+            .map(|(path, file)| match file {
+                Some(Loaded::Article(new)) => state
+                    .site
+                    .articles
+                    .iter()
+                    .position(|old| old.source == *path && stays_in_place(old, new)),
+                _ => None,
+            })
+            .collect();
+        if let Some(indices) = in_place {
+            for ((_, file), i) in loaded.into_iter().zip(indices) {
+                let Some(Loaded::Article(mut new)) = file else {
+                    unreachable!("only articles take the fast path")
+                };
+                let old = &state.site.articles[i];
+                stale.files |= old.title != new.title;
+                for (link, old) in new.authors.iter_mut().zip(&old.authors) {
+                    link.index = old.index;
+                }
+                for (link, old) in new.tags.iter_mut().zip(&old.tags) {
+                    link.index = old.index;
+                }
+                state.site.articles[i] = *new;
+                state.shared.refresh_article(&mut state.site, i);
+            }
+            self.pending.clear();
+            return Ok(stale);
+        }
 
         let placeholder = placeholder_site(&state.site);
         let site = std::mem::replace(&mut state.site, placeholder);
@@ -201,7 +342,10 @@ impl Session {
                 state.shared = Shared::build_reusing(&mut site, Some(&state.shared));
                 state.site = site;
                 self.pending.clear();
-                Ok(())
+                Ok(Stale {
+                    jobs: true,
+                    files: true,
+                })
             }
             Err(e) => {
                 // The site was taken apart; the next rebuild reloads everything (and keeps
@@ -213,15 +357,20 @@ impl Session {
     }
 
     /// Renders the pages whose signature changed and brings the output in line.
-    fn render_and_write(&mut self) -> Result<Rebuild, Error> {
+    fn render_and_write(&mut self, stale: Stale) -> Result<Rebuild, Error> {
+        let state = self.state.as_mut().expect("rebuilt");
+        if stale.jobs {
+            state.jobs = pages::jobs(&state.site);
+        }
+        if stale.jobs || stale.files {
+            state.files = render::files(&state.site, &state.theme, &state.jobs);
+        }
         let state = self.state.as_ref().expect("rebuilt");
-        let (site, shared, theme) = (&state.site, &state.shared, &state.theme);
-        let jobs = pages::jobs(site);
+        let (site, shared, theme, jobs) = (&state.site, &state.shared, &state.theme, &state.jobs);
         let signatures: Vec<u64> = jobs
             .par_iter()
             .map(|job| job.signature(site, shared, theme))
             .collect();
-        let files = render::files(site, theme, &jobs);
         let first = self.written.is_empty() && self.files.is_empty();
 
         let staging = output::Staging::create(&self.options.root, &state.output_dir)?;
@@ -235,18 +384,22 @@ impl Session {
             staging.write(&jobs[i].render(site, shared, theme)?)?;
             Ok(())
         })?;
-        files
-            .par_iter()
-            .try_for_each(|file| staging.write(file).map(|_| ()))?;
+        if stale.files || first {
+            state
+                .files
+                .par_iter()
+                .try_for_each(|file| staging.write(file).map(|_| ()))?;
+        }
 
-        let now: HashSet<&str> = jobs
-            .iter()
-            .map(|j| j.path.as_str())
-            .chain(files.iter().map(|f| f.path.as_str()))
-            .collect();
+        let paths = || {
+            jobs.iter()
+                .map(|j| j.path.as_str())
+                .chain(state.files.iter().map(|f| f.path.as_str()))
+        };
         let written = if first {
-            staging.commit(now.iter().copied())?
-        } else {
+            staging.commit(paths())?
+        } else if stale.jobs || stale.files {
+            let now: HashSet<&str> = paths().collect();
             let removed: Vec<&str> = self
                 .written
                 .keys()
@@ -255,21 +408,54 @@ impl Session {
                 .filter(|p| !now.contains(p))
                 .collect();
             staging.commit_changes(removed.into_iter())?
+        } else {
+            staging.commit_changes(std::iter::empty())?
         };
-        self.written = jobs
-            .iter()
-            .zip(&signatures)
-            .map(|(j, s)| (j.path.clone(), *s))
-            .collect();
-        self.files = files.iter().map(|f| f.path.clone()).collect();
+        if stale.jobs || first {
+            self.written = jobs
+                .iter()
+                .zip(&signatures)
+                .map(|(j, s)| (j.path.clone(), *s))
+                .collect();
+        } else {
+            for &i in &changed {
+                self.written.insert(jobs[i].path.clone(), signatures[i]);
+            }
+        }
+        if stale.files || stale.jobs || first {
+            self.files = state.files.iter().map(|f| f.path.clone()).collect();
+        }
         Ok(Rebuild {
             full: false,
             rendered: changed.len(),
             written,
             articles: site.articles.len(),
             millis: 0,
+            warnings: Vec::new(),
         })
     }
+}
+
+/// Whether an edited article keeps its place in every list: then only its own value
+/// changes.
+fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
+    let names = |links: &[content::Link]| links.iter().map(|l| l.slug.clone()).collect::<Vec<_>>();
+    old.slug == new.slug
+        && old.date == new.date
+        && old.updated == new.updated
+        && old.draft == new.draft
+        && names(&old.authors) == names(&new.authors)
+        && names(&old.tags) == names(&new.tags)
+        && old
+            .authors
+            .iter()
+            .zip(&new.authors)
+            .all(|(a, b)| a.name == b.name)
+        && old
+            .tags
+            .iter()
+            .zip(&new.tags)
+            .all(|(a, b)| a.name == b.name)
 }
 
 /// A stand-in while the real site is taken apart and reassembled.

@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod import;
+pub mod serve;
+pub mod watch;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
@@ -10,6 +12,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Import(args) => import::run(args),
+        Command::Watch(args) => watch::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

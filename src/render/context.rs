@@ -66,34 +66,12 @@ impl Shared {
     pub fn build_reusing(site: &mut Site, previous: Option<&Shared>) -> Shared {
         let base = site.config.base_url.clone();
         let base = base.as_str();
-        let links = Links {
-            authors: site
-                .authors
-                .iter()
-                .map(|a| link_value(&a.name, &a.slug, a.permalink.url(base)))
-                .collect(),
-            tags: site
-                .tags
-                .iter()
-                .map(|t| link_value(&t.name, &t.slug, t.permalink.url(base)))
-                .collect(),
-            author_names: site.authors.iter().map(|a| a.name.clone()).collect(),
-            tag_names: site.tags.iter().map(|t| t.name.clone()).collect(),
-        };
+        let links = Links::of(site);
         let in_feeds = in_feeds(site);
         let article_versions: Vec<u64> = site
             .articles
             .par_iter()
-            .map(|a| {
-                // Link values carry the author's or tag's canonical name.
-                let names: Vec<&str> = a
-                    .authors
-                    .iter()
-                    .map(|l| links.author_names[l.index].as_str())
-                    .chain(a.tags.iter().map(|l| links.tag_names[l.index].as_str()))
-                    .collect();
-                hash_of((a.version, names, base))
-            })
+            .map(|a| links.version_of(a, base))
             .collect();
         let index = |versions: fn(&Versions) -> &Vec<u64>| -> HashMap<u64, usize> {
             previous
@@ -137,12 +115,7 @@ impl Shared {
                 } else {
                     html
                 };
-                let fields = article_fields(a, base, &links);
-                let feed = in_feeds[i].then(|| feed_item_value(a, &html, base, fields.clone()));
-                (
-                    fields.set("content", Value::safe_string(&html)).done(),
-                    feed,
-                )
+                article_values(a, &html, base, &links, in_feeds[i])
             })
             .unzip();
         let site: &Site = site;
@@ -181,12 +154,77 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Rebuilds article `i`'s value (and feed form) after its file changed in a way that
+    /// moves nothing — same date, slug, bylines, tags and draft state, so every list and
+    /// count stays as it was — and takes its new HTML. A watcher's fast path.
+    pub fn refresh_article(&mut self, site: &mut Site, i: usize) {
+        let base = site.config.base_url.clone();
+        let links = Links::of(site);
+        let version = links.version_of(&site.articles[i], &base);
+        let html = std::mem::take(&mut site.articles[i].html);
+        let in_feed = self.feed_items.contains_key(&i);
+        let (value, feed) = article_values(&site.articles[i], &html, &base, &links, in_feed);
+        self.articles[i] = value;
+        if let Some(feed) = feed {
+            self.feed_items.insert(i, feed);
+        }
+        self.versions.articles[i] = version;
+        self.versions.sources[i] = site.articles[i].version;
+    }
+}
+
+/// An article's value, and its feed form when a feed carries it.
+fn article_values(
+    a: &Article,
+    html: &str,
+    base: &str,
+    links: &Links,
+    in_feed: bool,
+) -> (Value, Option<Value>) {
+    let fields = article_fields(a, base, links);
+    let feed = in_feed.then(|| feed_item_value(a, html, base, fields.clone()));
+    (fields.set("content", Value::safe_string(html)).done(), feed)
+}
+
 /// `{name, slug, url}` of every author and tag, shared by the articles that name them.
 struct Links {
     authors: Vec<Value>,
     tags: Vec<Value>,
     author_names: Vec<String>,
     tag_names: Vec<String>,
+}
+
+impl Links {
+    fn of(site: &Site) -> Links {
+        let base = site.config.base_url.as_str();
+        Links {
+            authors: site
+                .authors
+                .iter()
+                .map(|a| link_value(&a.name, &a.slug, a.permalink.url(base)))
+                .collect(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| link_value(&t.name, &t.slug, t.permalink.url(base)))
+                .collect(),
+            author_names: site.authors.iter().map(|a| a.name.clone()).collect(),
+            tag_names: site.tags.iter().map(|t| t.name.clone()).collect(),
+        }
+    }
+
+    /// The version of an article's value: its file, and the canonical names its link
+    /// values carry.
+    fn version_of(&self, a: &Article, base: &str) -> u64 {
+        let names: Vec<&str> = a
+            .authors
+            .iter()
+            .map(|l| self.author_names[l.index].as_str())
+            .chain(a.tags.iter().map(|l| self.tag_names[l.index].as_str()))
+            .collect();
+        hash_of((a.version, names, base))
+    }
 }
 
 /// Which articles some feed carries: the site's newest `feed_limit` articles, and each

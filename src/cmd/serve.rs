@@ -1,0 +1,138 @@
+//! `gazette serve`: watch, and serve the site locally with live reload.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use crate::cli::ServeArgs;
+use crate::error::Error;
+use crate::pipeline::BuildOptions;
+use crate::serve::{self, LiveReload, ServeError};
+use crate::session::Session;
+use crate::watch;
+
+pub fn run(args: ServeArgs) -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Server)?;
+    runtime.block_on(serve_site(args))
+}
+
+async fn serve_site(args: ServeArgs) -> Result<(), Error> {
+    let root = args.site.root();
+    // Listen first: a busy port is reported before any work.
+    let addr = SocketAddr::new(args.bind, args.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let port = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?
+        .port();
+    // Links point at this server, whatever base_url says; an unspecified address is
+    // reached through the loopback one.
+    let host = match args.bind {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ip => ip,
+    };
+    let base_url = format!("http://{}/", SocketAddr::new(host, port));
+    // A temporary folder unless told otherwise: public/ keeps the production base_url.
+    let temp = match args.output {
+        Some(_) => None,
+        None => Some({
+            // Memory-backed where there is such a folder: a dev server's output is
+            // rewritten constantly and thrown away on exit.
+            let shm = std::path::Path::new("/dev/shm");
+            let builder = {
+                let mut b = tempfile::Builder::new();
+                b.prefix("gazette-serve-");
+                b
+            };
+            if shm.is_dir() {
+                builder.tempdir_in(shm).or_else(|_| builder.tempdir())
+            } else {
+                builder.tempdir()
+            }
+            .map_err(ServeError::TempDir)?
+        }),
+    };
+    let output = match (&args.output, &temp) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(temp)) => temp.path().join("site"),
+        (None, None) => unreachable!("a temporary folder was made"),
+    };
+    let mut session = Session::new(BuildOptions {
+        root: root.clone(),
+        output: Some(output.clone()),
+        base_url: Some(base_url.clone()),
+        drafts: args.drafts,
+    });
+    let live = Arc::new(LiveReload::default());
+
+    // The first build, then watching, on a thread of their own: rebuilding is blocking,
+    // parallel work (rayon), kept off the server's threads.
+    let (ready_tx, ready) = tokio::sync::oneshot::channel();
+    let watch_live = live.clone();
+    std::thread::spawn(move || {
+        let watcher = super::watch::start(&root, &mut session);
+        let _ = ready_tx.send(watcher.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+        let Ok(mut watcher) = watcher else { return };
+        watch::drive(&mut session, &mut watcher, |changes, result| {
+            super::watch::report(&root, changes, &result);
+            match &result {
+                Ok(_) => watch_live.rebuilt(changes.styles_only()),
+                Err(e) => watch_live.failed(&e.to_string()),
+            }
+        });
+    });
+    match ready.await {
+        Ok(Ok(())) => {}
+        Ok(Err(message)) => return Err(Error::Usage(message)),
+        Err(_) => return Err(Error::Usage("the watcher stopped".into())),
+    }
+    std::fs::create_dir_all(&output).map_err(ServeError::TempDir)?;
+    eprintln!("serving the site at {base_url} (Ctrl-C to stop)");
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    // Graceful shutdown waits for open connections; live-reload sockets stay open, so
+    // they get a moment, then the server stops regardless.
+    tokio::select! {
+        result = serve::serve(listener, &output, live, stopped(stop.clone())) => result?,
+        _ = async {
+            stopped(stop).await;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        } => {}
+    }
+    drop(temp);
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop serving, so the temporary folder is removed.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

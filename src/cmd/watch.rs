@@ -1,0 +1,66 @@
+//! `gazette watch`: build, then rebuild what each change touches, until interrupted.
+
+use std::path::Path;
+
+use crate::cli::WatchArgs;
+use crate::error::Error;
+use crate::pipeline::BuildOptions;
+use crate::session::{Changes, Rebuild, Session};
+use crate::watch::{self, Watcher};
+
+pub fn run(args: WatchArgs) -> Result<(), Error> {
+    let root = args.site.root();
+    let mut session = Session::new(BuildOptions {
+        root: root.clone(),
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    });
+    let mut watcher = start(&root, &mut session)?;
+    watch::drive(&mut session, &mut watcher, |changes, result| {
+        report(&root, changes, &result);
+    });
+    Ok(())
+}
+
+/// The first build, then a watcher over the site. A first build that fails is reported
+/// and watching starts anyway: fixing the file recovers.
+pub fn start(root: &Path, session: &mut Session) -> Result<Watcher, Error> {
+    let first = session.rebuild(&Changes::default());
+    let content_dir = crate::pipeline::load_config(root, None)
+        .map(|c| c.content_dir)
+        .unwrap_or_else(|_| "content".into());
+    report(root, &Changes::default(), &first);
+    let watcher = Watcher::new(root, &root.join(content_dir))?;
+    eprintln!("watching for changes (Ctrl-C to stop)");
+    Ok(watcher)
+}
+
+/// One line per rebuild: what changed, what was written, how long it took.
+pub fn report(root: &Path, changes: &Changes, result: &Result<Rebuild, Error>) {
+    let time = chrono::Local::now().format("%H:%M:%S");
+    let what = if changes.is_empty() {
+        "build".to_string()
+    } else {
+        changes.describe(root)
+    };
+    match result {
+        Ok(r) => {
+            for w in &r.warnings {
+                super::warn(w);
+            }
+            eprintln!(
+                "[{time}] {what}: {} articles, {} pages rendered, {} files written, {} removed in {} ms{}",
+                r.articles,
+                r.rendered,
+                r.written.written,
+                r.written.removed,
+                r.millis,
+                if r.full { " (full)" } else { "" }
+            )
+        }
+        Err(e) => eprintln!(
+            "[{time}] {what}: error: {e}\n  (the last good output stays; watching for a fix)"
+        ),
+    }
+}

@@ -1,0 +1,340 @@
+//! `serve`'s web server: the built site over HTTP, with live reload.
+//!
+//! Files come from the output folder as the watcher leaves them (pages are replaced by
+//! rename, so a request during a rebuild sees the old page or the new one, never half of
+//! one). HTML responses get a small script, added on the way out and never written to the
+//! output, that holds a WebSocket to `/__gazette/livereload`: it reloads the page after
+//! each rebuild, swaps stylesheets when only CSS changed, and shows a failed rebuild's
+//! error over the page until a rebuild succeeds.
+//!
+//! Architecture invariant: nothing outside the output folder is ever served. Request paths
+//! are decoded segment by segment; `.` and `..` segments, encoded slashes and NUL bytes are
+//! refused, and the file finally chosen must canonicalize to a path inside the folder (so a
+//! symlink cannot lead out of it).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use percent_encoding::percent_decode_str;
+use thiserror::Error;
+use tokio::sync::broadcast;
+
+/// Where browsers connect for live reload.
+pub const LIVERELOAD_PATH: &str = "/__gazette/livereload";
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error(
+        "cannot listen on {addr}: {source}{}",
+        if source.kind() == std::io::ErrorKind::AddrInUse { " (another server uses this port: choose one with --port)" } else { "" }
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the web server stopped: {0}")]
+    Server(std::io::Error),
+    #[error("cannot create a folder for the served site: {0}")]
+    TempDir(std::io::Error),
+}
+
+/// Tells connected browsers about rebuilds.
+pub struct LiveReload {
+    messages: broadcast::Sender<String>,
+    /// The error of the last rebuild, if it failed: shown to browsers that connect later.
+    failure: Mutex<Option<String>>,
+}
+
+impl Default for LiveReload {
+    fn default() -> Self {
+        LiveReload {
+            messages: broadcast::channel(16).0,
+            failure: Mutex::new(None),
+        }
+    }
+}
+
+impl LiveReload {
+    /// A rebuild succeeded: pages reload (or only their stylesheets).
+    pub fn rebuilt(&self, styles_only: bool) {
+        let recovered = self.set_failure(None);
+        let kind = if styles_only && !recovered {
+            "css"
+        } else {
+            "reload"
+        };
+        let _ = self
+            .messages
+            .send(serde_json::json!({ "type": kind }).to_string());
+    }
+
+    /// A rebuild failed: pages show `message` until the next success.
+    pub fn failed(&self, message: &str) {
+        self.set_failure(Some(message.to_string()));
+        let _ = self.messages.send(error_message(message));
+    }
+
+    /// Sets the failure; returns whether one was cleared.
+    fn set_failure(&self, failure: Option<String>) -> bool {
+        let mut slot = self.failure.lock().expect("never poisoned");
+        let had = slot.is_some();
+        *slot = failure;
+        had
+    }
+}
+
+fn error_message(message: &str) -> String {
+    serde_json::json!({ "type": "error", "message": message }).to_string()
+}
+
+#[derive(Clone)]
+struct AppState {
+    /// The output folder, canonicalized.
+    root: Arc<PathBuf>,
+    live: Arc<LiveReload>,
+}
+
+/// Serves `output_dir` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    output_dir: &Path,
+    live: Arc<LiveReload>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let root = output_dir
+        .canonicalize()
+        .unwrap_or_else(|_| output_dir.to_path_buf());
+    let app = Router::new()
+        .route(LIVERELOAD_PATH, get(livereload))
+        .fallback(file)
+        .with_state(AppState {
+            root: Arc::new(root),
+            live,
+        });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Server)
+}
+
+async fn livereload(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    ws.on_upgrade(move |socket| client(socket, state.live))
+}
+
+async fn client(mut socket: WebSocket, live: Arc<LiveReload>) {
+    let mut messages = live.messages.subscribe();
+    let failure = live.failure.lock().expect("never poisoned").clone();
+    if let Some(message) = failure
+        && socket
+            .send(Message::Text(error_message(&message).into()))
+            .await
+            .is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            message = messages.recv() => match message {
+                Ok(text) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(_)) => {}
+                _ => return,
+            },
+        }
+    }
+}
+
+/// What a request path leads to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    File(PathBuf),
+    /// A folder asked for without its trailing slash.
+    Redirect(String),
+    NotFound,
+}
+
+/// Maps a raw (still percent-encoded) request path to a file inside `root` (canonical).
+pub fn resolve(root: &Path, raw_path: &str) -> Target {
+    let mut path = root.to_path_buf();
+    for segment in raw_path.split('/').filter(|s| !s.is_empty()) {
+        let Ok(segment) = percent_decode_str(segment).decode_utf8() else {
+            return Target::NotFound;
+        };
+        if segment == "." || segment == ".." || segment.contains(['/', '\\', '\0']) {
+            return Target::NotFound;
+        }
+        path.push(segment.as_ref());
+    }
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Target::NotFound;
+    };
+    if meta.is_dir() {
+        if !raw_path.ends_with('/') {
+            return Target::Redirect(format!("{raw_path}/"));
+        }
+        path.push("index.html");
+    }
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) && real.is_file() => Target::File(real),
+        _ => Target::NotFound,
+    }
+}
+
+async fn file(State(state): State<AppState>, request: Request) -> Response {
+    let method = request.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let uri = request.uri();
+    let (status, path) = match resolve(&state.root, uri.path()) {
+        Target::File(path) => (StatusCode::OK, path),
+        Target::Redirect(location) => {
+            let location = match uri.query() {
+                Some(q) => format!("{location}?{q}"),
+                None => location,
+            };
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+        Target::NotFound => (StatusCode::NOT_FOUND, state.root.join("404.html")),
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return (StatusCode::NOT_FOUND, "404 Not Found\n").into_response();
+    };
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let bytes = if is_html { with_script(bytes) } else { bytes };
+    let content_type = if mime.type_() == "text"
+        || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml")
+    {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    let length = bytes.len();
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The live-reload client, added to every served HTML page.
+const SCRIPT: &str = r#"<script>
+(function () {
+  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__gazette/livereload";
+  var overlay;
+  function hide() { if (overlay) { overlay.remove(); overlay = null; } }
+  function show(message) {
+    hide();
+    overlay = document.createElement("div");
+    overlay.id = "gazette-error";
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(20,20,24,.94);color:#ffb4ab;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";
+    overlay.textContent = "Gazette could not rebuild the site:\n\n" + message + "\n\nThe page reloads when the error is fixed.";
+    document.body.appendChild(overlay);
+  }
+  function connect() {
+    var socket = new WebSocket(url);
+    socket.onmessage = function (event) {
+      var m = JSON.parse(event.data);
+      if (m.type === "reload") { location.reload(); }
+      else if (m.type === "css") {
+        document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+          link.href = link.href.split("?")[0] + "?" + Date.now();
+        });
+      }
+      else if (m.type === "error") { show(m.message); }
+    };
+    socket.onclose = function () { setTimeout(connect, 1000); };
+  }
+  connect();
+})();
+</script>
+"#;
+
+/// `html` with the live-reload script before `</body>` (or at the end).
+fn with_script(mut html: Vec<u8>) -> Vec<u8> {
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, SCRIPT.bytes());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_inside_the_folder_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("story")).unwrap();
+        std::fs::write(site.join("story/index.html"), "story").unwrap();
+        std::fs::write(site.join("a b.txt"), "spaced").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        let root = site.canonicalize().unwrap();
+        let file = |p: &str| Target::File(root.join(p));
+
+        assert_eq!(resolve(&root, "/story/"), file("story/index.html"));
+        assert_eq!(resolve(&root, "/story"), Target::Redirect("/story/".into()));
+        assert_eq!(resolve(&root, "/a%20b.txt"), file("a b.txt"));
+        for bad in [
+            "/../secret.txt",
+            "/story/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/..%2fsecret.txt",
+            "/story%2f..%2f..%2fsecret.txt",
+            "//etc/passwd",
+            "/%00",
+            "/missing",
+        ] {
+            assert_eq!(resolve(&root, bad), Target::NotFound, "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("link.txt"))
+                .unwrap();
+            assert_eq!(resolve(&root, "/link.txt"), Target::NotFound);
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_closing_body_tag() {
+        let html = with_script(b"<html><body><p>x</p></BODY></html>".to_vec());
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.contains("</script>\n</BODY></html>"), "{html}");
+        let fragment = String::from_utf8(with_script(b"<p>x</p>".to_vec())).unwrap();
+        assert!(fragment.starts_with("<p>x</p><script>"));
+    }
+}

@@ -1,0 +1,287 @@
+//! Watching a site's sources and turning file-system events into [`Changes`] for a
+//! [`Session`](crate::session::Session).
+//!
+//! Watched: `config.toml` (through a non-recursive watch of the site folder, which also
+//! sees source folders appear), and `seeds/`, `content/`, `templates/`, `static/`,
+//! `themes/` recursively. Events are coalesced: after the first one, more are collected
+//! until the file system has been quiet for [`QUIET`] (or [`MAX_WAIT`] has passed), so an
+//! editor's save (temp file, rename) and a `git checkout` touching hundreds of files each
+//! become one rebuild.
+//!
+//! Invariant: nothing the build writes is ever reported as a change — the output folder,
+//! staging folders and the build cache record are not sources — and editor debris (swap,
+//! backup and temp files) is ignored.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+use thiserror::Error;
+
+use crate::session::Changes;
+
+/// How long the file system must be quiet before a batch of events is handled.
+pub const QUIET: Duration = Duration::from_millis(8);
+/// The longest a batch waits for quiet before it is handled anyway.
+pub const MAX_WAIT: Duration = Duration::from_millis(250);
+
+/// Source folders of a site, watched recursively.
+const SOURCE_DIRS: &[&str] = &["seeds", "content", "templates", "static", "themes"];
+
+#[derive(Debug, Error)]
+#[error("cannot watch {}: {source}", path.display())]
+pub struct WatchError {
+    path: PathBuf,
+    source: notify::Error,
+}
+
+pub struct Watcher {
+    /// The site folder as the session knows it (maybe empty, for the current folder):
+    /// changed paths are reported below it, as the session names its files.
+    site_root: PathBuf,
+    /// The same folder as given to notify.
+    root: PathBuf,
+    content_dir: PathBuf,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    /// Source folders being watched.
+    watching: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching the site in `root`, whose content lives in `content_dir`.
+    pub fn new(root: &Path, content_dir: &Path) -> Result<Watcher, WatchError> {
+        let (tx, events) = channel();
+        let watcher = notify::recommended_watcher(move |e| {
+            let _ = tx.send(e);
+        })
+        .map_err(|source| WatchError {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root.to_path_buf()
+        };
+        let site_root = if root == Path::new(".") {
+            PathBuf::new()
+        } else {
+            root.clone()
+        };
+        let mut w = Watcher {
+            content_dir: root.join(content_dir.strip_prefix(&site_root).unwrap_or(content_dir)),
+            site_root,
+            root,
+            watcher,
+            events,
+            watching: BTreeSet::new(),
+        };
+        w.watcher
+            .watch(&w.root, RecursiveMode::NonRecursive)
+            .map_err(|source| WatchError {
+                path: w.root.clone(),
+                source,
+            })?;
+        w.watch_new_dirs()?;
+        Ok(w)
+    }
+
+    /// Watches source folders that exist now and were not watched yet.
+    fn watch_new_dirs(&mut self) -> Result<bool, WatchError> {
+        let mut added = false;
+        let dirs = SOURCE_DIRS
+            .iter()
+            .map(|d| self.root.join(d))
+            .chain(std::iter::once(self.content_dir.clone()));
+        for dir in dirs.collect::<Vec<_>>() {
+            if dir.is_dir() && !self.watching.contains(&dir) {
+                self.watcher
+                    .watch(&dir, RecursiveMode::Recursive)
+                    .map_err(|source| WatchError {
+                        path: dir.clone(),
+                        source,
+                    })?;
+                self.watching.insert(dir);
+                added = true;
+            }
+        }
+        Ok(added)
+    }
+
+    /// Blocks until something changes, then returns the coalesced changes. `None` when
+    /// the watcher has stopped.
+    pub fn next_changes(&mut self) -> Option<Changes> {
+        loop {
+            let first = self.events.recv().ok()?;
+            let started = Instant::now();
+            let mut changes = Changes::default();
+            self.add(&mut changes, first);
+            loop {
+                let left = MAX_WAIT.saturating_sub(started.elapsed());
+                match self.events.recv_timeout(QUIET.min(left)) {
+                    Ok(event) if !left.is_zero() => self.add(&mut changes, event),
+                    Ok(event) => {
+                        self.add(&mut changes, event);
+                        break;
+                    }
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+            // A source folder that appeared (say, templates/ created) is watched from now
+            // on, and whatever it already holds counts as changed.
+            if self.watch_new_dirs().unwrap_or(false) {
+                changes.rescan = true;
+            }
+            if !changes.is_empty() {
+                return Some(changes);
+            }
+        }
+    }
+
+    fn add(&self, changes: &mut Changes, event: notify::Result<notify::Event>) {
+        let Ok(event) = event else {
+            // The watcher lost events (queue overflow): only a full reload is safe.
+            changes.rescan = true;
+            return;
+        };
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        for path in &event.paths {
+            classify(&self.root, &self.content_dir, path, changes);
+        }
+        // Report content paths under the site root as the session names them.
+        if self.site_root != self.root {
+            let rename = |set: &mut BTreeSet<PathBuf>| {
+                *set = std::mem::take(set)
+                    .into_iter()
+                    .map(|p| match p.strip_prefix(&self.root) {
+                        Ok(relative) => self.site_root.join(relative),
+                        Err(_) => p,
+                    })
+                    .collect();
+            };
+            rename(&mut changes.content);
+            rename(&mut changes.content_other);
+        }
+    }
+}
+
+/// Editor debris and hidden files: never sources.
+fn ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Adds what a changed `path` means to `changes`.
+pub fn classify(root: &Path, content_dir: &Path, path: &Path, changes: &mut Changes) {
+    let path = if path.is_relative() {
+        root.join(path)
+    } else {
+        path.to_path_buf()
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if ignored(&name) {
+        return;
+    }
+    let absolute_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let relative = path
+        .strip_prefix(root)
+        .or_else(|_| path.strip_prefix(&absolute_root))
+        .unwrap_or(&path)
+        .to_path_buf();
+    let relative_content = content_dir.strip_prefix(root).unwrap_or(content_dir);
+    if relative == Path::new("config.toml") {
+        changes.config = true;
+    } else if relative.starts_with(relative_content) {
+        if crate::content::is_content_file(&path) {
+            changes.content.insert(root.join(&relative));
+        } else {
+            // Maybe a folder that came or went whole (its files are not listed), maybe an
+            // editor's temp file: the session tells which.
+            changes.content_other.insert(root.join(&relative));
+        }
+    } else if relative.starts_with("seeds") {
+        if name.ends_with(".txt") || path.is_dir() {
+            changes.seeds = true;
+        }
+    } else if ["templates", "static", "themes"]
+        .iter()
+        .any(|d| relative.starts_with(d))
+    {
+        changes.theme = true;
+        changes.theme_files.insert(path);
+    }
+}
+
+/// Rebuilds `session` after every batch of changes `watcher` sees, until it stops;
+/// `after` hears of each rebuild.
+pub fn drive(
+    session: &mut crate::session::Session,
+    watcher: &mut Watcher,
+    mut after: impl FnMut(&Changes, Result<crate::session::Rebuild, crate::Error>),
+) {
+    while let Some(changes) = watcher.next_changes() {
+        let result = session.rebuild(&changes);
+        after(&changes, result);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changes_for(paths: &[&str]) -> Changes {
+        let root = Path::new("/site");
+        let mut changes = Changes::default();
+        for p in paths {
+            classify(root, &root.join("content"), Path::new(p), &mut changes);
+        }
+        changes
+    }
+
+    #[test]
+    fn sources_are_classified() {
+        let c = changes_for(&["/site/config.toml"]);
+        assert!(c.config);
+        let c = changes_for(&["/site/content/a.md", "/site/content/authors/b.md"]);
+        assert_eq!(c.content.len(), 2);
+        assert!(changes_for(&["/site/seeds/x.txt"]).seeds);
+        assert!(changes_for(&["/site/templates/base.html"]).theme);
+        assert!(changes_for(&["/site/static/style.css"]).theme);
+        assert!(changes_for(&["/site/themes/t/templates/a.html"]).theme);
+    }
+
+    #[test]
+    fn output_and_editor_debris_are_not_changes() {
+        for path in [
+            "/site/public/index.html",
+            "/site/.public.staging-12/a.html",
+            "/site/.public.gazette-cache",
+            "/site/content/.a.md.swp",
+            "/site/content/a.md~",
+            "/site/content/#a.md#",
+            "/site/content/4913",
+            "/site/README.md",
+        ] {
+            assert!(changes_for(&[path]).is_empty(), "{path}");
+        }
+        // Other paths under content/ may be folders; the session decides.
+        let c = changes_for(&["/site/content/sedAb12Cd", "/site/content/sub"]);
+        assert_eq!(c.content_other.len(), 2);
+        assert!(c.content.is_empty());
+    }
+}
