@@ -93,7 +93,10 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         Err(_) => return Err(Error::Usage("the watcher stopped".into())),
     }
     std::fs::create_dir_all(&output).map_err(ServeError::TempDir)?;
-    eprintln!("serving the site at {base_url} (Ctrl-C to stop)");
+    eprintln!(
+        "serving the site at {base_url} from {} (Ctrl-C to stop)",
+        output.display()
+    );
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;

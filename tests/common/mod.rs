@@ -147,3 +147,103 @@ pub fn links(html: &str) -> Vec<String> {
         .map(|rest| rest.split('"').next().unwrap().to_string())
         .collect()
 }
+
+/// A long-running `gazette` (watch or serve) on a site, killed when dropped; its stderr
+/// is collected line by line.
+pub struct Running {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl TestSite {
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .current_dir(self.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn gazette");
+        let stderr = child.stderr.take().unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Running { child, lines }
+    }
+}
+
+impl Running {
+    /// Everything printed so far.
+    pub fn stderr(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    /// Waits (up to 20 s) for a line containing `text`; returns it.
+    pub fn wait_for_line(&self, text: &str) -> String {
+        let found = wait_until(|| {
+            self.lines
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| l.contains(text))
+                .cloned()
+        });
+        found.unwrap_or_else(|| panic!("no line with {text:?} in:\n{}", self.stderr()))
+    }
+
+    /// Waits (up to 20 s) until at least `n` lines contain `text`.
+    pub fn wait_for_count(&self, text: &str, n: usize) {
+        if wait_until(|| (self.count(text) >= n).then_some(())).is_none() {
+            panic!("fewer than {n} lines with {text:?} in:\n{}", self.stderr());
+        }
+    }
+
+    /// How many lines contain `text`.
+    pub fn count(&self, text: &str) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(text))
+            .count()
+    }
+
+    /// Sends SIGTERM (as a terminal or a process manager would) and waits for the exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let status = wait_until(|| self.child.try_wait().ok().flatten());
+        status.unwrap_or_else(|| {
+            let _ = self.child.kill();
+            panic!("gazette did not stop on SIGTERM")
+        })
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` every 10 ms for up to 20 s.
+pub fn wait_until<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        if let Some(value) = check() {
+            return Some(value);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    None
+}

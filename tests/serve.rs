@@ -1,0 +1,238 @@
+//! `gazette serve`: the built site over HTTP with live reload, and nothing else.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use common::{Running, TestSite, wait_until};
+
+/// Starts `gazette serve --port 0` and returns it with its base URL's port.
+fn serve(site: &TestSite, extra: &[&str]) -> (Running, u16) {
+    let mut args = vec!["serve", "--port", "0"];
+    args.extend_from_slice(extra);
+    let server = site.spawn(&args);
+    let line = server.wait_for_line("serving the site at http://");
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    (server, port)
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+/// A raw HTTP/1.1 GET: the path is sent exactly as given (no client-side cleaning).
+fn get(port: u16, path: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    Response {
+        status: head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        headers: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn news_site() -> TestSite {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.write("static/notes.txt", "plain text");
+    site
+}
+
+#[test]
+fn pages_are_served_with_types_index_files_and_the_sites_404() {
+    let site = news_site();
+    let (_server, port) = serve(&site, &[]);
+    let home = get(port, "/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.headers
+            .contains("content-type: text/html; charset=utf-8")
+    );
+    // Links point at the local server, and the live-reload script is added on the way out.
+    assert!(
+        home.body.contains(&format!("http://127.0.0.1:{port}/one/")),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("/__gazette/livereload"));
+
+    assert_eq!(get(port, "/one/").status, 200);
+    let folder = get(port, "/one");
+    assert_eq!(folder.status, 301);
+    assert!(folder.headers.contains("location: /one/"));
+    let css = get(port, "/style.css");
+    assert!(
+        css.headers.contains("content-type: text/css"),
+        "{}",
+        css.headers
+    );
+    assert!(get(port, "/notes.txt").headers.contains("text/plain"));
+    assert!(get(port, "/sitemap.xml").headers.contains("xml"));
+
+    let missing = get(port, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("Page not found") || missing.body.contains("404"),
+        "{}",
+        missing.body
+    );
+
+    // Nothing of the dev server lands in the site's own output folder.
+    assert!(!site.exists("public/index.html"));
+}
+
+#[test]
+fn nothing_outside_the_output_folder_is_ever_served() {
+    let site = news_site();
+    site.write("secret.txt", "do not serve");
+    let (_server, port) = serve(&site, &[]);
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsecret.txt",
+        "/one/..%2f..%2fsecret.txt",
+        "//etc/passwd",
+        "/config.toml",
+        "/content/one.md",
+        "/%00",
+    ] {
+        let response = get(port, path);
+        assert_eq!(response.status, 404, "{path}");
+        assert!(
+            !response.body.contains("do not serve") && !response.body.contains("root:"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn binds_to_loopback_by_default_and_a_busy_port_is_a_clear_error() {
+    let site = news_site();
+    let (server, port) = serve(&site, &[]);
+    assert!(server.stderr().contains("http://127.0.0.1:"));
+    let taken = site.run(&["serve", "--port", &port.to_string()]).failure();
+    assert!(taken.contains(&format!("127.0.0.1:{port}")), "{taken}");
+    assert!(taken.contains("--port"), "{taken}");
+    let bad = site.run(&["serve", "--bind", "not-an-address"]);
+    assert_eq!(bad.output.status.code(), Some(1));
+}
+
+#[test]
+fn browsers_hear_of_rebuilds_and_errors_over_the_live_reload_socket() {
+    let site = news_site();
+    let (server, port) = serve(&site, &[]);
+    let (mut socket, _) =
+        tungstenite::connect(format!("ws://127.0.0.1:{port}/__gazette/livereload")).unwrap();
+    let mut next = || loop {
+        if let tungstenite::Message::Text(text) = socket.read().unwrap() {
+            return serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        }
+    };
+    site.article("one", "title = \"One\"\ndate = 2024-01-01", "Edited.");
+    assert_eq!(next()["type"], "reload");
+    assert!(get(port, "/one/").body.contains("Edited."));
+
+    site.write("static/style.css", "body { color: red }");
+    assert_eq!(next()["type"], "css", "only a stylesheet changed");
+
+    site.write("templates/article.html", "{% if %}");
+    let error = next();
+    assert_eq!(error["type"], "error");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("templates/article.html:1:"),
+        "{error}"
+    );
+    assert!(
+        get(port, "/one/").body.contains("Edited."),
+        "the last good page stays"
+    );
+    site.remove("templates/article.html");
+    assert_eq!(next()["type"], "reload");
+    drop(server);
+}
+
+#[test]
+fn many_clients_are_served_without_errors_while_rebuilding() {
+    let site = news_site();
+    for n in 0..30 {
+        site.story(&format!("s{n}"), &format!("Story {n}"), "2024-01-02");
+    }
+    let (server, port) = serve(&site, &[]);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|c| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut served = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    for path in ["/", "/one/", &format!("/s{c}/"), "/atom.xml", "/tags/"] {
+                        let r = get(port, path);
+                        assert_eq!(r.status, 200, "{path}");
+                        served += 1;
+                    }
+                }
+                served
+            })
+        })
+        .collect();
+    for round in 0..10 {
+        site.article(
+            "one",
+            "title = \"One\"\ndate = 2024-01-01",
+            &format!("Round {round}."),
+        );
+        server.wait_for_count("content/one.md changed", round + 1);
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let served: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    assert!(served > 100, "{served}");
+}
+
+#[test]
+fn stopping_the_server_removes_its_temporary_folder() {
+    let site = news_site();
+    let (server, port) = serve(&site, &[]);
+    let served = get(port, "/").body;
+    assert!(served.contains("One"));
+    let line = server.wait_for_line("serving the site at");
+    let folder = std::path::PathBuf::from(
+        line.split(" from ")
+            .nth(1)
+            .and_then(|rest| rest.strip_suffix(" (Ctrl-C to stop)"))
+            .unwrap(),
+    );
+    assert!(folder.join("index.html").exists(), "{line}");
+    let status = server.terminate();
+    assert!(status.success() || status.code().is_none(), "{status:?}");
+    assert!(
+        wait_until(|| TcpStream::connect(("127.0.0.1", port)).err()).is_some(),
+        "the port is released"
+    );
+    assert!(!folder.exists(), "{} is left behind", folder.display());
+}

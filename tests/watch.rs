@@ -1,0 +1,133 @@
+//! `gazette watch` driven like an editor would: edits, additions, renames, deletions,
+//! atomic saves, bursts, broken templates — checking the output after each step.
+
+mod common;
+
+use common::{TestSite, wait_until};
+
+fn watched_site() -> (TestSite, common::Running) {
+    let site = TestSite::with_config(&format!("{}paginate_by = 2\n", common::CONFIG));
+    site.story("one", "One", "2024-01-01");
+    site.story("two", "Two", "2024-01-02");
+    let watch = site.spawn(&["watch"]);
+    watch.wait_for_line("watching for changes");
+    (site, watch)
+}
+
+/// Waits until the output file `relative` satisfies `check`.
+fn wait_for_output(site: &TestSite, relative: &str, check: impl Fn(Option<String>) -> bool) {
+    let path = site.path().join(relative);
+    assert!(
+        wait_until(|| check(std::fs::read_to_string(&path).ok()).then_some(())).is_some(),
+        "{relative} never reached the expected state"
+    );
+}
+
+fn contains(text: &'static str) -> impl Fn(Option<String>) -> bool {
+    move |page| page.is_some_and(|p| p.contains(text))
+}
+
+#[test]
+fn edits_additions_renames_and_deletions_show_up_in_the_output() {
+    let (site, watch) = watched_site();
+    assert!(site.exists("public/one/index.html"));
+
+    site.article(
+        "one",
+        "title = \"One, edited\"\ndate = 2024-01-01",
+        "Fresh words.",
+    );
+    wait_for_output(&site, "public/one/index.html", contains("Fresh words."));
+    wait_for_output(&site, "public/index.html", contains("One, edited"));
+    let line = watch.wait_for_line("content/one.md changed");
+    assert!(
+        line.contains("pages rendered") && line.contains(" ms"),
+        "{line}"
+    );
+
+    site.story("three", "Three", "2024-01-03");
+    wait_for_output(&site, "public/three/index.html", contains("Three"));
+    wait_for_output(&site, "public/index.html", contains("Three"));
+
+    std::fs::rename(
+        site.path().join("content/three.md"),
+        site.path().join("content/third.md"),
+    )
+    .unwrap();
+    wait_for_output(&site, "public/third/index.html", contains("Three"));
+    wait_for_output(&site, "public/three/index.html", |p| p.is_none());
+
+    site.remove("content/third.md");
+    wait_for_output(&site, "public/third/index.html", |p| p.is_none());
+    wait_for_output(&site, "public/index.html", |p| {
+        p.is_some_and(|p| !p.contains("Three"))
+    });
+}
+
+#[test]
+fn a_broken_template_keeps_the_last_good_output_until_fixed() {
+    let (site, watch) = watched_site();
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ article.nope }}{% endblock content %}",
+    );
+    let error = watch.wait_for_line("error:");
+    assert!(error.contains("templates/article.html:2:"), "{error}");
+    assert!(site.read("public/one/index.html").contains("<h1>One</h1>"));
+
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}<p>Fixed {{ article.title }}</p>{% endblock content %}",
+    );
+    wait_for_output(&site, "public/one/index.html", contains("Fixed One"));
+}
+
+#[test]
+fn atomic_saves_bursts_and_new_folders_are_handled_and_debris_ignored() {
+    let (site, watch) = watched_site();
+    let rebuilds = || watch.count(" changed: ");
+
+    // An editor's atomic save: write a temp file, rename it over the article.
+    site.write(
+        "content/.one.md.tmp",
+        "+++\ntitle = \"Saved atomically\"\ndate = 2024-01-01\n+++\nx\n",
+    );
+    std::fs::rename(
+        site.path().join("content/.one.md.tmp"),
+        site.path().join("content/one.md"),
+    )
+    .unwrap();
+    wait_for_output(&site, "public/one/index.html", contains("Saved atomically"));
+
+    // Swap and backup files change nothing.
+    let before = rebuilds();
+    site.write("content/.two.md.swp", "swap");
+    site.write("content/two.md~", "backup");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(rebuilds(), before, "{}", watch.stderr());
+
+    // A burst (like a git checkout) is one rebuild, or very few.
+    let before = rebuilds();
+    for n in 0..200 {
+        site.story(&format!("burst-{n}"), &format!("Burst {n}"), "2024-02-01");
+    }
+    wait_for_output(&site, "public/burst-199/index.html", contains("Burst 199"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let burst = rebuilds() - before;
+    assert!(
+        (1..=3).contains(&burst),
+        "{burst} rebuilds for one burst:\n{}",
+        watch.stderr()
+    );
+    assert!(site.exists("public/burst-0/index.html"));
+
+    // A new folder of articles, then the folder removed whole.
+    site.story("desk/inside", "Inside a folder", "2024-03-01");
+    wait_for_output(
+        &site,
+        "public/inside/index.html",
+        contains("Inside a folder"),
+    );
+    std::fs::remove_dir_all(site.path().join("content/desk")).unwrap();
+    wait_for_output(&site, "public/inside/index.html", |p| p.is_none());
+}
