@@ -98,6 +98,8 @@ fn atomic_saves_bursts_and_new_folders_are_handled_and_debris_ignored() {
     )
     .unwrap();
     wait_for_output(&site, "public/one/index.html", contains("Saved atomically"));
+    // The line is printed just after the files are in place.
+    watch.wait_for_count(" changed: ", 1);
 
     // Swap and backup files change nothing.
     let before = rebuilds();
