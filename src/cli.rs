@@ -26,6 +26,43 @@ pub enum Command {
     Watch(WatchArgs),
     /// Watch, and serve the site locally with live reload
     Serve(ServeArgs),
+    /// Start a new article: content/<slug>.md, a draft with its front matter filled in
+    New(NewArgs),
+    /// Start a new site in a folder
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `gazette man > gazette.1`
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The article's title
+    pub title: String,
+    /// An author (repeat for several)
+    #[arg(long)]
+    pub author: Vec<String>,
+    /// A tag (repeat for several)
+    #[arg(long)]
+    pub tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder for the new site (created if missing)
+    pub dir: PathBuf,
+    /// Also use a folder that is not empty (existing files are still never overwritten)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -41,6 +78,10 @@ pub struct WatchArgs {
     /// Include articles marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated after the build's reference time (SOURCE_DATE_EPOCH when
+    /// set, else now), which are otherwise scheduled and left out
+    #[arg(long)]
+    pub future: bool,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +100,10 @@ pub struct ServeArgs {
     /// Include articles marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated after the build's reference time (SOURCE_DATE_EPOCH when
+    /// set, else now), which are otherwise scheduled and left out
+    #[arg(long)]
+    pub future: bool,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +138,10 @@ pub struct BuildArgs {
     /// Include articles marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated after the build's reference time (SOURCE_DATE_EPOCH when
+    /// set, else now), which are otherwise scheduled and left out
+    #[arg(long)]
+    pub future: bool,
     /// Print how long each stage of the build took
     #[arg(long)]
     pub timings: bool,

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match gazette::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            gazette::cmd::error(&e.to_string());
             ExitCode::FAILURE
         }
     }

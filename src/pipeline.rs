@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, FixedOffset};
+
 use rayon::prelude::*;
 
 use crate::cache;
@@ -25,6 +27,31 @@ pub struct BuildOptions {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// The build's reference time: articles dated after it are scheduled, and left out.
+    /// `None` includes them (`--future`).
+    pub published_by: Option<DateTime<FixedOffset>>,
+    /// Whether `published_by` came from the clock (so the output depends on when the
+    /// build runs, if any article is scheduled) rather than from `SOURCE_DATE_EPOCH`.
+    pub clock: bool,
+}
+
+/// The reference time of a build: `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible
+/// builds) when set, else the clock. Returns whether it came from the clock.
+pub fn reference_time() -> Result<(DateTime<FixedOffset>, bool), Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+            .map(|t| (t.fixed_offset(), false))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, not {value:?}"
+                ))
+            }),
+        Err(_) => Ok((chrono::Utc::now().fixed_offset(), true)),
+    }
 }
 
 #[derive(Debug)]
@@ -32,6 +59,8 @@ pub struct BuildReport {
     pub import: ImportReport,
     pub output_dir: PathBuf,
     pub articles: usize,
+    /// Articles left out as scheduled for later.
+    pub scheduled: usize,
     pub files: usize,
     pub written: output::WriteReport,
     pub warnings: Vec<String>,
@@ -94,6 +123,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             import,
             output_dir,
             articles: record.articles,
+            scheduled: 0,
             files: record.files,
             written: output::WriteReport {
                 unchanged: record.files,
@@ -111,6 +141,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         &content_dir,
         LoadOptions {
             drafts: options.drafts,
+            published_by: options.published_by,
         },
     )?;
     timings.lap("load content");
@@ -136,7 +167,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     cache::forget(&output_dir);
     let mut warnings = import.warnings.clone();
     warnings.extend(plan.site.warnings.iter().cloned());
-    if let Some(inputs) = fingerprint.filter(|f| f.settled)
+    // A build that left scheduled articles out by the clock is out of date as soon as the
+    // first of them is due: it is not recorded.
+    let time_bound = options.clock && plan.site.scheduled > 0;
+    if let Some(inputs) = fingerprint.filter(|f| f.settled && !time_bound)
         && let Some(output) = cache::output_of(&output_dir, plan.paths())
     {
         cache::save(
@@ -153,6 +187,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     timings.lap("save the build cache");
     let files = plan.pages.len() + plan.files.len();
     let articles = plan.site.articles.len();
+    let scheduled = plan.site.scheduled;
     // Freeing a large site takes a noticeable share of a build; do it off the critical
     // path (a command-line build may exit before it is done, which is fine).
     let render::Plan {
@@ -166,6 +201,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         import,
         output_dir,
         articles,
+        scheduled,
         files,
         written,
         warnings,
@@ -188,8 +224,14 @@ fn input_fingerprint(
         .and_then(std::fs::metadata)
         .ok()
         .map(|m| (m.len(), m.modified().ok()));
+    // With the clock as reference time, only whether it is used counts (see `time_bound`).
+    let reference = if options.clock {
+        options.published_by.map(|_| "clock".to_string())
+    } else {
+        options.published_by.map(|t| t.to_rfc3339())
+    };
     let identity = format!(
-        "{} {exe:?} {} {:?} {}",
+        "{} {exe:?} {} {:?} {} {reference:?}",
         env!("CARGO_PKG_VERSION"),
         output_dir.display(),
         options.base_url,

@@ -251,6 +251,7 @@ impl Session {
     fn load_options(&self) -> LoadOptions {
         LoadOptions {
             drafts: self.options.drafts,
+            published_by: self.options.published_by,
         }
     }
 
@@ -466,5 +467,6 @@ fn placeholder_site(site: &Site) -> Site {
         authors: Vec::new(),
         tags: Vec::new(),
         warnings: Vec::new(),
+        scheduled: 0,
     }
 }

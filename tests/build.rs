@@ -457,3 +457,64 @@ fn an_unchanged_site_is_not_rebuilt_but_any_change_is_seen() {
             .contains("https://preview.example.org/fourth/")
     );
 }
+
+#[test]
+fn scheduled_articles_wait_for_their_date_unless_future() {
+    let site = TestSite::new();
+    site.story("past", "Past", "2024-01-01");
+    site.story("soon", "Soon", "2030-06-01T09:00:00Z");
+    // SOURCE_DATE_EPOCH sets the reference time: 2030-01-01T00:00:00Z.
+    let run = site
+        .command(&["build"])
+        .env("SOURCE_DATE_EPOCH", "1893456000")
+        .run()
+        .success();
+    assert!(
+        run.stdout().contains("left out 1 scheduled"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!site.exists("public/soon/index.html"));
+    assert!(!site.read("public/atom.xml").contains("Soon"));
+
+    let later = site
+        .command(&["build"])
+        .env("SOURCE_DATE_EPOCH", "1924992000") // 2031
+        .run()
+        .success();
+    assert!(!later.stdout().contains("scheduled"), "{}", later.stdout());
+    assert!(site.exists("public/soon/index.html"));
+
+    site.command(&["build", "--future"])
+        .env("SOURCE_DATE_EPOCH", "1893456000")
+        .run()
+        .success();
+    assert!(site.exists("public/soon/index.html"));
+
+    // By the clock, 2030 is still to come.
+    site.build();
+    assert!(!site.exists("public/soon/index.html"));
+
+    let bad = site
+        .command(&["build"])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .run()
+        .failure();
+    assert!(bad.contains("SOURCE_DATE_EPOCH"), "{bad}");
+}
+
+#[test]
+fn builds_with_the_same_source_date_epoch_are_reproducible() {
+    let site = three_articles();
+    site.story("later", "Later", "2025-06-01");
+    let build = |out: &str| {
+        site.command(&["build", "--output", out])
+            .env("SOURCE_DATE_EPOCH", "1735689600") // 2025-01-01
+            .run()
+            .success();
+        site.tree(out)
+    };
+    let first = build("one");
+    assert_eq!(first, build("two"));
+    assert!(!first.keys().any(|p| p.starts_with("later")));
+}

@@ -8,11 +8,14 @@ use crate::pipeline::{self, BuildOptions};
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let started = Instant::now();
+    let (published_by, clock) = super::publication(args.future)?;
     let report = pipeline::build(&BuildOptions {
         root: args.site.root(),
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        published_by,
+        clock,
     })?;
     for w in &report.warnings {
         super::warn(w);
@@ -34,6 +37,12 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         return Ok(());
     }
     let w = report.written;
+    if report.scheduled > 0 {
+        println!(
+            "left out {} scheduled articles dated after the reference time (--future includes them)",
+            report.scheduled
+        );
+    }
     println!(
         "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed)",
         report.articles,

@@ -63,11 +63,14 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         (None, Some(temp)) => temp.path().join("site"),
         (None, None) => unreachable!("a temporary folder was made"),
     };
+    let (published_by, clock) = super::publication(args.future)?;
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
         drafts: args.drafts,
+        published_by,
+        clock,
     });
     let live = Arc::new(LiveReload::default());
 

@@ -10,11 +10,14 @@ use crate::watch::{self, Watcher};
 
 pub fn run(args: WatchArgs) -> Result<(), Error> {
     let root = args.site.root();
+    let (published_by, clock) = super::publication(args.future)?;
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        published_by,
+        clock,
     });
     let mut watcher = start(&root, &mut session)?;
     watch::drive(&mut session, &mut watcher, |changes, result| {

@@ -181,12 +181,16 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Problems worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
+    /// Articles left out because they are dated after the build's reference time.
+    pub scheduled: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
     /// Include articles with `draft = true`.
     pub drafts: bool,
+    /// Leave out articles dated after this moment (scheduled ones); `None` includes them.
+    pub published_by: Option<DateTime<FixedOffset>>,
 }
 
 /// Loads every article and author profile under `content_dir`.
@@ -250,10 +254,15 @@ pub fn assemble(
     profiles: Vec<Author>,
     options: LoadOptions,
 ) -> Result<Site, ContentError> {
+    let total = articles.len();
     let mut articles: Vec<Article> = articles
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
         .collect();
+    let unscheduled = articles.len();
+    articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
+    let scheduled = unscheduled - articles.len();
+    debug_assert!(unscheduled <= total);
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     check_unique_permalinks(&articles)?;
 
@@ -266,6 +275,7 @@ pub fn assemble(
         authors,
         tags,
         warnings,
+        scheduled,
     })
 }
 

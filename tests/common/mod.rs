@@ -60,13 +60,18 @@ impl TestSite {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        self.command(args).run()
+    }
+
+    /// The command `gazette <args>` in the site, to adjust (environment) and then run.
+    pub fn command(&self, args: &[&str]) -> Gazette {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gazette"));
+        command
             .args(args)
             .current_dir(self.path())
             .env_remove("RUST_BACKTRACE")
-            .output()
-            .expect("run gazette");
-        Run { output }
+            .env_remove("SOURCE_DATE_EPOCH");
+        Gazette { command }
     }
 
     /// Runs `gazette build` and insists it succeeds.
@@ -97,6 +102,23 @@ impl TestSite {
             }
         }
         files
+    }
+}
+
+pub struct Gazette {
+    command: Command,
+}
+
+impl Gazette {
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        Run {
+            output: self.command.output().expect("run gazette"),
+        }
     }
 }
 

@@ -1,0 +1,150 @@
+//! Authoring commands: `init` starts a site, `new` starts an article, and the command line
+//! documents itself (completions, man page).
+
+mod common;
+
+use common::TestSite;
+
+#[test]
+fn init_makes_a_site_that_builds_and_refuses_a_non_empty_folder() {
+    let place = TestSite::new();
+    let run = place.run(&["init", "paper"]).success();
+    assert!(run.stdout().contains("gazette serve"), "{}", run.stdout());
+    for file in [
+        "paper/config.toml",
+        "paper/content/welcome.md",
+        "paper/content/authors/the-editors.md",
+        "paper/themes/broadsheet/templates/base.html",
+        "paper/themes/broadsheet/static/style.css",
+        "paper/.github/workflows/pages.yml",
+        "paper/.gitignore",
+    ] {
+        assert!(place.exists(file), "{file}");
+    }
+    assert_eq!(
+        place.read("paper/.github/workflows/pages.yml"),
+        include_str!("../.github/workflows/pages.yml"),
+        "new sites publish with the same workflow as this repository"
+    );
+    let built = place.run(&["build", "--root", "paper"]).success();
+    assert!(built.stderr().is_empty(), "no warnings: {}", built.stderr());
+    assert!(
+        place
+            .read("paper/public/welcome/index.html")
+            .contains("Welcome to your newsroom")
+    );
+
+    // The copied theme is the one used: editing it changes the site.
+    let base = place.read("paper/themes/broadsheet/templates/base.html");
+    place.write(
+        "paper/themes/broadsheet/templates/base.html",
+        base.replace("Built with Gazette", "Printed by us"),
+    );
+    place.run(&["build", "--root", "paper"]).success();
+    assert!(
+        place
+            .read("paper/public/index.html")
+            .contains("Printed by us")
+    );
+
+    let refused = place.run(&["init", "paper"]).failure();
+    assert!(
+        refused.contains("not empty") && refused.contains("--force"),
+        "{refused}"
+    );
+
+    // --force adds what is missing and keeps every existing file.
+    place.write(
+        "paper/config.toml",
+        "title = \"Kept\"\nbase_url = \"https://k.org/\"\n",
+    );
+    place.remove("paper/content/welcome.md");
+    let forced = place.run(&["init", "paper", "--force"]).success();
+    assert!(
+        forced.stderr().contains("config.toml: exists, kept"),
+        "{}",
+        forced.stderr()
+    );
+    assert!(place.read("paper/config.toml").contains("Kept"));
+    assert!(place.exists("paper/content/welcome.md"));
+}
+
+#[test]
+fn new_writes_a_draft_with_its_front_matter_and_never_overwrites() {
+    let site = TestSite::new();
+    let run = site
+        .run(&[
+            "new",
+            "Chips & \"Dips\": a story",
+            "--author",
+            "Ann Lee",
+            "--tag",
+            "Chips",
+            "--tag",
+            "Food",
+        ])
+        .success();
+    assert_eq!(run.stdout().trim(), "content/chips-dips-a-story.md");
+    let text = site.read("content/chips-dips-a-story.md");
+    let front: toml::Table = toml::from_str(text.split("+++").nth(1).unwrap()).unwrap();
+    assert_eq!(front["title"].as_str(), Some("Chips & \"Dips\": a story"));
+    assert_eq!(front["authors"], toml::Value::from(vec!["Ann Lee"]));
+    assert_eq!(front["tags"], toml::Value::from(vec!["Chips", "Food"]));
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    let date = front["date"].as_datetime().unwrap().to_string();
+    let date = chrono::DateTime::parse_from_rfc3339(&date).unwrap();
+    assert!((chrono::Utc::now() - date.to_utc()).num_seconds().abs() < 60);
+
+    // A draft: left out of a build, shown with --drafts.
+    site.build();
+    assert!(!site.exists("public/chips-dips-a-story/index.html"));
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.exists("public/chips-dips-a-story/index.html"));
+
+    site.write("content/chips-dips-a-story.md", "mine");
+    let refused = site.run(&["new", "Chips & Dips: a story"]).failure();
+    assert!(refused.contains("already exists"), "{refused}");
+    assert_eq!(site.read("content/chips-dips-a-story.md"), "mine");
+    assert!(
+        site.run(&["new", "???"])
+            .failure()
+            .contains("no letters or digits")
+    );
+}
+
+#[test]
+fn completions_and_a_man_page_come_from_the_command_line_definition() {
+    let site = TestSite::new();
+    let bash = site.run(&["completions", "bash"]).success().stdout();
+    assert!(
+        bash.contains("complete") && bash.contains("serve"),
+        "{bash}"
+    );
+    assert!(
+        site.run(&["completions", "zsh"])
+            .success()
+            .stdout()
+            .contains("#compdef gazette")
+    );
+    let man = site.run(&["man"]).success().stdout();
+    assert!(
+        man.contains(".TH gazette") && man.contains("watch"),
+        "{man}"
+    );
+    assert_eq!(
+        site.run(&["completions", "nosh"]).output.status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn messages_are_plain_without_a_terminal_or_with_no_color() {
+    let site = TestSite::with_config("title = \"T\"\n");
+    for run in [
+        site.run(&["build"]),
+        site.command(&["build"]).env("NO_COLOR", "1").run(),
+    ] {
+        let stderr = run.failure();
+        assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    }
+}
