@@ -30,6 +30,9 @@ pub enum Command {
     New(NewArgs),
     /// Start a new site in a folder
     Init(InitArgs),
+    /// Render the site in memory and report broken links and anchors, authors without a
+    /// profile and tags used once, without touching the output
+    Check(CheckArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `gazette man > gazette.1`
@@ -48,6 +51,15 @@ pub struct NewArgs {
     /// A tag (repeat for several)
     #[arg(long)]
     pub tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Also request every external link (eight at a time, 10 s timeout each)
+    #[arg(long)]
+    pub external: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 //! turn command lines into calls. See ARCHITECTURE.md for the map and its invariants.
 
 pub mod cache;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

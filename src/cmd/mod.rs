@@ -1,6 +1,7 @@
 //! One small file per command, over the library that does the work.
 
 pub mod build;
+pub mod check;
 pub mod import;
 pub mod init;
 pub mod new;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Serve(args) => serve::run(args),
         Command::New(args) => new::run(args),
         Command::Init(args) => init::run(args),
+        Command::Check(args) => check::run(args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "gazette", &mut std::io::stdout());

@@ -15,9 +15,28 @@ const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster", "cite"];
 
 /// `html` with every relative URL attribute resolved against `page`.
 pub fn absolutize<'a>(html: &'a str, page: &Url) -> Cow<'a, str> {
-    let bytes = html.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
+    for_each_attribute(html, |name, value, range| {
+        if URL_ATTRIBUTES.contains(&name.to_ascii_lowercase().as_str())
+            && let Some(resolved) = resolve(value, page)
+        {
+            out.push_str(&html[copied..range.start]);
+            out.push_str(&resolved);
+            copied = range.end;
+        }
+    });
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// Calls `f(name, value, byte range of the value)` for every quoted attribute inside a
+/// tag of `html`, in order. Text between tags is never looked at.
+pub fn for_each_attribute(html: &str, mut f: impl FnMut(&str, &str, std::ops::Range<usize>)) {
+    let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(start) = html[i..].find('<').map(|p| p + i) {
         // Inside a tag until its closing `>`; quoted values may contain `>`.
@@ -29,13 +48,8 @@ pub fn absolutize<'a>(html: &'a str, page: &Url) -> Cow<'a, str> {
                 let value_end = html[value_start..]
                     .find(quote as char)
                     .map_or(bytes.len(), |p| p + value_start);
-                if let Some(resolved) = attribute_before(html, start, j)
-                    .filter(|name| URL_ATTRIBUTES.contains(&name.to_ascii_lowercase().as_str()))
-                    .and_then(|_| resolve(&html[value_start..value_end], page))
-                {
-                    out.push_str(&html[copied..value_start]);
-                    out.push_str(&resolved);
-                    copied = value_end;
+                if let Some(name) = attribute_before(html, start, j) {
+                    f(name, &html[value_start..value_end], value_start..value_end);
                 }
                 j = value_end + 1;
             } else {
@@ -44,11 +58,6 @@ pub fn absolutize<'a>(html: &'a str, page: &Url) -> Cow<'a, str> {
         }
         i = j.min(bytes.len());
     }
-    if copied == 0 {
-        return Cow::Borrowed(html);
-    }
-    out.push_str(&html[copied..]);
-    Cow::Owned(out)
 }
 
 /// The attribute name in `name=` right before the quote at `quote`, if any.

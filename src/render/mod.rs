@@ -7,7 +7,7 @@
 
 pub mod context;
 mod filters;
-mod links;
+pub mod links;
 pub mod pages;
 mod sitemap;
 pub mod theme;

@@ -1,0 +1,368 @@
+//! `check`: finds what readers would trip over — links and images that lead nowhere,
+//! `#anchors` that do not exist, authors without a profile, tags used once — by loading
+//! and rendering the whole site in memory. Nothing is written, not even seeds imported.
+//!
+//! Invariant: every problem names where to fix it: `content/<file>.md:<line>` when the
+//! broken link is written in an article, else the page and the template it came from.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rayon::prelude::*;
+use url::Url;
+
+use crate::content::{self, LoadOptions, Site};
+use crate::error::Error;
+use crate::pipeline::load_config;
+use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
+
+/// One thing to fix.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// `content/a.md:12`, or the page's URL path and its template.
+    pub location: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<Problem>,
+    /// Worth a look, but not wrong: tags used by one article only (on a small site, most).
+    pub notes: Vec<Problem>,
+    pub pages: usize,
+    pub internal_links: usize,
+    /// External URLs checked (with `--external`), and how many of them failed.
+    pub external: Option<(usize, usize)>,
+}
+
+/// What one rendered page holds.
+struct Scanned {
+    ids: HashSet<String>,
+    /// (attribute value, attribute name)
+    links: Vec<(String, &'static str)>,
+}
+
+pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
+    let config = load_config(root, None)?;
+    let content_dir = root.join(&config.content_dir);
+    let theme = Theme::load(root, &config.theme)?;
+    let mut site = content::load(config, &content_dir, LoadOptions::default())?;
+    let (mut problems, notes) = site_problems(&site);
+    let sources: Vec<(PathBuf, String)> = site
+        .articles
+        .iter()
+        .map(|a| {
+            (
+                a.source.clone(),
+                std::fs::read_to_string(&a.source).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let plan = render::plan(&mut site, &theme);
+    let site = plan.site;
+
+    let rendered: Vec<(usize, Scanned)> = plan
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter(|(_, job)| job.path.ends_with(".html"))
+        .map(|(i, job)| -> Result<_, Error> {
+            let file = plan.render(job, &theme)?;
+            let html = match &file.contents {
+                render::Contents::Rendered(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                render::Contents::Static(_) => String::new(),
+            };
+            Ok((i, scan(&html)))
+        })
+        .collect::<Result<_, _>>()?;
+    let existing: HashSet<&str> = plan.paths().collect();
+    let ids: HashMap<&str, &HashSet<String>> = rendered
+        .iter()
+        .map(|(i, s)| (plan.pages[*i].path.as_str(), &s.ids))
+        .collect();
+    let base = Url::parse(&site.config.base_url).map_err(|e| Error::Usage(e.to_string()))?;
+
+    let mut internal = 0;
+    let mut outside: BTreeMap<String, String> = BTreeMap::new();
+    for (i, scanned) in &rendered {
+        let job = &plan.pages[*i];
+        let page_path = job.path.strip_suffix("index.html").unwrap_or(&job.path);
+        let Ok(page_url) = base.join(page_path) else {
+            continue;
+        };
+        for (value, attribute) in &scanned.links {
+            let value = value.replace("&amp;", "&");
+            let Ok(target) = page_url.join(&value) else {
+                problems.push(locate(
+                    site,
+                    job.page,
+                    job,
+                    &sources,
+                    &value,
+                    "is not a valid URL",
+                ));
+                continue;
+            };
+            if !matches!(target.scheme(), "http" | "https") {
+                continue; // mailto:, tel:, data: …
+            }
+            let same_origin = target.origin() == base.origin();
+            if same_origin && !target.path().starts_with(base.path()) {
+                // On a site served under a path prefix, `/one/` leaves the site.
+                problems.push(locate(
+                    site,
+                    job.page,
+                    job,
+                    &sources,
+                    &value,
+                    &format!("link {value} leads outside the site ({base})"),
+                ));
+                continue;
+            }
+            if !same_origin {
+                let origin = locate(site, job.page, job, &sources, &value, "").location;
+                outside.entry(target.to_string()).or_insert(origin);
+                continue;
+            }
+            internal += 1;
+            let relative = &target.path()[base.path().len()..];
+            let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
+            let file = if relative.is_empty() || relative.ends_with('/') {
+                format!("{relative}index.html")
+            } else {
+                relative.into_owned()
+            };
+            let found = if existing.contains(file.as_str()) {
+                Some(file.clone())
+            } else {
+                let folder = format!("{file}/index.html");
+                existing.contains(folder.as_str()).then_some(folder)
+            };
+            let what = if *attribute == "src" {
+                "image or file"
+            } else {
+                "link"
+            };
+            match found {
+                None => problems.push(locate(
+                    site,
+                    job.page,
+                    job,
+                    &sources,
+                    &value,
+                    &format!("{what} {value} leads to no page of the site"),
+                )),
+                Some(found) => {
+                    if let Some(fragment) = target.fragment()
+                        && let Some(page_ids) = ids.get(found.as_str())
+                        && !page_ids.contains(fragment)
+                    {
+                        problems.push(locate(
+                            site,
+                            job.page,
+                            job,
+                            &sources,
+                            &value,
+                            &format!("{value}: there is no #{fragment} on that page"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    let external = external.then(|| {
+        let failures = check_external(&outside);
+        let checked = outside.len();
+        let failed = failures.len();
+        problems.extend(failures);
+        (checked, failed)
+    });
+    problems.sort();
+    problems.dedup();
+    Ok(Report {
+        problems,
+        notes,
+        pages: rendered.len(),
+        internal_links: internal,
+        external,
+    })
+}
+
+/// Problems of the content itself — authors without a profile, tags used once that look
+/// like a typo of another tag (one edit apart) — and notes: other tags used once.
+fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
+    let mut notes = Vec::new();
+    let mut problems: Vec<Problem> = site
+        .warnings
+        .iter()
+        .map(|w| match w.split_once(": ") {
+            Some((location, message)) => Problem {
+                location: location.to_string(),
+                message: message.to_string(),
+            },
+            None => Problem {
+                location: "content".into(),
+                message: w.clone(),
+            },
+        })
+        .collect();
+    for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {
+        let article = &site.articles[tag.articles[0]];
+        let line = std::fs::read_to_string(&article.source)
+            .ok()
+            .and_then(|text| line_of(&text, "tags"))
+            .map(|n| format!(":{n}"))
+            .unwrap_or_default();
+        let similar = site
+            .tags
+            .iter()
+            .filter(|t| t.slug != tag.slug && t.articles.len() > 1)
+            .find(|t| close(&t.slug, &tag.slug));
+        let location = format!("{}{line}", article.source.display());
+        match similar {
+            Some(other) => problems.push(Problem {
+                location,
+                message: format!(
+                    "tag \"{}\" is used by this article only: a typo for \"{}\"?",
+                    tag.name, other.name
+                ),
+            }),
+            None => notes.push(Problem {
+                location,
+                message: format!("tag \"{}\" is used by this article only", tag.name),
+            }),
+        }
+    }
+    (problems, notes)
+}
+
+/// Whether two slugs differ by at most one edit (a likely typo).
+fn close(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - prefix - suffix <= 1
+}
+
+/// The 1-based number of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// Where a link on `job`'s page should be fixed: the article's file and line when the
+/// article's own text has it, else the page and its template.
+fn locate(
+    site: &Site,
+    page: Page,
+    job: &render::pages::Job,
+    sources: &[(PathBuf, String)],
+    value: &str,
+    message: &str,
+) -> Problem {
+    if let Page::Article(i) = page
+        && let Some((path, text)) = sources.get(i)
+        && let Some(line) = line_of(text, value)
+    {
+        return Problem {
+            location: format!("{}:{line}", path.display()),
+            message: message.to_string(),
+        };
+    }
+    let _ = site;
+    Problem {
+        location: format!("/{} (template {})", job.path, job.template()),
+        message: message.to_string(),
+    }
+}
+
+/// The ids and links of a page.
+fn scan(html: &str) -> Scanned {
+    let mut ids = HashSet::new();
+    let mut links = Vec::new();
+    for_each_attribute(html, |name, value, _| {
+        match name.to_ascii_lowercase().as_str() {
+            "id" | "name" => {
+                ids.insert(value.to_string());
+            }
+            "href" => links.push((value.to_string(), "href")),
+            "src" => links.push((value.to_string(), "src")),
+            _ => {}
+        }
+    });
+    Scanned { ids, links }
+}
+
+/// Requests every external URL (HEAD, then GET where HEAD is refused), eight at a time,
+/// each with a 10 s timeout; returns one problem per URL that fails.
+fn check_external(urls: &BTreeMap<String, String>) -> Vec<Problem> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(8).build();
+    let check = |(url, origin): (&String, &String)| -> Option<Problem> {
+        let status = match agent.head(url).call() {
+            Ok(r) if r.status().as_u16() < 400 => return None,
+            Ok(r) if matches!(r.status().as_u16(), 405 | 403 | 501) => {
+                agent.get(url).call().map(|r| r.status().as_u16())
+            }
+            Ok(r) => Ok(r.status().as_u16()),
+            Err(e) => Err(e),
+        };
+        match status {
+            Ok(code) if code < 400 => None,
+            Ok(code) => Some(format!("external link {url} answers HTTP {code}")),
+            Err(e) => Some(format!("external link {url} cannot be reached: {e}")),
+        }
+        .map(|message| Problem {
+            location: origin.clone(),
+            message,
+        })
+    };
+    match pool {
+        Ok(pool) => pool.install(|| urls.par_iter().filter_map(check).collect()),
+        Err(_) => urls.iter().filter_map(check).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_apart() {
+        assert!(close("rust", "rusts"));
+        assert!(close("rust", "rost"));
+        assert!(!close("rust", "go"));
+        assert!(!close("rust", "ruby"));
+    }
+
+    #[test]
+    fn pages_are_scanned_for_ids_and_links() {
+        let s = scan(
+            r#"<h2 id="a">x</h2><a href="/b/#c">y</a><img src="p.png"><code>href="no"</code>"#,
+        );
+        assert!(s.ids.contains("a"));
+        assert_eq!(
+            s.links,
+            [("/b/#c".to_string(), "href"), ("p.png".to_string(), "src")]
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! `gazette check`: report every problem a reader would hit, one line each; exit 1 if any.
+
+use crate::check;
+use crate::cli::CheckArgs;
+use crate::error::Error;
+
+pub fn run(args: CheckArgs) -> Result<(), Error> {
+    let report = check::run(&args.site.root(), args.external)?;
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    for note in &report.notes {
+        println!("{} (note)", note);
+    }
+    let external = match report.external {
+        Some((checked, failed)) => format!(", {checked} external links ({failed} failing)"),
+        None => ", external links not checked (--external checks them)".into(),
+    };
+    println!(
+        "checked {} pages, {} internal links{external}: {}",
+        report.pages,
+        report.internal_links,
+        match report.problems.len() {
+            0 => "no problems".to_string(),
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
+    );
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Usage(match report.problems.len() {
+            1 => "1 problem found".to_string(),
+            n => format!("{n} problems found"),
+        }))
+    }
+}

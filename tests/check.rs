@@ -1,0 +1,179 @@
+//! `gazette check`: every kind of problem found with its file and line, a clean site
+//! passing, and the output never touched.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+
+use common::TestSite;
+
+fn clean_site() -> TestSite {
+    let site = TestSite::new();
+    site.article(
+        "one",
+        "title = \"One\"\ndate = 2024-01-01\nauthors = [\"Ann Lee\"]\ntags = [\"Chips\"]",
+        "## Details\n\nSee [two](../two/) and [its section](../two/#more), [here](#details).",
+    );
+    site.article(
+        "two",
+        "title = \"Two\"\ndate = 2024-01-02\nauthors = [\"Ann Lee\"]\ntags = [\"Chips\"]",
+        "Intro.\n\n## More\n\nBack to [one](/one/) and [home](https://example.org/).",
+    );
+    site.write(
+        "content/authors/ann-lee.md",
+        "+++\nname = \"Ann Lee\"\n+++\nBio.\n",
+    );
+    site
+}
+
+#[test]
+fn a_clean_site_passes_without_touching_the_output() {
+    let site = clean_site();
+    let run = site.run(&["check"]).success();
+    assert!(run.stdout().contains("no problems"), "{}", run.stdout());
+    assert_eq!(run.stdout().lines().count(), 1, "{}", run.stdout());
+    assert!(!site.exists("public"), "check writes nothing");
+}
+
+#[test]
+fn each_kind_of_problem_is_reported_where_to_fix_it() {
+    let site = clean_site();
+    site.article(
+        "three",
+        "title = \"Three\"\ndate = 2024-01-03\nauthors = [\"Bo Chen\"]\ntags = [\"Chipz\", \"Chips\"]",
+        "Fine line.\n\nA [dead link](../nowhere/) here.\n\n![lost](missing.png)\n\n[No such part](../one/#nope) and [local](#gone).",
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<a href=\"{{ site.base_url }}lost-page/\">x</a>{% endblock content %}",
+    );
+    let run = site.run(&["check"]);
+    let out = run.stdout();
+    let stderr = run.failure();
+    for expected in [
+        "content/three.md:9: link ../nowhere/ leads to no page of the site",
+        "content/three.md:11: image or file missing.png leads to no page of the site",
+        "content/three.md:13: ../one/#nope: there is no #nope on that page",
+        "content/three.md:13: #gone: there is no #gone on that page",
+        "content/three.md: author \"Bo Chen\" has no profile",
+        "content/three.md:5: tag \"Chipz\" is used by this article only: a typo for \"Chips\"?",
+        "/404.html (template 404.html): link https://example.org/lost-page/ leads to no page of the site",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(stderr.contains("7 problems found"), "{stderr}");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn front_matter_problems_stop_the_check_with_their_position() {
+    let site = clean_site();
+    site.write(
+        "content/bad.md",
+        "+++\ntitle = \"Bad\"\ndate = someday\n+++\n",
+    );
+    let stderr = site.run(&["check"]).failure();
+    assert!(stderr.contains("content/bad.md:3:8"), "{stderr}");
+}
+
+/// A tiny web server answering 200 on /ok and 404 elsewhere; counts requests.
+fn web_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut first = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let _ = reader.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let status = if first.contains(" /ok ") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (port, hits)
+}
+
+#[test]
+fn external_links_are_requested_only_when_asked() {
+    let site = clean_site();
+    let (port, hits) = web_server();
+    site.article(
+        "links",
+        "title = \"Links\"\ndate = 2024-01-04",
+        &format!("[up](http://127.0.0.1:{port}/ok) and\n[down](http://127.0.0.1:{port}/gone)"),
+    );
+    let quiet = site.run(&["check"]).success();
+    assert!(
+        quiet.stdout().contains("external links not checked"),
+        "{}",
+        quiet.stdout()
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    let run = site.run(&["check", "--external"]);
+    let out = run.stdout();
+    let stderr = run.failure();
+    assert!(
+        out.contains(&format!(
+            "content/links.md:6: external link http://127.0.0.1:{port}/gone answers HTTP 404"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("/ok"), "{out}");
+    assert!(out.contains("2 external links (1 failing)"), "{out}");
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+}
+
+#[test]
+fn every_internal_link_resolves_under_a_project_pages_base_url() {
+    let site = clean_site();
+    site.write(
+        "config.toml",
+        "title = \"T\"\nbase_url = \"https://user.github.io/repo/\"\n",
+    );
+    // Under /repo/, a link to the host's root leaves the site…
+    let run = site.run(&["check"]);
+    assert!(
+        run.stdout().contains(
+            "content/two.md:11: link /one/ leads outside the site (https://user.github.io/repo/)"
+        ),
+        "{}",
+        run.stdout()
+    );
+    // …so links between articles are best written relative.
+    site.article(
+        "two",
+        "title = \"Two\"\ndate = 2024-01-02\nauthors = [\"Ann Lee\"]\ntags = [\"Chips\"]",
+        "Intro.\n\n## More\n\nBack to [one](../one/).",
+    );
+    let run = site.run(&["check"]).success();
+    assert!(run.stdout().contains("no problems"), "{}", run.stdout());
+    let links: usize = run
+        .stdout()
+        .split("pages, ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        links > 50,
+        "every page's links, assets and feeds are checked: {links}"
+    );
+}
