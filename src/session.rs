@@ -249,9 +249,15 @@ impl Session {
     }
 
     fn load_options(&self) -> LoadOptions {
+        // By the clock, "now" is the moment of each rebuild: an article written during the
+        // session is dated after the session started, and must not count as scheduled.
+        let published_by = match self.options.published_by {
+            Some(_) if self.options.clock => Some(chrono::Utc::now().fixed_offset()),
+            fixed => fixed,
+        };
         LoadOptions {
             drafts: self.options.drafts,
-            published_by: self.options.published_by,
+            published_by,
         }
     }
 

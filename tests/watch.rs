@@ -133,3 +133,17 @@ fn atomic_saves_bursts_and_new_folders_are_handled_and_debris_ignored() {
     std::fs::remove_dir_all(site.path().join("content/desk")).unwrap();
     wait_for_output(&site, "public/inside/index.html", |p| p.is_none());
 }
+
+#[test]
+fn an_article_written_during_the_session_and_dated_now_is_published() {
+    let (site, _watch) = watched_site();
+    let path = site.run(&["new", "Breaking news"]).success().stdout();
+    let path = path.trim();
+    let text = site.read(path).replace("draft = true", "draft = false");
+    site.write(path, text);
+    wait_for_output(
+        &site,
+        "public/breaking-news/index.html",
+        contains("Breaking news"),
+    );
+}
