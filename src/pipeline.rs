@@ -5,6 +5,8 @@
 //! `output` succeeded.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
@@ -33,6 +35,36 @@ pub struct BuildOptions {
     /// Whether `published_by` came from the clock (so the output depends on when the
     /// build runs, if any article is scheduled) rather than from `SOURCE_DATE_EPOCH`.
     pub clock: bool,
+    /// Where the build reports how far it got, for a progress line.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a running build got: its stage, and pages rendered out of how many.
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: Mutex<&'static str>,
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+}
+
+impl Progress {
+    fn enter(&self, stage: &'static str) {
+        *self.stage.lock().expect("never poisoned") = stage;
+    }
+
+    /// A line such as `rendering 1200/16730 pages`.
+    pub fn line(&self) -> String {
+        let stage = *self.stage.lock().expect("never poisoned");
+        let (done, total) = (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        );
+        if total > 0 {
+            format!("{stage} {done}/{total} pages")
+        } else {
+            format!("{stage}…")
+        }
+    }
 }
 
 /// The reference time of a build: `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible
@@ -106,6 +138,8 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Error>
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let root = options.root.as_path();
     let mut timings = Timings::start();
+    let progress = options.progress.clone().unwrap_or_default();
+    progress.enter("importing seeds");
     let config = load_config(root, options.base_url.as_deref())?;
     let import = import::run(root, &config, ImportOptions::default())?;
     timings.lap("import");
@@ -135,6 +169,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         });
     }
     timings.lap("check the build cache");
+    progress.enter("loading content");
     let theme = Theme::load(root, &config.theme)?;
     let mut site = content::load(
         config,
@@ -145,18 +180,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         },
     )?;
     timings.lap("load content");
+    progress.enter("preparing pages");
     let plan = render::plan(&mut site, &theme);
     timings.lap("plan (template values)");
     // Render and write in one parallel pass: a page is written as soon as it is rendered,
     // so the whole site is never held in memory. Any error drops the staging folder.
     let staging = output::Staging::create(root, &output_dir)?;
     staging.make_dirs(plan.paths())?;
+    progress.total.store(plan.pages.len(), Ordering::Relaxed);
+    progress.enter("rendering");
     plan.pages
         .par_iter()
         .try_for_each(|job| -> Result<(), Error> {
             staging.write(&plan.render(job, &theme)?)?;
+            progress.done.fetch_add(1, Ordering::Relaxed);
             Ok(())
         })?;
+    progress.total.store(0, Ordering::Relaxed);
+    progress.enter("writing");
     plan.files
         .par_iter()
         .try_for_each(|file| staging.write(file).map(|_| ()))?;
@@ -253,4 +294,20 @@ fn input_fingerprint(
 fn cached(inputs: u64, output_dir: &Path) -> Option<cache::Record> {
     let record = cache::load(output_dir)?;
     (record.inputs == inputs && cache::output(output_dir) == Some(record.output)).then_some(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_lines_name_the_stage_and_count_pages() {
+        let progress = Progress::default();
+        progress.enter("loading content");
+        assert_eq!(progress.line(), "loading content…");
+        progress.enter("rendering");
+        progress.total.store(200, Ordering::Relaxed);
+        progress.done.store(50, Ordering::Relaxed);
+        assert_eq!(progress.line(), "rendering 50/200 pages");
+    }
 }

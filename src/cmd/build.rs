@@ -1,13 +1,18 @@
 //! `gazette build`: import, render, write.
 
-use std::time::Instant;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
 use crate::error::Error;
-use crate::pipeline::{self, BuildOptions};
+use crate::pipeline::{self, BuildOptions, Progress};
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let started = Instant::now();
+    let progress = Arc::new(Progress::default());
+    let ticker = Ticker::start(progress.clone());
     let (published_by, clock) = super::publication(args.future)?;
     let report = pipeline::build(&BuildOptions {
         root: args.site.root(),
@@ -16,7 +21,10 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         drafts: args.drafts,
         published_by,
         clock,
-    })?;
+        progress: Some(progress.clone()),
+    });
+    ticker.finish();
+    let report = report?;
     for w in &report.warnings {
         super::warn(w);
     }
@@ -54,4 +62,43 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         w.removed
     );
     Ok(())
+}
+
+/// A progress line on a terminal's stderr for builds that run longer than a second;
+/// nothing at all when stderr is not a terminal (logs stay clean).
+struct Ticker {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Ticker {
+    fn start(progress: Arc<Progress>) -> Ticker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = std::io::stderr().is_terminal().then(|| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut shown = false;
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if started.elapsed() >= Duration::from_secs(1) && !stop.load(Ordering::Relaxed)
+                    {
+                        eprint!("\r\x1b[K{}", progress.line());
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[K");
+                }
+            })
+        });
+        Ticker { stop, thread }
+    }
+
+    fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }

@@ -71,6 +71,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         drafts: args.drafts,
         published_by,
         clock,
+        progress: None,
     });
     let live = Arc::new(LiveReload::default());
 

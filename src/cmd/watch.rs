@@ -18,6 +18,7 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
         drafts: args.drafts,
         published_by,
         clock,
+        progress: None,
     });
     let mut watcher = start(&root, &mut session)?;
     watch::drive(&mut session, &mut watcher, |changes, result| {
