@@ -99,15 +99,12 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
         };
         for (value, attribute) in &scanned.links {
             let value = value.replace("&amp;", "&");
+            let problem = |message: String| Problem {
+                location: locate(job, &sources, &value),
+                message,
+            };
             let Ok(target) = page_url.join(&value) else {
-                problems.push(locate(
-                    site,
-                    job.page,
-                    job,
-                    &sources,
-                    &value,
-                    "is not a valid URL",
-                ));
+                problems.push(problem(format!("{value} is not a valid URL")));
                 continue;
             };
             if !matches!(target.scheme(), "http" | "https") {
@@ -116,18 +113,13 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
             let same_origin = target.origin() == base.origin();
             if same_origin && !target.path().starts_with(base.path()) {
                 // On a site served under a path prefix, `/one/` leaves the site.
-                problems.push(locate(
-                    site,
-                    job.page,
-                    job,
-                    &sources,
-                    &value,
-                    &format!("link {value} leads outside the site ({base})"),
-                ));
+                problems.push(problem(format!(
+                    "link {value} leads outside the site ({base})"
+                )));
                 continue;
             }
             if !same_origin {
-                let origin = locate(site, job.page, job, &sources, &value, "").location;
+                let origin = locate(job, &sources, &value);
                 outside.entry(target.to_string()).or_insert(origin);
                 continue;
             }
@@ -151,27 +143,17 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
                 "link"
             };
             match found {
-                None => problems.push(locate(
-                    site,
-                    job.page,
-                    job,
-                    &sources,
-                    &value,
-                    &format!("{what} {value} leads to no page of the site"),
-                )),
+                None => problems.push(problem(format!(
+                    "{what} {value} leads to no page of the site"
+                ))),
                 Some(found) => {
                     if let Some(fragment) = target.fragment()
                         && let Some(page_ids) = ids.get(found.as_str())
                         && !page_ids.contains(fragment)
                     {
-                        problems.push(locate(
-                            site,
-                            job.page,
-                            job,
-                            &sources,
-                            &value,
-                            &format!("{value}: there is no #{fragment} on that page"),
-                        ));
+                        problems.push(problem(format!(
+                            "{value}: there is no #{fragment} on that page"
+                        )));
                     }
                 }
             }
@@ -267,28 +249,14 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 
 /// Where a link on `job`'s page should be fixed: the article's file and line when the
 /// article's own text has it, else the page and its template.
-fn locate(
-    site: &Site,
-    page: Page,
-    job: &render::pages::Job,
-    sources: &[(PathBuf, String)],
-    value: &str,
-    message: &str,
-) -> Problem {
-    if let Page::Article(i) = page
+fn locate(job: &render::pages::Job, sources: &[(PathBuf, String)], value: &str) -> String {
+    if let Page::Article(i) = job.page
         && let Some((path, text)) = sources.get(i)
         && let Some(line) = line_of(text, value)
     {
-        return Problem {
-            location: format!("{}:{line}", path.display()),
-            message: message.to_string(),
-        };
+        return format!("{}:{line}", path.display());
     }
-    let _ = site;
-    Problem {
-        location: format!("/{} (template {})", job.path, job.template()),
-        message: message.to_string(),
-    }
+    format!("/{} (template {})", job.path, job.template())
 }
 
 /// The ids and links of a page.

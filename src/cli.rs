@@ -81,19 +81,10 @@ pub struct CompletionsArgs {
 pub struct WatchArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Where to write the site [default: output_dir from config.toml, "public"]
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    /// Use this base URL instead of config.toml's
-    #[arg(long)]
-    pub base_url: Option<String>,
-    /// Include articles marked `draft = true`
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include articles dated after the build's reference time (SOURCE_DATE_EPOCH when
-    /// set, else now), which are otherwise scheduled and left out
-    #[arg(long)]
-    pub future: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub articles: SelectionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +100,24 @@ pub struct ServeArgs {
     /// Where to write the site [default: a temporary folder, removed on exit]
     #[arg(long)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub articles: SelectionArgs,
+}
+
+/// Where a build goes and which URL it is for (`build`, `watch`).
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Where to write the site [default: output_dir from config.toml, "public"]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of config.toml's (for deploy previews)
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+/// Which articles a build publishes (`build`, `watch`, `serve`).
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
     /// Include articles marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
@@ -141,19 +150,10 @@ impl SiteArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Where to write the site [default: output_dir from config.toml, "public"]
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    /// Use this base URL instead of config.toml's (for deploy previews)
-    #[arg(long)]
-    pub base_url: Option<String>,
-    /// Include articles marked `draft = true`
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include articles dated after the build's reference time (SOURCE_DATE_EPOCH when
-    /// set, else now), which are otherwise scheduled and left out
-    #[arg(long)]
-    pub future: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub articles: SelectionArgs,
     /// Print how long each stage of the build took
     #[arg(long)]
     pub timings: bool,

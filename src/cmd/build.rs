@@ -13,12 +13,12 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     let started = Instant::now();
     let progress = Arc::new(Progress::default());
     let ticker = Ticker::start(progress.clone());
-    let (published_by, clock) = super::publication(args.future)?;
+    let (published_by, clock) = super::publication(args.articles.future)?;
     let report = pipeline::build(&BuildOptions {
         root: args.site.root(),
-        output: args.output,
-        base_url: args.base_url,
-        drafts: args.drafts,
+        output: args.output.output,
+        base_url: args.output.base_url,
+        drafts: args.articles.drafts,
         published_by,
         clock,
         progress: Some(progress.clone()),

@@ -63,12 +63,12 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         (None, Some(temp)) => temp.path().join("site"),
         (None, None) => unreachable!("a temporary folder was made"),
     };
-    let (published_by, clock) = super::publication(args.future)?;
+    let (published_by, clock) = super::publication(args.articles.future)?;
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
-        drafts: args.drafts,
+        drafts: args.articles.drafts,
         published_by,
         clock,
         progress: None,

@@ -10,12 +10,12 @@ use crate::watch::{self, Watcher};
 
 pub fn run(args: WatchArgs) -> Result<(), Error> {
     let root = args.site.root();
-    let (published_by, clock) = super::publication(args.future)?;
+    let (published_by, clock) = super::publication(args.articles.future)?;
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
-        output: args.output,
-        base_url: args.base_url,
-        drafts: args.drafts,
+        output: args.output.output,
+        base_url: args.output.base_url,
+        drafts: args.articles.drafts,
         published_by,
         clock,
         progress: None,
