@@ -53,6 +53,14 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     let config = load_config(root, None)?;
     let content_dir = root.join(&config.content_dir);
     let theme = Theme::load(root, &config.theme)?;
+    // Every file's front matter problems at once, rather than the build's first one.
+    let broken = front_matter_problems(&content_dir);
+    if !broken.is_empty() {
+        return Ok(Report {
+            problems: broken,
+            ..Report::default()
+        });
+    }
     let mut site = content::load(config, &content_dir, LoadOptions::default())?;
     let (mut problems, notes) = site_problems(&site);
     let sources: Vec<(PathBuf, String)> = site
@@ -176,6 +184,36 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
         internal_links: internal,
         external,
     })
+}
+
+/// Each content file that does not load (front matter, encoding), as a problem with the
+/// file's position.
+fn front_matter_problems(content_dir: &Path) -> Vec<Problem> {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && content::is_content_file(e.path()))
+        .map(|e| e.into_path())
+        .collect();
+    let markdown = content::markdown::Renderer::default();
+    let mut problems: Vec<Problem> = files
+        .par_iter()
+        .filter_map(|path| content::load_file(path, content_dir, &markdown).err())
+        .map(|e| {
+            let text = e.to_string();
+            // Messages read `path:line:column: what`; the location is the first part.
+            let (location, message) = text
+                .match_indices(": ")
+                .map(|(i, _)| i)
+                .find(|&i| !text[..i].contains(' '))
+                .map(|i| (text[..i].to_string(), text[i + 2..].to_string()))
+                .unwrap_or_else(|| (content_dir.display().to_string(), text.clone()));
+            Problem { location, message }
+        })
+        .collect();
+    problems.sort();
+    problems
 }
 
 /// Problems of the content itself — authors without a profile, tags used once that look

@@ -67,14 +67,27 @@ fn each_kind_of_problem_is_reported_where_to_fix_it() {
 }
 
 #[test]
-fn front_matter_problems_stop_the_check_with_their_position() {
+fn every_front_matter_problem_is_reported_with_its_position() {
     let site = clean_site();
     site.write(
         "content/bad.md",
         "+++\ntitle = \"Bad\"\ndate = someday\n+++\n",
     );
-    let stderr = site.run(&["check"]).failure();
-    assert!(stderr.contains("content/bad.md:3:8"), "{stderr}");
+    site.write(
+        "content/worse.md",
+        "+++\ntitle = \"Worse\"\ndate = 2024-01-01\ncolour = \"red\"\n+++\n",
+    );
+    site.write("content/none.md", "No front matter at all.\n");
+    let run = site.run(&["check"]);
+    let out = run.stdout();
+    let stderr = run.failure();
+    assert!(out.contains("content/bad.md:3:8: "), "{out}");
+    assert!(out.contains("content/worse.md:4:1: "), "{out}");
+    assert!(
+        out.contains("content/none.md:1:1: expected front matter"),
+        "{out}"
+    );
+    assert!(stderr.contains("3 problems found"), "{stderr}");
 }
 
 /// A tiny web server answering 200 on /ok and 404 elsewhere; counts requests.

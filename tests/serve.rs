@@ -236,3 +236,37 @@ fn stopping_the_server_removes_its_temporary_folder() {
     );
     assert!(!folder.exists(), "{} is left behind", folder.display());
 }
+
+/// This machine's address on its default route, if it has one besides loopback. No packet
+/// is sent: connecting a UDP socket only picks the route.
+fn outside_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("10.255.255.255:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn the_default_bind_is_unreachable_from_other_addresses_and_bind_opens_it() {
+    let Some(ip) = outside_address() else {
+        eprintln!("skipped: this machine has no address besides loopback");
+        return;
+    };
+    let site = news_site();
+    let (_server, port) = serve(&site, &[]);
+    assert!(
+        TcpStream::connect((ip, port)).is_err(),
+        "127.0.0.1 only: {ip}:{port} must refuse"
+    );
+    let (_open, open_port) = serve(&site, &["--bind", "0.0.0.0"]);
+    let mut stream =
+        TcpStream::connect((ip, open_port)).expect("--bind 0.0.0.0 listens everywhere");
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
