@@ -324,6 +324,7 @@ impl Session {
                 for (link, old) in new.tags.iter_mut().zip(&old.tags) {
                     link.index = old.index;
                 }
+                state.site.resolve_internal_links(&mut new);
                 state.site.articles[i] = *new;
                 state.shared.refresh_article(&mut state.site, i);
             }

@@ -518,3 +518,40 @@ fn builds_with_the_same_source_date_epoch_are_reproducible() {
     assert_eq!(first, build("two"));
     assert!(!first.keys().any(|p| p.starts_with("later")));
 }
+
+#[test]
+fn articles_link_each_other_by_file_with_at_slash() {
+    let site = TestSite::new();
+    site.article(
+        "one",
+        "title = \"One\"\ndate = 2024-01-01",
+        "See [two](@/desk/two.md), [its part](@/desk/two.md#part) and [nothing](@/nope.md).",
+    );
+    site.article(
+        "desk/two",
+        "title = \"Two\"\ndate = 2024-01-02\nslug = \"second\"",
+        "## Part\n\nText.",
+    );
+    site.build();
+    let one = site.read("public/one/index.html");
+    assert!(
+        one.contains("href=\"https://example.org/second/\""),
+        "{one}"
+    );
+    assert!(
+        one.contains("href=\"https://example.org/second/#part\""),
+        "{one}"
+    );
+    assert!(
+        one.contains("href=\"@/nope.md\""),
+        "unresolved links stay as written"
+    );
+    let report = site.run(&["check"]);
+    assert!(
+        report
+            .stdout()
+            .contains("content/one.md:5: link @/nope.md leads to no page"),
+        "{}",
+        report.stdout()
+    );
+}

@@ -328,3 +328,53 @@ fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
         .unwrap();
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
+
+#[test]
+fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
+    let site = TestSite::new();
+    site.article(
+        "one",
+        "title = \"One\"\ndate = 2024-01-01",
+        "Read [two](@/two.md).",
+    );
+    site.article("two", "title = \"Two\"\ndate = 2024-01-02", "Text.");
+    let mut session = Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    });
+    session.rebuild(&Changes::default()).unwrap();
+    assert!(
+        site.read("public/one/index.html")
+            .contains("https://example.org/two/")
+    );
+    site.article(
+        "two",
+        "title = \"Two\"\ndate = 2024-01-02\nslug = \"moved\"",
+        "Text.",
+    );
+    session
+        .rebuild(&Changes {
+            content: [site.path().join("content/two.md")].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        site.read("public/one/index.html")
+            .contains("https://example.org/moved/")
+    );
+    assert_eq!(site.tree("public"), build_fresh(&site));
+    // An edit in place of the linking article keeps the link resolved.
+    site.article(
+        "one",
+        "title = \"One\"\ndate = 2024-01-01",
+        "Still [two](@/two.md).",
+    );
+    session
+        .rebuild(&Changes {
+            content: [site.path().join("content/one.md")].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}

@@ -122,6 +122,11 @@ pub struct Article {
     pub html: String,
     /// A hash of the file's bytes: equal versions, equal articles.
     pub version: u64,
+    /// The file's path below the content folder, `/`-separated (what `@/` links name).
+    pub content_path: String,
+    /// Links to other articles written as `@/path.md` (Zola's convention), and where they
+    /// lead once the site is assembled (`None`: no such published article).
+    pub internal_links: Vec<InternalLink>,
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
@@ -132,6 +137,15 @@ impl Article {
     pub fn last_modified(&self) -> DateTime<FixedOffset> {
         self.updated.unwrap_or(self.date)
     }
+}
+
+/// A link to another article by its file, such as `@/2024/story.md#details`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InternalLink {
+    /// As written in the `href`.
+    pub written: String,
+    /// The absolute URL it resolves to.
+    pub url: Option<String>,
 }
 
 /// An article's reference to one of its authors or tags.
@@ -207,7 +221,7 @@ pub fn load(
     let markdown = markdown::Renderer::default();
     let articles: Vec<Article> = article_files
         .par_iter()
-        .map(|path| load_article(path, &markdown))
+        .map(|path| load_article(path, content_dir, &markdown))
         .collect::<Result<Vec<_>, _>>()?;
     let profiles: Vec<Author> = profile_files
         .par_iter()
@@ -233,7 +247,7 @@ pub fn load_file(
     if path.starts_with(content_dir.join(AUTHORS_DIR)) {
         load_profile(path).map(Loaded::Profile)
     } else {
-        load_article(path, markdown).map(|a| Loaded::Article(Box::new(a)))
+        load_article(path, content_dir, markdown).map(|a| Loaded::Article(Box::new(a)))
     }
 }
 
@@ -269,6 +283,14 @@ pub fn assemble(
     let mut warnings = Vec::new();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let tags = cross_reference_tags(&mut articles);
+    let index: HashMap<String, Permalink> = articles
+        .iter()
+        .map(|a| (a.content_path.clone(), a.permalink.clone()))
+        .collect();
+    let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
+        resolve_with(&index, &config.base_url, article);
+    }
     Ok(Site {
         config,
         articles,
@@ -330,7 +352,11 @@ fn read_text(path: &Path) -> Result<String, ContentError> {
     })
 }
 
-fn load_article(path: &Path, markdown: &markdown::Renderer) -> Result<Article, ContentError> {
+fn load_article(
+    path: &Path,
+    content_dir: &Path,
+    markdown: &markdown::Renderer,
+) -> Result<Article, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
     let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
@@ -413,9 +439,68 @@ fn load_article(path: &Path, markdown: &markdown::Renderer) -> Result<Article, C
         },
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
+        internal_links: internal_links(&rendered.html),
         html: rendered.html,
         version: version_of(path, &text),
+        content_path: path
+            .strip_prefix(content_dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
     })
+}
+
+/// The `@/…` links of an article's HTML, unresolved.
+fn internal_links(html: &str) -> Vec<InternalLink> {
+    let mut links = Vec::new();
+    if html.contains("\"@/") {
+        crate::render::links::for_each_attribute(html, |name, value, _| {
+            if name == "href"
+                && value.starts_with("@/")
+                && !links.iter().any(|l: &InternalLink| l.written == value)
+            {
+                links.push(InternalLink {
+                    written: value.to_string(),
+                    url: None,
+                });
+            }
+        });
+    }
+    links
+}
+
+impl Site {
+    /// Resolves an article's `@/path.md` links against the site's articles.
+    pub fn resolve_internal_links(&self, article: &mut Article) {
+        if article.internal_links.is_empty() {
+            return;
+        }
+        let index: HashMap<&str, &Permalink> = self
+            .articles
+            .iter()
+            .map(|a| (a.content_path.as_str(), &a.permalink))
+            .collect();
+        resolve_with(&index, &self.config.base_url, article);
+    }
+}
+
+fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, article: &mut Article) {
+    for link in &mut article.internal_links {
+        let target = &link.written["@/".len()..];
+        let (path, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (target, None),
+        };
+        link.url = index.get(path).map(|permalink| {
+            let url = permalink.url(base_url);
+            match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url,
+            }
+        });
+    }
 }
 
 fn version_of(path: &Path, text: &str) -> u64 {

@@ -93,7 +93,13 @@ impl Shared {
             .par_iter_mut()
             .enumerate()
             .map(|(i, a)| {
-                let html = std::mem::take(&mut a.html);
+                // An article linking others by `@/` keeps its HTML: where the links lead
+                // can change without the article changing.
+                let html = if a.internal_links.is_empty() {
+                    std::mem::take(&mut a.html)
+                } else {
+                    a.html.clone()
+                };
                 let old = reusable.get(&article_versions[i]).zip(previous);
                 let old_feed = old.and_then(|(&j, p)| p.feed_items.get(&j));
                 if let Some((&j, p)) = old
@@ -162,7 +168,11 @@ impl Shared {
         let base = site.config.base_url.clone();
         let links = Links::of(site);
         let version = links.version_of(&site.articles[i], &base);
-        let html = std::mem::take(&mut site.articles[i].html);
+        let html = if site.articles[i].internal_links.is_empty() {
+            std::mem::take(&mut site.articles[i].html)
+        } else {
+            site.articles[i].html.clone()
+        };
         let in_feed = self.feed_items.contains_key(&i);
         let (value, feed) = article_values(&site.articles[i], &html, &base, &links, in_feed);
         self.articles[i] = value;
@@ -182,9 +192,38 @@ fn article_values(
     links: &Links,
     in_feed: bool,
 ) -> (Value, Option<Value>) {
+    let html = with_internal_links(a, html);
     let fields = article_fields(a, base, links);
-    let feed = in_feed.then(|| feed_item_value(a, html, base, fields.clone()));
-    (fields.set("content", Value::safe_string(html)).done(), feed)
+    let feed = in_feed.then(|| feed_item_value(a, &html, base, fields.clone()));
+    (
+        fields.set("content", Value::safe_string(&html)).done(),
+        feed,
+    )
+}
+
+/// `html` with each resolved `@/path.md` link replaced by the article's URL; unresolved
+/// ones stay as written (and `gazette check` reports them).
+fn with_internal_links<'a>(a: &Article, html: &'a str) -> std::borrow::Cow<'a, str> {
+    if a.internal_links.iter().all(|l| l.url.is_none()) {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    super::links::for_each_attribute(html, |name, value, range| {
+        if name == "href"
+            && let Some(url) = a
+                .internal_links
+                .iter()
+                .find(|l| l.written == value)
+                .and_then(|l| l.url.as_deref())
+        {
+            out.push_str(&html[copied..range.start]);
+            out.push_str(url);
+            copied = range.end;
+        }
+    });
+    out.push_str(&html[copied..]);
+    out.into()
 }
 
 /// `{name, slug, url}` of every author and tag, shared by the articles that name them.
@@ -223,7 +262,7 @@ impl Links {
             .map(|l| self.author_names[l.index].as_str())
             .chain(a.tags.iter().map(|l| self.tag_names[l.index].as_str()))
             .collect();
-        hash_of((a.version, names, base))
+        hash_of((a.version, names, base, &a.internal_links))
     }
 }
 
