@@ -40,6 +40,8 @@ pub struct Report {
     pub internal_links: usize,
     /// External URLs checked (with `--external`), and how many of them failed.
     pub external: Option<(usize, usize)>,
+    /// Some files did not load, so nothing was rendered or link-checked.
+    pub unloadable: bool,
 }
 
 /// What one rendered page holds.
@@ -58,6 +60,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     if !broken.is_empty() {
         return Ok(Report {
             problems: broken,
+            unloadable: true,
             ..Report::default()
         });
     }
@@ -180,6 +183,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     Ok(Report {
         problems,
         notes,
+        unloadable: false,
         pages: rendered.len(),
         internal_links: internal,
         external,
@@ -189,31 +193,23 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
 /// Each content file that does not load (front matter, encoding), as a problem with the
 /// file's position.
 fn front_matter_problems(content_dir: &Path) -> Vec<Problem> {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && content::is_content_file(e.path()))
-        .map(|e| e.into_path())
-        .collect();
+    let files = match content::markdown_files(content_dir) {
+        Ok(files) => files,
+        Err(e) => return vec![problem_of(&e)],
+    };
     let markdown = content::markdown::Renderer::default();
     let mut problems: Vec<Problem> = files
         .par_iter()
         .filter_map(|path| content::load_file(path, content_dir, &markdown).err())
-        .map(|e| {
-            let text = e.to_string();
-            // Messages read `path:line:column: what`; the location is the first part.
-            let (location, message) = text
-                .match_indices(": ")
-                .map(|(i, _)| i)
-                .find(|&i| !text[..i].contains(' '))
-                .map(|i| (text[..i].to_string(), text[i + 2..].to_string()))
-                .unwrap_or_else(|| (content_dir.display().to_string(), text.clone()));
-            Problem { location, message }
-        })
+        .map(|e| problem_of(&e))
         .collect();
     problems.sort();
     problems
+}
+
+fn problem_of(error: &content::ContentError) -> Problem {
+    let (location, message) = error.place_and_message();
+    Problem { location, message }
 }
 
 /// Problems of the content itself — authors without a profile, tags used once that look

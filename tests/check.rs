@@ -87,7 +87,8 @@ fn every_front_matter_problem_is_reported_with_its_position() {
         out.contains("content/none.md:1:1: expected front matter"),
         "{out}"
     );
-    assert!(stderr.contains("3 problems found"), "{stderr}");
+    assert!(out.contains("before links are checked"), "{out}");
+    assert!(stderr.contains("3 files do not load"), "{stderr}");
 }
 
 /// A tiny web server answering 200 on /ok and 404 elsewhere; counts requests.

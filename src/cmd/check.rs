@@ -12,6 +12,15 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
     for note in &report.notes {
         println!("{} (note)", note);
     }
+    if report.unloadable {
+        println!(
+            "content files that do not load stop the check before links are checked: fix them first"
+        );
+        return Err(Error::Usage(match report.problems.len() {
+            1 => "1 file does not load".to_string(),
+            n => format!("{n} files do not load"),
+        }));
+    }
     let external = match report.external {
         Some((checked, failed)) => format!(", {checked} external links ({failed} failing)"),
         None => ", external links not checked (--external checks them)".into(),

@@ -55,6 +55,29 @@ pub enum ContentError {
     },
 }
 
+impl ContentError {
+    /// The message in two parts, where (`path`, or `path:line:column`) and what, for
+    /// reports that list problems by place.
+    pub fn place_and_message(&self) -> (String, String) {
+        match self {
+            ContentError::Read { path, source } => {
+                (path.display().to_string(), format!("cannot read: {source}"))
+            }
+            ContentError::NotUtf8 { path } => (
+                path.display().to_string(),
+                "not valid UTF-8 text (content files must be UTF-8)".into(),
+            ),
+            ContentError::Invalid { location, message } => (location.to_string(), message.clone()),
+            ContentError::DuplicatePermalink { first, .. } => {
+                let text = self.to_string();
+                let place = first.display().to_string();
+                let message = text.strip_prefix(&place).unwrap_or(&text).trim_start();
+                (place, message.to_string())
+            }
+        }
+    }
+}
+
 /// A page's path below the site root, such as `my-story/`: always relative, always ending
 /// in `/` (or empty for the home page), never containing `..`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -325,7 +348,7 @@ impl Site {
 }
 
 /// All `*.md` files below `dir`, in a stable order.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
+pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
