@@ -35,14 +35,22 @@ pub enum Block {
 
 impl SeedArticle {
     /// The body's text, block by block, for tagging and descriptions.
-    pub fn body_text(&self) -> Vec<String> {
-        self.body
-            .iter()
-            .flat_map(|b| match b {
-                Block::Paragraph(t) | Block::Heading(t) => vec![t.clone()],
-                Block::List(items) => items.clone(),
-            })
-            .collect()
+    /// The body's text, a line per paragraph, heading or list item.
+    pub fn body_text(&self) -> String {
+        let mut text = String::new();
+        for block in &self.body {
+            let lines = match block {
+                Block::Paragraph(t) | Block::Heading(t) => std::slice::from_ref(t),
+                Block::List(items) => items.as_slice(),
+            };
+            for line in lines {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(line);
+            }
+        }
+        text
     }
 
     pub fn first_paragraph(&self) -> Option<&str> {
@@ -200,9 +208,10 @@ fn list_item(line: &str) -> Option<&str> {
 /// A short line without final punctuation that introduces a paragraph is a subheading.
 fn is_subheading(line: &str, next: Option<&str>) -> bool {
     let Some(next) = next else { return false };
-    let words = line.split_whitespace().count();
-    line.chars().count() <= 70
-        && (1..=10).contains(&words)
+    // Length first: most lines are long paragraphs, and counting words reads all of one.
+    line.len() <= 70 * 4
+        && line.chars().count() <= 70
+        && (1..=10).contains(&line.split_whitespace().count())
         && line
             .chars()
             .next()

@@ -186,20 +186,16 @@ fn is_common(word: &str) -> bool {
 /// Splits text into candidate names, in order of appearance.
 fn candidates(text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let mut run: Vec<String> = Vec::new();
-    let flush = |run: &mut Vec<String>, found: &mut Vec<String>| {
-        while run.first().is_some_and(|w| is_common(w)) {
-            run.remove(0);
-        }
-        while run.last().is_some_and(|w| is_common(w)) {
-            run.pop();
-        }
+    // Words of the current run, borrowed: most runs are one word, and no word is copied
+    // until its run ends. Common words never enter a run.
+    let mut run: Vec<&str> = Vec::new();
+    let flush = |run: &mut Vec<&str>, found: &mut Vec<String>| {
         if !run.is_empty() {
             found.push(run.join(" "));
+            run.clear();
         }
-        run.clear();
     };
-    for raw in text.split_whitespace() {
+    for raw in words(text) {
         // Most words are lowercase: end any run and move on without further work.
         let starts_upper = match raw.as_bytes()[0] {
             b if b.is_ascii_alphanumeric() => b.is_ascii_uppercase(),
@@ -209,9 +205,7 @@ fn candidates(text: &str) -> Vec<String> {
                 .is_some_and(char::is_uppercase),
         };
         if !starts_upper {
-            if !run.is_empty() {
-                flush(&mut run, &mut found);
-            }
+            flush(&mut run, &mut found);
             continue;
         }
         let ends_clause = matches!(
@@ -226,8 +220,8 @@ fn candidates(text: &str) -> Vec<String> {
         // "Baidu-owned" names Baidu.
         let word = word.split('-').next().unwrap_or(word);
         let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        if capitalised && word.chars().count() > 1 && !is_common(word) {
-            run.push(word.to_string());
+        if capitalised && word.chars().nth(1).is_some() && !is_common(word) {
+            run.push(word);
         } else {
             flush(&mut run, &mut found);
         }
@@ -237,6 +231,64 @@ fn candidates(text: &str) -> Vec<String> {
     }
     flush(&mut run, &mut found);
     found
+}
+
+/// The words of `text` exactly as `str::split_whitespace` gives them, several times faster
+/// on the mostly ASCII text of news articles: ASCII bytes are classified by a table, and
+/// only other characters are decoded. Seeds are megabytes of text, and this is the scan
+/// that reads every byte of them.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    const fn table() -> [bool; 128] {
+        let mut t = [false; 128];
+        let mut b = 0;
+        while b < 128 {
+            t[b] = (b as u8 as char).is_whitespace();
+            b += 1;
+        }
+        t
+    }
+    const ASCII_SPACE: [bool; 128] = table();
+    let bytes = text.as_bytes();
+    // The length of the whitespace character at `i`, or 0 when it is not whitespace.
+    let space_at = move |i: usize| -> usize {
+        let b = bytes[i];
+        if b < 0x80 {
+            usize::from(ASCII_SPACE[b as usize])
+        } else {
+            // `i` is always a character boundary: scanning moves by whole characters.
+            text[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8)
+        }
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            match space_at(i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        if i == bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            if bytes[i] < 0x80 {
+                if ASCII_SPACE[bytes[i] as usize] {
+                    break;
+                }
+                i += 1;
+            } else if space_at(i) > 0 {
+                break;
+            } else {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        Some(&text[start..i])
+    })
 }
 
 fn is_title_case(title: &str) -> bool {
@@ -254,13 +306,12 @@ fn is_title_case(title: &str) -> bool {
 /// Derives the tags of an article from its title and body text.
 pub fn derive(
     title: &str,
-    body: &[String],
+    body_text: &str,
     authors: &[String],
     config: &ImportConfig,
 ) -> Vec<String> {
-    let body_text = body.join("\n");
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new(); // name → (mentions, first)
-    for (i, c) in candidates(&body_text).into_iter().enumerate() {
+    for (i, c) in candidates(body_text).into_iter().enumerate() {
         counts.entry(c).or_insert((0, i)).0 += 1;
     }
     let denied = |name: &str| {
@@ -311,8 +362,8 @@ pub fn derive(
 mod tests {
     use super::*;
 
-    fn body(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|s| s.to_string()).collect()
+    fn body(lines: &[&str]) -> String {
+        lines.join("\n")
     }
 
     #[test]
@@ -360,11 +411,32 @@ mod tests {
     }
 
     #[test]
+    fn words_split_like_split_whitespace() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "tabs\tand\nlines\r\n\x0bvertical\x0cfeed",
+            "no\u{a0}break\u{2009}thin\u{3000}ideographic\u{85}next",
+            "Zürich’s café — “quoted” 東京 emoji 🎉 end",
+            "\u{a0}\u{a0}lead and trail\u{2029}",
+        ] {
+            assert_eq!(
+                words(text).collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn at_most_eight() {
         let text = "Aa Bb Cc Dd Ee Ff Gg Hh Ii Jj"
             .split(' ')
             .map(|w| format!("{w} said. {w} left."))
-            .collect::<Vec<_>>();
+            .collect::<Vec<_>>()
+            .join("\n");
         assert_eq!(
             derive("news", &text, &[], &ImportConfig::default()).len(),
             MAX_TAGS
