@@ -88,17 +88,36 @@ pub fn forget(output_dir: &Path) {
     }
 }
 
-/// One file or folder as fingerprints see it.
+/// One file or folder as fingerprints see it: its relative path, whether it is a folder,
+/// and a file's size and modification time (nanoseconds since 1970). Folders count by
+/// path alone: their times change whenever a build moves files in, and what is in them is
+/// stamped anyway.
 type Stamp = (String, bool, u64, u128);
 
-fn stamp(relative: String, path: &Path) -> Option<Stamp> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    Some((relative, meta.is_dir(), meta.len(), modified))
+/// A file's size and modification time, as a build saw it when writing or keeping it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: u128,
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Some(FileStamp {
+            len: meta.len(),
+            modified,
+        })
+    }
+}
+
+fn file_stamp(relative: String, path: &Path) -> Option<Stamp> {
+    let stamp = FileStamp::of(&std::fs::symlink_metadata(path).ok()?)?;
+    Some((relative, false, stamp.len, stamp.modified))
 }
 
 fn relative(path: &Path, root: &Path) -> String {
@@ -131,7 +150,12 @@ fn walk(dir: &Path) -> Option<Vec<Stamp>> {
                 .into_iter()
                 .map(|entry| {
                     let entry = entry.ok()?;
-                    stamp(relative(entry.path(), dir), entry.path())
+                    let relative = relative(entry.path(), dir);
+                    if entry.file_type().is_dir() {
+                        Some((relative, true, 0, 0))
+                    } else {
+                        file_stamp(relative, entry.path())
+                    }
                 })
                 .collect()
         })
@@ -153,7 +177,7 @@ fn walk(dir: &Path) -> Option<Vec<Stamp>> {
 pub fn inputs(identity: &str, files: &[PathBuf], dirs: &[PathBuf]) -> Option<Inputs> {
     let mut stamps: Vec<Stamp> = files
         .iter()
-        .filter_map(|f| stamp(f.to_string_lossy().into_owned(), f))
+        .filter_map(|f| file_stamp(f.to_string_lossy().into_owned(), f))
         .collect();
     for dir in dirs.iter().filter(|d| d.exists()) {
         let prefix = dir.to_string_lossy();
@@ -194,25 +218,24 @@ pub fn output(output_dir: &Path) -> Option<u64> {
     Some(hash_stamps("", walk(output_dir)?))
 }
 
-/// The same fingerprint as [`output`] for an output folder known to hold exactly `files`
-/// (and their folders), found with a `stat` per entry instead of a walk.
-pub fn output_of<'a>(output_dir: &Path, files: impl Iterator<Item = &'a str>) -> Option<u64> {
-    let mut entries: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for file in files {
-        entries.insert(file);
+/// The same fingerprint as [`output`] for an output folder known to hold exactly these
+/// files (and their folders), stamped as they were written: no `stat` at all. `None` if
+/// a stamp is missing.
+pub fn output_of<'a>(files: impl Iterator<Item = (&'a str, Option<FileStamp>)>) -> Option<u64> {
+    let mut dirs: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut stamps = Vec::new();
+    for (file, stamp) in files {
+        let stamp = stamp?;
+        stamps.push((file.to_string(), false, stamp.len, stamp.modified));
         let mut rest = file;
         while let Some((dir, _)) = rest.rsplit_once('/') {
-            if !entries.insert(dir) {
+            if !dirs.insert(dir) {
                 break;
             }
             rest = dir;
         }
     }
-    let entries: Vec<&str> = entries.into_iter().collect();
-    let stamps = entries
-        .par_iter()
-        .map(|e| stamp(e.to_string(), &output_dir.join(e)))
-        .collect::<Option<Vec<_>>>()?;
+    stamps.extend(dirs.into_iter().map(|d| (d.to_string(), true, 0, 0)));
     Some(hash_stamps("", stamps))
 }
 
@@ -266,11 +289,13 @@ mod tests {
         std::fs::write(content.join("sub/b.md"), "b").unwrap();
         let out = output(&content).unwrap();
         assert_eq!(Some(out), output(&content));
+        let stamped = |f: &str| FileStamp::of(&std::fs::metadata(content.join(f)).unwrap());
         assert_eq!(
             Some(out),
-            output_of(&content, ["a.md", "sub/b.md"].into_iter()),
-            "a walk and a list of files agree"
+            output_of(["a.md", "sub/b.md"].into_iter().map(|f| (f, stamped(f)))),
+            "a walk and the stamps of the files written agree"
         );
+        assert_eq!(output_of([("a.md", None)].into_iter()), None);
         std::fs::write(content.join("c.md"), "new").unwrap();
         assert_ne!(Some(out), output(&content));
         assert_eq!(output(&dir.path().join("missing")), None);

@@ -16,7 +16,18 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use thiserror::Error;
 
+use crate::cache::FileStamp;
 use crate::render::{Contents, OutputFile, StaticSource};
+
+/// What [`Staging::write`] did with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offered {
+    /// Whether it was written (`false`: the output already had it, byte for byte).
+    pub written: bool,
+    /// Its size and modification time in the output, for the build cache; `None` if the
+    /// file system did not say.
+    pub stamp: Option<FileStamp>,
+}
 
 #[derive(Debug, Error)]
 pub enum OutputError {
@@ -113,38 +124,43 @@ impl Staging {
         Ok(())
     }
 
-    /// Offers one file of the new site; returns whether it had to be written (`false`: the
-    /// output already has it, byte for byte).
-    pub fn write(&self, file: &OutputFile) -> Result<bool, OutputError> {
+    /// Offers one file of the new site; says whether it had to be written (`false`: the
+    /// output already has it, byte for byte) and how it is stamped in the output.
+    pub fn write(&self, file: &OutputFile) -> Result<Offered, OutputError> {
         let target = self.dir.join(&file.path);
         if self.update {
             let current = self.output_dir.join(&file.path);
-            if same_contents(&current, &file.contents)? {
-                return Ok(false);
+            if let Some(stamp) = same_contents(&current, &file.contents)? {
+                return Ok(Offered {
+                    written: false,
+                    stamp: Some(stamp),
+                });
             }
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
             }
         }
-        match &file.contents {
-            Contents::Rendered(bytes) => {
-                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))?
-            }
-            Contents::Static(StaticSource::Embedded(bytes)) => {
-                std::fs::write(&target, bytes).map_err(io(&target, "cannot write"))?
-            }
+        let stamp = match &file.contents {
+            Contents::Rendered(bytes) => write_new(&target, bytes)?,
+            Contents::Static(StaticSource::Embedded(bytes)) => write_new(&target, bytes)?,
             Contents::Static(StaticSource::File(source)) => {
                 std::fs::copy(source, &target)
                     .map_err(io(source, "cannot copy the static file"))?;
+                std::fs::metadata(&target)
+                    .ok()
+                    .and_then(|m| FileStamp::of(&m))
             }
-        }
+        };
         if self.update {
             self.staged
                 .lock()
                 .expect("no thread panics while holding this lock")
                 .push(file.path.clone());
         }
-        Ok(true)
+        Ok(Offered {
+            written: true,
+            stamp,
+        })
     }
 
     /// Makes the output folder hold exactly the files in `paths` (every file offered to
@@ -260,14 +276,26 @@ impl Drop for Staging {
     }
 }
 
+/// Writes a new file; returns its stamp, taken from the open file rather than by path.
+fn write_new(target: &Path, bytes: &[u8]) -> Result<Option<FileStamp>, OutputError> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(target).map_err(io(target, "cannot write"))?;
+    file.write_all(bytes).map_err(io(target, "cannot write"))?;
+    Ok(file.metadata().ok().and_then(|m| FileStamp::of(&m)))
+}
+
 /// Whether `path` already holds exactly `contents` (sizes first, so most changes cost a
-/// `stat` and no read).
-fn same_contents(path: &Path, contents: &Contents) -> Result<bool, OutputError> {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Ok(false);
+/// `stat` and no read); if so, its stamp.
+fn same_contents(path: &Path, contents: &Contents) -> Result<Option<FileStamp>, OutputError> {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(None);
+    };
+    let Ok(meta) = file.metadata() else {
+        return Ok(None);
     };
     if !meta.is_file() {
-        return Ok(false);
+        return Ok(None);
     }
     let new: std::borrow::Cow<[u8]> = match contents {
         Contents::Rendered(bytes) => bytes.into(),
@@ -276,7 +304,7 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<bool, OutputError> 
             let source_meta =
                 std::fs::metadata(source).map_err(io(source, "cannot read the static file"))?;
             if source_meta.len() != meta.len() {
-                return Ok(false);
+                return Ok(None);
             }
             std::fs::read(source)
                 .map_err(io(source, "cannot read the static file"))?
@@ -284,9 +312,11 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<bool, OutputError> 
         }
     };
     if new.len() as u64 != meta.len() {
-        return Ok(false);
+        return Ok(None);
     }
-    Ok(std::fs::read(path).is_ok_and(|old| old == *new))
+    let mut old = Vec::with_capacity(new.len());
+    let same = file.read_to_end(&mut old).is_ok() && old == *new;
+    Ok(same.then(|| FileStamp::of(&meta)).flatten())
 }
 
 /// Deletes every file and folder below `output_dir` that is neither in `paths` nor a

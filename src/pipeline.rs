@@ -189,18 +189,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     staging.make_dirs(plan.paths())?;
     progress.total.store(plan.pages.len(), Ordering::Relaxed);
     progress.enter("rendering");
-    plan.pages
+    // Each file's stamp as it was written, in the order of `plan.paths()`, for the cache.
+    let mut stamps: Vec<Option<cache::FileStamp>> = plan
+        .pages
         .par_iter()
-        .try_for_each(|job| -> Result<(), Error> {
-            staging.write(&plan.render(job, &theme)?)?;
+        .map(|job| -> Result<_, Error> {
+            let offered = staging.write(&plan.render(job, &theme)?)?;
             progress.done.fetch_add(1, Ordering::Relaxed);
-            Ok(())
-        })?;
+            Ok(offered.stamp)
+        })
+        .collect::<Result<_, _>>()?;
     progress.total.store(0, Ordering::Relaxed);
     progress.enter("writing");
-    plan.files
-        .par_iter()
-        .try_for_each(|file| staging.write(file).map(|_| ()))?;
+    stamps.extend(
+        plan.files
+            .par_iter()
+            .map(|file| staging.write(file).map(|offered| offered.stamp))
+            .collect::<Result<Vec<_>, _>>()?,
+    );
     timings.lap("render and compare/write");
     let written = staging.commit(plan.paths())?;
     timings.lap("commit");
@@ -212,7 +218,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // first of them is due: it is not recorded.
     let time_bound = options.clock && plan.site.scheduled > 0;
     if let Some(inputs) = fingerprint.filter(|f| f.settled && !time_bound)
-        && let Some(output) = cache::output_of(&output_dir, plan.paths())
+        && let Some(output) = cache::output_of(plan.paths().zip(stamps))
     {
         cache::save(
             &output_dir,
