@@ -114,12 +114,32 @@ impl Staging {
         if self.update {
             return Ok(());
         }
-        let dirs: BTreeSet<&str> = paths
-            .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
-            .collect();
-        for dir in dirs {
-            let path = self.dir.join(dir);
-            std::fs::create_dir_all(&path).map_err(io(&path, "cannot create the folder"))?;
+        // Every folder and its ancestors, made level by level; the folders of one level
+        // (one per article, in a news site) in parallel.
+        let mut levels: Vec<HashSet<&str>> = Vec::new();
+        for path in paths {
+            let mut rest = path;
+            while let Some((dir, _)) = rest.rsplit_once('/') {
+                let depth = dir.matches('/').count();
+                if levels.len() <= depth {
+                    levels.resize_with(depth + 1, HashSet::new);
+                }
+                if !levels[depth].insert(dir) {
+                    break;
+                }
+                rest = dir;
+            }
+        }
+        for level in levels {
+            level.into_par_iter().try_for_each(|dir| {
+                let path = self.dir.join(dir);
+                match std::fs::create_dir(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                        Err(io(&path, "cannot create the folder")(e))
+                    }
+                    _ => Ok(()),
+                }
+            })?;
         }
         Ok(())
     }

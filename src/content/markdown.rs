@@ -132,17 +132,31 @@ fn text_facts(events: &[Event]) -> (String, usize) {
     (first.trim().to_string(), words)
 }
 
-/// Words separated by ASCII whitespace, counted byte-wise: this runs over every article's
-/// whole text, where `split_whitespace` (Unicode-aware) showed in profiles.
+/// Words separated by ASCII whitespace. This runs over every article's whole text, so it
+/// counts word starts (a non-space byte after a space) branch-free, summed in bytes per
+/// chunk of 255 pairs, which the compiler vectorizes.
 fn count_words(text: &str) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for &b in text.as_bytes() {
-        let space = b.is_ascii_whitespace();
-        words += usize::from(!space && !in_word);
-        in_word = !space;
+    fn space(b: u8) -> bool {
+        (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0c)
     }
-    words
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let (before, after) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let starts: usize = before
+        .chunks(255)
+        .zip(after.chunks(255))
+        .map(|(before, after)| {
+            let chunk: u8 = before
+                .iter()
+                .zip(after)
+                .map(|(&a, &b)| u8::from(space(a) & !space(b)))
+                .sum();
+            usize::from(chunk)
+        })
+        .sum();
+    starts + usize::from(!space(first))
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique
