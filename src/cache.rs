@@ -138,14 +138,19 @@ fn hash_stamps(identity: &str, mut stamps: Vec<Stamp>) -> u64 {
 /// Every file and folder below `dir` (not `dir` itself), stamped; walked in parallel per
 /// top-level entry, since a news site has a folder per article. `None` if unreadable.
 fn walk(dir: &Path) -> Option<Vec<Stamp>> {
-    let top: Vec<PathBuf> = std::fs::read_dir(dir)
+    // Types come with the listing: a top-level file is stamped at once, and only folders
+    // are walked (a walk of a single file would `stat` it twice).
+    let top: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)
         .ok()?
-        .map(|e| e.map(|e| e.path()))
+        .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?.is_dir()))))
         .collect::<Result<_, _>>()
         .ok()?;
     let nested = top
         .par_iter()
-        .map(|path| -> Option<Vec<Stamp>> {
+        .map(|(path, is_dir)| -> Option<Vec<Stamp>> {
+            if !is_dir {
+                return Some(vec![file_stamp(relative(path, dir), path)?]);
+            }
             walkdir::WalkDir::new(path)
                 .into_iter()
                 .map(|entry| {

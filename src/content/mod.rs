@@ -292,10 +292,8 @@ pub fn assemble(
     options: LoadOptions,
 ) -> Result<Site, ContentError> {
     let total = articles.len();
-    let mut articles: Vec<Article> = articles
-        .into_iter()
-        .filter(|a| options.drafts || !a.draft)
-        .collect();
+    let mut articles = articles;
+    articles.retain(|a| options.drafts || !a.draft);
     let unscheduled = articles.len();
     articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
     let scheduled = unscheduled - articles.len();
@@ -306,13 +304,15 @@ pub fn assemble(
     let mut warnings = Vec::new();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let tags = cross_reference_tags(&mut articles);
-    let index: HashMap<String, Permalink> = articles
-        .iter()
-        .map(|a| (a.content_path.clone(), a.permalink.clone()))
-        .collect();
-    let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
-        resolve_with(&index, &config.base_url, article);
+    if articles.iter().any(|a| !a.internal_links.is_empty()) {
+        let index: HashMap<String, Permalink> = articles
+            .iter()
+            .map(|a| (a.content_path.clone(), a.permalink.clone()))
+            .collect();
+        let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
+            resolve_with(&index, &config.base_url, article);
+        }
     }
     Ok(Site {
         config,

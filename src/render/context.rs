@@ -193,12 +193,10 @@ fn article_values(
     in_feed: bool,
 ) -> (Value, Option<Value>) {
     let html = with_internal_links(a, html);
+    let content = Value::safe_string(&html);
     let fields = article_fields(a, base, links);
-    let feed = in_feed.then(|| feed_item_value(a, &html, base, fields.clone()));
-    (
-        fields.set("content", Value::safe_string(&html)).done(),
-        feed,
-    )
+    let feed = in_feed.then(|| feed_item_value(a, &html, &content, base, fields.clone()));
+    (fields.set("content", content).done(), feed)
 }
 
 /// `html` with each resolved `@/path.md` link replaced by the article's URL; unresolved
@@ -343,7 +341,8 @@ fn link_value(name: &str, slug: &str, url: String) -> Value {
 /// An article as feeds show it: links absolute, the HTML also pre-escaped for XML (each
 /// article sits in several feeds, so escaping once here beats escaping it in every feed),
 /// dates also in RFC 822 for RSS.
-fn feed_item_value(a: &Article, html: &str, base: &str, fields: Obj) -> Value {
+/// `html_value` is `html` as a value already, shared when absolute links change nothing.
+fn feed_item_value(a: &Article, html: &str, html_value: &Value, base: &str, fields: Obj) -> Value {
     let url = a.permalink.url(base);
     // base_url was validated as an absolute http(s) URL, so the page URL parses.
     let content = match url::Url::parse(&url) {
@@ -353,8 +352,12 @@ fn feed_item_value(a: &Article, html: &str, base: &str, fields: Obj) -> Value {
     let mut xml = String::with_capacity(content.len() + content.len() / 4);
     pulldown_cmark_escape::escape_html(&mut xml, &content)
         .expect("writing to a String cannot fail");
+    let content = match content {
+        std::borrow::Cow::Borrowed(_) => html_value.clone(),
+        std::borrow::Cow::Owned(absolute) => Value::safe_string(&absolute),
+    };
     fields
-        .set("content", Value::safe_string(&content))
+        .set("content", content)
         .set("content_xml", Value::safe_string(&xml))
         .set("date_rfc822", rfc822(&a.date))
         .set("last_modified_rfc822", rfc822(&a.last_modified()))

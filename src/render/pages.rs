@@ -79,13 +79,16 @@ impl Job {
         theme: &Theme,
     ) -> Result<OutputFile, RenderError> {
         let context = self.context(site, shared);
-        let html = theme
+        // Rendered as bytes, which is what gets written: `Tera::render` would check the
+        // whole page is UTF-8 again. Room for a typical page up front saves regrowing.
+        let mut html = Vec::with_capacity(16 * 1024);
+        theme
             .tera
-            .render(self.template(), &context)
+            .render_to(self.template(), &context, &mut html)
             .map_err(|e| RenderError::template(&e, &theme.sources, Some(&self.what(site))))?;
         Ok(OutputFile {
             path: self.path.clone(),
-            contents: Contents::Rendered(html.into_bytes()),
+            contents: Contents::Rendered(html),
         })
     }
 
