@@ -365,44 +365,62 @@ fn remove_stale(output_dir: &Path, paths: &HashSet<&str>) -> Result<usize, Outpu
         .map_err(read_error(output_dir))?
         .collect::<Result<_, _>>()
         .map_err(read_error(output_dir))?;
+    let wanted = Wanted {
+        files: paths,
+        dirs: &wanted_dirs,
+    };
     top.par_iter()
-        .map(|entry| -> Result<usize, OutputError> {
-            let mut removed = 0;
-            let mut walk = walkdir::WalkDir::new(entry.path()).into_iter();
-            while let Some(entry) = walk.next() {
-                let entry = entry.map_err(|e| OutputError::Io {
-                    path: e.path().unwrap_or(output_dir).to_path_buf(),
-                    action: "cannot read the previous output",
-                    source: e.into(),
-                })?;
-                let path = entry.path();
-                let relative = path
-                    .strip_prefix(output_dir)
-                    .expect("walkdir yields paths below its root")
-                    .to_string_lossy();
-                let relative = if std::path::MAIN_SEPARATOR == '/' {
-                    relative
-                } else {
-                    relative.replace(std::path::MAIN_SEPARATOR, "/").into()
-                };
-                if entry.file_type().is_dir() {
-                    if !wanted_dirs.contains(relative.as_ref()) {
-                        removed += walkdir::WalkDir::new(path)
-                            .into_iter()
-                            .filter_map(Result::ok)
-                            .filter(|e| !e.file_type().is_dir())
-                            .count();
-                        std::fs::remove_dir_all(path).map_err(io(path, "cannot remove"))?;
-                        walk.skip_current_dir();
-                    }
-                } else if !paths.contains(relative.as_ref()) {
-                    std::fs::remove_file(path).map_err(io(path, "cannot remove"))?;
-                    removed += 1;
-                }
-            }
-            Ok(removed)
+        .map(|entry| {
+            let path = entry.path();
+            let is_dir = entry.file_type().map_err(read_error(&path))?.is_dir();
+            wanted.prune(&path, &entry.file_name().to_string_lossy(), is_dir)
         })
         .sum()
+}
+
+/// What the new site has: its files and the folders leading to them, relative and
+/// `/`-separated.
+struct Wanted<'a> {
+    files: &'a HashSet<&'a str>,
+    dirs: &'a HashSet<&'a str>,
+}
+
+impl Wanted<'_> {
+    /// Removes the entry at `path` (`relative` below the output) if the site does not
+    /// have it, or what below it the site does not have; returns how many files went.
+    /// Listings give entry types without a `stat`; symlinks count as files, never
+    /// followed.
+    fn prune(&self, path: &Path, relative: &str, is_dir: bool) -> Result<usize, OutputError> {
+        if !is_dir {
+            if self.files.contains(relative) {
+                return Ok(0);
+            }
+            std::fs::remove_file(path).map_err(io(path, "cannot remove"))?;
+            return Ok(1);
+        }
+        if !self.dirs.contains(relative) {
+            let files = walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| !e.file_type().is_dir())
+                .count();
+            std::fs::remove_dir_all(path).map_err(io(path, "cannot remove"))?;
+            return Ok(files);
+        }
+        let unreadable = |source| OutputError::Io {
+            path: path.to_path_buf(),
+            action: "cannot read the previous output",
+            source,
+        };
+        let mut removed = 0;
+        for entry in std::fs::read_dir(path).map_err(unreadable)? {
+            let entry = entry.map_err(unreadable)?;
+            let is_dir = entry.file_type().map_err(unreadable)?.is_dir();
+            let relative = format!("{relative}/{}", entry.file_name().to_string_lossy());
+            removed += self.prune(&entry.path(), &relative, is_dir)?;
+        }
+        Ok(removed)
+    }
 }
 
 fn parent_of(path: &Path) -> &Path {

@@ -208,17 +208,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             .collect::<Result<Vec<_>, _>>()?,
     );
     timings.lap("render and compare/write");
-    let written = staging.commit(plan.paths())?;
+    // A build that left scheduled articles out by the clock is out of date as soon as the
+    // first of them is due: it is not recorded.
+    let time_bound = options.clock && plan.site.scheduled > 0;
+    let recorded = fingerprint.filter(|f| f.settled && !time_bound);
+    // The output's fingerprint comes from the stamps alone, so it is hashed while the
+    // commit runs.
+    let (written, output) = rayon::join(
+        || staging.commit(plan.paths()),
+        || recorded.and_then(|_| cache::output_of(plan.paths().zip(stamps))),
+    );
+    let written = written?;
     timings.lap("commit");
     // A build that is not recorded must not leave an older record that could match.
     cache::forget(&output_dir);
     let mut warnings = import.warnings.clone();
     warnings.extend(plan.site.warnings.iter().cloned());
-    // A build that left scheduled articles out by the clock is out of date as soon as the
-    // first of them is due: it is not recorded.
-    let time_bound = options.clock && plan.site.scheduled > 0;
-    if let Some(inputs) = fingerprint.filter(|f| f.settled && !time_bound)
-        && let Some(output) = cache::output_of(plan.paths().zip(stamps))
+    if let Some(inputs) = recorded
+        && let Some(output) = output
     {
         cache::save(
             &output_dir,
