@@ -114,8 +114,9 @@ impl Staging {
         if self.update {
             return Ok(());
         }
-        // Every folder and its ancestors, made level by level; the folders of one level
-        // (one per article, in a news site) in parallel.
+        // Every folder and its ancestors, made level by level. One thread: the kernel
+        // serializes making folders in one parent, and a news site's are nearly all in
+        // the output's top level (one per article), so more threads only contend.
         let mut levels: Vec<HashSet<&str>> = Vec::new();
         for path in paths {
             let mut rest = path;
@@ -130,16 +131,14 @@ impl Staging {
                 rest = dir;
             }
         }
-        for level in levels {
-            level.into_par_iter().try_for_each(|dir| {
-                let path = self.dir.join(dir);
-                match std::fs::create_dir(&path) {
-                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                        Err(io(&path, "cannot create the folder")(e))
-                    }
-                    _ => Ok(()),
+        for dir in levels.into_iter().flatten() {
+            let path = self.dir.join(dir);
+            match std::fs::create_dir(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(io(&path, "cannot create the folder")(e));
                 }
-            })?;
+                _ => {}
+            }
         }
         Ok(())
     }

@@ -181,12 +181,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     )?;
     timings.lap("load content");
     progress.enter("preparing pages");
-    let plan = render::plan(&mut site, &theme);
+    // The pages' folders are made while the template values are built: making folders in
+    // one parent is serialized by the kernel, so it gains nothing from more threads.
+    let staging = output::Staging::create(root, &output_dir)?;
+    let (plan, made) = render::plan_alongside(&mut site, &theme, |pages| {
+        staging.make_dirs(pages.iter().map(|j| j.path.as_str()))
+    });
+    made?;
+    staging.make_dirs(plan.files.iter().map(|f| f.path.as_str()))?;
     timings.lap("plan (template values)");
     // Render and write in one parallel pass: a page is written as soon as it is rendered,
     // so the whole site is never held in memory. Any error drops the staging folder.
-    let staging = output::Staging::create(root, &output_dir)?;
-    staging.make_dirs(plan.paths())?;
     progress.total.store(plan.pages.len(), Ordering::Relaxed);
     progress.enter("rendering");
     // Each file's stamp as it was written, in the order of `plan.paths()`, for the cache.
