@@ -16,6 +16,11 @@ fn json(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let text = serde_json::to_string(&value).map_err(|e| {
         tera::Error::message(format!("the `json` filter cannot encode this value: {e}"))
     })?;
+    // Most values have nothing to escape (0xE2 leads U+2028 and U+2029 in UTF-8): JSON-LD
+    // calls this a dozen times per page, so the common case must not copy.
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return Ok(Value::safe_string(&text));
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
