@@ -26,32 +26,25 @@ pub fn drop_controls(text: &str) -> Cow<'_, str> {
 fn has_dropped(text: &str) -> bool {
     const CHUNK: usize = 32;
     let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = (start + CHUNK).min(bytes.len());
-        // Printable ASCII (0x20..0x7E) is never dropped; a chunk holding only that is
-        // skipped without branching per byte.
-        let unusual = bytes[start..end]
-            .iter()
-            .fold(false, |acc, &b| acc | (b.wrapping_sub(0x20) >= 0x5f));
-        if unusual {
-            // Exact check from the first char boundary of the chunk, through its end.
-            let mut from = start;
-            while !text.is_char_boundary(from) {
-                from -= 1;
-            }
-            for (offset, c) in text[from..].char_indices() {
-                if is_dropped(c) {
-                    return true;
-                }
-                if from + offset >= end {
-                    break;
-                }
-            }
-        }
-        start = end;
-    }
-    false
+    // In UTF-8, a dropped character is a byte below 0x20 other than tab, LF and CR, or
+    // 0x7F, or starts with 0xC2 (C1 controls, C2 80..C2 9F) or 0xEF (EF BF BE/BF). A
+    // chunk without any of those lead bytes is skipped without branching per byte; the
+    // few with one (a pound sign, a no-break space) get the exact check.
+    let lead = |b: u8| {
+        ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+            | (b == 0x7f)
+            | (b == 0xc2)
+            | (b == 0xef)
+    };
+    let dropped_at = |i: usize| match bytes[i] {
+        0xc2 => bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)),
+        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
+        _ => true,
+    };
+    bytes.chunks(CHUNK).enumerate().any(|(n, chunk)| {
+        chunk.iter().fold(false, |acc, &b| acc | lead(b))
+            && (0..chunk.len()).any(|i| lead(chunk[i]) && dropped_at(n * CHUNK + i))
+    })
 }
 
 /// [`drop_controls`] on an owned string, reusing it when clean.
@@ -96,6 +89,19 @@ mod tests {
             text.push_str(&"y".repeat(40));
             assert!(has_dropped(&text), "{at}");
             assert!(!has_dropped(&text.replace('\u{85}', "£")), "{at}");
+        }
+        // The byte-level scan agrees with the definition on every character that shares
+        // a lead byte with a dropped one, at every offset around a chunk boundary.
+        let probes = [
+            '\u{0}', '\u{8}', '\t', '\n', '\u{b}', '\r', '\u{1f}', ' ', '~', '\u{7f}', '\u{80}',
+            '\u{9f}', '\u{a0}', '£', '\u{bf}', '\u{f000}', '\u{feff}', '\u{fffd}', '\u{fffe}',
+            '\u{ffff}', '😀',
+        ];
+        for c in probes {
+            for at in 26..34 {
+                let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(8));
+                assert_eq!(has_dropped(&text), is_dropped(c), "{c:?} at {at}");
+            }
         }
     }
 
