@@ -238,8 +238,14 @@ pub fn load(
 ) -> Result<Site, ContentError> {
     let files = markdown_files(content_dir)?;
     let authors_dir = content_dir.join(AUTHORS_DIR);
-    let (profile_files, article_files): (Vec<_>, Vec<_>) =
-        files.into_iter().partition(|p| p.starts_with(&authors_dir));
+    // Compared as bytes: `Path::starts_with` parses both paths into components, which
+    // showed for 10,000s of files. Paths come from walking `content_dir`, so they share
+    // its spelling.
+    let prefix = authors_dir.join("");
+    let prefix = prefix.as_os_str().as_encoded_bytes();
+    let (profile_files, article_files): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|p| p.as_os_str().as_encoded_bytes().starts_with(prefix));
 
     let markdown = markdown::Renderer::default();
     let articles: Vec<Article> = article_files
@@ -616,6 +622,12 @@ fn cross_reference_authors(
         profiles.into_iter().map(|a| (a.slug.clone(), a)).collect();
     for (i, article) in articles.iter().enumerate() {
         for link in &article.authors {
+            // Looked up before inserting: most bylines name a known author, and an
+            // entry would copy the slug every time.
+            if let Some(author) = by_slug.get_mut(&link.slug) {
+                author.articles.push(i);
+                continue;
+            }
             let author = by_slug.entry(link.slug.clone()).or_insert_with(|| {
                 warnings.push(format!(
                     "{}: author \"{}\" has no profile; add {AUTHORS_DIR}/{}.md with a `name` and a bio",
@@ -652,6 +664,10 @@ fn cross_reference_tags(articles: &mut [Article]) -> Vec<Tag> {
     let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, article) in articles.iter().enumerate() {
         for link in &article.tags {
+            if let Some(tag) = by_slug.get_mut(&link.slug) {
+                tag.articles.push(i);
+                continue;
+            }
             by_slug
                 .entry(link.slug.clone())
                 .or_insert_with(|| Tag {
