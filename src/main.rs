@@ -2,6 +2,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// mimalloc rather than glibc's malloc: builds allocate from every thread at once, and with
+// glibc the kernel's side of that (faulting in and growing per-thread heaps) was a tenth of
+// a build. Measured: 10,000 articles 15-19% faster for 20% more peak memory (165 -> 197
+// MiB); 100,000 articles 14.0 -> 9.9 s at the same 1.55 GiB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match gazette::cli::Cli::try_parse() {
         Ok(cli) => cli,
