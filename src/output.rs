@@ -108,6 +108,11 @@ impl Staging {
         })
     }
 
+    /// Whether a previous output is being updated (rather than a new one written).
+    pub fn updates(&self) -> bool {
+        self.update
+    }
+
     /// Creates the folders of all these files once, up front, rather than once per file.
     /// Only a fresh output needs them all; an update creates folders for changed files.
     pub fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<(), OutputError> {
@@ -186,8 +191,19 @@ impl Staging {
     /// [`Staging::write`]): renames the staging folder into place, or, over a previous
     /// output, moves the changed files in and removes the ones the site no longer has.
     pub fn commit<'a>(
+        self,
+        paths: impl Iterator<Item = &'a str>,
+    ) -> Result<WriteReport, OutputError> {
+        self.commit_knowing(paths, false)
+    }
+
+    /// [`Staging::commit`], for a caller that may know that the output holds no file
+    /// outside `paths` (`nothing_stale`, see `cache::Layout`): then the output's folders
+    /// are not listed to look for stale files.
+    pub fn commit_knowing<'a>(
         mut self,
         paths: impl Iterator<Item = &'a str>,
+        nothing_stale: bool,
     ) -> Result<WriteReport, OutputError> {
         let paths: HashSet<&str> = paths.collect();
         if !self.update {
@@ -200,7 +216,11 @@ impl Staging {
             });
         }
         // Stale entries go first: a stale file may stand where a new folder must go.
-        let removed = remove_stale(&self.output_dir, &paths)?;
+        let removed = if nothing_stale {
+            0
+        } else {
+            remove_stale(&self.output_dir, &paths)?
+        };
         let staged = std::mem::take(
             &mut *self
                 .staged

@@ -149,7 +149,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let content_dir = root.join(&config.content_dir);
     let fingerprint = input_fingerprint(root, &config, options, &output_dir);
-    if let Some(record) = fingerprint.and_then(|f| cached(f.fingerprint, &output_dir)) {
+    let record = cache::load(&output_dir);
+    if let Some(record) =
+        fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))
+    {
         timings.lap("check the build cache: output up to date");
         let mut warnings = import.warnings.clone();
         warnings.extend(record.warnings);
@@ -217,31 +220,43 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // first of them is due: it is not recorded.
     let time_bound = options.clock && plan.site.scheduled > 0;
     let recorded = fingerprint.filter(|f| f.settled && !time_bound);
+    // Over an output whose folders are as the last build left them, holding the files
+    // this build has, nothing can be stale: the folders need not be listed.
+    let updated = staging.updates();
+    let nothing_stale = updated
+        && record.and_then(|r| r.layout).is_some_and(|l| {
+            let paths: Vec<&str> = plan.paths().collect();
+            cache::holds_exactly(&output_dir, &l, &paths)
+        });
     // The output's fingerprint comes from the stamps alone, so it is hashed while the
     // commit runs.
     let (written, output) = rayon::join(
-        || staging.commit(plan.paths()),
-        || recorded.and_then(|_| cache::output_of(plan.paths().zip(stamps))),
+        || staging.commit_knowing(plan.paths(), nothing_stale),
+        || cache::output_of(plan.paths().zip(stamps)),
     );
     let written = written?;
     timings.lap("commit");
-    // A build that is not recorded must not leave an older record that could match.
-    cache::forget(&output_dir);
     let mut warnings = import.warnings.clone();
     warnings.extend(plan.site.warnings.iter().cloned());
-    if let Some(inputs) = recorded
-        && let Some(output) = output
-    {
-        cache::save(
+    match output {
+        Some(output) => cache::save(
             &output_dir,
             &cache::Record {
-                inputs: inputs.fingerprint,
+                // A build that is not recorded must not be skipped next time.
+                inputs: recorded.map(|f| f.fingerprint),
                 output,
+                // A new output's folders are all fresh (see `cache::Layout`): listing
+                // them next time is the walk a layout saves, so none is recorded.
+                layout: updated
+                    .then(|| cache::layout(&output_dir, plan.paths()))
+                    .flatten(),
                 articles: plan.site.articles.len(),
                 files: plan.pages.len() + plan.files.len(),
                 warnings: plan.site.warnings.clone(),
             },
-        );
+        ),
+        // Without stamps there is nothing to record, and an older record must not match.
+        None => cache::forget(&output_dir),
     }
     timings.lap("save the build cache");
     let files = plan.pages.len() + plan.files.len();
@@ -309,9 +324,14 @@ fn input_fingerprint(
 }
 
 /// The last build's record, if it was made from these inputs and its output is untouched.
-fn cached(inputs: u64, output_dir: &Path) -> Option<cache::Record> {
-    let record = cache::load(output_dir)?;
-    (record.inputs == inputs && cache::output(output_dir) == Some(record.output)).then_some(record)
+fn up_to_date(
+    record: Option<&cache::Record>,
+    inputs: u64,
+    output_dir: &Path,
+) -> Option<cache::Record> {
+    let record = record?;
+    (record.inputs == Some(inputs) && cache::output(output_dir) == Some(record.output))
+        .then(|| record.clone())
 }
 
 #[cfg(test)]

@@ -458,6 +458,50 @@ fn an_unchanged_site_is_not_rebuilt_but_any_change_is_seen() {
     );
 }
 
+/// Makes every folder of the output look as if last changed a minute ago.
+fn settle_output(site: &TestSite) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(site.path().join("public")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_dir() {
+            std::fs::File::open(entry.path())
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn files_added_to_the_output_go_even_when_its_layout_was_recorded() {
+    let site = three_articles();
+    settle(&site);
+    site.build();
+    settle_output(&site);
+    // An edit: a full build, which records the output's (settled) folders.
+    site.story("first", "First story, edited", "2024-01-01");
+    settle(&site);
+    site.build();
+    let record = site.read(".public.gazette-cache");
+    assert!(!record.contains("layout none"), "{record}");
+    let built = site.tree("public");
+
+    // Something added beside the site's files, deep and at the top, then another edit:
+    // the recorded layout no longer matches, so the build looks for stale files.
+    site.write("public/first/stray.html", "stray");
+    site.write("public/extra/deeper/stray.txt", "stray");
+    site.story("first", "First story, edited again", "2024-01-01");
+    settle(&site);
+    let run = site.build();
+    assert!(run.stdout().contains("2 removed"), "{}", run.stdout());
+    assert!(!site.exists("public/first/stray.html"));
+    assert!(!site.exists("public/extra"));
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        site.tree("public").keys().collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn scheduled_articles_wait_for_their_date_unless_future() {
     let site = TestSite::new();
