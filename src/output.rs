@@ -19,16 +19,6 @@ use thiserror::Error;
 use crate::cache::FileStamp;
 use crate::render::{Contents, OutputFile, StaticSource};
 
-/// What [`Staging::write`] did with one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Offered {
-    /// Whether it was written (`false`: the output already had it, byte for byte).
-    pub written: bool,
-    /// Its size and modification time in the output, for the build cache; `None` if the
-    /// file system did not say.
-    pub stamp: Option<FileStamp>,
-}
-
 #[derive(Debug, Error)]
 pub enum OutputError {
     #[error("{}: {action}: {source}", path.display())]
@@ -148,17 +138,15 @@ impl Staging {
         Ok(())
     }
 
-    /// Offers one file of the new site; says whether it had to be written (`false`: the
-    /// output already has it, byte for byte) and how it is stamped in the output.
-    pub fn write(&self, file: &OutputFile) -> Result<Offered, OutputError> {
+    /// Offers one file of the new site: writes it unless the output already has it byte
+    /// for byte. Returns its size and modification time in the output, for the build
+    /// cache (`None` if the file system did not say).
+    pub fn write(&self, file: &OutputFile) -> Result<Option<FileStamp>, OutputError> {
         let target = self.dir.join(&file.path);
         if self.update {
             let current = self.output_dir.join(&file.path);
             if let Some(stamp) = same_contents(&current, &file.contents)? {
-                return Ok(Offered {
-                    written: false,
-                    stamp: Some(stamp),
-                });
+                return Ok(Some(stamp));
             }
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
@@ -181,10 +169,7 @@ impl Staging {
                 .expect("no thread panics while holding this lock")
                 .push(file.path.clone());
         }
-        Ok(Offered {
-            written: true,
-            stamp,
-        })
+        Ok(stamp)
     }
 
     /// Makes the output folder hold exactly the files in `paths` (every file offered to

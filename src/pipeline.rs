@@ -202,9 +202,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         .pages
         .par_iter()
         .map(|job| -> Result<_, Error> {
-            let offered = staging.write(&plan.render(job, &theme)?)?;
+            let stamp = staging.write(&plan.render(job, &theme)?)?;
             progress.done.fetch_add(1, Ordering::Relaxed);
-            Ok(offered.stamp)
+            Ok(stamp)
         })
         .collect::<Result<_, _>>()?;
     progress.total.store(0, Ordering::Relaxed);
@@ -212,7 +212,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     stamps.extend(
         plan.files
             .par_iter()
-            .map(|file| staging.write(file).map(|offered| offered.stamp))
+            .map(|file| staging.write(file))
             .collect::<Result<Vec<_>, _>>()?,
     );
     timings.lap("render and compare/write");
@@ -223,11 +223,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // Over an output whose folders are as the last build left them, holding the files
     // this build has, nothing can be stale: the folders need not be listed.
     let updated = staging.updates();
-    let nothing_stale = updated
-        && record.and_then(|r| r.layout).is_some_and(|l| {
-            let paths: Vec<&str> = plan.paths().collect();
-            cache::holds_exactly(&output_dir, &l, &paths)
-        });
+    let last_layout = record.and_then(|r| r.layout).filter(|l| {
+        let paths: Vec<&str> = plan.paths().collect();
+        updated && cache::holds_exactly(&output_dir, l, &paths)
+    });
+    let nothing_stale = last_layout.is_some();
     // The output's fingerprint comes from the stamps alone, so it is hashed while the
     // commit runs.
     let (written, output) = rayon::join(
@@ -245,11 +245,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 // A build that is not recorded must not be skipped next time.
                 inputs: recorded.map(|f| f.fingerprint),
                 output,
-                // A new output's folders are all fresh (see `cache::Layout`): listing
-                // them next time is the walk a layout saves, so none is recorded.
-                layout: updated
-                    .then(|| cache::layout(&output_dir, plan.paths()))
-                    .flatten(),
+                layout: match last_layout {
+                    // A commit that moved nothing in and removed nothing left every
+                    // folder as the last layout found it; one with fresh folders is
+                    // taken again, so that they can settle.
+                    Some(layout)
+                        if written.written == 0
+                            && written.removed == 0
+                            && layout.fresh.is_empty() =>
+                    {
+                        Some(layout)
+                    }
+                    // A new output's folders are all fresh (see `cache::Layout`): listing
+                    // them next time is the walk a layout saves, so none is recorded.
+                    _ if !updated => None,
+                    _ => cache::layout(&output_dir, plan.paths()),
+                },
                 articles: plan.site.articles.len(),
                 files: plan.pages.len() + plan.files.len(),
                 warnings: plan.site.warnings.clone(),

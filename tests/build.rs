@@ -485,16 +485,34 @@ fn files_added_to_the_output_go_even_when_its_layout_was_recorded() {
     let record = site.read(".public.gazette-cache");
     assert!(!record.contains("layout none"), "{record}");
     let built = site.tree("public");
+    // Inputs touched but the same output: nothing written, and the layout kept.
+    settle(&site);
+    let run = site.build();
+    assert!(run.stdout().contains("0 written"), "{}", run.stdout());
+    let but_inputs = |record: &str| {
+        record
+            .lines()
+            .filter(|l| !l.starts_with("inputs "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        but_inputs(&site.read(".public.gazette-cache")),
+        but_inputs(&record)
+    );
 
-    // Something added beside the site's files, deep and at the top, then another edit:
-    // the recorded layout no longer matches, so the build looks for stale files.
+    // Something added beside the site's files, in folders the last build wrote into and
+    // in one it did not, deep and at the top, then another edit: the recorded layout no
+    // longer matches, so the build looks for stale files.
     site.write("public/first/stray.html", "stray");
+    site.write("public/third/stray.html", "stray");
     site.write("public/extra/deeper/stray.txt", "stray");
     site.story("first", "First story, edited again", "2024-01-01");
     settle(&site);
     let run = site.build();
-    assert!(run.stdout().contains("2 removed"), "{}", run.stdout());
+    assert!(run.stdout().contains("3 removed"), "{}", run.stdout());
     assert!(!site.exists("public/first/stray.html"));
+    assert!(!site.exists("public/third/stray.html"));
     assert!(!site.exists("public/extra"));
     assert_eq!(
         built.keys().collect::<Vec<_>>(),

@@ -34,8 +34,7 @@ pub enum Block {
 }
 
 impl SeedArticle {
-    /// The body's text, block by block, for tagging and descriptions.
-    /// The body's text, a line per paragraph, heading or list item.
+    /// The body's text for tagging: a line per paragraph, heading or list item.
     pub fn body_text(&self) -> String {
         let mut text = String::new();
         for block in &self.body {
