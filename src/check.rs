@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::content::{self, LoadOptions, Site};
 use crate::error::Error;
+use crate::parallel;
 use crate::pipeline::load_config;
 use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
 
@@ -79,20 +80,21 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     let plan = render::plan(&mut site, &theme);
     let site = plan.site;
 
-    let rendered: Vec<(usize, Scanned)> = plan
+    let html_pages: Vec<(usize, &render::pages::Job)> = plan
         .pages
-        .par_iter()
+        .iter()
         .enumerate()
         .filter(|(_, job)| job.path.ends_with(".html"))
-        .map(|(i, job)| -> Result<_, Error> {
+        .collect();
+    let rendered: Vec<(usize, Scanned)> =
+        parallel::try_map(&html_pages, |&(i, job)| -> Result<_, Error> {
             let file = plan.render(job, &theme)?;
             let html = match &file.contents {
                 render::Contents::Rendered(bytes) => String::from_utf8_lossy(bytes).into_owned(),
                 render::Contents::Static(_) => String::new(),
             };
             Ok((i, scan(&html)))
-        })
-        .collect::<Result<_, _>>()?;
+        })?;
     let existing: HashSet<&str> = plan.paths().collect();
     let ids: HashMap<&str, &HashSet<String>> = rendered
         .iter()

@@ -15,6 +15,7 @@ pub mod error;
 pub mod import;
 pub mod location;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod render;
 pub mod serve;

@@ -11,14 +11,13 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 
-use rayon::prelude::*;
-
 use crate::cache;
 use crate::config::{Config, normalize_base_url};
 use crate::content::{self, LoadOptions};
 use crate::error::Error;
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output;
+use crate::parallel;
 use crate::render::{self, Theme};
 
 #[derive(Debug, Clone, Default)]
@@ -198,23 +197,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     progress.total.store(plan.pages.len(), Ordering::Relaxed);
     progress.enter("rendering");
     // Each file's stamp as it was written, in the order of `plan.paths()`, for the cache.
-    let mut stamps: Vec<Option<cache::FileStamp>> = plan
-        .pages
-        .par_iter()
-        .map(|job| -> Result<_, Error> {
+    let mut stamps: Vec<Option<cache::FileStamp>> =
+        parallel::try_map(&plan.pages, |job| -> Result<_, Error> {
             let stamp = staging.write(&plan.render(job, &theme)?)?;
             progress.done.fetch_add(1, Ordering::Relaxed);
             Ok(stamp)
-        })
-        .collect::<Result<_, _>>()?;
+        })?;
     progress.total.store(0, Ordering::Relaxed);
     progress.enter("writing");
-    stamps.extend(
-        plan.files
-            .par_iter()
-            .map(|file| staging.write(file))
-            .collect::<Result<Vec<_>, _>>()?,
-    );
+    stamps.extend(parallel::try_map(&plan.files, |file| staging.write(file))?);
     timings.lap("render and compare/write");
     // A build that left scheduled articles out by the clock is out of date as soon as the
     // first of them is due: it is not recorded.

@@ -27,6 +27,7 @@ use crate::content::{self, LoadOptions, Loaded, Site, markdown};
 use crate::error::Error;
 use crate::import::{self, ImportOptions};
 use crate::output::{self, WriteReport};
+use crate::parallel;
 use crate::pipeline::{BuildOptions, load_config};
 use crate::render::{self, Theme, context::Shared, pages};
 
@@ -285,18 +286,15 @@ impl Session {
         }
         // Load every pending file first: a broken one fails the rebuild before the site
         // is touched, and stays pending.
-        let loaded: Vec<(PathBuf, Option<Loaded>)> = self
-            .pending
-            .par_iter()
-            .map(|path| {
-                if path.is_file() {
-                    content::load_file(path, &state.content_dir, &self.markdown)
-                        .map(|l| (path.clone(), Some(l)))
-                } else {
-                    Ok((path.clone(), None))
-                }
-            })
-            .collect::<Result<_, _>>()?;
+        let pending: Vec<&PathBuf> = self.pending.iter().collect();
+        let loaded: Vec<(PathBuf, Option<Loaded>)> = parallel::try_map(&pending, |&path| {
+            if path.is_file() {
+                content::load_file(path, &state.content_dir, &self.markdown)
+                    .map(|l| (path.clone(), Some(l)))
+            } else {
+                Ok((path.clone(), None))
+            }
+        })?;
 
         // The fast path: articles edited in place (same date, slug, bylines, tags, draft
         // state) change their own values and nothing else.
@@ -388,15 +386,11 @@ impl Session {
         if first {
             staging.make_dirs(jobs.iter().map(|j| j.path.as_str()))?;
         }
-        changed.par_iter().try_for_each(|&i| -> Result<(), Error> {
-            staging.write(&jobs[i].render(site, shared, theme)?)?;
-            Ok(())
+        parallel::try_map(&changed, |&i| -> Result<_, Error> {
+            Ok(staging.write(&jobs[i].render(site, shared, theme)?)?)
         })?;
         if stale.files || first {
-            state
-                .files
-                .par_iter()
-                .try_for_each(|file| staging.write(file).map(|_| ()))?;
+            parallel::try_map(&state.files, |file| staging.write(file))?;
         }
 
         let paths = || {

@@ -57,6 +57,19 @@ fn missing_title() {
 }
 
 #[test]
+fn of_several_broken_files_the_first_in_order_is_reported_every_time() {
+    let site = built_site();
+    // Many broken files, so that threads finish them in varying order.
+    for n in 10..60 {
+        site.article(&format!("broken-{n}"), "date = 2024-01-01", "Body");
+    }
+    for _ in 0..5 {
+        let err = fails_keeping_output(&site);
+        assert!(err.starts_with("error: content/broken-10.md"), "{err}");
+    }
+}
+
+#[test]
 fn missing_date() {
     let site = built_site();
     site.article("undated", "title = \"Undated\"", "Body");
@@ -195,9 +208,29 @@ fn missing_template_in_a_theme() {
         format!("{}theme = \"thin\"\n", common::CONFIG),
     );
     site.write("themes/thin/templates/index.html", "home");
+    site.write("templates/404.html", "the site's own 404 page counts");
     let err = fails_keeping_output(&site);
     assert!(
-        err.contains("article.html") && err.contains("not found"),
+        err.starts_with(
+            "error: themes/thin/templates: the theme `thin` lacks the page templates \
+             article.html, author.html, authors.html, tag.html, tags.html ("
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_including_a_missing_one_names_it() {
+    let site = built_site();
+    site.write(
+        "templates/article.html",
+        "{% include \"partials/nowhere.html\" %}",
+    );
+    let err = fails_keeping_output(&site);
+    assert!(
+        err.starts_with(
+            "error: templates/article.html:1:12: Unknown template `partials/nowhere.html`"
+        ),
         "{err}"
     );
 }

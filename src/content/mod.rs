@@ -14,11 +14,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
 use crate::location::Location;
+use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 use slug::{is_slug, slugify};
@@ -248,14 +248,10 @@ pub fn load(
         .partition(|p| p.as_os_str().as_encoded_bytes().starts_with(prefix));
 
     let markdown = markdown::Renderer::default();
-    let articles: Vec<Article> = article_files
-        .par_iter()
-        .map(|path| load_article(path, content_dir, &markdown))
-        .collect::<Result<Vec<_>, _>>()?;
-    let profiles: Vec<Author> = profile_files
-        .par_iter()
-        .map(|path| load_profile(path))
-        .collect::<Result<Vec<_>, _>>()?;
+    let articles = parallel::try_map(&article_files, |path| {
+        load_article(path, content_dir, &markdown)
+    })?;
+    let profiles = parallel::try_map(&profile_files, |path| load_profile(path))?;
     assemble(config, articles, profiles, options)
 }
 

@@ -31,6 +31,18 @@ pub enum RenderError {
     NotUtf8 { path: PathBuf },
     #[error("unknown theme `{theme}`: there is no folder {} (the built-in theme is `broadsheet`)", looked_in.display())]
     UnknownTheme { theme: String, looked_in: PathBuf },
+    #[error(
+        "{}: the theme `{theme}` lacks the page templates {} (a theme needs all of {}; the site's own templates/ folder can supply them too)",
+        dir.display(),
+        missing.join(", "),
+        pages::PAGE_TEMPLATES.join(", ")
+    )]
+    MissingTemplates {
+        theme: String,
+        /// The theme's templates folder, relative to the site.
+        dir: PathBuf,
+        missing: Vec<String>,
+    },
     #[error("{location}: {message}{}", rendering.as_ref().map(|r| format!("\n  while rendering {r}")).unwrap_or_default())]
     Template {
         /// The template file, with line and column where Tera knows them.
@@ -78,6 +90,22 @@ impl RenderError {
                 source_of(current),
                 format!("extends `{parent}`, which does not exist"),
             ),
+            // Unknown filters, functions, tests, components and included templates are
+            // found when the templates are added, and come as one message holding a
+            // report per place.
+            tera::ErrorKind::Msg(text) if reports(text).is_some() => {
+                let mut places = reports(text)
+                    .expect("checked by the guard")
+                    .into_iter()
+                    .map(|(name, position, message)| {
+                        (format!("{}:{position}", source_of(name)), message)
+                    });
+                let (location, mut message) = places.next().expect("reports are never empty");
+                for (place, other) in places {
+                    message.push_str(&format!("\n{place}: {other}"));
+                }
+                (location, message)
+            }
             _ => {
                 let mut message = error.to_string();
                 let mut source = std::error::Error::source(error);
@@ -94,6 +122,27 @@ impl RenderError {
             rendering: rendering.map(str::to_string),
         }
     }
+}
+
+/// The reports in a message of Tera's, as (template name, `line:column`, message), if it
+/// holds any: each is an `error: <message>` line followed by a ` --> <name>:<line>:<col>`
+/// line, then the quoted source.
+fn reports(text: &str) -> Option<Vec<(&str, &str, String)>> {
+    let mut found = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let (name, line_number) = place.rsplit_once(':')?.0.rsplit_once(':')?;
+        let position = &place[name.len() + 1..];
+        if !line_number.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        found.push((name, position, message.to_string()));
+    }
+    (!found.is_empty()).then_some(found)
 }
 
 /// What a file of the built site consists of.
@@ -180,4 +229,33 @@ pub fn files(site: &Site, theme: &Theme, pages: &[pages::Job]) -> Vec<OutputFile
         }
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_holding_reports_name_each_template_file_and_position() {
+        let mut tera = tera::Tera::new();
+        let error = tera
+            .add_raw_templates([
+                ("a.html", "{{ x | nofilter }}\n{% include \"gone.html\" %}"),
+                ("b.html", "ok"),
+            ])
+            .unwrap_err();
+        let sources = BTreeMap::from([("a.html".to_string(), "templates/a.html".to_string())]);
+        let message = RenderError::template(&error, &sources, None).to_string();
+        assert_eq!(
+            message,
+            "templates/a.html:1:8: Unknown filter `nofilter`\n\
+             templates/a.html:2:12: Unknown template `gone.html`"
+        );
+    }
+
+    #[test]
+    fn other_messages_are_not_taken_for_reports() {
+        assert_eq!(reports("error: something\nwithout a place"), None);
+        assert_eq!(reports("plain words"), None);
+    }
 }

@@ -63,6 +63,19 @@ impl FeedFormat {
     }
 }
 
+/// The templates pages are rendered with, besides the feeds'. Every theme has each of
+/// them: a theme lacking one is refused when it loads, whether or not the site has a page
+/// that needs it yet, so a theme that works for today's content keeps working tomorrow.
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "index.html",
+    "article.html",
+    "author.html",
+    "authors.html",
+    "tag.html",
+    "tags.html",
+    "404.html",
+];
+
 /// One file to render: where it goes and what it shows.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -166,6 +179,7 @@ impl Job {
         h.finish()
     }
 
+    /// The template this page is rendered with: one of [`PAGE_TEMPLATES`], or a feed's.
     pub fn template(&self) -> &'static str {
         match self.page {
             Page::Article(_) => "article.html",

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use super::RenderError;
+use super::pages::PAGE_TEMPLATES;
 use crate::config::DEFAULT_THEME;
 
 /// The default theme's templates, compiled in so that a site needs no `themes/` folder.
@@ -137,6 +138,21 @@ impl Theme {
         read_static(&theme_dir.join("static"), &mut static_files)?;
         read_templates(&root.join("templates"), &mut templates)?;
         read_static(&root.join("static"), &mut static_files)?;
+        // Checked here rather than when a page first needs one: the user learns every
+        // missing template at once, and a theme that suits today's content does not break
+        // the day the site gets its first tag page.
+        let missing: Vec<String> = PAGE_TEMPLATES
+            .iter()
+            .filter(|name| !templates.contains_key(**name))
+            .map(|name| name.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(RenderError::MissingTemplates {
+                theme: theme.to_string(),
+                dir: Path::new("themes").join(theme).join("templates"),
+                missing,
+            });
+        }
 
         let mut tera = Tera::new();
         // Feeds and sitemaps are XML: escape them too.
