@@ -18,6 +18,7 @@
 //! the build's set of files is the recorded one and every folder still has its recorded
 //! modification time, and folders modified within [`SETTLE`] seconds are never recorded.
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,11 @@ pub struct Record {
     pub layout: Option<Layout>,
     pub articles: usize,
     pub files: usize,
+    /// The signature of every page the build left in the output (see
+    /// `render::pages::Job::signature`, salted with the renderer's identity), sorted: over
+    /// an output still exactly as recorded, a page whose signature is here is already
+    /// there, byte for byte, and need not be rendered.
+    pub pages: Vec<u64>,
     /// The build's warnings, repeated when it is skipped.
     pub warnings: Vec<String>,
 }
@@ -54,7 +60,7 @@ pub struct Layout {
     pub fresh: Vec<String>,
 }
 
-const HEADER: &str = "gazette build cache 3";
+const HEADER: &str = "gazette build cache 4";
 
 /// The record's file for an output folder.
 fn record_path(output_dir: &Path) -> Option<PathBuf> {
@@ -73,7 +79,8 @@ pub fn load(output_dir: &Path) -> Option<Record> {
         return None;
     }
     let mut field = |name: &str| -> Option<String> {
-        let (key, value) = lines.next()?.split_once(' ')?;
+        let line = lines.next()?;
+        let (key, value) = line.split_once(' ').unwrap_or((line, ""));
         (key == name).then(|| value.to_string())
     };
     let number = |value: &str| value.parse::<u64>().ok();
@@ -86,6 +93,13 @@ pub fn load(output_dir: &Path) -> Option<Record> {
     let layout = field("layout")?;
     let articles = number(&field("articles")?)? as usize;
     let files = number(&field("files")?)? as usize;
+    let pages = field("pages")?
+        .split_ascii_whitespace()
+        .map(|p| u64::from_str_radix(p, 16).ok())
+        .collect::<Option<Vec<u64>>>()?;
+    if !pages.is_sorted() {
+        return None;
+    }
     let mut fresh = Vec::new();
     let mut warnings = Vec::new();
     for line in lines {
@@ -113,6 +127,7 @@ pub fn load(output_dir: &Path) -> Option<Record> {
         layout,
         articles,
         files,
+        pages,
         warnings,
     })
 }
@@ -126,9 +141,15 @@ pub fn save(output_dir: &Path, record: &Record) {
             .as_ref()
             .map_or("none".to_string(), |l| format!("{} {}", l.paths, l.folders));
         let mut text = format!(
-            "{HEADER}\ninputs {inputs}\noutput {}\nlayout {layout}\narticles {}\nfiles {}\n",
+            "{HEADER}\ninputs {inputs}\noutput {}\nlayout {layout}\narticles {}\nfiles {}\npages",
             record.output, record.articles, record.files
         );
+        text.reserve(record.pages.len() * 17);
+        for page in &record.pages {
+            use std::fmt::Write;
+            let _ = write!(text, " {page:x}");
+        }
+        text.push('\n');
         let fresh = record.layout.iter().flat_map(|l| &l.fresh);
         for dir in fresh {
             text.push_str(&format!("fresh {}\n", dir.replace('\n', "\\n")));
@@ -382,6 +403,17 @@ pub fn output(output_dir: &Path) -> Option<u64> {
     Some(hash_stamps("", walk(output_dir)?))
 }
 
+/// Like [`output`], with the stamp of each file found, by relative `/`-separated path.
+pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
+    let stamps = walk(output_dir)?;
+    let files = stamps
+        .iter()
+        .filter(|(_, is_dir, _, _)| !is_dir)
+        .map(|&(ref path, _, len, modified)| (path.clone(), FileStamp { len, modified }))
+        .collect();
+    Some((hash_stamps("", stamps), files))
+}
+
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these
 /// files (and their folders), stamped as they were written: no `stat` at all. `None` if
 /// a stamp is missing.
@@ -422,6 +454,7 @@ mod tests {
             }),
             articles: 3,
             files: 40,
+            pages: vec![0, 1, 0xfeed, u64::MAX],
             warnings: vec!["a: one".into(), "b:\ntwo lines".into()],
         };
         save(&out, &record);
@@ -429,6 +462,7 @@ mod tests {
         let unsettled = Record {
             inputs: None,
             layout: None,
+            pages: vec![],
             ..record
         };
         save(&out, &unsettled);
@@ -437,6 +471,22 @@ mod tests {
         assert_eq!(load(&out), None);
         forget(&out);
         assert!(!dir.path().join(".public.gazette-cache").exists());
+    }
+
+    #[test]
+    fn an_output_folder_is_fingerprinted_alike_from_its_files_and_from_its_stamps() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("a/b")).unwrap();
+        std::fs::write(out.join("a/b/index.html"), "x").unwrap();
+        std::fs::write(out.join("top.html"), "xy").unwrap();
+        let (fingerprint, files) = output_files(out).unwrap();
+        assert_eq!(Some(fingerprint), output(out));
+        let mut found: Vec<(&str, u64)> = files.iter().map(|(p, s)| (p.as_str(), s.len)).collect();
+        found.sort();
+        assert_eq!(found, [("a/b/index.html", 1), ("top.html", 2)]);
+        let stamps = ["a/b/index.html", "top.html"].map(|p| (p, files.get(p).copied()));
+        assert_eq!(output_of(stamps.into_iter()), Some(fingerprint));
     }
 
     #[test]

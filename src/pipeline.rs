@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 
+use rayon::prelude::*;
+
 use crate::cache;
 use crate::config::{Config, normalize_base_url};
 use crate::content::{self, LoadOptions};
@@ -94,6 +96,9 @@ pub struct BuildReport {
     pub scheduled: usize,
     pub files: usize,
     pub written: output::WriteReport,
+    /// Pages rendered, of `files`: over an output left exactly as the last build recorded
+    /// it, pages whose signature is unchanged are already there and are not rendered.
+    pub rendered: usize,
     pub warnings: Vec<String>,
     pub timings: Timings,
     /// Nothing was rendered: the inputs and the output were exactly as the last build
@@ -165,6 +170,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 unchanged: record.files,
                 ..Default::default()
             },
+            rendered: 0,
             warnings,
             timings,
             cached: true,
@@ -173,14 +179,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     timings.lap("check the build cache");
     progress.enter("loading content");
     let theme = Theme::load(root, &config.theme)?;
-    let mut site = content::load(
-        config,
-        &content_dir,
-        LoadOptions {
-            drafts: options.drafts,
-            published_by: options.published_by,
+    // Over an output exactly as the last build recorded it, pages it recorded as rendered
+    // from the same inputs are already there: the output is walked for its stamps while
+    // the content loads.
+    let (site, previous) = rayon::join(
+        || {
+            content::load(
+                config,
+                &content_dir,
+                LoadOptions {
+                    drafts: options.drafts,
+                    published_by: options.published_by,
+                },
+            )
         },
-    )?;
+        || {
+            let record = record.as_ref().filter(|r| !r.pages.is_empty())?;
+            let (output, files) = cache::output_files(&output_dir)?;
+            (output == record.output).then_some((&record.pages, files))
+        },
+    );
+    let mut site = site?;
     timings.lap("load content");
     progress.enter("preparing pages");
     // The pages' folders are made while the template values are built: making folders in
@@ -191,15 +210,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     });
     made?;
     staging.make_dirs(plan.files.iter().map(|f| f.path.as_str()))?;
+    let salt = hash_one(&identity(options, &output_dir));
+    let signatures: Vec<u64> = plan
+        .pages
+        .par_iter()
+        .map(|job| hash_one(&(salt, job.signature(plan.site, &plan.shared, &theme))))
+        .collect();
     timings.lap("plan (template values)");
     // Render and write in one parallel pass: a page is written as soon as it is rendered,
     // so the whole site is never held in memory. Any error drops the staging folder.
     progress.total.store(plan.pages.len(), Ordering::Relaxed);
     progress.enter("rendering");
     // Each file's stamp as it was written, in the order of `plan.paths()`, for the cache.
+    let already_there = |job: &render::pages::Job, signature: &u64| {
+        let (pages, files) = previous.as_ref()?;
+        pages.binary_search(signature).ok()?;
+        files.get(&job.path).copied()
+    };
+    let rendered = AtomicUsize::new(0);
+    let jobs: Vec<_> = plan.pages.iter().zip(&signatures).collect();
     let mut stamps: Vec<Option<cache::FileStamp>> =
-        parallel::try_map(&plan.pages, |job| -> Result<_, Error> {
-            let stamp = staging.write(&plan.render(job, &theme)?)?;
+        parallel::try_map(&jobs, |&(job, signature)| -> Result<_, Error> {
+            let stamp = match already_there(job, signature) {
+                Some(stamp) => Some(stamp),
+                None => {
+                    rendered.fetch_add(1, Ordering::Relaxed);
+                    staging.write(&plan.render(job, &theme)?)?
+                }
+            };
             progress.done.fetch_add(1, Ordering::Relaxed);
             Ok(stamp)
         })?;
@@ -254,6 +292,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 },
                 articles: plan.site.articles.len(),
                 files: plan.pages.len() + plan.files.len(),
+                pages: {
+                    let mut pages = signatures;
+                    pages.par_sort_unstable();
+                    pages
+                },
                 warnings: plan.site.warnings.clone(),
             },
         ),
@@ -280,6 +323,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         scheduled,
         files,
         written,
+        rendered: rendered.into_inner(),
         warnings,
         timings,
         cached: false,
@@ -294,8 +338,21 @@ fn input_fingerprint(
     options: &BuildOptions,
     output_dir: &Path,
 ) -> Option<cache::Inputs> {
-    // The binary (a new gazette may render differently, and the built-in theme lives in
-    // it) and every option that changes the output.
+    cache::inputs(
+        &identity(options, output_dir),
+        &[root.join("config.toml")],
+        &[
+            root.join(&config.content_dir),
+            root.join("templates"),
+            root.join("static"),
+            root.join("themes").join(&config.theme),
+        ],
+    )
+}
+
+/// The binary (a new gazette may render differently, and the built-in theme lives in it)
+/// and every option that changes the output.
+fn identity(options: &BuildOptions, output_dir: &Path) -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .ok()
@@ -306,23 +363,20 @@ fn input_fingerprint(
     } else {
         options.published_by.map(|t| t.to_rfc3339())
     };
-    let identity = format!(
+    format!(
         "{} {exe:?} {} {:?} {} {reference:?}",
         env!("CARGO_PKG_VERSION"),
         output_dir.display(),
         options.base_url,
         options.drafts
-    );
-    cache::inputs(
-        &identity,
-        &[root.join("config.toml")],
-        &[
-            root.join(&config.content_dir),
-            root.join("templates"),
-            root.join("static"),
-            root.join("themes").join(&config.theme),
-        ],
     )
+}
+
+fn hash_one(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// The last build's record, if it was made from these inputs and its output is untouched.

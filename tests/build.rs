@@ -458,6 +458,59 @@ fn an_unchanged_site_is_not_rebuilt_but_any_change_is_seen() {
     );
 }
 
+/// The number of pages a build's summary line says it rendered.
+fn pages_rendered(stdout: &str) -> usize {
+    let (before, _) = stdout
+        .split_once(" pages rendered)")
+        .unwrap_or_else(|| panic!("no page count in {stdout}"));
+    before.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_rebuild_renders_only_the_pages_an_edit_touches() {
+    let site = three_articles();
+    let first = site.build();
+    let all = pages_rendered(&first.stdout());
+    assert!(all > 20, "{}", first.stdout());
+
+    // An input changed but no page's inputs did: nothing is rendered, nothing written.
+    site.write("config.toml", site.read("config.toml"));
+    let run = site.build();
+    assert_eq!(pages_rendered(&run.stdout()), 0, "{}", run.stdout());
+    assert!(run.stdout().contains("(0 written, "), "{}", run.stdout());
+
+    // One article's body: its page and the pages listing it, not the others.
+    site.article(
+        "third",
+        "title = \"Third story\"\ndate = 2024-01-03\ntags = [\"Chips\"]",
+        "Third body, corrected.",
+    );
+    let run = site.build();
+    let rendered = pages_rendered(&run.stdout());
+    assert!(0 < rendered && rendered < all / 2, "{}", run.stdout());
+    assert!(site.read("public/third/index.html").contains("corrected"));
+    assert!(site.read("public/atom.xml").contains("corrected"));
+
+    site.run(&["build", "--output", "fresh"]).success();
+    assert!(
+        site.tree("public") == site.tree("fresh"),
+        "the same bytes as a fresh build"
+    );
+}
+
+#[test]
+fn pages_changed_by_hand_in_the_output_are_rendered_again() {
+    let site = three_articles();
+    site.build();
+    let built = site.tree("public");
+    site.write("public/first/index.html", "edited by hand");
+    site.story("fourth", "Fourth story", "2024-01-04");
+    site.remove("content/fourth.md");
+    let run = site.build();
+    assert!(pages_rendered(&run.stdout()) > 20, "{}", run.stdout());
+    assert_eq!(built, site.tree("public"));
+}
+
 /// Makes every folder of the output look as if last changed a minute ago.
 fn settle_output(site: &TestSite) {
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);

@@ -52,14 +52,15 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         );
     }
     println!(
-        "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed)",
+        "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed; {} pages rendered)",
         report.articles,
         report.files,
         report.output_dir.display(),
         started.elapsed().as_millis(),
         w.written,
         w.unchanged,
-        w.removed
+        w.removed,
+        report.rendered
     );
     Ok(())
 }
