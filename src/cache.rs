@@ -13,6 +13,13 @@
 //! Fingerprints hash paths, sizes and modification times (a `stat` per file), and inputs
 //! modified in the last [`SETTLE`] seconds are never recorded (see [`inputs`]).
 //!
+//! A build that does run uses the record twice more. It keeps each page's signature (see
+//! `render::pages::Job::signature`): over an output whose fingerprint is still the
+//! recorded one, a page with a recorded signature is already there, byte for byte, and is
+//! not rendered. Architecture invariant: signatures are salted with the renderer's
+//! identity (version and binary), and trusted only while the output is exactly as
+//! recorded, so a skipped page is always the page a full render would write.
+//!
 //! The record also keeps the output's [`Layout`], which a build that does run uses to
 //! skip looking for stale files. Architecture invariant: a layout is only trusted when
 //! the build's set of files is the recorded one and every folder still has its recorded

@@ -157,6 +157,10 @@ pub struct BuildArgs {
     /// Print how long each stage of the build took
     #[arg(long)]
     pub timings: bool,
+    /// Ignore the build cache: render every page, as into an empty folder, and write the
+    /// files that differ
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

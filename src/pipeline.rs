@@ -38,6 +38,9 @@ pub struct BuildOptions {
     pub clock: bool,
     /// Where the build reports how far it got, for a progress line.
     pub progress: Option<Arc<Progress>>,
+    /// Ignore the last build's record (see [`cache`]): render every page and look at
+    /// every output file. The build still records itself for the next one.
+    pub no_cache: bool,
 }
 
 /// How far a running build got: its stage, and pages rendered out of how many.
@@ -153,7 +156,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let content_dir = root.join(&config.content_dir);
     let fingerprint = input_fingerprint(root, &config, options, &output_dir);
-    let record = cache::load(&output_dir);
+    let record = if options.no_cache {
+        None
+    } else {
+        cache::load(&output_dir)
+    };
     if let Some(record) =
         fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))
     {

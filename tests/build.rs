@@ -478,6 +478,10 @@ fn a_rebuild_renders_only_the_pages_an_edit_touches() {
     let run = site.build();
     assert_eq!(pages_rendered(&run.stdout()), 0, "{}", run.stdout());
     assert!(run.stdout().contains("(0 written, "), "{}", run.stdout());
+    // Unless asked to ignore the cache: then every page, though none differs.
+    let run = site.run(&["build", "--no-cache"]).success();
+    assert_eq!(pages_rendered(&run.stdout()), all, "{}", run.stdout());
+    assert!(run.stdout().contains("(0 written, "), "{}", run.stdout());
 
     // One article's body: its page and the pages listing it, not the others.
     site.article(

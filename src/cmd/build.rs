@@ -22,6 +22,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         published_by,
         clock,
         progress: Some(progress.clone()),
+        no_cache: args.no_cache,
     });
     ticker.finish();
     let report = report?;

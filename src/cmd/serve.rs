@@ -72,6 +72,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         published_by,
         clock,
         progress: None,
+        no_cache: false,
     });
     let live = Arc::new(LiveReload::default());
 

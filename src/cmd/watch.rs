@@ -19,6 +19,7 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
         published_by,
         clock,
         progress: None,
+        no_cache: false,
     });
     let mut watcher = start(&root, &mut session)?;
     watch::drive(&mut session, &mut watcher, |changes, result| {
