@@ -503,6 +503,28 @@ fn a_rebuild_renders_only_the_pages_an_edit_touches() {
 }
 
 #[test]
+fn a_new_article_leaves_the_pages_that_do_not_show_it_alone() {
+    let site = three_articles();
+    let all = pages_rendered(&site.build().stdout());
+    site.story("fourth", "Fourth story", "2024-01-04");
+    let run = site.build();
+    // Its page, its neighbour's, the lists and feeds; not the first two stories' pages
+    // (every page, were the site's article count part of each page's signature).
+    let rendered = pages_rendered(&run.stdout());
+    assert!(rendered < all, "{rendered} of {all}");
+    site.run(&["build", "--output", "fresh"]).success();
+    assert!(site.tree("public") == site.tree("fresh"));
+
+    // A template that shows the site's counts is rendered again whenever they change.
+    site.write("templates/404.html", "{{ site.article_count }} articles");
+    site.build();
+    assert_eq!(site.read("public/404.html"), "4 articles");
+    site.story("fifth", "Fifth story", "2024-01-05");
+    site.build();
+    assert_eq!(site.read("public/404.html"), "5 articles");
+}
+
+#[test]
 fn pages_changed_by_hand_in_the_output_are_rendered_again() {
     let site = three_articles();
     site.build();

@@ -34,7 +34,11 @@ pub struct Shared {
 /// they would render differently (see `pages::Job::signature`).
 #[derive(Debug, Clone, Default)]
 pub struct Versions {
+    /// Of the site's configuration.
     pub site: u64,
+    /// Of the site's `article_count`, `author_count` and `tag_count`, which change with
+    /// every article added or removed, and which few templates show.
+    pub site_counts: u64,
     /// Of each article's value (and its feed form, which derives from the same inputs).
     pub articles: Vec<u64>,
     /// Each article's `version` (of its file alone).
@@ -136,12 +140,8 @@ impl Shared {
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect(),
             versions: Versions {
-                site: hash_of((
-                    format!("{:?}", site.config),
-                    site.articles.len(),
-                    site.authors.len(),
-                    site.tags.len(),
-                )),
+                site: hash_of(format!("{:?}", site.config)),
+                site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
                 articles: article_versions,
                 sources: site.articles.iter().map(|a| a.version).collect(),
                 authors: site

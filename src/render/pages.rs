@@ -118,6 +118,10 @@ impl Job {
             &self.path,
             theme.versions.get(self.template()),
             v.site,
+            // Adding an article changes the site's counts; most templates do not show them.
+            theme
+                .may_show_site_counts(self.template())
+                .then_some(v.site_counts),
             std::mem::discriminant(&self.page),
         )
             .hash(&mut h);

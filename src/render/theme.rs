@@ -6,7 +6,7 @@
 //! syntax errors surface before any page is rendered; and it remembers which file each
 //! template came from, so errors name real paths.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
@@ -95,6 +95,9 @@ pub struct Theme {
     pub tera: Tera,
     /// Template name → version of the template with everything it uses (see `versions`).
     pub versions: BTreeMap<String, u64>,
+    /// Templates that, with everything they use, cannot show the site's counts (see
+    /// [`shows_site_counts`]).
+    blind_to_site_counts: BTreeSet<String>,
     /// Template name → the file it was read from (or a description of the built-in one).
     pub sources: BTreeMap<String, String>,
     /// Output path (relative, `/`-separated) → where to copy it from.
@@ -164,8 +167,10 @@ impl Theme {
             .collect();
         tera.add_raw_templates(templates.iter().map(|(name, (_, text))| (name, text)))
             .map_err(|e| RenderError::template(&e, &sources, None))?;
+        let (versions, blind_to_site_counts) = versions(&templates);
         Ok(Theme {
-            versions: versions(&templates),
+            versions,
+            blind_to_site_counts,
             tera,
             sources,
             static_files,
@@ -173,12 +178,50 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// Whether pages of `template` may show `site.article_count`, `author_count` or
+    /// `tag_count`: unless shown otherwise, they may.
+    pub fn may_show_site_counts(&self, template: &str) -> bool {
+        !self.blind_to_site_counts.contains(template)
+    }
+}
+
+/// Whether a template's text may show the site's counts: it names one as
+/// `site.<count>`, dumps the whole context, or uses `site` other than as
+/// `site.<attribute>` (`{{ site | json }}`, `site["tag_count"]`, `{% set s = site %}`…) —
+/// which includes the word "site" in plain text. Only errs towards yes.
+fn shows_site_counts(text: &str) -> bool {
+    const COUNTS: [&str; 3] = ["article_count", "author_count", "tag_count"];
+    if text.contains("__tera_context") {
+        return true;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = text.as_bytes();
+    text.match_indices("site").any(|(at, _)| {
+        let end = at + "site".len();
+        if at.checked_sub(1).is_some_and(|i| word(bytes[i]))
+            || bytes.get(end).is_some_and(|&b| word(b))
+        {
+            return false; // part of another word, such as `website` or `site_name`
+        }
+        if bytes.get(end) != Some(&b'.') {
+            return true;
+        }
+        let attribute = &text[end + 1..];
+        let length = attribute.bytes().take_while(|&b| word(b)).count();
+        COUNTS.contains(&&attribute[..length])
+    })
+}
+
 /// Each template's version: a hash of its text and of the texts of every template it
 /// extends or includes, directly or not — so a page whose template's version did not
 /// change renders the same. References are found by looking for other templates' names
 /// in quotes, which may see a dependency that is not one (harmless: one more page is
-/// re-rendered) but never misses one written as a string literal.
-fn versions(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<String, u64> {
+/// re-rendered) but never misses one written as a string literal. Also the templates
+/// that, with all they use, cannot show the site's counts.
+fn versions(
+    templates: &BTreeMap<String, (String, String)>,
+) -> (BTreeMap<String, u64>, BTreeSet<String>) {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let direct: BTreeMap<&str, Vec<&str>> = templates
         .iter()
@@ -195,10 +238,11 @@ fn versions(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<String, 
             (name.as_str(), uses)
         })
         .collect();
-    templates
+    let mut blind = BTreeSet::new();
+    let versions = templates
         .keys()
         .map(|name| {
-            let mut closure = std::collections::BTreeSet::from([name.as_str()]);
+            let mut closure = BTreeSet::from([name.as_str()]);
             let mut todo = vec![name.as_str()];
             while let Some(t) = todo.pop() {
                 for &used in &direct[t] {
@@ -207,13 +251,17 @@ fn versions(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<String, 
                     }
                 }
             }
+            if !closure.iter().any(|t| shows_site_counts(&templates[*t].1)) {
+                blind.insert(name.clone());
+            }
             let mut h = DefaultHasher::new();
             for t in closure {
                 (t, &templates[t].1).hash(&mut h);
             }
             (name.clone(), h.finish())
         })
-        .collect()
+        .collect();
+    (versions, blind)
 }
 
 fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
@@ -295,6 +343,52 @@ mod tests {
         let embedded_static: Vec<String> =
             DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(statics, embedded_static);
+    }
+
+    #[test]
+    fn templates_that_may_show_the_site_counts_are_told_apart() {
+        for shows in [
+            "{{ site.article_count }}",
+            "{{ site | json }}",
+            "{% set s = site %}{{ s.title }}",
+            "{{ site[\"tag_count\"] }}",
+            "{{ __tera_context }}",
+            "About this site",
+            "{{ site }}",
+        ] {
+            assert!(shows_site_counts(shows), "{shows}");
+        }
+        for blind in [
+            "{{ site.title }} {{ site.base_url }}",
+            "<meta property=\"og:site_name\" content=\"{{ site.title }}\">",
+            "{{ website }} {{ sites }}",
+            "",
+        ] {
+            assert!(!shows_site_counts(blind), "{blind}");
+        }
+    }
+
+    #[test]
+    fn a_template_shows_the_site_counts_if_anything_it_uses_does() {
+        let templates = BTreeMap::from(
+            [
+                ("base.html", "{{ site.tag_count }}"),
+                ("page.html", "{% extends \"base.html\" %}"),
+                ("plain.html", "{{ site.title }}"),
+            ]
+            .map(|(name, text)| (name.to_string(), (name.to_string(), text.to_string()))),
+        );
+        let (_, blind) = versions(&templates);
+        assert_eq!(blind, BTreeSet::from(["plain.html".to_string()]));
+    }
+
+    #[test]
+    fn the_built_in_pages_do_not_show_the_site_counts() {
+        let empty = tempfile::tempdir().unwrap();
+        let theme = Theme::load(empty.path(), DEFAULT_THEME).unwrap();
+        for template in crate::render::pages::PAGE_TEMPLATES {
+            assert!(!theme.may_show_site_counts(template), "{template}");
+        }
     }
 
     #[test]
