@@ -172,12 +172,19 @@ impl Job {
                     }
                 };
                 let limit = site.config.feed_limit;
+                let empty = match subject {
+                    Subject::Site => site.articles.is_empty(),
+                    _ => list.is_empty(),
+                };
                 match subject {
                     Subject::Site => articles(&mut h, &mut (0..site.articles.len().min(limit))),
                     _ => articles(&mut h, &mut list.iter().take(limit).copied()),
                 }
-                // An empty feed is dated by the whole site's newest article.
-                v.newest_article.hash(&mut h);
+                // An empty feed is dated by the whole site's newest article (which dates no
+                // other feed: publishing an article must not re-render them all).
+                if empty {
+                    v.newest_article.hash(&mut h);
+                }
             }
         }
         h.finish()
