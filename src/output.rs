@@ -311,7 +311,6 @@ fn write_new(target: &Path, bytes: &[u8]) -> Result<Option<FileStamp>, OutputErr
 /// Whether `path` already holds exactly `contents` (sizes first, so most changes cost a
 /// `stat` and no read); if so, its stamp.
 fn same_contents(path: &Path, contents: &Contents) -> Result<Option<FileStamp>, OutputError> {
-    use std::io::Read;
     let Ok(mut file) = std::fs::File::open(path) else {
         return Ok(None);
     };
@@ -338,9 +337,31 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<Option<FileStamp>, 
     if new.len() as u64 != meta.len() {
         return Ok(None);
     }
-    let mut old = Vec::with_capacity(new.len());
-    let same = file.read_to_end(&mut old).is_ok() && old == *new;
-    Ok(same.then(|| FileStamp::of(&meta)).flatten())
+    Ok(reads_as(&mut file, &new)
+        .then(|| FileStamp::of(&meta))
+        .flatten())
+}
+
+/// Whether `file`, already known to be `expected.len()` bytes long, holds `expected`:
+/// read piece by piece into a buffer each thread keeps, so comparing the pages of a
+/// whole site allocates nothing, and stops at the first difference.
+fn reads_as(file: &mut std::fs::File, expected: &[u8]) -> bool {
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        let mut rest = expected;
+        while !rest.is_empty() {
+            let want = rest.len().min(buffer.len());
+            match file.read(&mut buffer[..want]) {
+                Ok(0) | Err(_) => return false,
+                Ok(n) if buffer[..n] != rest[..n] => return false,
+                Ok(n) => rest = &rest[n..],
+            }
+        }
+        true
+    })
 }
 
 /// Deletes every file and folder below `output_dir` that is neither in `paths` nor a
@@ -509,6 +530,31 @@ fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_the_same_only_if_every_byte_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        // Longer than the comparison buffer, so the difference is in a later piece.
+        let text: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        let same = |contents: &[u8]| {
+            same_contents(&path, &Contents::Rendered(contents.to_vec()))
+                .unwrap()
+                .is_some()
+        };
+        assert!(same(&text));
+        let mut changed = text.clone();
+        changed[150_000] ^= 1;
+        assert!(!same(&changed), "same length, one byte differs");
+        assert!(!same(&text[..199_999]), "shorter");
+        assert!(!same(b""), "empty");
+        assert!(
+            same_contents(&dir.path().join("missing.html"), &Contents::Rendered(text))
+                .unwrap()
+                .is_none()
+        );
+    }
 
     fn page(path: &str, text: &str) -> OutputFile {
         OutputFile {
