@@ -10,7 +10,11 @@ and built three ways, each the median of --runs:
 
   fresh      output folder deleted first: every file rendered and written
   unchanged  `gazette build` again: the build cache finds nothing to do
-  one edit   one article changed: everything rendered, one page's worth of files written
+  one edit   a sentence appended to one article: every article loaded, the pages
+             showing it rendered (their signatures changed), what differs written
+  one added  a new article, newest of all (publishing): its page, the home pages and
+             the lists and feeds it joins rendered
+  full       `--no-cache` over the previous output: every page rendered and compared
 
 Builds use `--future`: the generator dates articles a few hours apart from 2012 on, so a
 large corpus runs decades past today, and a plain build would leave those out as
@@ -51,9 +55,9 @@ def corpus(n):
     return site
 
 
-def run(binary, site, out):
+def run(binary, site, out, *extra):
     t0 = time.perf_counter()
-    p = subprocess.Popen([binary, "build", "--future", "--output", out], cwd=site,
+    p = subprocess.Popen([binary, "build", "--future", "--output", out, *extra], cwd=site,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
@@ -87,13 +91,14 @@ def main():
     args = ap.parse_args()
     binary = os.path.abspath(args.gazette)
     out_root = "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"
-    print(f"{'articles':>9} {'build':>10} {'wall s':>8} {'peak MiB':>9}  last line")
+    print(f"{'articles':>9} {'build':>10} {'wall s':>8} {'peak MiB':>9}  the build said")
     for n in (int(s) for s in args.sizes.split(",")):
         site = corpus(n)
         out = os.path.join(out_root, f"gazette-bench-out-{n}")
         edited = os.path.join(site, "content", "article-000042.md")
         original = open(edited, encoding="utf-8").read()
-        results = {"fresh": [], "unchanged": [], "one edit": []}
+        added = os.path.join(site, "content", "bench-added-article.md")
+        results = {"fresh": [], "unchanged": [], "one edit": [], "one added": [], "full": []}
         try:
             for i in range(args.runs):
                 shutil.rmtree(out, ignore_errors=True)
@@ -103,12 +108,23 @@ def main():
                     f.write(f"\n\nEdit {i}.\n")
                 results["one edit"].append(run(binary, site, out))
                 restore(edited, original)
+                restore(added, original.replace("title = ", 'title = "Just published" #', 1)
+                        .replace("date = ", "date = 2199-01-01T00:00:00Z #", 1))
+                results["one added"].append(run(binary, site, out))
+                os.remove(added)
+                results["full"].append(run(binary, site, out, "--no-cache"))
         finally:
             restore(edited, original)
+            if os.path.exists(added):
+                os.remove(added)
         for kind, rs in results.items():
             wall = statistics.median(r[0] for r in rs)
             peak = statistics.median(r[1] for r in rs)
-            print(f"{n:>9} {kind:>10} {wall:8.3f} {peak:9.1f}  {rs[-1][2][:90]}", flush=True)
+            line = rs[-1][2]
+            # What was written and rendered, else (a skipped build) the whole line.
+            said = ("up to date: nothing rendered" if "is up to date" in line
+                    else line[line.rfind("("):])
+            print(f"{n:>9} {kind:>10} {wall:8.3f} {peak:9.1f}  {said[:90]}", flush=True)
         if args.reference:
             ref_out = os.path.join(out_root, f"gazette-bench-ref-{n}")
             shutil.rmtree(ref_out, ignore_errors=True)
