@@ -411,7 +411,7 @@ pub fn output(output_dir: &Path) -> Option<u64> {
 }
 
 /// Like [`output`], with the stamp of each file found, by relative `/`-separated path.
-pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
+fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
     let stamps = walk(output_dir)?;
     let files = stamps
         .iter()
@@ -419,6 +419,32 @@ pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp
         .map(|&(ref path, _, len, modified)| (path.clone(), FileStamp { len, modified }))
         .collect();
     Some((hash_stamps("", stamps), files))
+}
+
+/// The pages a recorded build left in an output that is still exactly as it left them.
+pub struct Reusable<'a> {
+    signatures: &'a [u64],
+    files: HashMap<String, FileStamp>,
+}
+
+impl<'a> Reusable<'a> {
+    /// Walks the output: `None` unless it is exactly as `record` says.
+    pub fn find(record: &'a Record, output_dir: &Path) -> Option<Reusable<'a>> {
+        if record.pages.is_empty() {
+            return None;
+        }
+        let (output, files) = output_files(output_dir)?;
+        (output == record.output).then_some(Reusable {
+            signatures: &record.pages,
+            files,
+        })
+    }
+
+    /// The stamp of the file at `path`, if it is the page with this signature.
+    pub fn page(&self, path: &str, signature: u64) -> Option<FileStamp> {
+        self.signatures.binary_search(&signature).ok()?;
+        self.files.get(path).copied()
+    }
 }
 
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these

@@ -189,7 +189,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // Over an output exactly as the last build recorded it, pages it recorded as rendered
     // from the same inputs are already there: the output is walked for its stamps while
     // the content loads.
-    let (site, previous) = rayon::join(
+    let (site, reusable) = rayon::join(
         || {
             content::load(
                 config,
@@ -201,9 +201,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             )
         },
         || {
-            let record = record.as_ref().filter(|r| !r.pages.is_empty())?;
-            let (output, files) = cache::output_files(&output_dir)?;
-            (output == record.output).then_some((&record.pages, files))
+            record
+                .as_ref()
+                .and_then(|r| cache::Reusable::find(r, &output_dir))
         },
     );
     let mut site = site?;
@@ -224,33 +224,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         .map(|job| hash_one(&(salt, job.signature(plan.site, &plan.shared, &theme))))
         .collect();
     timings.lap("plan (template values)");
-    // Render and write in one parallel pass: a page is written as soon as it is rendered,
-    // so the whole site is never held in memory. Any error drops the staging folder.
-    progress.total.store(plan.pages.len(), Ordering::Relaxed);
-    progress.enter("rendering");
-    // Each file's stamp as it was written, in the order of `plan.paths()`, for the cache.
-    let already_there = |job: &render::pages::Job, signature: &u64| {
-        let (pages, files) = previous.as_ref()?;
-        pages.binary_search(signature).ok()?;
-        files.get(&job.path).copied()
-    };
-    let rendered = AtomicUsize::new(0);
-    let jobs: Vec<_> = plan.pages.iter().zip(&signatures).collect();
-    let mut stamps: Vec<Option<cache::FileStamp>> =
-        parallel::try_map(&jobs, |&(job, signature)| -> Result<_, Error> {
-            let stamp = match already_there(job, signature) {
-                Some(stamp) => Some(stamp),
-                None => {
-                    rendered.fetch_add(1, Ordering::Relaxed);
-                    staging.write(&plan.render(job, &theme)?)?
-                }
-            };
-            progress.done.fetch_add(1, Ordering::Relaxed);
-            Ok(stamp)
-        })?;
-    progress.total.store(0, Ordering::Relaxed);
-    progress.enter("writing");
-    stamps.extend(parallel::try_map(&plan.files, |file| staging.write(file))?);
+    let (stamps, rendered) = render_and_write(
+        &plan,
+        &theme,
+        &staging,
+        &signatures,
+        reusable.as_ref(),
+        &progress,
+    )?;
     timings.lap("render and compare/write");
     // A build that left scheduled articles out by the clock is out of date as soon as the
     // first of them is due: it is not recorded.
@@ -281,22 +262,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 // A build that is not recorded must not be skipped next time.
                 inputs: recorded.map(|f| f.fingerprint),
                 output,
-                layout: match last_layout {
-                    // A commit that moved nothing in and removed nothing left every
-                    // folder as the last layout found it; one with fresh folders is
-                    // taken again, so that they can settle.
-                    Some(layout)
-                        if written.written == 0
-                            && written.removed == 0
-                            && layout.fresh.is_empty() =>
-                    {
-                        Some(layout)
-                    }
-                    // A new output's folders are all fresh (see `cache::Layout`): listing
-                    // them next time is the walk a layout saves, so none is recorded.
-                    _ if !updated => None,
-                    _ => cache::layout(&output_dir, plan.paths()),
-                },
+                layout: next_layout(last_layout, &written, updated, &output_dir, &plan),
                 articles: plan.site.articles.len(),
                 files: plan.pages.len() + plan.files.len(),
                 pages: {
@@ -330,11 +296,68 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         scheduled,
         files,
         written,
-        rendered: rendered.into_inner(),
+        rendered,
         warnings,
         timings,
         cached: false,
     })
+}
+
+/// The output's layout to record after a commit that reported `written`, given the
+/// recorded layout it verified (if any) and whether it updated a previous output.
+fn next_layout(
+    verified: Option<cache::Layout>,
+    written: &output::WriteReport,
+    updated: bool,
+    output_dir: &Path,
+    plan: &render::Plan,
+) -> Option<cache::Layout> {
+    match verified {
+        // A commit that moved nothing in and removed nothing left every folder as the
+        // verified layout found it; one with fresh folders is taken again, so that they
+        // can settle.
+        Some(layout) if written.written == 0 && written.removed == 0 && layout.fresh.is_empty() => {
+            Some(layout)
+        }
+        // A new output's folders are all fresh (see `cache::Layout`): listing them next
+        // time is the walk a layout saves, so none is recorded.
+        _ if !updated => None,
+        _ => cache::layout(output_dir, plan.paths()),
+    }
+}
+
+/// Renders the pages and writes the files of `plan` into `staging` in one parallel pass (a
+/// page is written as soon as it is rendered, so the whole site is never held in memory),
+/// except pages `reusable` says the output already holds. Returns each file's stamp, in
+/// the order of `plan.paths()`, for the build cache, and how many pages were rendered.
+fn render_and_write(
+    plan: &render::Plan,
+    theme: &Theme,
+    staging: &output::Staging,
+    signatures: &[u64],
+    reusable: Option<&cache::Reusable>,
+    progress: &Progress,
+) -> Result<(Vec<Option<cache::FileStamp>>, usize), Error> {
+    progress.total.store(plan.pages.len(), Ordering::Relaxed);
+    progress.enter("rendering");
+    let rendered = AtomicUsize::new(0);
+    let jobs: Vec<_> = plan.pages.iter().zip(signatures).collect();
+    let mut stamps = parallel::try_map(&jobs, |&(job, &signature)| -> Result<_, Error> {
+        let kept = reusable.and_then(|r| r.page(&job.path, signature));
+        let stamp = match kept {
+            Some(stamp) => Some(stamp),
+            None => {
+                rendered.fetch_add(1, Ordering::Relaxed);
+                staging.write(&plan.render(job, theme)?)?
+            }
+        };
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        Ok(stamp)
+    })?;
+    progress.total.store(0, Ordering::Relaxed);
+    progress.enter("writing");
+    stamps.extend(parallel::try_map(&plan.files, |file| staging.write(file))?);
+    Ok((stamps, rendered.into_inner()))
 }
 
 /// The fingerprint of everything the output depends on; `None` when an input cannot be
