@@ -445,6 +445,13 @@ impl<'a> Reusable<'a> {
         self.signatures.binary_search(&signature).ok()?;
         self.files.get(path).copied()
     }
+
+    /// Whether every file in the output is one of `paths`: then the output holds nothing
+    /// stale (its folders are the recorded build's, all leading to its files).
+    pub fn holds_only<'p>(&self, paths: impl Iterator<Item = &'p str>) -> bool {
+        let wanted: std::collections::HashSet<&str> = paths.collect();
+        self.files.keys().all(|f| wanted.contains(f.as_str()))
+    }
 }
 
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these
@@ -520,6 +527,36 @@ mod tests {
         assert_eq!(found, [("a/b/index.html", 1), ("top.html", 2)]);
         let stamps = ["a/b/index.html", "top.html"].map(|p| (p, files.get(p).copied()));
         assert_eq!(output_of(stamps.into_iter()), Some(fingerprint));
+    }
+
+    #[test]
+    fn recorded_pages_are_reusable_only_from_an_untouched_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join("a/index.html"), "a").unwrap();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        let record = Record {
+            inputs: None,
+            output: output(out).unwrap(),
+            layout: None,
+            articles: 1,
+            files: 2,
+            pages: vec![3, 7],
+            warnings: vec![],
+        };
+        let reusable = Reusable::find(&record, out).unwrap();
+        assert_eq!(reusable.page("index.html", 7).map(|s| s.len), Some(4));
+        assert_eq!(reusable.page("index.html", 8), None, "another signature");
+        assert_eq!(reusable.page("b/index.html", 3), None, "not in the output");
+        assert!(reusable.holds_only(["a/index.html", "index.html", "new.html"].into_iter()));
+        assert!(
+            !reusable.holds_only(["index.html"].into_iter()),
+            "a/ is stale"
+        );
+
+        std::fs::write(out.join("a/index.html"), "edited").unwrap();
+        assert!(Reusable::find(&record, out).is_none());
     }
 
     #[test]

@@ -238,13 +238,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let time_bound = options.clock && plan.site.scheduled > 0;
     let recorded = fingerprint.filter(|f| f.settled && !time_bound);
     // Over an output whose folders are as the last build left them, holding the files
-    // this build has, nothing can be stale: the folders need not be listed.
+    // this build has, nothing can be stale: the folders need not be listed. The walk
+    // that found reusable pages already tells; else the recorded layout may.
     let updated = staging.updates();
-    let last_layout = record.and_then(|r| r.layout).filter(|l| {
-        let paths: Vec<&str> = plan.paths().collect();
-        updated && cache::holds_exactly(&output_dir, l, &paths)
-    });
-    let nothing_stale = last_layout.is_some();
+    let walked_clean = reusable.is_some_and(|r| r.holds_only(plan.paths()));
+    let recorded_layout = record.and_then(|r| r.layout);
+    let last_layout = if walked_clean {
+        // Not checked now (a `stat` per folder): a recorded layout is checked when used.
+        recorded_layout
+    } else {
+        recorded_layout.filter(|l| {
+            let paths: Vec<&str> = plan.paths().collect();
+            updated && cache::holds_exactly(&output_dir, l, &paths)
+        })
+    };
+    let nothing_stale = walked_clean || last_layout.is_some();
     // The output's fingerprint comes from the stamps alone, so it is hashed while the
     // commit runs.
     let (written, output) = rayon::join(
@@ -304,7 +312,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 }
 
 /// The output's layout to record after a commit that reported `written`, given the
-/// recorded layout it verified (if any) and whether it updated a previous output.
+/// recorded layout the output still had before it (if any) and whether it updated a
+/// previous output.
 fn next_layout(
     verified: Option<cache::Layout>,
     written: &output::WriteReport,
