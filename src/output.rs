@@ -88,6 +88,7 @@ impl Staging {
             std::fs::remove_dir_all(&dir)
                 .map_err(io(&dir, "cannot remove a stale staging folder"))?;
         }
+        remove_abandoned_staging(parent, &name);
         std::fs::create_dir_all(&dir).map_err(io(&dir, "cannot create the staging folder"))?;
         Ok(Staging {
             dir,
@@ -362,6 +363,28 @@ fn reads_as(file: &mut std::fs::File, expected: &[u8]) -> bool {
         }
         true
     })
+}
+
+/// Removes the staging folders that builds into the same output left when they were
+/// killed (`.<name>.staging-<pid>` whose process is gone). Only where `/proc` tells which
+/// processes run; a folder that cannot be removed stays, and costs nothing but space.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        if pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Deletes every file and folder below `output_dir` that is neither in `paths` nor a

@@ -701,3 +701,17 @@ fn articles_link_each_other_by_file_with_at_slash() {
         report.stdout()
     );
 }
+
+#[test]
+fn staging_folders_of_killed_builds_are_cleared_away() {
+    let site = three_articles();
+    // No process has this id: pid_max is at most 2^22.
+    site.write(".public.staging-4194305/first/index.html", "half-written");
+    // This test's own id: a build still running, as far as the next build can tell.
+    let running = format!(".public.staging-{}", std::process::id());
+    site.write(&format!("{running}/index.html"), "being written");
+    site.build();
+    assert!(!site.exists(".public.staging-4194305"));
+    assert!(site.exists(&running), "a running build's folder stays");
+    assert!(site.exists("public/first/index.html"));
+}
