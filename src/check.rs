@@ -221,15 +221,9 @@ fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
     let mut problems: Vec<Problem> = site
         .warnings
         .iter()
-        .map(|w| match w.split_once(": ") {
-            Some((location, message)) => Problem {
-                location: location.to_string(),
-                message: message.to_string(),
-            },
-            None => Problem {
-                location: "content".into(),
-                message: w.clone(),
-            },
+        .map(|w| Problem {
+            location: w.file.display().to_string(),
+            message: w.message.clone(),
         })
         .collect();
     for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {

@@ -262,7 +262,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let written = written?;
     timings.lap("commit");
     let mut warnings = import.warnings.clone();
-    warnings.extend(plan.site.warnings.iter().cloned());
+    warnings.extend(plan.site.warnings.iter().map(ToString::to_string));
     match output {
         Some(output) => cache::save(
             &output_dir,
@@ -278,7 +278,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                     pages.par_sort_unstable();
                     pages
                 },
-                warnings: plan.site.warnings.clone(),
+                warnings: plan.site.warnings.iter().map(ToString::to_string).collect(),
             },
         ),
         // Without stamps there is nothing to record, and an older record must not match.

@@ -199,7 +199,12 @@ impl Session {
         let mut report = self.render_and_write(stale)?;
         report.full = full;
         if full && let Some(state) = &self.state {
-            report.warnings = state.site.warnings.clone();
+            report.warnings = state
+                .site
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect();
         }
         report.millis = started.elapsed().as_millis();
         Ok(report)

@@ -207,6 +207,19 @@ pub struct Tag {
     pub articles: Vec<usize>,
 }
 
+/// A problem in a content file that does not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
 /// Everything the renderer needs, loaded and cross-referenced.
 #[derive(Debug)]
 pub struct Site {
@@ -217,7 +230,7 @@ pub struct Site {
     /// Sorted by slug.
     pub tags: Vec<Tag>,
     /// Problems worth telling the user that do not stop the build.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Articles left out because they are dated after the build's reference time.
     pub scheduled: usize,
 }
@@ -612,7 +625,7 @@ fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
 fn cross_reference_authors(
     articles: &mut [Article],
     profiles: Vec<Author>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Vec<Author> {
     let mut by_slug: BTreeMap<String, Author> =
         profiles.into_iter().map(|a| (a.slug.clone(), a)).collect();
@@ -625,12 +638,13 @@ fn cross_reference_authors(
                 continue;
             }
             let author = by_slug.entry(link.slug.clone()).or_insert_with(|| {
-                warnings.push(format!(
-                    "{}: author \"{}\" has no profile; add {AUTHORS_DIR}/{}.md with a `name` and a bio",
-                    article.source.display(),
-                    link.name,
-                    link.slug
-                ));
+                warnings.push(Warning {
+                    file: article.source.clone(),
+                    message: format!(
+                        "author \"{}\" has no profile; add {AUTHORS_DIR}/{}.md with a `name` and a bio",
+                        link.name, link.slug
+                    ),
+                });
                 Author {
                     permalink: Permalink::from_segments([AUTHORS_DIR, link.slug.as_str()]),
                     slug: link.slug.clone(),
