@@ -3,7 +3,8 @@
 //! and rendering the whole site in memory. Nothing is written, not even seeds imported.
 //!
 //! Invariant: every problem names where to fix it: `content/<file>.md:<line>` when the
-//! broken link is written in an article, else the page and the template it came from.
+//! broken link is written in an article, `templates/<file>:<line> (on /<page>)` when a
+//! template spells it out, else the page and the template it came from.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -102,6 +103,11 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
         .collect();
     let base = Url::parse(&site.config.base_url).map_err(|e| Error::Usage(e.to_string()))?;
 
+    let locator = Locator {
+        sources: &sources,
+        theme: &theme,
+        base_url: &site.config.base_url,
+    };
     let mut internal = 0;
     let mut outside: BTreeMap<String, String> = BTreeMap::new();
     for (i, scanned) in &rendered {
@@ -113,7 +119,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
         for (value, attribute) in &scanned.links {
             let value = value.replace("&amp;", "&");
             let problem = |message: String| Problem {
-                location: locate(job, &sources, &value),
+                location: locator.locate(job, &value),
                 message,
             };
             let Ok(target) = page_url.join(&value) else {
@@ -132,7 +138,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
                 continue;
             }
             if !same_origin {
-                let origin = locate(job, &sources, &value);
+                let origin = locator.locate(job, &value);
                 outside.entry(target.to_string()).or_insert(origin);
                 continue;
             }
@@ -277,16 +283,46 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
-/// Where a link on `job`'s page should be fixed: the article's file and line when the
-/// article's own text has it, else the page and its template.
-fn locate(job: &render::pages::Job, sources: &[(PathBuf, String)], value: &str) -> String {
-    if let Page::Article(i) = job.page
-        && let Some((path, text)) = sources.get(i)
-        && let Some(line) = line_of(text, value)
-    {
-        return format!("{}:{line}", path.display());
+/// Where a link should be fixed, for a link and the page it is on.
+struct Locator<'a> {
+    /// Each article's file and text, by index.
+    sources: &'a [(PathBuf, String)],
+    theme: &'a Theme,
+    base_url: &'a str,
+}
+
+impl Locator<'_> {
+    /// The article's file and line when the article's own text has the link; else the
+    /// template file and line that spell it out (the page's own template first, then the
+    /// layouts and partials), as written or after `{{ site.base_url }}`; else the page
+    /// and its template.
+    fn locate(&self, job: &render::pages::Job, value: &str) -> String {
+        if let Page::Article(i) = job.page
+            && let Some((path, text)) = self.sources.get(i)
+            && let Some(line) = line_of(text, value)
+        {
+            return format!("{}:{line}", path.display());
+        }
+        let own = job.template();
+        let after_base = value
+            .strip_prefix(self.base_url)
+            .filter(|rest| rest.len() >= 4 && rest.bytes().any(|b| b.is_ascii_alphanumeric()));
+        let templates = std::iter::once(own).chain(
+            self.theme
+                .texts
+                .keys()
+                .map(String::as_str)
+                .filter(|name| *name != own),
+        );
+        for needle in std::iter::once(value).chain(after_base) {
+            for name in templates.clone() {
+                if let Some(line) = self.theme.texts.get(name).and_then(|t| line_of(t, needle)) {
+                    return format!("{}:{line} (on /{})", self.theme.sources[name], job.path);
+                }
+            }
+        }
+        format!("/{} (template {own})", job.path)
     }
-    format!("/{} (template {})", job.path, job.template())
 }
 
 /// The ids and links of a page.

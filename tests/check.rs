@@ -46,7 +46,7 @@ fn each_kind_of_problem_is_reported_where_to_fix_it() {
     );
     site.write(
         "templates/404.html",
-        "{% extends \"base.html\" %}{% block content %}<a href=\"{{ site.base_url }}lost-page/\">x</a>{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}\n<p>Try <a href=\"{{ site.base_url }}lost-page/\">x</a>\nor <a href=\"{{ site.base_url }}{{ site.language }}/\">y</a></p>{% endblock content %}",
     );
     let run = site.run(&["check"]);
     let out = run.stdout();
@@ -58,11 +58,14 @@ fn each_kind_of_problem_is_reported_where_to_fix_it() {
         "content/three.md:13: #gone: there is no #gone on that page",
         "content/three.md: author \"Bo Chen\" has no profile",
         "content/three.md:5: tag \"Chipz\" is used by this article only: a typo for \"Chips\"?",
-        "/404.html (template 404.html): link https://example.org/lost-page/ leads to no page of the site",
+        // The template line that spells the link out, after `{{ site.base_url }}`.
+        "templates/404.html:2 (on /404.html): link https://example.org/lost-page/ leads to no page of the site",
+        // Made of values alone: the page and its template.
+        "/404.html (template 404.html): link https://example.org/en/ leads to no page of the site",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
-    assert!(stderr.contains("7 problems found"), "{stderr}");
+    assert!(stderr.contains("8 problems found"), "{stderr}");
     assert!(!site.exists("public"));
 }
 

@@ -100,6 +100,8 @@ pub struct Theme {
     blind_to_site_counts: BTreeSet<String>,
     /// Template name → the file it was read from (or a description of the built-in one).
     pub sources: BTreeMap<String, String>,
+    /// Template name → its text (for `check`, which points at the line a link is on).
+    pub texts: BTreeMap<String, String>,
     /// Output path (relative, `/`-separated) → where to copy it from.
     pub static_files: BTreeMap<String, StaticSource>,
 }
@@ -173,6 +175,10 @@ impl Theme {
             blind_to_site_counts,
             tera,
             sources,
+            texts: templates
+                .into_iter()
+                .map(|(name, (_, text))| (name, text))
+                .collect(),
             static_files,
         })
     }
