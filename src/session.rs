@@ -50,6 +50,9 @@ pub struct Changes {
     /// Something changed that cannot be pinned to files (a folder moved in or out, lost
     /// events): everything is reloaded.
     pub rescan: bool,
+    /// Nothing changed, but an article scheduled for later came due: everything is
+    /// reloaded (with the clock's new "now").
+    pub due: bool,
 }
 
 impl Changes {
@@ -72,6 +75,7 @@ impl Changes {
             && !self.seeds
             && !self.theme
             && !self.rescan
+            && !self.due
             && self.content.is_empty()
             && self.content_other.is_empty()
     }
@@ -101,6 +105,9 @@ impl Changes {
                     .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()),
             ),
             n => parts.push(format!("{n} content files")),
+        }
+        if parts.is_empty() && self.due {
+            return "a scheduled article came due".to_string();
         }
         if parts.is_empty() {
             parts.push("files".to_string());
@@ -136,6 +143,10 @@ pub struct Session {
     written: HashMap<String, u64>,
     /// Every other file on disk (sitemaps, static files), by output path.
     files: HashSet<String>,
+    /// When the first article left out as scheduled comes due (perhaps earlier: an
+    /// incremental rebuild only sees the articles it reloads, so this only ever moves
+    /// earlier until the next full reload).
+    due: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// The loaded site and everything derived from it.
@@ -171,7 +182,15 @@ impl Session {
             theme_pending: false,
             written: HashMap::new(),
             files: HashSet::new(),
+            due: None,
         }
+    }
+
+    /// When a scheduled article comes due and the site should be reloaded to publish it;
+    /// `None` when none is scheduled, or the reference time is fixed (`SOURCE_DATE_EPOCH`).
+    pub fn next_due(&self) -> Option<std::time::SystemTime> {
+        let due = self.due.filter(|_| self.options.clock)?;
+        Some(due.with_timezone(&chrono::Utc).into())
     }
 
     /// The output folder of the last successful load.
@@ -186,8 +205,12 @@ impl Session {
         let full = self.state.is_none()
             || changes.config
             || changes.rescan
+            || changes.due
             || self.folders_changed(&changes.content_other);
         let stale = if full {
+            // Set again by a reload that succeeds; one that fails must not be retried at
+            // once, over and over, for a due time that has passed.
+            self.due = None;
             self.reload_all()?;
             Stale {
                 jobs: true,
@@ -238,6 +261,7 @@ impl Session {
         let content_dir = root.join(&config.content_dir);
         let theme = Theme::load(root, &config.theme)?;
         let mut site = content::load(config, &content_dir, self.load_options())?;
+        self.due = site.next_scheduled;
         let previous = self.state.take();
         let shared = Shared::build_reusing(&mut site, previous.as_ref().map(|s| &s.shared));
         self.pending.clear();
@@ -350,6 +374,7 @@ impl Session {
         }
         match content::assemble(config, articles, profiles, load_options) {
             Ok(mut site) => {
+                self.due = self.due.into_iter().chain(site.next_scheduled).min();
                 state.shared = Shared::build_reusing(&mut site, Some(&state.shared));
                 state.site = site;
                 self.pending.clear();
@@ -474,5 +499,6 @@ fn placeholder_site(site: &Site) -> Site {
         tags: Vec::new(),
         warnings: Vec::new(),
         scheduled: 0,
+        next_scheduled: None,
     }
 }

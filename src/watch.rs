@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use thiserror::Error;
@@ -111,11 +111,26 @@ impl Watcher {
         Ok(added)
     }
 
-    /// Blocks until something changes, then returns the coalesced changes. `None` when
-    /// the watcher has stopped.
-    pub fn next_changes(&mut self) -> Option<Changes> {
+    /// Blocks until something changes, then returns the coalesced changes; or, if nothing
+    /// did by the time `due`, changes saying so. `None` when the watcher has stopped.
+    pub fn next_changes(&mut self, due: Option<SystemTime>) -> Option<Changes> {
         loop {
-            let first = self.events.recv().ok()?;
+            let first = match due {
+                None => self.events.recv().ok()?,
+                Some(due) => {
+                    let wait = due.duration_since(SystemTime::now()).unwrap_or_default();
+                    match self.events.recv_timeout(wait) {
+                        Ok(event) => event,
+                        Err(RecvTimeoutError::Timeout) => {
+                            return Some(Changes {
+                                due: true,
+                                ..Changes::default()
+                            });
+                        }
+                        Err(RecvTimeoutError::Disconnected) => return None,
+                    }
+                }
+            };
             let started = Instant::now();
             let mut changes = Changes::default();
             self.add(&mut changes, first);
@@ -234,7 +249,8 @@ pub fn drive(
     watcher: &mut Watcher,
     mut after: impl FnMut(&Changes, Result<crate::session::Rebuild, crate::Error>),
 ) {
-    while let Some(changes) = watcher.next_changes() {
+    // Scheduled articles are published when they come due, as a build run then would.
+    while let Some(changes) = watcher.next_changes(session.next_due()) {
         let result = session.rebuild(&changes);
         after(&changes, result);
     }

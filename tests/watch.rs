@@ -147,3 +147,29 @@ fn an_article_written_during_the_session_and_dated_now_is_published() {
         contains("Breaking news"),
     );
 }
+
+#[test]
+fn a_scheduled_article_is_published_when_it_comes_due() {
+    let (site, watch) = watched_site();
+    let due = chrono::Utc::now() + chrono::Duration::seconds(4);
+    site.article(
+        "later",
+        &format!(
+            "title = \"Embargoed\"\ndate = {}",
+            due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        "Not before its time.",
+    );
+    watch.wait_for_line("content/later.md changed");
+    assert!(
+        !site.exists("public/later/index.html"),
+        "scheduled, so left out for now"
+    );
+    // Nothing else changes: the watcher publishes it by itself when it is due.
+    wait_for_output(&site, "public/later/index.html", contains("Embargoed"));
+    assert!(
+        chrono::Utc::now().timestamp() >= due.timestamp(),
+        "not before"
+    );
+    watch.wait_for_line("a scheduled article came due");
+}

@@ -233,6 +233,8 @@ pub struct Site {
     pub warnings: Vec<Warning>,
     /// Articles left out because they are dated after the build's reference time.
     pub scheduled: usize,
+    /// The date of the first of them to come due.
+    pub next_scheduled: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -310,6 +312,13 @@ pub fn assemble(
     let mut articles = articles;
     articles.retain(|a| options.drafts || !a.draft);
     let unscheduled = articles.len();
+    let next_scheduled = options.published_by.and_then(|now| {
+        articles
+            .iter()
+            .map(|a| a.date)
+            .filter(|&date| date > now)
+            .min()
+    });
     articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
     let scheduled = unscheduled - articles.len();
     debug_assert!(unscheduled <= total);
@@ -336,6 +345,7 @@ pub fn assemble(
         tags,
         warnings,
         scheduled,
+        next_scheduled,
     })
 }
 
