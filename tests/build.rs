@@ -715,3 +715,24 @@ fn staging_folders_of_killed_builds_are_cleared_away() {
     assert!(site.exists(&running), "a running build's folder stays");
     assert!(site.exists("public/first/index.html"));
 }
+
+#[test]
+fn a_changed_component_re_renders_the_pages_that_call_it() {
+    let site = three_articles();
+    let component = |body: &str| {
+        format!(
+            "{{% component notice(text) %}}<p class=\"notice\">{body}</p>{{% endcomponent notice %}}"
+        )
+    };
+    site.write("templates/components.html", component("{{ text }}"));
+    site.write("templates/404.html", "{{ <notice text=\"Gone\"/> }}");
+    site.build();
+    assert_eq!(site.read("public/404.html"), "<p class=\"notice\">Gone</p>");
+    // Nothing names components.html: the page depends on it through the component alone.
+    site.write("templates/components.html", component("{{ text }}!"));
+    site.build();
+    assert_eq!(
+        site.read("public/404.html"),
+        "<p class=\"notice\">Gone!</p>"
+    );
+}

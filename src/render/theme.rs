@@ -220,15 +220,22 @@ fn shows_site_counts(text: &str) -> bool {
 }
 
 /// Each template's version: a hash of its text and of the texts of every template it
-/// extends or includes, directly or not — so a page whose template's version did not
-/// change renders the same. References are found by looking for other templates' names
-/// in quotes, which may see a dependency that is not one (harmless: one more page is
-/// re-rendered) but never misses one written as a string literal. Also the templates
-/// that, with all they use, cannot show the site's counts.
+/// extends, includes or calls a component of, directly or not — so a page whose
+/// template's version did not change renders the same. References are found by looking
+/// for other templates' names in quotes and for calls of the components they define,
+/// which may see a dependency that is not one (harmless: one more page is re-rendered)
+/// but never misses one written as a string literal. Also the templates that, with all
+/// they use, cannot show the site's counts.
 fn versions(
     templates: &BTreeMap<String, (String, String)>,
 ) -> (BTreeMap<String, u64>, BTreeSet<String>) {
     use std::hash::{DefaultHasher, Hash, Hasher};
+    // Tera 2's components are global: a template that calls one depends on the template
+    // that defines it, without ever naming that file.
+    let components: BTreeMap<&str, Vec<&str>> = templates
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), components_defined(text)))
+        .collect();
     let direct: BTreeMap<&str, Vec<&str>> = templates
         .iter()
         .map(|(name, (_, text))| {
@@ -237,7 +244,10 @@ fn versions(
                 .filter(|other| {
                     *other != name
                         && (text.contains(&format!("\"{other}\""))
-                            || text.contains(&format!("'{other}'")))
+                            || text.contains(&format!("'{other}'"))
+                            || components[other.as_str()]
+                                .iter()
+                                .any(|component| calls_component(text, component)))
                 })
                 .map(String::as_str)
                 .collect();
@@ -268,6 +278,33 @@ fn versions(
         })
         .collect();
     (versions, blind)
+}
+
+/// The names of the components a template defines (`{% component name(…) %}`).
+fn components_defined(text: &str) -> Vec<&str> {
+    text.match_indices("{%")
+        .filter_map(|(at, _)| {
+            let rest = text[at + 2..].trim_start_matches('-').trim_start();
+            let rest = rest.strip_prefix("component")?;
+            let rest = rest.strip_prefix(char::is_whitespace)?.trim_start();
+            let length = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(rest.len());
+            (length > 0).then(|| &rest[..length])
+        })
+        .collect()
+}
+
+/// Whether a template may call `component` (`<name …/>`, `<name>`): errs towards yes
+/// (an HTML tag of the same name counts too).
+fn calls_component(text: &str, component: &str) -> bool {
+    let call = format!("<{component}");
+    text.match_indices(&call).any(|(at, _)| {
+        text[at + call.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == '/' || c == '>')
+    })
 }
 
 fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
@@ -386,6 +423,33 @@ mod tests {
         );
         let (_, blind) = versions(&templates);
         assert_eq!(blind, BTreeSet::from(["plain.html".to_string()]));
+    }
+
+    #[test]
+    fn a_template_calling_a_component_depends_on_the_template_defining_it() {
+        let theme = |card: &str| {
+            let templates = BTreeMap::from(
+                [
+                    (
+                        "components.html",
+                        format!(
+                            "{{%- component ui.card(title) %}}{card}{{% endcomponent ui.card %}}"
+                        ),
+                    ),
+                    ("page.html", "{{ <ui.card title=\"x\"/> }}".to_string()),
+                    ("other.html", "<ui.cards> <ui.car>".to_string()),
+                ]
+                .map(|(name, text)| (name.to_string(), (name.to_string(), text))),
+            );
+            versions(&templates).0
+        };
+        let (before, after) = (theme("{{ title }}"), theme("<b>{{ title }}</b>"));
+        assert_ne!(before["page.html"], after["page.html"]);
+        assert_eq!(before["other.html"], after["other.html"]);
+        assert_eq!(
+            components_defined("{% component a(x) %}{%component b.c() %}"),
+            ["a", "b.c"]
+        );
     }
 
     #[test]
