@@ -14,6 +14,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -51,6 +52,9 @@ pub struct LiveReload {
     messages: broadcast::Sender<String>,
     /// The error of the last rebuild, if it failed: shown to browsers that connect later.
     failure: Mutex<Option<String>>,
+    /// Successful rebuilds so far. A page carries the number it was served at, and a
+    /// browser whose socket connects after a rebuild it missed is told to reload.
+    generation: AtomicU64,
 }
 
 impl Default for LiveReload {
@@ -58,6 +62,7 @@ impl Default for LiveReload {
         LiveReload {
             messages: broadcast::channel(16).0,
             failure: Mutex::new(None),
+            generation: AtomicU64::new(0),
         }
     }
 }
@@ -65,6 +70,7 @@ impl Default for LiveReload {
 impl LiveReload {
     /// A rebuild succeeded: pages reload (or only their stylesheets).
     pub fn rebuilt(&self, styles_only: bool) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let recovered = self.set_failure(None);
         let kind = if styles_only && !recovered {
             "css"
@@ -131,6 +137,19 @@ async fn livereload(ws: WebSocketUpgrade, State(state): State<AppState>) -> Resp
 
 async fn client(mut socket: WebSocket, live: Arc<LiveReload>) {
     let mut messages = live.messages.subscribe();
+    // Subscribed first: a rebuild from now on is announced; one that happened between
+    // serving the page and this connection shows in the generation.
+    let hello = serde_json::json!({
+        "type": "hello",
+        "generation": live.generation.load(Ordering::SeqCst),
+    });
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
     let failure = live.failure.lock().expect("never poisoned").clone();
     if let Some(message) = failure
         && socket
@@ -216,12 +235,18 @@ async fn file(State(state): State<AppState>, request: Request) -> Response {
         }
         Target::NotFound => (StatusCode::NOT_FOUND, state.root.join("404.html")),
     };
+    // Read before the file: the page is at least as new as the generation it names.
+    let generation = state.live.generation.load(Ordering::SeqCst);
     let Ok(bytes) = tokio::fs::read(&path).await else {
         return (StatusCode::NOT_FOUND, "404 Not Found\n").into_response();
     };
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
-    let bytes = if is_html { with_script(bytes) } else { bytes };
+    let bytes = if is_html {
+        with_script(bytes, generation)
+    } else {
+        bytes
+    };
     let content_type = if mime.type_() == "text"
         || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml")
     {
@@ -250,6 +275,7 @@ async fn file(State(state): State<AppState>, request: Request) -> Response {
 const SCRIPT: &str = r#"<script>
 (function () {
   var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__gazette/livereload";
+  var served = GAZETTE_GENERATION;
   var overlay;
   function hide() { if (overlay) { overlay.remove(); overlay = null; } }
   function show(message) {
@@ -265,7 +291,8 @@ const SCRIPT: &str = r#"<script>
     var socket = new WebSocket(url);
     socket.onmessage = function (event) {
       var m = JSON.parse(event.data);
-      if (m.type === "reload") { location.reload(); }
+      if (m.type === "hello") { if (m.generation !== served) { location.reload(); } }
+      else if (m.type === "reload") { location.reload(); }
       else if (m.type === "css") {
         document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
           link.href = link.href.split("?")[0] + "?" + Date.now();
@@ -280,13 +307,15 @@ const SCRIPT: &str = r#"<script>
 </script>
 "#;
 
-/// `html` with the live-reload script before `</body>` (or at the end).
-fn with_script(mut html: Vec<u8>) -> Vec<u8> {
+/// `html` with the live-reload script, for a page served at `generation`, before
+/// `</body>` (or at the end).
+fn with_script(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
+    let script = SCRIPT.replace("GAZETTE_GENERATION", &generation.to_string());
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
         .unwrap_or(html.len());
-    html.splice(at..at, SCRIPT.bytes());
+    html.splice(at..at, script.bytes());
     html
 }
 
@@ -331,10 +360,11 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_closing_body_tag() {
-        let html = with_script(b"<html><body><p>x</p></BODY></html>".to_vec());
+        let html = with_script(b"<html><body><p>x</p></BODY></html>".to_vec(), 7);
         let html = String::from_utf8(html).unwrap();
         assert!(html.contains("</script>\n</BODY></html>"), "{html}");
-        let fragment = String::from_utf8(with_script(b"<p>x</p>".to_vec())).unwrap();
+        assert!(html.contains("var served = 7;"), "{html}");
+        let fragment = String::from_utf8(with_script(b"<p>x</p>".to_vec(), 0)).unwrap();
         assert!(fragment.starts_with("<p>x</p><script>"));
     }
 }

@@ -150,6 +150,9 @@ fn browsers_hear_of_rebuilds_and_errors_over_the_live_reload_socket() {
             return serde_json::from_str::<serde_json::Value>(&text).unwrap();
         }
     };
+    let hello = next();
+    assert_eq!(hello["type"], "hello", "{hello}");
+    assert!(hello["generation"].is_u64(), "{hello}");
     site.article("one", "title = \"One\"\ndate = 2024-01-01", "Edited.");
     assert_eq!(next()["type"], "reload");
     assert!(get(port, "/one/").body.contains("Edited."));
@@ -174,6 +177,43 @@ fn browsers_hear_of_rebuilds_and_errors_over_the_live_reload_socket() {
     site.remove("templates/article.html");
     assert_eq!(next()["type"], "reload");
     drop(server);
+}
+
+#[test]
+fn a_browser_that_connects_after_a_rebuild_it_missed_is_told_to_reload() {
+    let site = news_site();
+    let (_server, port) = serve(&site, &[]);
+    let generation_of = |page: &str| -> u64 {
+        let (_, rest) = page
+            .split_once("var served = ")
+            .expect("the live-reload script");
+        rest[..rest.find(';').unwrap()].parse().unwrap()
+    };
+    let served = generation_of(&get(port, "/one/").body);
+    // The page is open, its socket not yet connected, and a rebuild comes and goes.
+    site.article("one", "title = \"One\"\ndate = 2024-01-01", "Edited.");
+    let rebuilt = || {
+        let page = get(port, "/one/").body;
+        (page.contains("Edited.") && generation_of(&page) != served).then_some(())
+    };
+    assert!(wait_until(rebuilt).is_some());
+    let (mut socket, _) =
+        tungstenite::connect(format!("ws://127.0.0.1:{port}/__gazette/livereload")).unwrap();
+    let tungstenite::Message::Text(text) = socket.read().unwrap() else {
+        panic!("a text message first");
+    };
+    let hello: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(hello["type"], "hello");
+    assert_ne!(
+        hello["generation"].as_u64(),
+        Some(served),
+        "the page must reload"
+    );
+    assert_eq!(
+        generation_of(&get(port, "/one/").body),
+        hello["generation"].as_u64().unwrap(),
+        "a page served now is current"
+    );
 }
 
 #[test]
