@@ -513,13 +513,21 @@ mod tests {
         assert!(!dir.path().join(".public.gazette-cache").exists());
     }
 
+    /// A temporary output folder holding these files (path, contents).
+    fn output_holding(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, contents) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        }
+        dir
+    }
+
     #[test]
     fn an_output_folder_is_fingerprinted_alike_from_its_files_and_from_its_stamps() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = output_holding(&[("a/b/index.html", "x"), ("top.html", "xy")]);
         let out = dir.path();
-        std::fs::create_dir_all(out.join("a/b")).unwrap();
-        std::fs::write(out.join("a/b/index.html"), "x").unwrap();
-        std::fs::write(out.join("top.html"), "xy").unwrap();
         let (fingerprint, files) = output_files(out).unwrap();
         assert_eq!(Some(fingerprint), output(out));
         let mut found: Vec<(&str, u64)> = files.iter().map(|(p, s)| (p.as_str(), s.len)).collect();
@@ -531,11 +539,8 @@ mod tests {
 
     #[test]
     fn recorded_pages_are_reusable_only_from_an_untouched_output() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = output_holding(&[("a/index.html", "a"), ("index.html", "home")]);
         let out = dir.path();
-        std::fs::create_dir_all(out.join("a")).unwrap();
-        std::fs::write(out.join("a/index.html"), "a").unwrap();
-        std::fs::write(out.join("index.html"), "home").unwrap();
         let record = Record {
             inputs: None,
             output: output(out).unwrap(),
@@ -561,11 +566,8 @@ mod tests {
 
     #[test]
     fn a_recorded_layout_notices_any_added_entry() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = output_holding(&[("a/b/index.html", "x"), ("top.html", "x")]);
         let out = dir.path();
-        std::fs::create_dir_all(out.join("a/b")).unwrap();
-        std::fs::write(out.join("a/b/index.html"), "x").unwrap();
-        std::fs::write(out.join("top.html"), "x").unwrap();
         let files = ["a/b/index.html", "top.html"];
         let age = |path: &Path| {
             let old = std::time::SystemTime::now() - 2 * SETTLE;

@@ -155,7 +155,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         None => root.join(&config.output_dir),
     };
     let content_dir = root.join(&config.content_dir);
-    let fingerprint = input_fingerprint(root, &config, options, &output_dir);
+    let identity = identity(options, &output_dir);
+    let fingerprint = input_fingerprint(root, &config, &identity);
     let record = if options.no_cache {
         None
     } else {
@@ -217,7 +218,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     });
     made?;
     staging.make_dirs(plan.files.iter().map(|f| f.path.as_str()))?;
-    let salt = hash_one(&identity(options, &output_dir));
+    let salt = hash_one(&identity);
     let signatures: Vec<u64> = plan
         .pages
         .par_iter()
@@ -261,8 +262,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     );
     let written = written?;
     timings.lap("commit");
+    let site_warnings: Vec<String> = plan.site.warnings.iter().map(ToString::to_string).collect();
     let mut warnings = import.warnings.clone();
-    warnings.extend(plan.site.warnings.iter().map(ToString::to_string));
+    warnings.extend(site_warnings.iter().cloned());
     match output {
         Some(output) => cache::save(
             &output_dir,
@@ -278,7 +280,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                     pages.par_sort_unstable();
                     pages
                 },
-                warnings: plan.site.warnings.iter().map(ToString::to_string).collect(),
+                warnings: site_warnings,
             },
         ),
         // Without stamps there is nothing to record, and an older record must not match.
@@ -371,14 +373,9 @@ fn render_and_write(
 
 /// The fingerprint of everything the output depends on; `None` when an input cannot be
 /// read (the build itself will then say what is wrong).
-fn input_fingerprint(
-    root: &Path,
-    config: &Config,
-    options: &BuildOptions,
-    output_dir: &Path,
-) -> Option<cache::Inputs> {
+fn input_fingerprint(root: &Path, config: &Config, identity: &str) -> Option<cache::Inputs> {
     cache::inputs(
-        &identity(options, output_dir),
+        identity,
         &[root.join("config.toml")],
         &[
             root.join(&config.content_dir),
