@@ -66,7 +66,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
             ..Report::default()
         });
     }
-    let mut site = content::load(config, &content_dir, LoadOptions::default())?;
+    let site = content::load(config, &content_dir, LoadOptions::default())?;
     let (mut problems, notes) = site_problems(&site);
     let sources: Vec<(PathBuf, String)> = site
         .articles
@@ -78,7 +78,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
             )
         })
         .collect();
-    let plan = render::plan(&mut site, &theme);
+    let plan = render::plan(&site, &theme);
     let site = plan.site;
 
     let html_pages: Vec<(usize, &render::pages::Job)> = plan

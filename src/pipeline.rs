@@ -127,6 +127,15 @@ impl Timings {
     /// Ends the current stage.
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
+        if std::env::var_os("GZ_RSS").is_some() {
+            let rss = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let rss = rss
+                .lines()
+                .find(|l| l.starts_with("VmRSS"))
+                .unwrap_or("")
+                .to_string();
+            eprintln!("{stage}: {rss}");
+        }
         self.stages.push((stage, now - self.last));
         self.last = now;
     }
@@ -207,13 +216,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 .and_then(|r| cache::Reusable::find(r, &output_dir))
         },
     );
-    let mut site = site?;
+    let site = site?;
     timings.lap("load content");
     progress.enter("preparing pages");
     // The pages' folders are made while the template values are built: making folders in
     // one parent is serialized by the kernel, so it gains nothing from more threads.
     let staging = output::Staging::create(root, &output_dir)?;
-    let (plan, made) = render::plan_alongside(&mut site, &theme, |pages| {
+    let (plan, made) = render::plan_alongside(&site, &theme, |pages| {
         staging.make_dirs(pages.iter().map(|j| j.path.as_str()))
     });
     made?;

@@ -260,10 +260,10 @@ impl Session {
         };
         let content_dir = root.join(&config.content_dir);
         let theme = Theme::load(root, &config.theme)?;
-        let mut site = content::load(config, &content_dir, self.load_options())?;
+        let site = content::load(config, &content_dir, self.load_options())?;
         self.due = site.next_scheduled;
         let previous = self.state.take();
-        let shared = Shared::build_reusing(&mut site, previous.as_ref().map(|s| &s.shared));
+        let shared = Shared::build_reusing(&site, &theme, previous.as_ref().map(|s| &s.shared));
         self.pending.clear();
         self.theme_pending = false;
         self.state = Some(State {
@@ -309,6 +309,10 @@ impl Session {
             state.theme = Theme::load(&root, &state.site.config.theme)?;
             self.theme_pending = false;
             stale.files = true;
+            if state.theme.uses_content_xml() != state.shared.content_xml {
+                // The feed items take or drop their escaped HTML: built again.
+                state.shared = Shared::build_reusing(&state.site, &state.theme, None);
+            }
         }
         if self.pending.is_empty() {
             return Ok(stale);
@@ -353,7 +357,7 @@ impl Session {
                 }
                 state.site.resolve_internal_links(&mut new);
                 state.site.articles[i] = *new;
-                state.shared.refresh_article(&mut state.site, i);
+                state.shared.refresh_article(&state.site, i);
             }
             self.pending.clear();
             return Ok(stale);
@@ -373,9 +377,9 @@ impl Session {
             }
         }
         match content::assemble(config, articles, profiles, load_options) {
-            Ok(mut site) => {
+            Ok(site) => {
                 self.due = self.due.into_iter().chain(site.next_scheduled).min();
-                state.shared = Shared::build_reusing(&mut site, Some(&state.shared));
+                state.shared = Shared::build_reusing(&site, &state.theme, Some(&state.shared));
                 state.site = site;
                 self.pending.clear();
                 Ok(Stale {

@@ -396,15 +396,22 @@ fn feed_and_sitemap_urls_follow_a_base_url_with_a_path_prefix() {
             .any(|l| l.href == "https://user.github.io/repo/atom.xml")
     );
     assert_eq!(atom.entries[0].id, "https://user.github.io/repo/rust/");
-    let chips = site.read("public/tags/chips/rss.xml");
+    let chips = parse_feed(&site, "public/tags/chips/rss.xml");
+    let html = chips.entries[0]
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .clone()
+        .unwrap();
     assert!(
-        chips.contains("src=&quot;https://user.github.io/repo/chips/fab.jpg&quot;"),
-        "{chips}"
+        html.contains("src=\"https://user.github.io/repo/chips/fab.jpg\""),
+        "{html}"
     );
     // A root-relative link means the host's root, as in a browser.
     assert!(
-        chips.contains("href=&quot;https://user.github.io/reports/q1/&quot;"),
-        "{chips}"
+        html.contains("href=\"https://user.github.io/reports/q1/\""),
+        "{html}"
     );
     let json: serde_json::Value = serde_json::from_str(&site.read("public/feed.json")).unwrap();
     assert_eq!(json["feed_url"], "https://user.github.io/repo/feed.json");
@@ -424,6 +431,60 @@ fn feed_and_sitemap_urls_follow_a_base_url_with_a_path_prefix() {
             "{file}: {locs:?}"
         );
     }
+}
+
+#[test]
+fn html_holding_the_end_of_a_cdata_section_survives_in_feeds() {
+    let site = newsroom();
+    site.article(
+        "raw",
+        "title = \"Raw HTML\"\ndate = 2024-04-01",
+        "Before <span data-x=\"a]]>b\">inline]]></span> after.\n\n<div>block ]]> end</div>",
+    );
+    site.build();
+    for path in ["public/atom.xml", "public/rss.xml", "public/feed.json"] {
+        let text = site.read(path);
+        if path.ends_with(".xml") {
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}\n{text}"));
+        }
+        let feed = parse_feed(&site, path);
+        let html = feed.entries[0]
+            .content
+            .as_ref()
+            .unwrap()
+            .body
+            .clone()
+            .unwrap();
+        assert!(
+            html.contains("<span data-x=\"a]]>b\">inline]]&gt;</span>")
+                && html.contains("<div>block ]]> end</div>"),
+            "{path}: {html}"
+        );
+    }
+}
+
+#[test]
+fn a_theme_may_still_use_the_escaped_content_xml() {
+    let site = newsroom();
+    site.write(
+        "templates/atom.xml",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>{{ feed.title }}</title><id>{{ feed.atom_url }}</id><updated>{{ feed.updated }}</updated>{% for item in items %}<entry><title>{{ item.title }}</title><id>{{ item.url }}</id><updated>{{ item.last_modified }}</updated><content type=\"html\">{{ item.content_xml }}</content></entry>{% endfor %}</feed>\n",
+    );
+    site.build();
+    let atom = site.read("public/atom.xml");
+    assert!(
+        atom.contains("&lt;p&gt;Supply is back.&lt;/p&gt;"),
+        "{atom}"
+    );
+    let feed = parse_feed(&site, "public/atom.xml");
+    let html = feed.entries[1]
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .clone()
+        .unwrap();
+    assert!(html.contains("<p>Supply is back.</p>"), "{html}");
 }
 
 #[test]

@@ -378,3 +378,37 @@ fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
         .unwrap();
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
+
+#[test]
+fn a_feed_template_taking_up_the_escaped_html_gets_it_at_the_next_rebuild() {
+    let site = TestSite::new();
+    site.article(
+        "one",
+        "title = \"One\"\ndate = 2024-01-01",
+        "<b>Bold</b> text.",
+    );
+    let mut session = Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    });
+    session.rebuild(&Changes::default()).unwrap();
+    let theme_changed = Changes {
+        theme: true,
+        ..Default::default()
+    };
+    // Feed items made for a theme without `content_xml` lack it: they must not be reused.
+    site.write(
+        "templates/rss.xml",
+        "<rss>{% for item in items %}<x>{{ item.content_xml }}</x>{% endfor %}</rss>",
+    );
+    session.rebuild(&theme_changed).unwrap();
+    assert!(
+        site.read("public/rss.xml")
+            .contains("&lt;b&gt;Bold&lt;/b&gt;")
+    );
+    assert_eq!(site.tree("public"), build_fresh(&site));
+    site.remove("templates/rss.xml");
+    session.rebuild(&theme_changed).unwrap();
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}

@@ -124,6 +124,29 @@ impl Permalink {
     }
 }
 
+/// An article's HTML, held once for the whole build: a reference-counted template string
+/// (a Tera value), so the site, every page that shows the article and a watcher's next build
+/// share one copy. Made at load time, when the Markdown renderer's buffer is freed at once
+/// and reused for the next article: a site's HTML costs its length, not a growing buffer's
+/// capacity plus a second copy for the templates.
+#[derive(Debug, Clone)]
+pub struct Html(tera::Value);
+
+impl Html {
+    pub fn new(html: &str) -> Html {
+        Html(tera::Value::safe_string(html))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+
+    /// The template value (a cheap clone: the text is shared).
+    pub fn value(&self) -> tera::Value {
+        self.0.clone()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Article {
     /// The file it came from, as given to the loader (for messages).
@@ -142,7 +165,7 @@ pub struct Article {
     pub tags: Vec<Link>,
     pub draft: bool,
     pub extra: toml::Table,
-    pub html: String,
+    pub html: Html,
     /// A hash of the file's bytes: equal versions, equal articles.
     pub version: u64,
     /// The file's path below the content folder, `/`-separated (what `@/` links name).
@@ -488,7 +511,7 @@ fn load_article(
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         internal_links: internal_links(&rendered.html),
-        html: rendered.html,
+        html: Html::new(&rendered.html),
         version: version_of(path, &text),
         content_path: path
             .strip_prefix(content_dir)

@@ -12,6 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::{Map, Value};
 
+use super::Theme;
 use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Site, Tag};
 
 /// The values shared across one build.
@@ -26,6 +27,8 @@ pub struct Shared {
     /// Articles as feeds show them (absolute links, RFC 822 dates), only for the articles
     /// that appear in at least one feed.
     pub feed_items: HashMap<usize, Value>,
+    /// Whether feed items carry `content_xml` (see `Theme::uses_content_xml`).
+    pub content_xml: bool,
     /// A hash of each value above: equal versions, equal values.
     pub versions: Versions,
 }
@@ -56,18 +59,17 @@ fn hash_of(value: impl Hash) -> u64 {
 }
 
 impl Shared {
-    pub fn build(site: &mut Site) -> Shared {
-        Shared::build_reusing(site, None)
+    pub fn build(site: &Site, theme: &Theme) -> Shared {
+        Shared::build_reusing(site, theme, None)
     }
 
     /// Builds the values, reusing the previous build's value of every article whose
     /// version did not change (a watcher rebuilds after each edit; most articles did not
-    /// change).
-    ///
-    /// Each article's HTML is moved out of the site into its value, so that a large site
-    /// holds it once; an article whose HTML was already moved (a watcher keeps the site)
-    /// gets it back from the previous build's value.
-    pub fn build_reusing(site: &mut Site, previous: Option<&Shared>) -> Shared {
+    /// change). Each article's HTML is shared with the site, not copied (see `Html`).
+    pub fn build_reusing(site: &Site, theme: &Theme, previous: Option<&Shared>) -> Shared {
+        let content_xml = theme.uses_content_xml();
+        // Feed items made for a theme with another use of `content_xml` have other fields.
+        let previous = previous.filter(|p| p.content_xml == content_xml);
         let base = site.config.base_url.clone();
         let base = base.as_str();
         let links = Links::of(site);
@@ -89,21 +91,13 @@ impl Shared {
                 .unwrap_or_default()
         };
         let reusable = index(|v| &v.articles);
-        let by_source = index(|v| &v.sources);
         // One pass builds each article's value and, for articles some feed carries, its
         // feed form from the same fields.
         let (articles, feed_items): (Vec<Value>, Vec<Option<Value>>) = site
             .articles
-            .par_iter_mut()
+            .par_iter()
             .enumerate()
             .map(|(i, a)| {
-                // An article linking others by `@/` keeps its HTML: where the links lead
-                // can change without the article changing.
-                let html = if a.internal_links.is_empty() {
-                    std::mem::take(&mut a.html)
-                } else {
-                    a.html.clone()
-                };
                 let old = reusable.get(&article_versions[i]).zip(previous);
                 let old_feed = old.and_then(|(&j, p)| p.feed_items.get(&j));
                 if let Some((&j, p)) = old
@@ -114,21 +108,9 @@ impl Shared {
                         in_feeds[i].then(|| old_feed.cloned()).flatten(),
                     );
                 }
-                let html = if html.is_empty() {
-                    by_source
-                        .get(&a.version)
-                        .zip(previous)
-                        .and_then(|(&j, p)| p.articles[j].get_from_path("content"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string()
-                } else {
-                    html
-                };
-                article_values(a, &html, base, &links, in_feeds[i])
+                article_values(a, base, &links, in_feeds[i].then_some(content_xml))
             })
             .unzip();
-        let site: &Site = site;
         Shared {
             site: site_value(site),
             articles,
@@ -139,6 +121,7 @@ impl Shared {
                 .enumerate()
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect(),
+            content_xml,
             versions: Versions {
                 site: hash_of(format!("{:?}", site.config)),
                 site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
@@ -164,17 +147,12 @@ impl Shared {
     /// Rebuilds article `i`'s value (and feed form) after its file changed in a way that
     /// moves nothing — same date, slug, bylines, tags and draft state, so every list and
     /// count stays as it was — and takes its new HTML. A watcher's fast path.
-    pub fn refresh_article(&mut self, site: &mut Site, i: usize) {
-        let base = site.config.base_url.clone();
+    pub fn refresh_article(&mut self, site: &Site, i: usize) {
+        let base = site.config.base_url.as_str();
         let links = Links::of(site);
-        let version = links.version_of(&site.articles[i], &base);
-        let html = if site.articles[i].internal_links.is_empty() {
-            std::mem::take(&mut site.articles[i].html)
-        } else {
-            site.articles[i].html.clone()
-        };
-        let in_feed = self.feed_items.contains_key(&i);
-        let (value, feed) = article_values(&site.articles[i], &html, &base, &links, in_feed);
+        let version = links.version_of(&site.articles[i], base);
+        let feed_form = self.feed_items.contains_key(&i).then_some(self.content_xml);
+        let (value, feed) = article_values(&site.articles[i], base, &links, feed_form);
         self.articles[i] = value;
         if let Some(feed) = feed {
             self.feed_items.insert(i, feed);
@@ -184,18 +162,22 @@ impl Shared {
     }
 }
 
-/// An article's value, and its feed form when a feed carries it.
+/// An article's value, and its feed form when a feed carries it (`feed_form` is then
+/// whether it has `content_xml`).
 fn article_values(
     a: &Article,
-    html: &str,
     base: &str,
     links: &Links,
-    in_feed: bool,
+    feed_form: Option<bool>,
 ) -> (Value, Option<Value>) {
-    let html = with_internal_links(a, html);
-    let content = Value::safe_string(&html);
+    let html = with_internal_links(a, a.html.as_str());
+    let content = match &html {
+        std::borrow::Cow::Borrowed(_) => a.html.value(),
+        std::borrow::Cow::Owned(rewritten) => Value::safe_string(rewritten),
+    };
     let fields = article_fields(a, base, links);
-    let feed = in_feed.then(|| feed_item_value(a, &html, &content, base, fields.clone()));
+    let feed = feed_form
+        .map(|content_xml| feed_item_value(a, &html, &content, base, fields.clone(), content_xml));
     (fields.set("content", content).done(), feed)
 }
 
@@ -338,30 +320,47 @@ fn link_value(name: &str, slug: &str, url: String) -> Value {
         .done()
 }
 
-/// An article as feeds show it: links absolute, the HTML also pre-escaped for XML (each
-/// article sits in several feeds, so escaping once here beats escaping it in every feed),
-/// dates also in RFC 822 for RSS.
+/// An article as feeds show it: links absolute, the HTML also ready to sit in a CDATA
+/// section (almost always the same text, shared) and, when `content_xml`, escaped for XML
+/// text; dates also in RFC 822 for RSS.
 /// `html_value` is `html` as a value already, shared when absolute links change nothing.
-fn feed_item_value(a: &Article, html: &str, html_value: &Value, base: &str, fields: Obj) -> Value {
+fn feed_item_value(
+    a: &Article,
+    html: &str,
+    html_value: &Value,
+    base: &str,
+    fields: Obj,
+    content_xml: bool,
+) -> Value {
     let url = a.permalink.url(base);
     // base_url was validated as an absolute http(s) URL, so the page URL parses.
     let content = match url::Url::parse(&url) {
         Ok(page) => super::links::absolutize(html, &page),
         Err(_) => html.into(),
     };
-    let mut xml = String::with_capacity(content.len() + content.len() / 4);
-    pulldown_cmark_escape::escape_html(&mut xml, &content)
-        .expect("writing to a String cannot fail");
-    let content = match content {
+    let content_value = match &content {
         std::borrow::Cow::Borrowed(_) => html_value.clone(),
-        std::borrow::Cow::Owned(absolute) => Value::safe_string(&absolute),
+        std::borrow::Cow::Owned(absolute) => Value::safe_string(absolute),
     };
-    fields
-        .set("content", content)
-        .set("content_xml", Value::safe_string(&xml))
+    // A CDATA section ends at the first `]]>`, so one in the HTML (raw HTML can hold
+    // one) is split across two sections.
+    let cdata = if content.contains("]]>") {
+        Value::safe_string(&content.replace("]]>", "]]]]><![CDATA[>"))
+    } else {
+        content_value.clone()
+    };
+    let mut fields = fields
+        .set("content", content_value)
+        .set("content_cdata", cdata)
         .set("date_rfc822", rfc822(&a.date))
-        .set("last_modified_rfc822", rfc822(&a.last_modified()))
-        .done()
+        .set("last_modified_rfc822", rfc822(&a.last_modified()));
+    if content_xml {
+        let mut xml = String::with_capacity(content.len() + content.len() / 4);
+        pulldown_cmark_escape::escape_html(&mut xml, &content)
+            .expect("writing to a String cannot fail");
+        fields = fields.set("content_xml", Value::safe_string(&xml));
+    }
+    fields.done()
 }
 
 /// Every field of an article's value except `content`.

@@ -185,21 +185,20 @@ impl<'a> Plan<'a> {
 }
 
 /// Plans the whole site: builds the shared template values once and lists every file.
-/// Moves each article's HTML into its template value (see `Shared::build_reusing`).
-pub fn plan<'a>(site: &'a mut Site, theme: &Theme) -> Plan<'a> {
+pub fn plan<'a>(site: &'a Site, theme: &Theme) -> Plan<'a> {
     plan_alongside(site, theme, |_| ()).0
 }
 
 /// Like [`plan`], running `alongside` with the list of pages while the template values are
 /// built: work that is not CPU-bound, such as making the output's folders, overlaps it.
 pub fn plan_alongside<'a, R: Send>(
-    site: &'a mut Site,
+    site: &'a Site,
     theme: &Theme,
     alongside: impl FnOnce(&[pages::Job]) -> R + Send,
 ) -> (Plan<'a>, R) {
     let pages = pages::jobs(site);
-    let (shared, result) = rayon::join(|| context::Shared::build(site), || alongside(&pages));
-    let site: &'a Site = site;
+    let (shared, result) =
+        rayon::join(|| context::Shared::build(site, theme), || alongside(&pages));
     let files = files(site, theme, &pages);
     let plan = Plan {
         site,

@@ -190,6 +190,14 @@ impl Theme {
     pub fn may_show_site_counts(&self, template: &str) -> bool {
         !self.blind_to_site_counts.contains(template)
     }
+
+    /// Whether any template may use feed items' `content_xml` (the HTML escaped for XML
+    /// text): it costs a second, longer copy of every fed article's HTML, so it is made only
+    /// for themes that name it (the built-in one uses `content_cdata`). A text check, which
+    /// errs towards making it.
+    pub fn uses_content_xml(&self) -> bool {
+        self.texts.values().any(|t| t.contains("content_xml"))
+    }
 }
 
 /// Whether a template's text may show the site's counts: it names one as
@@ -459,6 +467,27 @@ mod tests {
         for template in crate::render::pages::PAGE_TEMPLATES {
             assert!(!theme.may_show_site_counts(template), "{template}");
         }
+    }
+
+    #[test]
+    fn the_built_in_feeds_need_no_escaped_copy_of_the_html() {
+        let empty = tempfile::tempdir().unwrap();
+        assert!(
+            !Theme::load(empty.path(), DEFAULT_THEME)
+                .unwrap()
+                .uses_content_xml()
+        );
+        std::fs::create_dir(empty.path().join("templates")).unwrap();
+        std::fs::write(
+            empty.path().join("templates/rss.xml"),
+            "{% for item in items %}{{ item.content_xml }}{% endfor %}",
+        )
+        .unwrap();
+        assert!(
+            Theme::load(empty.path(), DEFAULT_THEME)
+                .unwrap()
+                .uses_content_xml()
+        );
     }
 
     #[test]
