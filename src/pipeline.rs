@@ -361,6 +361,10 @@ fn render_and_write(
     progress.total.store(plan.pages.len(), Ordering::Relaxed);
     progress.enter("rendering");
     let rendered = AtomicUsize::new(0);
+    // Each thread renders into the buffer its last page was written from.
+    thread_local! {
+        static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
     let jobs: Vec<_> = plan.pages.iter().zip(signatures).collect();
     let mut stamps = parallel::try_map(&jobs, |&(job, &signature)| -> Result<_, Error> {
         let kept = reusable.and_then(|r| r.page(&job.path, signature));
@@ -368,7 +372,12 @@ fn render_and_write(
             Some(stamp) => Some(stamp),
             None => {
                 rendered.fetch_add(1, Ordering::Relaxed);
-                staging.write(&plan.render(job, theme)?)?
+                let file = plan.render_into(job, theme, PAGE.take())?;
+                let stamp = staging.write(&file)?;
+                if let render::Contents::Rendered(buffer) = file.contents {
+                    PAGE.set(buffer);
+                }
+                stamp
             }
         };
         progress.done.fetch_add(1, Ordering::Relaxed);

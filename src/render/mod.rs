@@ -182,6 +182,17 @@ impl<'a> Plan<'a> {
     pub fn render(&self, job: &pages::Job, theme: &Theme) -> Result<OutputFile, RenderError> {
         job.render(self.site, &self.shared, theme)
     }
+
+    /// [`Plan::render`] into a buffer handed back from an earlier page (see
+    /// [`pages::Job::render_into`]).
+    pub fn render_into(
+        &self,
+        job: &pages::Job,
+        theme: &Theme,
+        buffer: Vec<u8>,
+    ) -> Result<OutputFile, RenderError> {
+        job.render_into(self.site, &self.shared, theme, buffer)
+    }
 }
 
 /// Plans the whole site: builds the shared template values once and lists every file.
