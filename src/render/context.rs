@@ -44,8 +44,6 @@ pub struct Versions {
     pub site_counts: u64,
     /// Of each article's value (and its feed form, which derives from the same inputs).
     pub articles: Vec<u64>,
-    /// Each article's `version` (of its file alone).
-    pub sources: Vec<u64>,
     pub authors: Vec<u64>,
     pub tags: Vec<u64>,
     /// Of the newest `last_modified` of all articles (what dates an empty feed).
@@ -70,8 +68,7 @@ impl Shared {
         let content_xml = theme.uses_content_xml();
         // Feed items made for a theme with another use of `content_xml` have other fields.
         let previous = previous.filter(|p| p.content_xml == content_xml);
-        let base = site.config.base_url.clone();
-        let base = base.as_str();
+        let base = site.config.base_url.as_str();
         let links = Links::of(site);
         let in_feeds = in_feeds(site);
         let article_versions: Vec<u64> = site
@@ -79,18 +76,13 @@ impl Shared {
             .par_iter()
             .map(|a| links.version_of(a, base))
             .collect();
-        let index = |versions: fn(&Versions) -> &Vec<u64>| -> HashMap<u64, usize> {
-            previous
-                .map(|p| {
-                    versions(&p.versions)
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| (*v, i))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let reusable = index(|v| &v.articles);
+        // The previous build's articles by the version of their value.
+        let reusable: HashMap<u64, usize> = previous
+            .map(|p| {
+                let versions = p.versions.articles.iter().enumerate();
+                versions.map(|(i, v)| (*v, i)).collect()
+            })
+            .unwrap_or_default();
         // One pass builds each article's value and, for articles some feed carries, its
         // feed form from the same fields.
         let (articles, feed_items): (Vec<Value>, Vec<Option<Value>>) = site
@@ -126,7 +118,6 @@ impl Shared {
                 site: hash_of(format!("{:?}", site.config)),
                 site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
                 articles: article_versions,
-                sources: site.articles.iter().map(|a| a.version).collect(),
                 authors: site
                     .authors
                     .iter()
@@ -158,7 +149,6 @@ impl Shared {
             self.feed_items.insert(i, feed);
         }
         self.versions.articles[i] = version;
-        self.versions.sources[i] = site.articles[i].version;
     }
 }
 
