@@ -6,10 +6,6 @@ use clap::Parser;
 // glibc the kernel's side of that (faulting in and growing per-thread heaps) was a tenth of
 // a build. Measured: 10,000 articles 15-19% faster for 20% more peak memory (165 -> 197
 // MiB); 100,000 articles 14.0 -> 9.9 s at the same 1.55 GiB.
-// Without transparent huge pages (the `no_thp` feature): a build touches its memory once,
-// and on the virtual machines measured a 2 MiB page faulted in after the machine sat idle
-// or ran something else costs far more than the 4 KiB pages actually used (compare.py runs
-// 11% faster, back-to-back builds of a warm machine 10% slower, peak memory 180 -> 150 MiB).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -23,6 +19,21 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Transparent huge pages only for the long-running `watch` and `serve`. A one-shot
+    // command touches its memory once, and on the virtual machines measured a 2 MiB page
+    // faulted in after the machine sat idle or ran something else costs far more than the
+    // 4 KiB pages actually used (compare.py's full renders 11% faster without, peak memory
+    // 180 -> 150 MiB at 10,000 articles; back-to-back builds on a warm machine 10% slower).
+    // A session keeps its site in memory and touches it again at every rebuild, after the
+    // machine sat idle: there huge pages halve the time of a rebuild after an edit.
+    #[cfg(target_os = "linux")]
+    if !matches!(
+        cli.command,
+        gazette::cli::Command::Watch(_) | gazette::cli::Command::Serve(_)
+    ) {
+        // Only a matter of speed: nothing to report if the kernel says no.
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+    }
     match gazette::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
