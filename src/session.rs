@@ -162,6 +162,8 @@ struct State {
     /// here rather than comparing it with every article's: after the machine sat idle, a
     /// pass over 10,000 articles scattered in memory cost more than the rest of a rebuild.
     by_source: HashMap<PathBuf, usize>,
+    /// Every folder holding one of those files, at any depth.
+    folders: HashSet<PathBuf>,
     shared: Shared,
     /// Every page of `site`, kept while the site's structure does not change.
     jobs: Vec<pages::Job>,
@@ -249,7 +251,8 @@ impl Session {
         };
         paths.iter().any(|p| {
             p.is_dir()
-                || state.site.articles.iter().any(|a| a.source.starts_with(p))
+                || state.by_source.contains_key(p)
+                || state.folders.contains(p)
                 || state
                     .site
                     .authors
@@ -279,6 +282,7 @@ impl Session {
             content_dir,
             theme,
             by_source: by_source(&site),
+            folders: folders(&site),
             site,
             shared,
             jobs: Vec::new(),
@@ -390,6 +394,7 @@ impl Session {
                 self.due = self.due.into_iter().chain(site.next_scheduled).min();
                 state.shared = Shared::build_reusing(&site, &state.theme, Some(&state.shared));
                 state.by_source = by_source(&site);
+                state.folders = folders(&site);
                 state.site = site;
                 self.pending.clear();
                 Ok(Stale {
@@ -516,6 +521,18 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
 fn by_source(site: &Site) -> HashMap<PathBuf, usize> {
     let sources = site.articles.iter().enumerate();
     sources.map(|(i, a)| (a.source.clone(), i)).collect()
+}
+
+fn folders(site: &Site) -> HashSet<PathBuf> {
+    let mut folders = HashSet::new();
+    for article in &site.articles {
+        for folder in article.source.ancestors().skip(1) {
+            if !folders.insert(folder.to_path_buf()) {
+                break;
+            }
+        }
+    }
+    folders
 }
 
 fn placeholder_site(site: &Site) -> Site {

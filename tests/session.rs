@@ -412,3 +412,33 @@ fn a_feed_template_taking_up_the_escaped_html_gets_it_at_the_next_rebuild() {
     session.rebuild(&theme_changed).unwrap();
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
+
+#[test]
+fn only_a_folder_the_site_reads_from_going_away_reloads_everything() {
+    let site = TestSite::new();
+    site.article("top", "title = \"Top\"\ndate = 2024-01-01", "Top.");
+    site.write(
+        "content/desk/inside.md",
+        "+++\ntitle = \"Inside\"\ndate = 2024-01-02\n+++\nInside.\n",
+    );
+    let mut session = Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    });
+    session.rebuild(&Changes::default()).unwrap();
+    let other = |relative: &str| Changes {
+        content_other: [site.path().join(relative)].into(),
+        ..Default::default()
+    };
+    // An editor's temporary file is not a folder of the site's.
+    let report = session
+        .rebuild(&other("content/top.md___jb_tmp___"))
+        .unwrap();
+    assert!(!report.full, "{report:?}");
+    std::fs::remove_dir_all(site.path().join("content/desk")).unwrap();
+    let report = session.rebuild(&other("content/desk")).unwrap();
+    assert!(report.full, "{report:?}");
+    assert!(!site.exists("public/inside/index.html"));
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}
