@@ -41,6 +41,12 @@ fn titles(feed: &feed_rs::model::Feed) -> Vec<String> {
         .collect()
 }
 
+/// An entry's full HTML content.
+fn content_html(entry: &feed_rs::model::Entry) -> String {
+    let content = entry.content.as_ref().expect("the entry has full content");
+    content.body.clone().expect("the content has a body")
+}
+
 /// The JSON-LD objects of a page, parsed.
 fn json_ld(html: &str) -> Vec<serde_json::Value> {
     html.split("<script type=\"application/ld+json\">")
@@ -397,13 +403,7 @@ fn feed_and_sitemap_urls_follow_a_base_url_with_a_path_prefix() {
     );
     assert_eq!(atom.entries[0].id, "https://user.github.io/repo/rust/");
     let chips = parse_feed(&site, "public/tags/chips/rss.xml");
-    let html = chips.entries[0]
-        .content
-        .as_ref()
-        .unwrap()
-        .body
-        .clone()
-        .unwrap();
+    let html = content_html(&chips.entries[0]);
     assert!(
         html.contains("src=\"https://user.github.io/repo/chips/fab.jpg\""),
         "{html}"
@@ -448,13 +448,7 @@ fn html_holding_the_end_of_a_cdata_section_survives_in_feeds() {
             roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}\n{text}"));
         }
         let feed = parse_feed(&site, path);
-        let html = feed.entries[0]
-            .content
-            .as_ref()
-            .unwrap()
-            .body
-            .clone()
-            .unwrap();
+        let html = content_html(&feed.entries[0]);
         assert!(
             html.contains("<span data-x=\"a]]>b\">inline]]&gt;</span>")
                 && html.contains("<div>block ]]> end</div>"),
@@ -477,13 +471,7 @@ fn a_theme_may_still_use_the_escaped_content_xml() {
         "{atom}"
     );
     let feed = parse_feed(&site, "public/atom.xml");
-    let html = feed.entries[1]
-        .content
-        .as_ref()
-        .unwrap()
-        .body
-        .clone()
-        .unwrap();
+    let html = content_html(&feed.entries[1]);
     assert!(html.contains("<p>Supply is back.</p>"), "{html}");
 }
 

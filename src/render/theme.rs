@@ -98,6 +98,8 @@ pub struct Theme {
     /// Templates that, with everything they use, cannot show the site's counts (see
     /// [`shows_site_counts`]).
     blind_to_site_counts: BTreeSet<String>,
+    /// See [`Theme::uses_content_xml`].
+    content_xml: bool,
     /// Template name → the file it was read from (or a description of the built-in one).
     pub sources: BTreeMap<String, String>,
     /// Template name → its text (for `check`, which points at the line a link is on).
@@ -173,6 +175,9 @@ impl Theme {
         Ok(Theme {
             versions,
             blind_to_site_counts,
+            content_xml: templates
+                .values()
+                .any(|(_, text)| text.contains("content_xml")),
             tera,
             sources,
             texts: templates
@@ -196,7 +201,7 @@ impl Theme {
     /// for themes that name it (the built-in one uses `content_cdata`). A text check, which
     /// errs towards making it.
     pub fn uses_content_xml(&self) -> bool {
-        self.texts.values().any(|t| t.contains("content_xml"))
+        self.content_xml
     }
 }
 
