@@ -127,15 +127,6 @@ impl Timings {
     /// Ends the current stage.
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        if std::env::var_os("GZ_RSS").is_some() {
-            let rss = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let rss = rss
-                .lines()
-                .find(|l| l.starts_with("VmRSS"))
-                .unwrap_or("")
-                .to_string();
-            eprintln!("{stage}: {rss}");
-        }
         self.stages.push((stage, now - self.last));
         self.last = now;
     }
