@@ -53,6 +53,15 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
     )
 }
 
+/// A session building `site` into its `public/`, as `gazette watch` would.
+fn session_over(site: &TestSite) -> Session {
+    Session::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        ..Default::default()
+    })
+}
+
 fn build_fresh(site: &TestSite) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let _ = std::fs::remove_dir_all(site.path().join("fresh"));
     pipeline::build(&BuildOptions {
@@ -84,11 +93,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
         "content/authors/ann-lee.md",
         "+++\nname = \"Ann Lee\"\n+++\nAnn's bio.\n",
     );
-    let mut session = Session::new(BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        ..Default::default()
-    });
+    let mut session = session_over(&site);
     let first = session.rebuild(&Changes::default()).unwrap();
     assert!(first.full);
     assert_eq!(site.tree("public"), build_fresh(&site));
@@ -252,11 +257,7 @@ fn an_edit_re_renders_only_the_pages_that_show_the_article() {
             "Text.",
         );
     }
-    let mut session = Session::new(BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        ..Default::default()
-    });
+    let mut session = session_over(&site);
     session.rebuild(&Changes::default()).unwrap();
     site.article(
         "s5",
@@ -280,11 +281,7 @@ fn an_edit_re_renders_only_the_pages_that_show_the_article() {
 fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
     let site = TestSite::new();
     site.story("one", "One", "2024-01-01");
-    let mut session = Session::new(BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        ..Default::default()
-    });
+    let mut session = session_over(&site);
     session.rebuild(&Changes::default()).unwrap();
     let good = site.tree("public");
     let one = site.path().join("content/one.md");
@@ -338,11 +335,7 @@ fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
         "Read [two](@/two.md).",
     );
     site.article("two", "title = \"Two\"\ndate = 2024-01-02", "Text.");
-    let mut session = Session::new(BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        ..Default::default()
-    });
+    let mut session = session_over(&site);
     session.rebuild(&Changes::default()).unwrap();
     assert!(
         site.read("public/one/index.html")
@@ -387,11 +380,7 @@ fn a_feed_template_taking_up_the_escaped_html_gets_it_at_the_next_rebuild() {
         "title = \"One\"\ndate = 2024-01-01",
         "<b>Bold</b> text.",
     );
-    let mut session = Session::new(BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        ..Default::default()
-    });
+    let mut session = session_over(&site);
     session.rebuild(&Changes::default()).unwrap();
     let theme_changed = Changes {
         theme: true,
@@ -421,11 +410,7 @@ fn only_a_folder_the_site_reads_from_going_away_reloads_everything() {
         "content/desk/inside.md",
         "+++\ntitle = \"Inside\"\ndate = 2024-01-02\n+++\nInside.\n",
     );
-    let mut session = Session::new(BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        ..Default::default()
-    });
+    let mut session = session_over(&site);
     session.rebuild(&Changes::default()).unwrap();
     let other = |relative: &str| Changes {
         content_other: [site.path().join(relative)].into(),
