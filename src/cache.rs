@@ -20,16 +20,14 @@
 //! identity (version and binary), and trusted only while the output is exactly as
 //! recorded, so a skipped page is always the page a full render would write.
 //!
-//! The record also keeps the output's [`Layout`], which a build that does run uses to
-//! skip looking for stale files. Architecture invariant: a layout is only trusted when
-//! the build's set of files is the recorded one and every folder still has its recorded
-//! modification time, and folders modified within [`SETTLE`] seconds are never recorded.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+
+use crate::paths::SitePaths;
 
 /// What the last successful build into an output folder saw and wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +36,6 @@ pub struct Record {
     /// inputs were too fresh to trust, or its output depends on the clock).
     pub inputs: Option<u64>,
     pub output: u64,
-    /// The output's folders as the build left them, when they were old enough to trust.
-    pub layout: Option<Layout>,
     pub articles: usize,
     pub files: usize,
     /// The signature of every page the build left in the output (see
@@ -51,36 +47,10 @@ pub struct Record {
     pub warnings: Vec<String>,
 }
 
-/// Which files an output holds, and the modification times of its folders: adding,
-/// removing or renaming an entry changes its folder's time, so while every folder keeps
-/// its time, the output holds exactly the recorded files. A `stat` per folder confirms
-/// that where a listing of every folder would otherwise be needed to find stale files.
-/// Folders modified within [`SETTLE`] seconds of the record (the ones a build just wrote
-/// into) cannot show a later change within the same clock tick: those are listed instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layout {
-    /// Of the set of file paths.
-    pub paths: u64,
-    /// Of each settled folder's path and modification time.
-    pub folders: u64,
-    /// Folders too fresh to be judged by their time, relative and `/`-separated.
-    pub fresh: Vec<String>,
-}
+const HEADER: &str = "gazette build cache 5";
 
-const HEADER: &str = "gazette build cache 4";
-
-/// The record's file for an output folder.
-fn record_path(output_dir: &Path) -> Option<PathBuf> {
-    let name = output_dir.file_name()?.to_string_lossy();
-    let parent = match output_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    Some(parent.join(format!(".{name}.gazette-cache")))
-}
-
-pub fn load(output_dir: &Path) -> Option<Record> {
-    let text = std::fs::read_to_string(record_path(output_dir)?).ok()?;
+pub fn load(paths: &SitePaths) -> Option<Record> {
+    let text = std::fs::read_to_string(paths.record()).ok()?;
     let mut lines = text.lines();
     if lines.next()? != HEADER {
         return None;
@@ -97,7 +67,6 @@ pub fn load(output_dir: &Path) -> Option<Record> {
     };
     let inputs = optional(field("inputs")?)?;
     let output = number(&field("output")?)?;
-    let layout = field("layout")?;
     let articles = number(&field("articles")?)? as usize;
     let files = number(&field("files")?)? as usize;
     let pages = field("pages")?
@@ -107,31 +76,16 @@ pub fn load(output_dir: &Path) -> Option<Record> {
     if !pages.is_sorted() {
         return None;
     }
-    let mut fresh = Vec::new();
     let mut warnings = Vec::new();
     for line in lines {
-        let unescape = |text: &str| text.replace("\\n", "\n");
         match line.split_once(' ')? {
-            ("fresh", dir) => fresh.push(unescape(dir)),
-            ("warning", warning) => warnings.push(unescape(warning)),
+            ("warning", warning) => warnings.push(warning.replace("\\n", "\n")),
             _ => return None,
         }
     }
-    let layout = match layout.as_str() {
-        "none" => None,
-        v => {
-            let (paths, folders) = v.split_once(' ')?;
-            Some(Layout {
-                paths: number(paths)?,
-                folders: number(folders)?,
-                fresh,
-            })
-        }
-    };
     Some(Record {
         inputs,
         output,
-        layout,
         articles,
         files,
         pages,
@@ -140,15 +94,11 @@ pub fn load(output_dir: &Path) -> Option<Record> {
 }
 
 /// Saves the record; a cache that cannot be written only costs the next build time.
-pub fn save(output_dir: &Path, record: &Record) {
-    if let Some(path) = record_path(output_dir) {
+pub fn save(paths: &SitePaths, record: &Record) {
+    {
         let inputs = record.inputs.map_or("none".to_string(), |i| i.to_string());
-        let layout = record
-            .layout
-            .as_ref()
-            .map_or("none".to_string(), |l| format!("{} {}", l.paths, l.folders));
         let mut text = format!(
-            "{HEADER}\ninputs {inputs}\noutput {}\nlayout {layout}\narticles {}\nfiles {}\npages",
+            "{HEADER}\ninputs {inputs}\noutput {}\narticles {}\nfiles {}\npages",
             record.output, record.articles, record.files
         );
         text.reserve(record.pages.len() * 17);
@@ -157,122 +107,16 @@ pub fn save(output_dir: &Path, record: &Record) {
             let _ = write!(text, " {page:x}");
         }
         text.push('\n');
-        let fresh = record.layout.iter().flat_map(|l| &l.fresh);
-        for dir in fresh {
-            text.push_str(&format!("fresh {}\n", dir.replace('\n', "\\n")));
-        }
         for warning in &record.warnings {
             text.push_str(&format!("warning {}\n", warning.replace('\n', "\\n")));
         }
-        let _ = std::fs::write(path, text);
+        let _ = std::fs::write(paths.record(), text);
     }
 }
 
 /// Removes the record, so that no later build trusts it.
-pub fn forget(output_dir: &Path) {
-    if let Some(path) = record_path(output_dir) {
-        let _ = std::fs::remove_file(path);
-    }
-}
-
-/// The file paths' hash and every folder leading to them (with the output folder itself,
-/// as ""), for [`layout`] and [`holds_exactly`].
-fn paths_and_folders<'a>(paths: impl Iterator<Item = &'a str>) -> (u64, Vec<&'a str>) {
-    use std::collections::HashSet;
-    // A sum of per-path hashes: the same whatever order the paths come in.
-    let mut sum = 0u64;
-    let mut folders: HashSet<&str> = HashSet::from([""]);
-    for path in paths {
-        sum = sum.wrapping_add(hash_one(&path));
-        let mut rest = path;
-        while let Some((dir, _)) = rest.rsplit_once('/') {
-            if !folders.insert(dir) {
-                break;
-            }
-            rest = dir;
-        }
-    }
-    (sum, folders.into_iter().collect())
-}
-
-fn hash_one(value: &impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
-/// A folder's modification time, if it is a folder.
-fn folder_time(output_dir: &Path, dir: &str) -> Option<u128> {
-    let meta = std::fs::symlink_metadata(output_dir.join(dir)).ok()?;
-    meta.is_dir()
-        .then(|| FileStamp::of(&meta).map(|s| s.modified))?
-}
-
-/// The layout of an output folder that holds exactly the files `paths` (as a build just
-/// left it); `None` when a folder cannot be read.
-pub fn layout<'a>(output_dir: &Path, paths: impl Iterator<Item = &'a str>) -> Option<Layout> {
-    let (paths, folders) = paths_and_folders(paths);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    let times = folders
-        .par_iter()
-        .map(|dir| folder_time(output_dir, dir))
-        .collect::<Option<Vec<u128>>>()?;
-    let mut settled = 0u64;
-    let mut fresh = Vec::new();
-    for (dir, modified) in folders.iter().zip(times) {
-        if now.saturating_sub(modified) > SETTLE.as_nanos() {
-            settled = settled.wrapping_add(hash_one(&(dir, modified)));
-        } else {
-            fresh.push(dir.to_string());
-        }
-    }
-    fresh.sort();
-    Some(Layout {
-        paths,
-        folders: settled,
-        fresh,
-    })
-}
-
-/// Whether the output folder still holds exactly the files of `recorded` (see [`Layout`]),
-/// which are `paths`: the settled folders by their times, the fresh ones by listing them.
-pub fn holds_exactly(output_dir: &Path, recorded: &Layout, paths: &[&str]) -> bool {
-    use std::collections::HashSet;
-    let (sum, folders) = paths_and_folders(paths.iter().copied());
-    if sum != recorded.paths {
-        return false;
-    }
-    let fresh: HashSet<&str> = recorded.fresh.iter().map(String::as_str).collect();
-    let settled: Option<Vec<u64>> = folders
-        .par_iter()
-        .filter(|dir| !fresh.contains(*dir))
-        .map(|dir| folder_time(output_dir, dir).map(|t| hash_one(&(dir, t))))
-        .collect();
-    if settled.is_none_or(|h| h.into_iter().fold(0, u64::wrapping_add) != recorded.folders) {
-        return false;
-    }
-    // A fresh folder holds only the site's files and folders.
-    let wanted: HashSet<&str> = paths.iter().chain(&folders).copied().collect();
-    recorded.fresh.par_iter().all(|dir| {
-        let Ok(entries) = std::fs::read_dir(output_dir.join(dir)) else {
-            return false;
-        };
-        entries.into_iter().all(|entry| {
-            entry.is_ok_and(|e| {
-                let name = e.file_name();
-                let name = name.to_string_lossy();
-                let path = if dir.is_empty() {
-                    name.into_owned()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                wanted.contains(path.as_str())
-            })
-        })
-    })
+pub fn forget(paths: &SitePaths) {
+    let _ = std::fs::remove_file(paths.record());
 }
 
 /// One file or folder as fingerprints see it: its relative path, whether it is a folder,
@@ -445,13 +289,6 @@ impl<'a> Reusable<'a> {
         self.signatures.binary_search(&signature).ok()?;
         self.files.get(path).copied()
     }
-
-    /// Whether every file in the output is one of `paths`: then the output holds nothing
-    /// stale (its folders are the recorded build's, all leading to its files).
-    pub fn holds_only<'p>(&self, paths: impl Iterator<Item = &'p str>) -> bool {
-        let wanted: std::collections::HashSet<&str> = paths.collect();
-        self.files.keys().all(|f| wanted.contains(f.as_str()))
-    }
 }
 
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these
@@ -482,16 +319,11 @@ mod tests {
     #[test]
     fn records_round_trip_and_reject_other_formats() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
+        let out = SitePaths::with_defaults(dir.path());
         assert_eq!(load(&out), None);
         let record = Record {
             inputs: Some(1),
             output: u64::MAX,
-            layout: Some(Layout {
-                paths: 7,
-                folders: 8,
-                fresh: vec!["".into(), "tags/a b".into()],
-            }),
             articles: 3,
             files: 40,
             pages: vec![0, 1, 0xfeed, u64::MAX],
@@ -501,7 +333,6 @@ mod tests {
         assert_eq!(load(&out), Some(record.clone()));
         let unsettled = Record {
             inputs: None,
-            layout: None,
             pages: vec![],
             ..record
         };
@@ -544,7 +375,6 @@ mod tests {
         let record = Record {
             inputs: None,
             output: output(out).unwrap(),
-            layout: None,
             articles: 1,
             files: 2,
             pages: vec![3, 7],
@@ -554,47 +384,9 @@ mod tests {
         assert_eq!(reusable.page("index.html", 7).map(|s| s.len), Some(4));
         assert_eq!(reusable.page("index.html", 8), None, "another signature");
         assert_eq!(reusable.page("b/index.html", 3), None, "not in the output");
-        assert!(reusable.holds_only(["a/index.html", "index.html", "new.html"].into_iter()));
-        assert!(
-            !reusable.holds_only(["index.html"].into_iter()),
-            "a/ is stale"
-        );
 
         std::fs::write(out.join("a/index.html"), "edited").unwrap();
         assert!(Reusable::find(&record, out).is_none());
-    }
-
-    #[test]
-    fn a_recorded_layout_notices_any_added_entry() {
-        let dir = output_holding(&[("a/b/index.html", "x"), ("top.html", "x")]);
-        let out = dir.path();
-        let files = ["a/b/index.html", "top.html"];
-        let age = |path: &Path| {
-            let old = std::time::SystemTime::now() - 2 * SETTLE;
-            std::fs::File::open(path)
-                .unwrap()
-                .set_modified(old)
-                .unwrap();
-        };
-        // Just made: every folder is fresh, and listed to check.
-        let fresh = layout(out, files.into_iter()).unwrap();
-        assert_eq!(fresh.fresh, ["", "a", "a/b"]);
-        assert!(holds_exactly(out, &fresh, &files));
-        assert!(holds_exactly(out, &fresh, &["top.html", "a/b/index.html"]));
-        assert!(!holds_exactly(out, &fresh, &["a/b/index.html"]));
-        std::fs::write(out.join("a/b/stray.html"), "x").unwrap();
-        assert!(!holds_exactly(out, &fresh, &files), "listed");
-        std::fs::remove_file(out.join("a/b/stray.html")).unwrap();
-
-        // Settled: checked by their times alone.
-        for d in ["", "a", "a/b"] {
-            age(&out.join(d));
-        }
-        let settled = layout(out, files.into_iter()).unwrap();
-        assert!(settled.fresh.is_empty());
-        assert!(holds_exactly(out, &settled, &files));
-        std::fs::create_dir(out.join("a/new")).unwrap();
-        assert!(!holds_exactly(out, &settled, &files), "time changed");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! broken link is written in an article, `templates/<file>:<line> (on /<page>)` when a
 //! template spells it out, else the page and the template it came from.
 
+use crate::paths::SitePaths;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -55,8 +56,9 @@ struct Scanned {
 
 pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     let config = load_config(root, None)?;
-    let content_dir = root.join(&config.content_dir);
-    let theme = Theme::load(root, &config.theme)?;
+    let paths = SitePaths::unchecked(root, &config, None);
+    let content_dir = paths.content.clone();
+    let theme = Theme::load(&paths, &config.theme)?;
     // Every file's front matter problems at once, rather than the build's first one.
     let broken = front_matter_problems(&content_dir);
     if !broken.is_empty() {

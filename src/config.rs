@@ -64,7 +64,7 @@ pub struct ImportConfig {
     pub tags_deny: Vec<String>,
 }
 
-mod defaults {
+pub(crate) mod defaults {
     use std::path::PathBuf;
     pub fn language() -> String {
         "en".into()
@@ -92,7 +92,7 @@ mod defaults {
 impl Config {
     /// Reads `<root>/config.toml`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
-        let path = root.join("config.toml");
+        let path = root.join(crate::paths::CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
             path: path.clone(),
             source,

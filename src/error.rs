@@ -14,6 +14,8 @@ pub enum Error {
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
+    Paths(#[from] crate::paths::PathsError),
+    #[error(transparent)]
     Output(#[from] crate::output::OutputError),
     #[error(transparent)]
     Watch(#[from] crate::watch::WatchError),

@@ -16,6 +16,7 @@ pub mod import;
 pub mod location;
 pub mod output;
 pub mod parallel;
+pub mod paths;
 pub mod pipeline;
 pub mod render;
 pub mod serve;

@@ -1,22 +1,36 @@
 //! The `output` stage: writes the rendered site atomically.
 //!
-//! Architecture invariant: a build that fails — bad input, a template error, a failed
-//! write — leaves the previous output exactly as it was. New and changed files are written
-//! (in parallel) into a staging folder beside the output, and only when every file was
-//! rendered and written is the output touched: a fresh output is the staging folder renamed
-//! into place; an existing one gets the changed files moved in by rename and the files the
-//! site no longer has deleted. Files whose bytes did not change are never rewritten, so a
-//! rebuild of unchanged content writes nothing. After a successful build the output holds
-//! exactly the site's files: nothing of a deleted article survives.
+//! A build holds the output's lock ([`OutputLock`]) from start to end, so two builds (or
+//! a build and a `watch`) never write one output at once. It assembles the complete new
+//! site in a staging folder beside the output: new and changed files are written there
+//! (in parallel), files whose bytes did not change are hard links to the output's own
+//! (no copy, same modification time). The commit is then one step for the whole tree:
+//! the staging folder and the output are exchanged (`renameat2(RENAME_EXCHANGE)` on
+//! Linux, `renamex_np(RENAME_SWAP)` on macOS) and the old tree, now in the staging
+//! folder's place, is deleted. A fresh output is the staging folder renamed into place.
+//!
+//! Architecture invariants:
+//! - A reader of the output, or a build killed at any moment, sees the old site or the
+//!   new one, never a mix. Where the exchange is missing (Windows, some network file
+//!   systems) the switch is two renames — the output moved aside, the staging folder
+//!   moved in — so for that instant the output is absent, still never mixed.
+//! - A failed build leaves the previous output exactly as it was: nothing in the output
+//!   is touched before every file was rendered and written to staging, and a `Staging`
+//!   dropped without a commit deletes itself. Staging folders of killed builds are
+//!   deleted by the next build into the same output.
+//! - After a commit the output holds exactly the site's files; unchanged files keep
+//!   their bytes, inodes and modification times.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::cache::FileStamp;
+use crate::paths::SitePaths;
 use crate::render::{Contents, OutputFile, StaticSource};
 
 #[derive(Debug, Error)]
@@ -27,8 +41,11 @@ pub enum OutputError {
         action: &'static str,
         source: std::io::Error,
     },
-    #[error("{}: refusing to use this folder as output: {reason}", path.display())]
-    Unsafe { path: PathBuf, reason: String },
+    #[error(
+        "{}: another gazette is writing this output ({holder}); wait for it to finish or stop it",
+        output.display()
+    )]
+    Busy { output: PathBuf, holder: String },
 }
 
 fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
@@ -39,25 +56,70 @@ fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -
     }
 }
 
-/// Folders of a site that hold sources, never output.
-const SOURCE_DIRS: &[&str] = &["content", "seeds", "templates", "static", "themes"];
+/// The exclusive right to write one output folder, held until dropped (or until the
+/// process ends, however it ends: the operating system releases the lock).
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
 
-/// A staging folder beside the output folder, and the build's view of the output.
+impl OutputLock {
+    /// Takes the lock beside the output, or fails at once naming the process that holds
+    /// it. `holder` says who takes it (`gazette build`), for the message a second one gets.
+    pub fn acquire(paths: &SitePaths, holder: &str) -> Result<OutputLock, OutputError> {
+        let parent = paths.output_parent();
+        std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
+        let path = paths.lock();
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io(&path, "cannot open the output's lock"))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                let text = text.trim();
+                return Err(OutputError::Busy {
+                    output: paths.output.clone(),
+                    holder: if text.is_empty() {
+                        "a process that did not say which".to_string()
+                    } else {
+                        text.to_string()
+                    },
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(io(&path, "cannot lock the output")(e));
+            }
+        }
+        // Who holds it, for whoever finds it taken; a lock that cannot say still locks.
+        let _ = file.set_len(0);
+        let _ = write!(file, "{holder}, process {}", std::process::id());
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// A staging folder beside the output folder, where the complete new site is assembled.
 ///
-/// Files are offered from any thread with [`Staging::write`]. When there is no previous
-/// output, every file goes into the staging folder and [`Staging::commit`] renames the
-/// folder into place. When there is one, each file is first compared with the file already
-/// there: unchanged files are not written at all, changed ones are staged, and the commit
-/// moves them in one by one and deletes what the new site no longer has. Dropped without a
-/// commit, the staging folder removes itself, so an error anywhere in the build leaves the
-/// previous output as it was.
+/// Files are offered from any thread: [`Staging::write`] with their contents,
+/// [`Staging::keep`] for a file the caller knows the output already holds as it should.
+/// Dropped without a [`Staging::commit`], the staging folder removes itself, so an error
+/// anywhere in the build leaves the previous output as it was.
 pub struct Staging {
     dir: PathBuf,
     output_dir: PathBuf,
-    /// Whether a previous output exists, so files are compared and only changes staged.
+    /// Whether a previous output exists: files are compared with it, and unchanged ones
+    /// linked rather than written.
     update: bool,
-    /// Files staged so far (update mode), relative and `/`-separated.
-    staged: Mutex<Vec<String>>,
+    /// Files carried over from the previous output as they were.
+    unchanged: AtomicUsize,
+    /// Files the previous output had at the same path, with other bytes.
+    replaced: AtomicUsize,
+    written: AtomicUsize,
     committed: bool,
 }
 
@@ -73,28 +135,23 @@ pub struct WriteReport {
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `output_dir`. `root` is the site folder, which
-    /// the output may never be or contain.
-    pub fn create(root: &Path, output_dir: &Path) -> Result<Staging, OutputError> {
-        check_output_dir(root, output_dir)?;
-        let name = output_dir
-            .file_name()
-            .expect("checked: the output folder has a name")
-            .to_string_lossy();
-        let parent = parent_of(output_dir);
-        std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    /// Creates an empty staging folder for the output; `_lock` shows the caller holds it.
+    pub fn create(paths: &SitePaths, _lock: &OutputLock) -> Result<Staging, OutputError> {
+        let parent = paths.output_parent();
+        let prefix = paths.staging_prefix();
+        remove_abandoned_staging(parent, &prefix);
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(io(&dir, "cannot remove a stale staging folder"))?;
+            remove_tree(&dir).map_err(io(&dir, "cannot remove a stale staging folder"))?;
         }
-        remove_abandoned_staging(parent, &name);
         std::fs::create_dir_all(&dir).map_err(io(&dir, "cannot create the staging folder"))?;
         Ok(Staging {
             dir,
-            output_dir: output_dir.to_path_buf(),
-            update: output_dir.is_dir(),
-            staged: Mutex::new(Vec::new()),
+            output_dir: paths.output.clone(),
+            update: paths.output.is_dir(),
+            unchanged: AtomicUsize::new(0),
+            replaced: AtomicUsize::new(0),
+            written: AtomicUsize::new(0),
             committed: false,
         })
     }
@@ -105,11 +162,7 @@ impl Staging {
     }
 
     /// Creates the folders of all these files once, up front, rather than once per file.
-    /// Only a fresh output needs them all; an update creates folders for changed files.
     pub fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<(), OutputError> {
-        if self.update {
-            return Ok(());
-        }
         // Every folder and its ancestors, made level by level. One thread: the kernel
         // serializes making folders in one parent, and a news site's are nearly all in
         // the output's top level (one per article), so more threads only contend.
@@ -131,7 +184,7 @@ impl Staging {
             let path = self.dir.join(dir);
             match std::fs::create_dir(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                    return Err(io(&path, "cannot create the folder")(e));
+                    return Err(self.named(io(&path, "cannot create the folder")(e)));
                 }
                 _ => {}
             }
@@ -139,156 +192,104 @@ impl Staging {
         Ok(())
     }
 
-    /// Offers one file of the new site: writes it unless the output already has it byte
-    /// for byte. Returns its size and modification time in the output, for the build
-    /// cache (`None` if the file system did not say).
+    /// Offers one file of the new site (its folder made by [`Staging::make_dirs`]): linked
+    /// from the output if that already has it byte for byte, else written. Returns its
+    /// size and modification time, for the build cache (`None` if the file system did
+    /// not say).
     pub fn write(&self, file: &OutputFile) -> Result<Option<FileStamp>, OutputError> {
         let target = self.dir.join(&file.path);
         if self.update {
             let current = self.output_dir.join(&file.path);
-            if let Some(stamp) = same_contents(&current, &file.contents)? {
-                return Ok(Some(stamp));
-            }
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
+            match same_contents(&current, &file.contents)? {
+                Same::Yes(stamp) => {
+                    self.link(&file.path, &current, &target)?;
+                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Some(stamp));
+                }
+                Same::Differs => {
+                    self.replaced.fetch_add(1, Ordering::Relaxed);
+                }
+                Same::Absent => {}
             }
         }
+        self.written.fetch_add(1, Ordering::Relaxed);
         let stamp = match &file.contents {
-            Contents::Rendered(bytes) => write_new(&target, bytes)?,
-            Contents::Static(StaticSource::Embedded(bytes)) => write_new(&target, bytes)?,
+            Contents::Rendered(bytes) => write_new(&target, bytes),
+            Contents::Static(StaticSource::Embedded(bytes)) => write_new(&target, bytes),
             Contents::Static(StaticSource::File(source)) => {
                 std::fs::copy(source, &target)
                     .map_err(io(source, "cannot copy the static file"))?;
-                std::fs::metadata(&target)
+                Ok(std::fs::metadata(&target)
                     .ok()
-                    .and_then(|m| FileStamp::of(&m))
+                    .and_then(|m| FileStamp::of(&m)))
             }
         };
-        if self.update {
-            self.staged
-                .lock()
-                .expect("no thread panics while holding this lock")
-                .push(file.path.clone());
+        stamp.map_err(|e| self.named(e))
+    }
+
+    /// Carries a file of the previous output over unchanged: the caller knows it holds
+    /// what the new site has at `path` (its page's signature was recorded).
+    pub fn keep(&self, path: &str) -> Result<(), OutputError> {
+        self.link(path, &self.output_dir.join(path), &self.dir.join(path))?;
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts `current` (in the output) at `target` (in staging): a hard link, or a copy
+    /// where the file system has none.
+    fn link(&self, path: &str, current: &Path, target: &Path) -> Result<(), OutputError> {
+        if std::fs::hard_link(current, target).is_ok() {
+            return Ok(());
         }
-        Ok(stamp)
+        std::fs::copy(current, target)
+            .map(|_| ())
+            .map_err(|e| self.named(io(Path::new(path), "cannot carry over")(e)))
     }
 
-    /// Makes the output folder hold exactly the files in `paths` (every file offered to
-    /// [`Staging::write`]): renames the staging folder into place, or, over a previous
-    /// output, moves the changed files in and removes the ones the site no longer has.
-    pub fn commit<'a>(
-        self,
-        paths: impl Iterator<Item = &'a str>,
-    ) -> Result<WriteReport, OutputError> {
-        self.commit_knowing(paths, false)
+    /// An error about a path in staging, told as the path in the output the user knows.
+    fn named(&self, error: OutputError) -> OutputError {
+        match error {
+            OutputError::Io {
+                path,
+                action,
+                source,
+            } => OutputError::Io {
+                path: match path.strip_prefix(&self.dir) {
+                    Ok(relative) => self.output_dir.join(relative),
+                    Err(_) if path.is_relative() => self.output_dir.join(path),
+                    Err(_) => path,
+                },
+                action,
+                source,
+            },
+            other => other,
+        }
     }
 
-    /// [`Staging::commit`], for a caller that may know that the output holds no file
-    /// outside `paths` (`nothing_stale`, see `cache::Layout`): then the output's folders
-    /// are not listed to look for stale files.
-    pub fn commit_knowing<'a>(
-        mut self,
-        paths: impl Iterator<Item = &'a str>,
-        nothing_stale: bool,
-    ) -> Result<WriteReport, OutputError> {
-        let paths: HashSet<&str> = paths.collect();
+    /// Makes the output folder the staged site, in one step (see the module's doc):
+    /// every file of the new site must have been offered.
+    pub fn commit(mut self) -> Result<WriteReport, OutputError> {
+        let written = self.written.load(Ordering::Relaxed);
         if !self.update {
             std::fs::rename(&self.dir, &self.output_dir)
                 .map_err(io(&self.output_dir, "cannot move the new output in place"))?;
             self.committed = true;
             return Ok(WriteReport {
-                written: paths.len(),
+                written,
                 ..WriteReport::default()
             });
         }
-        // Stale entries go first: a stale file may stand where a new folder must go.
-        let removed = if nothing_stale {
-            0
-        } else {
-            remove_stale(&self.output_dir, &paths)?
-        };
-        let staged = std::mem::take(
-            &mut *self
-                .staged
-                .lock()
-                .expect("no thread panics while holding this lock"),
-        );
-        staged.par_iter().try_for_each(|path| {
-            let to = self.output_dir.join(path);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
-            }
-            std::fs::rename(self.dir.join(path), &to).map_err(io(&to, "cannot move in place"))
-        })?;
+        switch(&self.dir, &self.output_dir)?;
         self.committed = true;
-        std::fs::remove_dir_all(&self.dir)
-            .map_err(io(&self.dir, "cannot remove the staging folder"))?;
+        // The old site is where staging was: what it had beyond what was carried over is
+        // what the site no longer has.
+        let old = remove_tree(&self.dir).map_err(io(&self.dir, "cannot remove the old output"))?;
+        let unchanged = self.unchanged.load(Ordering::Relaxed);
+        let replaced = self.replaced.load(Ordering::Relaxed);
         Ok(WriteReport {
-            written: staged.len(),
-            unchanged: paths.len() - staged.len(),
-            removed,
-        })
-    }
-}
-
-impl Staging {
-    /// Like [`Staging::commit`], for a caller that knows which files of the previous output
-    /// the site no longer has (`removed`), so the output is not walked: moves the changed
-    /// files in, deletes `removed` and the folders they leave empty.
-    pub fn commit_changes<'a>(
-        mut self,
-        removed: impl Iterator<Item = &'a str>,
-    ) -> Result<WriteReport, OutputError> {
-        if !self.update {
-            return Err(OutputError::Io {
-                path: self.output_dir.clone(),
-                action: "cannot update in place",
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "there is no previous output to update",
-                ),
-            });
-        }
-        let mut gone = 0;
-        let mut parents = BTreeSet::new();
-        for path in removed {
-            let target = self.output_dir.join(path);
-            match std::fs::remove_file(&target) {
-                Ok(()) => gone += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io(&target, "cannot remove")(e)),
-            }
-            let mut rest = path;
-            while let Some((dir, _)) = rest.rsplit_once('/') {
-                parents.insert(dir.to_string());
-                rest = dir;
-            }
-        }
-        let staged = std::mem::take(
-            &mut *self
-                .staged
-                .lock()
-                .expect("no thread panics while holding this lock"),
-        );
-        for path in &staged {
-            let to = self.output_dir.join(path);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).map_err(io(parent, "cannot create the folder"))?;
-            }
-            std::fs::rename(self.dir.join(path), &to).map_err(io(&to, "cannot move in place"))?;
-        }
-        // Deepest first, so a folder emptied by removing its subfolders goes too; a
-        // folder that still holds something stays.
-        for dir in parents.iter().rev() {
-            let _ = std::fs::remove_dir(self.output_dir.join(dir));
-        }
-        self.committed = true;
-        std::fs::remove_dir_all(&self.dir)
-            .map_err(io(&self.dir, "cannot remove the staging folder"))?;
-        Ok(WriteReport {
-            written: staged.len(),
-            unchanged: 0,
-            removed: gone,
+            written,
+            unchanged,
+            removed: old.saturating_sub(unchanged + replaced),
         })
     }
 }
@@ -296,9 +297,69 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// Exchanges the staged site and the output in one step where the system can, else
+/// moves the output aside and the staged site in (putting the output back if that fails).
+fn switch(staged: &Path, output: &Path) -> Result<(), OutputError> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staged, CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // Not supported by this kernel or file system: the fallback below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => {
+                return Err(io(output, "cannot switch to the new output")(e.into()));
+            }
+        }
+    }
+    let mut aside = staged.as_os_str().to_os_string();
+    aside.push(".old");
+    let aside = PathBuf::from(aside);
+    std::fs::rename(output, &aside).map_err(io(output, "cannot move the old output aside"))?;
+    if let Err(e) = std::fs::rename(staged, output) {
+        let _ = std::fs::rename(&aside, output);
+        return Err(io(output, "cannot move the new output in place")(e));
+    }
+    std::fs::rename(&aside, staged).map_err(io(&aside, "cannot remove the old output"))
+}
+
+/// Deletes a folder and everything below it, the top-level entries in parallel (a news
+/// site has a folder per article); returns how many files (non-folders) it held.
+fn remove_tree(dir: &Path) -> std::io::Result<usize> {
+    let entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?.is_dir()))))
+            .collect::<Result<_, _>>()?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let files = entries
+        .par_iter()
+        .map(|(path, is_dir)| -> std::io::Result<usize> {
+            if !is_dir {
+                std::fs::remove_file(path)?;
+                return Ok(1);
+            }
+            let mut files = 0;
+            for entry in walkdir::WalkDir::new(path).contents_first(true) {
+                let entry = entry.map_err(std::io::Error::other)?;
+                if entry.file_type().is_dir() {
+                    std::fs::remove_dir(entry.path())?;
+                } else {
+                    std::fs::remove_file(entry.path())?;
+                    files += 1;
+                }
+            }
+            Ok(files)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    std::fs::remove_dir(dir)?;
+    Ok(files)
 }
 
 /// Writes a new file; returns its stamp, taken from the open file rather than by path.
@@ -309,18 +370,26 @@ fn write_new(target: &Path, bytes: &[u8]) -> Result<Option<FileStamp>, OutputErr
     Ok(file.metadata().ok().and_then(|m| FileStamp::of(&m)))
 }
 
+/// Whether a file of the previous output holds the bytes a new file has.
+enum Same {
+    Yes(FileStamp),
+    Differs,
+    /// No such file (or one whose stamp the file system does not give).
+    Absent,
+}
+
 /// Whether `path` already holds exactly `contents` (sizes first, so most changes cost a
 /// `stat` and no read); if so, its stamp.
-fn same_contents(path: &Path, contents: &Contents) -> Result<Option<FileStamp>, OutputError> {
+fn same_contents(path: &Path, contents: &Contents) -> Result<Same, OutputError> {
     let Ok(mut file) = std::fs::File::open(path) else {
-        return Ok(None);
+        return Ok(Same::Absent);
     };
-    let Ok(meta) = file.metadata() else {
-        return Ok(None);
+    let Some(meta) = file.metadata().ok().filter(std::fs::Metadata::is_file) else {
+        return Ok(Same::Absent);
     };
-    if !meta.is_file() {
-        return Ok(None);
-    }
+    let Some(stamp) = FileStamp::of(&meta) else {
+        return Ok(Same::Absent);
+    };
     let new: std::borrow::Cow<[u8]> = match contents {
         Contents::Rendered(bytes) => bytes.into(),
         Contents::Static(StaticSource::Embedded(bytes)) => (*bytes).into(),
@@ -328,19 +397,18 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<Option<FileStamp>, 
             let source_meta =
                 std::fs::metadata(source).map_err(io(source, "cannot read the static file"))?;
             if source_meta.len() != meta.len() {
-                return Ok(None);
+                return Ok(Same::Differs);
             }
             std::fs::read(source)
                 .map_err(io(source, "cannot read the static file"))?
                 .into()
         }
     };
-    if new.len() as u64 != meta.len() {
-        return Ok(None);
+    if new.len() as u64 == meta.len() && reads_as(&mut file, &new) {
+        Ok(Same::Yes(stamp))
+    } else {
+        Ok(Same::Differs)
     }
-    Ok(reads_as(&mut file, &new)
-        .then(|| FileStamp::of(&meta))
-        .flatten())
 }
 
 /// Whether `file`, already known to be `expected.len()` bytes long, holds `expected`:
@@ -366,188 +434,26 @@ fn reads_as(file: &mut std::fs::File, expected: &[u8]) -> bool {
 }
 
 /// Removes the staging folders that builds into the same output left when they were
-/// killed (`.<name>.staging-<pid>` whose process is gone). Only where `/proc` tells which
+/// killed (`<prefix><pid>` whose process is gone). Only where `/proc` tells which
 /// processes run; a folder that cannot be removed stays, and costs nothing but space.
-fn remove_abandoned_staging(parent: &Path, name: &str) {
+fn remove_abandoned_staging(parent: &Path, prefix: &str) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let prefix = format!(".{name}.staging-");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
             continue;
         };
+        // `<pid>`, or `<pid>.old` where a switch without exchange was cut short.
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
         if pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = remove_tree(&entry.path());
         }
     }
-}
-
-/// Deletes every file and folder below `output_dir` that is neither in `paths` nor a
-/// folder leading to one; returns how many files went. Top-level entries are walked in
-/// parallel: a news site has one folder per article.
-fn remove_stale(output_dir: &Path, paths: &HashSet<&str>) -> Result<usize, OutputError> {
-    let mut wanted_dirs: HashSet<&str> = HashSet::new();
-    for path in paths {
-        let mut rest = *path;
-        while let Some((dir, _)) = rest.rsplit_once('/') {
-            if !wanted_dirs.insert(dir) {
-                break;
-            }
-            rest = dir;
-        }
-    }
-    let read_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| OutputError::Io {
-            path,
-            action: "cannot read the previous output",
-            source,
-        }
-    };
-    let top: Vec<std::fs::DirEntry> = std::fs::read_dir(output_dir)
-        .map_err(read_error(output_dir))?
-        .collect::<Result<_, _>>()
-        .map_err(read_error(output_dir))?;
-    let wanted = Wanted {
-        files: paths,
-        dirs: &wanted_dirs,
-    };
-    top.par_iter()
-        .map(|entry| {
-            let path = entry.path();
-            let is_dir = entry.file_type().map_err(read_error(&path))?.is_dir();
-            wanted.prune(&path, &entry.file_name().to_string_lossy(), is_dir)
-        })
-        .sum()
-}
-
-/// What the new site has: its files and the folders leading to them, relative and
-/// `/`-separated.
-struct Wanted<'a> {
-    files: &'a HashSet<&'a str>,
-    dirs: &'a HashSet<&'a str>,
-}
-
-impl Wanted<'_> {
-    /// Removes the entry at `path` (`relative` below the output) if the site does not
-    /// have it, or what below it the site does not have; returns how many files went.
-    /// Listings give entry types without a `stat`; symlinks count as files, never
-    /// followed.
-    fn prune(&self, path: &Path, relative: &str, is_dir: bool) -> Result<usize, OutputError> {
-        if !is_dir {
-            if self.files.contains(relative) {
-                return Ok(0);
-            }
-            std::fs::remove_file(path).map_err(io(path, "cannot remove"))?;
-            return Ok(1);
-        }
-        if !self.dirs.contains(relative) {
-            let files = walkdir::WalkDir::new(path)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| !e.file_type().is_dir())
-                .count();
-            std::fs::remove_dir_all(path).map_err(io(path, "cannot remove"))?;
-            return Ok(files);
-        }
-        let unreadable = |source| OutputError::Io {
-            path: path.to_path_buf(),
-            action: "cannot read the previous output",
-            source,
-        };
-        let mut removed = 0;
-        for entry in std::fs::read_dir(path).map_err(unreadable)? {
-            let entry = entry.map_err(unreadable)?;
-            let is_dir = entry.file_type().map_err(unreadable)?.is_dir();
-            let relative = format!("{relative}/{}", entry.file_name().to_string_lossy());
-            removed += self.prune(&entry.path(), &relative, is_dir)?;
-        }
-        Ok(removed)
-    }
-}
-
-fn parent_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Makes `output_dir` hold exactly `files`, written in parallel.
-pub fn write_site(
-    root: &Path,
-    output_dir: &Path,
-    files: &[OutputFile],
-) -> Result<WriteReport, OutputError> {
-    let staging = Staging::create(root, output_dir)?;
-    staging.make_dirs(files.iter().map(|f| f.path.as_str()))?;
-    files
-        .par_iter()
-        .try_for_each(|f| staging.write(f).map(|_| ()))?;
-    staging.commit(files.iter().map(|f| f.path.as_str()))
-}
-
-/// The absolute, symlink-free form of a path that may not exist yet: its nearest existing
-/// ancestor canonicalized, with the rest appended.
-fn resolve(path: &Path) -> Option<PathBuf> {
-    let path = if path.is_relative() {
-        std::env::current_dir().ok()?.join(path)
-    } else {
-        path.to_path_buf()
-    };
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            return Some(rest.iter().rev().fold(real, |p, c| p.join(c)));
-        }
-        rest.push(existing.file_name()?.to_os_string());
-        existing = existing.parent()?;
-    }
-}
-
-fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), OutputError> {
-    let unsafe_dir = |reason: &str| OutputError::Unsafe {
-        path: output_dir.to_path_buf(),
-        reason: reason.to_string(),
-    };
-    if output_dir.file_name().is_none() {
-        return Err(unsafe_dir("it has no folder name"));
-    }
-    if output_dir.is_file() {
-        return Err(unsafe_dir("it is a file"));
-    }
-    let root = if root.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        root
-    };
-    let root = root
-        .canonicalize()
-        .map_err(io(root, "cannot resolve the site folder"))?;
-    if let Some(out) = resolve(output_dir) {
-        if root.starts_with(&out) {
-            return Err(unsafe_dir(
-                "it contains the site itself, which the build would replace",
-            ));
-        }
-        // The build replaces the output folder whole: it must not hold the site's sources.
-        for source in SOURCE_DIRS {
-            if let Ok(dir) = root.join(source).canonicalize()
-                && (dir.starts_with(&out) || out.starts_with(&dir))
-            {
-                return Err(unsafe_dir(&format!(
-                    "it overlaps the site's {source}/ folder, which the build would replace"
-                )));
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -562,9 +468,10 @@ mod tests {
         let text: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &text).unwrap();
         let same = |contents: &[u8]| {
-            same_contents(&path, &Contents::Rendered(contents.to_vec()))
-                .unwrap()
-                .is_some()
+            matches!(
+                same_contents(&path, &Contents::Rendered(contents.to_vec())).unwrap(),
+                Same::Yes(_)
+            )
         };
         assert!(same(&text));
         let mut changed = text.clone();
@@ -572,11 +479,10 @@ mod tests {
         assert!(!same(&changed), "same length, one byte differs");
         assert!(!same(&text[..199_999]), "shorter");
         assert!(!same(b""), "empty");
-        assert!(
-            same_contents(&dir.path().join("missing.html"), &Contents::Rendered(text))
-                .unwrap()
-                .is_none()
-        );
+        assert!(matches!(
+            same_contents(&dir.path().join("missing.html"), &Contents::Rendered(text)).unwrap(),
+            Same::Absent
+        ));
     }
 
     fn page(path: &str, text: &str) -> OutputFile {
@@ -586,24 +492,40 @@ mod tests {
         }
     }
 
+    /// Makes the output of a default site in `root` hold exactly `files`.
+    fn write_site(root: &Path, files: &[OutputFile]) -> Result<WriteReport, OutputError> {
+        let paths = SitePaths::with_defaults(root);
+        let lock = OutputLock::acquire(&paths, "a test")?;
+        let staging = Staging::create(&paths, &lock)?;
+        staging.make_dirs(files.iter().map(|f| f.path.as_str()))?;
+        files
+            .par_iter()
+            .try_for_each(|f| staging.write(f).map(|_| ()))?;
+        staging.commit()
+    }
+
+    /// What is beside the output: the lock, the output, nothing else.
+    fn beside(root: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn replaces_the_whole_output() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("public");
-        write_site(
-            root.path(),
-            &out,
-            &[page("a/index.html", "A"), page("b.txt", "B")],
-        )
-        .unwrap();
-        write_site(root.path(), &out, &[page("a/index.html", "A2")]).unwrap();
+        write_site(root.path(), &[page("a/index.html", "A"), page("b.txt", "B")]).unwrap();
+        write_site(root.path(), &[page("a/index.html", "A2")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "A2"
         );
         assert!(!out.join("b.txt").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging and old folders are cleaned up");
+        assert_eq!(beside(root.path()), [".public.lock", "public"]);
     }
 
     #[test]
@@ -615,9 +537,14 @@ mod tests {
             page("b/index.html", "B"),
             page("c.txt", "C"),
         ];
-        let report = write_site(root.path(), &out, &first).unwrap();
+        let report = write_site(root.path(), &first).unwrap();
         assert_eq!(report.written, 3);
-        let report = write_site(root.path(), &out, &first).unwrap();
+        let inode = |p: &str| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(out.join(p)).unwrap().ino()
+        };
+        let a = inode("a/index.html");
+        let report = write_site(root.path(), &first).unwrap();
         assert_eq!(
             (report.written, report.unchanged, report.removed),
             (0, 3, 0)
@@ -627,40 +554,49 @@ mod tests {
             page("b/index.html", "B2"),
             page("d/e.txt", "E"),
         ];
-        let report = write_site(root.path(), &out, &second).unwrap();
+        let report = write_site(root.path(), &second).unwrap();
         assert_eq!(
             (report.written, report.unchanged, report.removed),
             (2, 1, 1)
         );
+        assert_eq!(inode("a/index.html"), a, "an unchanged file is the same file");
         assert_eq!(
             std::fs::read_to_string(out.join("b/index.html")).unwrap(),
             "B2"
         );
         assert!(!out.join("c.txt").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging folder left");
+        assert_eq!(beside(root.path()), [".public.lock", "public"]);
     }
 
     #[test]
-    fn refuses_to_replace_the_site_itself() {
+    fn a_second_writer_is_refused_naming_the_first() {
         let root = tempfile::tempdir().unwrap();
-        let err = write_site(root.path(), root.path(), &[]).unwrap_err();
-        assert!(err.to_string().contains("refusing"), "{err}");
+        let paths = SitePaths::with_defaults(root.path());
+        let _held = OutputLock::acquire(&paths, "gazette watch").unwrap();
+        let err = OutputLock::acquire(&paths, "gazette build").unwrap_err().to_string();
+        assert!(err.contains("another gazette is writing"), "{err}");
+        assert!(
+            err.contains(&format!("gazette watch, process {}", std::process::id())),
+            "{err}"
+        );
+        drop(_held);
+        OutputLock::acquire(&paths, "gazette build").unwrap();
     }
 
     #[test]
     fn failed_write_keeps_previous_output() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("public");
-        write_site(root.path(), &out, &[page("index.html", "old")]).unwrap();
+        write_site(root.path(), &[page("index.html", "old")]).unwrap();
         let missing = OutputFile {
             path: "copy.css".into(),
             contents: Contents::Static(StaticSource::File(root.path().join("nope.css"))),
         };
-        assert!(write_site(root.path(), &out, &[page("index.html", "new"), missing]).is_err());
+        assert!(write_site(root.path(), &[page("index.html", "new"), missing]).is_err());
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "old"
         );
+        assert_eq!(beside(root.path()), [".public.lock", "public"]);
     }
 }

@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output;
 use crate::parallel;
+use crate::paths::SitePaths;
 use crate::render::{self, Theme};
 
 #[derive(Debug, Clone, Default)]
@@ -142,25 +143,33 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Error>
     Ok(config)
 }
 
+/// The site's folders for these options (the output checked against the sources).
+pub fn site_paths(options: &BuildOptions, config: &Config) -> Result<SitePaths, Error> {
+    Ok(SitePaths::new(
+        &options.root,
+        config,
+        options.output.as_deref(),
+    )?)
+}
+
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let root = options.root.as_path();
     let mut timings = Timings::start();
     let progress = options.progress.clone().unwrap_or_default();
-    progress.enter("importing seeds");
     let config = load_config(root, options.base_url.as_deref())?;
-    let import = import::run(root, &config, ImportOptions::default())?;
+    let paths = site_paths(options, &config)?;
+    // Held to the end: no other build or session writes this output meanwhile.
+    let lock = output::OutputLock::acquire(&paths, "gazette build")?;
+    progress.enter("importing seeds");
+    let import = import::run(&paths, &config, ImportOptions::default())?;
     timings.lap("import");
-    let output_dir = match &options.output {
-        Some(dir) => dir.clone(),
-        None => root.join(&config.output_dir),
-    };
-    let content_dir = root.join(&config.content_dir);
+    let output_dir = paths.output.clone();
     let identity = identity(options, &output_dir);
-    let fingerprint = input_fingerprint(root, &config, &identity);
+    let fingerprint = input_fingerprint(&paths, &identity);
     let record = if options.no_cache {
         None
     } else {
-        cache::load(&output_dir)
+        cache::load(&paths)
     };
     if let Some(record) =
         fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))
@@ -186,7 +195,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
     timings.lap("check the build cache");
     progress.enter("loading content");
-    let theme = Theme::load(root, &config.theme)?;
+    let theme = Theme::load(&paths, &config.theme)?;
     // Over an output exactly as the last build recorded it, pages it recorded as rendered
     // from the same inputs are already there: the output is walked for its stamps while
     // the content loads.
@@ -194,7 +203,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         || {
             content::load(
                 config,
-                &content_dir,
+                &paths.content,
                 LoadOptions {
                     drafts: options.drafts,
                     published_by: options.published_by,
@@ -212,7 +221,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     progress.enter("preparing pages");
     // The pages' folders are made while the template values are built: making folders in
     // one parent is serialized by the kernel, so it gains nothing from more threads.
-    let staging = output::Staging::create(root, &output_dir)?;
+    let staging = output::Staging::create(&paths, &lock)?;
     let (plan, made) = render::plan_alongside(&site, &theme, |pages| {
         staging.make_dirs(pages.iter().map(|j| j.path.as_str()))
     });
@@ -238,26 +247,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // first of them is due: it is not recorded.
     let time_bound = options.clock && plan.site.scheduled > 0;
     let recorded = fingerprint.filter(|f| f.settled && !time_bound);
-    // Over an output whose folders are as the last build left them, holding the files
-    // this build has, nothing can be stale: the folders need not be listed. The walk
-    // that found reusable pages already tells; else the recorded layout may.
-    let updated = staging.updates();
-    let walked_clean = reusable.is_some_and(|r| r.holds_only(plan.paths()));
-    let recorded_layout = record.and_then(|r| r.layout);
-    let last_layout = if walked_clean {
-        // Not checked now (a `stat` per folder): a recorded layout is checked when used.
-        recorded_layout
-    } else {
-        recorded_layout.filter(|l| {
-            let paths: Vec<&str> = plan.paths().collect();
-            updated && cache::holds_exactly(&output_dir, l, &paths)
-        })
-    };
-    let nothing_stale = walked_clean || last_layout.is_some();
     // The output's fingerprint comes from the stamps alone, so it is hashed while the
     // commit runs.
     let (written, output) = rayon::join(
-        || staging.commit_knowing(plan.paths(), nothing_stale),
+        || staging.commit(),
         || cache::output_of(plan.paths().zip(stamps)),
     );
     let written = written?;
@@ -267,12 +260,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     warnings.extend(site_warnings.iter().cloned());
     match output {
         Some(output) => cache::save(
-            &output_dir,
+            &paths,
             &cache::Record {
                 // A build that is not recorded must not be skipped next time.
                 inputs: recorded.map(|f| f.fingerprint),
                 output,
-                layout: next_layout(last_layout, &written, updated, &output_dir, &plan),
                 articles: plan.site.articles.len(),
                 files: plan.pages.len() + plan.files.len(),
                 pages: {
@@ -284,7 +276,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             },
         ),
         // Without stamps there is nothing to record, and an older record must not match.
-        None => cache::forget(&output_dir),
+        None => cache::forget(&paths),
     }
     timings.lap("save the build cache");
     let files = plan.pages.len() + plan.files.len();
@@ -299,6 +291,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         ..
     } = plan;
     std::thread::spawn(move || drop((site, shared, pages, generated)));
+    drop(lock);
     Ok(BuildReport {
         import,
         output_dir,
@@ -313,34 +306,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     })
 }
 
-/// The output's layout to record after a commit that reported `written`, given the
-/// recorded layout the output still had before it (if any) and whether it updated a
-/// previous output.
-fn next_layout(
-    verified: Option<cache::Layout>,
-    written: &output::WriteReport,
-    updated: bool,
-    output_dir: &Path,
-    plan: &render::Plan,
-) -> Option<cache::Layout> {
-    match verified {
-        // A commit that moved nothing in and removed nothing left every folder as the
-        // verified layout found it; one with fresh folders is taken again, so that they
-        // can settle.
-        Some(layout) if written.written == 0 && written.removed == 0 && layout.fresh.is_empty() => {
-            Some(layout)
-        }
-        // A new output's folders are all fresh (see `cache::Layout`): listing them next
-        // time is the walk a layout saves, so none is recorded.
-        _ if !updated => None,
-        _ => cache::layout(output_dir, plan.paths()),
-    }
-}
-
 /// Renders the pages and writes the files of `plan` into `staging` in one parallel pass (a
 /// page is written as soon as it is rendered, so the whole site is never held in memory),
-/// except pages `reusable` says the output already holds. Returns each file's stamp, in
-/// the order of `plan.paths()`, for the build cache, and how many pages were rendered.
+/// except pages `reusable` says the output already holds, which are carried over. Returns
+/// each file's stamp, in the order of `plan.paths()`, for the build cache, and how many
+/// pages were rendered.
 fn render_and_write(
     plan: &render::Plan,
     theme: &Theme,
@@ -360,7 +330,10 @@ fn render_and_write(
     let mut stamps = parallel::try_map(&jobs, |&(job, &signature)| -> Result<_, Error> {
         let kept = reusable.and_then(|r| r.page(&job.path, signature));
         let stamp = match kept {
-            Some(stamp) => Some(stamp),
+            Some(stamp) => {
+                staging.keep(&job.path)?;
+                Some(stamp)
+            }
             None => {
                 rendered.fetch_add(1, Ordering::Relaxed);
                 let file = plan.render_into(job, theme, PAGE.take())?;
@@ -382,15 +355,15 @@ fn render_and_write(
 
 /// The fingerprint of everything the output depends on; `None` when an input cannot be
 /// read (the build itself will then say what is wrong).
-fn input_fingerprint(root: &Path, config: &Config, identity: &str) -> Option<cache::Inputs> {
+fn input_fingerprint(paths: &SitePaths, identity: &str) -> Option<cache::Inputs> {
     cache::inputs(
         identity,
-        &[root.join("config.toml")],
+        std::slice::from_ref(&paths.config_file),
         &[
-            root.join(&config.content_dir),
-            root.join("templates"),
-            root.join("static"),
-            root.join("themes").join(&config.theme),
+            paths.content.clone(),
+            paths.templates.clone(),
+            paths.static_files.clone(),
+            paths.theme.clone(),
         ],
     )
 }

@@ -28,7 +28,8 @@ use crate::error::Error;
 use crate::import::{self, ImportOptions};
 use crate::output::{self, WriteReport};
 use crate::parallel;
-use crate::pipeline::{BuildOptions, load_config};
+use crate::paths::SitePaths;
+use crate::pipeline::{BuildOptions, load_config, site_paths};
 use crate::render::{self, Theme, context::Shared, pages};
 
 /// What changed since the last rebuild, as the watcher saw it.
@@ -146,6 +147,8 @@ pub struct Session {
     signatures: Vec<u64>,
     /// Every other file on disk (sitemaps, static files), by output path.
     files: HashSet<String>,
+    /// The output's lock, held from the first load on (taken again if the output moves).
+    lock: Option<(PathBuf, output::OutputLock)>,
     /// When the first article left out as scheduled comes due (perhaps earlier: an
     /// incremental rebuild only sees the articles it reloads, so this only ever moves
     /// earlier until the next full reload).
@@ -154,8 +157,7 @@ pub struct Session {
 
 /// The loaded site and everything derived from it.
 struct State {
-    output_dir: PathBuf,
-    content_dir: PathBuf,
+    paths: SitePaths,
     theme: Theme,
     site: Site,
     /// Index of each article in `site` by the file it came from. An edit looks its file up
@@ -192,6 +194,7 @@ impl Session {
             written: HashMap::new(),
             signatures: Vec::new(),
             files: HashSet::new(),
+            lock: None,
             due: None,
         }
     }
@@ -203,9 +206,14 @@ impl Session {
         Some(due.with_timezone(&chrono::Utc).into())
     }
 
+    /// The site's folders, as of the last successful load.
+    pub fn paths(&self) -> Option<&SitePaths> {
+        self.state.as_ref().map(|s| &s.paths)
+    }
+
     /// The output folder of the last successful load.
     pub fn output_dir(&self) -> Option<&Path> {
-        self.state.as_ref().map(|s| s.output_dir.as_path())
+        self.state.as_ref().map(|s| s.paths.output.as_path())
     }
 
     /// Applies `changes` and rebuilds what they touch (everything, the first time or after
@@ -264,22 +272,27 @@ impl Session {
     fn reload_all(&mut self) -> Result<(), Error> {
         let root = self.options.root.as_path();
         let config = load_config(root, self.options.base_url.as_deref())?;
-        import::run(root, &config, ImportOptions::default())?;
-        let output_dir = match &self.options.output {
-            Some(dir) => dir.clone(),
-            None => root.join(&config.output_dir),
-        };
-        let content_dir = root.join(&config.content_dir);
-        let theme = Theme::load(root, &config.theme)?;
-        let site = content::load(config, &content_dir, self.load_options())?;
+        let paths = site_paths(&self.options, &config)?;
+        if self.lock.as_ref().is_none_or(|(held, _)| *held != paths.output) {
+            // The old output's lock goes first: the new one may be the same folder named
+            // another way.
+            self.lock = None;
+            let holder = "gazette watch or serve";
+            self.lock = Some((
+                paths.output.clone(),
+                output::OutputLock::acquire(&paths, holder)?,
+            ));
+        }
+        import::run(&paths, &config, ImportOptions::default())?;
+        let theme = Theme::load(&paths, &config.theme)?;
+        let site = content::load(config, &paths.content, self.load_options())?;
         self.due = site.next_scheduled;
         let previous = self.state.take();
         let shared = Shared::build_reusing(&site, &theme, previous.as_ref().map(|s| &s.shared));
         self.pending.clear();
         self.theme_pending = false;
         self.state = Some(State {
-            output_dir,
-            content_dir,
+            paths,
             theme,
             by_source: by_source(&site),
             folders: folders(&site),
@@ -305,21 +318,20 @@ impl Session {
     }
 
     fn apply(&mut self, changes: &Changes) -> Result<Stale, Error> {
-        let root = self.options.root.clone();
         let load_options = self.load_options();
         // Remember everything first, so that what fails below is retried next time.
         self.pending.extend(changes.content.iter().cloned());
         self.theme_pending |= changes.theme;
         let state = self.state.as_mut().expect("apply runs on a loaded session");
         if changes.seeds {
-            import::run(&root, &state.site.config, ImportOptions::default())?;
+            import::run(&state.paths, &state.site.config, ImportOptions::default())?;
         }
         let mut stale = Stale {
             jobs: false,
             files: false,
         };
         if self.theme_pending {
-            state.theme = Theme::load(&root, &state.site.config.theme)?;
+            state.theme = Theme::load(&state.paths, &state.site.config.theme)?;
             self.theme_pending = false;
             stale.files = true;
             if state.theme.uses_content_xml() != state.shared.content_xml {
@@ -335,7 +347,7 @@ impl Session {
         let pending: Vec<&PathBuf> = self.pending.iter().collect();
         let loaded: Vec<(PathBuf, Option<Loaded>)> = parallel::try_map(&pending, |&path| {
             if path.is_file() {
-                content::load_file(path, &state.content_dir, &self.markdown)
+                content::load_file(path, &state.paths.content, &self.markdown)
                     .map(|l| (path.clone(), Some(l)))
             } else {
                 Ok((path.clone(), None))
@@ -428,8 +440,8 @@ impl Session {
             .map(|job| job.signature(site, shared, theme))
             .collect();
         let first = self.written.is_empty() && self.files.is_empty();
-
-        let staging = output::Staging::create(&self.options.root, &state.output_dir)?;
+        let (_, lock) = self.lock.as_ref().expect("taken by the load");
+        let staging = output::Staging::create(&state.paths, lock)?;
         let changed: Vec<usize> = if self.signatures.len() == jobs.len() {
             (0..jobs.len())
                 .filter(|&i| self.signatures[i] != signatures[i])
@@ -439,36 +451,35 @@ impl Session {
                 .filter(|&i| self.written.get(&jobs[i].path) != Some(&signatures[i]))
                 .collect()
         };
-        if first {
-            staging.make_dirs(jobs.iter().map(|j| j.path.as_str()))?;
+        let paths = jobs
+            .iter()
+            .map(|j| j.path.as_str())
+            .chain(state.files.iter().map(|f| f.path.as_str()));
+        staging.make_dirs(paths)?;
+        // The staged site is complete: what is not rendered again is carried over.
+        let mut render = vec![false; jobs.len()];
+        for &i in &changed {
+            render[i] = true;
         }
-        parallel::try_map(&changed, |&i| -> Result<_, Error> {
-            Ok(staging.write(&jobs[i].render(site, shared, theme)?)?)
+        let indices: Vec<usize> = (0..jobs.len()).collect();
+        parallel::try_map(&indices, |&i| -> Result<_, Error> {
+            if render[i] {
+                staging.write(&jobs[i].render(site, shared, theme)?)?;
+            } else {
+                staging.keep(&jobs[i].path)?;
+            }
+            Ok(())
         })?;
-        if stale.files || first {
-            parallel::try_map(&state.files, |file| staging.write(file))?;
-        }
-
-        let paths = || {
-            jobs.iter()
-                .map(|j| j.path.as_str())
-                .chain(state.files.iter().map(|f| f.path.as_str()))
-        };
-        let written = if first {
-            staging.commit(paths())?
-        } else if stale.jobs || stale.files {
-            let now: HashSet<&str> = paths().collect();
-            let removed: Vec<&str> = self
-                .written
-                .keys()
-                .chain(self.files.iter())
-                .map(String::as_str)
-                .filter(|p| !now.contains(p))
-                .collect();
-            staging.commit_changes(removed.into_iter())?
-        } else {
-            staging.commit_changes(std::iter::empty())?
-        };
+        let regenerate = stale.files || first;
+        parallel::try_map(&state.files, |file| -> Result<_, Error> {
+            if regenerate {
+                staging.write(file)?;
+            } else {
+                staging.keep(&file.path)?;
+            }
+            Ok(())
+        })?;
+        let written = staging.commit()?;
         if stale.jobs || first {
             self.written = jobs
                 .iter()

@@ -1,9 +1,10 @@
 //! Watching a site's sources and turning file-system events into [`Changes`] for a
 //! [`Session`](crate::session::Session).
 //!
-//! Watched: `config.toml` (through a non-recursive watch of the site folder, which also
-//! sees source folders appear), and `seeds/`, `content/`, `templates/`, `static/`,
-//! `themes/` recursively. Events are coalesced: after the first one, more are collected
+//! Watched: the configuration file (through a non-recursive watch of the site folder,
+//! which also sees source folders appear), and every source folder of the site's
+//! [`SitePaths`] (content, seeds, templates, static files, themes, wherever the
+//! configuration puts them) recursively. Events are coalesced: after the first one, more are collected
 //! until the file system has been quiet for [`QUIET`] (or [`MAX_WAIT`] has passed), so an
 //! editor's save (temp file, rename) and a `git checkout` touching hundreds of files each
 //! become one rebuild.
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use thiserror::Error;
 
+use crate::paths::SitePaths;
 use crate::session::Changes;
 
 /// How long the file system must be quiet before a batch of events is handled.
@@ -27,8 +29,6 @@ pub const QUIET: Duration = Duration::from_millis(8);
 /// The longest a batch waits for quiet before it is handled anyway.
 pub const MAX_WAIT: Duration = Duration::from_millis(250);
 
-/// Source folders of a site, watched recursively.
-const SOURCE_DIRS: &[&str] = &["seeds", "content", "templates", "static", "themes"];
 
 #[derive(Debug, Error)]
 #[error("cannot watch {}: {source}", path.display())]
@@ -43,7 +43,8 @@ pub struct Watcher {
     site_root: PathBuf,
     /// The same folder as given to notify.
     root: PathBuf,
-    content_dir: PathBuf,
+    /// The site's folders, named below `root`.
+    paths: SitePaths,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     /// Source folders being watched.
@@ -51,8 +52,9 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Starts watching the site in `root`, whose content lives in `content_dir`.
-    pub fn new(root: &Path, content_dir: &Path) -> Result<Watcher, WatchError> {
+    /// Starts watching the site whose folders are `paths`.
+    pub fn new(paths: &SitePaths) -> Result<Watcher, WatchError> {
+        let root = paths.root.as_path();
         let (tx, events) = channel();
         let watcher = notify::recommended_watcher(move |e| {
             let _ = tx.send(e);
@@ -72,7 +74,7 @@ impl Watcher {
             root.clone()
         };
         let mut w = Watcher {
-            content_dir: root.join(content_dir.strip_prefix(&site_root).unwrap_or(content_dir)),
+            paths: below(paths, &site_root, &root),
             site_root,
             root,
             watcher,
@@ -92,11 +94,13 @@ impl Watcher {
     /// Watches source folders that exist now and were not watched yet.
     fn watch_new_dirs(&mut self) -> Result<bool, WatchError> {
         let mut added = false;
-        let dirs = SOURCE_DIRS
+        let dirs: Vec<PathBuf> = self
+            .paths
+            .sources()
             .iter()
-            .map(|d| self.root.join(d))
-            .chain(std::iter::once(self.content_dir.clone()));
-        for dir in dirs.collect::<Vec<_>>() {
+            .map(|s| s.path.to_path_buf())
+            .collect();
+        for dir in dirs {
             if dir.is_dir() && !self.watching.contains(&dir) {
                 self.watcher
                     .watch(&dir, RecursiveMode::Recursive)
@@ -109,6 +113,17 @@ impl Watcher {
             }
         }
         Ok(added)
+    }
+
+    /// Follows the site's folders after its configuration changed: folders it names now
+    /// are watched from here on.
+    pub fn follow(&mut self, paths: &SitePaths) -> Result<(), WatchError> {
+        let paths = below(paths, &self.site_root, &self.root);
+        if paths != self.paths {
+            self.paths = paths;
+            self.watch_new_dirs()?;
+        }
+        Ok(())
     }
 
     /// Blocks until something changes, then returns the coalesced changes; or, if nothing
@@ -167,7 +182,7 @@ impl Watcher {
             return;
         }
         for path in &event.paths {
-            classify(&self.root, &self.content_dir, path, changes);
+            classify(&self.paths, path, changes);
         }
         // Report content paths under the site root as the session names them.
         if self.site_root != self.root {
@@ -198,8 +213,25 @@ fn ignored(name: &str) -> bool {
         || name == "4913"
 }
 
+/// `paths` (named below `site_root`) named below `root`, the folder given to notify.
+fn below(paths: &SitePaths, site_root: &Path, root: &Path) -> SitePaths {
+    let at = |p: &Path| root.join(p.strip_prefix(site_root).unwrap_or(p));
+    SitePaths {
+        root: root.to_path_buf(),
+        config_file: at(&paths.config_file),
+        content: at(&paths.content),
+        seeds: at(&paths.seeds),
+        templates: at(&paths.templates),
+        static_files: at(&paths.static_files),
+        themes: at(&paths.themes),
+        theme: at(&paths.theme),
+        output: at(&paths.output),
+    }
+}
+
 /// Adds what a changed `path` means to `changes`.
-pub fn classify(root: &Path, content_dir: &Path, path: &Path, changes: &mut Changes) {
+pub fn classify(paths: &SitePaths, path: &Path, changes: &mut Changes) {
+    let root = paths.root.as_path();
     let path = if path.is_relative() {
         root.join(path)
     } else {
@@ -218,10 +250,15 @@ pub fn classify(root: &Path, content_dir: &Path, path: &Path, changes: &mut Chan
         .or_else(|_| path.strip_prefix(&absolute_root))
         .unwrap_or(&path)
         .to_path_buf();
-    let relative_content = content_dir.strip_prefix(root).unwrap_or(content_dir);
-    if relative == Path::new("config.toml") {
+    let inside = |dir: &Path| relative.starts_with(dir.strip_prefix(root).unwrap_or(dir));
+    // The output may lie inside a source folder's parent but never inside a source
+    // (`SitePaths` refuses that); its writes are never changes.
+    if inside(&paths.output) {
+        return;
+    }
+    if inside(&paths.config_file) {
         changes.config = true;
-    } else if relative.starts_with(relative_content) {
+    } else if inside(&paths.content) {
         if crate::content::is_content_file(&path) {
             changes.content.insert(root.join(&relative));
         } else {
@@ -229,14 +266,11 @@ pub fn classify(root: &Path, content_dir: &Path, path: &Path, changes: &mut Chan
             // editor's temp file: the session tells which.
             changes.content_other.insert(root.join(&relative));
         }
-    } else if relative.starts_with("seeds") {
+    } else if inside(&paths.seeds) {
         if name.ends_with(".txt") || path.is_dir() {
             changes.seeds = true;
         }
-    } else if ["templates", "static", "themes"]
-        .iter()
-        .any(|d| relative.starts_with(d))
-    {
+    } else if inside(&paths.templates) || inside(&paths.static_files) || inside(&paths.themes) {
         changes.theme = true;
         changes.theme_files.insert(path);
     }
@@ -252,6 +286,10 @@ pub fn drive(
     // Scheduled articles are published when they come due, as a build run then would.
     while let Some(changes) = watcher.next_changes(session.next_due()) {
         let result = session.rebuild(&changes);
+        if let Some(paths) = session.paths() {
+            // A watch that cannot be added is retried with the next change.
+            let _ = watcher.follow(paths);
+        }
         after(&changes, result);
     }
 }
@@ -261,12 +299,31 @@ mod tests {
     use super::*;
 
     fn changes_for(paths: &[&str]) -> Changes {
-        let root = Path::new("/site");
+        let site = SitePaths::with_defaults(Path::new("/site"));
         let mut changes = Changes::default();
         for p in paths {
-            classify(root, &root.join("content"), Path::new(p), &mut changes);
+            classify(&site, Path::new(p), &mut changes);
         }
         changes
+    }
+
+    #[test]
+    fn configured_folders_are_followed() {
+        let config = crate::config::Config::parse(
+            "title = \"T\"\nbase_url = \"https://e.org/\"\ncontent_dir = \"articles\"\nseeds_dir = \"raw\"",
+            Path::new("config.toml"),
+        )
+        .unwrap();
+        let site = SitePaths::unchecked(Path::new("/site"), &config, None);
+        let mut changes = Changes::default();
+        classify(&site, Path::new("/site/raw/a.txt"), &mut changes);
+        assert!(changes.seeds);
+        classify(&site, Path::new("/site/articles/a.md"), &mut changes);
+        assert_eq!(changes.content.len(), 1);
+        let mut other = Changes::default();
+        classify(&site, Path::new("/site/seeds/a.txt"), &mut other);
+        classify(&site, Path::new("/site/content/a.md"), &mut other);
+        assert!(other.is_empty(), "{other:?}");
     }
 
     #[test]

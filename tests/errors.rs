@@ -25,7 +25,7 @@ fn fails_keeping_output(site: &TestSite) -> String {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && !n.ends_with(".gazette-cache"))
+        .filter(|n| n.starts_with('.') && !n.ends_with(".gazette-cache") && !n.ends_with(".lock"))
         .collect();
     assert!(
         leftovers.is_empty(),

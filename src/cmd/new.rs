@@ -17,7 +17,9 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
             "the title {title:?} has no letters or digits to make a file name from"
         )));
     }
-    let path = root.join(&config.content_dir).join(format!("{slug}.md"));
+    let path = crate::paths::SitePaths::unchecked(&root, &config, None)
+        .content
+        .join(format!("{slug}.md"));
     let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
     let list = |items: &[String]| {
         items

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::cli::WatchArgs;
 use crate::error::Error;
+use crate::paths::SitePaths;
 use crate::pipeline::BuildOptions;
 use crate::session::{Changes, Rebuild, Session};
 use crate::watch::{self, Watcher};
@@ -32,11 +33,11 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
 /// and watching starts anyway: fixing the file recovers.
 pub fn start(root: &Path, session: &mut Session) -> Result<Watcher, Error> {
     let first = session.rebuild(&Changes::default());
-    let content_dir = crate::pipeline::load_config(root, None)
-        .map(|c| c.content_dir)
-        .unwrap_or_else(|_| "content".into());
     report(root, &Changes::default(), &first);
-    let watcher = Watcher::new(root, &root.join(content_dir))?;
+    // Until a configuration loads, the folders are where they are by default; the
+    // watcher follows the configuration once it does.
+    let defaults = SitePaths::with_defaults(root);
+    let watcher = Watcher::new(session.paths().unwrap_or(&defaults))?;
     eprintln!("watching for changes (Ctrl-C to stop)");
     Ok(watcher)
 }

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
+use crate::paths::SitePaths;
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
 use parse::{ParseError, SeedArticle};
@@ -92,15 +93,14 @@ struct Planned {
     profiles: Vec<(PathBuf, String)>,
 }
 
-/// Imports every seed under `<root>/<seeds_dir>` into `<root>/<content_dir>`.
+/// Imports every seed of the site's seeds folder into its content folder.
 pub fn run(
-    root: &Path,
+    paths: &SitePaths,
     config: &Config,
     options: ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let seeds_dir = root.join(&config.seeds_dir);
-    let content_dir = root.join(&config.content_dir);
-    let seeds = seed_files(&seeds_dir)?;
+    let content_dir = paths.content.clone();
+    let seeds = seed_files(&paths.seeds)?;
     let results: Vec<Result<Planned, ImportError>> = seeds
         .par_iter()
         .map(|seed| plan(seed, &content_dir, config))

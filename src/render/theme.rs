@@ -14,6 +14,7 @@ use tera::Tera;
 use super::RenderError;
 use super::pages::PAGE_TEMPLATES;
 use crate::config::DEFAULT_THEME;
+use crate::paths::SitePaths;
 
 /// The default theme's templates, compiled in so that a site needs no `themes/` folder.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -110,10 +111,10 @@ pub struct Theme {
 
 impl Theme {
     /// Loads the theme named in the config, with the site's overrides on top.
-    pub fn load(root: &Path, theme: &str) -> Result<Theme, RenderError> {
+    pub fn load(paths: &SitePaths, theme: &str) -> Result<Theme, RenderError> {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
-        let theme_dir = root.join("themes").join(theme);
+        let theme_dir = paths.theme.clone();
         let builtin = |name: &str, text: &str| {
             (
                 format!("<built-in {DEFAULT_THEME} theme>/templates/{name}"),
@@ -143,8 +144,8 @@ impl Theme {
         }
         read_templates(&theme_dir.join("templates"), &mut templates)?;
         read_static(&theme_dir.join("static"), &mut static_files)?;
-        read_templates(&root.join("templates"), &mut templates)?;
-        read_static(&root.join("static"), &mut static_files)?;
+        read_templates(&paths.templates, &mut templates)?;
+        read_static(&paths.static_files, &mut static_files)?;
         // Checked here rather than when a page first needs one: the user learns every
         // missing template at once, and a theme that suits today's content does not break
         // the day the site gets its first tag page.
@@ -156,7 +157,7 @@ impl Theme {
         if !missing.is_empty() {
             return Err(RenderError::MissingTemplates {
                 theme: theme.to_string(),
-                dir: Path::new("themes").join(theme).join("templates"),
+                dir: paths.theme.join("templates"),
                 missing,
             });
         }
@@ -468,7 +469,7 @@ mod tests {
     #[test]
     fn the_built_in_pages_do_not_show_the_site_counts() {
         let empty = tempfile::tempdir().unwrap();
-        let theme = Theme::load(empty.path(), DEFAULT_THEME).unwrap();
+        let theme = Theme::load(&SitePaths::with_defaults(empty.path()), DEFAULT_THEME).unwrap();
         for template in crate::render::pages::PAGE_TEMPLATES {
             assert!(!theme.may_show_site_counts(template), "{template}");
         }
@@ -478,7 +479,7 @@ mod tests {
     fn the_built_in_feeds_need_no_escaped_copy_of_the_html() {
         let empty = tempfile::tempdir().unwrap();
         assert!(
-            !Theme::load(empty.path(), DEFAULT_THEME)
+            !Theme::load(&SitePaths::with_defaults(empty.path()), DEFAULT_THEME)
                 .unwrap()
                 .uses_content_xml()
         );
@@ -489,7 +490,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            Theme::load(empty.path(), DEFAULT_THEME)
+            Theme::load(&SitePaths::with_defaults(empty.path()), DEFAULT_THEME)
                 .unwrap()
                 .uses_content_xml()
         );
@@ -498,7 +499,7 @@ mod tests {
     #[test]
     fn default_theme_loads_without_a_themes_folder() {
         let empty = tempfile::tempdir().unwrap();
-        let theme = Theme::load(empty.path(), DEFAULT_THEME).unwrap();
+        let theme = Theme::load(&SitePaths::with_defaults(empty.path()), DEFAULT_THEME).unwrap();
         assert!(theme.tera.contains_template("article.html"));
         assert!(theme.static_files.contains_key("style.css"));
     }
