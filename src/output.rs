@@ -518,7 +518,11 @@ mod tests {
     fn replaces_the_whole_output() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("public");
-        write_site(root.path(), &[page("a/index.html", "A"), page("b.txt", "B")]).unwrap();
+        write_site(
+            root.path(),
+            &[page("a/index.html", "A"), page("b.txt", "B")],
+        )
+        .unwrap();
         write_site(root.path(), &[page("a/index.html", "A2")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
@@ -559,7 +563,11 @@ mod tests {
             (report.written, report.unchanged, report.removed),
             (2, 1, 1)
         );
-        assert_eq!(inode("a/index.html"), a, "an unchanged file is the same file");
+        assert_eq!(
+            inode("a/index.html"),
+            a,
+            "an unchanged file is the same file"
+        );
         assert_eq!(
             std::fs::read_to_string(out.join("b/index.html")).unwrap(),
             "B2"
@@ -573,7 +581,9 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let paths = SitePaths::with_defaults(root.path());
         let _held = OutputLock::acquire(&paths, "gazette watch").unwrap();
-        let err = OutputLock::acquire(&paths, "gazette build").unwrap_err().to_string();
+        let err = OutputLock::acquire(&paths, "gazette build")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("another gazette is writing"), "{err}");
         assert!(
             err.contains(&format!("gazette watch, process {}", std::process::id())),

@@ -274,7 +274,9 @@ mod tests {
 
     #[test]
     fn every_folder_comes_from_the_config() {
-        let c = config("content_dir = \"articles\"\nseeds_dir = \"raw\"\noutput_dir = \"site\"\ntheme = \"t\"");
+        let c = config(
+            "content_dir = \"articles\"\nseeds_dir = \"raw\"\noutput_dir = \"site\"\ntheme = \"t\"",
+        );
         let p = SitePaths::unchecked(Path::new("/s"), &c, None);
         assert_eq!(p.content, Path::new("/s/articles"));
         assert_eq!(p.seeds, Path::new("/s/raw"));
@@ -289,17 +291,26 @@ mod tests {
     fn an_output_overlapping_any_source_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         for (extra, what) in [
-            ("content_dir = \"articles\"\noutput_dir = \"articles\"", "content"),
+            (
+                "content_dir = \"articles\"\noutput_dir = \"articles\"",
+                "content",
+            ),
             ("seeds_dir = \"raw\"\noutput_dir = \"raw/site\"", "seeds"),
             ("output_dir = \"templates\"", "templates"),
-            ("content_dir = \"out/articles\"\noutput_dir = \"out\"", "content"),
+            (
+                "content_dir = \"out/articles\"\noutput_dir = \"out\"",
+                "content",
+            ),
             ("output_dir = \".\"", "site itself"),
             ("output_dir = \"x/..\"", "refusing"),
         ] {
             let err = SitePaths::new(dir.path(), &config(extra), None)
                 .unwrap_err()
                 .to_string();
-            assert!(err.contains("refusing") && err.contains(what), "{extra}: {err}");
+            assert!(
+                err.contains("refusing") && err.contains(what),
+                "{extra}: {err}"
+            );
         }
         assert!(SitePaths::new(dir.path(), &config("output_dir = \"docs\""), None).is_ok());
     }

@@ -273,7 +273,11 @@ impl Session {
         let root = self.options.root.as_path();
         let config = load_config(root, self.options.base_url.as_deref())?;
         let paths = site_paths(&self.options, &config)?;
-        if self.lock.as_ref().is_none_or(|(held, _)| *held != paths.output) {
+        if self
+            .lock
+            .as_ref()
+            .is_none_or(|(held, _)| *held != paths.output)
+        {
             // The old output's lock goes first: the new one may be the same folder named
             // another way.
             self.lock = None;

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant, SystemTime};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -28,7 +28,6 @@ use crate::session::Changes;
 pub const QUIET: Duration = Duration::from_millis(8);
 /// The longest a batch waits for quiet before it is handled anyway.
 pub const MAX_WAIT: Duration = Duration::from_millis(250);
-
 
 #[derive(Debug, Error)]
 #[error("cannot watch {}: {source}", path.display())]
@@ -46,7 +45,9 @@ pub struct Watcher {
     /// The site's folders, named below `root`.
     paths: SitePaths,
     watcher: RecommendedWatcher,
-    events: Receiver<notify::Result<notify::Event>>,
+    events: Receiver<Message>,
+    /// For [`Watcher::stopper`].
+    sender: Sender<Message>,
     /// Source folders being watched.
     watching: BTreeSet<PathBuf>,
 }
@@ -55,9 +56,10 @@ impl Watcher {
     /// Starts watching the site whose folders are `paths`.
     pub fn new(paths: &SitePaths) -> Result<Watcher, WatchError> {
         let root = paths.root.as_path();
-        let (tx, events) = channel();
+        let (sender, events) = channel();
+        let tx = sender.clone();
         let watcher = notify::recommended_watcher(move |e| {
-            let _ = tx.send(e);
+            let _ = tx.send(Message::Event(e));
         })
         .map_err(|source| WatchError {
             path: root.to_path_buf(),
@@ -79,6 +81,7 @@ impl Watcher {
             root,
             watcher,
             events,
+            sender,
             watching: BTreeSet::new(),
         };
         w.watcher
@@ -115,6 +118,12 @@ impl Watcher {
         Ok(added)
     }
 
+    /// A handle that stops the watcher from another thread (a signal handler): the
+    /// rebuild under way, if any, finishes, and [`drive`] returns.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.sender.clone())
+    }
+
     /// Follows the site's folders after its configuration changed: folders it names now
     /// are watched from here on.
     pub fn follow(&mut self, paths: &SitePaths) -> Result<(), WatchError> {
@@ -131,11 +140,11 @@ impl Watcher {
     pub fn next_changes(&mut self, due: Option<SystemTime>) -> Option<Changes> {
         loop {
             let first = match due {
-                None => self.events.recv().ok()?,
+                None => self.events.recv().ok()?.event()?,
                 Some(due) => {
                     let wait = due.duration_since(SystemTime::now()).unwrap_or_default();
                     match self.events.recv_timeout(wait) {
-                        Ok(event) => event,
+                        Ok(message) => message.event()?,
                         Err(RecvTimeoutError::Timeout) => {
                             return Some(Changes {
                                 due: true,
@@ -152,8 +161,9 @@ impl Watcher {
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 match self.events.recv_timeout(QUIET.min(left)) {
-                    Ok(event) if !left.is_zero() => self.add(&mut changes, event),
-                    Ok(event) => {
+                    Ok(Message::Stop) => return None,
+                    Ok(Message::Event(event)) if !left.is_zero() => self.add(&mut changes, event),
+                    Ok(Message::Event(event)) => {
                         self.add(&mut changes, event);
                         break;
                     }
@@ -198,6 +208,31 @@ impl Watcher {
             rename(&mut changes.content);
             rename(&mut changes.content_other);
         }
+    }
+}
+
+/// What reaches a watcher: a file-system event, or word to stop.
+enum Message {
+    Event(notify::Result<notify::Event>),
+    Stop,
+}
+
+impl Message {
+    fn event(self) -> Option<notify::Result<notify::Event>> {
+        match self {
+            Message::Event(event) => Some(event),
+            Message::Stop => None,
+        }
+    }
+}
+
+/// Stops a [`Watcher`] from another thread.
+#[derive(Clone)]
+pub struct Stopper(Sender<Message>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        let _ = self.0.send(Message::Stop);
     }
 }
 

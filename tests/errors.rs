@@ -286,3 +286,37 @@ fn output_over_the_sources_is_refused() {
         "hand-written content survives"
     );
 }
+
+#[test]
+fn an_output_folder_that_is_a_source_folder_is_refused_whatever_its_name() {
+    let site = TestSite::with_config(&format!(
+        "{}content_dir = \"articles\"\noutput_dir = \"articles\"\n",
+        common::CONFIG
+    ));
+    site.write(
+        "articles/hello.md",
+        "+++\ntitle = \"Hello\"\ndate = 2024-01-01\n+++\nHi.\n",
+    );
+    for _ in 0..2 {
+        let stderr = site.run(&["build"]).failure();
+        assert!(
+            stderr.contains("refusing to use this folder as output")
+                && stderr.contains("content folder"),
+            "{stderr}"
+        );
+    }
+    assert!(site.exists("articles/hello.md"), "the source survives");
+
+    // Inside a source, or holding one, is refused alike; so is --output.
+    let site = TestSite::with_config(&format!(
+        "{}seeds_dir = \"raw\"\noutput_dir = \"raw/site\"\n",
+        common::CONFIG
+    ));
+    let stderr = site.run(&["build"]).failure();
+    assert!(stderr.contains("seeds folder"), "{stderr}");
+    let site = TestSite::new();
+    site.story("a", "A", "2024-01-01");
+    let stderr = site.run(&["build", "--output", "content/x"]).failure();
+    assert!(stderr.contains("content folder"), "{stderr}");
+    assert!(site.exists("content/a.md"));
+}

@@ -173,3 +173,33 @@ fn a_scheduled_article_is_published_when_it_comes_due() {
     );
     watch.wait_for_line("a scheduled article came due");
 }
+
+#[test]
+fn configured_folders_are_watched() {
+    let site = TestSite::with_config(&format!(
+        "{}content_dir = \"articles\"\nseeds_dir = \"raw\"\noutput_dir = \"site\"\n",
+        common::CONFIG
+    ));
+    site.write(
+        "articles/one.md",
+        "+++\ntitle = \"One\"\ndate = 2024-01-01\n+++\nFirst words.\n",
+    );
+    let watch = site.spawn(&["watch"]);
+    watch.wait_for_line("watching for changes");
+    assert!(site.exists("site/one/index.html"));
+    site.write(
+        "articles/one.md",
+        "+++\ntitle = \"One\"\ndate = 2024-01-01\n+++\nSecond words.\n",
+    );
+    wait_for_output(&site, "site/one/index.html", contains("Second words."));
+    site.write(
+        "raw/story.txt",
+        "A seed headline about chips\n\nChips are getting faster every year, says everyone.\n",
+    );
+    wait_for_output(
+        &site,
+        "site/a-seed-headline-about-chips/index.html",
+        contains("Chips"),
+    );
+    drop(watch);
+}

@@ -8,7 +8,11 @@ use crate::pipeline::load_config;
 pub fn run(args: ImportArgs) -> Result<(), Error> {
     let root = args.site.root();
     let config = load_config(&root, None)?;
-    let report = import::run(&crate::paths::SitePaths::unchecked(&root, &config, None), &config, ImportOptions { force: args.force })?;
+    let report = import::run(
+        &crate::paths::SitePaths::unchecked(&root, &config, None),
+        &config,
+        ImportOptions { force: args.force },
+    )?;
     for w in &report.warnings {
         super::warn(w);
     }

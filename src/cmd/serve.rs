@@ -80,9 +80,14 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     // parallel work (rayon), kept off the server's threads.
     let (ready_tx, ready) = tokio::sync::oneshot::channel();
     let watch_live = live.clone();
-    std::thread::spawn(move || {
+    let session_thread = std::thread::spawn(move || {
         let watcher = super::watch::start(&root, &mut session);
-        let _ = ready_tx.send(watcher.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+        let _ = ready_tx.send(
+            watcher
+                .as_ref()
+                .map(|w| w.stopper())
+                .map_err(|e| e.to_string()),
+        );
         let Ok(mut watcher) = watcher else { return };
         watch::drive(&mut session, &mut watcher, |changes, result| {
             super::watch::report(&root, changes, &result);
@@ -92,11 +97,11 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
             }
         });
     });
-    match ready.await {
-        Ok(Ok(())) => {}
+    let stopper = match ready.await {
+        Ok(Ok(stopper)) => stopper,
         Ok(Err(message)) => return Err(Error::Usage(message)),
         Err(_) => return Err(Error::Usage("the watcher stopped".into())),
-    }
+    };
     std::fs::create_dir_all(&output).map_err(ServeError::TempDir)?;
     eprintln!(
         "serving the site at {base_url} from {} (Ctrl-C to stop)",
@@ -119,12 +124,16 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         } => {}
     }
+    // The rebuild under way, if any, is finished (and its staging folder gone) before
+    // the output is left, or removed.
+    stopper.stop();
+    let _ = tokio::task::spawn_blocking(move || session_thread.join()).await;
     drop(temp);
     Ok(())
 }
 
 /// Ctrl-C or SIGTERM: stop serving, so the temporary folder is removed.
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -23,10 +23,27 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
         no_cache: false,
     });
     let mut watcher = start(&root, &mut session)?;
+    stop_on_signal(watcher.stopper());
     watch::drive(&mut session, &mut watcher, |changes, result| {
         report(&root, changes, &result);
     });
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM stops the watcher: the rebuild under way finishes (a rebuild is
+/// never left half-staged), the output's lock is released, and `watch` exits with 0.
+fn stop_on_signal(stopper: watch::Stopper) {
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(super::serve::shutdown_signal());
+        eprintln!("stopping");
+        stopper.stop();
+    });
 }
 
 /// The first build, then a watcher over the site. A first build that fails is reported

@@ -24,9 +24,9 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::paths::SitePaths;
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
+use crate::paths::SitePaths;
 use parse::{ParseError, SeedArticle};
 
 /// Longest description, in characters.
