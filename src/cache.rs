@@ -255,7 +255,7 @@ pub fn output(output_dir: &Path) -> Option<u64> {
 }
 
 /// Like [`output`], with the stamp of each file found, by relative `/`-separated path.
-fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
+pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
     let stamps = walk(output_dir)?;
     let files = stamps
         .iter()
@@ -263,32 +263,6 @@ fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> 
         .map(|&(ref path, _, len, modified)| (path.clone(), FileStamp { len, modified }))
         .collect();
     Some((hash_stamps("", stamps), files))
-}
-
-/// The pages a recorded build left in an output that is still exactly as it left them.
-pub struct Reusable<'a> {
-    signatures: &'a [u64],
-    files: HashMap<String, FileStamp>,
-}
-
-impl<'a> Reusable<'a> {
-    /// Walks the output: `None` unless it is exactly as `record` says.
-    pub fn find(record: &'a Record, output_dir: &Path) -> Option<Reusable<'a>> {
-        if record.pages.is_empty() {
-            return None;
-        }
-        let (output, files) = output_files(output_dir)?;
-        (output == record.output).then_some(Reusable {
-            signatures: &record.pages,
-            files,
-        })
-    }
-
-    /// The stamp of the file at `path`, if it is the page with this signature.
-    pub fn page(&self, path: &str, signature: u64) -> Option<FileStamp> {
-        self.signatures.binary_search(&signature).ok()?;
-        self.files.get(path).copied()
-    }
 }
 
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these
@@ -366,27 +340,6 @@ mod tests {
         assert_eq!(found, [("a/b/index.html", 1), ("top.html", 2)]);
         let stamps = ["a/b/index.html", "top.html"].map(|p| (p, files.get(p).copied()));
         assert_eq!(output_of(stamps.into_iter()), Some(fingerprint));
-    }
-
-    #[test]
-    fn recorded_pages_are_reusable_only_from_an_untouched_output() {
-        let dir = output_holding(&[("a/index.html", "a"), ("index.html", "home")]);
-        let out = dir.path();
-        let record = Record {
-            inputs: None,
-            output: output(out).unwrap(),
-            articles: 1,
-            files: 2,
-            pages: vec![3, 7],
-            warnings: vec![],
-        };
-        let reusable = Reusable::find(&record, out).unwrap();
-        assert_eq!(reusable.page("index.html", 7).map(|s| s.len), Some(4));
-        assert_eq!(reusable.page("index.html", 8), None, "another signature");
-        assert_eq!(reusable.page("b/index.html", 3), None, "not in the output");
-
-        std::fs::write(out.join("a/index.html"), "edited").unwrap();
-        assert!(Reusable::find(&record, out).is_none());
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod engine;
 pub mod error;
+pub mod hash;
 pub mod import;
 pub mod location;
 pub mod output;
@@ -20,7 +22,6 @@ pub mod paths;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
-pub mod session;
 pub mod text;
 pub mod watch;
 

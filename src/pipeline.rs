@@ -1,27 +1,25 @@
-//! The build pipeline, start to end: config → import → content → render → output.
+//! `gazette build` start to end: the one-shot run of the [`Engine`] — open the site
+//! (config, folders, lock, import), skip the build if its record says nothing changed,
+//! load, render what the manifest lacks, commit, save the record.
 //!
-//! Commands (and later the watcher) call [`build`]; each stage's work lives in its own
-//! module. Invariant: nothing is written to the output folder unless every stage before
-//! `output` succeeded.
+//! Invariant: nothing is written to the output folder unless every stage before `output`
+//! succeeded; the output is locked from start to end.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 
-use rayon::prelude::*;
-
 use crate::cache;
 use crate::config::{Config, normalize_base_url};
-use crate::content::{self, LoadOptions};
+use crate::engine::Engine;
 use crate::error::Error;
-use crate::import::{self, ImportOptions, ImportReport};
+use crate::import::ImportReport;
 use crate::output;
-use crate::parallel;
 use crate::paths::SitePaths;
-use crate::render::{self, Theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -31,17 +29,88 @@ pub struct BuildOptions {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// The build's reference time: articles dated after it are scheduled, and left out.
-    /// `None` includes them (`--future`).
-    pub published_by: Option<DateTime<FixedOffset>>,
-    /// Whether `published_by` came from the clock (so the output depends on when the
-    /// build runs, if any article is scheduled) rather than from `SOURCE_DATE_EPOCH`.
-    pub clock: bool,
+    /// Which articles are published: those dated at or before this moment.
+    pub reference: Reference,
     /// Where the build reports how far it got, for a progress line.
     pub progress: Option<Arc<Progress>>,
     /// Ignore the last build's record (see [`cache`]): render every page and look at
     /// every output file. The build still records itself for the next one.
     pub no_cache: bool,
+    /// Who holds the output's lock, for the message another gazette gets.
+    pub holder: Holder,
+}
+
+/// The command that runs an engine, as the output's lock names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Holder {
+    #[default]
+    Build,
+    Session,
+}
+
+impl BuildOptions {
+    pub fn holder(&self) -> &'static str {
+        match self.holder {
+            Holder::Build => "gazette build",
+            Holder::Session => "gazette watch or serve",
+        }
+    }
+}
+
+/// The moment that decides which articles are published: those dated at or before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reference {
+    /// Every article, whatever its date (`--future`).
+    #[default]
+    Everything,
+    /// The clock, read at each load: scheduled articles appear as they come due, and a
+    /// build that left one out is never skipped by the build cache.
+    Clock,
+    /// A fixed moment (`SOURCE_DATE_EPOCH`), for reproducible builds.
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl Reference {
+    /// The reference of a command: everything with `--future`, else `SOURCE_DATE_EPOCH`
+    /// (seconds since 1970) when set, else the clock.
+    pub fn of_command(future: bool) -> Result<Reference, Error> {
+        if future {
+            return Ok(Reference::Everything);
+        }
+        match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(value) => value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|s| DateTime::from_timestamp(s, 0))
+                .map(|t| Reference::Fixed(t.fixed_offset()))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, not {value:?}"
+                    ))
+                }),
+            Err(_) => Ok(Reference::Clock),
+        }
+    }
+
+    /// The moment itself, now; `None` publishes everything.
+    pub fn now(&self) -> Option<DateTime<FixedOffset>> {
+        match self {
+            Reference::Everything => None,
+            Reference::Clock => Some(chrono::Utc::now().fixed_offset()),
+            Reference::Fixed(t) => Some(*t),
+        }
+    }
+
+    /// What of it changes the output, for the build's identity: with the clock, only that
+    /// it is used (a build it changes is not recorded, see [`build`]).
+    pub fn identity(&self) -> Option<String> {
+        match self {
+            Reference::Everything => None,
+            Reference::Clock => Some("clock".into()),
+            Reference::Fixed(t) => Some(t.to_rfc3339()),
+        }
+    }
 }
 
 /// How far a running build got: its stage, and pages rendered out of how many.
@@ -53,7 +122,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn enter(&self, stage: &'static str) {
+    pub fn enter(&self, stage: &'static str) {
         *self.stage.lock().expect("never poisoned") = stage;
     }
 
@@ -69,25 +138,6 @@ impl Progress {
         } else {
             format!("{stage}…")
         }
-    }
-}
-
-/// The reference time of a build: `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible
-/// builds) when set, else the clock. Returns whether it came from the clock.
-pub fn reference_time() -> Result<(DateTime<FixedOffset>, bool), Error> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => value
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| DateTime::from_timestamp(s, 0))
-            .map(|t| (t.fixed_offset(), false))
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, not {value:?}"
-                ))
-            }),
-        Err(_) => Ok((chrono::Utc::now().fixed_offset(), true)),
     }
 }
 
@@ -125,6 +175,11 @@ impl Timings {
         }
     }
 
+    /// Starts the next stage now (the time since went to stages counted elsewhere).
+    pub fn restart(&mut self) {
+        self.last = Instant::now();
+    }
+
     /// Ends the current stage.
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
@@ -143,29 +198,19 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Error>
     Ok(config)
 }
 
-/// The site's folders for these options (the output checked against the sources).
-pub fn site_paths(options: &BuildOptions, config: &Config) -> Result<SitePaths, Error> {
-    Ok(SitePaths::new(
-        &options.root,
-        config,
-        options.output.as_deref(),
-    )?)
-}
-
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
-    let root = options.root.as_path();
     let mut timings = Timings::start();
     let progress = options.progress.clone().unwrap_or_default();
-    let config = load_config(root, options.base_url.as_deref())?;
-    let paths = site_paths(options, &config)?;
-    // Held to the end: no other build or session writes this output meanwhile.
-    let lock = output::OutputLock::acquire(&paths, "gazette build")?;
+    let mut engine = Engine::new(BuildOptions {
+        progress: Some(progress.clone()),
+        ..options.clone()
+    });
     progress.enter("importing seeds");
-    let import = import::run(&paths, &config, ImportOptions::default())?;
-    timings.lap("import");
+    let opened = engine.open()?;
+    timings.lap("open and import");
+    let paths = engine.paths().expect("opened").clone();
     let output_dir = paths.output.clone();
-    let identity = identity(options, &output_dir);
-    let fingerprint = input_fingerprint(&paths, &identity);
+    let fingerprint = input_fingerprint(&paths, &engine.identity());
     let record = if options.no_cache {
         None
     } else {
@@ -175,10 +220,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))
     {
         timings.lap("check the build cache: output up to date");
-        let mut warnings = import.warnings.clone();
+        let mut warnings = opened.import.warnings.clone();
         warnings.extend(record.warnings);
         return Ok(BuildReport {
-            import,
+            import: opened.import,
             output_dir,
             articles: record.articles,
             scheduled: 0,
@@ -195,162 +240,43 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
     timings.lap("check the build cache");
     progress.enter("loading content");
-    let theme = Theme::load(&paths, &config.theme)?;
-    // Over an output exactly as the last build recorded it, pages it recorded as rendered
-    // from the same inputs are already there: the output is walked for its stamps while
-    // the content loads.
-    let (site, reusable) = rayon::join(
-        || {
-            content::load(
-                config,
-                &paths.content,
-                LoadOptions {
-                    drafts: options.drafts,
-                    published_by: options.published_by,
-                },
-            )
-        },
-        || {
-            record
-                .as_ref()
-                .and_then(|r| cache::Reusable::find(r, &output_dir))
-        },
-    );
-    let site = site?;
+    let import = opened.import.clone();
+    engine.load(opened, record.as_ref())?;
     timings.lap("load content");
-    progress.enter("preparing pages");
-    // The pages' folders are made while the template values are built: making folders in
-    // one parent is serialized by the kernel, so it gains nothing from more threads.
-    let staging = output::Staging::create(&paths, &lock)?;
-    let (plan, made) = render::plan_alongside(&site, &theme, |pages| {
-        staging.make_dirs(pages.iter().map(|j| j.path.as_str()))
-    });
-    made?;
-    staging.make_dirs(plan.files.iter().map(|f| f.path.as_str()))?;
-    let salt = hash_one(&identity);
-    let signatures: Vec<u64> = plan
-        .pages
-        .par_iter()
-        .map(|job| hash_one(&(salt, job.signature(plan.site, &plan.shared, &theme))))
-        .collect();
-    timings.lap("plan (template values)");
-    let (stamps, rendered) = render_and_write(
-        &plan,
-        &theme,
-        &staging,
-        &signatures,
-        reusable.as_ref(),
-        &progress,
-    )?;
-    timings.lap("render and compare/write");
+    let update = engine.commit_all()?;
+    timings.stages.extend(update.stages.iter().copied());
+    timings.restart();
     // A build that left scheduled articles out by the clock is out of date as soon as the
     // first of them is due: it is not recorded.
-    let time_bound = options.clock && plan.site.scheduled > 0;
-    let recorded = fingerprint.filter(|f| f.settled && !time_bound);
-    // The output's fingerprint comes from the stamps alone, so it is hashed while the
-    // commit runs.
-    let (written, output) = rayon::join(
-        || staging.commit(),
-        || cache::output_of(plan.paths().zip(stamps)),
-    );
-    let written = written?;
-    timings.lap("commit");
-    let site_warnings: Vec<String> = plan.site.warnings.iter().map(ToString::to_string).collect();
-    let mut warnings = import.warnings.clone();
-    warnings.extend(site_warnings.iter().cloned());
-    match output {
-        Some(output) => cache::save(
-            &paths,
-            &cache::Record {
-                // A build that is not recorded must not be skipped next time.
-                inputs: recorded.map(|f| f.fingerprint),
-                output,
-                articles: plan.site.articles.len(),
-                files: plan.pages.len() + plan.files.len(),
-                pages: {
-                    let mut pages = signatures;
-                    pages.par_sort_unstable();
-                    pages
-                },
-                warnings: site_warnings,
-            },
-        ),
+    let time_bound = options.reference == Reference::Clock && update.scheduled > 0;
+    let inputs = fingerprint
+        .filter(|f| f.settled && !time_bound)
+        .map(|f| f.fingerprint);
+    match engine.record(inputs) {
+        Some(record) => cache::save(&paths, &record),
         // Without stamps there is nothing to record, and an older record must not match.
         None => cache::forget(&paths),
     }
     timings.lap("save the build cache");
-    let files = plan.pages.len() + plan.files.len();
-    let articles = plan.site.articles.len();
-    let scheduled = plan.site.scheduled;
+    let mut warnings = import.warnings.clone();
+    warnings.extend(update.warnings);
     // Freeing a large site takes a noticeable share of a build; do it off the critical
-    // path (a command-line build may exit before it is done, which is fine).
-    let render::Plan {
-        shared,
-        pages,
-        files: generated,
-        ..
-    } = plan;
-    std::thread::spawn(move || drop((site, shared, pages, generated)));
-    drop(lock);
+    // path (a command-line build may exit before it is done, which is fine). The output
+    // is free from now on.
+    engine.release_output();
+    std::thread::spawn(move || drop(engine));
     Ok(BuildReport {
         import,
         output_dir,
-        articles,
-        scheduled,
-        files,
-        written,
-        rendered,
+        articles: update.articles,
+        scheduled: update.scheduled,
+        files: update.files,
+        written: update.written,
+        rendered: update.rendered,
         warnings,
         timings,
         cached: false,
     })
-}
-
-/// Renders the pages and writes the files of `plan` into `staging` in one parallel pass (a
-/// page is written as soon as it is rendered, so the whole site is never held in memory),
-/// except pages `reusable` says the output already holds, which are carried over. Returns
-/// each file's stamp, in the order of `plan.paths()`, for the build cache, and how many
-/// pages were rendered.
-fn render_and_write(
-    plan: &render::Plan,
-    theme: &Theme,
-    staging: &output::Staging,
-    signatures: &[u64],
-    reusable: Option<&cache::Reusable>,
-    progress: &Progress,
-) -> Result<(Vec<Option<cache::FileStamp>>, usize), Error> {
-    progress.total.store(plan.pages.len(), Ordering::Relaxed);
-    progress.enter("rendering");
-    let rendered = AtomicUsize::new(0);
-    // Each thread renders into the buffer its last page was written from.
-    thread_local! {
-        static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    }
-    let jobs: Vec<_> = plan.pages.iter().zip(signatures).collect();
-    let mut stamps = parallel::try_map(&jobs, |&(job, &signature)| -> Result<_, Error> {
-        let kept = reusable.and_then(|r| r.page(&job.path, signature));
-        let stamp = match kept {
-            Some(stamp) => {
-                staging.keep(&job.path)?;
-                Some(stamp)
-            }
-            None => {
-                rendered.fetch_add(1, Ordering::Relaxed);
-                let file = plan.render_into(job, theme, PAGE.take())?;
-                let stamp = staging.write(&file)?;
-                if let render::Contents::Rendered(buffer) = file.contents {
-                    PAGE.set(buffer);
-                }
-                stamp
-            }
-        };
-        progress.done.fetch_add(1, Ordering::Relaxed);
-        Ok(stamp)
-    })?;
-    progress.total.store(0, Ordering::Relaxed);
-    progress.enter("writing");
-    stamps.extend(parallel::try_map(&plan.files, |file| staging.write(file))?);
-    Ok((stamps, rendered.into_inner()))
 }
 
 /// The fingerprint of everything the output depends on; `None` when an input cannot be
@@ -366,35 +292,6 @@ fn input_fingerprint(paths: &SitePaths, identity: &str) -> Option<cache::Inputs>
             paths.theme.clone(),
         ],
     )
-}
-
-/// The binary (a new gazette may render differently, and the built-in theme lives in it)
-/// and every option that changes the output.
-fn identity(options: &BuildOptions, output_dir: &Path) -> String {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()));
-    // With the clock as reference time, only whether it is used counts (see `time_bound`).
-    let reference = if options.clock {
-        options.published_by.map(|_| "clock".to_string())
-    } else {
-        options.published_by.map(|t| t.to_rfc3339())
-    };
-    format!(
-        "{} {exe:?} {} {:?} {} {reference:?}",
-        env!("CARGO_PKG_VERSION"),
-        output_dir.display(),
-        options.base_url,
-        options.drafts
-    )
-}
-
-fn hash_one(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// The last build's record, if it was made from these inputs and its output is untouched.

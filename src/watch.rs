@@ -1,5 +1,5 @@
 //! Watching a site's sources and turning file-system events into [`Changes`] for a
-//! [`Session`](crate::session::Session).
+//! [`Engine`](crate::engine::Engine).
 //!
 //! Watched: the configuration file (through a non-recursive watch of the site folder,
 //! which also sees source folders appear), and every source folder of the site's
@@ -21,8 +21,8 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use thiserror::Error;
 
+use crate::engine::{Changes, Engine, Update};
 use crate::paths::SitePaths;
-use crate::session::Changes;
 
 /// How long the file system must be quiet before a batch of events is handled.
 pub const QUIET: Duration = Duration::from_millis(8);
@@ -37,8 +37,8 @@ pub struct WatchError {
 }
 
 pub struct Watcher {
-    /// The site folder as the session knows it (maybe empty, for the current folder):
-    /// changed paths are reported below it, as the session names its files.
+    /// The site folder as the engine knows it (maybe empty, for the current folder):
+    /// changed paths are reported below it, as the engine names its files.
     site_root: PathBuf,
     /// The same folder as given to notify.
     root: PathBuf,
@@ -194,7 +194,7 @@ impl Watcher {
         for path in &event.paths {
             classify(&self.paths, path, changes);
         }
-        // Report content paths under the site root as the session names them.
+        // Report content paths under the site root as the engine names them.
         if self.site_root != self.root {
             let rename = |set: &mut BTreeSet<PathBuf>| {
                 *set = std::mem::take(set)
@@ -311,17 +311,17 @@ pub fn classify(paths: &SitePaths, path: &Path, changes: &mut Changes) {
     }
 }
 
-/// Rebuilds `session` after every batch of changes `watcher` sees, until it stops;
-/// `after` hears of each rebuild.
+/// Updates `engine` after every batch of changes `watcher` sees, until it stops; `after`
+/// hears of each update.
 pub fn drive(
-    session: &mut crate::session::Session,
+    engine: &mut Engine,
     watcher: &mut Watcher,
-    mut after: impl FnMut(&Changes, Result<crate::session::Rebuild, crate::Error>),
+    mut after: impl FnMut(&Changes, Result<Update, crate::Error>),
 ) {
     // Scheduled articles are published when they come due, as a build run then would.
-    while let Some(changes) = watcher.next_changes(session.next_due()) {
-        let result = session.rebuild(&changes);
-        if let Some(paths) = session.paths() {
+    while let Some(changes) = watcher.next_changes(engine.next_due()) {
+        let result = engine.update(&changes);
+        if let Some(paths) = engine.paths() {
             // A watch that cannot be added is retried with the next change.
             let _ = watcher.follow(paths);
         }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestSite, wait_until};
+use common::TestSite;
 
 /// A site of `n` articles whose every page carries `marker` (through the base layout).
 fn marked_site(n: usize, marker: &str) -> TestSite {
@@ -39,7 +39,7 @@ fn markers(site: &TestSite) -> (std::collections::BTreeSet<String>, usize) {
     let tree = site.tree("public");
     let pages: Vec<String> = tree
         .iter()
-        .filter(|(p, _)| p.starts_with("story-000") || p.to_string_lossy().starts_with("story-"))
+        .filter(|(p, _)| p.to_string_lossy().starts_with("story-"))
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .collect();
     let found = pages
@@ -76,9 +76,13 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
     let site = marked_site(300, "marker-one");
     site.build();
     assert_eq!(markers(&site).0.len(), 1);
-    let mut seen = std::collections::BTreeSet::new();
-    // Kills at spread-out moments of the build (loading, rendering, staging, switching).
-    for (round, delay) in [5u64, 20, 40, 70, 100, 150, 220].into_iter().enumerate() {
+    // Kills spread over a build's length (loading, rendering, staging, switching): one
+    // build is timed first, only to spread them, never to judge anything.
+    let started = std::time::Instant::now();
+    site.run(&["build", "--no-cache"]).success();
+    let length = started.elapsed().as_micros() as u64;
+    let rounds = 12;
+    for round in 0..rounds {
         let marker = format!("marker-{round}x");
         mark(&site, &marker);
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
@@ -88,9 +92,10 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let delay = length * (4 + round) / (4 + rounds);
+        std::thread::sleep(std::time::Duration::from_micros(delay));
         let _ = child.kill();
-        let status = child.wait().unwrap();
+        child.wait().unwrap();
         let (found, pages) = markers(&site);
         assert_eq!(pages, 300, "round {round}: every page is there");
         assert_eq!(
@@ -98,12 +103,11 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
             1,
             "round {round}: one site, not a mix: {found:?}"
         );
-        seen.insert(status.success());
     }
     // The next build after the kills completes and clears their debris away.
     site.build();
     let (found, _) = markers(&site);
-    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["marker-6x"]);
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["marker-11x"]);
     let debris: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -128,5 +132,4 @@ fn watch_stops_cleanly_on_a_signal() {
         .filter(|n| n.contains(".staging-"))
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
-    assert!(wait_until(|| Some(())).is_some());
 }

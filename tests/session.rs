@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use common::TestSite;
+use gazette::engine::{Changes, Engine};
 use gazette::pipeline::{self, BuildOptions};
-use gazette::session::{Changes, Session};
 
 /// A small deterministic generator (xorshift), so failures replay.
 struct Rng(u64);
@@ -54,8 +54,8 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
 }
 
 /// A session building `site` into its `public/`, as `gazette watch` would.
-fn session_over(site: &TestSite) -> Session {
-    Session::new(BuildOptions {
+fn session_over(site: &TestSite) -> Engine {
+    Engine::new(BuildOptions {
         root: site.path().to_path_buf(),
         output: Some(site.path().join("public")),
         ..Default::default()
@@ -94,7 +94,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
         "+++\nname = \"Ann Lee\"\n+++\nAnn's bio.\n",
     );
     let mut session = session_over(&site);
-    let first = session.rebuild(&Changes::default()).unwrap();
+    let first = session.update(&Changes::default()).unwrap();
     assert!(first.full);
     assert_eq!(site.tree("public"), build_fresh(&site));
 
@@ -216,7 +216,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
             _ => "nothing".to_string(),
         };
         let report = session
-            .rebuild(&changes)
+            .update(&changes)
             .unwrap_or_else(|e| panic!("step {step} ({what}): {e}"));
         if !report.full && report.rendered < 40 {
             partial_rebuilds += 1;
@@ -258,14 +258,14 @@ fn an_edit_re_renders_only_the_pages_that_show_the_article() {
         );
     }
     let mut session = session_over(&site);
-    session.rebuild(&Changes::default()).unwrap();
+    session.update(&Changes::default()).unwrap();
     site.article(
         "s5",
         "title = \"Story 5\"\ndate = 2024-01-05\ntags = [\"Odd\"]",
         "New text.",
     );
     let report = session
-        .rebuild(&Changes {
+        .update(&Changes {
             content: [site.path().join("content/s5.md")].into(),
             ..Default::default()
         })
@@ -282,7 +282,7 @@ fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
     let site = TestSite::new();
     site.story("one", "One", "2024-01-01");
     let mut session = session_over(&site);
-    session.rebuild(&Changes::default()).unwrap();
+    session.update(&Changes::default()).unwrap();
     let good = site.tree("public");
     let one = site.path().join("content/one.md");
 
@@ -292,14 +292,14 @@ fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
         content: [one.clone(), site.path().join("content/two.md")].into(),
         ..Default::default()
     };
-    let err = session.rebuild(&changes).unwrap_err().to_string();
+    let err = session.update(&changes).unwrap_err().to_string();
     assert!(err.contains("one.md:3:"), "{err}");
     assert_eq!(good, site.tree("public"), "nothing written");
 
     // Fixing one.md alone also brings in two.md, whose change is still pending.
     site.story("one", "One fixed", "2024-01-01");
     session
-        .rebuild(&Changes {
+        .update(&Changes {
             content: [one].into(),
             ..Default::default()
         })
@@ -309,7 +309,7 @@ fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
 
     site.write("templates/article.html", "{% if %}");
     let err = session
-        .rebuild(&Changes {
+        .update(&Changes {
             theme: true,
             ..Default::default()
         })
@@ -318,7 +318,7 @@ fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
     assert!(err.contains("templates/article.html:1:"), "{err}");
     site.remove("templates/article.html");
     session
-        .rebuild(&Changes {
+        .update(&Changes {
             theme: true,
             ..Default::default()
         })
@@ -336,7 +336,7 @@ fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
     );
     site.article("two", "title = \"Two\"\ndate = 2024-01-02", "Text.");
     let mut session = session_over(&site);
-    session.rebuild(&Changes::default()).unwrap();
+    session.update(&Changes::default()).unwrap();
     assert!(
         site.read("public/one/index.html")
             .contains("https://example.org/two/")
@@ -347,7 +347,7 @@ fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
         "Text.",
     );
     session
-        .rebuild(&Changes {
+        .update(&Changes {
             content: [site.path().join("content/two.md")].into(),
             ..Default::default()
         })
@@ -364,7 +364,7 @@ fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
         "Still [two](@/two.md).",
     );
     session
-        .rebuild(&Changes {
+        .update(&Changes {
             content: [site.path().join("content/one.md")].into(),
             ..Default::default()
         })
@@ -381,7 +381,7 @@ fn a_feed_template_taking_up_the_escaped_html_gets_it_at_the_next_rebuild() {
         "<b>Bold</b> text.",
     );
     let mut session = session_over(&site);
-    session.rebuild(&Changes::default()).unwrap();
+    session.update(&Changes::default()).unwrap();
     let theme_changed = Changes {
         theme: true,
         ..Default::default()
@@ -391,14 +391,14 @@ fn a_feed_template_taking_up_the_escaped_html_gets_it_at_the_next_rebuild() {
         "templates/rss.xml",
         "<rss>{% for item in items %}<x>{{ item.content_xml }}</x>{% endfor %}</rss>",
     );
-    session.rebuild(&theme_changed).unwrap();
+    session.update(&theme_changed).unwrap();
     assert!(
         site.read("public/rss.xml")
             .contains("&lt;b&gt;Bold&lt;/b&gt;")
     );
     assert_eq!(site.tree("public"), build_fresh(&site));
     site.remove("templates/rss.xml");
-    session.rebuild(&theme_changed).unwrap();
+    session.update(&theme_changed).unwrap();
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
 
@@ -411,18 +411,18 @@ fn only_a_folder_the_site_reads_from_going_away_reloads_everything() {
         "+++\ntitle = \"Inside\"\ndate = 2024-01-02\n+++\nInside.\n",
     );
     let mut session = session_over(&site);
-    session.rebuild(&Changes::default()).unwrap();
+    session.update(&Changes::default()).unwrap();
     let other = |relative: &str| Changes {
         content_other: [site.path().join(relative)].into(),
         ..Default::default()
     };
     // An editor's temporary file is not a folder of the site's.
     let report = session
-        .rebuild(&other("content/top.md___jb_tmp___"))
+        .update(&other("content/top.md___jb_tmp___"))
         .unwrap();
     assert!(!report.full, "{report:?}");
     std::fs::remove_dir_all(site.path().join("content/desk")).unwrap();
-    let report = session.rebuild(&other("content/desk")).unwrap();
+    let report = session.update(&other("content/desk")).unwrap();
     assert!(report.full, "{report:?}");
     assert!(!site.exists("public/inside/index.html"));
     assert_eq!(site.tree("public"), build_fresh(&site));

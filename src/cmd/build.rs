@@ -7,22 +7,21 @@ use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
 use crate::error::Error;
-use crate::pipeline::{self, BuildOptions, Progress};
+use crate::pipeline::{self, BuildOptions, Holder, Progress, Reference};
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let started = Instant::now();
     let progress = Arc::new(Progress::default());
     let ticker = Ticker::start(progress.clone());
-    let (published_by, clock) = super::publication(args.articles.future)?;
     let report = pipeline::build(&BuildOptions {
         root: args.site.root(),
         output: args.output.output,
         base_url: args.output.base_url,
         drafts: args.articles.drafts,
-        published_by,
-        clock,
+        reference: Reference::of_command(args.articles.future)?,
         progress: Some(progress.clone()),
         no_cache: args.no_cache,
+        holder: Holder::Build,
     });
     ticker.finish();
     let report = report?;

@@ -34,17 +34,6 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// The reference time for `--future`: `(None, false)` includes scheduled articles.
-fn publication(
-    future: bool,
-) -> Result<(Option<chrono::DateTime<chrono::FixedOffset>>, bool), Error> {
-    if future {
-        return Ok((None, false));
-    }
-    let (time, clock) = crate::pipeline::reference_time()?;
-    Ok((Some(time), clock))
-}
-
 /// Prints a warning the way every command does.
 pub fn warn(message: &str) {
     eprintln!("{}: {message}", paint("warning", "33"));

@@ -4,10 +4,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use crate::cli::ServeArgs;
+use crate::engine::Engine;
 use crate::error::Error;
-use crate::pipeline::BuildOptions;
+use crate::pipeline::{BuildOptions, Holder, Reference};
 use crate::serve::{self, LiveReload, ServeError};
-use crate::session::Session;
 use crate::watch;
 
 pub fn run(args: ServeArgs) -> Result<(), Error> {
@@ -63,16 +63,14 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         (None, Some(temp)) => temp.path().join("site"),
         (None, None) => unreachable!("a temporary folder was made"),
     };
-    let (published_by, clock) = super::publication(args.articles.future)?;
-    let mut session = Session::new(BuildOptions {
+    let mut engine = Engine::new(BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
         drafts: args.articles.drafts,
-        published_by,
-        clock,
-        progress: None,
-        no_cache: false,
+        reference: Reference::of_command(args.articles.future)?,
+        holder: Holder::Session,
+        ..BuildOptions::default()
     });
     let live = Arc::new(LiveReload::default());
 
@@ -81,7 +79,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     let (ready_tx, ready) = tokio::sync::oneshot::channel();
     let watch_live = live.clone();
     let session_thread = std::thread::spawn(move || {
-        let watcher = super::watch::start(&root, &mut session);
+        let watcher = super::watch::start(&root, &mut engine);
         let _ = ready_tx.send(
             watcher
                 .as_ref()
@@ -89,7 +87,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
                 .map_err(|e| e.to_string()),
         );
         let Ok(mut watcher) = watcher else { return };
-        watch::drive(&mut session, &mut watcher, |changes, result| {
+        watch::drive(&mut engine, &mut watcher, |changes, result| {
             super::watch::report(&root, changes, &result);
             match &result {
                 Ok(_) => watch_live.rebuilt(changes.styles_only()),

@@ -3,28 +3,26 @@
 use std::path::Path;
 
 use crate::cli::WatchArgs;
+use crate::engine::{Changes, Engine, Update};
 use crate::error::Error;
 use crate::paths::SitePaths;
-use crate::pipeline::BuildOptions;
-use crate::session::{Changes, Rebuild, Session};
+use crate::pipeline::{BuildOptions, Holder, Reference};
 use crate::watch::{self, Watcher};
 
 pub fn run(args: WatchArgs) -> Result<(), Error> {
     let root = args.site.root();
-    let (published_by, clock) = super::publication(args.articles.future)?;
-    let mut session = Session::new(BuildOptions {
+    let mut engine = Engine::new(BuildOptions {
         root: root.clone(),
         output: args.output.output,
         base_url: args.output.base_url,
         drafts: args.articles.drafts,
-        published_by,
-        clock,
-        progress: None,
-        no_cache: false,
+        reference: Reference::of_command(args.articles.future)?,
+        holder: Holder::Session,
+        ..BuildOptions::default()
     });
-    let mut watcher = start(&root, &mut session)?;
+    let mut watcher = start(&root, &mut engine)?;
     stop_on_signal(watcher.stopper());
-    watch::drive(&mut session, &mut watcher, |changes, result| {
+    watch::drive(&mut engine, &mut watcher, |changes, result| {
         report(&root, changes, &result);
     });
     Ok(())
@@ -48,19 +46,19 @@ fn stop_on_signal(stopper: watch::Stopper) {
 
 /// The first build, then a watcher over the site. A first build that fails is reported
 /// and watching starts anyway: fixing the file recovers.
-pub fn start(root: &Path, session: &mut Session) -> Result<Watcher, Error> {
-    let first = session.rebuild(&Changes::default());
+pub fn start(root: &Path, engine: &mut Engine) -> Result<Watcher, Error> {
+    let first = engine.update(&Changes::default());
     report(root, &Changes::default(), &first);
     // Until a configuration loads, the folders are where they are by default; the
     // watcher follows the configuration once it does.
     let defaults = SitePaths::with_defaults(root);
-    let watcher = Watcher::new(session.paths().unwrap_or(&defaults))?;
+    let watcher = Watcher::new(engine.paths().unwrap_or(&defaults))?;
     eprintln!("watching for changes (Ctrl-C to stop)");
     Ok(watcher)
 }
 
 /// One line per rebuild: what changed, what was written, how long it took.
-pub fn report(root: &Path, changes: &Changes, result: &Result<Rebuild, Error>) {
+pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>) {
     let time = chrono::Local::now().format("%H:%M:%S");
     let what = if changes.is_empty() {
         "build".to_string()

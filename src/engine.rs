@@ -1,0 +1,747 @@
+//! The build engine: the one way a site is loaded, rendered and brought into the output,
+//! for every command. `build` runs it once over the manifest its record kept; `watch` and
+//! `serve` keep it in memory and feed it the watcher's [`Changes`]; the commands differ
+//! in what they keep and commit, not in how they render.
+//!
+//! An [`Engine`] owns the site's folders ([`SitePaths`]) and the output's lock, the loaded
+//! site, its theme, the shared template values, the list of pages (`Job`s) and other
+//! files, and a [`Manifest`] of what the output holds: the signature of every page in it.
+//! A page's signature (`pages::Job::signature`) hashes everything its bytes depend on, so
+//! an update renders exactly the pages whose signature is not in the manifest, carries
+//! the others over, and commits the complete new site in one step (`output::Staging`).
+//!
+//! Architecture invariants:
+//! - After every successful update the output is byte for byte what a clean full build of
+//!   the same sources writes (tests/session.rs checks this after each of 160 random
+//!   edits, additions, renames and deletions, and builds after kills and edits).
+//! - A failed update writes nothing and forgets nothing: the files whose change could not
+//!   be applied stay pending and are retried with the next change.
+//! - The output is locked from the first load to the engine's end: nothing else writes it
+//!   meanwhile, which is what lets the manifest stand for the output between updates.
+//! - An update after an edit does nothing per article or per page beyond hashing its
+//!   signature: after idle seconds the site's memory is cold, and one pass over 10,000
+//!   scattered articles once cost more than all the rest of the update.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::cache::{self, FileStamp};
+use crate::config::Config;
+use crate::content::{self, LoadOptions, Loaded, Site, markdown};
+use crate::error::Error;
+use crate::import::{self, ImportOptions, ImportReport};
+use crate::output::{self, OutputLock, WriteReport};
+use crate::parallel;
+use crate::paths::SitePaths;
+use crate::pipeline::{BuildOptions, Reference, Timings, load_config};
+use crate::render::{self, Theme, context::Shared, pages};
+
+/// What changed since the last update, as the watcher saw it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The configuration file: everything is reloaded.
+    pub config: bool,
+    /// A seed: the importer runs (its writes to the content folder arrive as content
+    /// changes).
+    pub seeds: bool,
+    /// A template or static file, of the site or of its theme.
+    pub theme: bool,
+    /// Which theme files (templates, static files) changed, when known.
+    pub theme_files: BTreeSet<PathBuf>,
+    /// Content files added, modified or removed.
+    pub content: BTreeSet<PathBuf>,
+    /// Other paths below the content folder that changed: folders moved in or out whole
+    /// (whose files are then not listed), or editors' temp files.
+    pub content_other: BTreeSet<PathBuf>,
+    /// Something changed that cannot be pinned to files (a folder moved in or out, lost
+    /// events): everything is reloaded.
+    pub rescan: bool,
+    /// Nothing changed, but an article scheduled for later came due: everything is
+    /// reloaded (with the clock's new "now").
+    pub due: bool,
+}
+
+impl Changes {
+    /// Only stylesheets changed: a browser can swap them without reloading the page.
+    pub fn styles_only(&self) -> bool {
+        self.theme
+            && !self.config
+            && !self.seeds
+            && !self.rescan
+            && self.content.is_empty()
+            && !self.theme_files.is_empty()
+            && self
+                .theme_files
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.config
+            && !self.seeds
+            && !self.theme
+            && !self.rescan
+            && !self.due
+            && self.content.is_empty()
+            && self.content_other.is_empty()
+    }
+
+    /// A short description for the one line printed per update, e.g.
+    /// `content/a.md, content/b.md changed` or `3 content files changed`.
+    pub fn describe(&self, root: &Path) -> String {
+        let mut parts = Vec::new();
+        if self.config {
+            parts.push(crate::paths::CONFIG_FILE.to_string());
+        }
+        if self.seeds {
+            parts.push("seeds".to_string());
+        }
+        if self.theme {
+            parts.push("theme".to_string());
+        }
+        if self.rescan {
+            parts.push("folders".to_string());
+        }
+        match self.content.len() {
+            0 => {}
+            n @ 1..=3 => parts.extend(
+                self.content
+                    .iter()
+                    .take(n)
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()),
+            ),
+            n => parts.push(format!("{n} content files")),
+        }
+        if parts.is_empty() && self.due {
+            return "a scheduled article came due".to_string();
+        }
+        if parts.is_empty() {
+            parts.push("files".to_string());
+        }
+        format!("{} changed", parts.join(", "))
+    }
+}
+
+/// What one update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// Everything was reloaded (first update, the configuration, or recovery from an
+    /// error).
+    pub full: bool,
+    /// Pages rendered because their signature was not in the manifest.
+    pub rendered: usize,
+    /// Every file of the site, pages and others.
+    pub files: usize,
+    pub written: WriteReport,
+    pub articles: usize,
+    /// Articles left out as scheduled for later.
+    pub scheduled: usize,
+    pub millis: u128,
+    /// Warnings of a full reload (incremental updates repeat none).
+    pub warnings: Vec<String>,
+    /// How long each step of the commit took, in order.
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// A site whose configuration was read, whose folders are mapped and whose output is
+/// locked, with its seeds imported: what [`Engine::load`] loads.
+pub struct Opened {
+    pub config: Config,
+    pub import: ImportReport,
+}
+
+pub struct Engine {
+    options: BuildOptions,
+    /// Highlighted code blocks, kept across updates.
+    markdown: markdown::Renderer,
+    /// The output's lock, from the first [`Engine::open`] on (taken again if the output
+    /// moves), with the folder it locks.
+    lock: Option<(PathBuf, OutputLock)>,
+    /// The site's folders, as of the last [`Engine::open`].
+    paths: Option<SitePaths>,
+    state: Option<State>,
+    manifest: Manifest,
+    /// Content files changed but not yet successfully reloaded.
+    pending: BTreeSet<PathBuf>,
+    /// The theme changed but has not been reloaded successfully yet.
+    theme_pending: bool,
+    /// When the first article left out as scheduled comes due (perhaps earlier: an
+    /// incremental update only sees the articles it reloads, so this only ever moves
+    /// earlier until the next full reload).
+    due: Option<DateTime<FixedOffset>>,
+    /// Salts every signature with the renderer's identity (binary, options, output).
+    salt: u64,
+}
+
+/// The loaded site and everything derived from it.
+struct State {
+    theme: Theme,
+    site: Site,
+    /// Index of each article in `site` by the file it came from. An edit looks its file up
+    /// here rather than comparing it with every article's: after the machine sat idle, a
+    /// pass over 10,000 articles scattered in memory cost more than the rest of an update.
+    by_source: HashMap<PathBuf, usize>,
+    /// Every folder holding one of those files, at any depth.
+    folders: HashSet<PathBuf>,
+    /// The template values; `None` until the next commit builds them.
+    shared: Option<Shared>,
+    /// Every page of `site`, kept while the site's structure does not change.
+    jobs: Vec<pages::Job>,
+    /// Sitemaps, robots.txt and static files, kept while nothing they show changes.
+    files: Vec<render::OutputFile>,
+}
+
+/// What the output holds, as far as the engine knows.
+#[derive(Debug, Default)]
+struct Manifest {
+    /// The signatures of the pages in the output, sorted. A signature covers its page's
+    /// path, so a page whose signature is here is in the output as it would render now.
+    pages: Vec<u64>,
+    /// Each file's stamp in the output, by path, when the manifest came from the build
+    /// record (the output was walked to check it): a page is carried over only if its
+    /// file is there. `None` when the manifest is the engine's own last commit.
+    walked: Option<HashMap<String, FileStamp>>,
+    /// The last commit's signatures in the order of the state's jobs, while those stay the
+    /// same (empty otherwise): an edit compares two arrays, not 16,730 paths looked up.
+    by_job: Vec<u64>,
+    /// The last commit's stamps, pages then other files, parallel to `by_job`.
+    stamps: Vec<Option<FileStamp>>,
+    /// Whether the output's other files are the state's (sitemaps, static files).
+    files_current: bool,
+}
+
+/// What a change may have altered, beyond the values of the articles it touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stale {
+    /// The list of pages (articles came or went, moved, were retagged…).
+    jobs: bool,
+    /// Sitemaps and static files.
+    files: bool,
+}
+
+impl Stale {
+    const ALL: Stale = Stale {
+        jobs: true,
+        files: true,
+    };
+}
+
+impl Engine {
+    /// An engine that has loaded nothing yet.
+    pub fn new(options: BuildOptions) -> Engine {
+        Engine {
+            options,
+            markdown: markdown::Renderer::default(),
+            lock: None,
+            paths: None,
+            state: None,
+            manifest: Manifest::default(),
+            pending: BTreeSet::new(),
+            theme_pending: false,
+            due: None,
+            salt: 0,
+        }
+    }
+
+    /// When a scheduled article comes due and the site should be reloaded to publish it;
+    /// `None` when none is scheduled, or the reference time is fixed.
+    pub fn next_due(&self) -> Option<std::time::SystemTime> {
+        let due = self
+            .due
+            .filter(|_| self.options.reference == Reference::Clock)?;
+        Some(due.with_timezone(&chrono::Utc).into())
+    }
+
+    /// Gives the output's lock up (the engine commits nothing more).
+    pub fn release_output(&mut self) {
+        self.lock = None;
+    }
+
+    /// The site's folders, as of the last successful [`Engine::open`].
+    pub fn paths(&self) -> Option<&SitePaths> {
+        self.paths.as_ref()
+    }
+
+    /// The output folder, once known.
+    pub fn output_dir(&self) -> Option<&Path> {
+        self.paths.as_ref().map(|p| p.output.as_path())
+    }
+
+    /// The renderer's identity: the binary (a new gazette may render differently, and
+    /// the built-in theme lives in it) and every option that changes the output.
+    pub fn identity(&self) -> String {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()));
+        let output = self.paths.as_ref().map(|p| p.output.display().to_string());
+        format!(
+            "{} {exe:?} {output:?} {:?} {} {:?}",
+            env!("CARGO_PKG_VERSION"),
+            self.options.base_url,
+            self.options.drafts,
+            self.options.reference.identity()
+        )
+    }
+
+    /// Reads the configuration, maps the site's folders, takes the output's lock (unless
+    /// this engine holds it) and imports the seeds.
+    pub fn open(&mut self) -> Result<Opened, Error> {
+        let root = self.options.root.as_path();
+        let config = load_config(root, self.options.base_url.as_deref())?;
+        let paths = SitePaths::new(root, &config, self.options.output.as_deref())?;
+        if self
+            .lock
+            .as_ref()
+            .is_none_or(|(held, _)| *held != paths.output)
+        {
+            // The old output's lock goes first: the new one may be the same folder named
+            // another way.
+            self.lock = None;
+            let lock = OutputLock::acquire(&paths, self.options.holder())?;
+            self.lock = Some((paths.output.clone(), lock));
+            // Whatever the engine knew of another output says nothing of this one.
+            self.manifest = Manifest::default();
+        }
+        self.paths = Some(paths);
+        self.salt = crate::hash::of(self.identity());
+        let paths = self.paths.as_ref().expect("just set");
+        let import = import::run(paths, &config, ImportOptions::default())?;
+        Ok(Opened { config, import })
+    }
+
+    /// Loads the theme and the content of an opened site. `record`, the last build's,
+    /// lets pages it recorded be carried over if the output is exactly as it left it
+    /// (the output is walked to check, while the content loads).
+    pub fn load(&mut self, opened: Opened, record: Option<&cache::Record>) -> Result<(), Error> {
+        let paths = self.paths.as_ref().expect("opened");
+        let theme = Theme::load(paths, &opened.config.theme)?;
+        let options = self.load_options();
+        let (site, manifest) = rayon::join(
+            || content::load(opened.config, &paths.content, options),
+            || record.and_then(|r| Manifest::from_record(r, &paths.output)),
+        );
+        let site = site?;
+        if let Some(manifest) = manifest {
+            self.manifest = manifest;
+        }
+        self.due = site.next_scheduled;
+        let previous = self.state.take().and_then(|s| s.shared);
+        self.pending.clear();
+        self.theme_pending = false;
+        self.state = Some(State {
+            theme,
+            by_source: by_source(&site),
+            folders: folders(&site),
+            site,
+            // Built by the commit, reusing the previous values where they still hold.
+            shared: previous,
+            jobs: Vec::new(),
+            files: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Renders what the loaded site needs and commits it: the update of a build.
+    pub fn commit_all(&mut self) -> Result<Update, Error> {
+        let started = Instant::now();
+        let mut update = self.commit(Stale::ALL, true)?;
+        update.full = true;
+        update.warnings = self.warnings();
+        update.millis = started.elapsed().as_millis();
+        Ok(update)
+    }
+
+    /// Applies `changes` and brings the output in step (everything, the first time, after
+    /// the configuration changed, or after the previous attempt failed to load the site).
+    pub fn update(&mut self, changes: &Changes) -> Result<Update, Error> {
+        let started = Instant::now();
+        let full = self.state.is_none()
+            || changes.config
+            || changes.rescan
+            || changes.due
+            || self.folders_changed(&changes.content_other);
+        let stale = if full {
+            // Set again by a load that succeeds; one that fails must not be retried at
+            // once, over and over, for a due time that has passed.
+            self.due = None;
+            let opened = self.open()?;
+            self.load(opened, None)?;
+            Stale::ALL
+        } else {
+            self.apply(changes)?
+        };
+        let mut update = self.commit(stale, full)?;
+        update.full = full;
+        if full {
+            update.warnings = self.warnings();
+        }
+        update.millis = started.elapsed().as_millis();
+        Ok(update)
+    }
+
+    /// The loaded site's warnings.
+    pub fn warnings(&self) -> Vec<String> {
+        self.state
+            .iter()
+            .flat_map(|s| &s.site.warnings)
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The build record of the output as the last commit left it: `None` without a
+    /// stamp for every file (then nothing may be recorded). `inputs` is the inputs'
+    /// fingerprint, when the build may be skipped next time.
+    pub fn record(&self, inputs: Option<u64>) -> Option<cache::Record> {
+        let state = self.state.as_ref()?;
+        let paths = state
+            .jobs
+            .iter()
+            .map(|j| j.path.as_str())
+            .chain(state.files.iter().map(|f| f.path.as_str()));
+        let output = cache::output_of(paths.zip(self.manifest.stamps.iter().copied()))?;
+        Some(cache::Record {
+            inputs,
+            output,
+            articles: state.site.articles.len(),
+            files: state.jobs.len() + state.files.len(),
+            pages: self.manifest.pages.clone(),
+            warnings: self.warnings(),
+        })
+    }
+
+    /// Whether any of `paths` is a folder of content that came or went: a folder now, or
+    /// the folder of a file the site has.
+    fn folders_changed(&self, paths: &BTreeSet<PathBuf>) -> bool {
+        let Some(state) = &self.state else {
+            return true;
+        };
+        paths.iter().any(|p| {
+            p.is_dir()
+                || state.by_source.contains_key(p)
+                || state.folders.contains(p)
+                || state
+                    .site
+                    .authors
+                    .iter()
+                    .any(|a| a.profile.as_ref().is_some_and(|f| f.starts_with(p)))
+        })
+    }
+
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.options.drafts,
+            // By the clock, "now" is the moment of each load: an article written during a
+            // session is dated after the session started, and must not count as scheduled.
+            published_by: self.options.reference.now(),
+        }
+    }
+
+    fn apply(&mut self, changes: &Changes) -> Result<Stale, Error> {
+        let load_options = self.load_options();
+        // Remember everything first, so that what fails below is retried next time.
+        self.pending.extend(changes.content.iter().cloned());
+        self.theme_pending |= changes.theme;
+        let paths = self.paths.as_ref().expect("apply runs on a loaded engine");
+        let state = self.state.as_mut().expect("apply runs on a loaded engine");
+        if changes.seeds {
+            import::run(paths, &state.site.config, ImportOptions::default())?;
+        }
+        let mut stale = Stale {
+            jobs: false,
+            files: false,
+        };
+        if self.theme_pending {
+            state.theme = Theme::load(paths, &state.site.config.theme)?;
+            self.theme_pending = false;
+            stale.files = true;
+            // Feed items take or drop their escaped HTML with the theme's use of it: the
+            // commit builds the values again (see `Shared::build_reusing`).
+            if state
+                .shared
+                .as_ref()
+                .is_some_and(|s| s.content_xml != state.theme.uses_content_xml())
+            {
+                state.shared = None;
+            }
+        }
+        if self.pending.is_empty() {
+            return Ok(stale);
+        }
+        // Load every pending file first: a broken one fails the update before the site
+        // is touched, and stays pending.
+        let pending: Vec<&PathBuf> = self.pending.iter().collect();
+        let loaded: Vec<(PathBuf, Option<Loaded>)> = parallel::try_map(&pending, |&path| {
+            if path.is_file() {
+                content::load_file(path, &paths.content, &self.markdown)
+                    .map(|l| (path.clone(), Some(l)))
+            } else {
+                Ok((path.clone(), None))
+            }
+        })?;
+
+        // The fast path: articles edited in place (same date, slug, bylines, tags, draft
+        // state) change their own values and nothing else.
+        let in_place: Option<Vec<usize>> = loaded
+            .iter()
+            .map(|(path, file)| match file {
+                Some(Loaded::Article(new)) => state
+                    .by_source
+                    .get(path)
+                    .copied()
+                    .filter(|&i| stays_in_place(&state.site.articles[i], new)),
+                _ => None,
+            })
+            .collect();
+        if let (Some(indices), Some(shared)) = (in_place, state.shared.as_mut()) {
+            for ((_, file), i) in loaded.into_iter().zip(indices) {
+                let Some(Loaded::Article(mut new)) = file else {
+                    unreachable!("only articles take the fast path")
+                };
+                let old = &state.site.articles[i];
+                stale.files |= old.title != new.title;
+                for (link, old) in new.authors.iter_mut().zip(&old.authors) {
+                    link.index = old.index;
+                }
+                for (link, old) in new.tags.iter_mut().zip(&old.tags) {
+                    link.index = old.index;
+                }
+                state.site.resolve_internal_links(&mut new);
+                state.site.articles[i] = *new;
+                shared.refresh_article(&state.site, i);
+            }
+            self.pending.clear();
+            return Ok(stale);
+        }
+
+        let placeholder = placeholder_site(&state.site);
+        let site = std::mem::replace(&mut state.site, placeholder);
+        let (config, mut articles, mut profiles) = site.disassemble();
+        // Drafts left out of the site are not in `articles`, so a file is matched by path.
+        for (path, file) in loaded {
+            articles.retain(|a| a.source != path);
+            profiles.retain(|p| p.profile.as_deref() != Some(path.as_path()));
+            match file {
+                Some(Loaded::Article(a)) => articles.push(*a),
+                Some(Loaded::Profile(p)) => profiles.push(p),
+                None => {}
+            }
+        }
+        match content::assemble(config, articles, profiles, load_options) {
+            Ok(site) => {
+                self.due = self.due.into_iter().chain(site.next_scheduled).min();
+                state.by_source = by_source(&site);
+                state.folders = folders(&site);
+                state.site = site;
+                self.pending.clear();
+                Ok(Stale::ALL)
+            }
+            Err(e) => {
+                // The site was taken apart; the next update reloads everything (and keeps
+                // reporting this error until it is fixed).
+                self.state = None;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Builds what is stale, renders the pages whose signature the manifest lacks, carries
+    /// the rest over, and commits the complete site in one step.
+    fn commit(&mut self, stale: Stale, rebuild_values: bool) -> Result<Update, Error> {
+        let mut timings = Timings::start();
+        let progress = self.options.progress.clone().unwrap_or_default();
+        progress.enter("preparing pages");
+        let paths = self.paths.as_ref().expect("opened");
+        let (_, lock) = self.lock.as_ref().expect("taken by open");
+        let state = self.state.as_mut().expect("loaded");
+        if stale.jobs {
+            state.jobs = pages::jobs(&state.site);
+            self.manifest.by_job.clear();
+        }
+        let staging = output::Staging::create(paths, lock)?;
+        // The values are built while the pages' folders are made: making folders in one
+        // parent is serialized by the kernel, so it gains nothing from more threads.
+        let page_paths = || state.jobs.iter().map(|j| j.path.as_str());
+        let made = if rebuild_values || stale.jobs || state.shared.is_none() {
+            let previous = state.shared.take();
+            let (shared, made) = rayon::join(
+                || Shared::build_reusing(&state.site, &state.theme, previous.as_ref()),
+                || staging.make_dirs(page_paths()),
+            );
+            state.shared = Some(shared);
+            made
+        } else {
+            staging.make_dirs(page_paths())
+        };
+        made?;
+        if stale.jobs || stale.files {
+            state.files = render::files(&state.site, &state.theme, &state.jobs);
+            self.manifest.files_current = false;
+        }
+        staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
+        let (site, theme, jobs) = (&state.site, &state.theme, &state.jobs);
+        let shared = state.shared.as_ref().expect("built above");
+        let salt = self.salt;
+        let signatures: Vec<u64> = jobs
+            .par_iter()
+            .map(|job| crate::hash::of((salt, job.signature(site, shared, theme))))
+            .collect();
+        timings.lap("plan (template values, folders, signatures)");
+
+        // Which pages the output already holds as they would render now, and their stamps.
+        let manifest = &self.manifest;
+        let carried = |i: usize| -> Option<Option<FileStamp>> {
+            if manifest.by_job.len() == jobs.len() {
+                return (manifest.by_job[i] == signatures[i]).then(|| manifest.stamps[i]);
+            }
+            manifest.pages.binary_search(&signatures[i]).ok()?;
+            match &manifest.walked {
+                Some(walked) => walked.get(&jobs[i].path).map(|s| Some(*s)),
+                None => Some(None),
+            }
+        };
+        progress.total.store(jobs.len(), Ordering::Relaxed);
+        progress.enter("rendering");
+        let rendered = AtomicUsize::new(0);
+        // Each thread renders into the buffer its last page was written from.
+        thread_local! {
+            static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let indices: Vec<usize> = (0..jobs.len()).collect();
+        let mut stamps = parallel::try_map(&indices, |&i| -> Result<_, Error> {
+            let stamp = match carried(i) {
+                Some(stamp) => {
+                    staging.keep(&jobs[i].path)?;
+                    stamp
+                }
+                None => {
+                    rendered.fetch_add(1, Ordering::Relaxed);
+                    let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
+                    let stamp = staging.write(&file)?;
+                    if let render::Contents::Rendered(buffer) = file.contents {
+                        PAGE.set(buffer);
+                    }
+                    stamp
+                }
+            };
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            Ok(stamp)
+        })?;
+        progress.total.store(0, Ordering::Relaxed);
+        progress.enter("writing");
+        let files_current =
+            manifest.files_current && manifest.stamps.len() == stamps.len() + state.files.len();
+        let offset = jobs.len();
+        let file_indices: Vec<usize> = (0..state.files.len()).collect();
+        stamps.extend(parallel::try_map(
+            &file_indices,
+            |&i| -> Result<_, Error> {
+                let file = &state.files[i];
+                if files_current {
+                    staging.keep(&file.path)?;
+                    Ok(manifest.stamps[offset + i])
+                } else {
+                    Ok(staging.write(file)?)
+                }
+            },
+        )?);
+        timings.lap("render and compare/write");
+        progress.enter("committing");
+        let written = staging.commit()?;
+        timings.lap("commit");
+
+        let mut sorted = signatures.clone();
+        sorted.par_sort_unstable();
+        self.manifest = Manifest {
+            pages: sorted,
+            walked: None,
+            by_job: signatures,
+            stamps,
+            files_current: true,
+        };
+        Ok(Update {
+            full: false,
+            rendered: rendered.into_inner(),
+            files: jobs.len() + state.files.len(),
+            written,
+            articles: site.articles.len(),
+            scheduled: site.scheduled,
+            millis: 0,
+            warnings: Vec::new(),
+            stages: timings.stages,
+        })
+    }
+}
+
+impl Manifest {
+    /// The pages `record` says the output holds, if the output is exactly as recorded
+    /// (walked to check: a page edited or removed by hand is not carried over).
+    fn from_record(record: &cache::Record, output: &Path) -> Option<Manifest> {
+        if record.pages.is_empty() {
+            return None;
+        }
+        let (fingerprint, walked) = cache::output_files(output)?;
+        (fingerprint == record.output).then(|| Manifest {
+            pages: record.pages.clone(),
+            walked: Some(walked),
+            ..Manifest::default()
+        })
+    }
+}
+
+/// Whether an edited article keeps its place in every list: then only its own value
+/// changes.
+fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
+    let names = |links: &[content::Link]| links.iter().map(|l| l.slug.clone()).collect::<Vec<_>>();
+    old.slug == new.slug
+        && old.date == new.date
+        && old.updated == new.updated
+        && old.draft == new.draft
+        && names(&old.authors) == names(&new.authors)
+        && names(&old.tags) == names(&new.tags)
+        && old
+            .authors
+            .iter()
+            .zip(&new.authors)
+            .all(|(a, b)| a.name == b.name)
+        && old
+            .tags
+            .iter()
+            .zip(&new.tags)
+            .all(|(a, b)| a.name == b.name)
+}
+
+fn by_source(site: &Site) -> HashMap<PathBuf, usize> {
+    let sources = site.articles.iter().enumerate();
+    sources.map(|(i, a)| (a.source.clone(), i)).collect()
+}
+
+fn folders(site: &Site) -> HashSet<PathBuf> {
+    let mut folders = HashSet::new();
+    for article in &site.articles {
+        for folder in article.source.ancestors().skip(1) {
+            if !folders.insert(folder.to_path_buf()) {
+                break;
+            }
+        }
+    }
+    folders
+}
+
+/// A stand-in while the real site is taken apart and reassembled.
+fn placeholder_site(site: &Site) -> Site {
+    Site {
+        config: site.config.clone(),
+        articles: Vec::new(),
+        authors: Vec::new(),
+        tags: Vec::new(),
+        warnings: Vec::new(),
+        scheduled: 0,
+        next_scheduled: None,
+    }
+}
