@@ -106,7 +106,7 @@ impl Job {
         mut buffer: Vec<u8>,
     ) -> Result<OutputFile, RenderError> {
         buffer.clear();
-        let context = self.context(site, shared);
+        let context = self.context(site, shared, theme);
         // Rendered as bytes, which is what gets written: `Tera::render` would check the
         // whole page is UTF-8 again.
         theme
@@ -120,88 +120,95 @@ impl Job {
     }
 
     /// A hash of everything this page's output depends on: its template (with what that
-    /// extends and includes), its path, and the versions of the values in its context.
-    /// Equal signatures, equal bytes — so a watcher re-renders only pages whose
-    /// signature changed.
+    /// extends and includes), its path, and the versions of the values in its context,
+    /// as [`Job::describe`] tells them — the same description that builds the context, so
+    /// no value reaches a page without counting here. Equal signatures, equal bytes.
     pub fn signature(&self, site: &Site, shared: &Shared, theme: &Theme) -> u64 {
-        let v = &shared.versions;
-        let mut h = DefaultHasher::new();
+        let mut sign = Sign(crate::hash::hasher());
         // Indices into the site are not hashed: they shift when articles come and go
-        // without changing what a page shows; the versions of what is shown are hashed.
+        // without changing what a page shows; the versions of what is shown are.
         (
             &self.path,
+            self.template(),
             theme.versions.get(self.template()),
-            v.site,
-            // Adding an article changes the site's counts; most templates do not show them.
-            theme
-                .may_show_site_counts(self.template())
-                .then_some(v.site_counts),
             std::mem::discriminant(&self.page),
         )
-            .hash(&mut h);
-        let articles = |h: &mut DefaultHasher, list: &mut dyn Iterator<Item = usize>| {
-            for i in list {
-                v.articles[i].hash(h);
-            }
-        };
-        let per_page = site.config.paginate_by;
+            .hash(&mut sign.0);
+        self.describe(site, shared, theme, &mut sign);
+        sign.0.finish()
+    }
+
+    /// The page's context, told once for both its uses: [`Job::context`] builds each
+    /// value, [`Job::signature`] hashes each value's version instead.
+    fn describe(&self, site: &Site, shared: &Shared, theme: &Theme, d: &mut impl Describe) {
+        let v = &shared.versions;
+        // Adding an article changes the site's counts; most templates do not show them.
+        let counts = theme
+            .may_show_site_counts(self.template())
+            .then_some(v.site_counts);
+        d.show("site", (v.site, counts), || shared.site.clone());
+        let base = site.config.base_url.as_str();
+        d.show("page_url", self.url_path(), || {
+            Value::from(format!("{base}{}", self.url_path()))
+        });
         match self.page {
             Page::Article(i) => {
-                let neighbours = [Some(i + 1), i.checked_sub(1)];
-                for j in neighbours {
-                    j.and_then(|j| v.articles.get(j)).hash(&mut h);
+                d.show("article", v.articles[i], || shared.articles[i].clone());
+                // Articles are newest first: the previous (older) one follows in the list.
+                let neighbour = |j: Option<usize>| j.filter(|&j| j < shared.articles.len());
+                for (key, j) in [
+                    ("previous", neighbour(Some(i + 1))),
+                    ("next", neighbour(i.checked_sub(1))),
+                ] {
+                    d.show(key, j.map(|j| v.articles[j]), || {
+                        j.map_or_else(Value::none, |j| shared.articles[j].clone())
+                    });
                 }
-                v.articles[i].hash(&mut h);
             }
             Page::Home { number } => {
+                let per_page = site.config.paginate_by;
                 let total = site.articles.len();
                 let start = ((number - 1) * per_page).min(total);
-                (number, total).hash(&mut h);
-                articles(&mut h, &mut (start..(start + per_page).min(total)));
+                let chunk: Vec<usize> = (start..(start + per_page).min(total)).collect();
+                list(d, shared, &Permalink::root(), &chunk, total, number, site);
             }
-            Page::Authors => v.authors.hash(&mut h),
+            Page::Authors => d.show("authors", &v.authors, || {
+                Value::from(shared.authors.clone())
+            }),
             Page::Author { author, number } => {
-                let list = &site.authors[author].articles;
-                (v.authors[author], number, list.len()).hash(&mut h);
-                articles(&mut h, &mut page_of(list, number, site).iter().copied());
+                let a = &site.authors[author];
+                let chunk = page_of(&a.articles, number, site);
+                list(
+                    d,
+                    shared,
+                    &a.permalink,
+                    chunk,
+                    a.articles.len(),
+                    number,
+                    site,
+                );
+                d.show("author", v.authors[author], || {
+                    shared.authors[author].clone()
+                });
             }
-            Page::Tags => v.tags.hash(&mut h),
+            Page::Tags => d.show("tags", &v.tags, || Value::from(shared.tags.clone())),
             Page::Tag { tag, number } => {
-                let list = &site.tags[tag].articles;
-                (v.tags[tag], number, list.len()).hash(&mut h);
-                articles(&mut h, &mut page_of(list, number, site).iter().copied());
+                let t = &site.tags[tag];
+                let chunk = page_of(&t.articles, number, site);
+                list(
+                    d,
+                    shared,
+                    &t.permalink,
+                    chunk,
+                    t.articles.len(),
+                    number,
+                    site,
+                );
+                d.show("tag", v.tags[tag], || shared.tags[tag].clone());
             }
             Page::NotFound => {}
-            Page::Feed { subject, format } => {
-                format.hash(&mut h);
-                let list: &[usize] = match subject {
-                    Subject::Site => &[],
-                    Subject::Author(a) => {
-                        v.authors[a].hash(&mut h);
-                        &site.authors[a].articles
-                    }
-                    Subject::Tag(t) => {
-                        v.tags[t].hash(&mut h);
-                        &site.tags[t].articles
-                    }
-                };
-                let limit = site.config.feed_limit;
-                let empty = match subject {
-                    Subject::Site => site.articles.is_empty(),
-                    _ => list.is_empty(),
-                };
-                match subject {
-                    Subject::Site => articles(&mut h, &mut (0..site.articles.len().min(limit))),
-                    _ => articles(&mut h, &mut list.iter().take(limit).copied()),
-                }
-                // An empty feed is dated by the whole site's newest article (which dates no
-                // other feed: publishing an article must not re-render them all).
-                if empty {
-                    v.newest_article.hash(&mut h);
-                }
-            }
+            Page::Feed { subject, .. } => feed(d, site, shared, subject),
         }
-        h.finish()
     }
 
     /// The template this page is rendered with: one of [`PAGE_TEMPLATES`], or a feed's.
@@ -249,74 +256,10 @@ impl Job {
         }
     }
 
-    fn context(&self, site: &Site, shared: &Shared) -> Context {
-        let base = site.config.base_url.as_str();
-        let mut ctx = Context::new();
-        ctx.insert_value("site", shared.site.clone());
-        ctx.insert_value(
-            "page_url",
-            Value::from(format!("{base}{}", self.url_path())),
-        );
-        match self.page {
-            Page::Article(i) => {
-                ctx.insert_value("article", shared.articles[i].clone());
-                // Articles are newest first: the previous (older) one follows in the list.
-                let neighbour = |j: Option<usize>| {
-                    j.and_then(|j| shared.articles.get(j).cloned())
-                        .unwrap_or_else(Value::none)
-                };
-                ctx.insert_value("previous", neighbour(Some(i + 1)));
-                ctx.insert_value("next", neighbour(i.checked_sub(1)));
-            }
-            Page::Home { number } => {
-                let per_page = site.config.paginate_by;
-                let total = site.articles.len();
-                let start = ((number - 1) * per_page).min(total);
-                let chunk = start..(start + per_page).min(total);
-                list(
-                    &mut ctx,
-                    shared,
-                    &Permalink::root(),
-                    chunk,
-                    total,
-                    number,
-                    site,
-                );
-            }
-            Page::Authors => ctx.insert_value("authors", Value::from(shared.authors.clone())),
-            Page::Author { author, number } => {
-                let a = &site.authors[author];
-                let chunk = page_of(&a.articles, number, site).iter().copied();
-                list(
-                    &mut ctx,
-                    shared,
-                    &a.permalink,
-                    chunk,
-                    a.articles.len(),
-                    number,
-                    site,
-                );
-                ctx.insert_value("author", shared.authors[author].clone());
-            }
-            Page::Tags => ctx.insert_value("tags", Value::from(shared.tags.clone())),
-            Page::Tag { tag, number } => {
-                let t = &site.tags[tag];
-                let chunk = page_of(&t.articles, number, site).iter().copied();
-                list(
-                    &mut ctx,
-                    shared,
-                    &t.permalink,
-                    chunk,
-                    t.articles.len(),
-                    number,
-                    site,
-                );
-                ctx.insert_value("tag", shared.tags[tag].clone());
-            }
-            Page::NotFound => {}
-            Page::Feed { subject, .. } => feed(&mut ctx, site, shared, subject),
-        }
-        ctx
+    fn context(&self, site: &Site, shared: &Shared, theme: &Theme) -> Context {
+        let mut build = Build(Context::new());
+        self.describe(site, shared, theme, &mut build);
+        build.0
     }
 
     /// The page's path below `base_url`: its folder, or the file itself for single files.
@@ -333,20 +276,52 @@ fn page_of<'a>(articles: &'a [usize], number: usize, site: &Site) -> &'a [usize]
         .unwrap_or(&[])
 }
 
+/// Where a page's context goes (see [`Job::describe`]).
+trait Describe {
+    /// `key` shows the value `make` builds, which changes only when `version` does.
+    fn show<V: Hash>(&mut self, key: &'static str, version: V, make: impl FnOnce() -> Value);
+}
+
+/// Builds the context a page renders with.
+struct Build(Context);
+
+impl Describe for Build {
+    fn show<V: Hash>(&mut self, key: &'static str, _: V, make: impl FnOnce() -> Value) {
+        self.0.insert_value(key, make());
+    }
+}
+
+/// Hashes what a page's context is made of, building nothing.
+struct Sign(DefaultHasher);
+
+impl Describe for Sign {
+    fn show<V: Hash>(&mut self, key: &'static str, version: V, _: impl FnOnce() -> Value) {
+        (key, version).hash(&mut self.0);
+    }
+}
+
+/// The versions of the articles `indices` points at.
+fn versions_of(shared: &Shared, indices: &[usize]) -> Vec<u64> {
+    indices
+        .iter()
+        .map(|&i| shared.versions.articles[i])
+        .collect()
+}
+
 /// The paginator of page `number` of a list of `total` articles, showing `chunk`.
 fn list(
-    ctx: &mut Context,
+    d: &mut impl Describe,
     shared: &Shared,
     root: &Permalink,
-    chunk: impl Iterator<Item = usize>,
+    chunk: &[usize],
     total: usize,
     number: usize,
     site: &Site,
 ) {
     let total_pages = total.div_ceil(site.config.paginate_by).max(1);
-    let items: Vec<Value> = chunk.map(|i| shared.articles[i].clone()).collect();
-    ctx.insert_value(
-        "paginator",
+    let version = (number, total, root.path(), versions_of(shared, chunk));
+    d.show("paginator", version, || {
+        let items: Vec<Value> = chunk.iter().map(|&i| shared.articles[i].clone()).collect();
         paginator(
             items,
             number,
@@ -354,81 +329,95 @@ fn list(
             total,
             root,
             &site.config.base_url,
-        ),
-    );
+        )
+    });
 }
 
 /// `feed` and `items` for a feed template. A feed's date is its newest item's
 /// `last_modified` (the whole site's when it has none), never the clock.
-fn feed(ctx: &mut Context, site: &Site, shared: &Shared, subject: Subject) {
+fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
+    let v = &shared.versions;
     let base = site.config.base_url.as_str();
     let title = &site.config.title;
     let all: Vec<usize>;
-    let (kind, feed_title, description, permalink, articles) = match subject {
+    let (kind, subject_version, permalink, articles) = match subject {
         Subject::Site => {
             all = (0..site.articles.len().min(site.config.feed_limit)).collect();
-            (
-                "site",
-                title.clone(),
-                site.config.description.clone(),
-                Permalink::root(),
-                all.as_slice(),
-            )
+            ("site", None, Permalink::root(), all.as_slice())
         }
         Subject::Author(i) => {
             let a = &site.authors[i];
-            (
-                "author",
-                format!("{} · {title}", a.name),
-                format!("Articles by {} in {title}", a.name),
-                a.permalink.clone(),
-                a.articles.as_slice(),
-            )
+            let articles = a.articles.as_slice();
+            ("author", Some(v.authors[i]), a.permalink.clone(), articles)
         }
         Subject::Tag(i) => {
             let t = &site.tags[i];
             (
                 "tag",
-                format!("{} · {title}", t.name),
-                format!("Articles about {} in {title}", t.name),
+                Some(v.tags[i]),
                 t.permalink.clone(),
                 t.articles.as_slice(),
             )
         }
     };
     let chosen = &articles[..articles.len().min(site.config.feed_limit)];
-    let updated = chosen
-        .iter()
-        .map(|&i| site.articles[i].last_modified())
-        .max()
-        .or_else(|| site.articles.iter().map(|a| a.last_modified()).max());
-    let page_url = permalink.url(base);
-    let value = Obj::new()
-        .set("kind", kind)
-        .set("title", feed_title)
-        .set("description", description)
-        .set("atom_url", format!("{page_url}atom.xml"))
-        .set("rss_url", format!("{page_url}rss.xml"))
-        .set("json_url", format!("{page_url}feed.json"))
-        .set(
-            "updated",
-            updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| date_string(&d)),
-        )
-        .set(
-            "updated_rfc822",
-            updated.map_or_else(
-                || "Thu, 01 Jan 1970 00:00:00 +0000".to_string(),
-                |d| rfc822(&d),
-            ),
-        )
-        .set("page_url", page_url)
-        .done();
-    ctx.insert_value("feed", value);
-    let items: Vec<Value> = chosen
-        .iter()
-        .map(|i| shared.feed_items[i].clone())
-        .collect();
-    ctx.insert_value("items", Value::from(items));
+    let items = versions_of(shared, chosen);
+    // An empty feed is dated by the whole site's newest article (which dates no other
+    // feed: publishing an article must not re-render them all).
+    let newest = chosen.is_empty().then_some(v.newest_article);
+    let version = (kind, subject_version, permalink.path(), &items, newest);
+    d.show("feed", version, || {
+        let (feed_title, description) = match subject {
+            Subject::Site => (title.clone(), site.config.description.clone()),
+            Subject::Author(i) => {
+                let name = &site.authors[i].name;
+                (
+                    format!("{name} · {title}"),
+                    format!("Articles by {name} in {title}"),
+                )
+            }
+            Subject::Tag(i) => {
+                let name = &site.tags[i].name;
+                (
+                    format!("{name} · {title}"),
+                    format!("Articles about {name} in {title}"),
+                )
+            }
+        };
+        let updated = chosen
+            .iter()
+            .map(|&i| site.articles[i].last_modified())
+            .max()
+            .or_else(|| site.articles.iter().map(|a| a.last_modified()).max());
+        let page_url = permalink.url(base);
+        Obj::new()
+            .set("kind", kind)
+            .set("title", feed_title)
+            .set("description", description)
+            .set("atom_url", format!("{page_url}atom.xml"))
+            .set("rss_url", format!("{page_url}rss.xml"))
+            .set("json_url", format!("{page_url}feed.json"))
+            .set(
+                "updated",
+                updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| date_string(&d)),
+            )
+            .set(
+                "updated_rfc822",
+                updated.map_or_else(
+                    || "Thu, 01 Jan 1970 00:00:00 +0000".to_string(),
+                    |d| rfc822(&d),
+                ),
+            )
+            .set("page_url", page_url)
+            .done()
+    });
+    d.show("items", &items, || {
+        let items: Vec<Value> = chosen
+            .iter()
+            .map(|i| shared.feed_items[i].clone())
+            .collect();
+        Value::from(items)
+    });
 }
 
 /// Every file of the site that a template renders.
