@@ -22,7 +22,6 @@
 //!
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -119,14 +118,25 @@ pub fn forget(paths: &SitePaths) {
     let _ = std::fs::remove_file(paths.record());
 }
 
-/// One file or folder as fingerprints see it: its relative path, whether it is a folder,
-/// and a file's size and modification time (nanoseconds since 1970). Folders count by
-/// path alone: their times change whenever a build moves files in, and what is in them is
-/// stamped anyway.
-type Stamp = (String, bool, u64, u128);
+/// One file or folder as fingerprints see it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Stamp {
+    /// Relative to the folder walked, `/`-separated.
+    path: String,
+    /// A file's stamp; `None` for a folder, which counts by path alone: its time changes
+    /// whenever a build moves files in, and what is in it is stamped anyway.
+    file: Option<FileStamp>,
+}
 
-/// A file's size and modification time, as a build saw it when writing or keeping it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Stamp {
+    fn folder(path: String) -> Stamp {
+        Stamp { path, file: None }
+    }
+}
+
+/// A file's size and modification time (nanoseconds since 1970), as a build saw it when
+/// writing or keeping it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileStamp {
     pub len: u64,
     pub modified: u128,
@@ -148,7 +158,10 @@ impl FileStamp {
 
 fn file_stamp(relative: String, path: &Path) -> Option<Stamp> {
     let stamp = FileStamp::of(&std::fs::symlink_metadata(path).ok()?)?;
-    Some((relative, false, stamp.len, stamp.modified))
+    Some(Stamp {
+        path: relative,
+        file: Some(stamp),
+    })
 }
 
 fn relative(path: &Path, root: &Path) -> String {
@@ -160,10 +173,7 @@ fn relative(path: &Path, root: &Path) -> String {
 
 fn hash_stamps(identity: &str, mut stamps: Vec<Stamp>) -> u64 {
     stamps.par_sort_unstable();
-    let mut h = DefaultHasher::new();
-    identity.hash(&mut h);
-    stamps.hash(&mut h);
-    h.finish()
+    crate::hash::of((identity, stamps))
 }
 
 /// Every file and folder below `dir` (not `dir` itself), stamped; walked in parallel per
@@ -188,7 +198,7 @@ fn walk(dir: &Path) -> Option<Vec<Stamp>> {
                     let entry = entry.ok()?;
                     let relative = relative(entry.path(), dir);
                     if entry.file_type().is_dir() {
-                        Some((relative, true, 0, 0))
+                        Some(Stamp::folder(relative))
                     } else {
                         file_stamp(relative, entry.path())
                     }
@@ -217,16 +227,17 @@ pub fn inputs(identity: &str, files: &[PathBuf], dirs: &[PathBuf]) -> Option<Inp
         .collect();
     for dir in dirs.iter().filter(|d| d.exists()) {
         let prefix = dir.to_string_lossy();
-        stamps.extend(walk(dir)?.into_iter().map(|(path, is_dir, len, modified)| {
-            (format!("{prefix}/{path}"), is_dir, len, modified)
+        stamps.extend(walk(dir)?.into_iter().map(|s| Stamp {
+            path: format!("{prefix}/{}", s.path),
+            file: s.file,
         }));
     }
     // Folders are stamped too (an added or removed file changes the set of stamps anyway),
     // but only a file's contents can change unseen within one clock tick.
     let newest = stamps
         .iter()
-        .filter(|s| !s.1)
-        .map(|s| s.3)
+        .filter_map(|s| s.file)
+        .map(|f| f.modified)
         .max()
         .unwrap_or(0);
     let now = std::time::SystemTime::now()
@@ -259,8 +270,7 @@ pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp
     let stamps = walk(output_dir)?;
     let files = stamps
         .iter()
-        .filter(|(_, is_dir, _, _)| !is_dir)
-        .map(|&(ref path, _, len, modified)| (path.clone(), FileStamp { len, modified }))
+        .filter_map(|s| Some((s.path.clone(), s.file?)))
         .collect();
     Some((hash_stamps("", stamps), files))
 }
@@ -273,7 +283,10 @@ pub fn output_of<'a>(files: impl Iterator<Item = (&'a str, Option<FileStamp>)>) 
     let mut stamps = Vec::new();
     for (file, stamp) in files {
         let stamp = stamp?;
-        stamps.push((file.to_string(), false, stamp.len, stamp.modified));
+        stamps.push(Stamp {
+            path: file.to_string(),
+            file: Some(stamp),
+        });
         let mut rest = file;
         while let Some((dir, _)) = rest.rsplit_once('/') {
             if !dirs.insert(dir) {
@@ -282,7 +295,7 @@ pub fn output_of<'a>(files: impl Iterator<Item = (&'a str, Option<FileStamp>)>) 
             rest = dir;
         }
     }
-    stamps.extend(dirs.into_iter().map(|d| (d.to_string(), true, 0, 0)));
+    stamps.extend(dirs.into_iter().map(|d| Stamp::folder(d.to_string())));
     Some(hash_stamps("", stamps))
 }
 

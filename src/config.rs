@@ -90,6 +90,38 @@ pub(crate) mod defaults {
 }
 
 impl Config {
+    /// A hash of every setting, from the parsed values: equal versions, equal settings.
+    /// Destructured in full, so a new setting cannot be left out.
+    pub fn version(&self) -> u64 {
+        let Config {
+            title,
+            base_url,
+            description,
+            language,
+            theme,
+            paginate_by,
+            feed_limit,
+            content_dir,
+            seeds_dir,
+            output_dir,
+            extra,
+            import:
+                ImportConfig {
+                    tags_allow,
+                    tags_deny,
+                },
+        } = self;
+        // TOML values have no hash of their own; their text, with keys in order, is one.
+        let extra = toml::to_string(extra).unwrap_or_default();
+        crate::hash::of((
+            (title, base_url, description, language, theme),
+            (paginate_by, feed_limit),
+            (content_dir, seeds_dir, output_dir),
+            extra,
+            (tags_allow, tags_deny),
+        ))
+    }
+
     /// Reads `<root>/config.toml`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join(crate::paths::CONFIG_FILE);

@@ -200,8 +200,17 @@ pub struct Link {
     /// As written in the article's front matter.
     pub name: String,
     pub slug: String,
-    /// Index into [`Site::authors`] or [`Site::tags`].
-    pub index: usize,
+    /// Index into [`Site::authors`] or [`Site::tags`]: set when the site is assembled
+    /// (cross-referenced), unset while an article is loaded alone.
+    pub index: Option<usize>,
+}
+
+impl Link {
+    /// The index into [`Site::authors`] or [`Site::tags`] of an assembled site.
+    pub fn at(&self) -> usize {
+        self.index
+            .expect("links are cross-referenced when the site is assembled")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -388,7 +397,7 @@ impl Site {
         let mut articles = self.articles;
         for a in &mut articles {
             for link in a.authors.iter_mut().chain(a.tags.iter_mut()) {
-                link.index = usize::MAX;
+                link.index = None;
             }
         }
         (self.config, articles, profiles)
@@ -575,11 +584,7 @@ fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, article: &mut
 }
 
 fn version_of(path: &Path, text: &str) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
-    path.hash(&mut h);
-    text.hash(&mut h);
-    h.finish()
+    crate::hash::of((path, text))
 }
 
 /// Trims names and drops empty and repeated ones (by slug), keeping the written order.
@@ -593,7 +598,7 @@ fn clean_list(items: Vec<String>) -> Vec<Link> {
             links.push(Link {
                 name,
                 slug,
-                index: usize::MAX,
+                index: None,
             });
         }
     }
@@ -697,7 +702,7 @@ fn cross_reference_authors(
         for link in &mut article.authors {
             link.index = authors
                 .binary_search_by(|a| a.slug.as_str().cmp(&link.slug))
-                .expect("every byline was just given an author");
+                .ok();
         }
     }
     authors
@@ -728,7 +733,7 @@ fn cross_reference_tags(articles: &mut [Article]) -> Vec<Tag> {
         for link in &mut article.tags {
             link.index = tags
                 .binary_search_by(|t| t.slug.as_str().cmp(&link.slug))
-                .expect("every tag was just collected");
+                .ok();
         }
     }
     tags

@@ -6,7 +6,6 @@
 //! (docs/templates.md); change both together.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -50,11 +49,7 @@ pub struct Versions {
     pub newest_article: u64,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
+use crate::hash::of as hash_of;
 
 impl Shared {
     pub fn build(site: &Site, theme: &Theme) -> Shared {
@@ -115,7 +110,7 @@ impl Shared {
                 .collect(),
             content_xml,
             versions: Versions {
-                site: hash_of(format!("{:?}", site.config)),
+                site: site.config.version(),
                 site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
                 articles: article_versions,
                 authors: site
@@ -229,8 +224,8 @@ impl Links {
         let names: Vec<&str> = a
             .authors
             .iter()
-            .map(|l| self.author_names[l.index].as_str())
-            .chain(a.tags.iter().map(|l| self.tag_names[l.index].as_str()))
+            .map(|l| self.author_names[l.at()].as_str())
+            .chain(a.tags.iter().map(|l| self.tag_names[l.at()].as_str()))
             .collect();
         hash_of((a.version, names, base, &a.internal_links))
     }
@@ -358,7 +353,7 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
     // The shared value, unless this article spells the name differently.
     let linked = |link: &Link, shared: &[Value], canonical: &str, section: &str| {
         if link.name == canonical {
-            shared[link.index].clone()
+            shared[link.at()].clone()
         } else {
             let url = Permalink::from_segments([section, link.slug.as_str()]).url(base);
             link_value(&link.name, &link.slug, url)
@@ -368,14 +363,14 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .authors
         .iter()
         .map(|l| {
-            let canonical = &links.author_names[l.index];
+            let canonical = &links.author_names[l.at()];
             linked(l, &links.authors, canonical, AUTHORS_DIR)
         })
         .collect();
     let tags: Vec<Value> = a
         .tags
         .iter()
-        .map(|l| linked(l, &links.tags, &links.tag_names[l.index], "tags"))
+        .map(|l| linked(l, &links.tags, &links.tag_names[l.at()], "tags"))
         .collect();
     Obj::new()
         .set("title", a.title.as_str())

@@ -243,7 +243,7 @@ fn shows_site_counts(text: &str) -> bool {
 fn versions(
     templates: &BTreeMap<String, (String, String)>,
 ) -> (BTreeMap<String, u64>, BTreeSet<String>) {
-    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::hash::{Hash, Hasher};
     // Tera 2's components are global: a template that calls one depends on the template
     // that defines it, without ever naming that file.
     let components: BTreeMap<&str, Vec<&str>> = templates
@@ -284,7 +284,7 @@ fn versions(
             if !closure.iter().any(|t| shows_site_counts(&templates[*t].1)) {
                 blind.insert(name.clone());
             }
-            let mut h = DefaultHasher::new();
+            let mut h = crate::hash::hasher();
             for t in closure {
                 (t, &templates[t].1).hash(&mut h);
             }
