@@ -736,3 +736,43 @@ fn a_changed_component_re_renders_the_pages_that_call_it() {
         "<p class=\"notice\">Gone!</p>"
     );
 }
+
+#[test]
+fn linked_and_upper_case_markdown_files_are_articles_and_what_is_left_out_is_said() {
+    let site = TestSite::new();
+    site.write(
+        "content/shout.MD",
+        "+++\ntitle = \"Shout\"\ndate = 2024-01-01\n+++\nLoud.\n",
+    );
+    site.write(
+        "drafts/linked.md",
+        "+++\ntitle = \"Linked\"\ndate = 2024-01-02\n+++\nFrom elsewhere.\n",
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            site.path().join("drafts/linked.md"),
+            site.path().join("content/linked.md"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            site.path().join("nowhere.md"),
+            site.path().join("content/broken.md"),
+        )
+        .unwrap();
+    }
+    let run = site.build();
+    assert!(site.read("public/shout/index.html").contains("Loud."));
+    #[cfg(unix)]
+    {
+        assert!(
+            site.read("public/linked/index.html")
+                .contains("From elsewhere.")
+        );
+        assert!(
+            run.stderr().contains("content/broken.md: left out"),
+            "{}",
+            run.stderr()
+        );
+    }
+}

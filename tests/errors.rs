@@ -320,3 +320,35 @@ fn an_output_folder_that_is_a_source_folder_is_refused_whatever_its_name() {
     assert!(stderr.contains("content folder"), "{stderr}");
     assert!(site.exists("content/a.md"));
 }
+
+#[test]
+fn a_slug_too_long_for_a_file_name_names_the_article() {
+    let site = built_site();
+    site.article(
+        "long",
+        &format!(
+            "title = \"Long\"\ndate = 2024-01-02\nslug = \"{}\"",
+            "a".repeat(250)
+        ),
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/long.md:4:") && stderr.contains("at most 200"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("staging"), "{stderr}");
+}
+
+#[test]
+fn dates_outside_the_years_1_to_9999_are_refused() {
+    for date in ["\"-0001-01-01\"", "\"+262142-12-31\""] {
+        let site = built_site();
+        site.article("odd", &format!("title = \"Odd\"\ndate = {date}"), "Text.");
+        let stderr = fails_keeping_output(&site);
+        assert!(
+            stderr.contains("content/odd.md:3:") && stderr.contains("years 1 to 9999"),
+            "{date}: {stderr}"
+        );
+    }
+}

@@ -395,3 +395,89 @@ fn tag_allow_and_deny_lists_from_config() {
     let tags: Vec<&str> = strings(&fm["tags"]);
     assert_eq!(tags, ["Android"]);
 }
+
+#[test]
+fn a_seed_file_name_is_data_never_front_matter_or_html() {
+    let name = "evil\n+++\n<img src=x onerror=alert(1)>\ntitle = \"Owned\"\n.txt";
+    let site = site_with_seed(
+        name,
+        "Chips get faster\n\nA foundry said its new process is faster than the last one.\n",
+    );
+    site.build();
+    let file = site.read("content/chips-get-faster.md");
+    let (front_matter, _) = parse_content(&file);
+    assert_eq!(front_matter["title"].as_str(), Some("Chips get faster"));
+    let stamp = file.lines().nth(1).unwrap();
+    assert!(stamp.contains("evil\\u{a}+++\\u{a}<img"), "{stamp}");
+    let page = site.read("public/chips-get-faster/index.html");
+    assert!(!page.contains("<img src=x"), "{page}");
+    // The stamp still reads back: a second import changes nothing.
+    let run = site.run(&["import"]).success();
+    assert!(
+        run.stdout().contains("imported 0, unchanged 1"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn long_headlines_get_slugs_cut_at_a_word_boundary() {
+    let long = "Regulators question the chipmaker ".repeat(10);
+    let cjk = "小米与中国顶级互联网电视公司合作".repeat(7);
+    let site = TestSite::new();
+    site.write("seeds/a.txt", format!("{long}\n\nThe body of the story.\n"));
+    site.write("seeds/b.txt", format!("{cjk}\n\nThe body of the story.\n"));
+    site.build();
+    let names: Vec<String> = std::fs::read_dir(site.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for name in &names {
+        let slug = name.strip_suffix(".md").unwrap();
+        assert!(slug.len() <= 100 && !slug.ends_with('-'), "{slug}");
+        assert!(site.exists(&format!("public/{slug}/index.html")), "{slug}");
+    }
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("regulators-question-the-chipmaker-"))
+    );
+}
+
+#[test]
+fn seeds_with_one_headline_each_get_a_page_with_a_stable_slug() {
+    let site = TestSite::new();
+    let text = "Phone sales fall\n\nSales fell in the third quarter, analysts said.\n";
+    site.write("seeds/a.txt", text);
+    site.write("seeds/b.txt", text.replace("analysts", "retailers"));
+    let run = site.build();
+    assert!(site.exists("content/phone-sales-fall.md"));
+    let later: Vec<String> = std::fs::read_dir(site.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("phone-sales-fall-"))
+        .collect();
+    assert_eq!(later.len(), 1, "{later:?}");
+    assert!(
+        run.stderr()
+            .contains("seeds/b.txt: has the headline of seeds/a.txt; imported as"),
+        "{}",
+        run.stderr()
+    );
+    let slug = later[0].strip_suffix(".md").unwrap();
+    assert!(
+        site.read(&format!("public/{slug}/index.html"))
+            .contains("retailers")
+    );
+    // Stable: re-imports, and a new seed sorting first, leave both where they are.
+    site.write("seeds/0.txt", "Another story\n\nSomething else happened.\n");
+    let run = site.run(&["import"]).success();
+    assert!(
+        run.stdout().contains("imported 1, unchanged 2"),
+        "{}",
+        run.stdout()
+    );
+    assert!(site.exists(&format!("content/{slug}.md")));
+}

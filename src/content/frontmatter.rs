@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use chrono::Datelike as _;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use toml::Spanned;
@@ -105,18 +106,36 @@ pub fn parse_date(
         toml::Value::String(s) => Some(s.clone()),
         _ => None,
     };
-    text.as_deref()
-        .and_then(date_from_str)
-        .ok_or_else(|| ContentError::Invalid {
-            location: Location::at(
-                path,
-                Position::of_offset(front_matter, value.span().start).shifted(2),
-            ),
+    let at = || {
+        Location::at(
+            path,
+            Position::of_offset(front_matter, value.span().start).shifted(2),
+        )
+    };
+    let date = text.as_deref().and_then(date_from_str);
+    // Feeds and sitemaps speak RFC 3339 and RFC 822, whose years have four digits; a
+    // year past 9999 would also schedule the article away for good.
+    if let Some(d) = date
+        && !(1..=9999).contains(&d.year())
+    {
+        return Err(ContentError::Invalid {
+            location: at(),
             message: format!(
-                "invalid `{key}`: expected a date such as 2024-11-24 or 2024-11-24T09:30:00Z, found {}",
-                value.get_ref()
+                "`{key}` is in the year {}: dates must lie in the years 1 to 9999",
+                d.year()
             ),
-        })
+        });
+    }
+    date.ok_or_else(|| ContentError::Invalid {
+        location: Location::at(
+            path,
+            Position::of_offset(front_matter, value.span().start).shifted(2),
+        ),
+        message: format!(
+            "invalid `{key}`: expected a date such as 2024-11-24 or 2024-11-24T09:30:00Z, found {}",
+            value.get_ref()
+        ),
+    })
 }
 
 /// Parses the date formats that front matter accepts.

@@ -283,7 +283,8 @@ pub fn load(
     content_dir: &Path,
     options: LoadOptions,
 ) -> Result<Site, ContentError> {
-    let files = markdown_files(content_dir)?;
+    let mut skipped = Vec::new();
+    let files = markdown_files_noting(content_dir, &mut skipped)?;
     let authors_dir = content_dir.join(AUTHORS_DIR);
     // Compared as bytes: `Path::starts_with` parses both paths into components, which
     // showed for 10,000s of files. Paths come from walking `content_dir`, so they share
@@ -299,7 +300,9 @@ pub fn load(
         load_article(path, content_dir, &markdown)
     })?;
     let profiles = parallel::try_map(&profile_files, |path| load_profile(path))?;
-    assemble(config, articles, profiles, options)
+    let mut site = assemble(config, articles, profiles, options)?;
+    site.warnings.splice(0..0, skipped);
+    Ok(site)
 }
 
 /// One content file, loaded.
@@ -329,7 +332,10 @@ pub fn is_content_file(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    name.ends_with(".md") && !name.starts_with('.')
+    let markdown = name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
+    markdown && !name.starts_with('.')
 }
 
 /// Builds a [`Site`] from loaded articles and profiles: leaves drafts out unless asked,
@@ -405,7 +411,18 @@ impl Site {
 }
 
 /// All `*.md` files below `dir`, in a stable order.
+/// Content files whose extension is any case of `.md` count, and so do symbolic links to
+/// files (as in `seeds/`); what looks like content but cannot be read as such (a link to a
+/// folder or to nothing) is named in `skipped`, never passed over in silence.
 pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
+    markdown_files_noting(dir, &mut Vec::new())
+}
+
+/// [`markdown_files`], adding a warning for each file it leaves out to `skipped`.
+pub fn markdown_files_noting(
+    dir: &Path,
+    skipped: &mut Vec<Warning>,
+) -> Result<Vec<PathBuf>, ContentError> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
@@ -415,8 +432,17 @@ pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
             path: e.path().unwrap_or(dir).to_path_buf(),
             source: e.into(),
         })?;
-        if entry.file_type().is_file() && is_content_file(entry.path()) {
+        if !is_content_file(entry.path()) {
+            continue;
+        }
+        let kind = entry.file_type();
+        if kind.is_file() || (kind.is_symlink() && entry.path().is_file()) {
             files.push(entry.into_path());
+        } else if kind.is_symlink() {
+            skipped.push(Warning {
+                file: entry.into_path(),
+                message: "left out: a link to a folder or to nothing, not to a file".into(),
+            });
         }
     }
     Ok(files)
@@ -470,7 +496,18 @@ fn load_article(
                     ),
                 ));
             }
-            slugify(written)
+            let whole = slug::slugify_whole(written);
+            if whole.len() > slug::MAX_WRITTEN {
+                return Err(invalid(
+                    s.span().start,
+                    format!(
+                        "the slug is {} characters long; at most {} fit in a file name",
+                        whole.len(),
+                        slug::MAX_WRITTEN
+                    ),
+                ));
+            }
+            whole
         }
         None => slugify(
             &path

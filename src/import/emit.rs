@@ -8,9 +8,24 @@ use std::fmt::Write;
 
 use super::parse::{Block, SeedArticle};
 
-/// Quotes a string as a TOML basic string.
+/// `text` as a TOML basic string on one line: a line break inside a multi-line string
+/// (which the toml crate would choose) could read as the front matter's closing `+++`.
 pub fn toml_string(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 pub fn toml_list(items: &[String]) -> String {
@@ -103,6 +118,22 @@ pub fn profile(name: &str, bio: &str, seed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_strings_stay_on_one_line_and_read_back() {
+        for text in [
+            "plain",
+            "a \"quote\" and \\",
+            "two\n+++\nlines\r\t",
+            "\u{7}bell",
+            "é",
+        ] {
+            let quoted = toml_string(text);
+            assert!(!quoted.contains('\n'), "{quoted}");
+            let table: toml::Table = toml::from_str(&format!("k = {quoted}")).unwrap();
+            assert_eq!(table["k"].as_str(), Some(text));
+        }
+    }
 
     /// Renders escaped text with the site's Markdown renderer and reads back the text.
     fn round_trip(text: &str) -> String {

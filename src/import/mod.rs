@@ -103,7 +103,7 @@ pub fn run(
     let seeds = seed_files(&paths.seeds)?;
     let results: Vec<Result<Planned, ImportError>> = seeds
         .par_iter()
-        .map(|seed| plan(seed, &content_dir, config))
+        .map(|seed| plan(seed, &content_dir, config, None))
         .collect();
     let mut errors = Vec::new();
     let mut planned = Vec::new();
@@ -112,6 +112,29 @@ pub fn run(
             Ok(p) => planned.push(p),
             Err(e) => errors.push(e),
         }
+    }
+    // Seeds are raw data a newsroom cannot always edit: of seeds with one headline, the
+    // first (in file name order) keeps its slug and each later one gets a slug of its
+    // own, suffixed by its file name's checksum so that it stays the same on re-imports
+    // whatever other seeds come or go.
+    let mut notes = Vec::new();
+    let mut first_by_target: std::collections::HashMap<PathBuf, PathBuf> =
+        std::collections::HashMap::new();
+    for p in &mut planned {
+        let Some(first) = first_by_target.get(&p.target) else {
+            first_by_target.insert(p.target.clone(), p.seed.clone());
+            continue;
+        };
+        let name = p.seed.file_name().unwrap_or_default().as_encoded_bytes();
+        let suffix = format!("{:06x}", fnv1a(name) & 0xff_ffff);
+        let replanned = plan(&p.seed, &content_dir, config, Some(&suffix))?;
+        notes.push(format!(
+            "{}: has the headline of {}; imported as {}",
+            p.seed.display(),
+            first.display(),
+            replanned.target.display()
+        ));
+        *p = replanned;
     }
     let mut by_target: std::collections::HashMap<&Path, &Path> = std::collections::HashMap::new();
     for p in &planned {
@@ -140,7 +163,10 @@ pub fn run(
         .par_iter()
         .map(|p| write_article(p, options))
         .collect::<Result<_, _>>()?;
-    let mut report = ImportReport::default();
+    let mut report = ImportReport {
+        warnings: notes,
+        ..ImportReport::default()
+    };
     for outcome in outcomes {
         match outcome {
             Outcome::Imported => report.imported += 1,
@@ -238,7 +264,14 @@ fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, ImportError> {
         .unwrap_or(text))
 }
 
-fn plan(seed: &Path, content_dir: &Path, config: &Config) -> Result<Planned, ImportError> {
+/// Plans one seed's content file; `suffix` is added to its slug when another seed has the
+/// same headline.
+fn plan(
+    seed: &Path,
+    content_dir: &Path,
+    config: &Config,
+    suffix: Option<&str>,
+) -> Result<Planned, ImportError> {
     let bytes = std::fs::read(seed).map_err(|source| ImportError::Read {
         path: seed.to_path_buf(),
         source,
@@ -254,7 +287,7 @@ fn plan(seed: &Path, content_dir: &Path, config: &Config) -> Result<Planned, Imp
             }
         },
     })?;
-    let slug = slugify(&article.title);
+    let mut slug = slugify(&article.title);
     if slug.is_empty() {
         return Err(ImportError::BadSeed {
             path: seed.to_path_buf(),
@@ -263,6 +296,9 @@ fn plan(seed: &Path, content_dir: &Path, config: &Config) -> Result<Planned, Imp
                 article.title
             ),
         });
+    }
+    if let Some(suffix) = suffix {
+        slug = format!("{slug}-{suffix}");
     }
     let target = content_dir.join(format!("{slug}.md"));
     let file_name = seed
@@ -390,8 +426,20 @@ fn article_file(
     stamp(provenance, seed_hash, &rest)
 }
 
-/// The full file: `+++`, the stamp line, then `rest` (front matter, `+++`, body).
+/// The full file: `+++`, the stamp line, then `rest` (front matter, `+++`, body). The
+/// seed's name is data: a control character in it (a newline would end the comment and
+/// inject front matter) is written as an escape.
 fn stamp(provenance: &str, seed_hash: u64, rest: &str) -> String {
+    let provenance: String = provenance
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     format!(
         "+++\n{STAMP}{provenance} (seed {seed_hash:016x}, file {:016x}); once edited by hand, re-imports leave it alone\n{rest}",
         fnv1a(rest.as_bytes())
@@ -403,7 +451,8 @@ fn read_stamp(text: &str) -> Option<(u64, bool)> {
     let rest = text.strip_prefix("+++\n")?;
     let (line, body) = rest.split_once('\n')?;
     let line = line.strip_prefix(STAMP)?;
-    let hashes = line.split_once(" (seed ")?.1;
+    // The last one: a seed's name may hold the words too.
+    let hashes = line.rsplit_once(" (seed ")?.1;
     let (seed, rest_of_line) = hashes.split_once(", file ")?;
     let file = rest_of_line.split_once(')')?.0;
     let seed = u64::from_str_radix(seed, 16).ok()?;
