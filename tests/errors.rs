@@ -352,3 +352,71 @@ fn dates_outside_the_years_1_to_9999_are_refused() {
         );
     }
 }
+
+#[test]
+fn more_tags_or_authors_than_the_limits_name_the_article() {
+    let list = |n: usize, word: &str| {
+        (0..n)
+            .map(|i| format!("\"{word} {i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let site = built_site();
+    site.article(
+        "tagged",
+        &format!(
+            "title = \"Tagged\"\ndate = 2024-01-02\ntags = [{}]",
+            list(2000, "tag")
+        ),
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/tagged.md:4:8: 2000 tags; an article may have at most 100"),
+        "{stderr}"
+    );
+    site.article(
+        "tagged",
+        &format!(
+            "title = \"Tagged\"\ndate = 2024-01-02\nauthors = [{}]",
+            list(4000, "Writer")
+        ),
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("4000 authors; an article may have at most 50"),
+        "{stderr}"
+    );
+
+    // At the limits, a build goes through.
+    site.article(
+        "tagged",
+        &format!(
+            "title = \"Tagged\"\ndate = 2024-01-02\nauthors = [{}]\ntags = [{}]",
+            list(50, "Writer"),
+            list(100, "tag")
+        ),
+        "Text.",
+    );
+    site.build();
+    assert!(site.exists("public/tags/tag-99/index.html"));
+}
+
+#[test]
+fn a_component_calling_itself_is_named_at_its_definition() {
+    let site = built_site();
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% component looping(n) %}{{ n }}{{<looping n={n}/>}}{% endcomponent looping %}\n{% block content %}{{<looping n={1}/>}}{% endblock content %}\n",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("templates/article.html:2: the component `looping` calls itself"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("while rendering content/good.md"),
+        "{stderr}"
+    );
+}

@@ -73,10 +73,8 @@ pub struct ArticleFrontMatter {
     pub updated: Option<Spanned<toml::Value>>,
     pub slug: Option<Spanned<String>>,
     pub description: Option<String>,
-    #[serde(default)]
-    pub authors: Vec<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
+    pub authors: Option<Spanned<Vec<String>>>,
+    pub tags: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]

@@ -29,6 +29,13 @@ pub const AUTHORS_DIR: &str = "authors";
 /// First path segments the site itself uses; an article may not take them.
 const RESERVED_SLUGS: &[&str] = &["authors", "tags", "page", "static", "404"];
 
+/// The most authors one article may name. Every author's page and feeds show the article
+/// with all its bylines, so a site's size grows with the square of one article's list:
+/// limits keep a typo'd or generated list from turning into gigabytes.
+pub const MAX_AUTHORS: usize = 50;
+/// The most tags one article may have (see [`MAX_AUTHORS`]).
+pub const MAX_TAGS: usize = 100;
+
 /// Words per minute assumed for reading time.
 const READING_SPEED: usize = 200;
 
@@ -537,6 +544,25 @@ fn load_article(
     let summary = description
         .clone()
         .unwrap_or_else(|| rendered.first_paragraph.clone());
+    let list = |field: Option<toml::Spanned<Vec<String>>>, what: &str, most: usize| {
+        let Some(field) = field else {
+            return Ok(Vec::new());
+        };
+        let start = field.span().start;
+        let links = clean_list(field.into_inner());
+        if links.len() > most {
+            return Err(invalid(
+                start,
+                format!(
+                    "{} {what}; an article may have at most {most} (each of their pages shows it with all of them)",
+                    links.len()
+                ),
+            ));
+        }
+        Ok(links)
+    };
+    let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
+    let tags = list(fm.tags, "tags", MAX_TAGS)?;
     Ok(Article {
         source: path.to_path_buf(),
         permalink: Permalink::from_segments([slug.as_str()]),
@@ -546,8 +572,8 @@ fn load_article(
         updated,
         description,
         summary,
-        authors: clean_list(fm.authors),
-        tags: clean_list(fm.tags),
+        authors,
+        tags,
         draft: fm.draft,
         extra: {
             let mut extra = fm.extra;
@@ -628,10 +654,11 @@ fn version_of(path: &Path, text: &str) -> u64 {
 /// Indices are set when the site is cross-referenced.
 fn clean_list(items: Vec<String>) -> Vec<Link> {
     let mut links = Vec::<Link>::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
     for item in items {
         let name = clean(item.trim().to_string());
         let slug = slugify(&name);
-        if !slug.is_empty() && !links.iter().any(|l| l.slug == slug) {
+        if !slug.is_empty() && seen.insert(slug.clone()) {
             links.push(Link {
                 name,
                 slug,

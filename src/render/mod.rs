@@ -113,7 +113,7 @@ impl RenderError {
                     message.push_str(&format!(": {s}"));
                     source = s.source();
                 }
-                ("template".to_string(), message)
+                (theme::UNPLACED.to_string(), message)
             }
         };
         RenderError::Template {

@@ -112,7 +112,10 @@ impl Job {
         theme
             .tera
             .render_to(self.template(), &context, &mut buffer)
-            .map_err(|e| RenderError::template(&e, &theme.sources, Some(&self.what(site))))?;
+            .map_err(|e| {
+                let error = RenderError::template(&e, &theme.sources, Some(&self.what(site)));
+                theme.place_unplaced(error, self.template())
+            })?;
         Ok(OutputFile {
             path: self.path.clone(),
             contents: Contents::Rendered(buffer),

@@ -295,6 +295,60 @@ fn versions(
 }
 
 /// The names of the components a template defines (`{% component name(…) %}`).
+impl Theme {
+    /// Gives a rendering error Tera reported without a place one: a component that calls
+    /// itself (Tera only says its depth limit was reached) is named at its definition,
+    /// anything else at the page's template.
+    pub fn place_unplaced(&self, error: RenderError, template: &str) -> RenderError {
+        let RenderError::Template {
+            location,
+            message,
+            rendering,
+        } = error
+        else {
+            return error;
+        };
+        if location != UNPLACED {
+            return RenderError::Template {
+                location,
+                message,
+                rendering,
+            };
+        }
+        let source = |name: &str| self.sources.get(name).cloned().unwrap_or_default();
+        let recursive = self.texts.iter().find_map(|(name, text)| {
+            let (line, component) = self_calling_component(text)?;
+            Some((format!("{}:{line}", source(name)), component))
+        });
+        let (location, message) = match recursive {
+            Some((location, component)) if message.contains("recursion") => (
+                location,
+                format!("the component `{component}` calls itself without end ({message})"),
+            ),
+            _ => (source(template), message),
+        };
+        RenderError::Template {
+            location,
+            message,
+            rendering,
+        }
+    }
+}
+
+/// The location [`RenderError::template`] gives an error Tera did not place.
+pub const UNPLACED: &str = "template";
+
+/// The first component of `text` whose definition calls the component itself: its line
+/// and name.
+fn self_calling_component(text: &str) -> Option<(usize, &str)> {
+    components_defined(text).into_iter().find_map(|name| {
+        let start = text.find(&format!("component {name}"))?;
+        let body = &text[start..];
+        let end = body.find("endcomponent").unwrap_or(body.len());
+        calls_component(&body[..end], name).then(|| (text[..start].matches('\n').count() + 1, name))
+    })
+}
+
 fn components_defined(text: &str) -> Vec<&str> {
     text.match_indices("{%")
         .filter_map(|(at, _)| {
