@@ -1,8 +1,8 @@
 //! `serve`'s web server: the built site over HTTP, with live reload.
 //!
-//! Files come from the output folder as the watcher leaves them (pages are replaced by
-//! rename, so a request during a rebuild sees the old page or the new one, never half of
-//! one). HTML responses get a small script, added on the way out and never written to the
+//! Files come from the output folder as the engine leaves it (the whole site is switched
+//! in one step, so a request during a rebuild sees the old page or the new one, never
+//! half of one). HTML responses get a small script, added on the way out and never written to the
 //! output, that holds a WebSocket to `/__gazette/livereload`: it reloads the page after
 //! each rebuild, swaps stylesheets when only CSS changed, and shows a failed rebuild's
 //! error over the page until a rebuild succeeds.
@@ -11,6 +11,12 @@
 //! are decoded segment by segment; `.` and `..` segments, encoded slashes and NUL bytes are
 //! refused, and the file finally chosen must canonicalize to a path inside the folder (so a
 //! symlink cannot lead out of it).
+//!
+//! Architecture invariant: only this machine's browser talks to it. A request whose `Host`
+//! is a name other than `localhost` (a DNS rebinding attack's) is refused, and so is a
+//! live-reload socket opened by a page from another origin (any web page could otherwise
+//! read rebuild errors with their file paths). A connection that has not sent its request
+//! headers within [`HEADER_TIMEOUT`] is closed, so slow sockets cannot pile up.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,6 +36,9 @@ use tokio::sync::broadcast;
 
 /// Where browsers connect for live reload.
 pub const LIVERELOAD_PATH: &str = "/__gazette/livereload";
+
+/// How long a connection may take to send a request's headers.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -106,6 +115,47 @@ struct AppState {
     /// The output folder, canonicalized.
     root: Arc<PathBuf>,
     live: Arc<LiveReload>,
+    /// The port the server listens on: a `Host` or `Origin` naming another is not ours.
+    port: u16,
+}
+
+/// Whether `host` (a `Host` header, or an origin's host and port) names this server: an
+/// IP address or `localhost`, on its port. Any other name is a page's own domain
+/// resolving to this machine (DNS rebinding), never a browser of this machine's user.
+fn is_own_host(host: &str, port: u16) -> bool {
+    // `[v6]:port`, `[v6]`, `name:port` or `name`.
+    let (name, given_port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((name, after)) = rest.split_once(']') else {
+            return false;
+        };
+        match after.strip_prefix(':') {
+            Some(p) => (name, Some(p)),
+            None if after.is_empty() => (name, None),
+            None => return false,
+        }
+    } else {
+        match host.split_once(':') {
+            Some((name, p)) => (name, Some(p)),
+            None => (host, None),
+        }
+    };
+    let named = name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok();
+    named && given_port.is_none_or(|p| p.parse() == Ok(port))
+}
+
+/// The refusal of a request not addressed to this server by name (see [`is_own_host`]).
+fn check_host(headers: &axum::http::HeaderMap, port: u16) -> Option<Response> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    (!is_own_host(host, port)).then(|| {
+        (
+            StatusCode::MISDIRECTED_REQUEST,
+            "this development server answers only to localhost or an IP address\n",
+        )
+            .into_response()
+    })
 }
 
 /// Serves `output_dir` on `listener` until `shutdown` completes.
@@ -118,20 +168,64 @@ pub async fn serve(
     let root = output_dir
         .canonicalize()
         .unwrap_or_else(|_| output_dir.to_path_buf());
+    let port = listener.local_addr().map_err(ServeError::Server)?.port();
     let app = Router::new()
         .route(LIVERELOAD_PATH, get(livereload))
         .fallback(file)
         .with_state(AppState {
             root: Arc::new(root),
             live,
+            port,
         });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServeError::Server)
+    // An accept loop of our own rather than `axum::serve`, which sets no timer, so it
+    // cannot time out slow request headers.
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait for connections to end.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .with_upgrades()
+                .await;
+        });
+    }
 }
 
-async fn livereload(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+async fn livereload(
+    ws: WebSocketUpgrade,
+    headers: axum::http::HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    if let Some(refused) = check_host(&headers, state.port) {
+        return refused;
+    }
+    // Browsers send the page's origin with a socket; only pages of this server may listen.
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    if let Some(origin) = origin {
+        let host = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"));
+        if !host.is_some_and(|h| is_own_host(h, state.port)) {
+            return (
+                StatusCode::FORBIDDEN,
+                "live reload is only for pages of this server\n",
+            )
+                .into_response();
+        }
+    }
     ws.on_upgrade(move |socket| client(socket, state.live))
 }
 
@@ -215,6 +309,9 @@ pub fn resolve(root: &Path, raw_path: &str) -> Target {
 }
 
 async fn file(State(state): State<AppState>, request: Request) -> Response {
+    if let Some(refused) = check_host(request.headers(), state.port) {
+        return refused;
+    }
     let method = request.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -322,6 +419,30 @@ fn with_script(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_addresses_and_localhost_on_our_port_are_ours() {
+        for host in [
+            "127.0.0.1:8000",
+            "localhost:8000",
+            "LOCALHOST",
+            "[::1]:8000",
+            "[::1]",
+            "192.168.1.20:8000",
+        ] {
+            assert!(is_own_host(host, 8000), "{host}");
+        }
+        for host in [
+            "evil.example:8000",
+            "evil.example",
+            "127.0.0.1:8001",
+            "localhost.evil.example:8000",
+            "[::1]x",
+            "",
+        ] {
+            assert!(!is_own_host(host, 8000), "{host}");
+        }
+    }
 
     #[test]
     fn paths_resolve_inside_the_folder_only() {

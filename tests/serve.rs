@@ -303,10 +303,76 @@ fn the_default_bind_is_unreachable_from_other_addresses_and_bind_opens_it() {
         TcpStream::connect((ip, open_port)).expect("--bind 0.0.0.0 listens everywhere");
     write!(
         stream,
-        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET / HTTP/1.1\r\nHost: {ip}:{open_port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
+
+/// A raw GET with the given `Host` header.
+fn get_as(port: u16, host: &str) -> u16 {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    String::from_utf8_lossy(&raw)
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn requests_for_other_host_names_and_sockets_from_other_origins_are_refused() {
+    let site = news_site();
+    let (_server, port) = serve(&site, &[]);
+    assert_eq!(get_as(port, &format!("127.0.0.1:{port}")), 200);
+    assert_eq!(get_as(port, &format!("localhost:{port}")), 200);
+    // DNS rebinding: a page's own domain resolving to 127.0.0.1.
+    assert_eq!(get_as(port, &format!("rebind.example:{port}")), 421);
+
+    let url = format!("ws://127.0.0.1:{port}/__gazette/livereload");
+    let request = |origin: &str| {
+        use tungstenite::client::IntoClientRequest;
+        let mut request = url.as_str().into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().unwrap());
+        request
+    };
+    let err = tungstenite::connect(request("https://any-page.example")).unwrap_err();
+    assert!(err.to_string().contains("403"), "{err}");
+    let (mut socket, _) =
+        tungstenite::connect(request(&format!("http://127.0.0.1:{port}"))).unwrap();
+    let tungstenite::Message::Text(hello) = socket.read().unwrap() else {
+        panic!("no hello");
+    };
+    assert!(hello.contains("\"hello\""), "{hello}");
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_headers_is_closed() {
+    let site = news_site();
+    let (_server, port) = serve(&site, &[]);
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(slow, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buffer = [0u8; 512];
+    // Closed (EOF, or the server's 408) well before the test's own 15 s.
+    let read = slow.read(&mut buffer);
+    assert!(
+        read.is_ok() && started.elapsed() < std::time::Duration::from_secs(14),
+        "{read:?} after {:?}",
+        started.elapsed()
+    );
+    // Others are served meanwhile and after.
+    assert_eq!(get(port, "/").status, 200);
 }
