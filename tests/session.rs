@@ -62,6 +62,18 @@ fn session_over(site: &TestSite) -> Engine {
     })
 }
 
+/// A session building `site` into `output`: named on the command line when it is
+/// `public`, else where config.toml puts it.
+fn session_in(site: &TestSite, output: &str) -> Engine {
+    if output == "public" {
+        return session_over(site);
+    }
+    Engine::new(BuildOptions {
+        root: site.path().to_path_buf(),
+        ..Default::default()
+    })
+}
+
 fn build_fresh(site: &TestSite) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let _ = std::fs::remove_dir_all(site.path().join("fresh"));
     pipeline::build(&BuildOptions {
@@ -73,51 +85,58 @@ fn build_fresh(site: &TestSite) -> std::collections::BTreeMap<PathBuf, Vec<u8>> 
     site.tree("fresh")
 }
 
-#[test]
-fn incremental_rebuilds_equal_full_builds_after_random_changes() {
+/// Runs `steps` random changes through one engine over a site whose content and output
+/// live in `content` and `output` (set in its config.toml unless they are the defaults),
+/// comparing the output with a fresh build after each.
+fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, seed: u64) {
+    let folders = if content == "content" {
+        String::new()
+    } else {
+        format!("content_dir = \"{content}\"\noutput_dir = \"{output}\"\n")
+    };
     let site = TestSite::with_config(&format!(
-        "{}paginate_by = 3\nfeed_limit = 4\n",
+        "{}paginate_by = 3\nfeed_limit = 4\n{folders}",
         common::CONFIG
     ));
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(seed);
     let mut slugs: Vec<String> = Vec::new();
     for n in 0..12 {
         let slug = format!("story-{n}");
         site.write(
-            &format!("content/{slug}.md"),
+            &format!("{content}/{slug}.md"),
             article_text(&mut rng, &format!("Story {n}")),
         );
         slugs.push(slug);
     }
     site.write(
-        "content/authors/ann-lee.md",
+        &format!("{content}/authors/ann-lee.md"),
         "+++\nname = \"Ann Lee\"\n+++\nAnn's bio.\n",
     );
-    let mut session = session_over(&site);
+    let mut session = session_in(&site, output);
     let first = session.update(&Changes::default()).unwrap();
     assert!(first.full);
-    assert_eq!(site.tree("public"), build_fresh(&site));
+    assert_eq!(site.tree(output), build_fresh(&site));
 
     let mut next_id = 12;
     let mut partial_rebuilds = 0;
-    for step in 0..160 {
+    for step in 0..steps {
         let mut changes = Changes::default();
-        let content = |slug: &str| site.path().join(format!("content/{slug}.md"));
+        let path_of = |slug: &str| site.path().join(format!("{content}/{slug}.md"));
         let what = match rng.below(11) {
             0..=2 if !slugs.is_empty() => {
                 let slug = slugs[rng.below(slugs.len())].clone();
                 let title = format!("Edited {}", rng.next() % 100);
                 site.write(
-                    &format!("content/{slug}.md"),
+                    &format!("{content}/{slug}.md"),
                     article_text(&mut rng, &title),
                 );
-                changes.content.insert(content(&slug));
+                changes.content.insert(path_of(&slug));
                 format!("edit {slug}")
             }
             9 if !slugs.is_empty() => {
                 // Body and title only: the article keeps its place everywhere.
                 let slug = slugs[rng.below(slugs.len())].clone();
-                let path = format!("content/{slug}.md");
+                let path = format!("{content}/{slug}.md");
                 let text = site.read(&path);
                 let (front, _) = text.rsplit_once("+++\n").unwrap();
                 let front = if rng.below(2) == 0 {
@@ -129,39 +148,39 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
                     &path,
                     format!("{front}+++\nNew body {}.\n", rng.next() % 1000),
                 );
-                changes.content.insert(content(&slug));
+                changes.content.insert(path_of(&slug));
                 format!("body of {slug}")
             }
             3 => {
                 let slug = format!("story-{next_id}");
                 next_id += 1;
                 site.write(
-                    &format!("content/{slug}.md"),
+                    &format!("{content}/{slug}.md"),
                     article_text(&mut rng, &format!("New {slug}")),
                 );
-                changes.content.insert(content(&slug));
+                changes.content.insert(path_of(&slug));
                 slugs.push(slug.clone());
                 format!("add {slug}")
             }
             4 if slugs.len() > 2 => {
                 let slug = slugs.remove(rng.below(slugs.len()));
-                site.remove(&format!("content/{slug}.md"));
-                changes.content.insert(content(&slug));
+                site.remove(&format!("{content}/{slug}.md"));
+                changes.content.insert(path_of(&slug));
                 format!("delete {slug}")
             }
             5 if !slugs.is_empty() => {
                 let i = rng.below(slugs.len());
                 let old = std::mem::replace(&mut slugs[i], format!("story-{next_id}"));
                 next_id += 1;
-                std::fs::rename(content(&old), content(&slugs[i])).unwrap();
-                changes.content.insert(content(&old));
-                changes.content.insert(content(&slugs[i]));
+                std::fs::rename(path_of(&old), path_of(&slugs[i])).unwrap();
+                changes.content.insert(path_of(&old));
+                changes.content.insert(path_of(&slugs[i]));
                 format!("rename {old} to {}", slugs[i])
             }
             6 => {
                 let name = rng.pick(AUTHORS);
                 let file = format!(
-                    "content/authors/{}.md",
+                    "{content}/authors/{}.md",
                     name.to_lowercase().replace(' ', "-")
                 );
                 if site.exists(&file) && rng.below(2) == 0 {
@@ -221,7 +240,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
         if !report.full && report.rendered < 40 {
             partial_rebuilds += 1;
         }
-        let incremental = site.tree("public");
+        let incremental = site.tree(output);
         let fresh = build_fresh(&site);
         assert_eq!(
             incremental.keys().collect::<Vec<_>>(),
@@ -242,6 +261,16 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
         partial_rebuilds > 30,
         "most rebuilds render a few pages, not the whole site ({partial_rebuilds})"
     );
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_random_changes() {
+    random_changes_match_full_builds("content", "public", 160, 0x9E37_79B9_7F4A_7C15);
+}
+
+#[test]
+fn the_same_holds_with_configured_folders() {
+    random_changes_match_full_builds("articles", "site", 60, 0x2545_F491_4F6C_DD1D);
 }
 
 #[test]
