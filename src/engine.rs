@@ -5,15 +5,15 @@
 //!
 //! An [`Engine`] owns the site's folders ([`SitePaths`]) and the output's lock, the loaded
 //! site, its theme, the shared template values, the list of pages (`Job`s) and other
-//! files, and a [`Manifest`] of what the output holds: the signature of every page in it.
+//! files, and a `Manifest` of what the output holds: the signature of every page in it.
 //! A page's signature (`pages::Job::signature`) hashes everything its bytes depend on, so
 //! an update renders exactly the pages whose signature is not in the manifest, carries
 //! the others over, and commits the complete new site in one step (`output::Staging`).
 //!
 //! Architecture invariants:
 //! - After every successful update the output is byte for byte what a clean full build of
-//!   the same sources writes (tests/session.rs checks this after each of 160 random
-//!   edits, additions, renames and deletions, and builds after kills and edits).
+//!   the same sources writes (tests/session.rs checks this after each of 220 random
+//!   edits, additions, renames and deletions, with default and configured folders).
 //! - A failed update writes nothing and forgets nothing: the files whose change could not
 //!   be applied stay pending and are retried with the next change.
 //! - The output is locked from the first load to the engine's end: nothing else writes it

@@ -2,8 +2,10 @@
 //!
 //! Data flows one way through one module per stage:
 //! seeds → [`import`] → content files → [`content`] (load, parse) → [`render`] (themes,
-//! pages) → [`output`] (atomic write). [`pipeline`] runs the stages; [`cli`] and [`cmd`]
-//! turn command lines into calls. See ARCHITECTURE.md for the map and its invariants.
+//! pages) → [`output`] (atomic write). [`engine`] runs the stages for every command
+//! ([`pipeline`] is `build`'s one run of it); [`paths`] says where every folder is;
+//! [`cli`] and [`cmd`] turn command lines into calls. See ARCHITECTURE.md for the map and
+//! its invariants.
 
 pub mod cache;
 pub mod check;

@@ -1,5 +1,5 @@
 //! Watching a site's sources and turning file-system events into [`Changes`] for a
-//! [`Engine`](crate::engine::Engine).
+//! [`crate::engine::Engine`]'s updates.
 //!
 //! Watched: the configuration file (through a non-recursive watch of the site folder,
 //! which also sees source folders appear), and every source folder of the site's
@@ -298,7 +298,7 @@ pub fn classify(paths: &SitePaths, path: &Path, changes: &mut Changes) {
             changes.content.insert(root.join(&relative));
         } else {
             // Maybe a folder that came or went whole (its files are not listed), maybe an
-            // editor's temp file: the session tells which.
+            // editor's temp file: the engine tells which.
             changes.content_other.insert(root.join(&relative));
         }
     } else if inside(&paths.seeds) {
@@ -387,7 +387,7 @@ mod tests {
         ] {
             assert!(changes_for(&[path]).is_empty(), "{path}");
         }
-        // Other paths under content/ may be folders; the session decides.
+        // Other paths under content/ may be folders; the engine decides.
         let c = changes_for(&["/site/content/sedAb12Cd", "/site/content/sub"]);
         assert_eq!(c.content_other.len(), 2);
         assert!(c.content.is_empty());

@@ -53,6 +53,15 @@ fn markers(site: &TestSite) -> (std::collections::BTreeSet<String>, usize) {
     (found, pages.len())
 }
 
+/// The staging folders beside the site's output.
+fn staging_folders(site: &TestSite) -> Vec<String> {
+    std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".staging-"))
+        .collect()
+}
+
 #[test]
 fn a_second_build_into_a_busy_output_is_refused_naming_the_holder() {
     let site = TestSite::new();
@@ -108,12 +117,7 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
     site.build();
     let (found, _) = markers(&site);
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["marker-11x"]);
-    let debris: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".staging-"))
-        .collect();
-    assert!(debris.is_empty(), "{debris:?}");
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
 }
 
 #[test]
@@ -126,10 +130,5 @@ fn watch_stops_cleanly_on_a_signal() {
     assert!(status.success(), "{status:?}");
     // The lock is free, and nothing of the session is left beside the output.
     site.build();
-    let beside: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".staging-"))
-        .collect();
-    assert!(beside.is_empty(), "{beside:?}");
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
 }

@@ -1,9 +1,12 @@
-//! The `render` stage: turns a loaded [`Site`] and a [`Theme`] into the files of the site.
+//! The `render` stage: turns a loaded [`Site`] and a [`Theme`] into the files of the site:
+//! the shared template values, one `pages::Job` per rendered file, and the files whose
+//! contents are known without a template (sitemaps, robots.txt, static files).
 //!
 //! Architecture invariant: rendering is a pure function of its inputs — no clock, no
 //! environment, no file system writes (only reads of static files happen later, in
-//! `output`). Pages are rendered in parallel, and the result is sorted by path, so the same
-//! input always gives the same files, byte for byte.
+//! `output`). Jobs are listed in a fixed order and rendered in parallel by whoever drives
+//! them (the engine, `check`); the order in which they finish never shows in the output,
+//! so the same input always gives the same files, byte for byte.
 
 pub mod context;
 mod filters;

@@ -124,7 +124,7 @@ impl Job {
 
     /// A hash of everything this page's output depends on: its template (with what that
     /// extends and includes), its path, and the versions of the values in its context,
-    /// as [`Job::describe`] tells them — the same description that builds the context, so
+    /// as `Job::describe` tells them — the same description that builds the context, so
     /// no value reaches a page without counting here. Equal signatures, equal bytes.
     pub fn signature(&self, site: &Site, shared: &Shared, theme: &Theme) -> u64 {
         let mut sign = Sign(crate::hash::hasher());
