@@ -6,7 +6,6 @@
 //! broken link is written in an article, `templates/<file>:<line> (on /<page>)` when a
 //! template spells it out, else the page and the template it came from.
 
-use crate::paths::SitePaths;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -14,10 +13,10 @@ use std::time::Duration;
 use rayon::prelude::*;
 use url::Url;
 
-use crate::content::{self, LoadOptions, Site};
+use crate::content::{self, Site};
+use crate::engine::Engine;
 use crate::error::Error;
-use crate::parallel;
-use crate::pipeline::load_config;
+use crate::pipeline::BuildOptions;
 use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
 
 /// One thing to fix.
@@ -55,10 +54,13 @@ struct Scanned {
 }
 
 pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
-    let config = load_config(root, None)?;
-    let paths = SitePaths::unchecked(root, &config, None);
-    let content_dir = paths.content.clone();
-    let theme = Theme::load(&paths, &config.theme)?;
+    // Every article, scheduled ones included, as the site will have them.
+    let mut engine = Engine::new(BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    });
+    let opened = engine.open_read_only()?;
+    let content_dir = engine.paths().expect("opened").content.clone();
     // Every file's front matter problems at once, rather than the build's first one.
     let broken = front_matter_problems(&content_dir);
     if !broken.is_empty() {
@@ -68,8 +70,14 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
             ..Report::default()
         });
     }
-    let site = content::load(config, &content_dir, LoadOptions::default())?;
-    let (mut problems, notes) = site_problems(&site);
+    engine.load(opened, None)?;
+    let rendered: Vec<(usize, Scanned)> = engine.render_in_memory(
+        |job| job.path.ends_with(".html"),
+        |i, bytes| (i, scan(&String::from_utf8_lossy(bytes))),
+    )?;
+    let loaded = engine.loaded().expect("loaded");
+    let (site, theme) = (loaded.site, loaded.theme);
+    let (mut problems, notes) = site_problems(site);
     let sources: Vec<(PathBuf, String)> = site
         .articles
         .iter()
@@ -80,40 +88,22 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
             )
         })
         .collect();
-    let plan = render::plan(&site, &theme);
-    let site = plan.site;
-
-    let html_pages: Vec<(usize, &render::pages::Job)> = plan
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, job)| job.path.ends_with(".html"))
-        .collect();
-    let rendered: Vec<(usize, Scanned)> =
-        parallel::try_map(&html_pages, |&(i, job)| -> Result<_, Error> {
-            let file = plan.render(job, &theme)?;
-            let html = match &file.contents {
-                render::Contents::Rendered(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-                render::Contents::Static(_) => String::new(),
-            };
-            Ok((i, scan(&html)))
-        })?;
-    let existing: HashSet<&str> = plan.paths().collect();
+    let existing: HashSet<&str> = loaded.paths().collect();
     let ids: HashMap<&str, &HashSet<String>> = rendered
         .iter()
-        .map(|(i, s)| (plan.pages[*i].path.as_str(), &s.ids))
+        .map(|(i, s)| (loaded.jobs[*i].path.as_str(), &s.ids))
         .collect();
     let base = Url::parse(&site.config.base_url).map_err(|e| Error::Usage(e.to_string()))?;
 
     let locator = Locator {
         sources: &sources,
-        theme: &theme,
+        theme,
         base_url: &site.config.base_url,
     };
     let mut internal = 0;
     let mut outside: BTreeMap<String, String> = BTreeMap::new();
     for (i, scanned) in &rendered {
-        let job = &plan.pages[*i];
+        let job = &loaded.jobs[*i];
         let page_path = job.path.strip_suffix("index.html").unwrap_or(&job.path);
         let Ok(page_url) = base.join(page_path) else {
             continue;

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, FileStamp};
 use crate::config::Config;
-use crate::content::{self, LoadOptions, Loaded, Site, markdown};
+use crate::content::{self, LoadOptions, Site, markdown};
 use crate::error::Error;
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output::{self, OutputLock, WriteReport};
@@ -178,6 +178,24 @@ pub struct Engine {
     salt: u64,
 }
 
+/// A view of what an engine loaded, for `check`.
+pub struct Loaded<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub jobs: &'a [pages::Job],
+    pub files: &'a [render::OutputFile],
+}
+
+impl Loaded<'_> {
+    /// Every output path: pages, then other files.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs
+            .iter()
+            .map(|j| j.path.as_str())
+            .chain(self.files.iter().map(|f| f.path.as_str()))
+    }
+}
+
 /// The loaded site and everything derived from it.
 struct State {
     theme: Theme,
@@ -313,6 +331,61 @@ impl Engine {
         let paths = self.paths.as_ref().expect("just set");
         let import = import::run(paths, &config, ImportOptions::default())?;
         Ok(Opened { config, import })
+    }
+
+    /// Reads the configuration and maps the site's folders without locking the output or
+    /// importing seeds: for `check`, which commits nothing and writes nothing.
+    pub fn open_read_only(&mut self) -> Result<Opened, Error> {
+        let root = self.options.root.as_path();
+        let config = load_config(root, self.options.base_url.as_deref())?;
+        self.paths = Some(SitePaths::unchecked(
+            root,
+            &config,
+            self.options.output.as_deref(),
+        ));
+        Ok(Opened {
+            config,
+            import: ImportReport::default(),
+        })
+    }
+
+    /// Renders the pages `wanted` picks in memory, in parallel, committing nothing, and
+    /// hands each to `visit`; returns what it made of them, in the order of the pages.
+    pub fn render_in_memory<T: Send>(
+        &mut self,
+        wanted: impl Fn(&pages::Job) -> bool + Sync,
+        visit: impl Fn(usize, &[u8]) -> T + Sync,
+    ) -> Result<Vec<T>, Error> {
+        let state = self.state.as_mut().expect("loaded");
+        state.jobs = pages::jobs(&state.site);
+        let previous = state.shared.take();
+        let shared = Shared::build_reusing(&state.site, &state.theme, previous.as_ref());
+        state.files = render::files(&state.site, &state.theme, &state.jobs);
+        let state = &*state;
+        let indices: Vec<usize> = (0..state.jobs.len())
+            .filter(|&i| wanted(&state.jobs[i]))
+            .collect();
+        let seen = parallel::try_map(&indices, |&i| -> Result<_, Error> {
+            let file = state.jobs[i].render(&state.site, &shared, &state.theme)?;
+            let render::Contents::Rendered(bytes) = &file.contents else {
+                unreachable!("pages are rendered")
+            };
+            Ok(visit(i, bytes))
+        })?;
+        self.state.as_mut().expect("loaded").shared = Some(shared);
+        Ok(seen)
+    }
+
+    /// The loaded site and theme, and every output path (pages, then other files) as of
+    /// the last commit or [`Engine::render_in_memory`].
+    pub fn loaded(&self) -> Option<Loaded<'_>> {
+        let state = self.state.as_ref()?;
+        Some(Loaded {
+            site: &state.site,
+            theme: &state.theme,
+            jobs: &state.jobs,
+            files: &state.files,
+        })
     }
 
     /// Loads the theme and the content of an opened site. `record`, the last build's,
@@ -476,21 +549,22 @@ impl Engine {
         // Load every pending file first: a broken one fails the update before the site
         // is touched, and stays pending.
         let pending: Vec<&PathBuf> = self.pending.iter().collect();
-        let loaded: Vec<(PathBuf, Option<Loaded>)> = parallel::try_map(&pending, |&path| {
-            if path.is_file() {
-                content::load_file(path, &paths.content, &self.markdown)
-                    .map(|l| (path.clone(), Some(l)))
-            } else {
-                Ok((path.clone(), None))
-            }
-        })?;
+        let loaded: Vec<(PathBuf, Option<content::Loaded>)> =
+            parallel::try_map(&pending, |&path| {
+                if path.is_file() {
+                    content::load_file(path, &paths.content, &self.markdown)
+                        .map(|l| (path.clone(), Some(l)))
+                } else {
+                    Ok((path.clone(), None))
+                }
+            })?;
 
         // The fast path: articles edited in place (same date, slug, bylines, tags, draft
         // state) change their own values and nothing else.
         let in_place: Option<Vec<usize>> = loaded
             .iter()
             .map(|(path, file)| match file {
-                Some(Loaded::Article(new)) => state
+                Some(content::Loaded::Article(new)) => state
                     .by_source
                     .get(path)
                     .copied()
@@ -500,7 +574,7 @@ impl Engine {
             .collect();
         if let (Some(indices), Some(shared)) = (in_place, state.shared.as_mut()) {
             for ((_, file), i) in loaded.into_iter().zip(indices) {
-                let Some(Loaded::Article(mut new)) = file else {
+                let Some(content::Loaded::Article(mut new)) = file else {
                     unreachable!("only articles take the fast path")
                 };
                 let old = &state.site.articles[i];
@@ -527,8 +601,8 @@ impl Engine {
             articles.retain(|a| a.source != path);
             profiles.retain(|p| p.profile.as_deref() != Some(path.as_path()));
             match file {
-                Some(Loaded::Article(a)) => articles.push(*a),
-                Some(Loaded::Profile(p)) => profiles.push(p),
+                Some(content::Loaded::Article(a)) => articles.push(*a),
+                Some(content::Loaded::Profile(p)) => profiles.push(p),
                 None => {}
             }
         }

@@ -162,67 +162,6 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
-/// Everything the built site consists of: the files templates render (as jobs, rendered
-/// later and in parallel, so that each can be written as soon as it is rendered instead of
-/// holding the whole site in memory), and files whose contents are already known
-/// (sitemaps, robots.txt, static files).
-pub struct Plan<'a> {
-    pub site: &'a Site,
-    pub shared: context::Shared,
-    pub pages: Vec<pages::Job>,
-    pub files: Vec<OutputFile>,
-}
-
-impl<'a> Plan<'a> {
-    /// Every output path, pages and files.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.pages
-            .iter()
-            .map(|j| j.path.as_str())
-            .chain(self.files.iter().map(|f| f.path.as_str()))
-    }
-
-    pub fn render(&self, job: &pages::Job, theme: &Theme) -> Result<OutputFile, RenderError> {
-        job.render(self.site, &self.shared, theme)
-    }
-
-    /// [`Plan::render`] into a buffer handed back from an earlier page (see
-    /// [`pages::Job::render_into`]).
-    pub fn render_into(
-        &self,
-        job: &pages::Job,
-        theme: &Theme,
-        buffer: Vec<u8>,
-    ) -> Result<OutputFile, RenderError> {
-        job.render_into(self.site, &self.shared, theme, buffer)
-    }
-}
-
-/// Plans the whole site: builds the shared template values once and lists every file.
-pub fn plan<'a>(site: &'a Site, theme: &Theme) -> Plan<'a> {
-    plan_alongside(site, theme, |_| ()).0
-}
-
-/// Like [`plan`], running `alongside` with the list of pages while the template values are
-/// built: work that is not CPU-bound, such as making the output's folders, overlaps it.
-pub fn plan_alongside<'a, R: Send>(
-    site: &'a Site,
-    theme: &Theme,
-    alongside: impl FnOnce(&[pages::Job]) -> R + Send,
-) -> (Plan<'a>, R) {
-    let pages = pages::jobs(site);
-    let (shared, result) =
-        rayon::join(|| context::Shared::build(site, theme), || alongside(&pages));
-    let files = files(site, theme, &pages);
-    let plan = Plan {
-        site,
-        shared,
-        pages,
-        files,
-    };
-    (plan, result)
-}
-
 /// The files of the site that no template renders: sitemaps, robots.txt and static files,
 /// except where a page (one of `pages`) or a generated file has the same path.
 pub fn files(site: &Site, theme: &Theme, pages: &[pages::Job]) -> Vec<OutputFile> {
