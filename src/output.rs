@@ -24,6 +24,7 @@
 use std::collections::HashSet;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -107,20 +108,120 @@ impl OutputLock {
 ///
 /// Files are offered from any thread: [`Staging::write`] with their contents,
 /// [`Staging::keep`] for a file the caller knows the output already holds as it should.
-/// Dropped without a [`Staging::commit`], the staging folder removes itself, so an error
-/// anywhere in the build leaves the previous output as it was.
+/// Dropped without a commit, the staging folder removes itself, so an error anywhere in
+/// the build leaves the previous output as it was.
 pub struct Staging {
     dir: PathBuf,
     output_dir: PathBuf,
-    /// Whether a previous output exists: files are compared with it, and unchanged ones
-    /// linked rather than written.
-    update: bool,
+    mode: Mode,
     /// Files carried over from the previous output as they were.
     unchanged: AtomicUsize,
     /// Files the previous output had at the same path, with other bytes.
     replaced: AtomicUsize,
     written: AtomicUsize,
+    /// Output paths written or removed: where the tree this commit replaces will differ
+    /// from the new output (what the next [`Spare`] has to bring up to date).
+    changed: Mutex<Vec<String>>,
     committed: bool,
+}
+
+/// What a staging folder starts from.
+enum Mode {
+    /// Nothing: there is no previous output, everything is written, and the commit
+    /// renames the folder into place.
+    Fresh,
+    /// Nothing, over a previous output: unchanged files are linked from it.
+    Full,
+    /// A [`Spare`]: a complete tree that differs from the output only at `differs`, so
+    /// only those paths and the ones that change now are touched.
+    Spare { differs: HashSet<String> },
+}
+
+/// A complete copy of the output beside it (hard links: no bytes copied), which a session
+/// keeps between commits. A commit brings it up to date with the paths where it differs
+/// and the ones that change now, then exchanges it with the output, and the replaced tree
+/// becomes the next spare: a commit costs what changed, not the size of the site.
+///
+/// Invariant: a spare's files are never written into — they may be the output's own
+/// files (hard links) — only replaced or removed.
+pub struct Spare {
+    dir: PathBuf,
+    /// Output paths (relative, `/`-separated) where the spare's file differs from the
+    /// output's, or where only one of them has a file.
+    differs: HashSet<String>,
+}
+
+impl Spare {
+    /// The paths where the spare differs from the output.
+    pub fn differs(&self) -> &HashSet<String> {
+        &self.differs
+    }
+
+    /// Deletes the spare.
+    pub fn discard(self) {
+        let _ = remove_tree(&self.dir);
+    }
+}
+
+/// The tree a commit replaced, beside the output where staging was: becomes the next
+/// [`Spare`] with [`Replaced::into_spare`], which may run on another thread.
+pub struct Replaced {
+    dir: PathBuf,
+    output_dir: PathBuf,
+    /// Paths written or removed by the commit.
+    changed: Vec<String>,
+    /// How the tree came to be; see [`Replaced::into_spare`].
+    kind: ReplacedKind,
+}
+
+enum ReplacedKind {
+    /// There was no previous output: nothing is there yet.
+    Nothing,
+    /// The previous output as it was, whatever it held.
+    Unknown,
+    /// A spare the commit brought up to date: it differs from the new output exactly at
+    /// the paths the commit changed.
+    Known,
+}
+
+impl Replaced {
+    /// Makes the replaced tree a spare of the output, which holds exactly `site` (its
+    /// files): a tree of unknown contents is pruned of what the site does not have, and
+    /// where there was none, one is made of links to the output's files.
+    pub fn into_spare(self, site: &HashSet<String>) -> Result<Spare, OutputError> {
+        let dir = self.dir.clone();
+        let unreadable = |e| io(&dir, "cannot prepare a copy of the output")(e);
+        match self.kind {
+            ReplacedKind::Known => Ok(Spare {
+                dir: self.dir,
+                differs: self.changed.into_iter().collect(),
+            }),
+            ReplacedKind::Unknown => {
+                prune(&self.dir, site).map_err(unreadable)?;
+                Ok(Spare {
+                    dir: self.dir,
+                    differs: self.changed.into_iter().collect(),
+                })
+            }
+            ReplacedKind::Nothing => {
+                copy_as_links(&self.output_dir, &self.dir, site).map_err(unreadable)?;
+                Ok(Spare {
+                    dir: self.dir,
+                    differs: HashSet::new(),
+                })
+            }
+        }
+    }
+
+    /// Whether it becomes a spare at once (its differences from the output are known).
+    pub fn is_known(&self) -> bool {
+        matches!(self.kind, ReplacedKind::Known)
+    }
+
+    /// Deletes the replaced tree; returns how many files it held.
+    fn discard(self) -> Result<usize, OutputError> {
+        remove_tree(&self.dir).map_err(io(&self.dir, "cannot remove the old output"))
+    }
 }
 
 /// What a build wrote.
@@ -145,24 +246,68 @@ impl Staging {
             remove_tree(&dir).map_err(io(&dir, "cannot remove a stale staging folder"))?;
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir, "cannot create the staging folder"))?;
-        Ok(Staging {
+        let mode = if paths.output.is_dir() {
+            Mode::Full
+        } else {
+            Mode::Fresh
+        };
+        Ok(Staging::over(dir, paths, mode))
+    }
+
+    /// Stages the new site in `spare`, touching only what differs.
+    pub fn reuse(paths: &SitePaths, _lock: &OutputLock, spare: Spare) -> Staging {
+        let mut spare = std::mem::ManuallyDrop::new(spare);
+        let dir = std::mem::take(&mut spare.dir);
+        let differs = std::mem::take(&mut spare.differs);
+        Staging::over(dir, paths, Mode::Spare { differs })
+    }
+
+    fn over(dir: PathBuf, paths: &SitePaths, mode: Mode) -> Staging {
+        Staging {
             dir,
             output_dir: paths.output.clone(),
-            update: paths.output.is_dir(),
+            mode,
             unchanged: AtomicUsize::new(0),
             replaced: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            changed: Mutex::new(Vec::new()),
             committed: false,
-        })
+        }
     }
 
     /// Whether a previous output is being updated (rather than a new one written).
     pub fn updates(&self) -> bool {
-        self.update
+        !matches!(self.mode, Mode::Fresh)
     }
 
-    /// Creates the folders of all these files once, up front, rather than once per file.
+    /// Whether this stages into a spare (see [`Spare`]).
+    pub fn reuses(&self) -> bool {
+        matches!(self.mode, Mode::Spare { .. })
+    }
+
+    /// The paths where the spare being brought up to date differs from the output.
+    pub fn differing(&self) -> impl Iterator<Item = &str> {
+        let differs = match &self.mode {
+            Mode::Spare { differs } => Some(differs),
+            _ => None,
+        };
+        differs.into_iter().flatten().map(String::as_str)
+    }
+
+    /// Whether the spare's file at `path` may differ from the output's.
+    fn differs(&self, path: &str) -> bool {
+        match &self.mode {
+            Mode::Spare { differs } => differs.contains(path),
+            _ => true,
+        }
+    }
+
+    /// Creates the folders of all these files once, up front, rather than once per file
+    /// (a spare has them already, but for new paths, which are made as they come).
     pub fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<(), OutputError> {
+        if self.reuses() {
+            return Ok(());
+        }
         // Every folder and its ancestors, made level by level. One thread: the kernel
         // serializes making folders in one parent, and a news site's are nearly all in
         // the output's top level (one per article), so more threads only contend.
@@ -198,11 +343,13 @@ impl Staging {
     /// not say).
     pub fn write(&self, file: &OutputFile) -> Result<Option<FileStamp>, OutputError> {
         let target = self.dir.join(&file.path);
-        if self.update {
+        if self.updates() {
             let current = self.output_dir.join(&file.path);
             match same_contents(&current, &file.contents)? {
                 Same::Yes(stamp) => {
-                    self.link(&file.path, &current, &target)?;
+                    if self.differs(&file.path) {
+                        self.link(&file.path, &current, &target)?;
+                    }
                     self.unchanged.fetch_add(1, Ordering::Relaxed);
                     return Ok(Some(stamp));
                 }
@@ -211,8 +358,12 @@ impl Staging {
                 }
                 Same::Absent => {}
             }
+            self.note_change(&file.path);
         }
         self.written.fetch_add(1, Ordering::Relaxed);
+        if self.reuses() {
+            self.clear_the_way(&file.path, &target)?;
+        }
         let stamp = match &file.contents {
             Contents::Rendered(bytes) => write_new(&target, bytes),
             Contents::Static(StaticSource::Embedded(bytes)) => write_new(&target, bytes),
@@ -230,14 +381,65 @@ impl Staging {
     /// Carries a file of the previous output over unchanged: the caller knows it holds
     /// what the new site has at `path` (its page's signature was recorded).
     pub fn keep(&self, path: &str) -> Result<(), OutputError> {
-        self.link(path, &self.output_dir.join(path), &self.dir.join(path))?;
+        if self.differs(path) {
+            self.link(path, &self.output_dir.join(path), &self.dir.join(path))?;
+        }
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
+    /// Removes from a spare a file the new site does not have (a spare holds what the
+    /// output held); `was_output` says whether the output has it, for the report.
+    pub fn remove(&self, path: &str, was_output: bool) -> Result<(), OutputError> {
+        let target = self.dir.join(path);
+        match std::fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(self.named(io(&target, "cannot remove")(e))),
+        }
+        // Folders it leaves empty go too, deepest first; one that holds more stays.
+        let mut rest = path;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if std::fs::remove_dir(self.dir.join(dir)).is_err() {
+                break;
+            }
+            rest = dir;
+        }
+        if was_output {
+            self.note_change(path);
+        }
+        Ok(())
+    }
+
+    fn note_change(&self, path: &str) {
+        if self.updates() {
+            self.changed
+                .lock()
+                .expect("no thread panics while holding this lock")
+                .push(path.to_string());
+        }
+    }
+
+    /// In a spare: makes room for a new file at `target` — never written into, since it
+    /// may be the output's own file — and makes its folder if the path is new.
+    fn clear_the_way(&self, path: &str, target: &Path) -> Result<(), OutputError> {
+        match std::fs::remove_file(target) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let parent = target.parent().unwrap_or(&self.dir);
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| self.named(io(parent, "cannot create the folder")(e)))
+            }
+            Err(e) => Err(self.named(io(Path::new(path), "cannot replace")(e))),
+        }
+    }
+
     /// Puts `current` (in the output) at `target` (in staging): a hard link, or a copy
-    /// where the file system has none.
+    /// where the file system has none. In a spare, what was there goes first.
     fn link(&self, path: &str, current: &Path, target: &Path) -> Result<(), OutputError> {
+        if self.reuses() {
+            self.clear_the_way(path, target)?;
+        }
         if std::fs::hard_link(current, target).is_ok() {
             return Ok(());
         }
@@ -266,31 +468,66 @@ impl Staging {
         }
     }
 
-    /// Makes the output folder the staged site, in one step (see the module's doc):
-    /// every file of the new site must have been offered.
-    pub fn commit(mut self) -> Result<WriteReport, OutputError> {
+    /// Makes the output folder the staged site, in one step (see the module's doc), and
+    /// deletes the tree it replaced: every file of the new site must have been offered.
+    pub fn commit(self) -> Result<WriteReport, OutputError> {
+        let rewritten = self.replaced.load(Ordering::Relaxed);
+        let (mut report, replaced) = self.commit_keeping()?;
+        if let Some(replaced) = replaced {
+            let known = matches!(replaced.kind, ReplacedKind::Known);
+            let old = replaced.discard()?;
+            if !known {
+                // What the old site had beyond what was carried over or rewritten is what
+                // the site no longer has.
+                report.removed = old.saturating_sub(report.unchanged + rewritten);
+            }
+        }
+        Ok(report)
+    }
+
+    /// [`Staging::commit`], keeping the replaced tree (to become the next [`Spare`]); in
+    /// the report, `removed` counts only removals from a spare (what else the replaced
+    /// tree held is not known without reading it).
+    pub fn commit_keeping(mut self) -> Result<(WriteReport, Option<Replaced>), OutputError> {
         let written = self.written.load(Ordering::Relaxed);
-        if !self.update {
+        let unchanged = self.unchanged.load(Ordering::Relaxed);
+        let kind = match &self.mode {
+            Mode::Fresh => ReplacedKind::Nothing,
+            Mode::Full => ReplacedKind::Unknown,
+            Mode::Spare { .. } => ReplacedKind::Known,
+        };
+        if matches!(kind, ReplacedKind::Nothing) {
             std::fs::rename(&self.dir, &self.output_dir)
                 .map_err(io(&self.output_dir, "cannot move the new output in place"))?;
-            self.committed = true;
-            return Ok(WriteReport {
-                written,
-                ..WriteReport::default()
-            });
+        } else {
+            switch(&self.dir, &self.output_dir)?;
         }
-        switch(&self.dir, &self.output_dir)?;
         self.committed = true;
-        // The old site is where staging was: what it had beyond what was carried over is
-        // what the site no longer has.
-        let old = remove_tree(&self.dir).map_err(io(&self.dir, "cannot remove the old output"))?;
-        let unchanged = self.unchanged.load(Ordering::Relaxed);
-        let replaced = self.replaced.load(Ordering::Relaxed);
-        Ok(WriteReport {
+        let changed = std::mem::take(
+            &mut *self
+                .changed
+                .lock()
+                .expect("no thread panics while holding this lock"),
+        );
+        let removed = match kind {
+            // Removals were noted as they happened, beside the files written.
+            ReplacedKind::Known => changed.len() - written.min(changed.len()),
+            _ => 0,
+        };
+        let report = WriteReport {
             written,
             unchanged,
-            removed: old.saturating_sub(unchanged + replaced),
-        })
+            removed,
+        };
+        Ok((
+            report,
+            Some(Replaced {
+                dir: std::mem::take(&mut self.dir),
+                output_dir: self.output_dir.clone(),
+                changed,
+                kind,
+            }),
+        ))
     }
 }
 
@@ -300,6 +537,91 @@ impl Drop for Staging {
             let _ = remove_tree(&self.dir);
         }
     }
+}
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        if !self.dir.as_os_str().is_empty() {
+            let _ = remove_tree(&self.dir);
+        }
+    }
+}
+
+/// Deletes everything below `dir` that is neither a file of `site` nor a folder leading
+/// to one. Top-level entries are pruned in parallel: a news site has a folder per article.
+fn prune(dir: &Path, site: &HashSet<String>) -> std::io::Result<()> {
+    let mut folders: HashSet<&str> = HashSet::new();
+    for path in site {
+        let mut rest = path.as_str();
+        while let Some((folder, _)) = rest.rsplit_once('/') {
+            if !folders.insert(folder) {
+                break;
+            }
+            rest = folder;
+        }
+    }
+    fn walk(
+        path: &Path,
+        relative: &str,
+        site: &HashSet<String>,
+        folders: &HashSet<&str>,
+    ) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let child = if relative.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{relative}/{name}")
+            };
+            if entry.file_type()?.is_dir() {
+                if folders.contains(child.as_str()) {
+                    walk(&entry.path(), &child, site, folders)?;
+                } else {
+                    remove_tree(&entry.path())?;
+                }
+            } else if !site.contains(&child) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+    let top: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    top.par_iter().try_for_each(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_dir() {
+            if folders.contains(name.as_str()) {
+                walk(&entry.path(), &name, site, &folders)
+            } else {
+                remove_tree(&entry.path()).map(|_| ())
+            }
+        } else if site.contains(&name) {
+            Ok(())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })
+}
+
+/// Makes `copy` a tree of hard links to `site`'s files in `output` (copies where the file
+/// system has no links).
+fn copy_as_links(output: &Path, copy: &Path, site: &HashSet<String>) -> std::io::Result<()> {
+    std::fs::create_dir_all(copy)?;
+    let mut paths: Vec<&str> = site.iter().map(String::as_str).collect();
+    paths.sort_unstable();
+    let mut made: HashSet<&str> = HashSet::new();
+    for path in &paths {
+        if let Some((folder, _)) = path.rsplit_once('/')
+            && made.insert(folder)
+        {
+            std::fs::create_dir_all(copy.join(folder))?;
+        }
+    }
+    paths.par_iter().try_for_each(|path| {
+        let (from, to) = (output.join(path), copy.join(path));
+        std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+    })
 }
 
 /// Exchanges the staged site and the output in one step where the system can, else

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use common::TestSite;
 use gazette::engine::{Changes, Engine};
-use gazette::pipeline::{self, BuildOptions};
+use gazette::pipeline::{self, BuildOptions, Holder};
 
 /// A small deterministic generator (xorshift), so failures replay.
 struct Rng(u64);
@@ -58,6 +58,7 @@ fn session_over(site: &TestSite) -> Engine {
     Engine::new(BuildOptions {
         root: site.path().to_path_buf(),
         output: Some(site.path().join("public")),
+        holder: Holder::Session,
         ..Default::default()
     })
 }
@@ -70,6 +71,7 @@ fn session_in(site: &TestSite, output: &str) -> Engine {
     }
     Engine::new(BuildOptions {
         root: site.path().to_path_buf(),
+        holder: Holder::Session,
         ..Default::default()
     })
 }
