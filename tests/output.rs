@@ -132,3 +132,59 @@ fn watch_stops_cleanly_on_a_signal() {
     site.build();
     assert_eq!(staging_folders(&site), Vec::<String>::new());
 }
+
+/// A reader holding the output folder open sees one site in it, whatever moment a build
+/// switches: two pages read through the same folder handle always carry the same marker.
+/// (Linux: `/proc/self/fd` names a path relative to an open folder.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reader_of_the_output_never_sees_two_sites_at_once() {
+    use std::os::fd::AsRawFd;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let site = marked_site(300, "marker-0x");
+    site.build();
+    let public = site.path().join("public");
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let (pairs, mixes) = (
+        std::sync::Arc::new(AtomicUsize::new(0)),
+        std::sync::Arc::new(AtomicUsize::new(0)),
+    );
+    let reader = {
+        let (stop, pairs, mixes, public) =
+            (stop.clone(), pairs.clone(), mixes.clone(), public.clone());
+        std::thread::spawn(move || {
+            let marker = |text: &str| {
+                text.split_whitespace()
+                    .find(|w| w.starts_with("marker-"))
+                    .map(str::to_string)
+            };
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(folder) = std::fs::File::open(&public) else {
+                    continue;
+                };
+                let at = |page: &str| {
+                    let path = format!("/proc/self/fd/{}/{page}/index.html", folder.as_raw_fd());
+                    std::fs::read_to_string(path).ok().and_then(|t| marker(&t))
+                };
+                if let (Some(first), Some(last)) = (at("story-000"), at("story-299")) {
+                    pairs.fetch_add(1, Ordering::Relaxed);
+                    if first != last {
+                        mixes.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        })
+    };
+    for round in 1..=6 {
+        mark(&site, &format!("marker-{round}x"));
+        site.run(&["build", "--no-cache"]).success();
+    }
+    stop.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+    assert!(pairs.load(Ordering::Relaxed) > 100, "the reader read");
+    assert_eq!(
+        mixes.load(Ordering::Relaxed),
+        0,
+        "pages of two sites seen together"
+    );
+}
