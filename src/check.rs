@@ -36,6 +36,9 @@ impl std::fmt::Display for Problem {
 #[derive(Debug, Default)]
 pub struct Report {
     pub problems: Vec<Problem>,
+    /// Likely mistakes that do not break the site, so never fail a check (a deploy must
+    /// not stop over them): authors without a profile, a tag one edit away from another.
+    pub warnings: Vec<Problem>,
     /// Worth a look, but not wrong: tags used by one article only (on a small site, most).
     pub notes: Vec<Problem>,
     pub pages: usize,
@@ -53,10 +56,11 @@ struct Scanned {
     links: Vec<(String, &'static str)>,
 }
 
-pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
+pub fn run(root: &Path, external: bool, drafts: bool) -> Result<Report, Error> {
     // Every article, scheduled ones included, as the site will have them.
     let mut engine = Engine::new(BuildOptions {
         root: root.to_path_buf(),
+        drafts,
         ..BuildOptions::default()
     });
     let opened = engine.open_read_only()?;
@@ -77,7 +81,8 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     )?;
     let loaded = engine.loaded().expect("loaded");
     let (site, theme) = (loaded.site, loaded.theme);
-    let (mut problems, notes) = site_problems(site);
+    let (warnings, notes) = site_problems(site);
+    let mut problems = Vec::new();
     let sources: Vec<(PathBuf, String)> = site
         .articles
         .iter()
@@ -182,6 +187,7 @@ pub fn run(root: &Path, external: bool) -> Result<Report, Error> {
     problems.dedup();
     Ok(Report {
         problems,
+        warnings,
         notes,
         unloadable: false,
         pages: rendered.len(),
@@ -212,11 +218,12 @@ fn problem_of(error: &content::ContentError) -> Problem {
     Problem { location, message }
 }
 
-/// Problems of the content itself — authors without a profile, tags used once that look
-/// like a typo of another tag (one edit apart) — and notes: other tags used once.
+/// Warnings about the content itself — authors without a profile, files left out, tags
+/// used once that look like a typo of another tag (one edit apart) — and notes: other
+/// tags used once.
 fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
     let mut notes = Vec::new();
-    let mut problems: Vec<Problem> = site
+    let mut warnings: Vec<Problem> = site
         .warnings
         .iter()
         .map(|w| Problem {
@@ -238,7 +245,7 @@ fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
             .find(|t| close(&t.slug, &tag.slug));
         let location = format!("{}{line}", article.source.display());
         match similar {
-            Some(other) => problems.push(Problem {
+            Some(other) => warnings.push(Problem {
                 location,
                 message: format!(
                     "tag \"{}\" is used by this article only: a typo for \"{}\"?",
@@ -251,7 +258,8 @@ fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
             }),
         }
     }
-    (problems, notes)
+    warnings.sort();
+    (warnings, notes)
 }
 
 /// Whether two slugs differ by at most one edit (a likely typo).

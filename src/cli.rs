@@ -60,6 +60,9 @@ pub struct CheckArgs {
     /// Also request every external link (eight at a time, 10 s timeout each)
     #[arg(long)]
     pub external: bool,
+    /// Check drafts too, as they will be once published
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +103,9 @@ pub struct ServeArgs {
     /// Where to write the site [default: a temporary folder, removed on exit]
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Leave drafts out, as `gazette build` does (a preview shows them, marked, by default)
+    #[arg(long)]
+    pub no_drafts: bool,
     #[command(flatten)]
     pub articles: SelectionArgs,
 }

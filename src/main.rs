@@ -34,6 +34,17 @@ fn main() -> ExitCode {
         // Only a matter of speed: nothing to report if the kernel says no.
         let _ = rustix::thread::disable_transparent_huge_pages(true);
     }
+    // A command whose output is piped into `head` ends quietly when the reader goes, as
+    // Unix tools do, rather than panicking at its next `println!`. Not `serve`: a browser
+    // that closes its connection must not stop the server.
+    #[cfg(unix)]
+    if !matches!(cli.command, gazette::cli::Command::Serve(_)) {
+        // SAFETY: at the start of `main`, before any thread exists; restores the default
+        // action, which Rust's runtime set to "ignore".
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match gazette::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

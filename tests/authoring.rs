@@ -148,3 +148,72 @@ fn messages_are_plain_without_a_terminal_or_with_no_color() {
         assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     }
 }
+
+#[test]
+fn a_new_writer_gets_a_profile_and_reserved_titles_are_refused_up_front() {
+    let site = TestSite::new();
+    let run = site
+        .run(&["new", "First story", "--author", "New Person"])
+        .success();
+    assert!(
+        run.stderr()
+            .contains("wrote content/authors/new-person.md, a profile for New Person"),
+        "{}",
+        run.stderr()
+    );
+    let profile = site.read("content/authors/new-person.md");
+    assert!(profile.contains("name = \"New Person\""), "{profile}");
+    // The first article by a new writer passes the check that gates a deploy.
+    let checked = site.run(&["check", "--drafts"]).success();
+    assert!(
+        checked.stdout().contains("no problems"),
+        "{}",
+        checked.stdout()
+    );
+    assert!(
+        !checked.stdout().contains("no profile"),
+        "{}",
+        checked.stdout()
+    );
+    // An existing profile is never touched.
+    site.write(
+        "content/authors/new-person.md",
+        "+++\nname = \"New Person\"\n+++\nMine.\n",
+    );
+    site.run(&["new", "Second story", "--author", "New Person"])
+        .success();
+    assert!(site.read("content/authors/new-person.md").contains("Mine."));
+
+    let refused = site.run(&["new", "Authors"]).failure();
+    assert!(
+        refused.contains("/authors/, which the site uses itself"),
+        "{refused}"
+    );
+    assert!(!site.exists("content/authors.md"));
+    site.build();
+}
+
+#[test]
+fn output_piped_into_head_ends_quietly() {
+    for args in [&["completions", "zsh"][..], &["man"][..]] {
+        for _ in 0..5 {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // Read one line, then go, as `head -1` does.
+            let mut first = String::new();
+            std::io::BufRead::read_line(
+                &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+                &mut first,
+            )
+            .unwrap();
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.is_empty(), "{args:?}: {stderr}");
+            assert!(!first.is_empty());
+        }
+    }
+}

@@ -56,8 +56,9 @@ fn each_kind_of_problem_is_reported_where_to_fix_it() {
         "content/three.md:11: image or file missing.png leads to no page of the site",
         "content/three.md:13: ../one/#nope: there is no #nope on that page",
         "content/three.md:13: #gone: there is no #gone on that page",
-        "content/three.md: author \"Bo Chen\" has no profile",
-        "content/three.md:5: tag \"Chipz\" is used by this article only: a typo for \"Chips\"?",
+        // Likely mistakes, not failures: a deploy never stops over them.
+        "content/three.md: author \"Bo Chen\" has no profile; add authors/bo-chen.md with a `name` and a bio (warning)",
+        "content/three.md:5: tag \"Chipz\" is used by this article only: a typo for \"Chips\"? (warning)",
         // The template line that spells the link out, after `{{ site.base_url }}`.
         "templates/404.html:2 (on /404.html): link https://example.org/lost-page/ leads to no page of the site",
         // Made of values alone: the page and its template.
@@ -65,8 +66,37 @@ fn each_kind_of_problem_is_reported_where_to_fix_it() {
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
-    assert!(stderr.contains("8 problems found"), "{stderr}");
+    assert!(stderr.contains("6 problems found"), "{stderr}");
+    assert!(out.contains("6 problems, 2 warnings"), "{out}");
     assert!(!site.exists("public"));
+}
+
+#[test]
+fn ordinary_tags_and_new_writers_never_fail_a_check() {
+    let site = clean_site();
+    site.article(
+        "phones",
+        "title = \"Phones\"\ndate = 2024-01-04\nauthors = [\"Ann Lee\", \"New Person\"]\ntags = [\"iPhone 16\", \"5G\"]",
+        "Text.",
+    );
+    site.article(
+        "more-phones",
+        "title = \"More phones\"\ndate = 2024-01-05\nauthors = [\"Ann Lee\"]\ntags = [\"iPhone 16\", \"5G\"]",
+        "Text.",
+    );
+    site.article(
+        "newest",
+        "title = \"Newest\"\ndate = 2024-01-06\nauthors = [\"Ann Lee\"]\ntags = [\"iPhone 17\", \"4G\"]",
+        "Text.",
+    );
+    let run = site.run(&["check"]).success();
+    let out = run.stdout();
+    assert!(
+        out.contains("a typo for \"iPhone 16\"? (warning)")
+            && out.contains("\"New Person\" has no profile")
+            && out.contains("no problems, 3 warnings"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -481,3 +481,14 @@ fn seeds_with_one_headline_each_get_a_page_with_a_stable_slug() {
     );
     assert!(site.exists(&format!("content/{slug}.md")));
 }
+
+#[test]
+fn the_demo_story_carries_its_own_date_not_the_seeds_copy_time() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(REAL_TARGET);
+    let (fm, _) = parse_content(&std::fs::read_to_string(demo).unwrap());
+    assert!(
+        fm["date"].to_string().starts_with("2014-11-24"),
+        "{}",
+        fm["date"]
+    );
+}

@@ -373,3 +373,27 @@ fn a_connection_that_never_finishes_its_headers_is_closed() {
     // Others are served meanwhile and after.
     assert_eq!(get(port, "/").status, 200);
 }
+
+#[test]
+fn a_preview_shows_drafts_marked_and_no_drafts_leaves_them_out() {
+    let site = news_site();
+    site.article(
+        "upcoming",
+        "title = \"Upcoming\"\ndate = 2024-01-02\ndraft = true",
+        "Not yet.",
+    );
+    let (_server, port) = serve(&site, &[]);
+    let page = get(port, "/upcoming/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("class=\"draft-mark\">Draft<"),
+        "{}",
+        page.body
+    );
+    assert!(get(port, "/").body.contains("Upcoming"));
+    let (_hidden, hidden_port) = serve(&site, &["--no-drafts"]);
+    assert_eq!(get(hidden_port, "/upcoming/").status, 404);
+    // A build leaves drafts out.
+    site.build();
+    assert!(!site.exists("public/upcoming/index.html"));
+}

@@ -5,12 +5,15 @@ use crate::cli::CheckArgs;
 use crate::error::Error;
 
 pub fn run(args: CheckArgs) -> Result<(), Error> {
-    let report = check::run(&args.site.root(), args.external)?;
+    let report = check::run(&args.site.root(), args.external, args.drafts)?;
     for problem in &report.problems {
         println!("{problem}");
     }
+    for warning in &report.warnings {
+        println!("{warning} (warning)");
+    }
     for note in &report.notes {
-        println!("{} (note)", note);
+        println!("{note} (note)");
     }
     if report.unloadable {
         println!(
@@ -25,8 +28,13 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
         Some((checked, failed)) => format!(", {checked} external links ({failed} failing)"),
         None => ", external links not checked (--external checks them)".into(),
     };
+    let warnings = match report.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
     println!(
-        "checked {} pages, {} internal links{external}: {}",
+        "checked {} pages, {} internal links{external}: {}{warnings}",
         report.pages,
         report.internal_links,
         match report.problems.len() {

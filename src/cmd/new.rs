@@ -17,9 +17,14 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
             "the title {title:?} has no letters or digits to make a file name from"
         )));
     }
-    let path = crate::paths::SitePaths::unchecked(&root, &config, None)
-        .content
-        .join(format!("{slug}.md"));
+    // Refused here rather than by every build after it.
+    if crate::content::is_reserved_slug(&slug) {
+        return Err(Error::Usage(format!(
+            "the title {title:?} would take the URL /{slug}/, which the site uses itself: choose another title"
+        )));
+    }
+    let content = crate::paths::SitePaths::unchecked(&root, &config, None).content;
+    let path = content.join(format!("{slug}.md"));
     let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
     let list = |items: &[String]| {
         items
@@ -67,5 +72,45 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
         }
     }
     println!("{}", path.display());
+    // A new writer's first article must not leave the site with an author lacking a
+    // profile: a stub is written for each, never over an existing one.
+    for name in args
+        .author
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+    {
+        let profile = content
+            .join(crate::content::AUTHORS_DIR)
+            .join(format!("{}.md", slugify(name)));
+        if profile.exists() || slugify(name).is_empty() {
+            continue;
+        }
+        let stub = format!(
+            "+++\nname = {}\n+++\n{name} writes for {}.\n",
+            quoted(name),
+            config.title
+        );
+        let written = profile
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&profile)
+            })
+            .and_then(|mut file| std::io::Write::write_all(&mut file, stub.as_bytes()));
+        match written {
+            Ok(()) => eprintln!(
+                "wrote {}, a profile for {name}: add their bio there",
+                profile.display()
+            ),
+            Err(e) => super::warn(&format!(
+                "{}: cannot write a profile for {name}: {e}",
+                profile.display()
+            )),
+        }
+    }
     Ok(())
 }

@@ -67,7 +67,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         root: root.clone(),
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
-        drafts: args.articles.drafts,
+        drafts: !args.no_drafts,
         reference: Reference::of_command(args.articles.future)?,
         holder: Holder::Session,
         ..BuildOptions::default()

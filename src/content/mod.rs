@@ -29,6 +29,12 @@ pub const AUTHORS_DIR: &str = "authors";
 /// First path segments the site itself uses; an article may not take them.
 const RESERVED_SLUGS: &[&str] = &["authors", "tags", "page", "static", "404"];
 
+/// Whether the site uses `slug` for pages of its own (`/authors/`, `/tags/`, `/page/2/`…),
+/// so no article may have it.
+pub fn is_reserved_slug(slug: &str) -> bool {
+    RESERVED_SLUGS.contains(&slug)
+}
+
 /// The most authors one article may name. Every author's page and feeds show the article
 /// with all its bylines, so a site's size grows with the square of one article's list:
 /// limits keep a typo'd or generated list from turning into gigabytes.
