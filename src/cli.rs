@@ -88,6 +88,8 @@ pub struct WatchArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub articles: SelectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +110,8 @@ pub struct ServeArgs {
     pub no_drafts: bool,
     #[command(flatten)]
     pub articles: SelectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Where a build goes and which URL it is for (`build`, `watch`).
@@ -119,6 +123,14 @@ pub struct OutputArgs {
     /// Use this base URL instead of config.toml's (for deploy previews)
     #[arg(long)]
     pub base_url: Option<String>,
+}
+
+/// How much a command says (`build`, `import`, `watch`, `serve`).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Print every warning, rather than one line per kind once a kind repeats
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Which articles a build publishes (`build`, `watch`, `serve`).
@@ -160,6 +172,8 @@ pub struct BuildArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub articles: SelectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Print how long each stage of the build took
     #[arg(long)]
     pub timings: bool,
@@ -176,4 +190,6 @@ pub struct ImportArgs {
     /// Overwrite content files that were edited by hand
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }

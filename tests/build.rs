@@ -776,3 +776,34 @@ fn linked_and_upper_case_markdown_files_are_articles_and_what_is_left_out_is_sai
         );
     }
 }
+
+#[test]
+fn warnings_of_one_kind_are_counted_on_one_line_unless_verbose() {
+    let site = TestSite::new();
+    for i in 0..10 {
+        site.article(
+            &format!("story-{i}"),
+            &format!("title = \"Story {i}\"\ndate = 2024-01-01\nauthors = [\"Writer {i}\"]"),
+            "Text.",
+        );
+    }
+    let stderr = site.build().stderr();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 4, "{stderr}");
+    assert!(
+        warnings[3].starts_with("warning: 7 more like this (content/story-3.md, content/story-4.md, content/story-5.md and 4 others): author \"…\" has no profile"),
+        "{stderr}"
+    );
+    let verbose = site.run(&["build", "--verbose"]).success().stderr();
+    assert_eq!(
+        verbose
+            .lines()
+            .filter(|l| l.contains("has no profile"))
+            .count(),
+        10,
+        "{verbose}"
+    );
+}

@@ -25,9 +25,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     });
     ticker.finish();
     let report = report?;
-    for w in &report.warnings {
-        super::warn(w);
-    }
+    super::warn_all(&report.warnings, args.report.verbose);
     if args.timings {
         for (stage, took) in &report.timings.stages {
             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);

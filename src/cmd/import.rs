@@ -13,9 +13,7 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
         &config,
         ImportOptions { force: args.force },
     )?;
-    for w in &report.warnings {
-        super::warn(w);
-    }
+    super::warn_all(&report.warnings, args.report.verbose);
     println!("{report}");
     Ok(())
 }

@@ -78,8 +78,9 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     // parallel work (rayon), kept off the server's threads.
     let (ready_tx, ready) = tokio::sync::oneshot::channel();
     let watch_live = live.clone();
+    let verbose = args.report.verbose;
     let session_thread = std::thread::spawn(move || {
-        let watcher = super::watch::start(&root, &mut engine);
+        let watcher = super::watch::start(&root, &mut engine, verbose);
         let _ = ready_tx.send(
             watcher
                 .as_ref()
@@ -88,7 +89,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         );
         let Ok(mut watcher) = watcher else { return };
         watch::drive(&mut engine, &mut watcher, |changes, result| {
-            super::watch::report(&root, changes, &result);
+            super::watch::report(&root, changes, &result, verbose);
             match &result {
                 Ok(_) => watch_live.rebuilt(changes.styles_only()),
                 Err(e) => watch_live.failed(&e.to_string()),

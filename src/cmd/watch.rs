@@ -20,10 +20,11 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
         holder: Holder::Session,
         ..BuildOptions::default()
     });
-    let mut watcher = start(&root, &mut engine)?;
+    let verbose = args.report.verbose;
+    let mut watcher = start(&root, &mut engine, verbose)?;
     stop_on_signal(watcher.stopper());
     watch::drive(&mut engine, &mut watcher, |changes, result| {
-        report(&root, changes, &result);
+        report(&root, changes, &result, verbose);
     });
     Ok(())
 }
@@ -46,9 +47,9 @@ fn stop_on_signal(stopper: watch::Stopper) {
 
 /// The first build, then a watcher over the site. A first build that fails is reported
 /// and watching starts anyway: fixing the file recovers.
-pub fn start(root: &Path, engine: &mut Engine) -> Result<Watcher, Error> {
+pub fn start(root: &Path, engine: &mut Engine, verbose: bool) -> Result<Watcher, Error> {
     let first = engine.update(&Changes::default());
-    report(root, &Changes::default(), &first);
+    report(root, &Changes::default(), &first, verbose);
     // Until a configuration loads, the folders are where they are by default; the
     // watcher follows the configuration once it does.
     let defaults = SitePaths::with_defaults(root);
@@ -58,7 +59,7 @@ pub fn start(root: &Path, engine: &mut Engine) -> Result<Watcher, Error> {
 }
 
 /// One line per rebuild: what changed, what was written, how long it took.
-pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>) {
+pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>, verbose: bool) {
     let time = chrono::Local::now().format("%H:%M:%S");
     let what = if changes.is_empty() {
         "build".to_string()
@@ -67,9 +68,7 @@ pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>) {
     };
     match result {
         Ok(r) => {
-            for w in &r.warnings {
-                super::warn(w);
-            }
+            super::warn_all(&r.warnings, verbose);
             eprintln!(
                 "[{time}] {what}: {} articles, {} pages rendered, {} files written, {} removed in {} ms{}",
                 r.articles,
