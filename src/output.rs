@@ -47,6 +47,12 @@ pub enum OutputError {
         output.display()
     )]
     Busy { output: PathBuf, holder: String },
+    #[error(
+        "{}: cannot replace this folder in one step: it is a mount point, or on another file system than the folder it is in; use a folder inside it as the output (e.g. --output {})",
+        output.display(),
+        output.join("site").display()
+    )]
+    NotSwitchable { output: PathBuf },
 }
 
 fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
@@ -634,6 +640,11 @@ fn switch(staged: &Path, output: &Path) -> Result<(), OutputError> {
             Ok(()) => return Ok(()),
             // Not supported by this kernel or file system: the fallback below.
             Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) if e == rustix::io::Errno::BUSY || e == rustix::io::Errno::XDEV => {
+                return Err(OutputError::NotSwitchable {
+                    output: output.to_path_buf(),
+                });
+            }
             Err(e) => {
                 return Err(io(output, "cannot switch to the new output")(e.into()));
             }
@@ -642,7 +653,17 @@ fn switch(staged: &Path, output: &Path) -> Result<(), OutputError> {
     let mut aside = staged.as_os_str().to_os_string();
     aside.push(".old");
     let aside = PathBuf::from(aside);
-    std::fs::rename(output, &aside).map_err(io(output, "cannot move the old output aside"))?;
+    std::fs::rename(output, &aside).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::CrossesDevices
+            || e.kind() == std::io::ErrorKind::ResourceBusy
+        {
+            OutputError::NotSwitchable {
+                output: output.to_path_buf(),
+            }
+        } else {
+            io(output, "cannot move the old output aside")(e)
+        }
+    })?;
     if let Err(e) = std::fs::rename(staged, output) {
         let _ = std::fs::rename(&aside, output);
         return Err(io(output, "cannot move the new output in place")(e));
