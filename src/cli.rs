@@ -105,6 +105,10 @@ pub struct ServeArgs {
     /// Where to write the site [default: a temporary folder, removed on exit]
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Build the site for this URL (a tunnel's, say) rather than this server's address,
+    /// whose links follow whatever address each page is asked at
+    #[arg(long)]
+    pub base_url: Option<String>,
     /// Leave drafts out, as `gazette build` does (a preview shows them, marked, by default)
     #[arg(long)]
     pub no_drafts: bool,

@@ -117,6 +117,25 @@ struct AppState {
     live: Arc<LiveReload>,
     /// The port the server listens on: a `Host` or `Origin` naming another is not ours.
     port: u16,
+    /// The host (and port) of a `--base-url` the site was built for, which a tunnel or a
+    /// proxy in front of this server names in its requests.
+    also: Option<Arc<String>>,
+    /// The base URL the site was built with, when it is this server's own address: text
+    /// files get it replaced by the address each request came to (a phone on the network
+    /// loads `http://192.168.1.20:1111/`, and the links must lead there, not to 127.0.0.1).
+    local_base: Option<Arc<String>>,
+}
+
+/// `bytes` with every `base` replaced by the address the request named in `host`; `None`
+/// when nothing changes (the request came to `base` itself, or the file is not UTF-8).
+fn rebased(bytes: &[u8], base: &str, host: &str) -> Option<Vec<u8>> {
+    let here = format!("http://{host}/");
+    if here == base {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    text.contains(base)
+        .then(|| text.replace(base, &here).into_bytes())
 }
 
 /// Whether `host` (a `Host` header, or an origin's host and port) names this server: an
@@ -143,13 +162,25 @@ fn is_own_host(host: &str, port: u16) -> bool {
     named && given_port.is_none_or(|p| p.parse() == Ok(port))
 }
 
-/// The refusal of a request not addressed to this server by name (see [`is_own_host`]).
-fn check_host(headers: &axum::http::HeaderMap, port: u16) -> Option<Response> {
+impl AppState {
+    /// Whether `host` names this server: its own address (see [`is_own_host`]) or the
+    /// host of the `--base-url` it builds for.
+    fn is_ours(&self, host: &str) -> bool {
+        is_own_host(host, self.port)
+            || self
+                .also
+                .as_deref()
+                .is_some_and(|also| host.eq_ignore_ascii_case(also))
+    }
+}
+
+/// The refusal of a request not addressed to this server by name (see [`AppState::is_ours`]).
+fn check_host(headers: &axum::http::HeaderMap, state: &AppState) -> Option<Response> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    (!is_own_host(host, port)).then(|| {
+    (!state.is_ours(host)).then(|| {
         (
             StatusCode::MISDIRECTED_REQUEST,
             "this development server answers only to localhost or an IP address\n",
@@ -163,6 +194,8 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     output_dir: &Path,
     live: Arc<LiveReload>,
+    local_base: Option<String>,
+    also: Option<String>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let root = output_dir
@@ -176,6 +209,8 @@ pub async fn serve(
             root: Arc::new(root),
             live,
             port,
+            local_base: local_base.map(Arc::new),
+            also: also.map(Arc::new),
         });
     // An accept loop of our own rather than `axum::serve`, which sets no timer, so it
     // cannot time out slow request headers.
@@ -209,7 +244,7 @@ async fn livereload(
     headers: axum::http::HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
-    if let Some(refused) = check_host(&headers, state.port) {
+    if let Some(refused) = check_host(&headers, &state) {
         return refused;
     }
     // Browsers send the page's origin with a socket; only pages of this server may listen.
@@ -218,7 +253,7 @@ async fn livereload(
         let host = origin
             .strip_prefix("http://")
             .or_else(|| origin.strip_prefix("https://"));
-        if !host.is_some_and(|h| is_own_host(h, state.port)) {
+        if !host.is_some_and(|h| state.is_ours(h)) {
             return (
                 StatusCode::FORBIDDEN,
                 "live reload is only for pages of this server\n",
@@ -309,7 +344,7 @@ pub fn resolve(root: &Path, raw_path: &str) -> Target {
 }
 
 async fn file(State(state): State<AppState>, request: Request) -> Response {
-    if let Some(refused) = check_host(request.headers(), state.port) {
+    if let Some(refused) = check_host(request.headers(), &state) {
         return refused;
     }
     let method = request.method().clone();
@@ -338,15 +373,24 @@ async fn file(State(state): State<AppState>, request: Request) -> Response {
         return (StatusCode::NOT_FOUND, "404 Not Found\n").into_response();
     };
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let is_text =
+        mime.type_() == "text" || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml");
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let bytes = match &state.local_base {
+        Some(base) if is_text && !host.is_empty() => rebased(&bytes, base, host).unwrap_or(bytes),
+        _ => bytes,
+    };
     let is_html = mime.essence_str() == "text/html";
     let bytes = if is_html {
         with_script(bytes, generation)
     } else {
         bytes
     };
-    let content_type = if mime.type_() == "text"
-        || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml")
-    {
+    let content_type = if is_text {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_string()
@@ -419,6 +463,20 @@ fn with_script(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_follow_the_address_a_page_was_asked_at() {
+        let base = "http://127.0.0.1:1111/";
+        let page =
+            br#"<a href="http://127.0.0.1:1111/one/">one</a> <a href="https://x.org/">x</a>"#;
+        let moved = rebased(page, base, "192.168.1.20:1111").unwrap();
+        assert_eq!(
+            std::str::from_utf8(&moved).unwrap(),
+            r#"<a href="http://192.168.1.20:1111/one/">one</a> <a href="https://x.org/">x</a>"#
+        );
+        assert_eq!(rebased(page, base, "127.0.0.1:1111"), None);
+        assert_eq!(rebased(b"\xff\xfe", base, "localhost:1111"), None);
+    }
 
     #[test]
     fn only_addresses_and_localhost_on_our_port_are_ours() {

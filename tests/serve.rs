@@ -397,3 +397,43 @@ fn a_preview_shows_drafts_marked_and_no_drafts_leaves_them_out() {
     site.build();
     assert!(!site.exists("public/upcoming/index.html"));
 }
+
+#[test]
+fn links_lead_back_to_the_address_a_page_was_loaded_from() {
+    let site = news_site();
+    let (_server, port) = serve(&site, &[]);
+    // As a phone on the network would ask, by the machine's address (any IP is ours).
+    let page = get_from(port, "/", &format!("localhost:{port}"));
+    assert!(
+        page.body.contains(&format!("http://localhost:{port}/one/")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("127.0.0.1"), "{}", page.body);
+    let feed = get_from(port, "/atom.xml", &format!("localhost:{port}"));
+    assert!(
+        feed.body.contains(&format!("http://localhost:{port}/one/")),
+        "{}",
+        feed.body
+    );
+    // Asked at its own address, a page is as built.
+    assert!(
+        get(port, "/")
+            .body
+            .contains(&format!("http://127.0.0.1:{port}/one/"))
+    );
+}
+
+#[test]
+fn serve_builds_for_a_base_url_and_answers_to_its_host() {
+    let site = news_site();
+    let (_server, port) = serve(&site, &["--base-url", "https://preview.example.org"]);
+    let page = get_from(port, "/", "preview.example.org");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("https://preview.example.org/one/"),
+        "{}",
+        page.body
+    );
+    assert_eq!(get_from(port, "/", "other.example.org").status, 421);
+}

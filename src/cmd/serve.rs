@@ -37,7 +37,26 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         ip => ip,
     };
-    let base_url = format!("http://{}/", SocketAddr::new(host, port));
+    let local_base = format!("http://{}/", SocketAddr::new(host, port));
+    // `--base-url` (a tunnel's address, say) is built with and left alone; this server's
+    // own address is rewritten to whichever one each request came to.
+    let (base_url, rewritten) = match &args.base_url {
+        Some(url) => (
+            crate::config::normalize_base_url(url)
+                .map_err(|m| Error::Usage(format!("--base-url: {m}")))?,
+            None,
+        ),
+        None => (local_base.clone(), Some(local_base.clone())),
+    };
+    // The host a tunnel or proxy in front names: `example.org`, or `example.org:8080`.
+    let also = args.base_url.as_ref().and_then(|_| {
+        let url = url::Url::parse(&base_url).ok()?;
+        let host = url.host_str()?;
+        Some(match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        })
+    });
     // A temporary folder unless told otherwise: public/ keeps the production base_url.
     let temp = match args.output {
         Some(_) => None,
@@ -103,7 +122,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     };
     std::fs::create_dir_all(&output).map_err(ServeError::TempDir)?;
     eprintln!(
-        "serving the site at {base_url} from {} (Ctrl-C to stop)",
+        "serving the site at {local_base} from {} (Ctrl-C to stop)",
         output.display()
     );
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
@@ -117,7 +136,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     // Graceful shutdown waits for open connections; live-reload sockets stay open, so
     // they get a moment, then the server stops regardless.
     tokio::select! {
-        result = serve::serve(listener, &output, live, stopped(stop.clone())) => result?,
+        result = serve::serve(listener, &output, live, rewritten, also, stopped(stop.clone())) => result?,
         _ = async {
             stopped(stop).await;
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
