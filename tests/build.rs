@@ -807,3 +807,43 @@ fn warnings_of_one_kind_are_counted_on_one_line_unless_verbose() {
         "{verbose}"
     );
 }
+
+#[test]
+fn more_marks_the_summary_and_long_articles_get_their_contents() {
+    let site = TestSite::new();
+    let section = |n: usize| format!("## Part {n}\n\n{}\n\n", "word ".repeat(200));
+    site.article(
+        "long",
+        "title = \"Long\"\ndate = 2024-01-02",
+        &format!(
+            "First paragraph.\n\nSecond one, still the summary.\n\n<!-- more -->\n\nAfter the cut.\n\n{}{}{}",
+            section(1),
+            section(2),
+            section(3)
+        ),
+    );
+    site.article(
+        "short",
+        "title = \"Short\"\ndate = 2024-01-01",
+        "## Only\n\nA few words.",
+    );
+    site.build();
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains("First paragraph. Second one, still the summary."),
+        "{home}"
+    );
+    assert!(!home.contains("After the cut."), "{home}");
+    let long = site.read("public/long/index.html");
+    assert!(
+        long.contains("<nav class=\"toc\" aria-label=\"Contents\">"),
+        "{long}"
+    );
+    assert!(long.contains("<a href=\"#part-2\">Part 2</a>"), "{long}");
+    assert!(long.contains("id=\"part-2\""), "{long}");
+    assert!(
+        !site
+            .read("public/short/index.html")
+            .contains("class=\"toc\"")
+    );
+}

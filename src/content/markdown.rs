@@ -1,7 +1,9 @@
 //! Markdown to HTML, done once per article at load time.
 //!
 //! Besides the HTML this pass derives everything else that needs the parsed text — the plain
-//! text summary, the word count and heading ids — so no later stage parses Markdown again.
+//! text summary (the first paragraph, or everything before a `<!-- more -->` line, as in
+//! Hugo and Zola), the word count, heading ids and the table of contents — so no later
+//! stage parses Markdown again.
 //! Fenced code is highlighted with CSS classes (`hl-…`), never inline styles, so themes
 //! control the colours.
 
@@ -19,9 +21,30 @@ use super::slug::slugify;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
     pub html: String,
-    /// The first paragraph as plain text (empty when there is none).
+    /// The summary as plain text: what comes before a `<!-- more -->` line, else the first
+    /// paragraph (empty when there is none).
     pub first_paragraph: String,
     pub word_count: usize,
+    /// Every heading, in order: the table of contents.
+    pub toc: Vec<Heading>,
+}
+
+/// One heading of a document, for its table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`…
+    pub level: u8,
+    pub id: String,
+    /// As plain text.
+    pub text: String,
+}
+
+/// Whether an HTML event is the summary marker `<!-- more -->`.
+fn is_more_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
 }
 
 pub fn options() -> Options {
@@ -50,7 +73,7 @@ impl Renderer {
     pub fn render(&self, markdown: &str) -> Rendered {
         let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
         let (first_paragraph, word_count) = text_facts(&events);
-        assign_heading_ids(&mut events);
+        let toc = assign_heading_ids(&mut events);
         let events = self.highlight_code(events);
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -58,6 +81,7 @@ impl Renderer {
             html,
             first_paragraph,
             word_count,
+            toc,
         }
     }
 
@@ -112,6 +136,24 @@ fn text_facts(events: &[Event]) -> (String, usize) {
     let mut in_first = false;
     let mut first_done = false;
     let mut words = 0;
+    // With a `<!-- more -->` line, the summary is all the text before it.
+    let marker = events
+        .iter()
+        .position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h)));
+    if let Some(marker) = marker {
+        let mut before = String::new();
+        for event in &events[..marker] {
+            match event {
+                Event::Text(t) | Event::Code(t) => before.push_str(t),
+                Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                    before.push(' ')
+                }
+                _ => {}
+            }
+        }
+        first = before.split_whitespace().collect::<Vec<_>>().join(" ");
+        first_done = true;
+    }
     for event in events {
         match event {
             Event::Start(Tag::Paragraph) if !first_done => in_first = true,
@@ -160,8 +202,12 @@ fn count_words(text: &str) -> usize {
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique
-/// within the document, so readers can link to sections.
-fn assign_heading_ids(events: &mut [Event]) {
+/// within the document, so readers can link to sections; returns every heading.
+///
+/// The rule, which links depend on (so it must not change): the heading's text, made a
+/// slug as URLs are (lowercase ASCII words joined by hyphens, other scripts
+/// transliterated), `section` when that is empty; a repeated one gets `-1`, `-2`… in order.
+fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
     let mut used: HashMap<String, usize> = HashMap::new();
     for e in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
@@ -193,6 +239,32 @@ fn assign_heading_ids(events: &mut [Event]) {
         }
         i += 1;
     }
+    let mut toc = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading {
+            level,
+            id: Some(id),
+            ..
+        }) = &events[i]
+        {
+            let mut text = String::new();
+            i += 1;
+            while i < events.len() && !matches!(events[i], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[i] {
+                    text.push_str(t);
+                }
+                i += 1;
+            }
+            toc.push(Heading {
+                level: *level as u8,
+                id: id.to_string(),
+                text,
+            });
+        }
+        i += 1;
+    }
+    toc
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -254,6 +326,20 @@ mod tests {
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("<del>old</del>"), "{}", r.html);
         assert!(r.html.contains("footnote"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_more_line_cuts_the_summary_and_headings_make_the_contents() {
+        let r = render("One.\n\nTwo.\n\n<!--  MORE -->\n\nThree.\n\n## A `b`\n\n### C {#own}\n");
+        assert_eq!(r.first_paragraph, "One. Two.");
+        let toc: Vec<(u8, &str, &str)> = r
+            .toc
+            .iter()
+            .map(|h| (h.level, h.id.as_str(), h.text.as_str()))
+            .collect();
+        assert_eq!(toc, [(2, "a-b", "A b"), (3, "own", "C")]);
+        assert!(!is_more_marker("<!-- more than this -->"));
+        assert_eq!(render("Only.\n\nMore.").first_paragraph, "Only.");
     }
 
     #[test]

@@ -189,6 +189,8 @@ pub struct Article {
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
+    /// Its headings, in order, for a table of contents.
+    pub toc: Vec<markdown::Heading>,
 }
 
 impl Article {
@@ -588,6 +590,7 @@ fn load_article(
         },
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
+        toc: rendered.toc,
         internal_links: internal_links(&rendered.html),
         html: Html::new(&rendered.html),
         version: version_of(path, &text),

@@ -157,6 +157,9 @@ impl Job {
         match self.page {
             Page::Article(i) => {
                 d.show("article", v.articles[i], || shared.articles[i].clone());
+                // Only the article's own page shows its contents: built as it renders,
+                // not kept in the value every list shares.
+                d.show("toc", v.articles[i], || toc(&site.articles[i].toc));
                 // Articles are newest first: the previous (older) one follows in the list.
                 let neighbour = |j: Option<usize>| j.filter(|&j| j < shared.articles.len());
                 for (key, j) in [
@@ -301,6 +304,21 @@ impl Describe for Sign {
     fn show<V: Hash>(&mut self, key: &'static str, version: V, _: impl FnOnce() -> Value) {
         (key, version).hash(&mut self.0);
     }
+}
+
+/// A table of contents: `{level, id, text}` per heading.
+fn toc(headings: &[crate::content::markdown::Heading]) -> Value {
+    let entries: Vec<Value> = headings
+        .iter()
+        .map(|h| {
+            Obj::new()
+                .set("level", h.level)
+                .set("id", h.id.as_str())
+                .set("text", h.text.as_str())
+                .done()
+        })
+        .collect();
+    Value::from(entries)
 }
 
 /// The versions of the articles `indices` points at.
