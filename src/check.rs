@@ -56,11 +56,17 @@ struct Scanned {
     links: Vec<(String, &'static str)>,
 }
 
-pub fn run(root: &Path, external: bool, drafts: bool) -> Result<Report, Error> {
+pub fn run(
+    root: &Path,
+    external: bool,
+    drafts: bool,
+    base_url: Option<String>,
+) -> Result<Report, Error> {
     // Every article, scheduled ones included, as the site will have them.
     let mut engine = Engine::new(BuildOptions {
         root: root.to_path_buf(),
         drafts,
+        base_url,
         ..BuildOptions::default()
     });
     let opened = engine.open_read_only()?;

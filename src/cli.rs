@@ -63,6 +63,9 @@ pub struct CheckArgs {
     /// Check drafts too, as they will be once published
     #[arg(long)]
     pub drafts: bool,
+    /// Check the site as built for this base URL (as `build --base-url` builds it)
+    #[arg(long)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

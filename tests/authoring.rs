@@ -217,3 +217,88 @@ fn output_piped_into_head_ends_quietly() {
         }
     }
 }
+
+/// The README's quick start, line by line as written, with `gazette` installed into a
+/// temporary folder on PATH the way its `cargo install` line installs it.
+#[cfg(unix)]
+#[test]
+fn the_quick_start_works_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("## Quick start")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("a sh block under Quick start");
+    let lines: Vec<&str> = block
+        .lines()
+        .map(|l| l.split(" #").next().unwrap().trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(lines[0].starts_with("cargo install"), "{lines:?}");
+    let temp = tempfile::tempdir().unwrap();
+    let bin = temp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_gazette"), bin.join("gazette")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // The clone the quick start runs in.
+    let clone = temp.path().join("gazette");
+    std::fs::create_dir(&clone).unwrap();
+    let sh = |line: &str| {
+        let mut command = std::process::Command::new("sh");
+        command
+            .args(["-c", line])
+            .current_dir(&clone)
+            .env("PATH", &path)
+            .env_remove("SOURCE_DATE_EPOCH");
+        command
+    };
+    let init = sh(lines[1]).output().unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let said = String::from_utf8_lossy(&init.stdout);
+    assert!(
+        said.contains("next: cd ../my-newsroom && gazette serve"),
+        "{said}"
+    );
+
+    // In a process group of its own, so that stopping the shell stops the server it ran.
+    let mut serve = {
+        use std::os::unix::process::CommandExt;
+        sh(lines[2])
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap()
+    };
+    let stderr = serve.stderr.take().unwrap();
+    let mut first_lines = String::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)).map_while(Result::ok) {
+        first_lines.push_str(&line);
+        first_lines.push('\n');
+        if line.contains("serving the site at") || line.starts_with("error:") {
+            break;
+        }
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", "--", &format!("-{}", serve.id())])
+        .status();
+    let _ = serve.wait();
+    if first_lines.contains("another server uses this port") {
+        eprintln!("port 1111 is busy here: the serve line was not run to the end");
+        return;
+    }
+    assert!(
+        first_lines.contains("serving the site at http://127.0.0.1:1111/"),
+        "{first_lines}"
+    );
+    assert!(temp.path().join("my-newsroom/config.toml").exists());
+}

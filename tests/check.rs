@@ -224,3 +224,16 @@ fn every_internal_link_resolves_under_a_project_pages_base_url() {
         "every page's links, assets and feeds are checked: {links}"
     );
 }
+
+#[test]
+fn check_sees_the_site_as_built_for_a_base_url() {
+    let site = clean_site();
+    // Under a path prefix, the site-root link `/one/` leaves the site.
+    let run = site.run(&["check", "--base-url", "https://example.org/news/"]);
+    let out = run.stdout();
+    run.failure();
+    assert!(
+        out.contains("link /one/ leads outside the site (https://example.org/news/)"),
+        "{out}"
+    );
+}

@@ -4,7 +4,11 @@
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn workflow() -> Yaml {
-    let text = std::fs::read_to_string(".github/workflows/pages.yml").unwrap();
+    load(".github/workflows/pages.yml")
+}
+
+fn load(path: &str) -> Yaml {
+    let text = std::fs::read_to_string(path).unwrap();
     YamlLoader::load_from_str(&text)
         .expect("valid YAML")
         .remove(0)
@@ -43,17 +47,100 @@ fn the_workflow_checks_builds_and_deploys_to_github_pages() {
             .position(|s| s.contains(needle))
             .unwrap_or_else(|| panic!("no step with {needle:?}: {steps:#?}"))
     };
-    assert!(at("actions/checkout") < at("actions/cache"));
+    assert!(at("actions/checkout@v5") < at("actions/cache@v4"));
     assert!(at("actions/cache") < at("gazette check"), "cargo is cached");
     assert!(
         at("gazette check") < at("gazette build"),
         "check, then build"
     );
-    assert!(at("gazette build") < at("actions/upload-pages-artifact"));
-    assert!(steps[at("gazette build")].contains("--base-url"));
+    assert!(at("gazette build") < at("actions/upload-pages-artifact@v4"));
+    // Checked as it is built: for the Pages URL.
+    let base = "--base-url \"${{ steps.pages.outputs.base_url }}/\"";
+    assert!(steps[at("gazette check")].contains(base), "{steps:#?}");
+    assert!(steps[at("gazette build")].contains(base), "{steps:#?}");
     assert!(steps[at("actions/cache")].contains("actions/cache"));
 
     let deploy = &w["jobs"]["deploy"];
     assert_eq!(deploy["needs"].as_str(), Some("build"));
     assert!(step_text(&deploy["steps"][0]).contains("actions/deploy-pages"));
+}
+
+#[test]
+fn the_workflow_pins_gazette_runs_daily_and_caches_by_version() {
+    let w = workflow();
+    // Scheduled articles appear on their day without a push.
+    assert!(w["on"]["schedule"][0]["cron"].as_str().is_some());
+    let cargo = std::fs::read_to_string("Cargo.toml").unwrap();
+    let version = w["env"]["GAZETTE_VERSION"]
+        .as_str()
+        .expect("a pinned version");
+    assert!(
+        cargo.contains(&format!("version = \"{version}\"")),
+        "GAZETTE_VERSION {version} is not Cargo.toml's"
+    );
+    let steps = w["jobs"]["build"]["steps"].as_vec().unwrap();
+    let cache = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache"))
+        })
+        .unwrap();
+    let key = cache["with"]["key"].as_str().unwrap();
+    assert!(key.contains("env.GAZETTE_VERSION"), "{key}");
+    let install = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .find(|r| r.contains("GAZETTE_GIT"))
+        .unwrap();
+    assert!(
+        install.contains("releases/download/v$GAZETTE_VERSION"),
+        "{install}"
+    );
+    assert!(install.contains("--tag \"v$GAZETTE_VERSION\""), "{install}");
+
+    let release = load(".github/workflows/release.yml");
+    assert_eq!(release["on"]["push"]["tags"][0].as_str(), Some("v*"));
+    let published: String = release["jobs"]["linux"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(published.contains("gazette-x86_64-unknown-linux-gnu.tar.gz"));
+    assert!(published.contains("gh release create"));
+}
+
+/// Both workflows validate against GitHub's workflow schema (check-jsonschema, which
+/// `.ci/run` installs; on a machine without it the test says so and passes).
+#[test]
+fn the_workflows_follow_githubs_schema() {
+    let found = std::process::Command::new("check-jsonschema")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("GAZETTE_REQUIRE_VALIDATOR").is_none(),
+            "GAZETTE_REQUIRE_VALIDATOR is set but check-jsonschema is missing"
+        );
+        eprintln!("skipped: check-jsonschema is not installed");
+        return;
+    }
+    let out = std::process::Command::new("check-jsonschema")
+        .args([
+            "--builtin-schema",
+            "vendor.github-workflows",
+            ".github/workflows/pages.yml",
+            ".github/workflows/release.yml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -5,7 +5,7 @@ use crate::cli::CheckArgs;
 use crate::error::Error;
 
 pub fn run(args: CheckArgs) -> Result<(), Error> {
-    let report = check::run(&args.site.root(), args.external, args.drafts)?;
+    let report = check::run(&args.site.root(), args.external, args.drafts, args.base_url)?;
     for problem in &report.problems {
         println!("{problem}");
     }

@@ -95,5 +95,8 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
         dir.display(),
         dir.display()
     );
+    println!(
+        "to publish on GitHub Pages: push it to GitHub, choose \"GitHub Actions\" under Settings → Pages, and set the repository variable GAZETTE_GIT to the Git URL Gazette is installed from (see .github/workflows/pages.yml)"
+    );
     Ok(())
 }
