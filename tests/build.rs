@@ -847,3 +847,60 @@ fn more_marks_the_summary_and_long_articles_get_their_contents() {
             .contains("class=\"toc\"")
     );
 }
+
+#[test]
+fn the_front_page_leads_with_the_newest_story_and_pages_are_numbered() {
+    let site = TestSite::with_config(&format!(
+        "{}paginate_by = 2\n\n[extra]\nlogo = \"https://example.org/logo.png\"\n",
+        common::CONFIG
+    ));
+    for day in 1..=14 {
+        let tags = if day % 2 == 0 {
+            "[\"Chips\", \"Rare\"]"
+        } else {
+            "[\"Chips\"]"
+        };
+        site.article(
+            &format!("story-{day:02}"),
+            &format!("title = \"Story {day}\"\ndate = 2024-01-{day:02}\ntags = {tags}"),
+            "Text.",
+        );
+    }
+    site.build();
+    let home = site.read("public/index.html");
+    let lead = home.split("<article class=\"lead-story\">").nth(1).unwrap();
+    assert!(
+        lead.split("</article>")
+            .next()
+            .unwrap()
+            .contains("Story 14"),
+        "{home}"
+    );
+    // Page 4 of 7: the first, the last, and two either side, each a link.
+    let page = site.read("public/page/4/index.html");
+    for n in 1..=7 {
+        assert!(page.contains(&format!(">{n}</a></li>")), "{n}: {page}");
+    }
+    assert!(page.contains("aria-current=\"page\" href=\"https://example.org/page/4/\""));
+    let last = site.read("public/page/7/index.html");
+    assert!(last.contains("<li class=\"gap\">…</li>"), "{last}");
+    // Topics, most used first; every page has a description, a favicon and Open Graph.
+    let tags = site.read("public/tags/index.html");
+    assert!(tags.find(">Chips<").unwrap() < tags.find(">Rare<").unwrap());
+    let tag = site.read("public/tags/rare/index.html");
+    assert!(
+        tag.contains("<meta name=\"description\" content=\"Articles about Rare in Test News.\">")
+    );
+    assert!(tag.contains("<meta property=\"og:title\" content=\"Rare · Test News\">"));
+    assert!(tag.contains("href=\"https://example.org/favicon.ico\""));
+    assert!(site.exists("public/favicon.ico"));
+    let article = site.read("public/story-01/index.html");
+    assert!(article.contains(
+        "\"logo\": {\"@type\": \"ImageObject\", \"url\": \"https://example.org/logo.png\"}"
+    ));
+    assert_eq!(
+        article.matches("property=\"og:type\"").count(),
+        1,
+        "{article}"
+    );
+}

@@ -427,8 +427,28 @@ pub fn paginator(
     base: &str,
 ) -> Value {
     let url = |n: usize| Value::from(root.page(n).url(base));
+    // Numbered pages: the first, the last, and two either side of this one, with a gap
+    // (`{gap: true}`) where numbers are left out.
+    let mut pages: Vec<Value> = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=total_pages {
+        if n == 1 || n == total_pages || n.abs_diff(number) <= 2 {
+            if n > last_shown + 1 {
+                pages.push(Obj::new().set("gap", true).done());
+            }
+            pages.push(
+                Obj::new()
+                    .set("number", n)
+                    .set("url", url(n))
+                    .set("current", n == number)
+                    .done(),
+            );
+            last_shown = n;
+        }
+    }
     Obj::new()
         .set("items", items)
+        .set("pages", pages)
         .set("number", number)
         .set("total_pages", total_pages)
         .set("total_items", total_items)

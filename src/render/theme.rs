@@ -80,10 +80,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const FEED_TEMPLATES: &[&str] = &["atom.xml", "rss.xml", "feed.json"];
 
 /// The default theme's static files.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/broadsheet/static/style.css"),
-)];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "favicon.ico",
+        include_bytes!("../../themes/broadsheet/static/favicon.ico"),
+    ),
+    (
+        "style.css",
+        include_bytes!("../../themes/broadsheet/static/style.css"),
+    ),
+];
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
