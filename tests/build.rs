@@ -904,3 +904,44 @@ fn the_front_page_leads_with_the_newest_story_and_pages_are_numbered() {
         "{article}"
     );
 }
+
+#[test]
+fn read_more_lines_lead_to_the_articles_they_name_and_related_ones_share_tags() {
+    let site = TestSite::new();
+    site.article(
+        "chips",
+        "title = \"Chips get faster\"\ndate = 2024-01-01\ntags = [\"Chips\", \"Fabs\"]",
+        "Text.",
+    );
+    site.article(
+        "fabs",
+        "title = \"A new fab\"\ndate = 2024-01-02\ntags = [\"Fabs\"]",
+        "Text.",
+    );
+    site.article(
+        "phones",
+        "title = \"Phones\"\ndate = 2024-01-03\ntags = [\"Phones\"]",
+        "Text.",
+    );
+    site.article(
+        "news",
+        "title = \"News\"\ndate = 2024-01-04\ntags = [\"Chips\", \"Fabs\"]\n\n[extra]\nrelated = [\"Chips Get Faster\", \"A story from elsewhere\"]",
+        "Text.",
+    );
+    site.build();
+    let page = site.read("public/news/index.html");
+    let read_more = page.split("aria-label=\"Read more\"").nth(1).unwrap();
+    assert!(
+        read_more.contains("<li><a href=\"https://example.org/chips/\">Chips Get Faster</a></li>"),
+        "{page}"
+    );
+    assert!(
+        read_more.contains("<li>A story from elsewhere</li>"),
+        "{page}"
+    );
+    let related = page.split("aria-label=\"Related stories\"").nth(1).unwrap();
+    let related = related.split("</aside>").next().unwrap();
+    // Two shared tags first, then one; none from other topics.
+    assert!(related.find("Chips get faster").unwrap() < related.find("A new fab").unwrap());
+    assert!(!related.contains("Phones"), "{related}");
+}

@@ -44,8 +44,17 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
             .join(", ")
     };
     let draft = rng.below(10) == 0;
+    // "Read more" lines naming other stories, which lead to them while they have that title.
+    let read_more = match rng.below(3) {
+        0 => String::new(),
+        _ => format!(
+            "\n[extra]\nrelated = [\"Story {}\", \"Edited {}\"]\n",
+            rng.below(12),
+            rng.below(100)
+        ),
+    };
     format!(
-        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
+        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
         rng.below(24),
         quoted(authors),
         quoted(tags),
@@ -301,9 +310,10 @@ fn an_edit_re_renders_only_the_pages_that_show_the_article() {
             ..Default::default()
         })
         .unwrap();
-    // s5's page, its neighbours s4 and s6, home page 3, tag "Odd" page 2, and the site's
-    // and the tag's three feeds (Atom, RSS; JSON for the site).
-    assert_eq!(report.rendered, 10, "{report:?}");
+    // s5's page, its neighbours s4 and s6, home page 3, tag "Odd" page 2, the site's
+    // and the tag's three feeds (Atom, RSS; JSON for the site), and the four articles
+    // that list it as related (s1, s3, s7 and s9 share its tag).
+    assert_eq!(report.rendered, 14, "{report:?}");
     assert!(!report.full);
     assert!(site.read("public/s5/index.html").contains("New text."));
 }

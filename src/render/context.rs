@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use tera::{Map, Value};
 
 use super::Theme;
+use crate::content::slug::slugify;
 use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Site, Tag};
 
 /// The values shared across one build.
@@ -28,6 +29,16 @@ pub struct Shared {
     pub feed_items: HashMap<usize, Value>,
     /// Whether feed items carry `content_xml` (see `Theme::uses_content_xml`).
     pub content_xml: bool,
+    /// Parallel to `Site::articles`: where each of an article's "Read more" titles
+    /// (`extra.related`, as the importer keeps them) leads — the article with that title,
+    /// compared as slugs, when the site has one.
+    pub read_more: Vec<Vec<Option<usize>>>,
+    /// Parallel to `Site::articles`: the articles sharing the most tags with each.
+    pub related: Vec<Vec<usize>>,
+    /// Each article's title as a slug, and the newest article with each such title:
+    /// what "Read more" titles are looked up in.
+    title_slugs: Vec<String>,
+    titles: HashMap<String, usize>,
     /// A hash of each value above: equal versions, equal values.
     pub versions: Versions,
 }
@@ -98,8 +109,26 @@ impl Shared {
                 article_values(a, base, &links, in_feeds[i].then_some(content_xml))
             })
             .unzip();
+        let title_slugs: Vec<String> = site
+            .articles
+            .par_iter()
+            .map(|a| slugify(&a.title))
+            .collect();
+        let titles = titles_of(&title_slugs);
         Shared {
             site: site_value(site),
+            read_more: site
+                .articles
+                .par_iter()
+                .enumerate()
+                .map(|(i, a)| read_more_of(a, i, &titles))
+                .collect(),
+            related: (0..site.articles.len())
+                .into_par_iter()
+                .map(|i| related_to(site, i))
+                .collect(),
+            title_slugs,
+            titles,
             articles,
             authors: site.authors.iter().map(|a| author_value(a, base)).collect(),
             tags: site.tags.iter().map(|t| tag_value(t, base)).collect(),
@@ -144,7 +173,83 @@ impl Shared {
             self.feed_items.insert(i, feed);
         }
         self.versions.articles[i] = version;
+        // Its place and tags stay, so do the articles related to it; its own "Read more"
+        // lines may have changed, and a new title may be what others' name.
+        let title = slugify(&site.articles[i].title);
+        if title != self.title_slugs[i] {
+            self.title_slugs[i] = title;
+            self.titles = titles_of(&self.title_slugs);
+            self.read_more = site
+                .articles
+                .par_iter()
+                .enumerate()
+                .map(|(j, a)| read_more_of(a, j, &self.titles))
+                .collect();
+        } else {
+            self.read_more[i] = read_more_of(&site.articles[i], i, &self.titles);
+        }
     }
+}
+
+/// How many related articles an article page is given.
+pub const RELATED: usize = 3;
+
+/// How many of a tag's newest articles are weighed for an article's related ones: a tag
+/// with thousands of articles must not cost thousands of looks per page.
+const RELATED_POOL: usize = 24;
+
+/// The newest article (the lowest index: articles are newest first) of each title slug.
+fn titles_of(title_slugs: &[String]) -> HashMap<String, usize> {
+    let mut titles = HashMap::with_capacity(title_slugs.len());
+    for (i, slug) in title_slugs.iter().enumerate() {
+        titles.entry(slug.clone()).or_insert(i);
+    }
+    titles
+}
+
+/// The "Read more" titles of an article (`extra.related`), as written.
+pub fn read_more_titles(a: &Article) -> impl Iterator<Item = &str> {
+    a.extra
+        .get("related")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+}
+
+/// Where article `i`'s "Read more" titles lead.
+fn read_more_of(a: &Article, i: usize, titles: &HashMap<String, usize>) -> Vec<Option<usize>> {
+    read_more_titles(a)
+        .map(|title| titles.get(&slugify(title)).copied().filter(|&j| j != i))
+        .collect()
+}
+
+/// The [`RELATED`] articles sharing the most tags with article `i` (the newest first
+/// among equals), weighing each tag's [`RELATED_POOL`] newest articles.
+fn related_to(site: &Site, i: usize) -> Vec<usize> {
+    // Every (other) article of its tags, once per tag: sorted, a run is a shared count.
+    let mut seen: Vec<usize> = site.articles[i]
+        .tags
+        .iter()
+        .flat_map(|link| site.tags[link.at()].articles.iter().take(RELATED_POOL))
+        .copied()
+        .filter(|&j| j != i)
+        .collect();
+    seen.sort_unstable();
+    let mut shared_tags: Vec<(usize, usize)> = Vec::new();
+    for j in seen {
+        match shared_tags.last_mut() {
+            Some((k, n)) if *k == j => *n += 1,
+            _ => shared_tags.push((j, 1)),
+        }
+    }
+    // Keys are distinct (one entry per article), so an unstable sort is deterministic.
+    shared_tags.sort_unstable_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
+    // Built anew rather than collected from `shared_tags`, whose allocation (up to a few
+    // hundred entries) collecting in place would keep for every article: 40 MB at 10,000.
+    let mut top = Vec::with_capacity(RELATED.min(shared_tags.len()));
+    top.extend(shared_tags.iter().take(RELATED).map(|&(j, _)| j));
+    top
 }
 
 /// An article's value, and its feed form when a feed carries it (`feed_form` is then

@@ -149,26 +149,52 @@ impl Job {
         let counts = theme
             .may_show_site_counts(self.template())
             .then_some(v.site_counts);
-        d.show("site", (v.site, counts), || shared.site.clone());
+        d.show("site", || (v.site, counts), || shared.site.clone());
         let base = site.config.base_url.as_str();
-        d.show("page_url", self.url_path(), || {
-            Value::from(format!("{base}{}", self.url_path()))
-        });
+        d.show(
+            "page_url",
+            || self.url_path(),
+            || Value::from(format!("{base}{}", self.url_path())),
+        );
         match self.page {
             Page::Article(i) => {
-                d.show("article", v.articles[i], || shared.articles[i].clone());
+                d.show("article", || v.articles[i], || shared.articles[i].clone());
                 // Only the article's own page shows its contents: built as it renders,
                 // not kept in the value every list shares.
-                d.show("toc", v.articles[i], || toc(&site.articles[i].toc));
+                d.show("toc", || v.articles[i], || toc(&site.articles[i].toc));
+                // "Read more" lines lead to the articles they name, where the site has
+                // them; related articles share its tags.
+                let targets = &shared.read_more[i];
+                let target_versions = || {
+                    let of: Vec<Option<u64>> =
+                        targets.iter().map(|t| t.map(|j| v.articles[j])).collect();
+                    (v.articles[i], of)
+                };
+                d.show("read_more", target_versions, || read_more(site, shared, i));
+                let related = &shared.related[i];
+                d.show(
+                    "related",
+                    || versions_of(shared, related),
+                    || {
+                        Value::from(
+                            related
+                                .iter()
+                                .map(|&j| shared.articles[j].clone())
+                                .collect::<Vec<_>>(),
+                        )
+                    },
+                );
                 // Articles are newest first: the previous (older) one follows in the list.
                 let neighbour = |j: Option<usize>| j.filter(|&j| j < shared.articles.len());
                 for (key, j) in [
                     ("previous", neighbour(Some(i + 1))),
                     ("next", neighbour(i.checked_sub(1))),
                 ] {
-                    d.show(key, j.map(|j| v.articles[j]), || {
-                        j.map_or_else(Value::none, |j| shared.articles[j].clone())
-                    });
+                    d.show(
+                        key,
+                        || j.map(|j| v.articles[j]),
+                        || j.map_or_else(Value::none, |j| shared.articles[j].clone()),
+                    );
                 }
             }
             Page::Home { number } => {
@@ -178,9 +204,11 @@ impl Job {
                 let chunk: Vec<usize> = (start..(start + per_page).min(total)).collect();
                 list(d, shared, &Permalink::root(), &chunk, total, number, site);
             }
-            Page::Authors => d.show("authors", &v.authors, || {
-                Value::from(shared.authors.clone())
-            }),
+            Page::Authors => d.show(
+                "authors",
+                || &v.authors,
+                || Value::from(shared.authors.clone()),
+            ),
             Page::Author { author, number } => {
                 let a = &site.authors[author];
                 let chunk = page_of(&a.articles, number, site);
@@ -193,11 +221,13 @@ impl Job {
                     number,
                     site,
                 );
-                d.show("author", v.authors[author], || {
-                    shared.authors[author].clone()
-                });
+                d.show(
+                    "author",
+                    || v.authors[author],
+                    || shared.authors[author].clone(),
+                );
             }
-            Page::Tags => d.show("tags", &v.tags, || Value::from(shared.tags.clone())),
+            Page::Tags => d.show("tags", || &v.tags, || Value::from(shared.tags.clone())),
             Page::Tag { tag, number } => {
                 let t = &site.tags[tag];
                 let chunk = page_of(&t.articles, number, site);
@@ -210,7 +240,7 @@ impl Job {
                     number,
                     site,
                 );
-                d.show("tag", v.tags[tag], || shared.tags[tag].clone());
+                d.show("tag", || v.tags[tag], || shared.tags[tag].clone());
             }
             Page::NotFound => {}
             Page::Feed { subject, .. } => feed(d, site, shared, subject),
@@ -284,15 +314,26 @@ fn page_of<'a>(articles: &'a [usize], number: usize, site: &Site) -> &'a [usize]
 
 /// Where a page's context goes (see [`Job::describe`]).
 trait Describe {
-    /// `key` shows the value `make` builds, which changes only when `version` does.
-    fn show<V: Hash>(&mut self, key: &'static str, version: V, make: impl FnOnce() -> Value);
+    /// `key` shows the value `make` builds, which changes only when the version `version`
+    /// gives does (each is computed only by the use that needs it).
+    fn show<V: Hash>(
+        &mut self,
+        key: &'static str,
+        version: impl FnOnce() -> V,
+        make: impl FnOnce() -> Value,
+    );
 }
 
 /// Builds the context a page renders with.
 struct Build(Context);
 
 impl Describe for Build {
-    fn show<V: Hash>(&mut self, key: &'static str, _: V, make: impl FnOnce() -> Value) {
+    fn show<V: Hash>(
+        &mut self,
+        key: &'static str,
+        _: impl FnOnce() -> V,
+        make: impl FnOnce() -> Value,
+    ) {
         self.0.insert_value(key, make());
     }
 }
@@ -301,9 +342,30 @@ impl Describe for Build {
 struct Sign(DefaultHasher);
 
 impl Describe for Sign {
-    fn show<V: Hash>(&mut self, key: &'static str, version: V, _: impl FnOnce() -> Value) {
-        (key, version).hash(&mut self.0);
+    fn show<V: Hash>(
+        &mut self,
+        key: &'static str,
+        version: impl FnOnce() -> V,
+        _: impl FnOnce() -> Value,
+    ) {
+        (key, version()).hash(&mut self.0);
     }
+}
+
+/// Article `i`'s "Read more" lines: `{title, url}`, the url none where the site has no
+/// article of that title.
+fn read_more(site: &Site, shared: &Shared, i: usize) -> Value {
+    let base = site.config.base_url.as_str();
+    let lines: Vec<Value> = super::context::read_more_titles(&site.articles[i])
+        .zip(&shared.read_more[i])
+        .map(|(title, target)| {
+            Obj::new()
+                .set("title", title)
+                .set("url", target.map(|j| site.articles[j].permalink.url(base)))
+                .done()
+        })
+        .collect();
+    Value::from(lines)
 }
 
 /// A table of contents: `{level, id, text}` per heading.
@@ -340,7 +402,7 @@ fn list(
     site: &Site,
 ) {
     let total_pages = total.div_ceil(site.config.paginate_by).max(1);
-    let version = (number, total, root.path(), versions_of(shared, chunk));
+    let version = || (number, total, root.path(), versions_of(shared, chunk));
     d.show("paginator", version, || {
         let items: Vec<Value> = chunk.iter().map(|&i| shared.articles[i].clone()).collect();
         paginator(
@@ -382,11 +444,13 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
         }
     };
     let chosen = &articles[..articles.len().min(site.config.feed_limit)];
-    let items = versions_of(shared, chosen);
     // An empty feed is dated by the whole site's newest article (which dates no other
     // feed: publishing an article must not re-render them all).
     let newest = chosen.is_empty().then_some(v.newest_article);
-    let version = (kind, subject_version, permalink.path(), &items, newest);
+    let version = || {
+        let items = versions_of(shared, chosen);
+        (kind, subject_version, permalink.path(), items, newest)
+    };
     d.show("feed", version, || {
         let (feed_title, description) = match subject {
             Subject::Site => (title.clone(), site.config.description.clone()),
@@ -432,13 +496,17 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
             .set("page_url", page_url)
             .done()
     });
-    d.show("items", &items, || {
-        let items: Vec<Value> = chosen
-            .iter()
-            .map(|i| shared.feed_items[i].clone())
-            .collect();
-        Value::from(items)
-    });
+    d.show(
+        "items",
+        || versions_of(shared, chosen),
+        || {
+            let items: Vec<Value> = chosen
+                .iter()
+                .map(|i| shared.feed_items[i].clone())
+                .collect();
+            Value::from(items)
+        },
+    );
 }
 
 /// Every file of the site that a template renders.
