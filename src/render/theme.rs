@@ -74,6 +74,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/byline.html",
         include_str!("../../themes/broadsheet/templates/partials/byline.html"),
     ),
+    (
+        "partials/story_card.html",
+        include_str!("../../themes/broadsheet/templates/partials/story_card.html"),
+    ),
 ];
 
 /// Templates every theme has, falling back to the built-in ones.
