@@ -261,6 +261,15 @@ fn article_values(
     feed_form: Option<bool>,
 ) -> (Value, Option<Value>) {
     let html = with_internal_links(a, a.html.as_str());
+    // Under a path prefix (`https://user.github.io/news/`), `/tags/` means the site's
+    // tags page, as in every link the theme writes.
+    let html = match super::links::site_path_prefix(base) {
+        Some(prefix) => match super::links::under_prefix(&html, prefix) {
+            std::borrow::Cow::Owned(moved) => std::borrow::Cow::Owned(moved),
+            std::borrow::Cow::Borrowed(_) => html,
+        },
+        None => html,
+    };
     let content = match &html {
         std::borrow::Cow::Borrowed(_) => a.html.value(),
         std::borrow::Cow::Owned(rewritten) => Value::safe_string(rewritten),

@@ -33,6 +33,40 @@ pub fn absolutize<'a>(html: &'a str, page: &Url) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
+/// The path of `base_url` when it is more than `/` (`/news/` for
+/// `https://user.github.io/news/`): the prefix site-root links need.
+pub fn site_path_prefix(base_url: &str) -> Option<&str> {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    (path != "/").then_some(path)
+}
+
+/// `html` with every site-root URL attribute (`/tags/`, not `//host/`) moved under
+/// `prefix` (which ends in `/`): a site served under a path prefix is its root.
+pub fn under_prefix<'a>(html: &'a str, prefix: &str) -> Cow<'a, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    for_each_attribute(html, |name, value, range| {
+        if URL_ATTRIBUTES.contains(&name.to_ascii_lowercase().as_str())
+            && value.starts_with('/')
+            && !value.starts_with("//")
+            && !value.starts_with(prefix)
+        {
+            out.push_str(&html[copied..range.start]);
+            out.push_str(prefix);
+            out.push_str(&value[1..]);
+            copied = range.end;
+        }
+    });
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
 /// Calls `f(name, value, byte range of the value)` for every quoted attribute inside a
 /// tag of `html`, in order. Text between tags is never looked at.
 pub fn for_each_attribute(html: &str, mut f: impl FnMut(&str, &str, std::ops::Range<usize>)) {
@@ -82,6 +116,20 @@ fn resolve(value: &str, page: &Url) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_root_links_move_under_a_path_prefix() {
+        assert_eq!(
+            site_path_prefix("https://user.github.io/news/"),
+            Some("/news/")
+        );
+        assert_eq!(site_path_prefix("https://example.org/"), None);
+        let html = r#"<a href="/tags/">t</a> <img src="/a.png"> <a href="//cdn.example/x">c</a> <a href="/news/ok/">k</a> <code>href="/x"</code>"#;
+        assert_eq!(
+            under_prefix(html, "/news/"),
+            r#"<a href="/news/tags/">t</a> <img src="/news/a.png"> <a href="//cdn.example/x">c</a> <a href="/news/ok/">k</a> <code>href="/x"</code>"#
+        );
+    }
 
     fn abs(html: &str) -> String {
         let page = Url::parse("https://example.org/news/story/").unwrap();
