@@ -882,6 +882,7 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.date == new.date
         && old.updated == new.updated
         && old.draft == new.draft
+        && old.aliases == new.aliases
         && names(&old.authors) == names(&new.authors)
         && names(&old.tags) == names(&new.tags)
         && old

@@ -945,3 +945,43 @@ fn read_more_lines_lead_to_the_articles_they_name_and_related_ones_share_tags() 
     assert!(related.find("Chips get faster").unwrap() < related.find("A new fab").unwrap());
     assert!(!related.contains("Phones"), "{related}");
 }
+
+#[test]
+fn aliases_keep_old_urls_answering_with_redirect_pages_and_a_redirects_file() {
+    let site = three_articles();
+    site.build();
+    assert!(!site.exists("public/_redirects"), "no aliases, no file");
+    let before = site.tree("public");
+    site.article(
+        "moved",
+        "title = \"Moved & kept\"\ndate = 2024-01-04\naliases = [\"/2014/11/24/old-story.html\", \"/old/path/\", \"legacy\"]",
+        "Text.",
+    );
+    site.build();
+    for alias in [
+        "2014/11/24/old-story.html",
+        "old/path/index.html",
+        "legacy/index.html",
+    ] {
+        let page = site.read(&format!("public/{alias}"));
+        assert!(
+            page.contains(
+                "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/moved/\">"
+            ) && page.contains("<link rel=\"canonical\" href=\"https://example.org/moved/\">")
+                && page.contains("<meta name=\"robots\" content=\"noindex\">")
+                && page.contains("<a href=\"https://example.org/moved/\">Moved &amp; kept</a>"),
+            "{alias}: {page}"
+        );
+    }
+    assert_eq!(
+        site.read("public/_redirects"),
+        "/2014/11/24/old-story.html /moved/ 301\n/old/path/ /moved/ 301\n/legacy/ /moved/ 301\n"
+    );
+    // Redirect pages are not pages of the site: not in the sitemap.
+    assert!(!site.read("public/sitemap.xml").contains("old/path"));
+    site.run(&["check"]).success();
+    // Without the article, the site is what it was.
+    site.remove("content/moved.md");
+    site.build();
+    assert_eq!(site.tree("public"), before);
+}

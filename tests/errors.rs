@@ -420,3 +420,51 @@ fn a_component_calling_itself_is_named_at_its_definition() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_line() {
+    let site = built_site();
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/good/\"]",
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/moved.md: the alias /good/ is the page of content/good.md"),
+        "{stderr}"
+    );
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/tags/\"]",
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(stderr.contains("is a page of the site's own"), "{stderr}");
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/was/\"]",
+        "Text.",
+    );
+    site.article(
+        "also",
+        "title = \"Also\"\ndate = 2024-01-03\naliases = [\"was\"]",
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("the alias /was/ is an alias of content/"),
+        "{stderr}"
+    );
+    site.remove("content/also.md");
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/?p=123\"]",
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/moved.md:4:12: alias \"/?p=123\" has a query"),
+        "{stderr}"
+    );
+}

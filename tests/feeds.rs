@@ -408,9 +408,10 @@ fn feed_and_sitemap_urls_follow_a_base_url_with_a_path_prefix() {
         html.contains("src=\"https://user.github.io/repo/chips/fab.jpg\""),
         "{html}"
     );
-    // A root-relative link means the host's root, as in a browser.
+    // A site-root link written in an article means the site's root, under its prefix, as
+    // in every link the theme writes.
     assert!(
-        html.contains("href=\"https://user.github.io/reports/q1/\""),
+        html.contains("href=\"https://user.github.io/repo/reports/q1/\""),
         "{html}"
     );
     let json: serde_json::Value = serde_json::from_str(&site.read("public/feed.json")).unwrap();

@@ -468,3 +468,31 @@ fn only_a_folder_the_site_reads_from_going_away_reloads_everything() {
     assert!(!site.exists("public/inside/index.html"));
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
+
+#[test]
+fn a_new_or_changed_alias_is_followed_incrementally() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.story("two", "Two", "2024-01-02");
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    let one = site.path().join("content/one.md");
+    for aliases in ["[\"/was/one/\"]", "[\"/was/uno/\", \"old.html\"]", "[]"] {
+        site.article(
+            "one",
+            &format!("title = \"One\"\ndate = 2024-01-01\naliases = {aliases}"),
+            "Some text.",
+        );
+        session
+            .update(&Changes {
+                content: [one.clone()].into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            site.tree("public"),
+            build_fresh(&site),
+            "aliases = {aliases}"
+        );
+    }
+}

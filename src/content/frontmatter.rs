@@ -73,6 +73,8 @@ pub struct ArticleFrontMatter {
     pub updated: Option<Spanned<toml::Value>>,
     pub slug: Option<Spanned<String>>,
     pub description: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
     pub authors: Option<Spanned<Vec<String>>>,
     pub tags: Option<Spanned<Vec<String>>>,
     #[serde(default)]

@@ -66,6 +66,13 @@ pub enum ContentError {
         first: PathBuf,
         second: PathBuf,
     },
+    #[error("{}: the alias /{alias} is {taken}: remove it or choose another", article.display())]
+    AliasTaken {
+        alias: String,
+        article: PathBuf,
+        /// What has the URL already, e.g. `the page of content/other.md`.
+        taken: String,
+    },
 }
 
 impl ContentError {
@@ -81,6 +88,15 @@ impl ContentError {
                 "not valid UTF-8 text (content files must be UTF-8)".into(),
             ),
             ContentError::Invalid { location, message } => (location.to_string(), message.clone()),
+            ContentError::AliasTaken { article, .. } => {
+                let text = self.to_string();
+                let place = article.display().to_string();
+                let message = text.strip_prefix(&place).unwrap_or(&text);
+                (
+                    place,
+                    message.trim_start_matches(':').trim_start().to_string(),
+                )
+            }
             ContentError::DuplicatePermalink { first, .. } => {
                 let text = self.to_string();
                 let place = first.display().to_string();
@@ -191,6 +207,9 @@ pub struct Article {
     pub reading_time: usize,
     /// Its headings, in order, for a table of contents.
     pub toc: Vec<markdown::Heading>,
+    /// Old URLs that redirect here (`aliases`), as output paths: `old/index.html` for
+    /// `/old/`, `2014/11/24/old.html` as it is.
+    pub aliases: Vec<String>,
 }
 
 impl Article {
@@ -377,6 +396,7 @@ pub fn assemble(
     debug_assert!(unscheduled <= total);
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     check_unique_permalinks(&articles)?;
+    check_aliases(&articles)?;
 
     let mut warnings = Vec::new();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
@@ -569,6 +589,13 @@ fn load_article(
         }
         Ok(links)
     };
+    let aliases = fm
+        .aliases
+        .iter()
+        .map(|alias| {
+            alias_path(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
+        })
+        .collect::<Result<Vec<String>, ContentError>>()?;
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
     Ok(Article {
@@ -591,6 +618,7 @@ fn load_article(
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         toc: rendered.toc,
+        aliases,
         internal_links: internal_links(&rendered.html),
         html: Html::new(&rendered.html),
         version: version_of(path, &text),
@@ -710,6 +738,91 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
         articles: Vec::new(),
         version: version_of(path, &text),
     })
+}
+
+/// The output file an alias (an old URL) is written to: `old/index.html` for `/old/` or
+/// `/old`, `2014/11/24/old.html` for a file name; refused where it could not be a file of
+/// the site.
+fn alias_path(written: &str) -> Result<String, String> {
+    let path = written.trim().trim_start_matches('/');
+    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
+    if path.is_empty() {
+        return refuse("is the home page");
+    }
+    if path.contains(['?', '#']) {
+        return refuse("has a query or a fragment, which no static file can answer to");
+    }
+    if path.contains('\\') || path.chars().any(char::is_control) {
+        return refuse("has a backslash or a control character");
+    }
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
+        return refuse("has an empty, `.` or `..` segment");
+    }
+    if segments.iter().any(|s| s.len() > slug::MAX_WRITTEN) {
+        return refuse("has a segment too long for a file name");
+    }
+    let last = segments.last().expect("not empty");
+    let is_file = !path.ends_with('/') && last.contains('.');
+    Ok(if is_file {
+        path.to_string()
+    } else {
+        format!("{}/index.html", path.trim_end_matches('/'))
+    })
+}
+
+/// Files of the site's own at its root, which no alias may take.
+const ROOT_FILES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "atom.xml",
+    "rss.xml",
+    "feed.json",
+    "sitemap.xml",
+    "news-sitemap.xml",
+    "robots.txt",
+    "_redirects",
+];
+
+/// Every alias names a URL nothing else has: no article's page, no page or file of the
+/// site's own, no other alias.
+fn check_aliases(articles: &[Article]) -> Result<(), ContentError> {
+    let pages: HashMap<String, &Path> = articles
+        .iter()
+        .map(|a| {
+            (
+                a.permalink
+                    .output_file()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                a.source.as_path(),
+            )
+        })
+        .collect();
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for a in articles {
+        for alias in &a.aliases {
+            let taken = |taken: String| ContentError::AliasTaken {
+                alias: alias.trim_end_matches("index.html").to_string(),
+                article: a.source.clone(),
+                taken,
+            };
+            if let Some(page) = pages.get(alias) {
+                return Err(taken(format!("the page of {}", page.display())));
+            }
+            let first = alias.split('/').next().unwrap_or("");
+            if RESERVED_SLUGS.contains(&first) || ROOT_FILES.contains(&alias.as_str()) {
+                return Err(taken("a page of the site's own".to_string()));
+            }
+            if let Some(other) = seen.insert(alias, &a.source) {
+                return Err(taken(format!("an alias of {} too", other.display())));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {

@@ -8,6 +8,7 @@
 //! them (the engine, `check`); the order in which they finish never shows in the output,
 //! so the same input always gives the same files, byte for byte.
 
+mod aliases;
 pub mod context;
 mod filters;
 pub mod links;
@@ -168,6 +169,7 @@ pub fn files(site: &Site, theme: &Theme, pages: &[pages::Job]) -> Vec<OutputFile
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
     let mut files = sitemap::files(site);
+    files.extend(aliases::files(site));
     files.retain(|f| !page_paths.contains(f.path.as_str()));
     let generated: std::collections::HashSet<String> =
         files.iter().map(|f| f.path.clone()).collect();

@@ -1,0 +1,66 @@
+//! Old URLs kept alive: an article's `aliases` become redirect pages at those paths, and
+//! one `_redirects` file lists them all for hosts that answer with a real 301 (Netlify,
+//! Cloudflare Pages).
+//!
+//! Invariant: a site without aliases gets no file from here (its output is as before);
+//! the content stage has already refused an alias that any page or other alias has.
+
+use super::{Contents, OutputFile};
+use crate::content::Site;
+
+/// The redirect page of every alias, and `_redirects`, when the site has any alias.
+pub fn files(site: &Site) -> Vec<OutputFile> {
+    let base = site.config.base_url.as_str();
+    let mut files = Vec::new();
+    let mut redirects = String::new();
+    for article in &site.articles {
+        let url = article.permalink.url(base);
+        let path = format!("/{}", article.permalink.path());
+        for alias in &article.aliases {
+            files.push(OutputFile {
+                path: alias.clone(),
+                contents: Contents::Rendered(page(&article.title, &url, &site.config.language)),
+            });
+            let from = format!("/{}", alias.strip_suffix("index.html").unwrap_or(alias));
+            redirects.push_str(&format!("{} {path} 301\n", prefixed(&from, base)));
+        }
+    }
+    if !redirects.is_empty() {
+        files.push(OutputFile {
+            path: "_redirects".into(),
+            contents: Contents::Rendered(redirects.into_bytes()),
+        });
+    }
+    files
+}
+
+/// `path` as the host sees it: under the base URL's path prefix, if it has one.
+fn prefixed(path: &str, base: &str) -> String {
+    match super::links::site_path_prefix(base) {
+        Some(prefix) => format!("{}{}", prefix.trim_end_matches('/'), path),
+        None => path.to_string(),
+    }
+}
+
+/// A page that sends a browser on to `url` at once and tells search engines the page
+/// lives there now (canonical link, not indexed), with a link for anyone it does not move.
+fn page(title: &str, url: &str, language: &str) -> Vec<u8> {
+    let title = escape(title);
+    let url = escape(url);
+    let language = escape(language);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<link rel=\"canonical\" href=\"{url}\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
+         <p>This article has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
+    .into_bytes()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
