@@ -20,6 +20,8 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
 }
 
 async fn serve_site(args: ServeArgs) -> Result<(), Error> {
+    // Caught from the start: a signal during the first build stops the server cleanly.
+    let signals = StopSignals::register().map_err(ServeError::Server)?;
     let root = args.site.root();
     // Listen first: a busy port is reported before any work.
     let addr = SocketAddr::new(args.bind, args.port);
@@ -127,7 +129,7 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     );
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
-        shutdown_signal().await;
+        signals.wait().await;
         let _ = stop_tx.send(true);
     });
     let stopped = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
@@ -150,24 +152,41 @@ async fn serve_site(args: ServeArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Ctrl-C or SIGTERM: stop serving, so the temporary folder is removed.
-pub(super) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C and SIGTERM, caught from the moment they are registered (inside a tokio
+/// runtime): one that arrives before anyone waits is kept, not fatal, so a signal sent
+/// right after a command says it is ready still stops it cleanly.
+pub(super) struct StopSignals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    pub(super) fn register() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Waits for the first of them.
+    pub(super) async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

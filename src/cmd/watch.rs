@@ -21,28 +21,47 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
         ..BuildOptions::default()
     });
     let verbose = args.report.verbose;
+    // Caught from the start, so that a signal during the first build is not fatal either.
+    let signals = Signals::register();
     let mut watcher = start(&root, &mut engine, verbose)?;
-    stop_on_signal(watcher.stopper());
+    if let Some(signals) = signals {
+        signals.stop(watcher.stopper());
+    }
     watch::drive(&mut engine, &mut watcher, |changes, result| {
         report(&root, changes, &result, verbose);
     });
     Ok(())
 }
 
-/// Ctrl-C or SIGTERM stops the watcher: the rebuild under way finishes (a rebuild is
-/// never left half-staged), the output's lock is released, and `watch` exits with 0.
-fn stop_on_signal(stopper: watch::Stopper) {
-    std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+/// Ctrl-C and SIGTERM, with a small runtime to wait for them on: they stop the watcher,
+/// the rebuild under way finishes (a rebuild is never left half-staged), the output's
+/// lock is released, and `watch` exits with 0.
+struct Signals {
+    runtime: tokio::runtime::Runtime,
+    signals: super::serve::StopSignals,
+}
+
+impl Signals {
+    /// `None` where they cannot be caught; Ctrl-C then ends `watch` as it ends any program.
+    fn register() -> Option<Signals> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-        else {
-            return;
-        };
-        runtime.block_on(super::serve::shutdown_signal());
-        eprintln!("stopping");
-        stopper.stop();
-    });
+            .ok()?;
+        let signals = runtime
+            .block_on(async { super::serve::StopSignals::register() })
+            .ok()?;
+        Some(Signals { runtime, signals })
+    }
+
+    /// Stops the watcher when one arrives (or has arrived).
+    fn stop(self, stopper: watch::Stopper) {
+        std::thread::spawn(move || {
+            self.runtime.block_on(self.signals.wait());
+            eprintln!("stopping");
+            stopper.stop();
+        });
+    }
 }
 
 /// The first build, then a watcher over the site. A first build that fails is reported
