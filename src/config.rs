@@ -46,10 +46,92 @@ pub struct Config {
     pub seeds_dir: PathBuf,
     #[serde(default = "defaults::output_dir")]
     pub output_dir: PathBuf,
+    /// Where articles live: `/:slug/` unless set (see [`PermalinkPattern`]).
+    #[serde(default)]
+    pub permalink: Option<toml::Spanned<String>>,
+    /// `permalink`, parsed.
+    #[serde(skip)]
+    pub pattern: PermalinkPattern,
     #[serde(default)]
     pub extra: toml::Table,
     #[serde(default)]
     pub import: ImportConfig,
+}
+
+/// An article URL pattern such as `/:year/:month/:day/:slug/`: literal segments and
+/// tokens, each token a segment of its own. A token with no value for an article (no
+/// section, no author) leaves its segment out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PermalinkPattern(Vec<Segment>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Segment {
+    Literal(String),
+    Year,
+    Month,
+    Day,
+    Slug,
+    /// The top-level folder of `content/` the article is in.
+    Section,
+    /// The article's first author's slug.
+    Author,
+}
+
+impl Default for PermalinkPattern {
+    fn default() -> Self {
+        PermalinkPattern(vec![Segment::Slug])
+    }
+}
+
+impl PermalinkPattern {
+    /// Parses a pattern: `/`-delimited, every segment a token or lowercase letters,
+    /// digits and hyphens, `:slug` among them (without it, two articles of one day or one
+    /// author would have one URL).
+    pub fn parse(text: &str) -> Result<PermalinkPattern, String> {
+        let inner = text
+            .strip_prefix('/')
+            .and_then(|t| t.strip_suffix('/'))
+            .ok_or_else(|| {
+                format!("`permalink` {text:?} must start and end with `/`, as in \"/:year/:slug/\"")
+            })?;
+        let segments = inner
+            .split('/')
+            .map(|segment| match segment {
+                ":year" => Ok(Segment::Year),
+                ":month" => Ok(Segment::Month),
+                ":day" => Ok(Segment::Day),
+                ":slug" => Ok(Segment::Slug),
+                ":section" => Ok(Segment::Section),
+                ":author" => Ok(Segment::Author),
+                token if token.starts_with(':') => Err(format!(
+                    "`permalink` has the unknown token {token}: the tokens are :year, :month, :day, :slug, :section and :author"
+                )),
+                literal if crate::content::slug::is_slug(literal) => {
+                    Ok(Segment::Literal(literal.to_string()))
+                }
+                other => Err(format!(
+                    "`permalink` segment {other:?} is neither a token nor lowercase letters, digits and hyphens"
+                )),
+            })
+            .collect::<Result<Vec<Segment>, String>>()?;
+        if !segments.contains(&Segment::Slug) {
+            return Err(format!(
+                "`permalink` {text:?} has no :slug, so two articles could have one URL"
+            ));
+        }
+        if let Some(Segment::Literal(first)) = segments.first()
+            && crate::content::is_reserved_slug(first)
+        {
+            return Err(format!(
+                "`permalink` starts with /{first}/, which the site uses for its own pages"
+            ));
+        }
+        Ok(PermalinkPattern(segments))
+    }
+
+    pub fn segments(&self) -> &[Segment] {
+        &self.0
+    }
 }
 
 /// `[import]`: editorial control over the tags the importer derives.
@@ -104,6 +186,8 @@ impl Config {
             content_dir,
             seeds_dir,
             output_dir,
+            permalink: _,
+            pattern,
             extra,
             import:
                 ImportConfig {
@@ -117,6 +201,7 @@ impl Config {
             (title, base_url, description, language, theme),
             (paginate_by, feed_limit),
             (content_dir, seeds_dir, output_dir),
+            pattern,
             extra,
             (tags_allow, tags_deny),
         ))
@@ -148,6 +233,17 @@ impl Config {
             location: Location::file(path),
             message,
         };
+        if let Some(written) = &config.permalink {
+            config.pattern = PermalinkPattern::parse(written.get_ref()).map_err(|message| {
+                ConfigError::Invalid {
+                    location: Location {
+                        path: path.to_path_buf(),
+                        position: Some(Position::of_offset(text, written.span().start)),
+                    },
+                    message,
+                }
+            })?;
+        }
         config.base_url = normalize_base_url(&config.base_url).map_err(invalid)?;
         config.title = crate::text::clean(std::mem::take(&mut config.title));
         config.description = crate::text::clean(std::mem::take(&mut config.description));

@@ -621,6 +621,8 @@ impl Engine {
                 for (link, old) in new.tags.iter_mut().zip(&old.tags) {
                     link.index = old.index;
                 }
+                // Its place in the URL space stays too (the pattern's values did not change).
+                new.permalink = old.permalink.clone();
                 state.site.resolve_internal_links(&mut new);
                 state.site.articles[i] = *new;
                 shared.refresh_article(&state.site, i);
@@ -883,6 +885,7 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.updated == new.updated
         && old.draft == new.draft
         && old.aliases == new.aliases
+        && old.path == new.path
         && names(&old.authors) == names(&new.authors)
         && names(&old.tags) == names(&new.tags)
         && old

@@ -985,3 +985,56 @@ fn aliases_keep_old_urls_answering_with_redirect_pages_and_a_redirects_file() {
     site.build();
     assert_eq!(site.tree("public"), before);
 }
+
+#[test]
+fn permalink_patterns_and_a_path_of_its_own_place_articles() {
+    let site = TestSite::with_config(&format!(
+        "{}permalink = \"/:year/:month/:day/:slug/\"\n",
+        common::CONFIG
+    ));
+    site.article(
+        "launch",
+        "title = \"Launch\"\ndate = 2014-11-24T09:30:00Z",
+        "Text.",
+    );
+    site.article(
+        "kept",
+        "title = \"Kept\"\ndate = 2014-11-25\npath = \"/2014/11/25/the-old-name.html/\"",
+        "Text.",
+    );
+    site.build();
+    assert!(
+        site.read("public/2014/11/24/launch/index.html")
+            .contains("Launch")
+    );
+    assert!(site.exists("public/2014/11/25/the-old-name.html/index.html"));
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains("href=\"https://example.org/2014/11/24/launch/\""),
+        "{home}"
+    );
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("https://example.org/2014/11/24/launch/")
+    );
+    assert!(
+        site.read("public/atom.xml")
+            .contains("https://example.org/2014/11/24/launch/")
+    );
+    site.run(&["check"]).success();
+
+    // :section is the article's folder below content/ (left out at the top level),
+    // :author its first author.
+    let site = TestSite::with_config(&format!(
+        "{}permalink = \"/:section/:author/:slug/\"\n",
+        common::CONFIG
+    ));
+    site.write(
+        "content/reviews/phone.md",
+        "+++\ntitle = \"Phone\"\ndate = 2024-01-01\nauthors = [\"Ann Lee\"]\n+++\nText.\n",
+    );
+    site.article("top", "title = \"Top\"\ndate = 2024-01-02", "Text.");
+    site.build();
+    assert!(site.exists("public/reviews/ann-lee/phone/index.html"));
+    assert!(site.exists("public/top/index.html"));
+}

@@ -468,3 +468,50 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "{stderr}"
     );
 }
+
+#[test]
+fn permalink_patterns_that_could_collide_or_collide_are_refused() {
+    for (pattern, expected) in [
+        (
+            "/:year/:month/",
+            "config.toml:3:13: `permalink` \"/:year/:month/\" has no :slug",
+        ),
+        ("/:yr/:slug/", "unknown token :yr"),
+        ("/tags/:slug/", "which the site uses for its own pages"),
+        (":slug", "must start and end with `/`"),
+    ] {
+        let site = built_site();
+        site.write(
+            "config.toml",
+            format!("{}permalink = \"{pattern}\"\n", common::CONFIG),
+        );
+        let stderr = fails_keeping_output(&site);
+        assert!(stderr.contains(expected), "{pattern}: {stderr}");
+    }
+    let site = built_site();
+    site.write(
+        "config.toml",
+        format!("{}permalink = \"/:author/:slug/\"\n", common::CONFIG),
+    );
+    site.write(
+        "content/desk/good.md",
+        "+++\ntitle = \"Good too\"\ndate = 2024-01-02\n+++\nText.\n",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/desk/good.md and content/good.md both want the URL /good/")
+            || stderr.contains("content/good.md and content/desk/good.md both want the URL /good/"),
+        "{stderr}"
+    );
+    site.remove("content/desk/good.md");
+    site.article(
+        "odd",
+        "title = \"Odd\"\ndate = 2024-01-02\npath = \"/../up/\"",
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/odd.md:4:8: path \"/../up/\""),
+        "{stderr}"
+    );
+}

@@ -496,3 +496,39 @@ fn a_new_or_changed_alias_is_followed_incrementally() {
         );
     }
 }
+
+#[test]
+fn a_changed_path_or_permalink_pattern_is_followed_incrementally() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.story("two", "Two", "2024-01-02");
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    let one = site.path().join("content/one.md");
+    for path in ["path = \"/desk/first/\"", "path = \"/desk/again/\"", ""] {
+        site.article(
+            "one",
+            &format!("title = \"One\"\ndate = 2024-01-01\n{path}"),
+            "Some text.",
+        );
+        session
+            .update(&Changes {
+                content: [one.clone()].into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(site.tree("public"), build_fresh(&site), "{path}");
+    }
+    site.write(
+        "config.toml",
+        format!("{}permalink = \"/:year/:slug/\"\n", common::CONFIG),
+    );
+    session
+        .update(&Changes {
+            config: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(site.exists("public/2024/two/index.html"));
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}

@@ -72,6 +72,8 @@ pub struct ArticleFrontMatter {
     pub date: Spanned<toml::Value>,
     pub updated: Option<Spanned<toml::Value>>,
     pub slug: Option<Spanned<String>>,
+    /// The article's URL path, overriding the site's `permalink` pattern.
+    pub path: Option<Spanned<String>>,
     pub description: Option<String>,
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,

@@ -207,6 +207,8 @@ pub struct Article {
     pub reading_time: usize,
     /// Its headings, in order, for a table of contents.
     pub toc: Vec<markdown::Heading>,
+    /// Its own URL (`path`), overriding the site's `permalink` pattern.
+    pub path: Option<Permalink>,
     /// Old URLs that redirect here (`aliases`), as output paths: `old/index.html` for
     /// `/old/`, `2014/11/24/old.html` as it is.
     pub aliases: Vec<String>,
@@ -395,6 +397,16 @@ pub fn assemble(
     let scheduled = unscheduled - articles.len();
     debug_assert!(unscheduled <= total);
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    if config.pattern != crate::config::PermalinkPattern::default()
+        || articles.iter().any(|a| a.path.is_some())
+    {
+        for a in &mut articles {
+            a.permalink = match &a.path {
+                Some(own) => own.clone(),
+                None => expand(&config.pattern, a),
+            };
+        }
+    }
     check_unique_permalinks(&articles)?;
     check_aliases(&articles)?;
 
@@ -589,6 +601,11 @@ fn load_article(
         }
         Ok(links)
     };
+    let own_path = fm
+        .path
+        .as_ref()
+        .map(|p| path_permalink(p.get_ref()).map_err(|message| invalid(p.span().start, message)))
+        .transpose()?;
     let aliases = fm
         .aliases
         .iter()
@@ -618,6 +635,7 @@ fn load_article(
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         toc: rendered.toc,
+        path: own_path,
         aliases,
         internal_links: internal_links(&rendered.html),
         html: Html::new(&rendered.html),
@@ -772,6 +790,56 @@ fn alias_path(written: &str) -> Result<String, String> {
     } else {
         format!("{}/index.html", path.trim_end_matches('/'))
     })
+}
+
+/// The permalink an article's `path` asks for: `/`-separated segments of letters, digits
+/// and `-_.~`, never `.` or `..`, not the home page nor a page of the site's own.
+fn path_permalink(written: &str) -> Result<Permalink, String> {
+    let inner = written.trim().trim_matches('/');
+    let refuse = |why: &str| Err(format!("path {written:?} {why}"));
+    if inner.is_empty() {
+        return refuse("is the home page");
+    }
+    let segments: Vec<&str> = inner.split('/').collect();
+    for segment in &segments {
+        let safe = segment
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
+        if segment.is_empty() || *segment == "." || *segment == ".." || !safe {
+            return refuse("must be segments of letters, digits and - _ . ~");
+        }
+        if segment.len() > slug::MAX_WRITTEN {
+            return refuse("has a segment too long for a file name");
+        }
+    }
+    if RESERVED_SLUGS.contains(&segments[0]) {
+        return refuse("is below a page of the site's own");
+    }
+    Ok(Permalink::from_segments(segments))
+}
+
+/// Where the site's `permalink` pattern puts an article.
+fn expand(pattern: &crate::config::PermalinkPattern, a: &Article) -> Permalink {
+    use crate::config::Segment;
+    let section = a
+        .content_path
+        .split_once('/')
+        .map(|(folder, _)| slugify(folder))
+        .filter(|s| !s.is_empty());
+    let segments: Vec<String> = pattern
+        .segments()
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Literal(text) => Some(text.clone()),
+            Segment::Year => Some(a.date.format("%Y").to_string()),
+            Segment::Month => Some(a.date.format("%m").to_string()),
+            Segment::Day => Some(a.date.format("%d").to_string()),
+            Segment::Slug => Some(a.slug.clone()),
+            Segment::Section => section.clone(),
+            Segment::Author => a.authors.first().map(|l| l.slug.clone()),
+        })
+        .collect();
+    Permalink::from_segments(segments.iter().map(String::as_str))
 }
 
 /// Files of the site's own at its root, which no alias may take.

@@ -341,7 +341,14 @@ impl Links {
             .map(|l| self.author_names[l.at()].as_str())
             .chain(a.tags.iter().map(|l| self.tag_names[l.at()].as_str()))
             .collect();
-        hash_of((a.version, names, base, &a.internal_links))
+        // The permalink too: the site's `permalink` pattern places it, not its file alone.
+        hash_of((
+            a.version,
+            names,
+            base,
+            &a.internal_links,
+            a.permalink.path(),
+        ))
     }
 }
 
