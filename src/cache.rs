@@ -44,9 +44,12 @@ pub struct Record {
     pub pages: Vec<u64>,
     /// The build's warnings, repeated when it is skipped.
     pub warnings: Vec<String>,
+    /// Every article URL the site has published, with the file that had it (see
+    /// `published`): those still there, and those gone that no alias answers yet.
+    pub published: Vec<(String, String)>,
 }
 
-const HEADER: &str = "gazette build cache 5";
+const HEADER: &str = "gazette build cache 6";
 
 pub fn load(paths: &SitePaths) -> Option<Record> {
     let text = std::fs::read_to_string(paths.record()).ok()?;
@@ -76,9 +79,14 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
         return None;
     }
     let mut warnings = Vec::new();
+    let mut published = Vec::new();
     for line in lines {
         match line.split_once(' ')? {
             ("warning", warning) => warnings.push(warning.replace("\\n", "\n")),
+            ("published", entry) => {
+                let (path, source) = entry.split_once('\t')?;
+                published.push((path.to_string(), source.replace("\\n", "\n")));
+            }
             _ => return None,
         }
     }
@@ -89,6 +97,7 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
         files,
         pages,
         warnings,
+        published,
     })
 }
 
@@ -108,6 +117,12 @@ pub fn save(paths: &SitePaths, record: &Record) {
         text.push('\n');
         for warning in &record.warnings {
             text.push_str(&format!("warning {}\n", warning.replace('\n', "\\n")));
+        }
+        for (path, source) in &record.published {
+            text.push_str(&format!(
+                "published {path}\t{}\n",
+                source.replace('\n', "\\n")
+            ));
         }
         let _ = std::fs::write(paths.record(), text);
     }
@@ -315,6 +330,7 @@ mod tests {
             files: 40,
             pages: vec![0, 1, 0xfeed, u64::MAX],
             warnings: vec!["a: one".into(), "b:\ntwo lines".into()],
+            published: vec![("old/".into(), "content/old.md".into())],
         };
         save(&out, &record);
         assert_eq!(load(&out), Some(record.clone()));

@@ -88,7 +88,30 @@ pub fn run(
     let loaded = engine.loaded().expect("loaded");
     let (site, theme) = (loaded.site, loaded.theme);
     let (warnings, notes) = site_problems(site);
-    let mut problems = Vec::new();
+    // URLs the last build recorded as published, which the site no longer answers.
+    let mut problems: Vec<Problem> = engine
+        .paths()
+        .and_then(crate::cache::load)
+        .map(|record| {
+            let before = crate::published::Published::from_record(&record.published);
+            let now = crate::published::Published::of(site);
+            before
+                .gone(&now)
+                .into_iter()
+                .map(|gone| {
+                    let text = gone.to_string();
+                    let message = text
+                        .strip_prefix(&format!("{}: ", gone.source))
+                        .unwrap_or(&text)
+                        .to_string();
+                    Problem {
+                        location: gone.source,
+                        message,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let sources: Vec<(PathBuf, String)> = site
         .articles
         .iter()

@@ -521,7 +521,15 @@ impl Engine {
             files: state.jobs.len() + state.files.len(),
             pages: self.manifest.pages.clone(),
             warnings: self.warnings(),
+            published: Vec::new(),
         })
+    }
+
+    /// The article URLs the loaded site answers.
+    pub fn published(&self) -> Option<crate::published::Published> {
+        self.state
+            .as_ref()
+            .map(|s| crate::published::Published::of(&s.site))
     }
 
     /// Whether any of `paths` is a folder of content that came or went: a folder now, or

@@ -22,6 +22,7 @@ pub mod output;
 pub mod parallel;
 pub mod paths;
 pub mod pipeline;
+pub mod published;
 pub mod render;
 pub mod serve;
 pub mod text;

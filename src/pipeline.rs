@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::import::ImportReport;
 use crate::output;
 use crate::paths::SitePaths;
+use crate::published::Published;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -211,11 +212,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let paths = engine.paths().expect("opened").clone();
     let output_dir = paths.output.clone();
     let fingerprint = input_fingerprint(&paths, &engine.identity());
-    let record = if options.no_cache {
-        None
-    } else {
-        cache::load(&paths)
-    };
+    let record = cache::load(&paths);
+    // What the site published before counts even for a build that ignores the cache.
+    let before = record
+        .as_ref()
+        .map(|r| Published::from_record(&r.published))
+        .unwrap_or_default();
+    let record = record.filter(|_| !options.no_cache);
     if let Some(record) =
         fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))
     {
@@ -252,14 +255,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let inputs = fingerprint
         .filter(|f| f.settled && !time_bound)
         .map(|f| f.fingerprint);
+    // URLs published before and gone now, carried until something answers them again.
+    let now = engine.published().unwrap_or_default();
+    let gone: Vec<String> = before.gone(&now).iter().map(ToString::to_string).collect();
     match engine.record(inputs) {
-        Some(record) => cache::save(&paths, &record),
+        Some(mut saved) => {
+            saved.published = before.carried_into(now).to_record();
+            saved.warnings.extend(gone.iter().cloned());
+            cache::save(&paths, &saved)
+        }
         // Without stamps there is nothing to record, and an older record must not match.
         None => cache::forget(&paths),
     }
     timings.lap("save the build cache");
     let mut warnings = import.warnings.clone();
     warnings.extend(update.warnings);
+    warnings.extend(gone);
     // Freeing a large site takes a noticeable share of a build; do it off the critical
     // path (a command-line build may exit before it is done, which is fine). The output
     // is free from now on.

@@ -238,3 +238,57 @@ fn site_root_links_work_under_a_path_prefix_and_check_sees_the_site_as_built() {
             .contains("href=\"/one/\"")
     );
 }
+
+#[test]
+fn a_published_url_that_is_gone_warns_in_build_and_fails_check_until_an_alias_answers() {
+    let site = TestSite::new();
+    site.story("old-name", "A story", "2024-01-01");
+    site.build();
+    // Renamed: its URL /old-name/ would break.
+    std::fs::rename(
+        site.path().join("content/old-name.md"),
+        site.path().join("content/new-name.md"),
+    )
+    .unwrap();
+    let warned = site.build().stderr();
+    let message = "content/old-name.md: /old-name/ was published and is gone; add \"/old-name/\" to the `aliases` of the article that replaces it";
+    assert!(warned.contains(&format!("warning: {message}")), "{warned}");
+    let checked = site.run(&["check"]);
+    let out = checked.stdout();
+    checked.failure();
+    assert!(out.contains(message), "{out}");
+    // Not forgotten by later builds, even ones that ignore the cache.
+    assert!(site.build().stderr().contains(message));
+    assert!(
+        site.run(&["build", "--no-cache"])
+            .success()
+            .stderr()
+            .contains(message)
+    );
+    // An alias answers it: no warning, and check passes.
+    site.article(
+        "new-name",
+        "title = \"A story\"\ndate = 2024-01-01\naliases = [\"/old-name/\"]",
+        "Some text.",
+    );
+    assert!(!site.build().stderr().contains("was published"));
+    site.run(&["check"]).success();
+    assert!(
+        site.read("public/old-name/index.html")
+            .contains("url=https://example.org/new-name/")
+    );
+}
+
+#[test]
+fn a_draft_seen_in_a_preview_build_was_never_published() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.article(
+        "wip",
+        "title = \"Work in progress\"\ndate = 2024-01-02\ndraft = true",
+        "Text.",
+    );
+    site.run(&["build", "--drafts"]).success();
+    assert!(!site.build().stderr().contains("was published"));
+    site.run(&["check"]).success();
+}
