@@ -13,7 +13,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     let base = site.config.base_url.as_str();
     let mut files = Vec::new();
     let mut redirects = String::new();
-    for article in &site.articles {
+    for article in site.articles.iter().filter(|a| !a.aliases.is_empty()) {
         let url = article.permalink.url(base);
         let path = format!("/{}", article.permalink.path());
         for alias in &article.aliases {
