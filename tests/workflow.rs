@@ -47,13 +47,13 @@ fn the_workflow_checks_builds_and_deploys_to_github_pages() {
             .position(|s| s.contains(needle))
             .unwrap_or_else(|| panic!("no step with {needle:?}: {steps:#?}"))
     };
-    assert!(at("actions/checkout@v5") < at("actions/cache@v4"));
+    assert!(at("actions/checkout@v6") < at("actions/cache@v5"));
     assert!(at("actions/cache") < at("gazette check"), "cargo is cached");
     assert!(
         at("gazette check") < at("gazette build"),
         "check, then build"
     );
-    assert!(at("gazette build") < at("actions/upload-pages-artifact@v4"));
+    assert!(at("gazette build") < at("actions/upload-pages-artifact@v5"));
     // Checked as it is built: for the Pages URL.
     let base = "--base-url \"${{ steps.pages.outputs.base_url }}/\"";
     assert!(steps[at("gazette check")].contains(base), "{steps:#?}");
