@@ -77,34 +77,70 @@ impl SitePaths {
     /// The map without the output check, for commands that never write the output
     /// (`check`, `new`, `import`).
     pub fn unchecked(root: &Path, config: &Config, output: Option<&Path>) -> SitePaths {
-        let themes = root.join(THEMES);
-        SitePaths {
-            root: root.to_path_buf(),
-            config_file: root.join(CONFIG_FILE),
-            content: root.join(&config.content_dir),
-            seeds: root.join(&config.seeds_dir),
-            templates: root.join(TEMPLATES),
-            static_files: root.join(STATIC),
-            theme: themes.join(&config.theme),
-            themes,
-            output: output.map_or_else(|| root.join(&config.output_dir), Path::to_path_buf),
-        }
+        let output = output.map_or_else(|| root.join(&config.output_dir), Path::to_path_buf);
+        SitePaths::of(
+            root,
+            &config.content_dir,
+            &config.seeds_dir,
+            &config.theme,
+            output,
+        )
     }
 
     /// The map of a site with every folder where it is by default (as `init` makes them).
     pub fn with_defaults(root: &Path) -> SitePaths {
         use crate::config::defaults;
+        let output = root.join(defaults::output_dir());
+        SitePaths::of(
+            root,
+            &defaults::content_dir(),
+            &defaults::seeds_dir(),
+            &defaults::theme(),
+            output,
+        )
+    }
+
+    fn of(root: &Path, content: &Path, seeds: &Path, theme: &str, output: PathBuf) -> SitePaths {
         let themes = root.join(THEMES);
         SitePaths {
             root: root.to_path_buf(),
             config_file: root.join(CONFIG_FILE),
-            content: root.join(defaults::content_dir()),
-            seeds: root.join(defaults::seeds_dir()),
+            content: root.join(content),
+            seeds: root.join(seeds),
             templates: root.join(TEMPLATES),
             static_files: root.join(STATIC),
-            theme: themes.join(defaults::theme()),
+            theme: themes.join(theme),
             themes,
-            output: root.join(defaults::output_dir()),
+            output,
+        }
+    }
+
+    /// The same map with the site folder spelt `to` rather than `from` (a watcher names
+    /// paths below the folder it was given); paths outside `from` stay as they are.
+    pub fn moved(&self, from: &Path, to: &Path) -> SitePaths {
+        let at = |p: &Path| to.join(p.strip_prefix(from).unwrap_or(p));
+        // Destructured in full: a new folder cannot be left behind.
+        let SitePaths {
+            root: _,
+            config_file,
+            content,
+            seeds,
+            templates,
+            static_files,
+            themes,
+            theme,
+            output,
+        } = self;
+        SitePaths {
+            root: to.to_path_buf(),
+            config_file: at(config_file),
+            content: at(content),
+            seeds: at(seeds),
+            templates: at(templates),
+            static_files: at(static_files),
+            themes: at(themes),
+            theme: at(theme),
+            output: at(output),
         }
     }
 

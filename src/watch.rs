@@ -76,7 +76,7 @@ impl Watcher {
             root.clone()
         };
         let mut w = Watcher {
-            paths: below(paths, &site_root, &root),
+            paths: paths.moved(&site_root, &root),
             site_root,
             root,
             watcher,
@@ -127,7 +127,7 @@ impl Watcher {
     /// Follows the site's folders after its configuration changed: folders it names now
     /// are watched from here on.
     pub fn follow(&mut self, paths: &SitePaths) -> Result<(), WatchError> {
-        let paths = below(paths, &self.site_root, &self.root);
+        let paths = paths.moved(&self.site_root, &self.root);
         if paths != self.paths {
             self.paths = paths;
             self.watch_new_dirs()?;
@@ -246,22 +246,6 @@ fn ignored(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name.ends_with(".bak")
         || name == "4913"
-}
-
-/// `paths` (named below `site_root`) named below `root`, the folder given to notify.
-fn below(paths: &SitePaths, site_root: &Path, root: &Path) -> SitePaths {
-    let at = |p: &Path| root.join(p.strip_prefix(site_root).unwrap_or(p));
-    SitePaths {
-        root: root.to_path_buf(),
-        config_file: at(&paths.config_file),
-        content: at(&paths.content),
-        seeds: at(&paths.seeds),
-        templates: at(&paths.templates),
-        static_files: at(&paths.static_files),
-        themes: at(&paths.themes),
-        theme: at(&paths.theme),
-        output: at(&paths.output),
-    }
 }
 
 /// Adds what a changed `path` means to `changes`.

@@ -302,3 +302,18 @@ fn the_quick_start_works_as_written() {
     );
     assert!(temp.path().join("my-newsroom/config.toml").exists());
 }
+
+#[test]
+fn a_title_with_line_breaks_stays_a_title() {
+    let site = TestSite::new();
+    let run = site.run(&["new", "Breaking\n+++\ndraft = false"]).success();
+    let path = run.stdout().trim().to_string();
+    let front: toml::Table =
+        toml::from_str(site.read(&path).split("+++\n").nth(1).unwrap()).unwrap();
+    assert_eq!(
+        front["title"].as_str(),
+        Some("Breaking\n+++\ndraft = false")
+    );
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    site.run(&["build", "--drafts"]).success();
+}

@@ -469,18 +469,19 @@ fn only_a_folder_the_site_reads_from_going_away_reloads_everything() {
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
 
-#[test]
-fn a_new_or_changed_alias_is_followed_incrementally() {
+/// A session over two stories whose first is rewritten with each of `front_matter` (extra
+/// lines) in turn: after every update the output equals a fresh build. Returns both.
+fn each_rewrite_of_one_equals_a_fresh_build(front_matter: &[&str]) -> (TestSite, Engine) {
     let site = TestSite::new();
     site.story("one", "One", "2024-01-01");
     site.story("two", "Two", "2024-01-02");
     let mut session = session_over(&site);
     session.update(&Changes::default()).unwrap();
     let one = site.path().join("content/one.md");
-    for aliases in ["[\"/was/one/\"]", "[\"/was/uno/\", \"old.html\"]", "[]"] {
+    for lines in front_matter {
         site.article(
             "one",
-            &format!("title = \"One\"\ndate = 2024-01-01\naliases = {aliases}"),
+            &format!("title = \"One\"\ndate = 2024-01-01\n{lines}"),
             "Some text.",
         );
         session
@@ -489,36 +490,27 @@ fn a_new_or_changed_alias_is_followed_incrementally() {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!(
-            site.tree("public"),
-            build_fresh(&site),
-            "aliases = {aliases}"
-        );
+        assert_eq!(site.tree("public"), build_fresh(&site), "{lines}");
     }
+    (site, session)
+}
+
+#[test]
+fn a_new_or_changed_alias_is_followed_incrementally() {
+    each_rewrite_of_one_equals_a_fresh_build(&[
+        "aliases = [\"/was/one/\"]",
+        "aliases = [\"/was/uno/\", \"old.html\"]",
+        "aliases = []",
+    ]);
 }
 
 #[test]
 fn a_changed_path_or_permalink_pattern_is_followed_incrementally() {
-    let site = TestSite::new();
-    site.story("one", "One", "2024-01-01");
-    site.story("two", "Two", "2024-01-02");
-    let mut session = session_over(&site);
-    session.update(&Changes::default()).unwrap();
-    let one = site.path().join("content/one.md");
-    for path in ["path = \"/desk/first/\"", "path = \"/desk/again/\"", ""] {
-        site.article(
-            "one",
-            &format!("title = \"One\"\ndate = 2024-01-01\n{path}"),
-            "Some text.",
-        );
-        session
-            .update(&Changes {
-                content: [one.clone()].into(),
-                ..Default::default()
-            })
-            .unwrap();
-        assert_eq!(site.tree("public"), build_fresh(&site), "{path}");
-    }
+    let (site, mut session) = each_rewrite_of_one_equals_a_fresh_build(&[
+        "path = \"/desk/first/\"",
+        "path = \"/desk/again/\"",
+        "",
+    ]);
     site.write(
         "config.toml",
         format!("{}permalink = \"/:year/:slug/\"\n", common::CONFIG),

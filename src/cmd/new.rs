@@ -25,7 +25,8 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
     }
     let content = crate::paths::SitePaths::unchecked(&root, &config, None).content;
     let path = content.join(format!("{slug}.md"));
-    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    // One line per value, whatever the title holds (see `emit::toml_string`).
+    let quoted = crate::import::emit::toml_string;
     let list = |items: &[String]| {
         items
             .iter()

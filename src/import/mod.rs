@@ -12,7 +12,7 @@
 
 mod chrome;
 mod dateline;
-mod emit;
+pub(crate) mod emit;
 mod parse;
 mod tags;
 

@@ -5,6 +5,7 @@
 //! Invariant: a site without aliases gets no file from here (its output is as before);
 //! the content stage has already refused an alias that any page or other alias has.
 
+use super::sitemap::xml_escape;
 use super::{Contents, OutputFile};
 use crate::content::Site;
 
@@ -45,9 +46,7 @@ fn prefixed(path: &str, base: &str) -> String {
 /// A page that sends a browser on to `url` at once and tells search engines the page
 /// lives there now (canonical link, not indexed), with a link for anyone it does not move.
 fn page(title: &str, url: &str, language: &str) -> Vec<u8> {
-    let title = escape(title);
-    let url = escape(url);
-    let language = escape(language);
+    let (title, url, language) = (xml_escape(title), xml_escape(url), xml_escape(language));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<link rel=\"canonical\" href=\"{url}\">\n\
@@ -56,11 +55,4 @@ fn page(title: &str, url: &str, language: &str) -> Vec<u8> {
          <p>This article has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
     .into_bytes()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
