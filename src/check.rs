@@ -17,6 +17,7 @@ use crate::content::{self, Site};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::pipeline::BuildOptions;
+use crate::published::Published;
 use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
 
 /// One thing to fix.
@@ -91,10 +92,10 @@ pub fn run(
     // URLs the last build recorded as published, which the site no longer answers.
     let mut problems: Vec<Problem> = engine
         .paths()
-        .and_then(crate::cache::load)
-        .map(|record| {
-            let before = crate::published::Published::from_record(&record.published);
-            let now = crate::published::Published::of(site);
+        .zip(engine.published())
+        .map(|(paths, now)| {
+            let record = crate::cache::load(paths);
+            let before = Published::before(record.as_ref(), paths, &site.config.base_url);
             before
                 .gone(&now)
                 .into_iter()

@@ -28,6 +28,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Start a new article: content/<slug>.md, a draft with its front matter filled in
     New(NewArgs),
+    /// Give an article a new slug, keeping its old URL answering with an alias
+    Mv(MvArgs),
     /// Start a new site in a folder
     Init(InitArgs),
     /// Render the site in memory and report broken links and anchors, authors without a
@@ -51,6 +53,16 @@ pub struct NewArgs {
     /// A tag (repeat for several)
     #[arg(long)]
     pub tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MvArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The article: its file (content/old-name.md) or its slug
+    pub article: String,
+    /// Its new slug
+    pub new_slug: String,
 }
 
 #[derive(Debug, Args)]

@@ -393,6 +393,8 @@ impl Engine {
         visit: impl Fn(usize, &[u8]) -> T + Sync,
     ) -> Result<Vec<T>, Error> {
         let state = self.state.as_mut().expect("loaded");
+        let paths = self.paths.as_ref().expect("opened");
+        render::check_theme(&state.site, &state.theme, paths)?;
         state.jobs = pages::jobs(&state.site);
         let previous = state.shared.take();
         let shared = Shared::build_reusing(&state.site, &state.theme, previous.as_ref());
@@ -525,11 +527,17 @@ impl Engine {
         })
     }
 
-    /// The article URLs the loaded site answers.
+    /// The URLs the loaded site publishes (see [`crate::published`]).
     pub fn published(&self) -> Option<crate::published::Published> {
+        // A preview of what is scheduled (`--future`) published nothing of it.
+        let now = self
+            .options
+            .reference
+            .now()
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
         self.state
             .as_ref()
-            .map(|s| crate::published::Published::of(&s.site))
+            .map(|s| crate::published::Published::of(&s.site, now))
     }
 
     /// Whether any of `paths` is a folder of content that came or went: a folder now, or
@@ -629,6 +637,8 @@ impl Engine {
                 for (link, old) in new.tags.iter_mut().zip(&old.tags) {
                     link.index = old.index;
                 }
+                // The same file is in the same folder, so in the same section.
+                new.section = old.section.clone();
                 // Its place in the URL space stays too (the pattern's values did not change).
                 new.permalink = old.permalink.clone();
                 state.site.resolve_internal_links(&mut new);
@@ -641,18 +651,20 @@ impl Engine {
 
         let placeholder = placeholder_site(&state.site);
         let site = std::mem::replace(&mut state.site, placeholder);
-        let (config, mut articles, mut profiles) = site.disassemble();
+        let (config, mut articles, mut profiles, mut indexes) = site.disassemble();
         // Drafts left out of the site are not in `articles`, so a file is matched by path.
         for (path, file) in loaded {
             articles.retain(|a| a.source != path);
             profiles.retain(|p| p.profile.as_deref() != Some(path.as_path()));
+            indexes.retain(|i| i.file != path);
             match file {
                 Some(content::Loaded::Article(a)) => articles.push(*a),
                 Some(content::Loaded::Profile(p)) => profiles.push(p),
+                Some(content::Loaded::Section(i)) => indexes.push(i),
                 None => {}
             }
         }
-        match content::assemble(config, articles, profiles, load_options) {
+        match content::assemble(config, articles, profiles, indexes, load_options) {
             Ok(site) => {
                 self.due = self.due.into_iter().chain(site.next_scheduled).min();
                 state.by_source = by_source(&site);
@@ -678,6 +690,12 @@ impl Engine {
         progress.enter("preparing pages");
         let paths = self.paths.as_ref().expect("opened");
         let (_, lock) = self.lock.as_ref().expect("taken by open");
+        let loaded = self.state.as_ref().expect("loaded");
+        if let Err(e) = render::check_theme(&loaded.site, &loaded.theme, paths) {
+            // Planned for a site this theme cannot render: the next update starts afresh.
+            self.state = None;
+            return Err(e.into());
+        }
         let state = self.state.as_mut().expect("loaded");
         if stale.jobs {
             state.jobs = pages::jobs(&state.site);
@@ -915,8 +933,10 @@ fn by_source(site: &Site) -> HashMap<PathBuf, usize> {
 
 fn folders(site: &Site) -> HashSet<PathBuf> {
     let mut folders = HashSet::new();
-    for article in &site.articles {
-        for folder in article.source.ancestors().skip(1) {
+    let files = site.articles.iter().map(|a| a.source.as_path());
+    let indexes = site.sections.iter().filter_map(|s| s.index.as_ref());
+    for file in files.chain(indexes.map(|i| i.file.as_path())) {
+        for folder in file.ancestors().skip(1) {
             if !folders.insert(folder.to_path_buf()) {
                 break;
             }
@@ -932,6 +952,7 @@ fn placeholder_site(site: &Site) -> Site {
         articles: Vec::new(),
         authors: Vec::new(),
         tags: Vec::new(),
+        sections: Vec::new(),
         warnings: Vec::new(),
         scheduled: 0,
         next_scheduled: None,

@@ -214,10 +214,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let fingerprint = input_fingerprint(&paths, &engine.identity());
     let record = cache::load(&paths);
     // What the site published before counts even for a build that ignores the cache.
-    let before = record
-        .as_ref()
-        .map(|r| Published::from_record(&r.published))
-        .unwrap_or_default();
+    let before = Published::before(record.as_ref(), &paths, &opened.config.base_url);
     let record = record.filter(|_| !options.no_cache);
     if let Some(record) =
         fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))

@@ -1,14 +1,21 @@
-//! Published URLs never break. The build record keeps every article URL the site has
-//! published (with the file that had it); a URL that is gone, which no article and no
-//! alias answers any more, is a warning in `build` and a problem in `check`, naming the URL
-//! and the file that used to have it, until an alias takes it in.
+//! Published URLs never break. The build record keeps every article and section URL the
+//! site has published (with the file that had it); a URL that is gone, which no article,
+//! section or alias answers any more, is a warning in `build` and a problem in `check`,
+//! naming the URL and the file that used to have it, until an alias takes it in. Without a
+//! record (a CI job that restored only the previous output), the previous output's sitemap
+//! says what was published.
 //!
 //! Invariant: a gone URL stays in the record (and so in every warning and check) until
-//! something answers it again; a build never forgets it on its own.
+//! something answers it again; a build never forgets it on its own. Only what readers could
+//! see counts as published: never a draft, nor an article dated after the build's clock (a
+//! `--future` preview shows scheduled ones).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use crate::content::Site;
+use chrono::{DateTime, FixedOffset};
+
+use crate::content::{Site, is_reserved_slug};
 
 /// The URLs (paths below the site root, `old-story/` or `2014/11/24/x.html`) a site
 /// answers for its articles, each with the file that has it.
@@ -34,11 +41,16 @@ impl std::fmt::Display for Gone {
 }
 
 impl Published {
-    /// What `site` answers: its articles' URLs and their aliases. Drafts (in a preview
-    /// built with `--drafts`) were never published.
-    pub fn of(site: &Site) -> Published {
+    /// What `site` answers: its articles' URLs and their aliases, and its sections' lists.
+    /// Drafts (in a preview built with `--drafts`) and articles dated after `now` (in one
+    /// built with `--future`) were never published.
+    pub fn of(site: &Site, now: DateTime<FixedOffset>) -> Published {
         let mut urls = BTreeMap::new();
-        for article in site.articles.iter().filter(|a| !a.draft) {
+        for section in &site.sections {
+            let source = section.source().display().to_string();
+            urls.insert(section.permalink.path().to_string(), source);
+        }
+        for article in site.articles.iter().filter(|a| !a.draft && a.date <= now) {
             let source = article.source.display().to_string();
             urls.insert(article.permalink.path().to_string(), source.clone());
             for alias in &article.aliases {
@@ -51,6 +63,58 @@ impl Published {
 
     pub fn from_record(entries: &[(String, String)]) -> Published {
         Published(entries.iter().cloned().collect())
+    }
+
+    /// What a previous build in `output` published by its sitemap (`sitemap.xml`, and the
+    /// parts an index names): its URLs below `base_url` other than the lists of the site's
+    /// own (home, author and tag pages, further pages of lists), which come and go with
+    /// the articles. Each is said to come from the sitemap that listed it. Nothing when
+    /// there is no readable sitemap.
+    pub fn from_sitemap(output: &Path, base_url: &str) -> Published {
+        let mut urls = BTreeMap::new();
+        let mut files = vec!["sitemap.xml".to_string()];
+        while let Some(name) = files.pop() {
+            // Only files beside it: an index naming anything else is not ours.
+            if name.contains(['/', '\\']) || name.starts_with('.') {
+                continue;
+            }
+            let file = output.join(&name);
+            let Ok(xml) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let source = file.display().to_string();
+            let index = xml.contains("<sitemapindex");
+            for loc in locs(&xml) {
+                let Some(path) = loc.strip_prefix(base_url) else {
+                    continue;
+                };
+                if index {
+                    if name == "sitemap.xml" {
+                        files.push(path.to_string());
+                    }
+                } else if !is_list_of_the_site(path) {
+                    urls.insert(path.to_string(), source.clone());
+                }
+            }
+        }
+        Published(urls)
+    }
+
+    /// What the site published before this build: the build record's list, else the
+    /// previous output's sitemap.
+    pub fn before(
+        record: Option<&crate::cache::Record>,
+        paths: &crate::paths::SitePaths,
+        base_url: &str,
+    ) -> Published {
+        match record {
+            Some(record) => Published::from_record(&record.published),
+            None => Published::from_sitemap(&paths.output, base_url),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn to_record(&self) -> Vec<(String, String)> {
@@ -76,5 +140,69 @@ impl Published {
             urls.entry(path.clone()).or_insert_with(|| source.clone());
         }
         Published(urls)
+    }
+}
+
+/// The `<loc>` values of a sitemap (as Gazette writes them: one per element, XML-escaped).
+fn locs(xml: &str) -> impl Iterator<Item = String> + '_ {
+    xml.split("<loc>").skip(1).filter_map(|rest| {
+        let (value, _) = rest.split_once("</loc>")?;
+        Some(
+            value
+                .trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        )
+    })
+}
+
+/// Whether `path` is the home page, a further page of a list, or below the author and
+/// tag pages: lists of the site's own rather than something it published.
+fn is_list_of_the_site(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let further_page = matches!(segments.as_slice(), [.., "page", n] if n.parse::<usize>().is_ok());
+    path.is_empty() || further_page || is_reserved_slug(segments[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_tells_what_was_published_but_not_the_sites_own_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "https://example.org/news/";
+        std::fs::write(
+            dir.path().join("sitemap.xml"),
+            format!("<sitemapindex><sitemap><loc>{base}sitemap-1.xml</loc></sitemap><sitemap><loc>https://elsewhere.org/x.xml</loc></sitemap></sitemapindex>"),
+        )
+        .unwrap();
+        let urls = [
+            "",
+            "page/2/",
+            "tags/rust/",
+            "authors/",
+            "reviews/",
+            "reviews/page/3/",
+            "2014/11/24/a-b.html",
+            "q&amp;a/",
+        ];
+        let entries: String = urls
+            .iter()
+            .map(|u| format!("<url>\n    <loc>{base}{u}</loc>\n</url>\n"))
+            .collect();
+        std::fs::write(
+            dir.path().join("sitemap-1.xml"),
+            format!("<urlset>{entries}<url><loc>https://elsewhere.org/x/</loc></url></urlset>"),
+        )
+        .unwrap();
+        let published = Published::from_sitemap(dir.path(), base);
+        let paths: Vec<&str> = published.0.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["2014/11/24/a-b.html", "q&a/", "reviews/"]);
+        assert!(published.0["reviews/"].ends_with("sitemap-1.xml"));
+        assert!(Published::from_sitemap(&dir.path().join("none"), base).is_empty());
     }
 }

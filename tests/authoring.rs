@@ -317,3 +317,103 @@ fn a_title_with_line_breaks_stays_a_title() {
     assert_eq!(front["draft"].as_bool(), Some(true));
     site.run(&["build", "--drafts"]).success();
 }
+
+#[test]
+fn mv_gives_a_new_slug_and_keeps_the_old_url_answering() {
+    let site = TestSite::new();
+    site.article(
+        "old-name",
+        "title = \"A story\" # kept as written\ndate = 2024-01-01\n\n[extra]\nnote = 1",
+        "The body.",
+    );
+    site.build();
+    let out = site
+        .run(&["mv", "content/old-name.md", "new-name"])
+        .success()
+        .stdout();
+    assert!(
+        out.contains("content/old-name.md → content/new-name.md; /old-name/ now redirects"),
+        "{out}"
+    );
+    assert!(!site.exists("content/old-name.md"));
+    assert_eq!(
+        site.read("content/new-name.md"),
+        "+++\ntitle = \"A story\" # kept as written\ndate = 2024-01-01\naliases = [\"/old-name/\"]\n\n[extra]\nnote = 1\n+++\nThe body.\n"
+    );
+    // The next build has the new URL, a redirect at the old one and nothing to warn of.
+    let built = site.build();
+    assert!(
+        !built.stderr().contains("was published"),
+        "{}",
+        built.stderr()
+    );
+    assert!(site.exists("public/new-name/index.html"));
+    assert!(
+        site.read("public/old-name/index.html")
+            .contains("url=https://example.org/new-name/")
+    );
+    // A slug set in the file changes there, by slug too; the aliases gather.
+    site.run(&["mv", "new-name", "newer-name"]).success();
+    assert!(site.exists("content/newer-name.md"));
+    site.article(
+        "set",
+        "title = \"Set\"\ndate = 2024-01-02\nslug = \"first\"",
+        "Text.",
+    );
+    site.build();
+    site.run(&["mv", "first", "second"]).success();
+    let text = site.read("content/set.md");
+    assert!(
+        text.contains("slug = \"second\"") && text.contains("aliases = [\"/first/\"]"),
+        "{text}"
+    );
+    site.build();
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn mv_refuses_what_would_break_and_leaves_the_files_as_they_were() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.story("two", "Two", "2024-01-02");
+    site.article(
+        "draft",
+        "title = \"Draft\"\ndate = 2024-01-03\ndraft = true",
+        "Text.",
+    );
+    let before = site.tree("content");
+    for (args, expected) in [
+        (&["mv", "one", "two"][..], "content/two.md already exists"),
+        (
+            &["mv", "one", "Not A Slug"],
+            "is not a slug: use lowercase letters, digits and hyphens, such as \"not-a-slug\"",
+        ),
+        (
+            &["mv", "one", "tags"],
+            "the slug `tags` is used by the site itself",
+        ),
+        (&["mv", "nobody", "x"], "no article has the slug `nobody`"),
+        (
+            &["mv", "content/none.md", "x"],
+            "content/none.md: no article of the site is in this file",
+        ),
+    ] {
+        let stderr = site.run(args).failure();
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    // A URL the site has already (an article with its own `path`) puts everything back.
+    site.article(
+        "taken",
+        "title = \"Taken\"\ndate = 2024-01-04\npath = \"/three/\"",
+        "Text.",
+    );
+    let before_taken = site.tree("content");
+    let stderr = site.run(&["mv", "one", "three"]).failure();
+    assert!(stderr.contains("both want the URL /three/"), "{stderr}");
+    assert_eq!(site.tree("content"), before_taken);
+    site.remove("content/taken.md");
+    assert_eq!(site.tree("content"), before);
+    // A draft was never published: no alias.
+    site.run(&["mv", "draft", "draft-two"]).success();
+    assert!(!site.read("content/draft-two.md").contains("aliases"));
+}

@@ -1038,3 +1038,140 @@ fn permalink_patterns_and_a_path_of_its_own_place_articles() {
     assert!(site.exists("public/reviews/ann-lee/phone/index.html"));
     assert!(site.exists("public/top/index.html"));
 }
+
+/// A site with a described section (`reviews/`, four articles over two list pages), a
+/// folder without `_index.md` (`desk/`) and an article at the top.
+fn sectioned_site() -> TestSite {
+    let site = TestSite::with_config(&format!("{}paginate_by = 3\n", common::CONFIG));
+    site.write(
+        "content/reviews/_index.md",
+        "+++\ntitle = \"Hands-on Reviews\"\ndescription = \"Devices, tested.\"\nweight = -1\n[extra]\nicon = \"star\"\n+++\nEvery device is tested for **two weeks**. See [topics](/tags/).\n",
+    );
+    for day in 1..=4 {
+        site.write(
+            &format!("content/reviews/phone-{day}.md"),
+            format!("+++\ntitle = \"Phone {day}\"\ndate = 2024-03-0{day}\n+++\nText.\n"),
+        );
+    }
+    site.write(
+        "content/desk/ai-policy/memo.md",
+        "+++\ntitle = \"Memo\"\ndate = 2024-03-05\n+++\nText.\n",
+    );
+    site.story("top", "Top", "2024-03-06");
+    site
+}
+
+#[test]
+fn a_top_level_folder_is_a_section_with_its_list_feeds_and_sitemap_entries() {
+    let site = sectioned_site();
+    site.build();
+    // The list, newest first, paginated at the section's URL, with the intro on page 1.
+    let list = site.read("public/reviews/index.html");
+    assert!(
+        list.contains("<title>Hands-on Reviews · Test News</title>"),
+        "{list}"
+    );
+    assert!(list.contains("<meta name=\"description\" content=\"Devices, tested.\">"));
+    assert!(list.contains("Every device is tested for <strong>two weeks</strong>"));
+    let order: Vec<usize> = ["Phone 4", "Phone 3", "Phone 2"]
+        .iter()
+        .map(|t| list.find(t).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{list}");
+    assert!(!list.contains("Phone 1") && !list.contains(">Memo<") && !list.contains(">Top<"));
+    let second = site.read("public/reviews/page/2/index.html");
+    assert!(
+        second.contains("Phone 1") && !second.contains("two weeks"),
+        "{second}"
+    );
+    // Feeds of its own.
+    let atom = site.read("public/reviews/atom.xml");
+    assert!(
+        atom.contains("<title>Hands-on Reviews · Test News</title>"),
+        "{atom}"
+    );
+    assert_eq!(atom.matches("<entry>").count(), 4);
+    let rss = site.read("public/reviews/rss.xml");
+    assert!(
+        rss.contains("<description>Devices, tested.</description>"),
+        "{rss}"
+    );
+    assert_eq!(rss.matches("<item>").count(), 4);
+    // In the sitemap, both list pages.
+    let sitemap = site.read("public/sitemap.xml");
+    for url in [
+        "https://example.org/reviews/",
+        "https://example.org/reviews/page/2/",
+        "https://example.org/desk/",
+    ] {
+        assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url}");
+    }
+    // A folder without `_index.md` is a section too, titled after the folder; below it,
+    // deeper folders belong to it.
+    let desk = site.read("public/desk/index.html");
+    assert!(desk.contains("<h1 class=\"section-title\">Desk</h1>") && desk.contains("Memo"));
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn sections_are_in_navigation_and_articles_know_theirs() {
+    let site = sectioned_site();
+    site.build();
+    let home = site.read("public/index.html");
+    let nav = home.split("aria-label=\"Sections\"").nth(1).unwrap();
+    let nav = nav.split("</nav>").next().unwrap();
+    // By weight, then title.
+    let reviews = nav
+        .find("<a href=\"https://example.org/reviews/\">Hands-on Reviews</a>")
+        .unwrap();
+    let desk = nav
+        .find("<a href=\"https://example.org/desk/\">Desk</a>")
+        .unwrap();
+    assert!(reviews < desk, "{nav}");
+    // Breadcrumbs, visible and as JSON-LD, and `articleSection`.
+    let page = site.read("public/phone-2/index.html");
+    assert!(
+        page.contains("<nav class=\"kicker\" aria-label=\"Breadcrumb\"><a href=\"https://example.org/\">Test News</a> › <a href=\"https://example.org/reviews/\">Hands-on Reviews</a></nav>"),
+        "{page}"
+    );
+    assert!(page.contains("\"@type\": \"BreadcrumbList\""));
+    assert!(page.contains("\"articleSection\": \"Hands-on Reviews\""));
+    assert!(page.contains("<meta property=\"article:section\" content=\"Hands-on Reviews\">"));
+    // An article outside every section has none of it.
+    let top = site.read("public/top/index.html");
+    assert!(
+        !top.contains("Breadcrumb") && !top.contains("articleSection"),
+        "{top}"
+    );
+}
+
+#[test]
+fn a_section_under_a_path_prefix_links_inside_it() {
+    let site = sectioned_site();
+    site.write(
+        "config.toml",
+        "title = \"Test News\"\nbase_url = \"https://user.github.io/news/\"\n",
+    );
+    site.build();
+    let list = site.read("public/reviews/index.html");
+    assert!(
+        list.contains("<a href=\"/news/tags/\">topics</a>"),
+        "{list}"
+    );
+    assert!(list.contains("href=\"https://user.github.io/news/reviews/atom.xml\""));
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn a_site_without_folders_has_no_sections() {
+    let site = three_articles();
+    site.build();
+    let home = site.read("public/index.html");
+    let nav = home.split("aria-label=\"Sections\"").nth(1).unwrap();
+    let nav = nav.split("</nav>").next().unwrap();
+    assert_eq!(
+        nav.matches("<li>").count(),
+        3,
+        "Latest, Authors, Topics: {nav}"
+    );
+}

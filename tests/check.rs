@@ -292,3 +292,62 @@ fn a_draft_seen_in_a_preview_build_was_never_published() {
     assert!(!site.build().stderr().contains("was published"));
     site.run(&["check"]).success();
 }
+
+#[test]
+fn scheduled_articles_seen_in_a_future_preview_were_never_published() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.story("later", "Later", "2999-01-01");
+    site.run(&["build", "--future"]).success();
+    assert!(site.exists("public/later/index.html"));
+    assert!(!site.build().stderr().contains("was published"));
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn without_a_build_record_the_previous_sitemap_tells_what_was_published() {
+    let site = TestSite::new();
+    site.story("old-name", "A story", "2024-01-01");
+    site.story("other", "Other", "2024-01-02");
+    site.build();
+    // As in a CI job that restored the output but not the record beside it.
+    std::fs::remove_file(site.path().join(".public.gazette-cache")).unwrap();
+    std::fs::rename(
+        site.path().join("content/old-name.md"),
+        site.path().join("content/new-name.md"),
+    )
+    .unwrap();
+    let checked = site.run(&["check"]);
+    let out = checked.stdout();
+    checked.failure();
+    let message = "sitemap.xml: /old-name/ was published and is gone";
+    assert!(out.contains(message), "{out}");
+    let warned = site.build().stderr();
+    assert!(warned.contains(message), "{warned}");
+    // Kept in the new record from then on.
+    assert!(site.build().stderr().contains(message));
+}
+
+#[test]
+fn a_section_that_goes_away_is_a_published_url_gone() {
+    let site = TestSite::new();
+    site.write(
+        "content/reviews/_index.md",
+        "+++\ntitle = \"Reviews\"\n+++\n",
+    );
+    site.story("reviews/phone", "Phone", "2024-01-01");
+    site.build();
+    std::fs::remove_dir_all(site.path().join("content/reviews")).unwrap();
+    site.story("phone", "Phone", "2024-01-01");
+    let warned = site.build().stderr();
+    assert!(
+        warned.contains("content/reviews/_index.md: /reviews/ was published and is gone"),
+        "{warned}"
+    );
+    site.article(
+        "phone",
+        "title = \"Phone\"\ndate = 2024-01-01\naliases = [\"/reviews/\"]",
+        "Text.",
+    );
+    assert!(!site.build().stderr().contains("was published"));
+}

@@ -515,3 +515,78 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sections_that_cannot_be_are_refused_naming_the_file() {
+    // A section's list and an article with the same URL.
+    let site = built_site();
+    site.story("reviews", "Reviews, the article", "2024-01-02");
+    site.write(
+        "content/reviews/_index.md",
+        "+++\ntitle = \"Reviews\"\n+++\n",
+    );
+    site.story("reviews/phone", "Phone", "2024-01-03");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains(
+            "content/reviews/_index.md and content/reviews.md both want the URL /reviews/"
+        ),
+        "{stderr}"
+    );
+    site.remove("content/reviews.md");
+    // `_index.md` deeper than a top-level folder, or at the top.
+    for misplaced in ["content/reviews/2024/_index.md", "content/_index.md"] {
+        site.write(misplaced, "+++\ntitle = \"Deep\"\n+++\n");
+        let stderr = fails_keeping_output(&site);
+        assert!(
+            stderr.contains(&format!("{misplaced}: `_index.md` describes a section")),
+            "{stderr}"
+        );
+        site.remove(misplaced);
+    }
+    // A folder whose section would take a URL of the site's own.
+    site.story("tags/mine", "Mine", "2024-01-04");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/tags: the folder makes a section at /tags/"),
+        "{stderr}"
+    );
+    site.remove("content/tags/mine.md");
+    // Unknown keys, with their line.
+    site.write(
+        "content/reviews/_index.md",
+        "+++\ntitle = \"R\"\nsort_by = \"date\"\n+++\n",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/reviews/_index.md:3:1: unknown field `sort_by`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_theme_without_a_section_template_is_refused_only_once_the_site_has_a_section() {
+    let site = TestSite::with_config(&format!("{}theme = \"plain\"\n", common::CONFIG));
+    for name in [
+        "index", "article", "author", "authors", "tag", "tags", "404",
+    ] {
+        site.write(
+            &format!("themes/plain/templates/{name}.html"),
+            "<p>{{ page_url }}</p>",
+        );
+    }
+    site.story("good", "Good", "2024-01-01");
+    site.build();
+    site.story("reviews/phone", "Phone", "2024-01-02");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/reviews: the site has the section `reviews`, and the theme `plain` has no section.html"),
+        "{stderr}"
+    );
+    site.write(
+        "themes/plain/templates/section.html",
+        "<h1>{{ section.title }}</h1>",
+    );
+    site.build();
+    assert_eq!(site.read("public/reviews/index.html"), "<h1>Reviews</h1>");
+}

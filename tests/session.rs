@@ -32,6 +32,14 @@ impl Rng {
 
 const AUTHORS: &[&str] = &["Ann Lee", "Bo Chen", "Cy Diaz", "Di Eve"];
 const TAGS: &[&str] = &["Rust", "Chips", "Cloud", "AI", "Phones", "Policy"];
+/// Where an article's file goes: the top of the content folder, or a section's folder.
+const FOLDERS: &[&str] = &["", "", "reviews/", "desk/"];
+/// The site's permalink patterns the sequence switches between.
+const PATTERNS: &[&str] = &[
+    "",
+    "permalink = \"/:section/:slug/\"\n",
+    "permalink = \"/:year/:month/:slug/\"\n",
+];
 
 fn article_text(rng: &mut Rng, title: &str) -> String {
     let day = 1 + rng.below(28);
@@ -44,6 +52,11 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
             .join(", ")
     };
     let draft = rng.below(10) == 0;
+    // Old URLs now and then (random enough never to collide).
+    let aliases = match rng.below(6) {
+        0 => format!("aliases = [\"/was/{}/\"]\n", rng.next() % 1_000_000),
+        _ => String::new(),
+    };
     // "Read more" lines naming other stories, which lead to them while they have that title.
     let read_more = match rng.below(3) {
         0 => String::new(),
@@ -54,7 +67,7 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
         ),
     };
     format!(
-        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
+        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
         rng.below(24),
         quoted(authors),
         quoted(tags),
@@ -105,14 +118,18 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
     } else {
         format!("content_dir = \"{content}\"\noutput_dir = \"{output}\"\n")
     };
-    let site = TestSite::with_config(&format!(
-        "{}paginate_by = 3\nfeed_limit = 4\n{folders}",
-        common::CONFIG
-    ));
+    let config = |pattern: &str| {
+        format!(
+            "{}paginate_by = 3\nfeed_limit = 4\n{folders}{pattern}",
+            common::CONFIG
+        )
+    };
+    let site = TestSite::with_config(&config(""));
     let mut rng = Rng(seed);
+    // Files below the content folder, without `.md`: `story-3` or `reviews/story-4`.
     let mut slugs: Vec<String> = Vec::new();
     for n in 0..12 {
-        let slug = format!("story-{n}");
+        let slug = format!("{}story-{n}", rng.pick(FOLDERS));
         site.write(
             &format!("{content}/{slug}.md"),
             article_text(&mut rng, &format!("Story {n}")),
@@ -133,7 +150,7 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
     for step in 0..steps {
         let mut changes = Changes::default();
         let path_of = |slug: &str| site.path().join(format!("{content}/{slug}.md"));
-        let what = match rng.below(11) {
+        let what = match rng.below(14) {
             0..=2 if !slugs.is_empty() => {
                 let slug = slugs[rng.below(slugs.len())].clone();
                 let title = format!("Edited {}", rng.next() % 100);
@@ -163,7 +180,7 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
                 format!("body of {slug}")
             }
             3 => {
-                let slug = format!("story-{next_id}");
+                let slug = format!("{}story-{next_id}", rng.pick(FOLDERS));
                 next_id += 1;
                 site.write(
                     &format!("{content}/{slug}.md"),
@@ -181,8 +198,11 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
             }
             5 if !slugs.is_empty() => {
                 let i = rng.below(slugs.len());
-                let old = std::mem::replace(&mut slugs[i], format!("story-{next_id}"));
+                // Now and then into or out of a section.
+                let new = format!("{}story-{next_id}", rng.pick(FOLDERS));
+                let old = std::mem::replace(&mut slugs[i], new);
                 next_id += 1;
+                std::fs::create_dir_all(path_of(&slugs[i]).parent().unwrap()).unwrap();
                 std::fs::rename(path_of(&old), path_of(&slugs[i])).unwrap();
                 changes.content.insert(path_of(&old));
                 changes.content.insert(path_of(&slugs[i]));
@@ -242,6 +262,30 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
                 );
                 changes.theme = true;
                 "partial template".to_string()
+            }
+            11 => {
+                let folder = rng.pick(&["reviews", "desk"]);
+                let file = format!("{content}/{folder}/_index.md");
+                if site.exists(&file) && rng.below(2) == 0 {
+                    site.remove(&file);
+                } else {
+                    site.write(
+                        &file,
+                        format!(
+                            "+++\ntitle = \"Desk {}\"\nweight = {}\n+++\nAbout [this](/tags/).\n",
+                            rng.next() % 100,
+                            rng.below(3)
+                        ),
+                    );
+                }
+                changes.content.insert(site.path().join(&file));
+                format!("section index {file}")
+            }
+            12 => {
+                let pattern = rng.pick(PATTERNS);
+                site.write("config.toml", config(pattern));
+                changes.config = true;
+                format!("pattern {pattern:?}")
             }
             _ => "nothing".to_string(),
         };

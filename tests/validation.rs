@@ -69,6 +69,18 @@ fn every_page_of_a_rich_site_is_valid_html5() {
         "content/authors/ann-lee.md",
         "+++\nname = \"Ann Lee\"\n+++\nAnn writes.\n",
     );
+    // A section, with its intro, list pages and breadcrumbs.
+    site.write(
+        "content/reviews/_index.md",
+        "+++\ntitle = \"Reviews & tests\"\ndescription = \"Tested.\"\n+++\nWe **test**.\n",
+    );
+    for day in 1..=3 {
+        site.story(
+            &format!("reviews/r{day}"),
+            &format!("Review {day}"),
+            &format!("2023-12-0{day}"),
+        );
+    }
     site.write(
         "seeds/seed.txt",
         include_str!("../seeds/000_d13dd533598298d2.txt"),

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod import;
 pub mod init;
+pub mod mv;
 pub mod new;
 pub mod serve;
 pub mod watch;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Watch(args) => watch::run(args),
         Command::Serve(args) => serve::run(args),
         Command::New(args) => new::run(args),
+        Command::Mv(args) => mv::run(args),
         Command::Init(args) => init::run(args),
         Command::Check(args) => check::run(args),
         Command::Completions(args) => {

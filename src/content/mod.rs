@@ -6,8 +6,10 @@
 //! permalink unique, every author and tag of every article present in `authors`/`tags` with
 //! its article indices in that same order. Later stages only read it.
 
+pub mod edit;
 pub mod frontmatter;
 pub mod markdown;
+pub mod section;
 pub mod slug;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,6 +23,7 @@ use crate::location::Location;
 use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
+pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
 
 /// Folder of `content/` holding author profiles rather than articles.
@@ -192,6 +195,9 @@ pub struct Article {
     pub authors: Vec<Link>,
     /// The tags, in the order written.
     pub tags: Vec<Link>,
+    /// The section its file is in (a top-level folder of `content/`), if any; its index
+    /// into [`Site::sections`] once assembled.
+    pub section: Option<Link>,
     pub draft: bool,
     pub extra: toml::Table,
     pub html: Html,
@@ -297,6 +303,8 @@ pub struct Site {
     pub authors: Vec<Author>,
     /// Sorted by slug.
     pub tags: Vec<Tag>,
+    /// Sorted by slug.
+    pub sections: Vec<Section>,
     /// Problems worth telling the user that do not stop the build.
     pub warnings: Vec<Warning>,
     /// Articles left out because they are dated after the build's reference time.
@@ -327,16 +335,22 @@ pub fn load(
     // its spelling.
     let prefix = authors_dir.join("");
     let prefix = prefix.as_os_str().as_encoded_bytes();
-    let (profile_files, article_files): (Vec<_>, Vec<_>) = files
+    let (profile_files, other_files): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|p| p.as_os_str().as_encoded_bytes().starts_with(prefix));
+    let (index_files, article_files): (Vec<_>, Vec<_>) = other_files
+        .into_iter()
+        .partition(|p| section::is_index_file(p));
 
     let markdown = markdown::Renderer::default();
     let articles = parallel::try_map(&article_files, |path| {
         load_article(path, content_dir, &markdown)
     })?;
     let profiles = parallel::try_map(&profile_files, |path| load_profile(path))?;
-    let mut site = assemble(config, articles, profiles, options)?;
+    let indexes = parallel::try_map(&index_files, |path| {
+        section::load_index(path, content_dir, &markdown)
+    })?;
+    let mut site = assemble(config, articles, profiles, indexes, options)?;
     site.warnings.splice(0..0, skipped);
     Ok(site)
 }
@@ -346,10 +360,12 @@ pub fn load(
 pub enum Loaded {
     Article(Box<Article>),
     Profile(Author),
+    Section(SectionIndex),
 }
 
-/// Loads one file of `content_dir` (an article, or an author profile below `authors/`),
-/// for callers that keep a site in memory and reload only what changed.
+/// Loads one file of `content_dir` (an article, an author profile below `authors/` or a
+/// section's `_index.md`), for callers that keep a site in memory and reload only what
+/// changed.
 pub fn load_file(
     path: &Path,
     content_dir: &Path,
@@ -357,6 +373,8 @@ pub fn load_file(
 ) -> Result<Loaded, ContentError> {
     if path.starts_with(content_dir.join(AUTHORS_DIR)) {
         load_profile(path).map(Loaded::Profile)
+    } else if section::is_index_file(path) {
+        section::load_index(path, content_dir, markdown).map(Loaded::Section)
     } else {
         load_article(path, content_dir, markdown).map(|a| Loaded::Article(Box::new(a)))
     }
@@ -374,12 +392,14 @@ pub fn is_content_file(path: &Path) -> bool {
     markdown && !name.starts_with('.')
 }
 
-/// Builds a [`Site`] from loaded articles and profiles: leaves drafts out unless asked,
-/// sorts, checks that permalinks are unique, and cross-references authors and tags.
+/// Builds a [`Site`] from loaded articles, profiles and section indexes: leaves drafts out
+/// unless asked, sorts, checks that permalinks are unique, and cross-references authors,
+/// tags and sections.
 pub fn assemble(
     config: Config,
     articles: Vec<Article>,
     profiles: Vec<Author>,
+    indexes: Vec<SectionIndex>,
     options: LoadOptions,
 ) -> Result<Site, ContentError> {
     let total = articles.len();
@@ -408,7 +428,9 @@ pub fn assemble(
         }
     }
     check_unique_permalinks(&articles)?;
-    check_aliases(&articles)?;
+    let sections = section::cross_reference(&mut articles, indexes)?;
+    check_section_permalinks(&articles, &sections, config.paginate_by)?;
+    check_aliases(&articles, &sections, config.paginate_by)?;
 
     let mut warnings = Vec::new();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
@@ -428,6 +450,7 @@ pub fn assemble(
         articles,
         authors,
         tags,
+        sections,
         warnings,
         scheduled,
         next_scheduled,
@@ -437,7 +460,7 @@ pub fn assemble(
 impl Site {
     /// Takes the site apart into what [`assemble`] builds it from, so that a few files can
     /// be replaced without reloading the rest.
-    pub fn disassemble(self) -> (Config, Vec<Article>, Vec<Author>) {
+    pub fn disassemble(self) -> (Config, Vec<Article>, Vec<Author>, Vec<SectionIndex>) {
         let profiles = self
             .authors
             .into_iter()
@@ -452,8 +475,12 @@ impl Site {
             for link in a.authors.iter_mut().chain(a.tags.iter_mut()) {
                 link.index = None;
             }
+            if let Some(link) = &mut a.section {
+                link.index = None;
+            }
         }
-        (self.config, articles, profiles)
+        let indexes = self.sections.into_iter().filter_map(|s| s.index).collect();
+        (self.config, articles, profiles, indexes)
     }
 }
 
@@ -615,7 +642,15 @@ fn load_article(
         .collect::<Result<Vec<String>, ContentError>>()?;
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
+    let content_path = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
     Ok(Article {
+        section: section::link_of(&content_path),
         source: path.to_path_buf(),
         permalink: Permalink::from_segments([slug.as_str()]),
         slug,
@@ -640,13 +675,7 @@ fn load_article(
         internal_links: internal_links(&rendered.html),
         html: Html::new(&rendered.html),
         version: version_of(path, &text),
-        content_path: path
-            .strip_prefix(content_dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
+        content_path,
     })
 }
 
@@ -821,11 +850,6 @@ fn path_permalink(written: &str) -> Result<Permalink, String> {
 /// Where the site's `permalink` pattern puts an article.
 fn expand(pattern: &crate::config::PermalinkPattern, a: &Article) -> Permalink {
     use crate::config::Segment;
-    let section = a
-        .content_path
-        .split_once('/')
-        .map(|(folder, _)| slugify(folder))
-        .filter(|s| !s.is_empty());
     let segments: Vec<String> = pattern
         .segments()
         .iter()
@@ -835,7 +859,7 @@ fn expand(pattern: &crate::config::PermalinkPattern, a: &Article) -> Permalink {
             Segment::Month => Some(a.date.format("%m").to_string()),
             Segment::Day => Some(a.date.format("%d").to_string()),
             Segment::Slug => Some(a.slug.clone()),
-            Segment::Section => section.clone(),
+            Segment::Section => a.section.as_ref().map(|l| l.slug.clone()),
             Segment::Author => a.authors.first().map(|l| l.slug.clone()),
         })
         .collect();
@@ -855,23 +879,55 @@ const ROOT_FILES: &[&str] = &[
     "_redirects",
 ];
 
-/// Every alias names a URL nothing else has: no article's page, no page or file of the
-/// site's own, no other alias.
-fn check_aliases(articles: &[Article]) -> Result<(), ContentError> {
+/// Every page of every section (its list and the list's further pages), with what it
+/// comes from.
+fn section_pages(
+    sections: &[Section],
+    per_page: usize,
+) -> impl Iterator<Item = (Permalink, &Section)> {
+    sections.iter().flat_map(move |s| {
+        let pages = s.articles.len().div_ceil(per_page).max(1);
+        (1..=pages).map(move |n| (s.permalink.page(n), s))
+    })
+}
+
+/// No article has the URL of a section's page.
+fn check_section_permalinks(
+    articles: &[Article],
+    sections: &[Section],
+    per_page: usize,
+) -> Result<(), ContentError> {
+    if sections.is_empty() {
+        return Ok(());
+    }
+    let pages: HashMap<Permalink, &Section> = section_pages(sections, per_page).collect();
+    for a in articles {
+        if let Some(section) = pages.get(&a.permalink) {
+            return Err(ContentError::DuplicatePermalink {
+                permalink: a.permalink.path().to_string(),
+                first: section.source().to_path_buf(),
+                second: a.source.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every alias names a URL nothing else has: no article's or section's page, no page or
+/// file of the site's own, no other alias.
+fn check_aliases(
+    articles: &[Article],
+    sections: &[Section],
+    per_page: usize,
+) -> Result<(), ContentError> {
     if articles.iter().all(|a| a.aliases.is_empty()) {
         return Ok(());
     }
+    let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
     let pages: HashMap<String, &Path> = articles
         .iter()
-        .map(|a| {
-            (
-                a.permalink
-                    .output_file()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                a.source.as_path(),
-            )
-        })
+        .map(|a| (file(&a.permalink), a.source.as_path()))
+        .chain(section_pages(sections, per_page).map(|(p, s)| (file(&p), s.source())))
         .collect();
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     for a in articles {

@@ -13,7 +13,7 @@ use tera::{Map, Value};
 
 use super::Theme;
 use crate::content::slug::slugify;
-use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Site, Tag};
+use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Section, Site, Tag};
 
 /// The values shared across one build.
 pub struct Shared {
@@ -24,6 +24,8 @@ pub struct Shared {
     pub authors: Vec<Value>,
     /// Parallel to `Site::tags`.
     pub tags: Vec<Value>,
+    /// Parallel to `Site::sections`.
+    pub sections: Vec<Value>,
     /// Articles as feeds show them (absolute links, RFC 822 dates), only for the articles
     /// that appear in at least one feed.
     pub feed_items: HashMap<usize, Value>,
@@ -47,7 +49,7 @@ pub struct Shared {
 /// they would render differently (see `pages::Job::signature`).
 #[derive(Debug, Clone, Default)]
 pub struct Versions {
-    /// Of the site's configuration.
+    /// Of the site's configuration and its sections' place in navigation.
     pub site: u64,
     /// Of the site's `article_count`, `author_count` and `tag_count`, which change with
     /// every article added or removed, and which few templates show.
@@ -56,6 +58,7 @@ pub struct Versions {
     pub articles: Vec<u64>,
     pub authors: Vec<u64>,
     pub tags: Vec<u64>,
+    pub sections: Vec<u64>,
     /// Of the newest `last_modified` of all articles (what dates an empty feed).
     pub newest_article: u64,
 }
@@ -132,6 +135,11 @@ impl Shared {
             articles,
             authors: site.authors.iter().map(|a| author_value(a, base)).collect(),
             tags: site.tags.iter().map(|t| tag_value(t, base)).collect(),
+            sections: site
+                .sections
+                .iter()
+                .map(|s| section_value(s, base))
+                .collect(),
             feed_items: feed_items
                 .into_iter()
                 .enumerate()
@@ -139,7 +147,13 @@ impl Shared {
                 .collect(),
             content_xml,
             versions: Versions {
-                site: site.config.version(),
+                site: hash_of((
+                    site.config.version(),
+                    navigation(site)
+                        .into_iter()
+                        .map(|i| (&site.sections[i].title, &site.sections[i].slug))
+                        .collect::<Vec<_>>(),
+                )),
                 site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
                 articles: article_versions,
                 authors: site
@@ -151,6 +165,11 @@ impl Shared {
                     .tags
                     .iter()
                     .map(|t| hash_of((&t.name, &t.slug, t.articles.len(), base)))
+                    .collect(),
+                sections: site
+                    .sections
+                    .iter()
+                    .map(|s| hash_of((s.version(), base)))
                     .collect(),
                 newest_article: hash_of(site.articles.iter().map(|a| a.last_modified()).max()),
             },
@@ -305,12 +324,15 @@ fn with_internal_links<'a>(a: &Article, html: &'a str) -> std::borrow::Cow<'a, s
     out.into()
 }
 
-/// `{name, slug, url}` of every author and tag, shared by the articles that name them.
+/// `{name, slug, url}` of every author and tag (`{title, slug, url}` of every section),
+/// shared by the articles that name them.
 struct Links {
     authors: Vec<Value>,
     tags: Vec<Value>,
+    sections: Vec<Value>,
     author_names: Vec<String>,
     tag_names: Vec<String>,
+    section_titles: Vec<String>,
 }
 
 impl Links {
@@ -327,8 +349,14 @@ impl Links {
                 .iter()
                 .map(|t| link_value(&t.name, &t.slug, t.permalink.url(base)))
                 .collect(),
+            sections: site
+                .sections
+                .iter()
+                .map(|s| section_link(s, base))
+                .collect(),
             author_names: site.authors.iter().map(|a| a.name.clone()).collect(),
             tag_names: site.tags.iter().map(|t| t.name.clone()).collect(),
+            section_titles: site.sections.iter().map(|s| s.title.clone()).collect(),
         }
     }
 
@@ -341,10 +369,12 @@ impl Links {
             .map(|l| self.author_names[l.at()].as_str())
             .chain(a.tags.iter().map(|l| self.tag_names[l.at()].as_str()))
             .collect();
+        let section = a.section.as_ref().map(|l| &self.section_titles[l.at()]);
         // The permalink too: the site's `permalink` pattern places it, not its file alone.
         hash_of((
             a.version,
             names,
+            section,
             base,
             &a.internal_links,
             a.permalink.path(),
@@ -361,7 +391,8 @@ fn in_feeds(site: &Site) -> Vec<bool> {
         .authors
         .iter()
         .map(|a| &a.articles)
-        .chain(site.tags.iter().map(|t| &t.articles));
+        .chain(site.tags.iter().map(|t| &t.articles))
+        .chain(site.sections.iter().map(|s| &s.articles));
     for i in
         (0..site.articles.len().min(limit)).chain(lists.flat_map(|l| l.iter().copied().take(limit)))
     {
@@ -401,7 +432,24 @@ fn site_value(site: &Site) -> Value {
         .set("atom_url", format!("{}atom.xml", c.base_url))
         .set("rss_url", format!("{}rss.xml", c.base_url))
         .set("json_feed_url", format!("{}feed.json", c.base_url))
+        .set(
+            "sections",
+            navigation(site)
+                .into_iter()
+                .map(|i| section_link(&site.sections[i], &c.base_url))
+                .collect::<Vec<_>>(),
+        )
         .done()
+}
+
+/// The sections in navigation order: by `weight`, then title, then slug.
+fn navigation(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.sections.len()).collect();
+    let s = &site.sections;
+    order.sort_by(|&a, &b| {
+        (s[a].weight, &s[a].title, &s[a].slug).cmp(&(s[b].weight, &s[b].title, &s[b].slug))
+    });
+    order
 }
 
 pub fn date_string(date: &DateTime<FixedOffset>) -> String {
@@ -507,6 +555,12 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .set("summary", a.summary.as_str())
         .set("authors", authors)
         .set("tags", tags)
+        .set(
+            "section",
+            a.section
+                .as_ref()
+                .map_or_else(Value::none, |l| links.sections[l.at()].clone()),
+        )
         .set("reading_time", a.reading_time)
         .set("word_count", a.word_count)
         .set("draft", a.draft)
@@ -535,6 +589,36 @@ fn tag_value(t: &Tag, base: &str) -> Value {
         .set("atom_url", format!("{}atom.xml", t.permalink.url(base)))
         .set("rss_url", format!("{}rss.xml", t.permalink.url(base)))
         .set("article_count", t.articles.len())
+        .done()
+}
+
+/// `{title, slug, url}` of a section, as articles and navigation name it.
+fn section_link(s: &Section, base: &str) -> Value {
+    Obj::new()
+        .set("title", s.title.as_str())
+        .set("slug", s.slug.as_str())
+        .set("url", s.permalink.url(base))
+        .done()
+}
+
+fn section_value(s: &Section, base: &str) -> Value {
+    let url = s.permalink.url(base);
+    // Root-relative links in the intro lead inside a path prefix, as in articles.
+    let intro = match super::links::site_path_prefix(base) {
+        Some(prefix) => super::links::under_prefix(&s.intro_html, prefix).into_owned(),
+        None => s.intro_html.clone(),
+    };
+    Obj::new()
+        .set("title", s.title.as_str())
+        .set("slug", s.slug.as_str())
+        .set("url", url.as_str())
+        .set("description", s.description.as_deref())
+        .set("intro", Value::safe_string(&intro))
+        .set("extra", table_to_value(&s.extra))
+        .set("weight", s.weight)
+        .set("atom_url", format!("{url}atom.xml"))
+        .set("rss_url", format!("{url}rss.xml"))
+        .set("article_count", s.articles.len())
         .done()
 }
 

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::content::Site;
+use crate::paths::SitePaths;
 pub use theme::{StaticSource, Theme};
 
 #[derive(Debug, Error)]
@@ -46,6 +47,19 @@ pub enum RenderError {
         /// The theme's templates folder, relative to the site.
         dir: PathBuf,
         missing: Vec<String>,
+    },
+    #[error(
+        "{}: the site has the section `{slug}`, and the theme `{theme}` has no {} to render its page with: add {} (`gazette init` writes the built-in theme's to copy)",
+        section.display(),
+        pages::SECTION_TEMPLATE,
+        dir.join(pages::SECTION_TEMPLATE).display()
+    )]
+    NoSectionTemplate {
+        theme: String,
+        dir: PathBuf,
+        /// The section's `_index.md` or folder.
+        section: PathBuf,
+        slug: String,
     },
     #[error("{location}: {message}{}", rendering.as_ref().map(|r| format!("\n  while rendering {r}")).unwrap_or_default())]
     Template {
@@ -161,6 +175,22 @@ pub enum Contents {
 pub struct OutputFile {
     pub path: String,
     pub contents: Contents,
+}
+
+/// Whether `theme` has every template the site's pages need: the page templates every
+/// theme has (checked when it loads), and `section.html` once the site has a section.
+pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), RenderError> {
+    match site.sections.first() {
+        Some(section) if !theme.texts.contains_key(pages::SECTION_TEMPLATE) => {
+            Err(RenderError::NoSectionTemplate {
+                theme: site.config.theme.clone(),
+                dir: paths.theme.join("templates"),
+                section: section.source().to_path_buf(),
+                slug: section.slug.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The files of the site that no template renders: sitemaps, robots.txt and static files,

@@ -31,6 +31,10 @@ pub enum Page {
         tag: usize,
         number: usize,
     },
+    Section {
+        section: usize,
+        number: usize,
+    },
     NotFound,
     Feed {
         subject: Subject,
@@ -44,6 +48,7 @@ pub enum Subject {
     Site,
     Author(usize),
     Tag(usize),
+    Section(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,6 +80,11 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "tags.html",
     "404.html",
 ];
+
+/// The template section pages are rendered with. Unlike [`PAGE_TEMPLATES`], a theme needs
+/// it only once the site has a section: themes written before sections existed (including
+/// copies `gazette init` made of the built-in one) keep working for sites without them.
+pub const SECTION_TEMPLATE: &str = "section.html";
 
 /// One file to render: where it goes and what it shows.
 #[derive(Debug, Clone)]
@@ -242,6 +252,24 @@ impl Job {
                 );
                 d.show("tag", || v.tags[tag], || shared.tags[tag].clone());
             }
+            Page::Section { section, number } => {
+                let s = &site.sections[section];
+                let chunk = page_of(&s.articles, number, site);
+                list(
+                    d,
+                    shared,
+                    &s.permalink,
+                    chunk,
+                    s.articles.len(),
+                    number,
+                    site,
+                );
+                d.show(
+                    "section",
+                    || v.sections[section],
+                    || shared.sections[section].clone(),
+                );
+            }
             Page::NotFound => {}
             Page::Feed { subject, .. } => feed(d, site, shared, subject),
         }
@@ -256,6 +284,7 @@ impl Job {
             Page::Author { .. } => "author.html",
             Page::Tags => "tags.html",
             Page::Tag { .. } => "tag.html",
+            Page::Section { .. } => SECTION_TEMPLATE,
             Page::NotFound => "404.html",
             Page::Feed { format, .. } => format.file(),
         }
@@ -283,11 +312,18 @@ impl Job {
                 number,
                 format!("the page of tag \"{}\"", site.tags[tag].name),
             ),
+            Page::Section { section, number } => numbered(
+                number,
+                format!("the page of section \"{}\"", site.sections[section].title),
+            ),
             Page::NotFound => "the 404 page".into(),
             Page::Feed { subject, .. } => match subject {
                 Subject::Site => "the site's feeds".into(),
                 Subject::Author(a) => format!("the feeds of author \"{}\"", site.authors[a].name),
                 Subject::Tag(t) => format!("the feeds of tag \"{}\"", site.tags[t].name),
+                Subject::Section(s) => {
+                    format!("the feeds of section \"{}\"", site.sections[s].title)
+                }
             },
         }
     }
@@ -442,6 +478,15 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
                 t.articles.as_slice(),
             )
         }
+        Subject::Section(i) => {
+            let s = &site.sections[i];
+            (
+                "section",
+                Some(v.sections[i]),
+                s.permalink.clone(),
+                s.articles.as_slice(),
+            )
+        }
     };
     let chosen = &articles[..articles.len().min(site.config.feed_limit)];
     // An empty feed is dated by the whole site's newest article (which dates no other
@@ -467,6 +512,14 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
                     format!("{name} · {title}"),
                     format!("Articles about {name} in {title}"),
                 )
+            }
+            Subject::Section(i) => {
+                let s = &site.sections[i];
+                let description = s
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| format!("{} in {title}", s.title));
+                (format!("{} · {title}", s.title), description)
             }
         };
         let updated = chosen
@@ -552,6 +605,14 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             });
         }
     }
+    for (i, section) in site.sections.iter().enumerate() {
+        for number in 1..=pages_of(section.articles.len()) {
+            jobs.push(Job {
+                path: at(section.permalink.page(number)),
+                page: Page::Section { section: i, number },
+            });
+        }
+    }
     jobs.push(Job {
         path: "404.html".into(),
         page: Page::NotFound,
@@ -569,6 +630,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| (Subject::Tag(i), t.permalink.clone())),
+        )
+        .chain(
+            site.sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Subject::Section(i), s.permalink.clone())),
         );
     for (subject, permalink) in subjects {
         let formats: &[FeedFormat] = match subject {

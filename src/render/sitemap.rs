@@ -126,6 +126,9 @@ fn entries(site: &Site) -> Vec<(String, Option<String>)> {
     for tag in &site.tags {
         list(&tag.permalink, &tag.articles);
     }
+    for section in &site.sections {
+        list(&section.permalink, &section.articles);
+    }
     let everything = newest(&mut (0..site.articles.len()))
         .as_ref()
         .map(date_string);

@@ -43,6 +43,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/broadsheet/templates/tag.html"),
     ),
     (
+        "section.html",
+        include_str!("../../themes/broadsheet/templates/section.html"),
+    ),
+    (
         "tags.html",
         include_str!("../../themes/broadsheet/templates/tags.html"),
     ),

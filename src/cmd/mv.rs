@@ -1,0 +1,152 @@
+//! `gazette mv ARTICLE NEW-SLUG`: gives an article a new slug, so a new URL, and keeps its
+//! old URL answering: the old one goes into the article's `aliases` (if it was published).
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::MvArgs;
+use crate::content::edit::{FrontMatterEdit, edit_front_matter};
+use crate::content::slug::{is_slug, slugify};
+use crate::content::{self, Article, LoadOptions, frontmatter};
+use crate::error::Error;
+use crate::pipeline::load_config;
+
+pub fn run(args: MvArgs) -> Result<(), Error> {
+    let root = args.site.root();
+    let config = load_config(&root, None)?;
+    let content_dir = crate::paths::SitePaths::unchecked(&root, &config, None).content;
+    let new = args.new_slug.trim();
+    if !is_slug(new) {
+        return Err(Error::Usage(format!(
+            "{new:?} is not a slug: use lowercase letters, digits and hyphens, such as {:?}",
+            slugify(new)
+        )));
+    }
+    if content::is_reserved_slug(new) {
+        return Err(Error::Usage(format!(
+            "the slug `{new}` is used by the site itself: choose another"
+        )));
+    }
+    // Drafts and scheduled articles can be moved too.
+    let everything = LoadOptions {
+        drafts: true,
+        published_by: None,
+    };
+    let site = content::load(config.clone(), &content_dir, everything)?;
+    let article = find(&site.articles, &args.article, &root)?;
+    if article.path.is_some() {
+        return Err(Error::Usage(format!(
+            "{}: the article's own `path` decides its URL, not its slug: edit `path`, and add the old one to `aliases`",
+            article.source.display()
+        )));
+    }
+    if article.slug == new {
+        return Err(Error::Usage(format!(
+            "{}: the slug is `{new}` already",
+            article.source.display()
+        )));
+    }
+    let source = article.source.clone();
+    let old_url = format!("/{}", article.permalink.path());
+    // A draft or a scheduled article was never published: nobody has its old URL.
+    let now = chrono::Utc::now().fixed_offset();
+    let published = !article.draft && article.date <= now;
+    let original = std::fs::read_to_string(&source)
+        .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", source.display())))?;
+    let split = frontmatter::split(&original, &source)?;
+    let sets_slug = toml::from_str::<toml::Table>(split.front_matter)
+        .map(|t| t.contains_key("slug"))
+        .unwrap_or(false);
+    let edit = FrontMatterEdit {
+        // A slug set in the file changes there; else the file name is the slug.
+        slug: sets_slug.then_some(new),
+        alias: published.then_some(old_url.as_str()),
+    };
+    let edited = edit_front_matter(&original, &source, &edit)?;
+    let target = if sets_slug {
+        source.clone()
+    } else {
+        source.with_file_name(format!("{new}.md"))
+    };
+    if target != source && target.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists: choose another slug",
+            target.display()
+        )));
+    }
+    write_atomically(&target, &edited)?;
+    if target != source
+        && let Err(e) = std::fs::remove_file(&source)
+    {
+        let _ = std::fs::remove_file(&target);
+        return Err(Error::Usage(format!(
+            "{}: cannot remove: {e}",
+            source.display()
+        )));
+    }
+    // The site must still hold together (no URL taken twice); if not, everything is put
+    // back as it was.
+    if let Err(e) = content::load(config, &content_dir, everything) {
+        if target != source {
+            let _ = std::fs::remove_file(&target);
+        }
+        write_atomically(&source, &original)?;
+        return Err(e.into());
+    }
+    let moved = if target == source {
+        format!("{}: slug `{new}`", source.display())
+    } else {
+        format!("{} → {}", source.display(), target.display())
+    };
+    if published {
+        println!("{moved}; {old_url} now redirects to the new URL (added to `aliases`)");
+    } else {
+        println!("{moved}; it was not published yet, so no alias was needed");
+    }
+    Ok(())
+}
+
+/// The article `given` names: a content file, or a slug.
+fn find<'a>(articles: &'a [Article], given: &str, root: &Path) -> Result<&'a Article, Error> {
+    let as_file = Path::new(given);
+    let by_file = |file: &Path| {
+        let file = std::fs::canonicalize(file).ok()?;
+        articles
+            .iter()
+            .find(|a| std::fs::canonicalize(&a.source).ok().as_ref() == Some(&file))
+    };
+    if given.to_ascii_lowercase().ends_with(".md") {
+        return by_file(as_file)
+            .or_else(|| by_file(&root.join(as_file)))
+            .ok_or_else(|| {
+                Error::Usage(format!("{given}: no article of the site is in this file"))
+            });
+    }
+    let matching: Vec<&Article> = articles.iter().filter(|a| a.slug == given).collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Error::Usage(format!(
+            "no article has the slug `{given}`: name it by its slug or its file"
+        ))),
+        several => Err(Error::Usage(format!(
+            "several articles have the slug `{given}`: name one by its file ({})",
+            several
+                .iter()
+                .map(|a| a.source.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Writes `text` to `path` through a temporary file beside it: the file is whole or as it was.
+fn write_atomically(path: &PathBuf, text: &str) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Usage(format!("{}: cannot write: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Edits to a content file's front matter that keep the rest of the file as written
+//! (comments, order, spacing, the body byte for byte): what `gazette mv` does to an article.
+
+use std::path::Path;
+
+use super::{ContentError, frontmatter};
+use crate::location::Location;
+
+/// What to change in an article's front matter.
+#[derive(Debug, Default)]
+pub struct FrontMatterEdit<'a> {
+    /// Set `slug` to this.
+    pub slug: Option<&'a str>,
+    /// Add this to `aliases` (unless it is there already).
+    pub alias: Option<&'a str>,
+}
+
+/// `text` (the content of `path`) with `edit` applied to its front matter.
+pub fn edit_front_matter(
+    text: &str,
+    path: &Path,
+    edit: &FrontMatterEdit,
+) -> Result<String, ContentError> {
+    let split = frontmatter::split(text, path)?;
+    // Where the front matter lies in `text`: everything around it is kept as it is.
+    let start = split.front_matter.as_ptr() as usize - text.as_ptr() as usize;
+    let end = start + split.front_matter.len();
+    let mut doc: toml_edit::DocumentMut =
+        split
+            .front_matter
+            .parse()
+            .map_err(|e: toml_edit::TomlError| ContentError::Invalid {
+                location: Location::file(path),
+                message: e.message().trim().to_string(),
+            })?;
+    if let Some(slug) = edit.slug {
+        doc["slug"] = toml_edit::value(slug);
+    }
+    if let Some(alias) = edit.alias {
+        let aliases = doc
+            .entry("aliases")
+            .or_insert_with(|| toml_edit::value(toml_edit::Array::new()));
+        let Some(list) = aliases.as_array_mut() else {
+            return Err(ContentError::Invalid {
+                location: Location::file(path),
+                message: "`aliases` must be a list of old URLs".into(),
+            });
+        };
+        if !list.iter().any(|v| v.as_str() == Some(alias)) {
+            list.push(alias);
+        }
+    }
+    let mut edited = String::with_capacity(text.len() + 64);
+    edited.push_str(&text[..start]);
+    let mut front_matter = doc.to_string();
+    if !front_matter.is_empty() && !front_matter.ends_with('\n') {
+        front_matter.push('\n');
+    }
+    // toml_edit writes `\n`: a file written with `\r\n` keeps them.
+    if split.front_matter.contains("\r\n") {
+        front_matter = front_matter.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    edited.push_str(&front_matter);
+    edited.push_str(&text[end..]);
+    Ok(edited)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_keep_comments_order_and_body() {
+        let text = "+++\r\ntitle = \"A\" # the title\r\ndate = 2024-01-01\r\n\r\n[extra]\r\nx = 1\r\n+++\r\nBody +++\r\n";
+        let edited = edit_front_matter(
+            text,
+            Path::new("a.md"),
+            &FrontMatterEdit {
+                slug: Some("b"),
+                alias: Some("/a/"),
+            },
+        )
+        .unwrap();
+        assert!(
+            edited.starts_with("+++\r\ntitle = \"A\" # the title\r\n"),
+            "{edited}"
+        );
+        assert!(edited.ends_with("x = 1\r\n+++\r\nBody +++\r\n"), "{edited}");
+        // New keys go before the first table, so they stay top-level keys.
+        let (top, extra) = edited.split_once("[extra]").unwrap();
+        assert!(
+            top.contains("slug = \"b\"") && top.contains("aliases = [\"/a/\"]"),
+            "{edited}"
+        );
+        assert!(!extra.contains("slug"));
+        // Adding an alias that is there already changes nothing.
+        let again = edit_front_matter(
+            &edited,
+            Path::new("a.md"),
+            &FrontMatterEdit {
+                slug: None,
+                alias: Some("/a/"),
+            },
+        )
+        .unwrap();
+        assert_eq!(again, edited);
+    }
+}
