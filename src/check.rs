@@ -113,6 +113,7 @@ pub fn run(
                 .collect()
         })
         .unwrap_or_default();
+    problems.extend(failing_warnings(site));
     let sources: Vec<(PathBuf, String)> = site
         .articles
         .iter()
@@ -250,12 +251,14 @@ fn problem_of(error: &content::ContentError) -> Problem {
 
 /// Warnings about the content itself — authors without a profile, files left out, tags
 /// used once that look like a typo of another tag (one edit apart) — and notes: other
-/// tags used once.
+/// tags used once. Warnings that fail a check are reported with the problems instead
+/// (see [`failing_warnings`]).
 fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
     let mut notes = Vec::new();
     let mut warnings: Vec<Problem> = site
         .warnings
         .iter()
+        .filter(|w| !w.fails_check)
         .map(|w| Problem {
             location: w.file.display().to_string(),
             message: w.message.clone(),
@@ -290,6 +293,17 @@ fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
     }
     warnings.sort();
     (warnings, notes)
+}
+
+/// The site's warnings that are problems for `check`: a lead image without alt text.
+fn failing_warnings(site: &Site) -> impl Iterator<Item = Problem> + '_ {
+    site.warnings
+        .iter()
+        .filter(|w| w.fails_check)
+        .map(|w| Problem {
+            location: w.file.display().to_string(),
+            message: w.message.clone(),
+        })
 }
 
 /// Whether two slugs differ by at most one edit (a likely typo).

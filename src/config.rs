@@ -56,6 +56,8 @@ pub struct Config {
     pub extra: toml::Table,
     #[serde(default)]
     pub import: ImportConfig,
+    #[serde(default)]
+    pub images: ImagesConfig,
 }
 
 /// An article URL pattern such as `/:year/:month/:day/:slug/`: literal segments and
@@ -146,7 +148,43 @@ pub struct ImportConfig {
     pub tags_deny: Vec<String>,
 }
 
+/// `[images]`: the variants made of every local lead and body image.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// Widths of the variants, in pixels (an image is never made larger: widths at or above
+    /// its own give one variant at its own width).
+    #[serde(default = "defaults::image_widths")]
+    pub widths: Vec<u32>,
+    /// Lossy quality of JPEG and WebP variants, 1 to 100.
+    #[serde(default = "defaults::image_quality")]
+    pub quality: u8,
+    /// The largest image, in millions of pixels, that is decoded at all: above it an image
+    /// is refused (a 20,000 × 20,000 "decompression bomb" would take 1.6 GB to decode).
+    #[serde(default = "defaults::max_megapixels")]
+    pub max_megapixels: u32,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: defaults::image_widths(),
+            quality: defaults::image_quality(),
+            max_megapixels: defaults::max_megapixels(),
+        }
+    }
+}
+
 pub(crate) mod defaults {
+    pub fn image_widths() -> Vec<u32> {
+        vec![480, 960, 1600]
+    }
+    pub fn image_quality() -> u8 {
+        75
+    }
+    pub fn max_megapixels() -> u32 {
+        64
+    }
     use std::path::PathBuf;
     pub fn language() -> String {
         "en".into()
@@ -194,6 +232,12 @@ impl Config {
                     tags_allow,
                     tags_deny,
                 },
+            images:
+                ImagesConfig {
+                    widths,
+                    quality,
+                    max_megapixels,
+                },
         } = self;
         // TOML values have no hash of their own; their text, with keys in order, is one.
         let extra = toml::to_string(extra).unwrap_or_default();
@@ -204,6 +248,7 @@ impl Config {
             pattern,
             extra,
             (tags_allow, tags_deny),
+            (widths, quality, max_megapixels),
         ))
     }
 
@@ -256,6 +301,20 @@ impl Config {
         }
         if config.title.trim().is_empty() {
             return Err(invalid("`title` must not be empty".into()));
+        }
+        let images = &mut config.images;
+        if images.widths.is_empty() || images.widths.iter().any(|&w| w == 0 || w > 10_000) {
+            return Err(invalid(
+                "`images.widths` must list widths from 1 to 10000 pixels".into(),
+            ));
+        }
+        images.widths.sort_unstable();
+        images.widths.dedup();
+        if !(1..=100).contains(&images.quality) {
+            return Err(invalid("`images.quality` must be from 1 to 100".into()));
+        }
+        if images.max_megapixels == 0 {
+            return Err(invalid("`images.max_megapixels` must be at least 1".into()));
         }
         Ok(config)
     }

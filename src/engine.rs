@@ -35,6 +35,7 @@ use crate::cache::{self, FileStamp};
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Site, markdown};
 use crate::error::Error;
+use crate::images::{self, Images};
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output::{self, OutputLock, WriteReport};
 use crate::parallel;
@@ -147,6 +148,8 @@ pub struct Update {
     pub warnings: Vec<String>,
     /// How long each step of the commit took, in order.
     pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// Image variants made (not found in the image cache).
+    pub images_made: usize,
 }
 
 /// A site whose configuration was read, whose folders are mapped and whose output is
@@ -177,6 +180,11 @@ pub struct Engine {
     due: Option<DateTime<FixedOffset>>,
     /// Salts every signature with the renderer's identity (binary, options, output).
     salt: u64,
+    /// What the last planning knew of each image file.
+    planner: images::Planner,
+    /// An image may have changed (or the last planning failed): plan again at the next
+    /// commit.
+    images_stale: bool,
 }
 
 /// A view of what an engine loaded, for `check`.
@@ -213,6 +221,8 @@ struct State {
     jobs: Vec<pages::Job>,
     /// Sitemaps, robots.txt and static files, kept while nothing they show changes.
     files: Vec<render::OutputFile>,
+    /// The site's images, as last planned.
+    images: Images,
 }
 
 /// What the output holds, as far as the engine knows.
@@ -299,6 +309,8 @@ impl Engine {
             theme_pending: false,
             due: None,
             salt: 0,
+            planner: images::Planner::new(),
+            images_stale: true,
         }
     }
 
@@ -396,9 +408,14 @@ impl Engine {
         let paths = self.paths.as_ref().expect("opened");
         render::check_theme(&state.site, &state.theme, paths)?;
         state.jobs = pages::jobs(&state.site);
+        // Planned (every image read and checked), not made: a check writes nothing.
+        state.images =
+            self.planner
+                .plan(&state.site, &state.theme.static_files, &paths.image_cache)?;
         let previous = state.shared.take();
-        let shared = Shared::build_reusing(&state.site, &state.theme, previous.as_ref());
-        state.files = render::files(&state.site, &state.theme, &state.jobs);
+        let shared =
+            Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
+        state.files = render::files(&state.site, &state.theme, &state.jobs, &state.images);
         let state = &*state;
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
@@ -454,7 +471,9 @@ impl Engine {
             shared: previous,
             jobs: Vec::new(),
             files: Vec::new(),
+            images: Images::default(),
         });
+        self.images_stale = true;
         Ok(())
     }
 
@@ -570,9 +589,23 @@ impl Engine {
     fn apply(&mut self, changes: &Changes) -> Result<Stale, Error> {
         let load_options = self.load_options();
         // Remember everything first, so that what fails below is retried next time.
-        self.pending.extend(changes.content.iter().cloned());
-        self.theme_pending |= changes.theme;
         let paths = self.paths.as_ref().expect("apply runs on a loaded engine");
+        // A file of a page bundle (an image beside `index.md`, or a note) changes its
+        // article's files, not the site's articles: its `index.md` is reloaded (listing
+        // the files again) and the images planned again.
+        for path in changes.content.iter().chain(&changes.content_other) {
+            match content::bundle_index_of(path, &paths.content) {
+                Some(index) => {
+                    self.pending.insert(index);
+                    self.images_stale = true;
+                }
+                None if changes.content.contains(path) => {
+                    self.pending.insert(path.clone());
+                }
+                None => {}
+            }
+        }
+        self.theme_pending |= changes.theme;
         let state = self.state.as_mut().expect("apply runs on a loaded engine");
         if changes.seeds {
             import::run(paths, &state.site.config, ImportOptions::default())?;
@@ -643,7 +676,7 @@ impl Engine {
                 new.permalink = old.permalink.clone();
                 state.site.resolve_internal_links(&mut new);
                 state.site.articles[i] = *new;
-                shared.refresh_article(&state.site, i);
+                shared.refresh_article(&state.site, &state.images, i);
             }
             self.pending.clear();
             return Ok(stale);
@@ -684,7 +717,7 @@ impl Engine {
 
     /// Builds what is stale, renders the pages whose signature the manifest lacks, carries
     /// the rest over, and commits the complete site in one step.
-    fn commit(&mut self, stale: Stale, rebuild_values: bool) -> Result<Update, Error> {
+    fn commit(&mut self, mut stale: Stale, mut rebuild_values: bool) -> Result<Update, Error> {
         let mut timings = Timings::start();
         let progress = self.options.progress.clone().unwrap_or_default();
         progress.enter("preparing pages");
@@ -700,6 +733,21 @@ impl Engine {
         if stale.jobs {
             state.jobs = pages::jobs(&state.site);
             self.manifest.by_job.clear();
+        }
+        // Images are planned again whenever what uses them or what they are may have
+        // changed; pages whose images changed get new values and signatures.
+        let plan_images = self.images_stale || stale.jobs || stale.files;
+        if plan_images {
+            self.images_stale = true;
+            let images =
+                self.planner
+                    .plan(&state.site, &state.theme.static_files, &paths.image_cache)?;
+            if images.by_path != state.images.by_path {
+                rebuild_values = true;
+                stale.files = true;
+            }
+            state.images = images;
+            self.images_stale = false;
         }
         // A session brings its spare copy of the output up to date rather than staging
         // the whole site (which costs a folder and a link per page: ~0.3 s at 10,000
@@ -722,7 +770,14 @@ impl Engine {
         let made = if rebuild_values || stale.jobs || state.shared.is_none() {
             let previous = state.shared.take();
             let (shared, made) = rayon::join(
-                || Shared::build_reusing(&state.site, &state.theme, previous.as_ref()),
+                || {
+                    Shared::build_reusing(
+                        &state.site,
+                        &state.theme,
+                        &state.images,
+                        previous.as_ref(),
+                    )
+                },
                 || staging.make_dirs(page_paths()),
             );
             state.shared = Some(shared);
@@ -732,7 +787,7 @@ impl Engine {
         };
         made?;
         if stale.jobs || stale.files {
-            state.files = render::files(&state.site, &state.theme, &state.jobs);
+            state.files = render::files(&state.site, &state.theme, &state.jobs, &state.images);
             self.manifest.files_current = false;
         }
         staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
@@ -798,25 +853,41 @@ impl Engine {
             static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
         }
         let indices: Vec<usize> = (0..jobs.len()).collect();
-        let mut stamps = parallel::try_map(&indices, |&i| -> Result<_, Error> {
-            let stamp = match carried(i) {
-                Some(stamp) => {
-                    staging.keep(&jobs[i].path)?;
-                    stamp
-                }
-                None => {
-                    rendered.fetch_add(1, Ordering::Relaxed);
-                    let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
-                    let stamp = staging.write(&file)?;
-                    if let render::Contents::Rendered(buffer) = file.contents {
-                        PAGE.set(buffer);
+        let render_pages = || {
+            parallel::try_map(&indices, |&i| -> Result<_, Error> {
+                let stamp = match carried(i) {
+                    Some(stamp) => {
+                        staging.keep(&jobs[i].path)?;
+                        stamp
                     }
-                    stamp
+                    None => {
+                        rendered.fetch_add(1, Ordering::Relaxed);
+                        let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
+                        let stamp = staging.write(&file)?;
+                        if let render::Contents::Rendered(buffer) = file.contents {
+                            PAGE.set(buffer);
+                        }
+                        stamp
+                    }
+                };
+                progress.done.fetch_add(1, Ordering::Relaxed);
+                Ok(stamp)
+            })
+        };
+        // Variants are made while pages render: pages need only their names and sizes.
+        let images = &state.images;
+        let (made, stamps) = rayon::join(
+            || {
+                if plan_images {
+                    images.process(&site.config.images)
+                } else {
+                    Ok(images::Made::default())
                 }
-            };
-            progress.done.fetch_add(1, Ordering::Relaxed);
-            Ok(stamp)
-        })?;
+            },
+            render_pages,
+        );
+        let made = made?;
+        let mut stamps = stamps?;
         progress.total.store(0, Ordering::Relaxed);
         progress.enter("writing");
         let files_current =
@@ -861,6 +932,9 @@ impl Engine {
         };
         timings.lap("commit");
 
+        if plan_images {
+            state.images.prune(&paths.image_cache);
+        }
         let mut sorted = signatures.clone();
         sorted.par_sort_unstable();
         self.manifest = Manifest {
@@ -882,6 +956,7 @@ impl Engine {
             millis: 0,
             warnings: Vec::new(),
             stages: timings.stages,
+            images_made: made.variants,
         })
     }
 }
@@ -912,6 +987,10 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.draft == new.draft
         && old.aliases == new.aliases
         && old.path == new.path
+        && old.image == new.image
+        && old.image_credit == new.image_credit
+        && old.body_images == new.body_images
+        && old.bundle == new.bundle
         && names(&old.authors) == names(&new.authors)
         && names(&old.tags) == names(&new.tags)
         && old

@@ -12,6 +12,8 @@ pub enum Error {
     #[error(transparent)]
     Content(#[from] crate::content::ContentError),
     #[error(transparent)]
+    Images(#[from] crate::images::ImageError),
+    #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Paths(#[from] crate::paths::PathsError),

@@ -16,6 +16,7 @@ pub mod content;
 pub mod engine;
 pub mod error;
 pub mod hash;
+pub mod images;
 pub mod import;
 pub mod location;
 pub mod output;

@@ -380,6 +380,17 @@ impl Staging {
                     .ok()
                     .and_then(|m| FileStamp::of(&m)))
             }
+            // Linked where the file system allows (a user's own files are copied: an edit
+            // in place must not reach the published site before a build does).
+            Contents::Static(StaticSource::Made(source)) => {
+                if std::fs::hard_link(source, &target).is_err() {
+                    std::fs::copy(source, &target)
+                        .map_err(io(source, "cannot copy the processed file"))?;
+                }
+                Ok(std::fs::metadata(&target)
+                    .ok()
+                    .and_then(|m| FileStamp::of(&m)))
+            }
         };
         stamp.map_err(|e| self.named(e))
     }
@@ -736,7 +747,7 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<Same, OutputError> 
     let new: std::borrow::Cow<[u8]> = match contents {
         Contents::Rendered(bytes) => bytes.into(),
         Contents::Static(StaticSource::Embedded(bytes)) => (*bytes).into(),
-        Contents::Static(StaticSource::File(source)) => {
+        Contents::Static(StaticSource::File(source) | StaticSource::Made(source)) => {
             let source_meta =
                 std::fs::metadata(source).map_err(io(source, "cannot read the static file"))?;
             if source_meta.len() != meta.len() {

@@ -23,6 +23,9 @@ pub const CONFIG_FILE: &str = "config.toml";
 const TEMPLATES: &str = "templates";
 const STATIC: &str = "static";
 const THEMES: &str = "themes";
+/// Below the site folder: what a build keeps between runs that is not output (processed
+/// images), in a folder `init`'s `.gitignore` lists.
+const CACHE: &str = ".gazette-cache";
 
 #[derive(Debug, Error)]
 pub enum PathsError {
@@ -51,6 +54,8 @@ pub struct SitePaths {
     pub themes: PathBuf,
     /// The folder of the theme in use (which need not exist for the built-in one).
     pub theme: PathBuf,
+    /// Where processed images are kept between builds.
+    pub image_cache: PathBuf,
     pub output: PathBuf,
 }
 
@@ -111,6 +116,7 @@ impl SitePaths {
             static_files: root.join(STATIC),
             theme: themes.join(theme),
             themes,
+            image_cache: root.join(CACHE).join("images"),
             output,
         }
     }
@@ -129,6 +135,7 @@ impl SitePaths {
             static_files,
             themes,
             theme,
+            image_cache,
             output,
         } = self;
         SitePaths {
@@ -140,6 +147,7 @@ impl SitePaths {
             static_files: at(static_files),
             themes: at(themes),
             theme: at(theme),
+            image_cache: at(image_cache),
             output: at(output),
         }
     }

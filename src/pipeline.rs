@@ -154,6 +154,8 @@ pub struct BuildReport {
     /// Pages rendered, of `files`: over an output left exactly as the last build recorded
     /// it, pages whose signature is unchanged are already there and are not rendered.
     pub rendered: usize,
+    /// Image variants made (not in the image cache).
+    pub images_made: usize,
     pub warnings: Vec<String>,
     pub timings: Timings,
     /// Nothing was rendered: the inputs and the output were exactly as the last build
@@ -233,6 +235,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 ..Default::default()
             },
             rendered: 0,
+            images_made: 0,
             warnings,
             timings,
             cached: true,
@@ -281,6 +284,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         files: update.files,
         written: update.written,
         rendered: update.rendered,
+        images_made: update.images_made,
         warnings,
         timings,
         cached: false,

@@ -568,3 +568,51 @@ fn a_changed_path_or_permalink_pattern_is_followed_incrementally() {
     assert!(site.exists("public/2024/two/index.html"));
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
+
+#[test]
+fn a_replaced_image_is_processed_again_and_its_pages_follow() {
+    let site = TestSite::new();
+    let picture = |width: u32| {
+        let image = image::RgbImage::from_fn(width, 100, |x, _| image::Rgb([x as u8, 0, 0]));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+        bytes.into_inner()
+    };
+    site.write("content/shot/hero.png", picture(600));
+    site.write(
+        "content/shot/index.md",
+        "+++\ntitle = \"Shot\"\ndate = 2024-01-01\nimage = \"hero.png\"\nimage_alt = \"A shot\"\n+++\nText ![inline](hero.png).\n",
+    );
+    site.story("other", "Other", "2024-01-02");
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    assert!(
+        site.read("public/shot/index.html")
+            .contains("width=\"600\"")
+    );
+    // The image alone changes (as a watcher reports a file that is not Markdown).
+    site.write("content/shot/hero.png", picture(300));
+    let update = session
+        .update(&Changes {
+            content_other: [site.path().join("content/shot/hero.png")].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!update.full && update.images_made == 2, "{update:?}");
+    let page = site.read("public/shot/index.html");
+    assert!(
+        page.contains("width=\"300\"") && !page.contains("width=\"600\""),
+        "{page}"
+    );
+    assert_eq!(site.tree("public"), build_fresh(&site));
+    // A new file beside the article is published at the next update, like the others.
+    site.write("content/shot/data.csv", "a,b\n");
+    session
+        .update(&Changes {
+            content_other: [site.path().join("content/shot/data.csv")].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(site.read("public/shot/data.csv"), "a,b\n");
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}

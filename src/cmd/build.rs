@@ -50,7 +50,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         );
     }
     println!(
-        "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed; {} pages rendered)",
+        "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed; {} pages rendered{})",
         report.articles,
         report.files,
         report.output_dir.display(),
@@ -58,7 +58,11 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         w.written,
         w.unchanged,
         w.removed,
-        report.rendered
+        report.rendered,
+        match report.images_made {
+            0 => String::new(),
+            n => format!(", {n} image variants made"),
+        }
     );
     Ok(())
 }

@@ -19,7 +19,7 @@ paginate_by = 10
 feed_limit = 20
 "#;
 
-const GITIGNORE: &str = "/public/\n/.public.*\n";
+const GITIGNORE: &str = "/public/\n/.public.*\n/.gazette-cache/\n";
 
 pub fn run(args: InitArgs) -> Result<(), Error> {
     let dir = args.dir;

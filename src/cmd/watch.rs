@@ -89,9 +89,13 @@ pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>, ve
         Ok(r) => {
             super::warn_all(&r.warnings, verbose);
             eprintln!(
-                "[{time}] {what}: {} articles, {} pages rendered, {} files written, {} removed in {} ms{}",
+                "[{time}] {what}: {} articles, {} pages rendered{}, {} files written, {} removed in {} ms{}",
                 r.articles,
                 r.rendered,
+                match r.images_made {
+                    0 => String::new(),
+                    n => format!(", {n} image variants made"),
+                },
                 r.written.written,
                 r.written.removed,
                 r.millis,

@@ -81,6 +81,11 @@ pub struct ArticleFrontMatter {
     pub tags: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub draft: bool,
+    /// The lead image: a file beside the article, a path under `static/`, or a URL.
+    pub image: Option<Spanned<String>>,
+    pub image_alt: Option<String>,
+    pub image_credit: Option<String>,
+    pub image_caption: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }

@@ -9,6 +9,7 @@
 pub mod edit;
 pub mod frontmatter;
 pub mod markdown;
+pub mod media;
 pub mod section;
 pub mod slug;
 
@@ -23,6 +24,7 @@ use crate::location::Location;
 use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
+pub use media::{Bundle, ImageRef, LeadImage};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
 
@@ -218,6 +220,14 @@ pub struct Article {
     /// Old URLs that redirect here (`aliases`), as output paths: `old/index.html` for
     /// `/old/`, `2014/11/24/old.html` as it is.
     pub aliases: Vec<String>,
+    /// Its folder and files, when the article is a folder (`<slug>/index.md`).
+    pub bundle: Option<Bundle>,
+    pub image: Option<LeadImage>,
+    /// Who made the lead image (`image_credit`, or `extra.image_credit` as older imports
+    /// wrote it); kept even without an `image`, as imported articles have it.
+    pub image_credit: Option<String>,
+    /// The local `<img src>` values of its HTML, as written.
+    pub body_images: Vec<String>,
 }
 
 impl Article {
@@ -286,6 +296,8 @@ pub struct Tag {
 pub struct Warning {
     pub file: PathBuf,
     pub message: String,
+    /// A problem `gazette check` fails on (the build goes on).
+    pub fails_check: bool,
 }
 
 impl std::fmt::Display for Warning {
@@ -380,6 +392,45 @@ pub fn load_file(
     }
 }
 
+/// `files` without those that belong to a page bundle (every file below a folder holding an
+/// `index.md`, but that `index.md`), which are its files rather than articles.
+fn without_bundle_files(files: Vec<PathBuf>, content_dir: &Path) -> Vec<PathBuf> {
+    let bundles: std::collections::HashSet<&Path> = files
+        .iter()
+        .filter(|p| media::is_bundle_index(p))
+        .filter_map(|p| p.parent())
+        .filter(|dir| *dir != content_dir)
+        .collect();
+    if bundles.is_empty() {
+        return files;
+    }
+    let in_bundle = |file: &Path| {
+        let own = media::is_bundle_index(file)
+            .then(|| file.parent())
+            .flatten();
+        file.ancestors()
+            .skip(1)
+            .take_while(|dir| *dir != content_dir)
+            .any(|dir| bundles.contains(dir) && Some(dir) != own)
+    };
+    files.iter().filter(|f| !in_bundle(f)).cloned().collect()
+}
+
+/// The `index.md` of the page bundle `path` belongs to as one of its files (not as its
+/// `index.md`), looking at the disk: the outermost folder below `content_dir` holding one.
+pub fn bundle_index_of(path: &Path, content_dir: &Path) -> Option<PathBuf> {
+    let own = media::is_bundle_index(path)
+        .then(|| path.parent())
+        .flatten();
+    path.ancestors()
+        .skip(1)
+        .take_while(|dir| *dir != content_dir && dir.starts_with(content_dir))
+        .filter(|dir| Some(*dir) != own)
+        .map(|dir| dir.join(media::BUNDLE_INDEX))
+        .filter(|index| index.is_file())
+        .last()
+}
+
 /// Whether `path` is a content file [`load`] reads.
 pub fn is_content_file(path: &Path) -> bool {
     let name = path
@@ -432,7 +483,16 @@ pub fn assemble(
     check_section_permalinks(&articles, &sections, config.paginate_by)?;
     check_aliases(&articles, &sections, config.paginate_by)?;
 
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> = articles
+        .iter()
+        .filter(|a| a.image.as_ref().is_some_and(|i| i.alt.is_none()))
+        .map(|a| Warning {
+            file: a.source.clone(),
+            message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
+                .into(),
+            fails_check: true,
+        })
+        .collect();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let tags = cross_reference_tags(&mut articles);
     if articles.iter().any(|a| !a.internal_links.is_empty()) {
@@ -484,7 +544,8 @@ impl Site {
     }
 }
 
-/// All `*.md` files below `dir`, in a stable order.
+/// All `*.md` files below `dir` but those a page bundle holds besides its `index.md`, in a
+/// stable order.
 /// Content files whose extension is any case of `.md` count, and so do symbolic links to
 /// files (as in `seeds/`); what looks like content but cannot be read as such (a link to a
 /// folder or to nothing) is named in `skipped`, never passed over in silence.
@@ -516,10 +577,11 @@ pub fn markdown_files_noting(
             skipped.push(Warning {
                 file: entry.into_path(),
                 message: "left out: a link to a folder or to nothing, not to a file".into(),
+                fails_check: false,
             });
         }
     }
-    Ok(files)
+    Ok(without_bundle_files(files, dir))
 }
 
 fn read_text(path: &Path) -> Result<String, ContentError> {
@@ -547,6 +609,10 @@ fn load_article(
         ),
         message,
     };
+    let bundle = media::is_bundle_index(path)
+        .then(|| path.parent().filter(|dir| *dir != content_dir))
+        .flatten()
+        .map(|_| Bundle::of(path));
     let date = frontmatter::parse_date(&fm.date, split.front_matter, path, "date")?;
     let updated = fm
         .updated
@@ -583,6 +649,14 @@ fn load_article(
             }
             whole
         }
+        // A bundle is named by its folder, other articles by their file.
+        None if bundle.is_some() => slugify(
+            &path
+                .parent()
+                .and_then(Path::file_name)
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
         None => slugify(
             &path
                 .file_stem()
@@ -642,6 +716,32 @@ fn load_article(
         .collect::<Result<Vec<String>, ContentError>>()?;
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
+    let optional = |text: Option<String>| {
+        text.map(|t| clean(t.trim().to_string()))
+            .filter(|t| !t.is_empty())
+    };
+    let image = fm
+        .image
+        .as_ref()
+        .map(|written| {
+            media::image_ref(written.get_ref(), bundle.as_ref())
+                .map(|source| LeadImage {
+                    written: written.get_ref().trim().to_string(),
+                    source,
+                    alt: optional(fm.image_alt.clone()),
+                    caption: optional(fm.image_caption.clone()),
+                })
+                .map_err(|message| invalid(written.span().start, message))
+        })
+        .transpose()?;
+    let image_credit = optional(fm.image_credit.clone()).or_else(|| {
+        optional(
+            fm.extra
+                .get("image_credit")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string),
+        )
+    });
     let content_path = path
         .strip_prefix(content_dir)
         .unwrap_or(path)
@@ -649,8 +749,19 @@ fn load_article(
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    // Where the article is: its file, or for a bundle its folder.
+    let place = match &bundle {
+        Some(_) => content_path
+            .rsplit_once('/')
+            .map_or(content_path.as_str(), |(dir, _)| dir),
+        None => content_path.as_str(),
+    };
     Ok(Article {
-        section: section::link_of(&content_path),
+        section: section::link_of(place),
+        bundle,
+        image,
+        image_credit,
+        body_images: media::body_images(&rendered.html),
         source: path.to_path_buf(),
         permalink: Permalink::from_segments([slug.as_str()]),
         slug,
@@ -995,6 +1106,7 @@ fn cross_reference_authors(
                         "author \"{}\" has no profile; add {AUTHORS_DIR}/{}.md with a `name` and a bio",
                         link.name, link.slug
                     ),
+                    fails_check: false,
                 });
                 Author {
                     permalink: Permalink::from_segments([AUTHORS_DIR, link.slug.as_str()]),

@@ -14,6 +14,7 @@ use tera::{Map, Value};
 use super::Theme;
 use crate::content::slug::slugify;
 use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Section, Site, Tag};
+use crate::images::Images;
 
 /// The values shared across one build.
 pub struct Shared {
@@ -66,19 +67,24 @@ pub struct Versions {
 use crate::hash::of as hash_of;
 
 impl Shared {
-    pub fn build(site: &Site, theme: &Theme) -> Shared {
-        Shared::build_reusing(site, theme, None)
+    pub fn build(site: &Site, theme: &Theme, images: &Images) -> Shared {
+        Shared::build_reusing(site, theme, images, None)
     }
 
     /// Builds the values, reusing the previous build's value of every article whose
     /// version did not change (a watcher rebuilds after each edit; most articles did not
     /// change). Each article's HTML is shared with the site, not copied (see `Html`).
-    pub fn build_reusing(site: &Site, theme: &Theme, previous: Option<&Shared>) -> Shared {
+    pub fn build_reusing(
+        site: &Site,
+        theme: &Theme,
+        images: &Images,
+        previous: Option<&Shared>,
+    ) -> Shared {
         let content_xml = theme.uses_content_xml();
         // Feed items made for a theme with another use of `content_xml` have other fields.
         let previous = previous.filter(|p| p.content_xml == content_xml);
         let base = site.config.base_url.as_str();
-        let links = Links::of(site);
+        let links = Links::of(site, images);
         let in_feeds = in_feeds(site);
         let article_versions: Vec<u64> = site
             .articles
@@ -181,9 +187,9 @@ impl Shared {
     /// Rebuilds article `i`'s value (and feed form) after its file changed in a way that
     /// moves nothing — same date, slug, bylines, tags and draft state, so every list and
     /// count stays as it was — and takes its new HTML. A watcher's fast path.
-    pub fn refresh_article(&mut self, site: &Site, i: usize) {
+    pub fn refresh_article(&mut self, site: &Site, images: &Images, i: usize) {
         let base = site.config.base_url.as_str();
-        let links = Links::of(site);
+        let links = Links::of(site, images);
         let version = links.version_of(&site.articles[i], base);
         let feed_form = self.feed_items.contains_key(&i).then_some(self.content_xml);
         let (value, feed) = article_values(&site.articles[i], base, &links, feed_form);
@@ -279,7 +285,11 @@ fn article_values(
     links: &Links,
     feed_form: Option<bool>,
 ) -> (Value, Option<Value>) {
-    let html = with_internal_links(a, a.html.as_str());
+    let html = super::pictures::with_pictures(a.html.as_str(), a, links.images, base);
+    let html = match with_internal_links(a, &html) {
+        std::borrow::Cow::Owned(linked) => std::borrow::Cow::Owned(linked),
+        std::borrow::Cow::Borrowed(_) => html,
+    };
     // Under a path prefix (`https://user.github.io/news/`), `/tags/` means the site's
     // tags page, as in every link the theme writes.
     let html = match super::links::site_path_prefix(base) {
@@ -326,7 +336,8 @@ fn with_internal_links<'a>(a: &Article, html: &'a str) -> std::borrow::Cow<'a, s
 
 /// `{name, slug, url}` of every author and tag (`{title, slug, url}` of every section),
 /// shared by the articles that name them.
-struct Links {
+struct Links<'a> {
+    images: &'a Images,
     authors: Vec<Value>,
     tags: Vec<Value>,
     sections: Vec<Value>,
@@ -335,10 +346,11 @@ struct Links {
     section_titles: Vec<String>,
 }
 
-impl Links {
-    fn of(site: &Site) -> Links {
+impl<'a> Links<'a> {
+    fn of(site: &Site, images: &'a Images) -> Links<'a> {
         let base = site.config.base_url.as_str();
         Links {
+            images,
             authors: site
                 .authors
                 .iter()
@@ -375,6 +387,7 @@ impl Links {
             a.version,
             names,
             section,
+            self.images.version_for(a),
             base,
             &a.internal_links,
             a.permalink.path(),
@@ -555,6 +568,8 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .set("summary", a.summary.as_str())
         .set("authors", authors)
         .set("tags", tags)
+        .set("image", super::pictures::lead_value(a, links.images, base))
+        .set("image_credit", a.image_credit.as_deref())
         .set(
             "section",
             a.section

@@ -13,6 +13,7 @@ pub mod context;
 mod filters;
 pub mod links;
 pub mod pages;
+pub mod pictures;
 mod sitemap;
 pub mod theme;
 
@@ -177,6 +178,23 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
+/// The files of every page bundle, published at its article's URL (`.md` files there are
+/// notes, not published).
+fn bundle_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
+    site.articles
+        .iter()
+        .filter_map(|a| a.bundle.as_ref().map(|b| (a, b)))
+        .flat_map(|(a, b)| {
+            b.files
+                .iter()
+                .filter(|f| !crate::content::is_content_file(std::path::Path::new(f.as_str())))
+                .map(move |f| OutputFile {
+                    path: format!("{}{f}", a.permalink.path()),
+                    contents: Contents::Static(StaticSource::File(b.dir.join(f))),
+                })
+        })
+}
+
 /// Whether `theme` has every template the site's pages need: the page templates every
 /// theme has (checked when it loads), and `section.html` once the site has a section.
 pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), RenderError> {
@@ -195,11 +213,18 @@ pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), 
 
 /// The files of the site that no template renders: sitemaps, robots.txt and static files,
 /// except where a page (one of `pages`) or a generated file has the same path.
-pub fn files(site: &Site, theme: &Theme, pages: &[pages::Job]) -> Vec<OutputFile> {
+pub fn files(
+    site: &Site,
+    theme: &Theme,
+    pages: &[pages::Job],
+    images: &crate::images::Images,
+) -> Vec<OutputFile> {
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
     let mut files = sitemap::files(site);
     files.extend(aliases::files(site));
+    files.extend(bundle_files(site));
+    files.extend(images.files());
     files.retain(|f| !page_paths.contains(f.path.as_str()));
     let generated: std::collections::HashSet<String> =
         files.iter().map(|f| f.path.clone()).collect();

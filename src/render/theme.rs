@@ -104,6 +104,9 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 pub enum StaticSource {
     Embedded(&'static [u8]),
     File(PathBuf),
+    /// A file Gazette made and never changes in place (a processed image in the image
+    /// cache, replaced only by a rename): the output may share it by a hard link.
+    Made(PathBuf),
 }
 
 pub struct Theme {

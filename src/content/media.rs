@@ -1,0 +1,199 @@
+//! Files that come with articles: page bundles (an article as a folder,
+//! `content/<slug>/index.md`, with its images and other files beside it) and the images an
+//! article names (its lead `image`, and `<img>`s in its body).
+//!
+//! Invariant: a bundle's files are relative, `/`-separated paths inside its folder (never
+//! `..`, never hidden files, never the `index.md`); an [`ImageRef`] never leaves the site.
+
+use std::path::{Path, PathBuf};
+
+/// The file that makes a folder an article (a page bundle).
+pub const BUNDLE_INDEX: &str = "index.md";
+
+/// An article that is a folder: its `index.md` and the files beside it, published at the
+/// article's URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub dir: PathBuf,
+    /// Paths below `dir`, `/`-separated, sorted.
+    pub files: Vec<String>,
+}
+
+impl Bundle {
+    /// The bundle whose `index.md` is `index`: every file below its folder but the
+    /// `index.md` and hidden ones.
+    pub fn of(index: &Path) -> Bundle {
+        let dir = index.parent().unwrap_or(Path::new("")).to_path_buf();
+        let mut files = Vec::new();
+        let walk = walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk.flatten() {
+            if !entry.file_type().is_file() && !entry.path().is_file() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
+            let relative: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if relative.len() == 1 && relative[0].eq_ignore_ascii_case(BUNDLE_INDEX) {
+                continue;
+            }
+            files.push(relative.join("/"));
+        }
+        Bundle { dir, files }
+    }
+
+    pub fn has(&self, file: &str) -> bool {
+        self.files
+            .binary_search_by(|f| f.as_str().cmp(file))
+            .is_ok()
+    }
+}
+
+/// Whether `path` is a bundle's `index.md`.
+pub fn is_bundle_index(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.eq_ignore_ascii_case(BUNDLE_INDEX))
+}
+
+/// Where an image is, as an article names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImageRef {
+    /// An absolute `http(s)` URL: shown as it is, never processed.
+    Remote(String),
+    /// A path below the site root (`images/x.jpg` for `/images/x.jpg`): a file of
+    /// `static/` or of some article's bundle.
+    Site(String),
+    /// A file of the article's own bundle (`hero.jpg`, `img/hero.jpg`).
+    Beside(String),
+}
+
+/// An article's lead image.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LeadImage {
+    /// As written in `image`.
+    pub written: String,
+    pub source: ImageRef,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+}
+
+/// Reads an `image` value; the message says why one is refused.
+pub fn image_ref(written: &str, bundle: Option<&Bundle>) -> Result<ImageRef, String> {
+    let text = written.trim();
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return url::Url::parse(text)
+            .map(|_| ImageRef::Remote(text.to_string()))
+            .map_err(|e| format!("image {written:?} is not a valid URL: {e}"));
+    }
+    if text.is_empty() {
+        return Err("`image` is empty".into());
+    }
+    if lower.contains(':') && !text.starts_with('/') {
+        return Err(format!(
+            "image {written:?}: only http(s) URLs, paths under static/ (/images/x.jpg) and files beside the article are images"
+        ));
+    }
+    let path = text.trim_start_matches('/');
+    let leaves = text.contains('\\')
+        || path
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
+    if leaves {
+        return Err(format!(
+            "image {written:?} leaves the site: name a file beside the article or a path under static/ without `..`"
+        ));
+    }
+    if text.starts_with('/') {
+        return Ok(ImageRef::Site(path.to_string()));
+    }
+    match bundle {
+        Some(bundle) if bundle.has(path) => Ok(ImageRef::Beside(path.to_string())),
+        Some(bundle) => Err(format!(
+            "image {written:?} is not in the article's folder {}",
+            bundle.dir.display()
+        )),
+        None => Err(format!(
+            "image {written:?} would be a file beside the article, which only an article that is a folder has (content/<slug>/index.md with the image in it); or give a path under static/ such as \"/images/{path}\""
+        )),
+    }
+}
+
+/// The local images of an article's HTML: each `<img src>` that is not a URL of its own
+/// (`http:`, `data:`, `//host/…`), as written, once each.
+pub fn body_images(html: &str) -> Vec<String> {
+    let mut images: Vec<String> = Vec::new();
+    if !html.contains("<img") {
+        return images;
+    }
+    crate::render::links::for_each_attribute(html, |name, value, _| {
+        if name == "src" && is_local(value) && !images.iter().any(|i| i == value) {
+            images.push(value.to_string());
+        }
+    });
+    images
+}
+
+/// Whether `src` names a file of the site rather than another site's.
+fn is_local(src: &str) -> bool {
+    let has_scheme = src
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.contains('/'));
+    !src.is_empty() && !has_scheme && !src.starts_with("//") && !src.starts_with('#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle() -> Bundle {
+        Bundle {
+            dir: PathBuf::from("content/story"),
+            files: vec!["hero.jpg".into(), "img/b.png".into()],
+        }
+    }
+
+    #[test]
+    fn image_refs_are_urls_site_paths_or_files_beside_the_article() {
+        let b = bundle();
+        assert_eq!(
+            image_ref("https://cdn.example/x.jpg", None),
+            Ok(ImageRef::Remote("https://cdn.example/x.jpg".into()))
+        );
+        assert_eq!(
+            image_ref("/images/x.jpg", None),
+            Ok(ImageRef::Site("images/x.jpg".into()))
+        );
+        assert_eq!(
+            image_ref("img/b.png", Some(&b)),
+            Ok(ImageRef::Beside("img/b.png".into()))
+        );
+        for (bad, why) in [
+            ("../secret.jpg", "leaves the site"),
+            ("/images/../../x.jpg", "leaves the site"),
+            ("data:image/png;base64,xx", "only http(s) URLs"),
+            ("missing.jpg", "is not in the article's folder"),
+        ] {
+            let message = image_ref(bad, Some(&b)).unwrap_err();
+            assert!(message.contains(why), "{bad}: {message}");
+        }
+        assert!(
+            image_ref("hero.jpg", None)
+                .unwrap_err()
+                .contains("content/<slug>/index.md")
+        );
+    }
+
+    #[test]
+    fn body_images_are_the_local_ones() {
+        let html = r#"<p><img src="hero.jpg" alt="a"><img src="https://x.org/a.png"><img src="/images/b.png"><img src="data:image/png;base64,AA"><img src="hero.jpg"></p>"#;
+        assert_eq!(body_images(html), ["hero.jpg", "/images/b.png"]);
+    }
+}

@@ -1,0 +1,601 @@
+//! The `images` stage, between `content` and `render`: finds the local images articles use
+//! (lead images and `<img>`s in their bodies), reads each one's header, and plans its
+//! variants — resized copies at the configured widths, in WebP and in the image's own
+//! format — which `process` makes and keeps in a cache outside the output
+//! (`.gazette-cache/images/`), keyed by the image's bytes and the settings.
+//!
+//! Architecture invariants:
+//! - Planning reads headers only (and each file's bytes for its hash), so pages can render
+//!   with every variant's URL and size while the variants are being made.
+//! - A variant's name and cache key come from the source's bytes and the settings: equal
+//!   inputs, equal names and bytes (the encoders are deterministic); a changed image gets
+//!   new URLs, so no browser or CDN keeps a stale copy.
+//! - An image is never made larger, and never decoded above `max_megapixels`.
+
+mod process;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::cache::FileStamp;
+use crate::config::ImagesConfig;
+use crate::content::{Article, ImageRef, Site};
+use crate::render::{Contents, OutputFile, StaticSource};
+
+pub use process::Made;
+
+/// Changes whenever the way variants are made does, so cached variants made otherwise are
+/// not reused.
+const ENCODERS: u32 = 1;
+
+#[derive(Debug, Error)]
+pub enum ImageError {
+    #[error("{}: image {image:?}: no such file (a file beside the article, or below static/)", article.display())]
+    Missing { article: PathBuf, image: String },
+    #[error("{}: image {image:?}: cannot read {}: {source}", article.display(), file.display())]
+    Unreadable {
+        article: PathBuf,
+        image: String,
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: image {image:?}: {} is not an image Gazette can read (JPEG, PNG, WebP or GIF)", article.display(), file.display())]
+    Unsupported {
+        article: PathBuf,
+        image: String,
+        file: PathBuf,
+    },
+    #[error("{}: image {image:?}: {} is {width} × {height} pixels, more than the {limit} million `images.max_megapixels` allows", article.display(), file.display())]
+    TooLarge {
+        article: PathBuf,
+        image: String,
+        file: PathBuf,
+        width: u32,
+        height: u32,
+        limit: u32,
+    },
+    #[error("{}: image {image:?}: {} is damaged: {message}", article.display(), file.display())]
+    Corrupt {
+        article: PathBuf,
+        image: String,
+        file: PathBuf,
+        message: String,
+    },
+    #[error("{}: cannot write the processed image: {source}", path.display())]
+    Cache {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A source image's format, as its bytes say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Webp,
+    /// Shown as it is (it may be animated): no variants.
+    Gif,
+}
+
+/// What a variant is encoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Encoding {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl Encoding {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Encoding::Jpeg => "jpg",
+            Encoding::Png => "png",
+            Encoding::Webp => "webp",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Encoding::Jpeg => "image/jpeg",
+            Encoding::Png => "image/png",
+            Encoding::Webp => "image/webp",
+        }
+    }
+}
+
+/// A source image, as its header describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// A hash of its bytes.
+    pub hash: u64,
+    /// As shown (EXIF orientation applied).
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+}
+
+/// One resized copy of an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    pub encoding: Encoding,
+    /// Below the site root, `/`-separated.
+    pub url_path: String,
+    pub cache_file: PathBuf,
+}
+
+/// A local image the site uses, with its variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub file: PathBuf,
+    /// The original's path below the site root.
+    pub url_path: String,
+    pub probe: Probe,
+    /// In the image's own format, narrowest first; then WebP, narrowest first. Empty for
+    /// images shown as they are (GIF).
+    pub variants: Vec<Variant>,
+    /// The article that first names it (for messages).
+    pub article: PathBuf,
+    /// As that article writes it.
+    pub written: String,
+}
+
+impl Prepared {
+    /// The variants in the image's own format (JPEG or PNG), narrowest first.
+    pub fn own(&self) -> impl Iterator<Item = &Variant> {
+        self.variants
+            .iter()
+            .filter(|v| v.encoding != Encoding::Webp || self.probe.format == Format::Webp)
+    }
+
+    /// The WebP variants, narrowest first, when the image's own format is another.
+    pub fn webp(&self) -> impl Iterator<Item = &Variant> {
+        self.variants
+            .iter()
+            .filter(|v| v.encoding == Encoding::Webp && self.probe.format != Format::Webp)
+    }
+}
+
+/// The images of a site, planned.
+#[derive(Debug, Default)]
+pub struct Images {
+    /// By the original's path below the site root.
+    pub by_path: BTreeMap<String, Prepared>,
+}
+
+impl Images {
+    /// The prepared image an article's `src` (as written in its body, or its lead image)
+    /// names, if it is a local image of the site.
+    pub fn lead(&self, article: &Article) -> Option<&Prepared> {
+        let image = article.image.as_ref()?;
+        self.by_path.get(&lead_path(article, &image.source)?)
+    }
+
+    /// The prepared image `src` in article `article`'s body names.
+    pub fn in_body(&self, article: &Article, src: &str) -> Option<&Prepared> {
+        self.by_path.get(&body_path(article, src)?)
+    }
+
+    /// A hash of the images an article shows: its page and every value made of it change
+    /// with them.
+    pub fn version_for(&self, article: &Article) -> u64 {
+        // What a page shows of an image: where it is, its size, and its variants' names
+        // (which carry its bytes' hash and the settings).
+        let shown = |p: &Prepared| {
+            let names: Vec<&str> = p.variants.iter().map(|v| v.url_path.as_str()).collect();
+            crate::hash::of((&p.url_path, p.probe.width, p.probe.height, names))
+        };
+        let lead = self.lead(article).map(shown);
+        let body: Vec<Option<u64>> = article
+            .body_images
+            .iter()
+            .map(|src| self.in_body(article, src).map(shown))
+            .collect();
+        crate::hash::of((lead, body))
+    }
+
+    /// The variants as files of the site (the originals are bundle or static files).
+    pub fn files(&self) -> Vec<OutputFile> {
+        self.by_path
+            .values()
+            .flat_map(|p| &p.variants)
+            .map(|v| OutputFile {
+                path: v.url_path.clone(),
+                contents: Contents::Static(StaticSource::Made(v.cache_file.clone())),
+            })
+            .collect()
+    }
+
+    /// Makes every variant the cache lacks, in parallel; `Made` counts them.
+    pub fn process(&self, config: &ImagesConfig) -> Result<Made, ImageError> {
+        process::make_missing(self, config)
+    }
+
+    /// Removes from `cache_dir` every file no planned variant uses.
+    pub fn prune(&self, cache_dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(cache_dir) else {
+            return;
+        };
+        let used: std::collections::HashSet<&Path> = self
+            .by_path
+            .values()
+            .flat_map(|p| &p.variants)
+            .map(|v| v.cache_file.as_path())
+            .collect();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !used.contains(path.as_path()) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+}
+
+/// Where an article's lead image is, below the site root.
+fn lead_path(article: &Article, source: &ImageRef) -> Option<String> {
+    match source {
+        ImageRef::Remote(_) => None,
+        ImageRef::Site(path) => Some(path.clone()),
+        ImageRef::Beside(file) => Some(format!("{}{file}", article.permalink.path())),
+    }
+}
+
+/// Where a `src` in an article's body leads, below the site root: resolved against the
+/// article's URL, as a browser would.
+fn body_path(article: &Article, src: &str) -> Option<String> {
+    let page = url::Url::parse("http://site.invalid/")
+        .ok()?
+        .join(article.permalink.path())
+        .ok()?;
+    let url = page.join(src).ok()?;
+    if url.host_str() != Some("site.invalid") {
+        return None;
+    }
+    let path = percent_encoding::percent_decode_str(url.path().trim_start_matches('/'))
+        .decode_utf8()
+        .ok()?;
+    Some(path.into_owned())
+}
+
+/// Plans the site's images, reusing what `memo` knows of files unchanged since (a watcher
+/// plans again after every edit).
+/// The memo is kept beside the variants (`probes` in the cache folder's parent), so a
+/// build does not read and hash every image again: only files whose size or modification
+/// time changed are read.
+pub struct Planner {
+    memo: HashMap<PathBuf, (FileStamp, Probe)>,
+    /// Whether the memo was read from the cache folder yet.
+    read: bool,
+}
+
+impl Default for Planner {
+    fn default() -> Self {
+        Planner::new()
+    }
+}
+
+/// The memo's file, beside the folder of variants.
+fn memo_file(cache_dir: &Path) -> PathBuf {
+    cache_dir.with_file_name("image-probes")
+}
+
+impl Planner {
+    pub fn new() -> Planner {
+        Planner {
+            memo: HashMap::new(),
+            read: false,
+        }
+    }
+
+    /// Reads the memo a previous build left (lines of path, size, modification time,
+    /// hash, width, height, format; anything unreadable is skipped).
+    fn read_memo(&mut self, cache_dir: &Path) {
+        self.read = true;
+        let Ok(text) = std::fs::read_to_string(memo_file(cache_dir)) else {
+            return;
+        };
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [path, len, modified, hash, width, height, format] = fields[..] else {
+                continue;
+            };
+            let format = match format {
+                "jpeg" => Format::Jpeg,
+                "png" => Format::Png,
+                "webp" => Format::Webp,
+                "gif" => Format::Gif,
+                _ => continue,
+            };
+            let (Ok(len), Ok(modified), Ok(hash), Ok(width), Ok(height)) = (
+                len.parse(),
+                modified.parse(),
+                u64::from_str_radix(hash, 16),
+                width.parse(),
+                height.parse(),
+            ) else {
+                continue;
+            };
+            self.memo.insert(
+                PathBuf::from(path),
+                (
+                    FileStamp { len, modified },
+                    Probe {
+                        hash,
+                        width,
+                        height,
+                        format,
+                    },
+                ),
+            );
+        }
+    }
+
+    /// Writes the memo for the next build (failing quietly: it only saves time).
+    fn write_memo(&self, cache_dir: &Path) {
+        let mut entries: Vec<String> = self
+            .memo
+            .iter()
+            .filter_map(|(path, (stamp, probe))| {
+                let path = path.to_str().filter(|p| !p.contains(['\t', '\n']))?;
+                let format = match probe.format {
+                    Format::Jpeg => "jpeg",
+                    Format::Png => "png",
+                    Format::Webp => "webp",
+                    Format::Gif => "gif",
+                };
+                Some(format!(
+                    "{path}\t{}\t{}\t{:016x}\t{}\t{}\t{format}\n",
+                    stamp.len, stamp.modified, probe.hash, probe.width, probe.height
+                ))
+            })
+            .collect();
+        entries.sort_unstable();
+        let file = memo_file(cache_dir);
+        if let Some(dir) = file.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+            && let Ok(mut temp) = tempfile::NamedTempFile::new_in(dir)
+            && std::io::Write::write_all(&mut temp, entries.concat().as_bytes()).is_ok()
+        {
+            let _ = temp.persist(&file);
+        }
+    }
+
+    /// Every local image `site` uses, found among its bundles' files and `static_files`
+    /// (output path → file), probed, with its variants planned into `cache_dir`. A lead
+    /// image that is missing, and any used image that cannot be read, is an error naming
+    /// the article.
+    pub fn plan(
+        &mut self,
+        site: &Site,
+        static_files: &BTreeMap<String, StaticSource>,
+        cache_dir: &Path,
+    ) -> Result<Images, ImageError> {
+        let mut wanted: BTreeMap<String, (PathBuf, &Path, &str)> = BTreeMap::new();
+        if site
+            .articles
+            .iter()
+            .all(|a| a.image.is_none() && a.body_images.is_empty())
+        {
+            return Ok(Images::default());
+        }
+        if !self.read {
+            self.read_memo(cache_dir);
+        }
+        let bundle_files: HashMap<String, PathBuf> = site
+            .articles
+            .iter()
+            .filter_map(|a| a.bundle.as_ref().map(|b| (a, b)))
+            .flat_map(|(a, b)| {
+                b.files
+                    .iter()
+                    .map(move |f| (format!("{}{f}", a.permalink.path()), b.dir.join(f)))
+            })
+            .collect();
+        let file_of = |path: &str| -> Option<PathBuf> {
+            bundle_files
+                .get(path)
+                .cloned()
+                .or_else(|| match static_files.get(path) {
+                    Some(StaticSource::File(file)) => Some(file.clone()),
+                    _ => None,
+                })
+        };
+        for article in &site.articles {
+            if let Some(image) = &article.image
+                && let Some(path) = lead_path(article, &image.source)
+            {
+                let Some(file) = file_of(&path) else {
+                    return Err(ImageError::Missing {
+                        article: article.source.clone(),
+                        image: image.written.clone(),
+                    });
+                };
+                wanted
+                    .entry(path)
+                    .or_insert((file, &article.source, &image.written));
+            }
+            for src in &article.body_images {
+                // A body image that is not there is a broken link, which `check` reports.
+                if let Some(path) = body_path(article, src)
+                    && let Some(file) = file_of(&path)
+                {
+                    wanted.entry(path).or_insert((file, &article.source, src));
+                }
+            }
+        }
+        let config = &site.config.images;
+        let entries: Vec<(String, (PathBuf, &Path, &str))> = wanted.into_iter().collect();
+        let memo = &self.memo;
+        let probed = crate::parallel::try_map(&entries, |(path, (file, article, written))| {
+            let failed = |source| ImageError::Unreadable {
+                article: article.to_path_buf(),
+                image: written.to_string(),
+                file: file.clone(),
+                source,
+            };
+            let stamp = std::fs::metadata(file).ok().and_then(|m| FileStamp::of(&m));
+            let known = stamp.and_then(|s| {
+                memo.get(file)
+                    .filter(|(old, _)| *old == s)
+                    .map(|(_, p)| p.clone())
+            });
+            let probe = match known {
+                Some(probe) => probe,
+                None => {
+                    let bytes = std::fs::read(file).map_err(failed)?;
+                    process::probe(&bytes).ok_or_else(|| ImageError::Unsupported {
+                        article: article.to_path_buf(),
+                        image: written.to_string(),
+                        file: file.clone(),
+                    })?
+                }
+            };
+            let pixels = u64::from(probe.width) * u64::from(probe.height);
+            if pixels > u64::from(config.max_megapixels) * 1_000_000 {
+                return Err(ImageError::TooLarge {
+                    article: article.to_path_buf(),
+                    image: written.to_string(),
+                    file: file.clone(),
+                    width: probe.width,
+                    height: probe.height,
+                    limit: config.max_megapixels,
+                });
+            }
+            let variants = variants_of(path, &probe, config, cache_dir);
+            Ok((
+                stamp,
+                Prepared {
+                    file: file.clone(),
+                    url_path: path.clone(),
+                    probe,
+                    variants,
+                    article: article.to_path_buf(),
+                    written: written.to_string(),
+                },
+            ))
+        })?;
+        let mut images = Images::default();
+        let before = std::mem::take(&mut self.memo);
+        for (stamp, prepared) in probed {
+            if let Some(stamp) = stamp {
+                self.memo
+                    .insert(prepared.file.clone(), (stamp, prepared.probe.clone()));
+            }
+            images.by_path.insert(prepared.url_path.clone(), prepared);
+        }
+        if self.memo != before {
+            self.write_memo(cache_dir);
+        }
+        Ok(images)
+    }
+}
+
+/// The variants of the image at `path` (below the site root): one per configured width
+/// below its own (and one at its own width when a configured width reaches it), in its own
+/// format and in WebP.
+fn variants_of(path: &str, probe: &Probe, config: &ImagesConfig, cache_dir: &Path) -> Vec<Variant> {
+    let own = match probe.format {
+        Format::Jpeg => Encoding::Jpeg,
+        Format::Png => Encoding::Png,
+        Format::Webp => Encoding::Webp,
+        Format::Gif => return Vec::new(),
+    };
+    let mut widths: Vec<u32> = config.widths.iter().map(|&w| w.min(probe.width)).collect();
+    widths.dedup();
+    let (stem, _) = path.rsplit_once('.').unwrap_or((path, ""));
+    let mut encodings = vec![own];
+    if own != Encoding::Webp {
+        encodings.push(Encoding::Webp);
+    }
+    let mut variants = Vec::new();
+    for encoding in encodings {
+        for &width in &widths {
+            // Rounded as the resize rounds it; at least one pixel.
+            let height = ((u64::from(probe.height) * u64::from(width) + u64::from(probe.width) / 2)
+                / u64::from(probe.width))
+            .max(1) as u32;
+            let key = crate::hash::of((
+                ENCODERS,
+                probe.hash,
+                width,
+                height,
+                encoding,
+                config.quality,
+            ));
+            let ext = encoding.extension();
+            variants.push(Variant {
+                width,
+                height,
+                encoding,
+                url_path: format!("{stem}-{width}.{:08x}.{ext}", key as u32),
+                cache_file: cache_dir.join(format!("{key:016x}.{ext}")),
+            });
+        }
+    }
+    variants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(width: u32, height: u32, format: Format) -> Probe {
+        Probe {
+            hash: 7,
+            width,
+            height,
+            format,
+        }
+    }
+
+    #[test]
+    fn variants_are_never_larger_than_the_image() {
+        let config = ImagesConfig::default();
+        let v = variants_of(
+            "a/hero.jpg",
+            &probe(1200, 800, Format::Jpeg),
+            &config,
+            Path::new("c"),
+        );
+        let sizes: Vec<(u32, u32, Encoding)> =
+            v.iter().map(|v| (v.width, v.height, v.encoding)).collect();
+        assert_eq!(
+            sizes,
+            [
+                (480, 320, Encoding::Jpeg),
+                (960, 640, Encoding::Jpeg),
+                (1200, 800, Encoding::Jpeg),
+                (480, 320, Encoding::Webp),
+                (960, 640, Encoding::Webp),
+                (1200, 800, Encoding::Webp),
+            ]
+        );
+        assert!(v[0].url_path.starts_with("a/hero-480.") && v[0].url_path.ends_with(".jpg"));
+        // A small image: one variant per format, at its own size.
+        let small = variants_of(
+            "x.png",
+            &probe(300, 100, Format::Png),
+            &config,
+            Path::new("c"),
+        );
+        assert_eq!(small.len(), 2);
+        assert!(
+            variants_of(
+                "x.gif",
+                &probe(300, 100, Format::Gif),
+                &config,
+                Path::new("c")
+            )
+            .is_empty()
+        );
+        // Other bytes, other names.
+        let mut other = probe(1200, 800, Format::Jpeg);
+        other.hash = 8;
+        let w = variants_of("a/hero.jpg", &other, &config, Path::new("c"));
+        assert_ne!(v[0].url_path, w[0].url_path);
+    }
+}

@@ -1,0 +1,241 @@
+//! Reading image headers, and making variants: decode once, resize (fast_image_resize,
+//! SIMD), encode (jpeg-encoder, libwebp through `webp`, `image`'s PNG encoder), write into
+//! the cache through a temporary file.
+
+use std::io::Cursor;
+
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+use super::{Encoding, Format, ImageError, Images, Prepared, Probe};
+use crate::config::ImagesConfig;
+
+/// What WebP variants add to `images.quality` (see `encode`).
+const WEBP_QUALITY_BONUS: u8 = 2;
+
+/// What a build made of images.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Made {
+    /// Variants made (not found in the cache).
+    pub variants: usize,
+}
+
+/// The header of an image file: its format and size as shown. `None` when the bytes are
+/// not an image of a format Gazette reads.
+pub fn probe(bytes: &[u8]) -> Option<Probe> {
+    // The size is checked against `max_megapixels` by the caller, with a clear message:
+    // the library's own limits would only make it unreadable.
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    reader.no_limits();
+    let format = match reader.format()? {
+        ImageFormat::Jpeg => Format::Jpeg,
+        ImageFormat::Png => Format::Png,
+        ImageFormat::WebP => Format::Webp,
+        ImageFormat::Gif => Format::Gif,
+        _ => return None,
+    };
+    let mut decoder = reader.into_decoder().ok()?;
+    let (width, height) = decoder.dimensions();
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let (width, height) = if turns(orientation) {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    (width > 0 && height > 0).then(|| Probe {
+        hash: crate::hash::of(bytes),
+        width,
+        height,
+        format,
+    })
+}
+
+/// Whether an EXIF orientation swaps width and height.
+fn turns(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+pub fn make_missing(images: &Images, config: &ImagesConfig) -> Result<Made, ImageError> {
+    let todo: Vec<&Prepared> = images
+        .by_path
+        .values()
+        .filter(|p| p.variants.iter().any(|v| !v.cache_file.exists()))
+        .collect();
+    let Some(first) = todo.iter().flat_map(|p| &p.variants).next() else {
+        return Ok(Made::default());
+    };
+    let dir = first
+        .cache_file
+        .parent()
+        .expect("cache files are in a folder");
+    std::fs::create_dir_all(dir).map_err(|source| ImageError::Cache {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let made = crate::parallel::try_map(&todo, |p| make(p, config))?;
+    Ok(Made {
+        variants: made.into_iter().sum(),
+    })
+}
+
+/// Makes the variants of one image that the cache lacks; returns how many.
+fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
+    let corrupt = |message: String| ImageError::Corrupt {
+        article: p.article.clone(),
+        image: p.written.clone(),
+        file: p.file.clone(),
+        message,
+    };
+    let bytes = std::fs::read(&p.file).map_err(|source| ImageError::Unreadable {
+        article: p.article.clone(),
+        image: p.written.clone(),
+        file: p.file.clone(),
+        source,
+    })?;
+    let mut reader = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| corrupt(e.to_string()))?;
+    // Planning refused images above `max_megapixels`; this one may use what it needs.
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(|e| corrupt(e.to_string()))?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e.to_string()))?;
+    drop(bytes);
+    image.apply_orientation(orientation);
+    let alpha = image.color().has_alpha();
+    let (pixels, pixel_type, bytes_per_pixel) = if alpha {
+        (image.into_rgba8().into_raw(), PixelType::U8x4, 4)
+    } else {
+        (image.into_rgb8().into_raw(), PixelType::U8x3, 3)
+    };
+    let (width, height) = (p.probe.width, p.probe.height);
+    if pixels.len() != width as usize * height as usize * bytes_per_pixel {
+        return Err(corrupt("its size differs from what its header says".into()));
+    }
+    let source = fast_image_resize::images::ImageRef::new(width, height, &pixels, pixel_type)
+        .map_err(|e| corrupt(e.to_string()))?;
+    let mut resizer = Resizer::new();
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    let mut made = 0;
+    // One resize per width, shared by its encodings.
+    let mut widths: Vec<(u32, u32)> = p
+        .variants
+        .iter()
+        .filter(|v| !v.cache_file.exists())
+        .map(|v| (v.width, v.height))
+        .collect();
+    widths.sort_unstable();
+    widths.dedup();
+    for (w, h) in widths {
+        let resized;
+        let data: &[u8] = if (w, h) == (width, height) {
+            &pixels
+        } else {
+            let mut target = fast_image_resize::images::Image::new(w, h, pixel_type);
+            resizer
+                .resize(&source, &mut target, &options)
+                .map_err(|e| corrupt(e.to_string()))?;
+            resized = target.into_vec();
+            &resized
+        };
+        // Its encodings in parallel: an edit that replaces one image waits for the
+        // slowest encoder, not for all of them in turn.
+        let missing: Vec<&super::Variant> = p
+            .variants
+            .iter()
+            .filter(|v| v.width == w && v.height == h && !v.cache_file.exists())
+            .collect();
+        crate::parallel::try_map(&missing, |variant| {
+            let encoded =
+                encode(data, w, h, alpha, variant.encoding, config.quality).map_err(corrupt)?;
+            write_cache(&variant.cache_file, &encoded)
+        })?;
+        made += missing.len();
+    }
+    Ok(made)
+}
+
+/// Encodes RGB (or, with `alpha`, RGBA) pixels.
+fn encode(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    alpha: bool,
+    encoding: Encoding,
+    quality: u8,
+) -> Result<Vec<u8>, String> {
+    match encoding {
+        Encoding::Jpeg => {
+            let mut out = Vec::with_capacity(data.len() / 10);
+            let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+            encoder.set_optimized_huffman_tables(true);
+            encoder.set_progressive(true);
+            let color = if alpha {
+                jpeg_encoder::ColorType::Rgba
+            } else {
+                jpeg_encoder::ColorType::Rgb
+            };
+            let too_large = || format!("{width} × {height} is too large for JPEG");
+            let w = u16::try_from(width).map_err(|_| too_large())?;
+            let h = u16::try_from(height).map_err(|_| too_large())?;
+            encoder
+                .encode(data, w, h, color)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+        Encoding::Webp => {
+            let encoder = if alpha {
+                webp::Encoder::from_rgba(data, width, height)
+            } else {
+                webp::Encoder::from_rgb(data, width, height)
+            };
+            let mut config = webp::WebPConfig::new()
+                .map_err(|()| "libwebp rejected its settings".to_string())?;
+            // libwebp's effort 1 of 0 to 6 takes a third of the time of its default (4),
+            // and at two points more quality gives the same fidelity (PSNR) in smaller
+            // files than the default at `quality` (measured: docs/performance.md).
+            config.method = 1;
+            config.quality = f32::from(quality.saturating_add(WEBP_QUALITY_BONUS).min(100));
+            config.thread_level = 0;
+            let memory = encoder
+                .encode_advanced(&config)
+                .map_err(|e| format!("WebP encoding failed: {e:?}"))?;
+            Ok(memory.to_vec())
+        }
+        Encoding::Png => {
+            use image::ImageEncoder;
+            let mut out = Vec::new();
+            let color = if alpha {
+                image::ExtendedColorType::Rgba8
+            } else {
+                image::ExtendedColorType::Rgb8
+            };
+            image::codecs::png::PngEncoder::new(&mut out)
+                .write_image(data, width, height, color)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+/// Writes a cache file whole or not at all (a build killed midway leaves no half image).
+fn write_cache(path: &std::path::Path, bytes: &[u8]) -> Result<(), ImageError> {
+    let fail = |source| ImageError::Cache {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().expect("cache files are in a folder");
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut file, bytes).map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,416 @@
+//! Images: articles as folders with their files, lead images with credits, and variants
+//! made at build time. Every image here is made by the test, small.
+
+mod common;
+
+use common::TestSite;
+
+/// A JPEG (or, by the extension, PNG) of `width` × `height` with a gradient, so encoders
+/// have something to encode.
+fn image_bytes(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 255 / width) as u8,
+            (y * 255 / height) as u8,
+            ((x + y) % 256) as u8,
+        ])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut bytes, format).unwrap();
+    bytes.into_inner()
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    image_bytes(width, height, image::ImageFormat::Jpeg)
+}
+
+/// A bundle `content/camera/` with a 2000 × 1000 lead image, a PNG in its body and a PDF.
+fn site_with_a_bundle() -> TestSite {
+    let site = TestSite::new();
+    site.write("content/camera/hero.jpg", jpeg(2000, 1000));
+    site.write(
+        "content/camera/chart.png",
+        image_bytes(600, 300, image::ImageFormat::Png),
+    );
+    site.write("content/camera/spec.pdf", "%PDF-1.4 not really");
+    site.write(
+        "content/camera/notes.md",
+        "Notes beside the article, not an article.",
+    );
+    site.write(
+        "content/camera/index.md",
+        "+++\ntitle = \"The camera\"\ndate = 2024-05-01\nimage = \"hero.jpg\"\nimage_alt = \"A camera on a desk\"\nimage_credit = \"Ann Lee\"\nimage_caption = \"The review unit.\"\n+++\nThe chart: ![Sales by month](chart.png \"Sales\")\n\nThe [spec sheet](spec.pdf).\n",
+    );
+    // Newer: the home page leads with it, and shows the camera as a card.
+    site.story("other", "Other", "2024-06-01");
+    site
+}
+
+/// The output file a page's `src`/`srcset` URL names.
+fn output_path(url: &str) -> String {
+    format!(
+        "public/{}",
+        url.strip_prefix("https://example.org/").unwrap()
+    )
+}
+
+fn dimensions(site: &TestSite, url: &str) -> (u32, u32, image::ImageFormat) {
+    let path = site.path().join(output_path(url));
+    let reader = image::ImageReader::open(&path)
+        .unwrap()
+        .with_guessed_format()
+        .unwrap();
+    let format = reader.format().unwrap();
+    let (w, h) = reader.into_dimensions().unwrap();
+    (w, h, format)
+}
+
+/// Every URL of a `srcset` attribute value.
+fn srcset_urls(srcset: &str) -> Vec<&str> {
+    srcset
+        .split(", ")
+        .map(|c| c.split(' ').next().unwrap())
+        .collect()
+}
+
+fn attribute<'a>(html: &'a str, after: &str, name: &str) -> &'a str {
+    let from = &html[html
+        .find(after)
+        .unwrap_or_else(|| panic!("{after} in {html}"))..];
+    let start = from.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    let rest = &from[start..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+#[test]
+fn an_article_folder_publishes_its_files_at_its_url() {
+    let site = site_with_a_bundle();
+    site.build();
+    assert!(site.read("public/camera/index.html").contains("The camera"));
+    assert_eq!(site.read("public/camera/spec.pdf"), "%PDF-1.4 not really");
+    assert!(site.exists("public/camera/hero.jpg"));
+    // Markdown beside it is a note, neither an article nor a published file.
+    assert!(!site.exists("public/notes/index.html") && !site.exists("public/camera/notes.md"));
+    // Its relative links lead there, and feeds make them absolute.
+    let atom = site.read("public/atom.xml");
+    assert!(
+        atom.contains("https://example.org/camera/spec.pdf"),
+        "{atom}"
+    );
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn lead_images_get_variants_of_each_width_in_webp_and_their_own_format() {
+    let site = site_with_a_bundle();
+    site.build();
+    let page = site.read("public/camera/index.html");
+    let figure = &page[page.find("<figure class=\"lead-image\">").unwrap()..];
+    let figure = &figure[..figure.find("</figure>").unwrap()];
+    // Own format: 480, 960, 1600 wide, never upscaled, the height in proportion.
+    let jpegs = srcset_urls(attribute(figure, "<img", "srcset"));
+    let sizes: Vec<(u32, u32, image::ImageFormat)> =
+        jpegs.iter().map(|u| dimensions(&site, u)).collect();
+    use image::ImageFormat::{Jpeg, Png, WebP};
+    assert_eq!(
+        sizes,
+        [(480, 240, Jpeg), (960, 480, Jpeg), (1600, 800, Jpeg)]
+    );
+    let webps = srcset_urls(attribute(figure, "<source", "srcset"));
+    let sizes: Vec<_> = webps.iter().map(|u| dimensions(&site, u)).collect();
+    assert_eq!(
+        sizes,
+        [(480, 240, WebP), (960, 480, WebP), (1600, 800, WebP)]
+    );
+    // The fallback `src` with its size, eager and first in line on the article's page.
+    assert!(
+        figure.contains(
+            "width=\"960\" height=\"480\" alt=\"A camera on a desk\" fetchpriority=\"high\""
+        ),
+        "{figure}"
+    );
+    assert!(figure.contains("<source type=\"image/webp\""));
+    assert!(figure.contains(
+        "<figcaption>The review unit. <span class=\"credit\">Image: Ann Lee</span></figcaption>"
+    ));
+    // A body image becomes a lazy <picture> of its variants, its alt and title kept; a
+    // 600-pixel image is not made larger.
+    let body = &page[page.find("<div class=\"body\">").unwrap()..];
+    let pngs = srcset_urls(attribute(body, "<img", "srcset"));
+    let sizes: Vec<_> = pngs.iter().map(|u| dimensions(&site, u)).collect();
+    assert_eq!(sizes, [(480, 240, Png), (600, 300, Png)]);
+    assert!(
+        body.contains("width=\"600\" height=\"300\" alt=\"Sales by month\" title=\"Sales\" loading=\"lazy\" decoding=\"async\"></picture>"),
+        "{body}"
+    );
+    // Lists show the smallest variant, lazily, beside the story.
+    let home = site.read("public/index.html");
+    let card = &home[home.find("class=\"thumb\"").unwrap()..];
+    assert!(
+        card.contains("width=\"480\" height=\"240\" alt=\"\" loading=\"lazy\""),
+        "{card}"
+    );
+}
+
+#[test]
+fn lead_images_are_in_the_metadata_and_the_feeds() {
+    let site = site_with_a_bundle();
+    site.build();
+    let page = site.read("public/camera/index.html");
+    let large = attribute(&page, "property=\"og:image\"", "content");
+    assert_eq!(dimensions(&site, large).0, 1600);
+    for meta in [
+        "<meta property=\"og:image:width\" content=\"1600\">",
+        "<meta property=\"og:image:height\" content=\"800\">",
+        "<meta property=\"og:image:alt\" content=\"A camera on a desk\">",
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+    ] {
+        assert!(page.contains(meta), "{meta}");
+    }
+    assert!(page.contains(&format!(
+        "\"image\": {{\"@type\": \"ImageObject\", \"url\": \"{large}\", \"width\": 1600, \"height\": 800}}"
+    )));
+    // Feeds: Media RSS in both XML feeds, an enclosure in Atom, `image` in JSON Feed.
+    let media = format!(
+        "<media:content xmlns:media=\"http://search.yahoo.com/mrss/\" url=\"{large}\" medium=\"image\" type=\"image/jpeg\" width=\"1600\" height=\"800\"/>"
+    );
+    assert!(site.read("public/rss.xml").contains(&media));
+    let atom = site.read("public/atom.xml");
+    assert!(
+        atom.contains(&media)
+            && atom.contains(&format!(
+                "<link rel=\"enclosure\" href=\"{large}\" type=\"image/jpeg\"/>"
+            ))
+    );
+    let json: serde_json::Value = serde_json::from_str(&site.read("public/feed.json")).unwrap();
+    assert_eq!(json["items"][1]["image"], large);
+    // An article without an image says so nowhere.
+    let other = site.read("public/other/index.html");
+    assert!(!other.contains("og:image") && other.contains("content=\"summary\""));
+}
+
+#[test]
+fn the_image_cache_makes_each_variant_once_and_forgets_unused_ones() {
+    let site = site_with_a_bundle();
+    let first = site.build().stdout();
+    assert!(first.contains("10 image variants made"), "{first}");
+    let cache = site.path().join(".gazette-cache/images");
+    let listing = || {
+        let mut names: Vec<(String, std::time::SystemTime)> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    let cached = listing();
+    assert_eq!(cached.len(), 10);
+    // A build from scratch (output and record gone) makes nothing: the same bytes again.
+    let before = site.tree("public");
+    std::fs::remove_dir_all(site.path().join("public")).unwrap();
+    std::fs::remove_file(site.path().join(".public.gazette-cache")).unwrap();
+    let second = site.build().stdout();
+    assert!(!second.contains("image variants made"), "{second}");
+    assert_eq!(listing(), cached);
+    assert_eq!(site.tree("public"), before);
+    // A new image is made; the old one's variants leave the cache.
+    site.write("content/camera/hero.jpg", jpeg(1000, 1000));
+    let third = site.build().stdout();
+    assert!(third.contains("6 image variants made"), "{third}");
+    assert_eq!(listing().len(), 10);
+    let page = site.read("public/camera/index.html");
+    assert!(
+        page.contains("width=\"960\" height=\"960\""),
+        "the new image's size"
+    );
+}
+
+#[test]
+fn an_image_under_static_or_a_url_works_for_any_article() {
+    let site = TestSite::new();
+    site.write("static/images/wide.jpg", jpeg(800, 400));
+    site.article(
+        "local",
+        "title = \"Local\"\ndate = 2024-01-01\nimage = \"/images/wide.jpg\"\nimage_alt = \"Wide\"",
+        "Text.",
+    );
+    site.article(
+        "remote",
+        "title = \"Remote\"\ndate = 2024-01-02\nimage = \"https://cdn.example.net/a.jpg\"\nimage_alt = \"Far\"",
+        "Text.",
+    );
+    site.build();
+    let local = site.read("public/local/index.html");
+    let figure = &local[local.find("<figure").unwrap()..];
+    let srcset = srcset_urls(attribute(figure, "<img", "srcset"));
+    assert!(
+        srcset[0].starts_with("https://example.org/images/wide-480."),
+        "{srcset:?}"
+    );
+    assert_eq!(
+        dimensions(&site, srcset[1]),
+        (800, 400, image::ImageFormat::Jpeg)
+    );
+    let remote = site.read("public/remote/index.html");
+    assert!(
+        remote.contains(
+            "<img src=\"https://cdn.example.net/a.jpg\" alt=\"Far\" fetchpriority=\"high\">"
+        ),
+        "{remote}"
+    );
+    assert!(
+        remote.contains("<meta property=\"og:image\" content=\"https://cdn.example.net/a.jpg\">")
+    );
+}
+
+#[test]
+fn a_lead_image_without_alt_text_warns_in_build_and_fails_check() {
+    let site = site_with_a_bundle();
+    let text = site
+        .read("content/camera/index.md")
+        .replace("image_alt = \"A camera on a desk\"\n", "");
+    site.write("content/camera/index.md", text);
+    let built = site.build();
+    assert!(
+        built
+            .stderr()
+            .contains("content/camera/index.md: the lead image has no `image_alt`"),
+        "{}",
+        built.stderr()
+    );
+    let checked = site.run(&["check"]);
+    let out = checked.stdout();
+    checked.failure();
+    assert!(
+        out.contains("content/camera/index.md: the lead image has no `image_alt`"),
+        "{out}"
+    );
+}
+
+/// Runs a build expected to fail and returns its stderr, checking the output is as it was.
+fn fails_keeping_output(site: &TestSite) -> String {
+    let before = site.tree("public");
+    let stderr = site.run(&["build"]).failure();
+    assert_eq!(before, site.tree("public"), "the previous output stays");
+    stderr
+}
+
+#[test]
+fn bad_images_are_errors_naming_the_article_and_the_image() {
+    let site = site_with_a_bundle();
+    site.build();
+    let set_image = |image: &str| {
+        site.write(
+            "content/camera/index.md",
+            format!("+++\ntitle = \"The camera\"\ndate = 2024-05-01\nimage = \"{image}\"\nimage_alt = \"x\"\n+++\nText.\n"),
+        );
+    };
+    // Missing, beside the article or under static/.
+    set_image("gone.jpg");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains(
+            "content/camera/index.md:4:9: image \"gone.jpg\" is not in the article's folder"
+        ),
+        "{stderr}"
+    );
+    set_image("/images/gone.jpg");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/camera/index.md: image \"/images/gone.jpg\": no such file"),
+        "{stderr}"
+    );
+    // Leaving the site.
+    set_image("../other.md");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("image \"../other.md\" leaves the site"),
+        "{stderr}"
+    );
+    // Not an image, or a damaged one.
+    site.write("content/camera/text.jpg", "just text");
+    set_image("text.jpg");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/camera/index.md: image \"text.jpg\": content/camera/text.jpg is not an image Gazette can read (JPEG, PNG, WebP or GIF)"),
+        "{stderr}"
+    );
+    site.write("content/camera/cut.png", damaged_png(40, 20));
+    set_image("cut.png");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("image \"cut.png\": content/camera/cut.png is damaged"),
+        "{stderr}"
+    );
+    // A decompression bomb: a PNG claiming 20,000 × 20,000 pixels, refused before decoding.
+    site.write("content/camera/bomb.png", damaged_png(20_000, 20_000));
+    set_image("bomb.png");
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains("content/camera/bomb.png is 20000 × 20000 pixels, more than the 64 million `images.max_megapixels` allows"),
+        "{stderr}"
+    );
+    // A relative image in an article that is a single file.
+    std::fs::remove_dir_all(site.path().join("content/camera")).unwrap();
+    site.article(
+        "single",
+        "title = \"Single\"\ndate = 2024-01-01\nimage = \"pic.jpg\"",
+        "Text.",
+    );
+    let stderr = fails_keeping_output(&site);
+    assert!(
+        stderr.contains(
+            "content/single.md:4:9: image \"pic.jpg\" would be a file beside the article"
+        ),
+        "{stderr}"
+    );
+}
+
+/// The start of a PNG file claiming `width` × `height` (signature and IHDR; no pixels).
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(b"IHDR");
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let crc = crc32(&ihdr);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc.to_be_bytes());
+    png
+}
+
+/// A PNG whose header (claiming `width` × `height`) is sound and whose pixel data is not.
+fn damaged_png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = png_header(width, height);
+    for (kind, data) in [(&b"IDAT"[..], &b"not zlib at all"[..]), (b"IEND", b"")] {
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
