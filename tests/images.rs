@@ -414,3 +414,18 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn an_older_imports_extra_image_credit_is_still_the_credit() {
+    let site = TestSite::new();
+    site.article(
+        "old",
+        "title = \"Old\"\ndate = 2024-01-01\n\n[extra]\nimage_credit = \"Flickr (Thomas An)\"",
+        "Text.",
+    );
+    site.build();
+    assert!(
+        site.read("public/old/index.html")
+            .contains("<p class=\"credit\">Image credit: Flickr (Thomas An)</p>")
+    );
+}

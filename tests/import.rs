@@ -97,8 +97,10 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
         fm["authors"].as_array().unwrap()[0].as_str(),
         Some("Jamie Hinks")
     );
+    // The credit is a field of its own (the image itself is not in the seed).
+    assert_eq!(fm["image_credit"].as_str(), Some("Flickr (Thomas An)"));
     let extra = fm["extra"].as_table().unwrap();
-    assert_eq!(extra["image_credit"].as_str(), Some("Flickr (Thomas An)"));
+    assert!(!extra.contains_key("image_credit"));
     assert_eq!(
         extra["seed"].as_str(),
         Some("seeds/000_d13dd533598298d2.txt")

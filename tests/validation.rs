@@ -151,7 +151,7 @@ fn the_demo_sites_feeds_are_accepted_by_feedparser() {
         return;
     }
     let site = TestSite::with_config(&std::fs::read_to_string("config.toml").unwrap());
-    for dir in ["content", "seeds"] {
+    for dir in ["content", "seeds", "static"] {
         for entry in walkdir::WalkDir::new(dir) {
             let entry = entry.unwrap();
             if entry.file_type().is_file() {

@@ -415,10 +415,12 @@ fn article_file(
     if let Some(d) = description(article) {
         let _ = writeln!(fm, "description = {}", emit::toml_string(&d));
     }
-    let _ = writeln!(fm, "\n[extra]\nseed = {}", emit::toml_string(provenance));
+    // The credit of the page's image (which the seed does not hold): kept for when an
+    // editor adds the image.
     if let Some(credit) = &article.image_credit {
         let _ = writeln!(fm, "image_credit = {}", emit::toml_string(credit));
     }
+    let _ = writeln!(fm, "\n[extra]\nseed = {}", emit::toml_string(provenance));
     if !article.related.is_empty() {
         let _ = writeln!(fm, "related = {}", emit::toml_list(&article.related));
     }
