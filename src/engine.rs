@@ -409,9 +409,15 @@ impl Engine {
         render::check_theme(&state.site, &state.theme, paths)?;
         state.jobs = pages::jobs(&state.site);
         // Planned (every image read and checked), not made: a check writes nothing.
-        state.images =
-            self.planner
-                .plan(&state.site, &state.theme.static_files, &paths.image_cache)?;
+        state.images = self.planner.plan(
+            &state.site,
+            &state.theme.static_files,
+            &state.theme.image_calls,
+            &paths.image_cache,
+        )?;
+        state
+            .theme
+            .answer_images(state.images.answers(&state.site.config.base_url));
         let previous = state.shared.take();
         let shared =
             Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
@@ -739,13 +745,21 @@ impl Engine {
         let plan_images = self.images_stale || stale.jobs || stale.files;
         if plan_images {
             self.images_stale = true;
-            let images =
-                self.planner
-                    .plan(&state.site, &state.theme.static_files, &paths.image_cache)?;
-            if images.by_path != state.images.by_path {
+            let images = self.planner.plan(
+                &state.site,
+                &state.theme.static_files,
+                &state.theme.image_calls,
+                &paths.image_cache,
+            )?;
+            if images.by_path != state.images.by_path
+                || images.for_templates != state.images.for_templates
+            {
                 rebuild_values = true;
                 stale.files = true;
             }
+            state
+                .theme
+                .answer_images(images.answers(&state.site.config.base_url));
             state.images = images;
             self.images_stale = false;
         }

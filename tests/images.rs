@@ -429,3 +429,47 @@ fn an_older_imports_extra_image_credit_is_still_the_credit() {
             .contains("<p class=\"credit\">Image credit: Flickr (Thomas An)</p>")
     );
 }
+
+#[test]
+fn templates_ask_for_other_images_with_the_image_function() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.write(
+        "static/images/logo.png",
+        image_bytes(400, 200, image::ImageFormat::Png),
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% set logo = image(path=\"/images/logo.png\", width=100, format=\"webp\") %}{% set full = image(path=\"/images/logo.png\") %}<img src=\"{{ logo.url }}\" width=\"{{ logo.width }}\" height=\"{{ logo.height }}\" alt=\"\"><img src=\"{{ full.url }}\" width=\"{{ full.width }}\" alt=\"\">{% endblock content %}",
+    );
+    site.build();
+    let page = site.read("public/404.html");
+    let url = attribute(&page, "<img", "src");
+    assert!(page.contains("width=\"100\" height=\"50\""), "{page}");
+    assert_eq!(dimensions(&site, url), (100, 50, image::ImageFormat::WebP));
+    let full = &page[page.find("width=\"100\"").unwrap()..];
+    let full_url = attribute(full, "<img", "src");
+    assert_eq!(
+        dimensions(&site, full_url),
+        (400, 200, image::ImageFormat::Png)
+    );
+    // A file that is not there, or arguments that are not literals: the template's line.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}\n{% set x = image(path=\"/images/none.png\") %}{{ x.url }}{% endblock content %}",
+    );
+    let stderr = site.run(&["build"]).failure();
+    assert!(
+        stderr.contains("templates/404.html:2: image(path=\"/images/none.png\"): no such file"),
+        "{stderr}"
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% set x = image(path=site.extra.logo) %}{{ x.url }}{% endblock content %}",
+    );
+    let stderr = site.run(&["build"]).failure();
+    assert!(
+        stderr.contains("templates/404.html:1: image(): `path` must be written as a literal"),
+        "{stderr}"
+    );
+}

@@ -22,6 +22,7 @@ use thiserror::Error;
 use crate::cache::FileStamp;
 use crate::config::ImagesConfig;
 use crate::content::{Article, ImageRef, Site};
+use crate::render::image_fn::ImageCall;
 use crate::render::{Contents, OutputFile, StaticSource};
 
 pub use process::Made;
@@ -63,6 +64,8 @@ pub enum ImageError {
         file: PathBuf,
         message: String,
     },
+    #[error("{place}: image(path=\"/{path}\"): no such file below static/ or beside an article")]
+    TemplateMissing { place: String, path: String },
     #[error("{}: cannot write the processed image: {source}", path.display())]
     Cache {
         path: PathBuf,
@@ -138,7 +141,9 @@ pub struct Prepared {
     /// In the image's own format, narrowest first; then WebP, narrowest first. Empty for
     /// images shown as they are (GIF).
     pub variants: Vec<Variant>,
-    /// The article that first names it (for messages).
+    /// Variants `image(...)` in templates asks for, besides `variants`.
+    pub extra: Vec<Variant>,
+    /// The article (or template) that first names it (for messages).
     pub article: PathBuf,
     /// As that article writes it.
     pub written: String,
@@ -165,6 +170,9 @@ impl Prepared {
 pub struct Images {
     /// By the original's path below the site root.
     pub by_path: BTreeMap<String, Prepared>,
+    /// What each `image(...)` of the templates answers, by its key: a path below the site
+    /// root, a width and a height.
+    pub for_templates: BTreeMap<String, (String, u32, u32)>,
 }
 
 impl Images {
@@ -198,11 +206,26 @@ impl Images {
         crate::hash::of((lead, body))
     }
 
+    /// What `image(...)` answers in templates: `{url, width, height}` by call key.
+    pub fn answers(&self, base: &str) -> HashMap<String, tera::Value> {
+        self.for_templates
+            .iter()
+            .map(|(key, (path, width, height))| {
+                let value = crate::render::context::Obj::new()
+                    .set("url", format!("{base}{path}"))
+                    .set("width", *width)
+                    .set("height", *height)
+                    .done();
+                (key.clone(), value)
+            })
+            .collect()
+    }
+
     /// The variants as files of the site (the originals are bundle or static files).
     pub fn files(&self) -> Vec<OutputFile> {
         self.by_path
             .values()
-            .flat_map(|p| &p.variants)
+            .flat_map(|p| p.variants.iter().chain(&p.extra))
             .map(|v| OutputFile {
                 path: v.url_path.clone(),
                 contents: Contents::Static(StaticSource::Made(v.cache_file.clone())),
@@ -223,7 +246,7 @@ impl Images {
         let used: std::collections::HashSet<&Path> = self
             .by_path
             .values()
-            .flat_map(|p| &p.variants)
+            .flat_map(|p| p.variants.iter().chain(&p.extra))
             .map(|v| v.cache_file.as_path())
             .collect();
         for entry in entries.flatten() {
@@ -372,13 +395,15 @@ impl Planner {
         &mut self,
         site: &Site,
         static_files: &BTreeMap<String, StaticSource>,
+        calls: &[ImageCall],
         cache_dir: &Path,
     ) -> Result<Images, ImageError> {
         let mut wanted: BTreeMap<String, (PathBuf, &Path, &str)> = BTreeMap::new();
-        if site
-            .articles
-            .iter()
-            .all(|a| a.image.is_none() && a.body_images.is_empty())
+        if calls.is_empty()
+            && site
+                .articles
+                .iter()
+                .all(|a| a.image.is_none() && a.body_images.is_empty())
         {
             return Ok(Images::default());
         }
@@ -427,6 +452,17 @@ impl Planner {
                 }
             }
         }
+        for call in calls {
+            let Some(file) = file_of(&call.path) else {
+                return Err(ImageError::TemplateMissing {
+                    place: call.place.clone(),
+                    path: call.path.clone(),
+                });
+            };
+            wanted
+                .entry(call.path.clone())
+                .or_insert((file, Path::new(&call.place), &call.path));
+        }
         let config = &site.config.images;
         let entries: Vec<(String, (PathBuf, &Path, &str))> = wanted.into_iter().collect();
         let memo = &self.memo;
@@ -473,6 +509,7 @@ impl Planner {
                     url_path: path.clone(),
                     probe,
                     variants,
+                    extra: Vec::new(),
                     article: article.to_path_buf(),
                     written: written.to_string(),
                 },
@@ -490,8 +527,47 @@ impl Planner {
         if self.memo != before {
             self.write_memo(cache_dir);
         }
+        for call in calls {
+            let prepared = images
+                .by_path
+                .get_mut(&call.path)
+                .expect("every call's image was planned above");
+            let answer = template_variant(prepared, call, config, cache_dir);
+            images.for_templates.insert(call.key(), answer);
+        }
         Ok(images)
     }
+}
+
+/// The variant `call` asks of `p` (added to its `extra` unless it has it), as the path,
+/// width and height `image(...)` answers; the original itself for a GIF in its own format.
+fn template_variant(
+    p: &mut Prepared,
+    call: &ImageCall,
+    config: &ImagesConfig,
+    cache_dir: &Path,
+) -> (String, u32, u32) {
+    let encoding = match (call.format.as_deref(), p.probe.format) {
+        (Some("webp"), _) => Encoding::Webp,
+        (Some("jpg"), _) => Encoding::Jpeg,
+        (Some("png"), _) => Encoding::Png,
+        (_, Format::Jpeg) => Encoding::Jpeg,
+        (_, Format::Png) => Encoding::Png,
+        (_, Format::Webp) => Encoding::Webp,
+        (_, Format::Gif) => return (p.url_path.clone(), p.probe.width, p.probe.height),
+    };
+    let width = call.width.unwrap_or(p.probe.width).min(p.probe.width);
+    let variant = variant(&p.url_path, &p.probe, width, encoding, config, cache_dir);
+    let answer = (variant.url_path.clone(), variant.width, variant.height);
+    let known = p
+        .variants
+        .iter()
+        .chain(&p.extra)
+        .any(|v| v.url_path == variant.url_path);
+    if !known {
+        p.extra.push(variant);
+    }
+    answer
 }
 
 /// The variants of the image at `path` (below the site root): one per configured width
@@ -506,7 +582,6 @@ fn variants_of(path: &str, probe: &Probe, config: &ImagesConfig, cache_dir: &Pat
     };
     let mut widths: Vec<u32> = config.widths.iter().map(|&w| w.min(probe.width)).collect();
     widths.dedup();
-    let (stem, _) = path.rsplit_once('.').unwrap_or((path, ""));
     let mut encodings = vec![own];
     if own != Encoding::Webp {
         encodings.push(Encoding::Webp);
@@ -514,29 +589,42 @@ fn variants_of(path: &str, probe: &Probe, config: &ImagesConfig, cache_dir: &Pat
     let mut variants = Vec::new();
     for encoding in encodings {
         for &width in &widths {
-            // Rounded as the resize rounds it; at least one pixel.
-            let height = ((u64::from(probe.height) * u64::from(width) + u64::from(probe.width) / 2)
-                / u64::from(probe.width))
-            .max(1) as u32;
-            let key = crate::hash::of((
-                ENCODERS,
-                probe.hash,
-                width,
-                height,
-                encoding,
-                config.quality,
-            ));
-            let ext = encoding.extension();
-            variants.push(Variant {
-                width,
-                height,
-                encoding,
-                url_path: format!("{stem}-{width}.{:08x}.{ext}", key as u32),
-                cache_file: cache_dir.join(format!("{key:016x}.{ext}")),
-            });
+            variants.push(variant(path, probe, width, encoding, config, cache_dir));
         }
     }
     variants
+}
+
+/// The variant of the image at `path` `width` pixels wide in `encoding`.
+fn variant(
+    path: &str,
+    probe: &Probe,
+    width: u32,
+    encoding: Encoding,
+    config: &ImagesConfig,
+    cache_dir: &Path,
+) -> Variant {
+    // Rounded as the resize rounds it; at least one pixel.
+    let height = ((u64::from(probe.height) * u64::from(width) + u64::from(probe.width) / 2)
+        / u64::from(probe.width))
+    .max(1) as u32;
+    let key = crate::hash::of((
+        ENCODERS,
+        probe.hash,
+        width,
+        height,
+        encoding,
+        config.quality,
+    ));
+    let ext = encoding.extension();
+    let (stem, _) = path.rsplit_once('.').unwrap_or((path, ""));
+    Variant {
+        width,
+        height,
+        encoding,
+        url_path: format!("{stem}-{width}.{:08x}.{ext}", key as u32),
+        cache_file: cache_dir.join(format!("{key:016x}.{ext}")),
+    }
 }
 
 #[cfg(test)]

@@ -68,9 +68,18 @@ pub fn make_missing(images: &Images, config: &ImagesConfig) -> Result<Made, Imag
     let todo: Vec<&Prepared> = images
         .by_path
         .values()
-        .filter(|p| p.variants.iter().any(|v| !v.cache_file.exists()))
+        .filter(|p| {
+            p.variants
+                .iter()
+                .chain(&p.extra)
+                .any(|v| !v.cache_file.exists())
+        })
         .collect();
-    let Some(first) = todo.iter().flat_map(|p| &p.variants).next() else {
+    let Some(first) = todo
+        .iter()
+        .flat_map(|p| p.variants.iter().chain(&p.extra))
+        .next()
+    else {
         return Ok(Made::default());
     };
     let dir = first
@@ -130,6 +139,7 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
     let mut widths: Vec<(u32, u32)> = p
         .variants
         .iter()
+        .chain(&p.extra)
         .filter(|v| !v.cache_file.exists())
         .map(|v| (v.width, v.height))
         .collect();
@@ -152,6 +162,7 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
         let missing: Vec<&super::Variant> = p
             .variants
             .iter()
+            .chain(&p.extra)
             .filter(|v| v.width == w && v.height == h && !v.cache_file.exists())
             .collect();
         crate::parallel::try_map(&missing, |variant| {

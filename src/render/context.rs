@@ -62,6 +62,8 @@ pub struct Versions {
     pub sections: Vec<u64>,
     /// Of the newest `last_modified` of all articles (what dates an empty feed).
     pub newest_article: u64,
+    /// Of what `image(...)` answers in templates (every page's signature holds it).
+    pub template_images: u64,
 }
 
 use crate::hash::of as hash_of;
@@ -178,6 +180,7 @@ impl Shared {
                     .map(|s| hash_of((s.version(), base)))
                     .collect(),
                 newest_article: hash_of(site.articles.iter().map(|a| a.last_modified()).max()),
+                template_images: hash_of(&images.for_templates),
             },
         }
     }

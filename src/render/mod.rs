@@ -11,6 +11,7 @@
 mod aliases;
 pub mod context;
 mod filters;
+pub mod image_fn;
 pub mod links;
 pub mod pages;
 pub mod pictures;

@@ -145,6 +145,7 @@ impl Job {
             self.template(),
             theme.versions.get(self.template()),
             std::mem::discriminant(&self.page),
+            shared.versions.template_images,
         )
             .hash(&mut sign.0);
         self.describe(site, shared, theme, &mut sign);

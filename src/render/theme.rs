@@ -124,6 +124,10 @@ pub struct Theme {
     pub texts: BTreeMap<String, String>,
     /// Output path (relative, `/`-separated) → where to copy it from.
     pub static_files: BTreeMap<String, StaticSource>,
+    /// Every `image(...)` the templates make, read when the theme loads.
+    pub image_calls: Vec<super::image_fn::ImageCall>,
+    /// What `image(...)` answers, set once the images are planned.
+    image_answers: super::image_fn::Answers,
 }
 
 impl Theme {
@@ -183,6 +187,12 @@ impl Theme {
         // Feeds and sitemaps are XML: escape them too.
         tera.autoescape_on([".html", ".xml"]);
         super::filters::register(&mut tera);
+        let mut image_calls = Vec::new();
+        for (source, text) in templates.values() {
+            image_calls.extend(super::image_fn::calls_in(source, text)?);
+        }
+        let image_answers = super::image_fn::Answers::default();
+        super::image_fn::register(&mut tera, image_answers.clone());
         let sources: BTreeMap<String, String> = templates
             .iter()
             .map(|(name, (source, _))| (name.clone(), source.clone()))
@@ -203,11 +213,22 @@ impl Theme {
                 .map(|(name, (_, text))| (name, text))
                 .collect(),
             static_files,
+            image_calls,
+            image_answers,
         })
     }
 }
 
 impl Theme {
+    /// Sets what `image(...)` answers (the planned variants' `{url, width, height}`, by
+    /// [`super::image_fn::ImageCall::key`]).
+    pub fn answer_images(&self, answers: std::collections::HashMap<String, tera::Value>) {
+        *self
+            .image_answers
+            .write()
+            .expect("never poisoned: writers do not panic") = answers;
+    }
+
     /// Whether pages of `template` may show `site.article_count`, `author_count` or
     /// `tag_count`: unless shown otherwise, they may.
     pub fn may_show_site_counts(&self, template: &str) -> bool {
