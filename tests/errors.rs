@@ -13,27 +13,6 @@ fn built_site() -> TestSite {
     site
 }
 
-/// Runs a failing build and checks the previous output survived; returns stderr.
-fn fails_keeping_output(site: &TestSite) -> String {
-    let before = site.tree("public");
-    let stderr = site.run(&["build"]).failure();
-    assert_eq!(
-        before,
-        site.tree("public"),
-        "the previous output must stay as it was"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && !n.ends_with(".gazette-cache") && !n.ends_with(".lock"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "no staging folders left: {leftovers:?}"
-    );
-    stderr
-}
-
 #[test]
 fn malformed_front_matter_reports_path_line_and_column() {
     let site = built_site();
@@ -41,7 +20,7 @@ fn malformed_front_matter_reports_path_line_and_column() {
         "content/bad.md",
         "+++\ntitle = \"Bad\"\ndate = 2024-01-01\ntags = [\"a\",\n+++\nBody\n",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(err.contains("content/bad.md:4:13: unclosed array"), "{err}");
 }
 
@@ -49,7 +28,7 @@ fn malformed_front_matter_reports_path_line_and_column() {
 fn missing_title() {
     let site = built_site();
     site.article("untitled", "date = 2024-01-01", "Body");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/untitled.md") && err.contains("title"),
         "{err}"
@@ -64,7 +43,7 @@ fn of_several_broken_files_the_first_in_order_is_reported_every_time() {
         site.article(&format!("broken-{n}"), "date = 2024-01-01", "Body");
     }
     for _ in 0..5 {
-        let err = fails_keeping_output(&site);
+        let err = site.build_fails_keeping_output();
         assert!(err.starts_with("error: content/broken-10.md"), "{err}");
     }
 }
@@ -73,7 +52,7 @@ fn of_several_broken_files_the_first_in_order_is_reported_every_time() {
 fn missing_date() {
     let site = built_site();
     site.article("undated", "title = \"Undated\"", "Body");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/undated.md") && err.contains("date"),
         "{err}"
@@ -84,7 +63,7 @@ fn missing_date() {
 fn invalid_date() {
     let site = built_site();
     site.article("when", "title = \"When\"\ndate = \"next tuesday\"", "Body");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(err.contains("content/when.md:3:8: invalid `date`"), "{err}");
 }
 
@@ -96,7 +75,7 @@ fn unknown_front_matter_key() {
         "title = \"Typo\"\ndate = 2024-01-01\nauthor = \"Ann\"",
         "Body",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/typo.md:4:1") && err.contains("author"),
         "{err}"
@@ -107,7 +86,7 @@ fn unknown_front_matter_key() {
 fn missing_front_matter() {
     let site = built_site();
     site.write("content/plain.md", "Just text.\n");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/plain.md:1:1: expected front matter"),
         "{err}"
@@ -121,7 +100,7 @@ fn non_utf8_content_file() {
         "content/latin1.md",
         b"+++\ntitle = \"Caf\xe9\"\ndate = 2024-01-01\n+++\n".as_slice(),
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(err.contains("content/latin1.md: not valid UTF-8"), "{err}");
 }
 
@@ -133,7 +112,7 @@ fn duplicate_permalink_names_both_files() {
         "title = \"Other\"\ndate = 2024-01-01\nslug = \"good\"",
         "Body",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/good.md")
             && err.contains("content/other.md")
@@ -150,7 +129,7 @@ fn slug_leaving_the_output_folder() {
         "title = \"Escape\"\ndate = 2024-01-01\nslug = \"../../etc\"",
         "Body",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/escape.md:4:8") && err.contains("would leave the output folder"),
         "{err}"
@@ -161,7 +140,7 @@ fn slug_leaving_the_output_folder() {
 fn reserved_slug() {
     let site = built_site();
     site.article("tags", "title = \"Tags\"\ndate = 2024-01-01", "Body");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("content/tags.md") && err.contains("used by the site itself"),
         "{err}"
@@ -175,7 +154,7 @@ fn unknown_theme() {
         "config.toml",
         format!("{}theme = \"nope\"\n", common::CONFIG),
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(err.contains("unknown theme `nope`"), "{err}");
 }
 
@@ -183,7 +162,7 @@ fn unknown_theme() {
 fn template_syntax_error_names_the_template_file_and_position() {
     let site = built_site();
     site.write("templates/article.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title \n{% endblock content %}");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(err.contains("templates/article.html:"), "{err}");
 }
 
@@ -194,7 +173,7 @@ fn undefined_variable_names_the_template_and_the_article() {
         "templates/article.html",
         "<p>\n{{ article.no_such_field }}</p>",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(err.contains("templates/article.html:2:"), "{err}");
     assert!(err.contains("no_such_field"), "{err}");
     assert!(err.contains("while rendering content/good.md"), "{err}");
@@ -209,7 +188,7 @@ fn missing_template_in_a_theme() {
     );
     site.write("themes/thin/templates/index.html", "home");
     site.write("templates/404.html", "the site's own 404 page counts");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.starts_with(
             "error: themes/thin/templates: the theme `thin` lacks the page templates \
@@ -226,7 +205,7 @@ fn a_template_including_a_missing_one_names_it() {
         "templates/article.html",
         "{% include \"partials/nowhere.html\" %}",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.starts_with(
             "error: templates/article.html:1:12: Unknown template `partials/nowhere.html`"
@@ -242,19 +221,19 @@ fn config_errors() {
         "config.toml",
         "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate = 5\n",
     );
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("config.toml:3:1") && err.contains("paginate"),
         "{err}"
     );
     site.write("config.toml", "title = \"T\"\n");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("config.toml") && err.contains("base_url"),
         "{err}"
     );
     site.write("config.toml", "title = \"T\"\nbase_url = \"example.org\"\n");
-    let err = fails_keeping_output(&site);
+    let err = site.build_fails_keeping_output();
     assert!(
         err.contains("config.toml") && err.contains("absolute"),
         "{err}"
@@ -332,7 +311,7 @@ fn a_slug_too_long_for_a_file_name_names_the_article() {
         ),
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/long.md:4:") && stderr.contains("at most 200"),
         "{stderr}"
@@ -345,7 +324,7 @@ fn dates_outside_the_years_1_to_9999_are_refused() {
     for date in ["\"-0001-01-01\"", "\"+262142-12-31\""] {
         let site = built_site();
         site.article("odd", &format!("title = \"Odd\"\ndate = {date}"), "Text.");
-        let stderr = fails_keeping_output(&site);
+        let stderr = site.build_fails_keeping_output();
         assert!(
             stderr.contains("content/odd.md:3:") && stderr.contains("years 1 to 9999"),
             "{date}: {stderr}"
@@ -370,7 +349,7 @@ fn more_tags_or_authors_than_the_limits_name_the_article() {
         ),
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/tagged.md:4:8: 2000 tags; an article may have at most 100"),
         "{stderr}"
@@ -383,7 +362,7 @@ fn more_tags_or_authors_than_the_limits_name_the_article() {
         ),
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("4000 authors; an article may have at most 50"),
         "{stderr}"
@@ -410,7 +389,7 @@ fn a_component_calling_itself_is_named_at_its_definition() {
         "templates/article.html",
         "{% extends \"base.html\" %}\n{% component looping(n) %}{{ n }}{{<looping n={n}/>}}{% endcomponent looping %}\n{% block content %}{{<looping n={1}/>}}{% endblock content %}\n",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("templates/article.html:2: the component `looping` calls itself"),
         "{stderr}"
@@ -429,7 +408,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/good/\"]",
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/moved.md: the alias /good/ is the page of content/good.md"),
         "{stderr}"
@@ -439,7 +418,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/tags/\"]",
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(stderr.contains("is a page of the site's own"), "{stderr}");
     site.article(
         "moved",
@@ -451,7 +430,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "title = \"Also\"\ndate = 2024-01-03\naliases = [\"was\"]",
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("the alias /was/ is an alias of content/"),
         "{stderr}"
@@ -462,7 +441,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/?p=123\"]",
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/moved.md:4:12: alias \"/?p=123\" has a query"),
         "{stderr}"
@@ -485,7 +464,7 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
             "config.toml",
             format!("{}permalink = \"{pattern}\"\n", common::CONFIG),
         );
-        let stderr = fails_keeping_output(&site);
+        let stderr = site.build_fails_keeping_output();
         assert!(stderr.contains(expected), "{pattern}: {stderr}");
     }
     let site = built_site();
@@ -497,7 +476,7 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
         "content/desk/good.md",
         "+++\ntitle = \"Good too\"\ndate = 2024-01-02\n+++\nText.\n",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/desk/good.md and content/good.md both want the URL /good/")
             || stderr.contains("content/good.md and content/desk/good.md both want the URL /good/"),
@@ -509,7 +488,7 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
         "title = \"Odd\"\ndate = 2024-01-02\npath = \"/../up/\"",
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/odd.md:4:8: path \"/../up/\""),
         "{stderr}"
@@ -526,7 +505,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
         "+++\ntitle = \"Reviews\"\n+++\n",
     );
     site.story("reviews/phone", "Phone", "2024-01-03");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains(
             "content/reviews/_index.md and content/reviews.md both want the URL /reviews/"
@@ -537,7 +516,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
     // `_index.md` deeper than a top-level folder, or at the top.
     for misplaced in ["content/reviews/2024/_index.md", "content/_index.md"] {
         site.write(misplaced, "+++\ntitle = \"Deep\"\n+++\n");
-        let stderr = fails_keeping_output(&site);
+        let stderr = site.build_fails_keeping_output();
         assert!(
             stderr.contains(&format!("{misplaced}: `_index.md` describes a section")),
             "{stderr}"
@@ -546,7 +525,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
     }
     // A folder whose section would take a URL of the site's own.
     site.story("tags/mine", "Mine", "2024-01-04");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/tags: the folder makes a section at /tags/"),
         "{stderr}"
@@ -557,7 +536,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
         "content/reviews/_index.md",
         "+++\ntitle = \"R\"\nsort_by = \"date\"\n+++\n",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/reviews/_index.md:3:1: unknown field `sort_by`"),
         "{stderr}"
@@ -578,7 +557,7 @@ fn a_theme_without_a_section_template_is_refused_only_once_the_site_has_a_sectio
     site.story("good", "Good", "2024-01-01");
     site.build();
     site.story("reviews/phone", "Phone", "2024-01-02");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/reviews: the site has the section `reviews`, and the theme `plain` has no section.html"),
         "{stderr}"

@@ -293,14 +293,6 @@ fn a_lead_image_without_alt_text_warns_in_build_and_fails_check() {
     );
 }
 
-/// Runs a build expected to fail and returns its stderr, checking the output is as it was.
-fn fails_keeping_output(site: &TestSite) -> String {
-    let before = site.tree("public");
-    let stderr = site.run(&["build"]).failure();
-    assert_eq!(before, site.tree("public"), "the previous output stays");
-    stderr
-}
-
 #[test]
 fn bad_images_are_errors_naming_the_article_and_the_image() {
     let site = site_with_a_bundle();
@@ -313,7 +305,7 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
     };
     // Missing, beside the article or under static/.
     set_image("gone.jpg");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains(
             "content/camera/index.md:4:9: image \"gone.jpg\" is not in the article's folder"
@@ -321,14 +313,14 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
         "{stderr}"
     );
     set_image("/images/gone.jpg");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/camera/index.md: image \"/images/gone.jpg\": no such file"),
         "{stderr}"
     );
     // Leaving the site.
     set_image("../other.md");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("image \"../other.md\" leaves the site"),
         "{stderr}"
@@ -336,14 +328,14 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
     // Not an image, or a damaged one.
     site.write("content/camera/text.jpg", "just text");
     set_image("text.jpg");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/camera/index.md: image \"text.jpg\": content/camera/text.jpg is not an image Gazette can read (JPEG, PNG, WebP or GIF)"),
         "{stderr}"
     );
     site.write("content/camera/cut.png", damaged_png(40, 20));
     set_image("cut.png");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("image \"cut.png\": content/camera/cut.png is damaged"),
         "{stderr}"
@@ -351,7 +343,7 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
     // A decompression bomb: a PNG claiming 20,000 × 20,000 pixels, refused before decoding.
     site.write("content/camera/bomb.png", damaged_png(20_000, 20_000));
     set_image("bomb.png");
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains("content/camera/bomb.png is 20000 × 20000 pixels, more than the 64 million `images.max_megapixels` allows"),
         "{stderr}"
@@ -363,7 +355,7 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
         "title = \"Single\"\ndate = 2024-01-01\nimage = \"pic.jpg\"",
         "Text.",
     );
-    let stderr = fails_keeping_output(&site);
+    let stderr = site.build_fails_keeping_output();
     assert!(
         stderr.contains(
             "content/single.md:4:9: image \"pic.jpg\" would be a file beside the article"

@@ -75,6 +75,30 @@ impl TestSite {
     }
 
     /// Runs `gazette build` and insists it succeeds.
+    /// Runs a build that must fail, checks the previous output survived whole and nothing
+    /// was left beside it, and returns its stderr.
+    pub fn build_fails_keeping_output(&self) -> String {
+        let before = self.tree("public");
+        let stderr = self.run(&["build"]).failure();
+        assert_eq!(
+            before,
+            self.tree("public"),
+            "the previous output must stay as it was"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                n.starts_with('.') && !n.ends_with(".gazette-cache") && !n.ends_with(".lock")
+            })
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "no staging folders left: {leftovers:?}"
+        );
+        stderr
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build"]).success()
     }
