@@ -900,6 +900,11 @@ impl Engine {
             },
             render_pages,
         );
+        // A variant that could not be made (an image damaged past its header) is tried
+        // again, and reported again, at the next commit, whatever it changes.
+        if made.is_err() {
+            self.images_stale = true;
+        }
         let made = made?;
         let mut stamps = stamps?;
         progress.total.store(0, Ordering::Relaxed);

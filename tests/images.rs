@@ -333,7 +333,7 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
         stderr.contains("content/camera/index.md: image \"text.jpg\": content/camera/text.jpg is not an image Gazette can read (JPEG, PNG, WebP or GIF)"),
         "{stderr}"
     );
-    site.write("content/camera/cut.png", damaged_png(40, 20));
+    site.write("content/camera/cut.png", common::damaged_png(40, 20));
     set_image("cut.png");
     let stderr = site.build_fails_keeping_output();
     assert!(
@@ -341,7 +341,10 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
         "{stderr}"
     );
     // A decompression bomb: a PNG claiming 20,000 × 20,000 pixels, refused before decoding.
-    site.write("content/camera/bomb.png", damaged_png(20_000, 20_000));
+    site.write(
+        "content/camera/bomb.png",
+        common::damaged_png(20_000, 20_000),
+    );
     set_image("bomb.png");
     let stderr = site.build_fails_keeping_output();
     assert!(
@@ -362,49 +365,6 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
         ),
         "{stderr}"
     );
-}
-
-/// The start of a PNG file claiming `width` × `height` (signature and IHDR; no pixels).
-fn png_header(width: u32, height: u32) -> Vec<u8> {
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(b"IHDR");
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let crc = crc32(&ihdr);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend_from_slice(&13u32.to_be_bytes());
-    png.extend_from_slice(&ihdr);
-    png.extend_from_slice(&crc.to_be_bytes());
-    png
-}
-
-/// A PNG whose header (claiming `width` × `height`) is sound and whose pixel data is not.
-fn damaged_png(width: u32, height: u32) -> Vec<u8> {
-    let mut png = png_header(width, height);
-    for (kind, data) in [(&b"IDAT"[..], &b"not zlib at all"[..]), (b"IEND", b"")] {
-        let mut chunk = kind.to_vec();
-        chunk.extend_from_slice(data);
-        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        png.extend_from_slice(&chunk);
-        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
-    }
-    png
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[test]

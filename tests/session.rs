@@ -616,3 +616,43 @@ fn a_replaced_image_is_processed_again_and_its_pages_follow() {
     assert_eq!(site.read("public/shot/data.csv"), "a,b\n");
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
+
+#[test]
+fn an_image_that_cannot_be_made_fails_every_update_until_it_is_fixed() {
+    let site = TestSite::new();
+    site.write("content/shot/hero.png", common::damaged_png(40, 20));
+    site.write(
+        "content/shot/index.md",
+        "+++\ntitle = \"Shot\"\ndate = 2024-01-01\nimage = \"hero.png\"\nimage_alt = \"A shot\"\n+++\nText.\n",
+    );
+    let mut session = session_over(&site);
+    let first = session.update(&Changes::default()).unwrap_err().to_string();
+    assert!(first.contains("hero.png is damaged"), "{first}");
+    // An edit elsewhere does not publish the site without the variants.
+    site.article(
+        "shot/index",
+        "title = \"Shot\"\ndate = 2024-01-01\nimage = \"hero.png\"\nimage_alt = \"A shot\"",
+        "New text.",
+    );
+    let again = session
+        .update(&Changes {
+            content: [site.path().join("content/shot/index.md")].into(),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(again.contains("hero.png is damaged"), "{again}");
+    let picture = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([x as u8, 9, 9]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    site.write("content/shot/hero.png", bytes.into_inner());
+    session
+        .update(&Changes {
+            content_other: [site.path().join("content/shot/hero.png")].into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}
