@@ -417,3 +417,26 @@ fn mv_refuses_what_would_break_and_leaves_the_files_as_they_were() {
     site.run(&["mv", "draft", "draft-two"]).success();
     assert!(!site.read("content/draft-two.md").contains("aliases"));
 }
+
+#[test]
+fn mv_renames_the_folder_of_an_article_that_is_one() {
+    let site = TestSite::new();
+    site.write(
+        "content/old-shot/index.md",
+        "+++\ntitle = \"Shot\"\ndate = 2024-01-01\n+++\nSee [the data](data.csv).\n",
+    );
+    site.write("content/old-shot/data.csv", "a,b\n");
+    site.build();
+    let out = site.run(&["mv", "old-shot", "new-shot"]).success().stdout();
+    assert!(out.contains("content/old-shot → content/new-shot"), "{out}");
+    assert!(
+        site.read("content/new-shot/index.md")
+            .contains("aliases = [\"/old-shot/\"]")
+    );
+    site.build();
+    assert_eq!(site.read("public/new-shot/data.csv"), "a,b\n");
+    assert!(
+        site.read("public/old-shot/index.html")
+            .contains("url=https://example.org/new-shot/")
+    );
+}

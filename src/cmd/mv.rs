@@ -62,40 +62,47 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
         alias: published.then_some(old_url.as_str()),
     };
     let edited = edit_front_matter(&original, &source, &edit)?;
-    let target = if sets_slug {
-        source.clone()
+    // What is renamed: nothing (the file sets `slug`), the article's folder (an article
+    // that is a folder is named by it), or its file.
+    let renamed: Option<(PathBuf, PathBuf)> = if sets_slug {
+        None
+    } else if let Some(bundle) = &article.bundle {
+        Some((bundle.dir.clone(), bundle.dir.with_file_name(new)))
     } else {
-        source.with_file_name(format!("{new}.md"))
+        Some((source.clone(), source.with_file_name(format!("{new}.md"))))
     };
-    if target != source && target.exists() {
+    if let Some((_, to)) = &renamed
+        && to.exists()
+    {
         return Err(Error::Usage(format!(
             "{} already exists: choose another slug",
-            target.display()
+            to.display()
         )));
     }
-    write_atomically(&target, &edited)?;
-    if target != source
-        && let Err(e) = std::fs::remove_file(&source)
+    write_atomically(&source, &edited)?;
+    if let Some((from, to)) = &renamed
+        && let Err(e) = std::fs::rename(from, to)
     {
-        let _ = std::fs::remove_file(&target);
+        write_atomically(&source, &original)?;
         return Err(Error::Usage(format!(
-            "{}: cannot remove: {e}",
-            source.display()
+            "{}: cannot rename to {}: {e}",
+            from.display(),
+            to.display()
         )));
     }
     // The site must still hold together (no URL taken twice); if not, everything is put
     // back as it was.
     if let Err(e) = content::load(config, &content_dir, everything) {
-        if target != source {
-            let _ = std::fs::remove_file(&target);
+        if let Some((from, to)) = &renamed {
+            let _ = std::fs::rename(to, from);
         }
         write_atomically(&source, &original)?;
         return Err(e.into());
     }
-    let moved = if target == source {
-        format!("{}: slug `{new}`", source.display())
-    } else {
-        format!("{} → {}", source.display(), target.display())
+    let target = renamed.as_ref().map(|(_, to)| to.clone());
+    let moved = match (&renamed, target) {
+        (Some((from, _)), Some(to)) => format!("{} → {}", from.display(), to.display()),
+        _ => format!("{}: slug `{new}`", source.display()),
     };
     if published {
         println!("{moved}; {old_url} now redirects to the new URL (added to `aliases`)");
