@@ -150,7 +150,7 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
     for step in 0..steps {
         let mut changes = Changes::default();
         let path_of = |slug: &str| site.path().join(format!("{content}/{slug}.md"));
-        let what = match rng.below(14) {
+        let what = match rng.below(15) {
             0..=2 if !slugs.is_empty() => {
                 let slug = slugs[rng.below(slugs.len())].clone();
                 let title = format!("Edited {}", rng.next() % 100);
@@ -286,6 +286,34 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
                 site.write("config.toml", config(pattern));
                 changes.config = true;
                 format!("pattern {pattern:?}")
+            }
+            13 => {
+                // An article that is a folder, its lead image replaced by one of another
+                // size (or the article made, or its image dropped).
+                let index = format!("{content}/pics/index.md");
+                let hero = format!("{content}/pics/hero.png");
+                let width = 8 + rng.below(40) as u32;
+                let picture =
+                    image::RgbImage::from_fn(width, 10, |x, _| image::Rgb([x as u8, 1, 2]));
+                let mut bytes = std::io::Cursor::new(Vec::new());
+                picture
+                    .write_to(&mut bytes, image::ImageFormat::Png)
+                    .unwrap();
+                site.write(&hero, bytes.into_inner());
+                changes.content_other.insert(site.path().join(&hero));
+                if !site.exists(&index) || rng.below(3) == 0 {
+                    let image = if rng.below(3) == 0 {
+                        String::new()
+                    } else {
+                        "image = \"hero.png\"\nimage_alt = \"Pics\"\n".to_string()
+                    };
+                    site.write(
+                        &index,
+                        format!("+++\ntitle = \"Pics\"\ndate = 2024-02-0{}T12:00:00Z\n{image}+++\nInline ![a](hero.png).\n", 1 + rng.below(9)),
+                    );
+                    changes.content.insert(site.path().join(&index));
+                }
+                format!("image {width} px")
             }
             _ => "nothing".to_string(),
         };
