@@ -46,7 +46,14 @@ impl Published {
     /// built with `--future`) were never published.
     pub fn of(site: &Site, now: DateTime<FixedOffset>) -> Published {
         let mut urls = BTreeMap::new();
-        for section in &site.sections {
+        let public = |i: &usize| !site.articles[*i].draft && site.articles[*i].date <= now;
+        // A section a preview shows only for its drafts (or scheduled articles) was not
+        // published either; one with an `_index.md` is, whatever it lists.
+        for section in site
+            .sections
+            .iter()
+            .filter(|s| s.index.is_some() || s.articles.iter().any(public))
+        {
             let source = section.source().display().to_string();
             urls.insert(section.permalink.path().to_string(), source);
         }

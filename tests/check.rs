@@ -351,3 +351,23 @@ fn a_section_that_goes_away_is_a_published_url_gone() {
     );
     assert!(!site.build().stderr().contains("was published"));
 }
+
+#[test]
+fn a_section_a_preview_showed_only_for_its_drafts_was_never_published() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    site.article(
+        "desk/wip",
+        "title = \"Work in progress\"\ndate = 2024-01-02\ndraft = true",
+        "Text.",
+    );
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.exists("public/desk/index.html"));
+    let built = site.build();
+    assert!(
+        !built.stderr().contains("was published"),
+        "{}",
+        built.stderr()
+    );
+    site.run(&["check"]).success();
+}
