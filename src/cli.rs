@@ -53,6 +53,12 @@ pub struct NewArgs {
     /// A tag (repeat for several)
     #[arg(long)]
     pub tag: Vec<String>,
+    /// The section to put it in: content/<section>/<slug>.md
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Make it a folder, for images and files beside it: content/<slug>/index.md
+    #[arg(long)]
+    pub folder: bool,
 }
 
 #[derive(Debug, Args)]

@@ -440,3 +440,21 @@ fn mv_renames_the_folder_of_an_article_that_is_one() {
             .contains("url=https://example.org/new-shot/")
     );
 }
+
+#[test]
+fn new_puts_an_article_in_a_section_or_makes_it_a_folder() {
+    let site = TestSite::new();
+    let run = site
+        .run(&["new", "Phone review", "--section", "Reviews", "--folder"])
+        .success();
+    assert_eq!(run.stdout().trim(), "content/reviews/phone-review/index.md");
+    site.write("content/reviews/phone-review/data.csv", "a\n");
+    site.run(&["build", "--drafts"]).success();
+    assert!(
+        site.read("public/reviews/index.html")
+            .contains("Phone review")
+    );
+    assert_eq!(site.read("public/phone-review/data.csv"), "a\n");
+    let refused = site.run(&["new", "X", "--section", "tags"]).failure();
+    assert!(refused.contains("--section \"tags\""), "{refused}");
+}

@@ -1,4 +1,5 @@
-//! `gazette new "<title>"`: a new article, as a draft, with its front matter filled in.
+//! `gazette new "<title>"`: a new article, as a draft, with its front matter filled in —
+//! in a section with `--section`, as a folder for its images with `--folder`.
 
 use std::fmt::Write;
 
@@ -24,7 +25,25 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
         )));
     }
     let content = crate::paths::SitePaths::unchecked(&root, &config, None).content;
-    let path = content.join(format!("{slug}.md"));
+    let mut dir = content.clone();
+    if let Some(section) = &args.section {
+        let section = slugify(section);
+        if section.is_empty()
+            || crate::content::is_reserved_slug(&section)
+            || section == crate::content::AUTHORS_DIR
+        {
+            return Err(Error::Usage(format!(
+                "--section {:?}: a section's name needs letters or digits and may not be one the site uses itself",
+                args.section.as_deref().unwrap_or_default()
+            )));
+        }
+        dir.push(section);
+    }
+    let path = if args.folder {
+        dir.join(&slug).join(crate::content::media::BUNDLE_INDEX)
+    } else {
+        dir.join(format!("{slug}.md"))
+    };
     // One line per value, whatever the title holds (see `emit::toml_string`).
     let quoted = crate::import::emit::toml_string;
     let list = |items: &[String]| {
