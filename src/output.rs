@@ -716,6 +716,20 @@ fn remove_tree(dir: &Path) -> std::io::Result<usize> {
     Ok(files)
 }
 
+/// Writes `bytes` to `path` whole or not at all: through a temporary file beside it, renamed
+/// over it (an interrupted write never leaves half a file). For the files Gazette keeps
+/// outside the output — imported content, a moved article, the image cache.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Writes a new file; returns its stamp, taken from the open file rather than by path.
 fn write_new(target: &Path, bytes: &[u8]) -> Result<Option<FileStamp>, OutputError> {
     use std::io::Write;

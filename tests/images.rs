@@ -315,7 +315,7 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
     set_image("/images/gone.jpg");
     let stderr = site.build_fails_keeping_output();
     assert!(
-        stderr.contains("content/camera/index.md: image \"/images/gone.jpg\": no such file"),
+        stderr.contains("content/camera/index.md:4: image \"/images/gone.jpg\": no such file"),
         "{stderr}"
     );
     // Leaving the site.
@@ -330,14 +330,16 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
     set_image("text.jpg");
     let stderr = site.build_fails_keeping_output();
     assert!(
-        stderr.contains("content/camera/index.md: image \"text.jpg\": content/camera/text.jpg is not an image Gazette can read (JPEG, PNG, WebP or GIF)"),
+        stderr.contains("content/camera/index.md:4: image \"text.jpg\": content/camera/text.jpg is not an image Gazette can read (JPEG, PNG, WebP or GIF)"),
         "{stderr}"
     );
     site.write("content/camera/cut.png", common::damaged_png(40, 20));
     set_image("cut.png");
     let stderr = site.build_fails_keeping_output();
     assert!(
-        stderr.contains("image \"cut.png\": content/camera/cut.png is damaged"),
+        stderr.contains(
+            "content/camera/index.md:4: image \"cut.png\": content/camera/cut.png is damaged"
+        ),
         "{stderr}"
     );
     // A decompression bomb: a PNG claiming 20,000 × 20,000 pixels, refused before decoding.
@@ -348,7 +350,7 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
     set_image("bomb.png");
     let stderr = site.build_fails_keeping_output();
     assert!(
-        stderr.contains("content/camera/bomb.png is 20000 × 20000 pixels, more than the 64 million `images.max_megapixels` allows"),
+        stderr.contains("content/camera/index.md:4: image \"bomb.png\": content/camera/bomb.png is 20000 × 20000 pixels, more than the 64 million `images.max_megapixels` allows"),
         "{stderr}"
     );
     // A relative image in an article that is a single file.

@@ -145,15 +145,8 @@ fn find<'a>(articles: &'a [Article], given: &str, root: &Path) -> Result<&'a Art
     }
 }
 
-/// Writes `text` to `path` through a temporary file beside it: the file is whole or as it was.
-fn write_atomically(path: &PathBuf, text: &str) -> Result<(), Error> {
-    let fail = |e: std::io::Error| Error::Usage(format!("{}: cannot write: {e}", path.display()));
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(fail)?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+/// Writes an article's text whole (see [`crate::output::write_whole`]).
+fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+    crate::output::write_whole(path, text.as_bytes())
+        .map_err(|e| Error::Usage(format!("{}: cannot write: {e}", path.display())))
 }

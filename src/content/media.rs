@@ -79,6 +79,8 @@ pub enum ImageRef {
 pub struct LeadImage {
     /// As written in `image`.
     pub written: String,
+    /// The line of `image` in the article's file.
+    pub line: usize,
     pub source: ImageRef,
     pub alt: Option<String>,
     pub caption: Option<String>,

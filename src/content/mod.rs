@@ -727,6 +727,12 @@ fn load_article(
             media::image_ref(written.get_ref(), bundle.as_ref())
                 .map(|source| LeadImage {
                     written: written.get_ref().trim().to_string(),
+                    line: crate::location::Position::of_offset(
+                        split.front_matter,
+                        written.span().start,
+                    )
+                    .shifted(2)
+                    .line,
                     source,
                     alt: optional(fm.image_alt.clone()),
                     caption: optional(fm.image_caption.clone()),

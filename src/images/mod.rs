@@ -33,33 +33,37 @@ const ENCODERS: u32 = 1;
 
 #[derive(Debug, Error)]
 pub enum ImageError {
-    #[error("{}: image {image:?}: no such file (a file beside the article, or below static/)", article.display())]
-    Missing { article: PathBuf, image: String },
-    #[error("{}: image {image:?}: cannot read {}: {source}", article.display(), file.display())]
+    #[error("{place}: image {image:?}: no such file (a file beside the article, or below static/)")]
+    Missing { place: String, image: String },
+    #[error("{place}: image {image:?}: cannot read {}: {source}", file.display())]
     Unreadable {
-        article: PathBuf,
+        /// Where it is named: the article (with the line of its `image`), or the template.
+        place: String,
         image: String,
         file: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: image {image:?}: {} is not an image Gazette can read (JPEG, PNG, WebP or GIF)", article.display(), file.display())]
+    #[error("{place}: image {image:?}: {} is not an image Gazette can read (JPEG, PNG, WebP or GIF)", file.display())]
     Unsupported {
-        article: PathBuf,
+        /// Where it is named: the article (with the line of its `image`), or the template.
+        place: String,
         image: String,
         file: PathBuf,
     },
-    #[error("{}: image {image:?}: {} is {width} × {height} pixels, more than the {limit} million `images.max_megapixels` allows", article.display(), file.display())]
+    #[error("{place}: image {image:?}: {} is {width} × {height} pixels, more than the {limit} million `images.max_megapixels` allows", file.display())]
     TooLarge {
-        article: PathBuf,
+        /// Where it is named: the article (with the line of its `image`), or the template.
+        place: String,
         image: String,
         file: PathBuf,
         width: u32,
         height: u32,
         limit: u32,
     },
-    #[error("{}: image {image:?}: {} is damaged: {message}", article.display(), file.display())]
+    #[error("{place}: image {image:?}: {} is damaged: {message}", file.display())]
     Corrupt {
-        article: PathBuf,
+        /// Where it is named: the article (with the line of its `image`), or the template.
+        place: String,
         image: String,
         file: PathBuf,
         message: String,
@@ -143,9 +147,10 @@ pub struct Prepared {
     pub variants: Vec<Variant>,
     /// Variants `image(...)` in templates asks for, besides `variants`.
     pub extra: Vec<Variant>,
-    /// The article (or template) that first names it (for messages).
-    pub article: PathBuf,
-    /// As that article writes it.
+    /// Where it is first named, for messages: the article (with the line of its `image`
+    /// when that is where), or the template and line.
+    pub place: String,
+    /// As written there.
     pub written: String,
 }
 
@@ -380,10 +385,8 @@ impl Planner {
         let file = memo_file(cache_dir);
         if let Some(dir) = file.parent()
             && std::fs::create_dir_all(dir).is_ok()
-            && let Ok(mut temp) = tempfile::NamedTempFile::new_in(dir)
-            && std::io::Write::write_all(&mut temp, entries.concat().as_bytes()).is_ok()
         {
-            let _ = temp.persist(&file);
+            let _ = crate::output::write_whole(&file, entries.concat().as_bytes());
         }
     }
 
@@ -398,7 +401,7 @@ impl Planner {
         calls: &[ImageCall],
         cache_dir: &Path,
     ) -> Result<Images, ImageError> {
-        let mut wanted: BTreeMap<String, (PathBuf, &Path, &str)> = BTreeMap::new();
+        let mut wanted: BTreeMap<String, (PathBuf, String, &str)> = BTreeMap::new();
         if calls.is_empty()
             && site
                 .articles
@@ -433,22 +436,23 @@ impl Planner {
             if let Some(image) = &article.image
                 && let Some(path) = lead_path(article, &image.source)
             {
+                let place = format!("{}:{}", article.source.display(), image.line);
                 let Some(file) = file_of(&path) else {
                     return Err(ImageError::Missing {
-                        article: article.source.clone(),
+                        place,
                         image: image.written.clone(),
                     });
                 };
-                wanted
-                    .entry(path)
-                    .or_insert((file, &article.source, &image.written));
+                wanted.entry(path).or_insert((file, place, &image.written));
             }
             for src in &article.body_images {
                 // A body image that is not there is a broken link, which `check` reports.
                 if let Some(path) = body_path(article, src)
                     && let Some(file) = file_of(&path)
                 {
-                    wanted.entry(path).or_insert((file, &article.source, src));
+                    wanted
+                        .entry(path)
+                        .or_insert_with(|| (file, article.source.display().to_string(), src));
                 }
             }
         }
@@ -461,14 +465,14 @@ impl Planner {
             };
             wanted
                 .entry(call.path.clone())
-                .or_insert((file, Path::new(&call.place), &call.path));
+                .or_insert((file, call.place.clone(), &call.path));
         }
         let config = &site.config.images;
-        let entries: Vec<(String, (PathBuf, &Path, &str))> = wanted.into_iter().collect();
+        let entries: Vec<(String, (PathBuf, String, &str))> = wanted.into_iter().collect();
         let memo = &self.memo;
-        let probed = crate::parallel::try_map(&entries, |(path, (file, article, written))| {
+        let probed = crate::parallel::try_map(&entries, |(path, (file, place, written))| {
             let failed = |source| ImageError::Unreadable {
-                article: article.to_path_buf(),
+                place: place.clone(),
                 image: written.to_string(),
                 file: file.clone(),
                 source,
@@ -484,7 +488,7 @@ impl Planner {
                 None => {
                     let bytes = std::fs::read(file).map_err(failed)?;
                     process::probe(&bytes).ok_or_else(|| ImageError::Unsupported {
-                        article: article.to_path_buf(),
+                        place: place.clone(),
                         image: written.to_string(),
                         file: file.clone(),
                     })?
@@ -493,7 +497,7 @@ impl Planner {
             let pixels = u64::from(probe.width) * u64::from(probe.height);
             if pixels > u64::from(config.max_megapixels) * 1_000_000 {
                 return Err(ImageError::TooLarge {
-                    article: article.to_path_buf(),
+                    place: place.clone(),
                     image: written.to_string(),
                     file: file.clone(),
                     width: probe.width,
@@ -510,7 +514,7 @@ impl Planner {
                     probe,
                     variants,
                     extra: Vec::new(),
-                    article: article.to_path_buf(),
+                    place: place.clone(),
                     written: written.to_string(),
                 },
             ))

@@ -99,13 +99,13 @@ pub fn make_missing(images: &Images, config: &ImagesConfig) -> Result<Made, Imag
 /// Makes the variants of one image that the cache lacks; returns how many.
 fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
     let corrupt = |message: String| ImageError::Corrupt {
-        article: p.article.clone(),
+        place: p.place.clone(),
         image: p.written.clone(),
         file: p.file.clone(),
         message,
     };
     let bytes = std::fs::read(&p.file).map_err(|source| ImageError::Unreadable {
-        article: p.article.clone(),
+        place: p.place.clone(),
         image: p.written.clone(),
         file: p.file.clone(),
         source,
@@ -168,7 +168,12 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
         crate::parallel::try_map(&missing, |variant| {
             let encoded =
                 encode(data, w, h, alpha, variant.encoding, config.quality).map_err(corrupt)?;
-            write_cache(&variant.cache_file, &encoded)
+            crate::output::write_whole(&variant.cache_file, &encoded).map_err(|source| {
+                ImageError::Cache {
+                    path: variant.cache_file.clone(),
+                    source,
+                }
+            })
         })?;
         made += missing.len();
     }
@@ -236,17 +241,4 @@ fn encode(
             Ok(out)
         }
     }
-}
-
-/// Writes a cache file whole or not at all (a build killed midway leaves no half image).
-fn write_cache(path: &std::path::Path, bytes: &[u8]) -> Result<(), ImageError> {
-    let fail = |source| ImageError::Cache {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path.parent().expect("cache files are in a folder");
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut file, bytes).map_err(fail)?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

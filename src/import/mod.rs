@@ -494,13 +494,7 @@ fn write_article(p: &Planned, options: ImportOptions) -> Result<Outcome, ImportE
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), ImportError> {
-    let write = || -> std::io::Result<()> {
-        // Write beside and rename, so an interrupted import never leaves half a file.
-        let tmp = path.with_extension("md.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|source| ImportError::Write {
+    crate::output::write_whole(path, text.as_bytes()).map_err(|source| ImportError::Write {
         path: path.to_path_buf(),
         source,
     })
