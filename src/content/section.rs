@@ -58,10 +58,6 @@ pub struct Section {
     pub slug: String,
     /// The `_index.md` title, else the folder name made readable (`ai-policy` → "Ai policy").
     pub title: String,
-    pub description: Option<String>,
-    pub weight: i64,
-    pub extra: toml::Table,
-    pub intro_html: String,
     pub permalink: Permalink,
     /// The folder, for messages (as the loader was given it).
     pub folder: PathBuf,
@@ -72,6 +68,25 @@ pub struct Section {
 }
 
 impl Section {
+    /// The rest of what `_index.md` says, where the section has one.
+    pub fn description(&self) -> Option<&str> {
+        self.index.as_ref().and_then(|i| i.description.as_deref())
+    }
+
+    /// Its place in navigation (0 without `_index.md`).
+    pub fn weight(&self) -> i64 {
+        self.index.as_ref().map_or(0, |i| i.weight)
+    }
+
+    pub fn extra(&self) -> Option<&toml::Table> {
+        self.index.as_ref().map(|i| &i.extra)
+    }
+
+    /// The intro as HTML (empty without `_index.md`).
+    pub fn intro_html(&self) -> &str {
+        self.index.as_ref().map_or("", |i| i.intro_html.as_str())
+    }
+
     /// What a message names for the section: its `_index.md`, else its folder.
     pub fn source(&self) -> &Path {
         self.index.as_ref().map_or(&self.folder, |i| &i.file)
@@ -181,10 +196,6 @@ pub fn cross_reference(
         permalink: Permalink::from_segments([slug.as_str()]),
         slug,
         title,
-        description: None,
-        weight: 0,
-        extra: toml::Table::new(),
-        intro_html: String::new(),
         folder,
         index: None,
         articles: Vec::new(),
@@ -214,10 +225,6 @@ pub fn cross_reference(
             });
         }
         let mut section = new_section(slug.clone(), folder, title);
-        section.description = index.description.clone();
-        section.weight = index.weight;
-        section.extra = index.extra.clone();
-        section.intro_html = index.intro_html.clone();
         section.index = Some(index);
         by_slug.insert(slug, section);
     }

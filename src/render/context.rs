@@ -463,7 +463,7 @@ fn navigation(site: &Site) -> Vec<usize> {
     let mut order: Vec<usize> = (0..site.sections.len()).collect();
     let s = &site.sections;
     order.sort_by(|&a, &b| {
-        (s[a].weight, &s[a].title, &s[a].slug).cmp(&(s[b].weight, &s[b].title, &s[b].slug))
+        (s[a].weight(), &s[a].title, &s[a].slug).cmp(&(s[b].weight(), &s[b].title, &s[b].slug))
     });
     order
 }
@@ -623,17 +623,21 @@ fn section_value(s: &Section, base: &str) -> Value {
     let url = s.permalink.url(base);
     // Root-relative links in the intro lead inside a path prefix, as in articles.
     let intro = match super::links::site_path_prefix(base) {
-        Some(prefix) => super::links::under_prefix(&s.intro_html, prefix).into_owned(),
-        None => s.intro_html.clone(),
+        Some(prefix) => super::links::under_prefix(s.intro_html(), prefix).into_owned(),
+        None => s.intro_html().to_string(),
     };
     Obj::new()
         .set("title", s.title.as_str())
         .set("slug", s.slug.as_str())
         .set("url", url.as_str())
-        .set("description", s.description.as_deref())
+        .set("description", s.description())
         .set("intro", Value::safe_string(&intro))
-        .set("extra", table_to_value(&s.extra))
-        .set("weight", s.weight)
+        .set(
+            "extra",
+            s.extra()
+                .map_or_else(|| table_to_value(&toml::Table::new()), table_to_value),
+        )
+        .set("weight", s.weight())
         .set("atom_url", format!("{url}atom.xml"))
         .set("rss_url", format!("{url}rss.xml"))
         .set("article_count", s.articles.len())

@@ -504,9 +504,8 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
             Subject::Section(i) => {
                 let s = &site.sections[i];
                 let description = s
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| format!("{} in {title}", s.title));
+                    .description()
+                    .map_or_else(|| format!("{} in {title}", s.title), str::to_string);
                 (format!("{} · {title}", s.title), description)
             }
         };
