@@ -253,9 +253,7 @@ fn a_published_url_that_is_gone_warns_in_build_and_fails_check_until_an_alias_an
     let warned = site.build().stderr();
     let message = "content/old-name.md: /old-name/ was published and is gone; add \"/old-name/\" to the `aliases` of the article that replaces it";
     assert!(warned.contains(&format!("warning: {message}")), "{warned}");
-    let checked = site.run(&["check"]);
-    let out = checked.stdout();
-    checked.failure();
+    let out = site.check_fails();
     assert!(out.contains(message), "{out}");
     // Not forgotten by later builds, even ones that ignore the cache.
     assert!(site.build().stderr().contains(message));
@@ -317,9 +315,7 @@ fn without_a_build_record_the_previous_sitemap_tells_what_was_published() {
         site.path().join("content/new-name.md"),
     )
     .unwrap();
-    let checked = site.run(&["check"]);
-    let out = checked.stdout();
-    checked.failure();
+    let out = site.check_fails();
     let message = "sitemap.xml: /old-name/ was published and is gone";
     assert!(out.contains(message), "{out}");
     let warned = site.build().stderr();

@@ -284,9 +284,7 @@ fn a_lead_image_without_alt_text_warns_in_build_and_fails_check() {
         "{}",
         built.stderr()
     );
-    let checked = site.run(&["check"]);
-    let out = checked.stdout();
-    checked.failure();
+    let out = site.check_fails();
     assert!(
         out.contains("content/camera/index.md: the lead image has no `image_alt`"),
         "{out}"

@@ -99,6 +99,14 @@ impl TestSite {
         stderr
     }
 
+    /// Runs `gazette check`, which must fail, and returns what it printed (the problems).
+    pub fn check_fails(&self) -> String {
+        let checked = self.run(&["check"]);
+        let out = checked.stdout();
+        checked.failure();
+        out
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build"]).success()
     }
