@@ -58,6 +58,8 @@ pub struct Config {
     pub import: ImportConfig,
     #[serde(default)]
     pub images: ImagesConfig,
+    #[serde(default)]
+    pub search: SearchConfig,
 }
 
 /// An article URL pattern such as `/:year/:month/:day/:slug/`: literal segments and
@@ -165,6 +167,15 @@ pub struct ImagesConfig {
     pub max_megapixels: u32,
 }
 
+/// `[search]`: the site's own search page and index (see `src/search/`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Whether the site has search: off unless set (sites made by `gazette init` set it).
+    #[serde(default)]
+    pub enabled: bool,
+}
+
 impl Default for ImagesConfig {
     fn default() -> Self {
         ImagesConfig {
@@ -238,6 +249,7 @@ impl Config {
                     quality,
                     max_megapixels,
                 },
+            search: SearchConfig { enabled: search },
         } = self;
         // TOML values have no hash of their own; their text, with keys in order, is one.
         let extra = toml::to_string(extra).unwrap_or_default();
@@ -249,6 +261,7 @@ impl Config {
             extra,
             (tags_allow, tags_deny),
             (widths, quality, max_megapixels),
+            search,
         ))
     }
 

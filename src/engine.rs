@@ -42,6 +42,7 @@ use crate::parallel;
 use crate::paths::SitePaths;
 use crate::pipeline::{BuildOptions, Holder, Reference, Timings, load_config};
 use crate::render::{self, Theme, context::Shared, pages};
+use crate::search::Search;
 
 /// What changed since the last update, as the watcher saw it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -223,6 +224,8 @@ struct State {
     files: Vec<render::OutputFile>,
     /// The site's images, as last planned.
     images: Images,
+    /// The site's search index, as last planned (none with search off).
+    search: Option<Search>,
 }
 
 /// What the output holds, as far as the engine knows.
@@ -421,7 +424,15 @@ impl Engine {
         let previous = state.shared.take();
         let shared =
             Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
-        state.files = render::files(&state.site, &state.theme, &state.jobs, &state.images);
+        // Planned (its files listed), not made.
+        state.search = plan_search(&state.site, &state.images);
+        state.files = render::files(
+            &state.site,
+            &state.theme,
+            &state.jobs,
+            &state.images,
+            search_files(state.search.as_ref(), paths),
+        );
         let state = &*state;
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
@@ -478,6 +489,7 @@ impl Engine {
             jobs: Vec::new(),
             files: Vec::new(),
             images: Images::default(),
+            search: None,
         });
         self.images_stale = true;
         Ok(())
@@ -800,8 +812,21 @@ impl Engine {
             staging.make_dirs(page_paths())
         };
         made?;
+        // The search index follows every article's value; planning it hashes each one.
+        let search = plan_search(&state.site, &state.images);
+        let make_search = search != state.search;
+        if make_search {
+            state.search = search;
+            stale.files = true;
+        }
         if stale.jobs || stale.files {
-            state.files = render::files(&state.site, &state.theme, &state.jobs, &state.images);
+            state.files = render::files(
+                &state.site,
+                &state.theme,
+                &state.jobs,
+                &state.images,
+                search_files(state.search.as_ref(), paths),
+            );
             self.manifest.files_current = false;
         }
         staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
@@ -888,18 +913,34 @@ impl Engine {
                 Ok(stamp)
             })
         };
-        // Variants are made while pages render: pages need only their names and sizes.
+        // Variants and the search index are made while pages render: pages need only the
+        // variants' names and sizes, and nothing of the index.
         let images = &state.images;
-        let (made, stamps) = rayon::join(
+        let ((made, indexed), stamps) = rayon::join(
             || {
-                if plan_images {
-                    images.process(&site.config.images)
-                } else {
-                    Ok(images::Made::default())
-                }
+                rayon::join(
+                    || {
+                        if plan_images {
+                            images.process(&site.config.images)
+                        } else {
+                            Ok(images::Made::default())
+                        }
+                    },
+                    || match &state.search {
+                        Some(search) if make_search => {
+                            search.make(site, images, &paths.search_cache)
+                        }
+                        _ => Ok(0),
+                    },
+                )
             },
             render_pages,
         );
+        if indexed.is_err() {
+            // Planned again (and so made again) at the next commit.
+            state.search = None;
+        }
+        indexed?;
         // A variant that could not be made (an image damaged past its header) is tried
         // again, and reported again, at the next commit, whatever it changes.
         if made.is_err() {
@@ -954,6 +995,9 @@ impl Engine {
         if plan_images {
             state.images.prune(&paths.image_cache);
         }
+        if make_search && let Some(search) = &state.search {
+            search.prune(&paths.search_cache);
+        }
         let mut sorted = signatures.clone();
         sorted.par_sort_unstable();
         self.manifest = Manifest {
@@ -994,6 +1038,19 @@ impl Manifest {
             ..Manifest::default()
         })
     }
+}
+
+/// The search index of `site`, if it has search.
+fn plan_search(site: &Site, images: &Images) -> Option<Search> {
+    site.config
+        .search
+        .enabled
+        .then(|| Search::plan(site, images))
+}
+
+/// The search index's files, if the site has search.
+fn search_files(search: Option<&Search>, paths: &SitePaths) -> Vec<render::OutputFile> {
+    search.map_or_else(Vec::new, |s| s.files(&paths.search_cache))
 }
 
 /// Whether an edited article keeps its place in every list: then only its own value

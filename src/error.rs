@@ -16,6 +16,8 @@ pub enum Error {
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    #[error(transparent)]
     Paths(#[from] crate::paths::PathsError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),

@@ -18,3 +18,15 @@ pub fn of(value: impl Hash) -> u64 {
 pub fn hasher() -> DefaultHasher {
     DefaultHasher::new()
 }
+
+/// FNV-1a, 64 bits: a checksum stable across builds and releases (std's hashers may
+/// change between Rust releases), for what outlives one binary — the importer's stamps —
+/// or what another program computes too: the search client picks an index chunk with it.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}

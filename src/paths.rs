@@ -56,6 +56,8 @@ pub struct SitePaths {
     pub theme: PathBuf,
     /// Where processed images are kept between builds.
     pub image_cache: PathBuf,
+    /// Where the parts of the search index are kept between builds.
+    pub search_cache: PathBuf,
     pub output: PathBuf,
 }
 
@@ -117,6 +119,7 @@ impl SitePaths {
             theme: themes.join(theme),
             themes,
             image_cache: root.join(CACHE).join("images"),
+            search_cache: root.join(CACHE).join("search"),
             output,
         }
     }
@@ -136,6 +139,7 @@ impl SitePaths {
             themes,
             theme,
             image_cache,
+            search_cache,
             output,
         } = self;
         SitePaths {
@@ -148,6 +152,7 @@ impl SitePaths {
             themes: at(themes),
             theme: at(theme),
             image_cache: at(image_cache),
+            search_cache: at(search_cache),
             output: at(output),
         }
     }

@@ -1,6 +1,8 @@
-//! Live reload in a real browser: headless Chromium (Debian's `chromium`) opens a served
-//! page; editing the article reloads it with the change, and a broken template shows its
-//! error over the page until fixed. Driven over the DevTools protocol.
+//! Pages in a real browser, headless Chromium (Debian's `chromium`), driven over the
+//! DevTools protocol: live reload (editing the article reloads a served page with the
+//! change, and a broken template shows its error over the page until fixed), and search
+//! (a word typed on the search page of a site published under a path prefix finds its
+//! article).
 //!
 //! `.ci/run` installs Chromium and sets GAZETTE_REQUIRE_VALIDATOR=1, so CI never skips
 //! this; without Chromium on a developer machine the test says so and passes.
@@ -139,12 +141,14 @@ impl Page {
 
     /// Evaluates `expression` in the page and returns its value.
     fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let params = serde_json::json!({ "expression": expression, "returnByValue": true });
+        self.call("Runtime.evaluate", params)["result"]["result"]["value"].clone()
+    }
+
+    /// Calls the DevTools method `method` on the page and waits for its reply.
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.id += 1;
-        let request = serde_json::json!({
-            "id": self.id,
-            "method": "Runtime.evaluate",
-            "params": { "expression": expression, "returnByValue": true },
-        });
+        let request = serde_json::json!({ "id": self.id, "method": method, "params": params });
         self.socket
             .send(tungstenite::Message::Text(request.to_string().into()))
             .unwrap();
@@ -152,10 +156,16 @@ impl Page {
             if let tungstenite::Message::Text(text) = self.socket.read().unwrap() {
                 let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
                 if reply["id"] == self.id {
-                    return reply["result"]["result"]["value"].clone();
+                    return reply;
                 }
             }
         }
+    }
+
+    /// Empties the focused text field and types `text` into it, as a reader would.
+    fn type_text(&mut self, text: &str) {
+        self.eval("document.activeElement.select()");
+        self.call("Input.insertText", serde_json::json!({ "text": text }));
     }
 
     /// Waits until `expression` is true in the page.
@@ -205,4 +215,129 @@ fn a_served_page_reloads_with_the_edit_and_shows_errors_until_fixed() {
     page.wait_for("!!document.getElementById('gazette-error') && document.getElementById('gazette-error').textContent.includes('templates/article.html')");
     site.remove("templates/article.html");
     page.wait_for("!document.getElementById('gazette-error') && document.body.innerText.includes('Second version.')");
+}
+
+/// A static file server (Python's) for `dir` on a free port, like any static host: it
+/// knows nothing of Gazette.
+struct StaticHost {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn static_host(dir: &std::path::Path, port: u16) -> StaticHost {
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+        ])
+        .arg("--directory")
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start python3 -m http.server");
+    wait_until(|| TcpStream::connect(("127.0.0.1", port)).ok()).expect("the server listens");
+    StaticHost { child, port }
+}
+
+#[test]
+fn a_word_typed_on_the_search_page_finds_its_article_first() {
+    let Some(binary) = chromium() else {
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let port = free_port();
+    // Published below a path prefix: results must link inside it.
+    let site = TestSite::with_config(&format!(
+        "title = \"Test News\"\nbase_url = \"http://127.0.0.1:{port}/news/\"\n[search]\nenabled = true\n"
+    ));
+    site.article(
+        "rockets",
+        "title = \"Rockets launched at dawn\"\ndate = 2024-03-01\nauthors = [\"Ada Byte\"]",
+        "Three rockets lifted off before sunrise.",
+    );
+    site.article(
+        "zoo",
+        "title = \"A new arrival at the zoo\"\ndate = 2024-03-02",
+        "Keepers welcomed a quokka, the first the zoo has kept, and a rocket-shaped cake.",
+    );
+    site.article(
+        "markets",
+        "title = \"Markets slept\"\ndate = 2024-03-03",
+        "Nothing moved all week.",
+    );
+    let www = site.path().join("www");
+    site.run(&["build", "--output", www.join("news").to_str().unwrap()])
+        .success();
+    let host = static_host(&www, port);
+    let browser = open(
+        &binary,
+        &format!("http://127.0.0.1:{}/news/search/", host.port),
+    );
+    let mut page = Page::attach(&browser, "/news/search/");
+    page.wait_for("document.getElementById('search').classList.contains('search-ready')");
+    page.eval("document.getElementById('search-query').focus()");
+
+    page.type_text("quokka");
+    page.wait_for("document.querySelectorAll('.search-result').length === 1");
+    assert_eq!(
+        page.eval("document.querySelector('.search-result a').href"),
+        format!("http://127.0.0.1:{port}/news/zoo/")
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.search-result mark').textContent"),
+        "quokka"
+    );
+    assert_eq!(
+        page.eval("new URL(location.href).searchParams.get('q')"),
+        "quokka"
+    );
+
+    // Stemmed: "launches" finds "launched"; the title's word ranks its article first.
+    page.type_text("rocket");
+    page.wait_for("document.querySelectorAll('.search-result').length === 2");
+    assert_eq!(
+        page.eval("document.querySelector('.search-result a').href"),
+        format!("http://127.0.0.1:{port}/news/rockets/")
+    );
+    page.type_text("launches");
+    page.wait_for("document.querySelector('.search-status').textContent.startsWith('1 result')");
+
+    page.type_text("zeppelin");
+    page.wait_for(
+        "document.querySelector('.search-status').textContent === 'No results for “zeppelin”.'",
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('.search-result').length"),
+        0
+    );
+
+    // The masthead's box on any page leads to the results.
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/markets/") }),
+    );
+    page.wait_for("location.pathname === '/news/markets/' && document.readyState === 'complete'");
+    page.eval("document.getElementById('masthead-query').focus()");
+    page.type_text("quokka");
+    page.eval("document.getElementById('masthead-query').form.requestSubmit()");
+    page.wait_for("location.pathname === '/news/search/' && document.querySelectorAll('.search-result').length === 1");
 }

@@ -17,6 +17,10 @@ language = "en"
 theme = "broadsheet"
 paginate_by = 10
 feed_limit = 20
+
+# A search page (/search/) and a search box in the masthead; the index is built with the site.
+[search]
+enabled = true
 "#;
 
 const GITIGNORE: &str = "/public/\n/.public.*\n/.gazette-cache/\n";

@@ -32,7 +32,7 @@ use slug::{is_slug, slugify};
 pub const AUTHORS_DIR: &str = "authors";
 
 /// First path segments the site itself uses; an article may not take them.
-const RESERVED_SLUGS: &[&str] = &["authors", "tags", "page", "static", "404"];
+const RESERVED_SLUGS: &[&str] = &["authors", "tags", "page", "static", "404", "search"];
 
 /// Whether the site uses `slug` for pages of its own (`/authors/`, `/tags/`, `/page/2/`…),
 /// so no article may have it.

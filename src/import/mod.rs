@@ -26,6 +26,7 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
+use crate::hash::fnv1a;
 use crate::paths::SitePaths;
 use parse::{ParseError, SeedArticle};
 
@@ -498,16 +499,6 @@ fn write_file(path: &Path, text: &str) -> Result<(), ImportError> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// FNV-1a, 64 bits: a stable checksum (std's hashers may change between Rust releases).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 #[cfg(test)]

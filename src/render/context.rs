@@ -455,6 +455,24 @@ fn site_value(site: &Site) -> Value {
                 .map(|i| section_link(&site.sections[i], &c.base_url))
                 .collect::<Vec<_>>(),
         )
+        .set("search", search_value(site))
+        .done()
+}
+
+/// `{url, index_url, script_url}` of the site's search, or none without it.
+fn search_value(site: &Site) -> Value {
+    let base = site.config.base_url.as_str();
+    if !site.config.search.enabled {
+        return Value::none();
+    }
+    let dir = crate::search::DIR;
+    Obj::new()
+        .set("url", format!("{base}{dir}/"))
+        .set("index_url", format!("{base}{dir}/index.json"))
+        .set(
+            "script_url",
+            format!("{base}{}", crate::search::script_path()),
+        )
         .done()
 }
 

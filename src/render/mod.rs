@@ -63,6 +63,17 @@ pub enum RenderError {
         section: PathBuf,
         slug: String,
     },
+    #[error(
+        "{}: search is on (`[search] enabled` in the configuration), and the theme `{theme}` has no {} to render the search page with: add {} (`gazette init` writes the built-in theme's to copy)",
+        config.display(),
+        pages::SEARCH_TEMPLATE,
+        dir.join(pages::SEARCH_TEMPLATE).display()
+    )]
+    NoSearchTemplate {
+        theme: String,
+        dir: PathBuf,
+        config: PathBuf,
+    },
     #[error("{location}: {message}{}", rendering.as_ref().map(|r| format!("\n  while rendering {r}")).unwrap_or_default())]
     Template {
         /// The template file, with line and column where Tera knows them.
@@ -197,8 +208,16 @@ fn bundle_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
 }
 
 /// Whether `theme` has every template the site's pages need: the page templates every
-/// theme has (checked when it loads), and `section.html` once the site has a section.
+/// theme has (checked when it loads), `section.html` once the site has a section and
+/// `search.html` once it has search.
 pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), RenderError> {
+    if site.config.search.enabled && !theme.texts.contains_key(pages::SEARCH_TEMPLATE) {
+        return Err(RenderError::NoSearchTemplate {
+            theme: site.config.theme.clone(),
+            dir: paths.theme.join("templates"),
+            config: paths.config_file.clone(),
+        });
+    }
     match site.sections.first() {
         Some(section) if !theme.texts.contains_key(pages::SECTION_TEMPLATE) => {
             Err(RenderError::NoSectionTemplate {
@@ -212,17 +231,20 @@ pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), 
     }
 }
 
-/// The files of the site that no template renders: sitemaps, robots.txt and static files,
-/// except where a page (one of `pages`) or a generated file has the same path.
+/// The files of the site that no template renders: sitemaps, robots.txt, image variants,
+/// the search index (`search`, the search stage's files) and static files, except where a
+/// page (one of `pages`) or a generated file has the same path.
 pub fn files(
     site: &Site,
     theme: &Theme,
     pages: &[pages::Job],
     images: &crate::images::Images,
+    search: Vec<OutputFile>,
 ) -> Vec<OutputFile> {
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
     let mut files = sitemap::files(site);
+    files.extend(search);
     files.extend(aliases::files(site));
     files.extend(bundle_files(site));
     files.extend(images.files());

@@ -36,6 +36,8 @@ pub enum Page {
         number: usize,
     },
     NotFound,
+    /// The search page (only with `[search] enabled`).
+    Search,
     Feed {
         subject: Subject,
         format: FeedFormat,
@@ -85,6 +87,9 @@ pub const PAGE_TEMPLATES: &[&str] = &[
 /// it only once the site has a section: themes written before sections existed (including
 /// copies `gazette init` made of the built-in one) keep working for sites without them.
 pub const SECTION_TEMPLATE: &str = "section.html";
+
+/// The template of the search page, which a theme needs only once the site has search on.
+pub const SEARCH_TEMPLATE: &str = "search.html";
 
 /// One file to render: where it goes and what it shows.
 #[derive(Debug, Clone)]
@@ -244,7 +249,7 @@ impl Job {
                     || shared.sections[section].clone(),
                 );
             }
-            Page::NotFound => {}
+            Page::NotFound | Page::Search => {}
             Page::Feed { subject, .. } => feed(d, site, shared, subject),
         }
     }
@@ -260,6 +265,7 @@ impl Job {
             Page::Tag { .. } => "tag.html",
             Page::Section { .. } => SECTION_TEMPLATE,
             Page::NotFound => "404.html",
+            Page::Search => SEARCH_TEMPLATE,
             Page::Feed { format, .. } => format.file(),
         }
     }
@@ -291,6 +297,7 @@ impl Job {
                 format!("the page of section \"{}\"", site.sections[section].title),
             ),
             Page::NotFound => "the 404 page".into(),
+            Page::Search => "the search page".into(),
             Page::Feed { subject, .. } => match subject {
                 Subject::Site => "the site's feeds".into(),
                 Subject::Author(a) => format!("the feeds of author \"{}\"", site.authors[a].name),
@@ -604,6 +611,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         path: "404.html".into(),
         page: Page::NotFound,
     });
+    if site.config.search.enabled {
+        jobs.push(Job {
+            path: at(Permalink::from_segments([crate::search::DIR])),
+            page: Page::Search,
+        });
+    }
 
     let subjects = std::iter::once((Subject::Site, Permalink::root()))
         .chain(

@@ -47,6 +47,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/broadsheet/templates/section.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/broadsheet/templates/search.html"),
+    ),
+    (
         "tags.html",
         include_str!("../../themes/broadsheet/templates/tags.html"),
     ),

@@ -1,0 +1,357 @@
+//! The `search` stage: the site's search index, made from the articles Gazette already
+//! has (no HTML re-parsed), in parts that are built in parallel, kept between builds and
+//! reused while their articles stay the same.
+//!
+//! Articles are spread over parts by their file (a stable hash of `content_path`), about
+//! [`PART_TARGET`] to a part; a part's folder is named by a hash of what its articles show,
+//! so an edited article makes its own part anew and the rest are carried over — from
+//! `.gazette-cache/search/` across builds, where each part is written once, whole, by a
+//! rename. `search/index.json` lists the parts; `search.js` (the client, served as
+//! `search/search.<hash>.js`) fetches for a query word one chunk of each part (its name
+//! computed from the word, see `part.rs`) and then the fragments of the results it shows.
+//!
+//! Like `images`, the stage has two halves: [`Search::plan`] (cheap, before pages render:
+//! which parts, which files) and [`Search::make`] (building the parts the cache lacks,
+//! while pages render).
+//!
+//! Architecture invariants:
+//! - Only published articles are indexed: the `Site` holds no others.
+//! - The index is a pure function of the articles (and the site's language): the same
+//!   content gives the same files, byte for byte, whatever the order parts finish in.
+//! - No request leaves the site: fragments carry only local images.
+
+mod part;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::content::{Article, Site};
+use crate::images::Images;
+use crate::render::{Contents, OutputFile, StaticSource};
+
+/// The folder of the output the search files are in (and the search page's URL).
+pub const DIR: &str = "search";
+
+/// About how many articles a part holds: one edit re-indexes this many.
+const PART_TARGET: usize = 1000;
+
+/// Articles per word chunk of a part: the fewer, the smaller a query's download, the more
+/// files.
+const DOCS_PER_CHUNK: usize = 2;
+
+/// Changes whenever what the files say or how they say it changes, so a cached part of an
+/// older format is never reused.
+const FORMAT: u32 = 1;
+
+/// The browser's half.
+const SCRIPT: &str = include_str!("search.js");
+
+#[derive(Debug, Error)]
+pub enum SearchError {
+    #[error("{}: cannot write the search index: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The site's search index, as planned.
+#[derive(Debug, Default, PartialEq)]
+pub struct Search {
+    parts: Vec<Part>,
+    /// `search/index.json`.
+    manifest: Vec<u8>,
+    /// The stemmer's language, if the site's language has one.
+    algorithm: Option<String>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Part {
+    /// The part's folder name: a hash of its articles' search versions.
+    dir: String,
+    /// Indices into the site's articles, newest first.
+    articles: Vec<usize>,
+    chunks: usize,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    language: &'a str,
+    stemmed: bool,
+    articles: usize,
+    parts: Vec<ManifestPart<'a>>,
+}
+
+#[derive(Serialize)]
+struct ManifestPart<'a> {
+    dir: &'a str,
+    articles: usize,
+    chunks: usize,
+}
+
+/// The client's path below the site: named by its contents, so browsers never run an old
+/// client against a new index.
+pub fn script_path() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let hash = crate::hash::fnv1a(SCRIPT.as_bytes());
+        format!("{DIR}/search.{:08x}.js", hash as u32)
+    })
+}
+
+/// The Snowball stemmer for a language tag (`en`, `de-AT`), if there is one.
+fn algorithm(language: &str) -> Option<(Algorithm, &'static str)> {
+    let primary = language.split(['-', '_']).next()?.to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "ar" => (Algorithm::Arabic, "arabic"),
+        "da" => (Algorithm::Danish, "danish"),
+        "nl" => (Algorithm::Dutch, "dutch"),
+        "en" => (Algorithm::English, "english"),
+        "fi" => (Algorithm::Finnish, "finnish"),
+        "fr" => (Algorithm::French, "french"),
+        "de" => (Algorithm::German, "german"),
+        "el" => (Algorithm::Greek, "greek"),
+        "hu" => (Algorithm::Hungarian, "hungarian"),
+        "it" => (Algorithm::Italian, "italian"),
+        "no" | "nb" | "nn" => (Algorithm::Norwegian, "norwegian"),
+        "pt" => (Algorithm::Portuguese, "portuguese"),
+        "ro" => (Algorithm::Romanian, "romanian"),
+        "ru" => (Algorithm::Russian, "russian"),
+        "es" => (Algorithm::Spanish, "spanish"),
+        "sv" => (Algorithm::Swedish, "swedish"),
+        "ta" => (Algorithm::Tamil, "tamil"),
+        "tr" => (Algorithm::Turkish, "turkish"),
+        _ => return None,
+    })
+}
+
+impl Search {
+    /// Which parts the site's index has and what they are called: a hash per article, no
+    /// text read.
+    pub fn plan(site: &Site, images: &Images) -> Search {
+        let language = site.config.language.as_str();
+        let algorithm = algorithm(language).map(|(_, name)| name.to_string());
+        let count = site.articles.len();
+        let parts = count.div_ceil(PART_TARGET).max(1).next_power_of_two();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); parts];
+        for (i, a) in site.articles.iter().enumerate() {
+            let n = crate::hash::fnv1a(a.content_path.as_bytes()) % parts as u64;
+            members[n as usize].push(i);
+        }
+        let versions: Vec<u64> = site
+            .articles
+            .par_iter()
+            .map(|a| search_version(site, images, a))
+            .collect();
+        let parts: Vec<Part> = members
+            .into_iter()
+            .filter(|articles| !articles.is_empty())
+            .map(|articles| {
+                let of: Vec<u64> = articles.iter().map(|&i| versions[i]).collect();
+                let key = crate::hash::of((FORMAT, &algorithm, of));
+                Part {
+                    dir: format!("{key:016x}"),
+                    chunks: articles.len().div_ceil(DOCS_PER_CHUNK).max(1),
+                    articles,
+                }
+            })
+            .collect();
+        let manifest = Manifest {
+            format: FORMAT,
+            language,
+            stemmed: algorithm.is_some(),
+            articles: count,
+            parts: parts
+                .iter()
+                .map(|p| ManifestPart {
+                    dir: &p.dir,
+                    articles: p.articles.len(),
+                    chunks: p.chunks,
+                })
+                .collect(),
+        };
+        let manifest = serde_json::to_vec(&manifest).expect("plain data");
+        Search {
+            parts,
+            manifest,
+            algorithm,
+        }
+    }
+
+    /// The search files of the site: the list of parts, the client, and every part's files
+    /// from the cache.
+    pub fn files(&self, cache: &Path) -> Vec<OutputFile> {
+        let mut files = vec![
+            OutputFile {
+                path: format!("{DIR}/index.json"),
+                contents: Contents::Rendered(self.manifest.clone()),
+            },
+            OutputFile {
+                path: script_path().to_string(),
+                contents: Contents::Static(StaticSource::Embedded(SCRIPT.as_bytes())),
+            },
+        ];
+        for part in &self.parts {
+            let names = (0..part.chunks)
+                .map(|n| format!("c{n}.json"))
+                .chain((0..part.articles.len()).map(|n| format!("f{n}.json")))
+                .chain(["docs.json".to_string()]);
+            for name in names {
+                files.push(OutputFile {
+                    path: format!("{DIR}/{}/{name}", part.dir),
+                    contents: Contents::Static(StaticSource::Made(
+                        cache.join(&part.dir).join(name),
+                    )),
+                });
+            }
+        }
+        files
+    }
+
+    /// Builds every part the cache lacks, in parallel; returns how many.
+    pub fn make(&self, site: &Site, images: &Images, cache: &Path) -> Result<usize, SearchError> {
+        let missing: Vec<&Part> = self
+            .parts
+            .iter()
+            .filter(|p| !cache.join(&p.dir).is_dir())
+            .collect();
+        let write = |path: &Path, source| SearchError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        if !missing.is_empty() {
+            std::fs::create_dir_all(cache).map_err(|e| write(cache, e))?;
+        }
+        let stemmer = algorithm(&site.config.language).map(|(a, _)| Stemmer::create(a));
+        crate::parallel::try_map(&missing, |part| {
+            let fragments: Vec<part::Fragment> = part
+                .articles
+                .par_iter()
+                .map(|&i| fragment(site, images, &site.articles[i]))
+                .collect();
+            let files = part::build(&fragments, stemmer.as_ref(), part.chunks);
+            // Written whole beside the part's folder, then renamed into place: a part in
+            // the cache is complete, or not there.
+            let staging = cache.join(format!("{}.{}.tmp", part.dir, std::process::id()));
+            let _ = std::fs::remove_dir_all(&staging);
+            std::fs::create_dir(&staging).map_err(|e| write(&staging, e))?;
+            for (name, bytes) in files {
+                let path = staging.join(name);
+                std::fs::write(&path, bytes).map_err(|e| write(&path, e))?;
+            }
+            let done = cache.join(&part.dir);
+            if let Err(e) = std::fs::rename(&staging, &done) {
+                let _ = std::fs::remove_dir_all(&staging);
+                // Another build made the same part meanwhile: its bytes are these.
+                if !done.is_dir() {
+                    return Err(write(&done, e));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(missing.len())
+    }
+
+    /// Removes from the cache every part this index does not use.
+    pub fn prune(&self, cache: &Path) {
+        let Ok(entries) = std::fs::read_dir(cache) else {
+            return;
+        };
+        let used: std::collections::HashSet<&str> =
+            self.parts.iter().map(|p| p.dir.as_str()).collect();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !name.to_str().is_some_and(|n| used.contains(n)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+/// A hash of everything an article's part shows of it.
+fn search_version(site: &Site, images: &Images, a: &Article) -> u64 {
+    let authors: Vec<&str> = a
+        .authors
+        .iter()
+        .map(|l| site.authors[l.at()].name.as_str())
+        .collect();
+    let tags: Vec<&str> = a
+        .tags
+        .iter()
+        .map(|l| site.tags[l.at()].name.as_str())
+        .collect();
+    let section = a.section.as_ref().map(|l| &site.sections[l.at()].title);
+    crate::hash::of((
+        a.version,
+        a.date,
+        a.permalink.path(),
+        authors,
+        tags,
+        section,
+        images.version_for(a),
+    ))
+}
+
+/// What a search result shows of an article, and the text it is found by.
+fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragment<'a> {
+    let image = images.lead(a).and_then(|p| {
+        let smallest = p
+            .webp()
+            .min_by_key(|v| v.width)
+            .or_else(|| p.own().min_by_key(|v| v.width))?;
+        Some(part::Thumbnail {
+            src: smallest.url_path.clone(),
+            width: smallest.width,
+            height: smallest.height,
+            alt: a
+                .image
+                .as_ref()
+                .and_then(|i| i.alt.clone())
+                .unwrap_or_default(),
+        })
+    });
+    part::Fragment {
+        url: a.permalink.path().to_string(),
+        title: &a.title,
+        date: a.date.format("%Y-%m-%d").to_string(),
+        display_date: a.date.format("%-d %B %Y").to_string(),
+        authors: a
+            .authors
+            .iter()
+            .map(|l| site.authors[l.at()].name.as_str())
+            .collect(),
+        tags: a
+            .tags
+            .iter()
+            .map(|l| site.tags[l.at()].name.as_str())
+            .collect(),
+        section: a
+            .section
+            .as_ref()
+            .map(|l| site.sections[l.at()].title.as_str()),
+        description: a.description.as_deref(),
+        image,
+        text: text::html_text(a.html.as_str()),
+        day: a.date.date_naive().to_epoch_days() as i64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_with_a_stemmer_get_it_by_their_primary_tag() {
+        assert_eq!(algorithm("en").map(|a| a.1), Some("english"));
+        assert_eq!(algorithm("de-AT").map(|a| a.1), Some("german"));
+        assert_eq!(algorithm("pt_BR").map(|a| a.1), Some("portuguese"));
+        assert_eq!(algorithm("ja").map(|a| a.1), None);
+    }
+}

@@ -1,0 +1,302 @@
+//! Building one part of the search index: its word chunks, one fragment per article and
+//! its table of dates and filters, as the files the browser fetches.
+//!
+//! The files (all JSON; `search.js` reads them):
+//! - `c<N>.json`, chunk N: `{"words": {word: stem}, "stems": [[doc, weight, …], …],
+//!   "roots": [stem text, …]}` for every word whose key (`text::key`) hashes to N
+//!   (`fnv1a(key) % chunks`). A word maps to its stem's postings — the articles of the part
+//!   holding any word of that stem, in the part's order, each with a weight of 1 to 255
+//!   (BM25's term part, the field boosts below included) — and `roots` spells each stem.
+//!   Words of one stem nearly always share their key, so a query word's chunk holds its
+//!   whole family; a stem is stored in each chunk one of its words is in. The client has no
+//!   stemmer: a word no article has (`launches`) finds the stem that begins it (`launch`).
+//! - `f<doc>.json`: what a result shows (`Fragment`).
+//! - `docs.json`: each article's day (days since 1970) and its authors, tags and section
+//!   as filters `{value: [doc, …]}`, fetched only when a reader filters or sorts.
+//!
+//! Invariant: a part is a pure function of its articles, in order: same articles, same
+//! bytes (maps are sorted, nothing depends on a hash map's order or the clock).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_stemmers::Stemmer;
+use serde::Serialize;
+
+use super::text;
+
+/// How much a word counts where it appears: a word of the title says more about an article
+/// than one of its body.
+const TITLE: f32 = 4.0;
+const DESCRIPTION: f32 = 2.0;
+const BYLINE: f32 = 2.0;
+const TAG: f32 = 2.0;
+const BODY: f32 = 1.0;
+
+/// BM25's saturation and length normalization.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// What a search result shows of an article.
+#[derive(Debug, Serialize)]
+pub struct Fragment<'a> {
+    /// Relative to the site's base URL.
+    pub url: String,
+    pub title: &'a str,
+    /// `YYYY-MM-DD`, for `<time datetime>`.
+    pub date: String,
+    /// As the theme shows dates.
+    pub display_date: String,
+    pub authors: Vec<&'a str>,
+    pub tags: Vec<&'a str>,
+    pub section: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub image: Option<Thumbnail>,
+    /// The article's text: the excerpt is cut from it around the words found.
+    pub text: String,
+    /// Days since 1970-01-01 (for `docs.json`, not written in the fragment).
+    #[serde(skip)]
+    pub day: i64,
+}
+
+/// The smallest variant of a local lead image (remote ones are left out: a result list
+/// must not make requests that leave the site).
+#[derive(Debug, Serialize)]
+pub struct Thumbnail {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+#[derive(Serialize)]
+struct Chunk<'a> {
+    words: BTreeMap<&'a str, u32>,
+    stems: Vec<Vec<u32>>,
+    roots: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Docs<'a> {
+    days: Vec<i64>,
+    author: BTreeMap<&'a str, Vec<u32>>,
+    tag: BTreeMap<&'a str, Vec<u32>>,
+    section: BTreeMap<&'a str, Vec<u32>>,
+}
+
+/// The files of a part of `docs` (in the part's order) with `chunks` word chunks, as
+/// (file name, bytes).
+pub fn build(
+    docs: &[Fragment],
+    stemmer: Option<&Stemmer>,
+    chunks: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let mut words: HashMap<String, u32> = HashMap::new();
+    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut roots: Vec<String> = Vec::new();
+    let mut counts: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
+    let mut lengths: Vec<f32> = Vec::with_capacity(docs.len());
+    let mut tf: HashMap<u32, f32> = HashMap::new();
+    for doc in docs {
+        tf.clear();
+        let mut length = 0usize;
+        let fields = [
+            (doc.title, TITLE),
+            (doc.description.unwrap_or(""), DESCRIPTION),
+            (doc.text.as_str(), BODY),
+        ]
+        .into_iter()
+        .chain(doc.authors.iter().map(|a| (*a, BYLINE)))
+        .chain(doc.tags.iter().map(|t| (*t, TAG)));
+        for (field, weight) in fields {
+            for word in text::words(field) {
+                length += 1;
+                let stem = match words.get(&word) {
+                    Some(&id) => id,
+                    None => {
+                        let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into());
+                        let next = stem_ids.len() as u32;
+                        let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
+                            roots.push(stem);
+                            next
+                        });
+                        words.insert(word, id);
+                        id
+                    }
+                };
+                *tf.entry(stem).or_default() += weight;
+            }
+        }
+        let mut found: Vec<(u32, f32)> = tf.iter().map(|(&s, &f)| (s, f)).collect();
+        found.sort_unstable_by_key(|&(s, _)| s);
+        counts.push(found);
+        lengths.push(length as f32);
+    }
+
+    // Postings per stem, in the part's order of articles.
+    let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); stem_ids.len()];
+    for (doc, found) in counts.iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * lengths[doc] / average);
+        for &(stem, f) in found {
+            let score = f * (K1 + 1.0) / (f + norm) / (K1 + 1.0);
+            let weight = (score * 255.0).round().clamp(1.0, 255.0) as u32;
+            postings[stem as usize].extend([doc as u32, weight]);
+        }
+    }
+
+    // Words into chunks by their key; each chunk numbers the stems it holds.
+    let mut sorted: Vec<(&str, u32)> = words.iter().map(|(w, &s)| (w.as_str(), s)).collect();
+    sorted.sort_unstable();
+    let mut chunk_words: Vec<Vec<(&str, u32)>> = vec![Vec::new(); chunks];
+    for (word, stem) in sorted {
+        let n = (crate::hash::fnv1a(text::key(word).as_bytes()) % chunks as u64) as usize;
+        chunk_words[n].push((word, stem));
+    }
+    let mut files = Vec::with_capacity(chunks + docs.len() + 1);
+    for (n, in_chunk) in chunk_words.iter().enumerate() {
+        let mut local: HashMap<u32, u32> = HashMap::new();
+        let mut chunk = Chunk {
+            words: BTreeMap::new(),
+            stems: Vec::new(),
+            roots: Vec::new(),
+        };
+        for &(word, stem) in in_chunk {
+            let next = local.len() as u32;
+            let id = *local.entry(stem).or_insert_with(|| {
+                chunk.stems.push(postings[stem as usize].clone());
+                chunk.roots.push(&roots[stem as usize]);
+                next
+            });
+            chunk.words.insert(word, id);
+        }
+        files.push((format!("c{n}.json"), json(&chunk)));
+    }
+    for (doc, fragment) in docs.iter().enumerate() {
+        files.push((format!("f{doc}.json"), json(fragment)));
+    }
+    files.push(("docs.json".to_string(), json(&docs_table(docs))));
+    files
+}
+
+fn docs_table<'a>(docs: &'a [Fragment]) -> Docs<'a> {
+    let mut table = Docs {
+        days: docs.iter().map(|d| d.day).collect(),
+        author: BTreeMap::new(),
+        tag: BTreeMap::new(),
+        section: BTreeMap::new(),
+    };
+    for (i, doc) in docs.iter().enumerate() {
+        let i = i as u32;
+        for author in &doc.authors {
+            table.author.entry(author).or_default().push(i);
+        }
+        for tag in &doc.tags {
+            table.tag.entry(tag).or_default().push(i);
+        }
+        if let Some(section) = doc.section {
+            table.section.entry(section).or_default().push(i);
+        }
+    }
+    // An article naming one tag twice (in two spellings of one slug) is listed once.
+    for list in table.author.values_mut().chain(table.tag.values_mut()) {
+        list.dedup();
+    }
+    table
+}
+
+fn json(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect("search files are plain data")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(title: &'a str, text: &str) -> Fragment<'a> {
+        Fragment {
+            url: format!("{}/", title.to_lowercase().replace(' ', "-")),
+            title,
+            date: "2026-01-02".into(),
+            display_date: "2 January 2026".into(),
+            authors: vec!["Ada Byte"],
+            tags: vec![],
+            section: None,
+            description: None,
+            image: None,
+            text: text.into(),
+            day: 20455,
+        }
+    }
+
+    fn file(files: &[(String, Vec<u8>)], name: &str) -> serde_json::Value {
+        let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+        serde_json::from_slice(bytes).unwrap()
+    }
+
+    /// The chunk a word is in, as the client finds it.
+    fn chunk_of(files: &[(String, Vec<u8>)], word: &str, chunks: usize) -> serde_json::Value {
+        let n = crate::hash::fnv1a(text::key(word).as_bytes()) % chunks as u64;
+        file(files, &format!("c{n}.json"))
+    }
+
+    #[test]
+    fn a_word_leads_to_the_articles_holding_any_word_of_its_stem() {
+        let stemmer = Stemmer::create(rust_stemmers::Algorithm::English);
+        let docs = [
+            doc("Rocket launches", "The launch was late."),
+            doc("Quiet week", "Nothing launched; markets slept."),
+            doc("Other news", "Chips and more chips."),
+        ];
+        let files = build(&docs, Some(&stemmer), 7);
+        let chunk = chunk_of(&files, "launched", 7);
+        let stem = chunk["words"]["launched"].as_u64().unwrap();
+        assert_eq!(chunk["words"]["launches"].as_u64(), Some(stem));
+        assert_eq!(chunk["roots"][stem as usize], "launch");
+        let postings = &chunk["stems"][stem as usize];
+        let found: Vec<u64> = postings
+            .as_array()
+            .unwrap()
+            .chunks(2)
+            .map(|p| p[0].as_u64().unwrap())
+            .collect();
+        assert_eq!(found, [0, 1]);
+        // In the title and the body, it weighs more than once in a body.
+        assert!(postings[1].as_u64() > postings[3].as_u64(), "{postings}");
+    }
+
+    #[test]
+    fn every_article_has_a_fragment_and_a_day() {
+        let docs = [doc("One", "first"), doc("Two", "second")];
+        let files = build(&docs, None, 3);
+        assert_eq!(file(&files, "f1.json")["title"], "Two");
+        assert_eq!(
+            file(&files, "docs.json")["days"],
+            serde_json::json!([20455, 20455])
+        );
+        assert_eq!(
+            file(&files, "docs.json")["author"]["Ada Byte"],
+            serde_json::json!([0, 1])
+        );
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "c0.json",
+                "c1.json",
+                "c2.json",
+                "f0.json",
+                "f1.json",
+                "docs.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_articles_give_the_same_bytes() {
+        let docs = [
+            doc("Alpha beta", "gamma delta epsilon"),
+            doc("Zeta", "eta theta"),
+        ];
+        assert_eq!(build(&docs, None, 4), build(&docs, None, 4));
+    }
+}
