@@ -812,13 +812,20 @@ impl Engine {
             staging.make_dirs(page_paths())
         };
         made?;
-        // The search index follows every article's value; planning it hashes each one.
+        // The search index follows every article; planning it hashes each one. Its parts
+        // are made (or found in the cache) before its files can be listed.
+        timings.lap("plan (template values, folders)");
         let search = plan_search(&state.site, &state.images);
         let make_search = search != state.search;
         if make_search {
-            state.search = search;
+            state.search = None;
+            if let Some(mut search) = search {
+                search.make(&state.site, &state.images, &paths.search_cache)?;
+                state.search = Some(search);
+            }
             stale.files = true;
         }
+        timings.lap("search index");
         if stale.jobs || stale.files {
             state.files = render::files(
                 &state.site,
@@ -870,7 +877,7 @@ impl Engine {
             .par_iter()
             .map(|job| crate::hash::of((salt, job.signature(site, shared, theme))))
             .collect();
-        timings.lap("plan (template values, folders, signatures)");
+        timings.lap("plan (signatures)");
 
         // Which pages the output already holds as they would render now, and their stamps.
         let manifest = &self.manifest;
@@ -913,34 +920,18 @@ impl Engine {
                 Ok(stamp)
             })
         };
-        // Variants and the search index are made while pages render: pages need only the
-        // variants' names and sizes, and nothing of the index.
+        // Variants are made while pages render: pages need only their names and sizes.
         let images = &state.images;
-        let ((made, indexed), stamps) = rayon::join(
+        let (made, stamps) = rayon::join(
             || {
-                rayon::join(
-                    || {
-                        if plan_images {
-                            images.process(&site.config.images)
-                        } else {
-                            Ok(images::Made::default())
-                        }
-                    },
-                    || match &state.search {
-                        Some(search) if make_search => {
-                            search.make(site, images, &paths.search_cache)
-                        }
-                        _ => Ok(0),
-                    },
-                )
+                if plan_images {
+                    images.process(&site.config.images)
+                } else {
+                    Ok(images::Made::default())
+                }
             },
             render_pages,
         );
-        if indexed.is_err() {
-            // Planned again (and so made again) at the next commit.
-            state.search = None;
-        }
-        indexed?;
         // A variant that could not be made (an image damaged past its header) is tried
         // again, and reported again, at the next commit, whatever it changes.
         if made.is_err() {
@@ -953,6 +944,22 @@ impl Engine {
         let files_current =
             manifest.files_current && manifest.stamps.len() == stamps.len() + state.files.len();
         let offset = jobs.len();
+        // A packed file (a search part's) is named by what it holds: one the output had at
+        // the last commit known exactly (recorded and walked, or this session's) holds it.
+        let known_before = |file: &render::OutputFile| -> Option<Option<FileStamp>> {
+            let render::Contents::Static(render::StaticSource::Packed { len, .. }) = &file.contents
+            else {
+                return None;
+            };
+            match (&manifest.walked, &previous_site) {
+                (Some(walked), _) => walked
+                    .get(&file.path)
+                    .filter(|stamp| stamp.len == *len)
+                    .map(|stamp| Some(*stamp)),
+                (None, Some(previous)) => previous.contains(&file.path).then_some(None),
+                (None, None) => None,
+            }
+        };
         let file_indices: Vec<usize> = (0..state.files.len()).collect();
         stamps.extend(parallel::try_map(
             &file_indices,
@@ -961,6 +968,9 @@ impl Engine {
                 if files_current {
                     staging.keep(&file.path)?;
                     Ok(manifest.stamps[offset + i])
+                } else if let Some(stamp) = known_before(file) {
+                    staging.keep(&file.path)?;
+                    Ok(stamp)
                 } else {
                     Ok(staging.write(file)?)
                 }

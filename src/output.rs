@@ -380,6 +380,10 @@ impl Staging {
                     .ok()
                     .and_then(|m| FileStamp::of(&m)))
             }
+            Contents::Static(StaticSource::Packed { pack, offset, len }) => {
+                let bytes = read_packed(pack, *offset, *len)?;
+                write_new(&target, &bytes)
+            }
             // Linked where the file system allows (a user's own files are copied: an edit
             // in place must not reach the published site before a build does).
             Contents::Static(StaticSource::Made(source)) => {
@@ -771,6 +775,12 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<Same, OutputError> 
                 .map_err(io(source, "cannot read the static file"))?
                 .into()
         }
+        Contents::Static(StaticSource::Packed { pack, offset, len }) => {
+            if *len != meta.len() {
+                return Ok(Same::Differs);
+            }
+            read_packed(pack, *offset, *len)?.into()
+        }
     };
     if new.len() as u64 == meta.len() && reads_as(&mut file, &new) {
         Ok(Same::Yes(stamp))
@@ -822,6 +832,19 @@ fn remove_abandoned_staging(parent: &Path, prefix: &str) {
             let _ = remove_tree(&entry.path());
         }
     }
+}
+
+/// The `len` bytes at `offset` of `pack` (see `StaticSource::Packed`).
+fn read_packed(pack: &Path, offset: u64, len: u64) -> Result<Vec<u8>, OutputError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let read = || -> std::io::Result<Vec<u8>> {
+        let mut file = std::fs::File::open(pack)?;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut bytes = vec![0; usize::try_from(len).map_err(std::io::Error::other)?];
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    };
+    read().map_err(io(pack, "cannot read the generated file"))
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Incremental rebuilds (the engine of `watch` and `serve`) against clean full builds:
 //! after every step of a long pseudo-random sequence of edits, additions, renames and
 //! deletions of articles, profiles, templates and static files, the incrementally updated
-//! output must equal a fresh build of the same sources, byte for byte.
+//! output (search index included: the sites have search on) must equal a fresh build of
+//! the same sources, byte for byte.
 
 mod common;
 
@@ -120,7 +121,7 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
     };
     let config = |pattern: &str| {
         format!(
-            "{}paginate_by = 3\nfeed_limit = 4\n{folders}{pattern}",
+            "{}paginate_by = 3\nfeed_limit = 4\n{folders}{pattern}\n[search]\nenabled = true\n",
             common::CONFIG
         )
     };

@@ -68,7 +68,7 @@ fn every_page_of_a_rich_site_is_valid_html5() {
         return;
     };
     let site = TestSite::with_config(&format!(
-        "{}paginate_by = 2\ndescription = \"News & views\"\n",
+        "{}paginate_by = 2\ndescription = \"News & views\"\n[search]\nenabled = true\n",
         common::CONFIG
     ));
     site.article(

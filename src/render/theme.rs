@@ -111,6 +111,13 @@ pub enum StaticSource {
     /// A file Gazette made and never changes in place (a processed image in the image
     /// cache, replaced only by a rename): the output may share it by a hard link.
     Made(PathBuf),
+    /// `len` bytes at `offset` of a file Gazette made holding many (a part of the search
+    /// index in its cache: one file, not hundreds, per part).
+    Packed {
+        pack: PathBuf,
+        offset: u64,
+        len: u64,
+    },
 }
 
 pub struct Theme {

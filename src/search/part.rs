@@ -2,22 +2,27 @@
 //! its table of dates and filters, as the files the browser fetches.
 //!
 //! The files (all JSON; `search.js` reads them):
-//! - `c<N>.json`, chunk N: `{"words": {word: stem}, "stems": [[doc, weight, …], …],
-//!   "roots": [stem text, …]}` for every word whose key (`text::key`) hashes to N
+//! - `c<N>.json`, chunk N: `{"words": {word: stem}, "stems": [postings, …], "roots":
+//!   [stem text, …]}` for every word whose key (`text::key`) hashes to N
 //!   (`fnv1a(key) % chunks`). A word maps to its stem's postings — the articles of the part
-//!   holding any word of that stem, in the part's order, each with a weight of 1 to 255
-//!   (BM25's term part, the field boosts below included) — and `roots` spells each stem.
+//!   holding any word of that stem, in the part's order, each with a weight of 1 to 31
+//!   (BM25's term part, the field boosts below included), written as a string of
+//!   variable-length numbers (see [`encode`]) — and `roots` spells each stem.
 //!   Words of one stem nearly always share their key, so a query word's chunk holds its
 //!   whole family; a stem is stored in each chunk one of its words is in. The client has no
 //!   stemmer: a word no article has (`launches`) finds the stem that begins it (`launch`).
-//! - `f<doc>.json`: what a result shows (`Fragment`).
+//! - `f<N>.json`: what a result shows (`Fragment`) for [`FRAGMENTS_PER_FILE`] articles,
+//!   N = doc / FRAGMENTS_PER_FILE, as an array: a first query fetches about as many as it
+//!   shows results, while a site has that many times fewer files to write, link and walk.
 //! - `docs.json`: each article's day (days since 1970) and its authors, tags and section
 //!   as filters `{value: [doc, …]}`, fetched only when a reader filters or sorts.
 //!
 //! Invariant: a part is a pure function of its articles, in order: same articles, same
 //! bytes (maps are sorted, nothing depends on a hash map's order or the clock).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rust_stemmers::Stemmer;
 use serde::Serialize;
@@ -31,6 +36,9 @@ const DESCRIPTION: f32 = 2.0;
 const BYLINE: f32 = 2.0;
 const TAG: f32 = 2.0;
 const BODY: f32 = 1.0;
+
+/// Fragments per file (see the module's doc).
+pub const FRAGMENTS_PER_FILE: usize = 2;
 
 /// BM25's saturation and length normalization.
 const K1: f32 = 1.2;
@@ -71,8 +79,36 @@ pub struct Thumbnail {
 #[derive(Serialize)]
 struct Chunk<'a> {
     words: BTreeMap<&'a str, u32>,
-    stems: Vec<Vec<u32>>,
+    stems: Vec<&'a str>,
     roots: Vec<&'a str>,
+}
+
+/// The digits of [`encode`]: URL-safe base 64, nothing JSON must escape.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The highest weight: five bits, one digit.
+const MAX_WEIGHT: f32 = 31.0;
+
+/// Postings `(doc, weight)` (docs ascending) as text: for each, the distance from the
+/// previous doc (the first from -1) then the weight, each a number in digits of [`DIGITS`]
+/// carrying five bits and, in the sixth, whether more digits follow (least significant
+/// first). An article with a word of every article of the part costs two characters.
+fn encode(postings: &[(u32, u32)]) -> String {
+    let mut out = String::with_capacity(postings.len() * 2);
+    let mut push = |mut n: u32| {
+        while n >= 32 {
+            out.push(DIGITS[(32 | (n & 31)) as usize] as char);
+            n >>= 5;
+        }
+        out.push(DIGITS[n as usize] as char);
+    };
+    let mut previous: i64 = -1;
+    for &(doc, weight) in postings {
+        push((i64::from(doc) - previous) as u32);
+        push(weight);
+        previous = i64::from(doc);
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -108,19 +144,31 @@ pub fn build(
         .chain(doc.authors.iter().map(|a| (*a, BYLINE)))
         .chain(doc.tags.iter().map(|t| (*t, TAG)));
         for (field, weight) in fields {
-            for word in text::words(field) {
+            for word in text::word_spans(field) {
                 length += 1;
-                let stem = match words.get(&word) {
-                    Some(&id) => id,
+                // Most words are lowercase already and indexed before: looked up as they
+                // are, with no copy made.
+                let known = text::is_lowercase(word)
+                    .then(|| words.get(word).copied())
+                    .flatten();
+                let stem = match known {
+                    Some(id) => id,
                     None => {
-                        let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into());
-                        let next = stem_ids.len() as u32;
-                        let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
-                            roots.push(stem);
-                            next
-                        });
-                        words.insert(word, id);
-                        id
+                        let word = word.to_lowercase();
+                        match words.get(&word) {
+                            Some(&id) => id,
+                            None => {
+                                let stem =
+                                    stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into());
+                                let next = stem_ids.len() as u32;
+                                let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
+                                    roots.push(stem);
+                                    next
+                                });
+                                words.insert(word, id);
+                                id
+                            }
+                        }
                     }
                 };
                 *tf.entry(stem).or_default() += weight;
@@ -134,15 +182,16 @@ pub fn build(
 
     // Postings per stem, in the part's order of articles.
     let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); stem_ids.len()];
+    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stem_ids.len()];
     for (doc, found) in counts.iter().enumerate() {
         let norm = K1 * (1.0 - B + B * lengths[doc] / average);
         for &(stem, f) in found {
             let score = f * (K1 + 1.0) / (f + norm) / (K1 + 1.0);
-            let weight = (score * 255.0).round().clamp(1.0, 255.0) as u32;
-            postings[stem as usize].extend([doc as u32, weight]);
+            let weight = (score * MAX_WEIGHT).round().clamp(1.0, MAX_WEIGHT) as u32;
+            postings[stem as usize].push((doc as u32, weight));
         }
     }
+    let postings: Vec<String> = postings.iter().map(|p| encode(p)).collect();
 
     // Words into chunks by their key; each chunk numbers the stems it holds.
     let mut sorted: Vec<(&str, u32)> = words.iter().map(|(w, &s)| (w.as_str(), s)).collect();
@@ -163,7 +212,7 @@ pub fn build(
         for &(word, stem) in in_chunk {
             let next = local.len() as u32;
             let id = *local.entry(stem).or_insert_with(|| {
-                chunk.stems.push(postings[stem as usize].clone());
+                chunk.stems.push(&postings[stem as usize]);
                 chunk.roots.push(&roots[stem as usize]);
                 next
             });
@@ -171,8 +220,8 @@ pub fn build(
         }
         files.push((format!("c{n}.json"), json(&chunk)));
     }
-    for (doc, fragment) in docs.iter().enumerate() {
-        files.push((format!("f{doc}.json"), json(fragment)));
+    for (n, group) in docs.chunks(FRAGMENTS_PER_FILE).enumerate() {
+        files.push((format!("f{n}.json"), json(&group)));
     }
     files.push(("docs.json".to_string(), json(&docs_table(docs))));
     files
@@ -252,23 +301,49 @@ mod tests {
         let stem = chunk["words"]["launched"].as_u64().unwrap();
         assert_eq!(chunk["words"]["launches"].as_u64(), Some(stem));
         assert_eq!(chunk["roots"][stem as usize], "launch");
-        let postings = &chunk["stems"][stem as usize];
-        let found: Vec<u64> = postings
-            .as_array()
-            .unwrap()
-            .chunks(2)
-            .map(|p| p[0].as_u64().unwrap())
-            .collect();
-        assert_eq!(found, [0, 1]);
+        let postings = decode(chunk["stems"][stem as usize].as_str().unwrap());
+        let docs: Vec<u32> = postings.iter().map(|p| p.0).collect();
+        assert_eq!(docs, [0, 1]);
         // In the title and the body, it weighs more than once in a body.
-        assert!(postings[1].as_u64() > postings[3].as_u64(), "{postings}");
+        assert!(postings[0].1 > postings[1].1, "{postings:?}");
+    }
+
+    /// What `search.js` does with a postings string.
+    fn decode(text: &str) -> Vec<(u32, u32)> {
+        let mut numbers = Vec::new();
+        let (mut n, mut shift) = (0, 0);
+        for c in text.bytes() {
+            let digit = DIGITS.iter().position(|&d| d == c).unwrap() as u32;
+            n |= (digit & 31) << shift;
+            shift += 5;
+            if digit & 32 == 0 {
+                numbers.push(n);
+                (n, shift) = (0, 0);
+            }
+        }
+        let mut doc = -1i64;
+        numbers
+            .chunks(2)
+            .map(|p| {
+                doc += i64::from(p[0]);
+                (doc as u32, p[1])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn postings_round_trip_through_their_text() {
+        let postings = [(0, 31), (1, 1), (40, 7), (5000, 12), (5001, 31)];
+        let text = encode(&postings);
+        assert_eq!(&text[..4], "BfBB");
+        assert_eq!(decode(&text), postings);
     }
 
     #[test]
     fn every_article_has_a_fragment_and_a_day() {
         let docs = [doc("One", "first"), doc("Two", "second")];
         let files = build(&docs, None, 3);
-        assert_eq!(file(&files, "f1.json")["title"], "Two");
+        assert_eq!(file(&files, "f0.json")[1]["title"], "Two");
         assert_eq!(
             file(&files, "docs.json")["days"],
             serde_json::json!([20455, 20455])
@@ -280,14 +355,7 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "c0.json",
-                "c1.json",
-                "c2.json",
-                "f0.json",
-                "f1.json",
-                "docs.json"
-            ]
+            ["c0.json", "c1.json", "c2.json", "f0.json", "docs.json"]
         );
     }
 

@@ -21,6 +21,8 @@
   const NOT_WORD = /[^\p{Alphabetic}\p{N}]+/u;
   // A result is identified by its part and its place in it.
   const SPAN = 1 << 20;
+  // Fragments per file (FRAGMENTS_PER_FILE in part.rs).
+  const PER_FILE = 2;
 
   const fetched = new Map();
   const json = (url) => {
@@ -46,6 +48,30 @@
     return hash;
   };
   const chunkOf = (part, word) => Number(fnv1a(key(word)) % BigInt(part.chunks));
+  const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  // Postings from their text (see `encode` in part.rs): [doc, weight] pairs.
+  const decode = (text) => {
+    const numbers = [];
+    let n = 0;
+    let shift = 0;
+    for (const c of text) {
+      const digit = DIGITS.indexOf(c);
+      n += (digit & 31) * 2 ** shift;
+      shift += 5;
+      if ((digit & 32) === 0) {
+        numbers.push(n);
+        n = 0;
+        shift = 0;
+      }
+    }
+    const pairs = [];
+    let doc = -1;
+    for (let i = 0; i + 1 < numbers.length; i += 2) {
+      doc += numbers[i];
+      pairs.push([doc, numbers[i + 1]]);
+    }
+    return pairs;
+  };
 
   let manifest = null;
   let current = null; // {query, ids, family, shown}
@@ -94,10 +120,9 @@
           if (stems.has(stem)) family.add(word);
         }
         for (const stem of stems) {
-          const postings = chunk.stems[stem];
-          for (let i = 0; i < postings.length; i += 2) {
-            const id = p * SPAN + postings[i];
-            weights.set(id, Math.max(weights.get(id) ?? 0, postings[i + 1]));
+          for (const [d, weight] of decode(chunk.stems[stem])) {
+            const id = p * SPAN + d;
+            weights.set(id, Math.max(weights.get(id) ?? 0, weight));
           }
         }
       });
@@ -252,8 +277,11 @@
     }
     const page = ids.slice(current.shown, current.shown + PAGE);
     const mine = current;
-    const fragments = await Promise.all(
-      page.map((id) => json(at(manifest.parts[part(id)], `f${doc(id)}.json`))));
+    const fragments = await Promise.all(page.map(async (id) => {
+      const file = Math.floor(doc(id) / PER_FILE);
+      const group = await json(at(manifest.parts[part(id)], `f${file}.json`));
+      return group[doc(id) % PER_FILE];
+    }));
     if (mine !== current) return;
     const items = fragments.map(result);
     list.append(...items);

@@ -14,9 +14,22 @@ pub const KEY_CHARS: usize = 4;
 
 /// The words of `text`, lowercased, in order.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    word_spans(text).map(str::to_lowercase)
+}
+
+/// The words of `text` as written (not lowercased), in order.
+pub fn word_spans(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
-        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && (w.len() <= MAX_WORD || w.chars().count() <= MAX_WORD))
+}
+
+/// Whether `word` is its own lowercase (checked cheaply for ASCII, else in full).
+pub fn is_lowercase(word: &str) -> bool {
+    if word.is_ascii() {
+        !word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.to_lowercase() == word
+    }
 }
 
 /// The key `word` is filed under: its first [`KEY_CHARS`] characters.
