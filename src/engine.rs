@@ -818,9 +818,14 @@ impl Engine {
         let search = plan_search(&state.site, &state.images);
         let make_search = search != state.search;
         if make_search {
-            state.search = None;
+            let previous = state.search.take();
             if let Some(mut search) = search {
-                search.make(&state.site, &state.images, &paths.search_cache)?;
+                search.make(
+                    &state.site,
+                    &state.images,
+                    &paths.search_cache,
+                    previous.as_ref(),
+                )?;
                 state.search = Some(search);
             }
             stale.files = true;

@@ -318,6 +318,23 @@ fn a_word_typed_on_the_search_page_finds_its_article_first() {
         page.eval("document.querySelector('.search-result a').href"),
         format!("http://127.0.0.1:{port}/news/rockets/")
     );
+    // Filters and order, fetched when opened.
+    page.eval("document.querySelector('.search-filters summary').click()");
+    page.wait_for("!!document.querySelector('select[data-facet=author]')");
+    page.eval(
+        "const order = document.querySelector('select[data-order]'); order.value = 'newest'; \
+         order.dispatchEvent(new Event('change', { bubbles: true }))",
+    );
+    page.wait_for("document.querySelector('.search-result a').href.endsWith('/news/zoo/')");
+    page.eval(
+        "const by = document.querySelector('select[data-facet=author]'); by.value = 'Ada Byte'; \
+         by.dispatchEvent(new Event('change', { bubbles: true }))",
+    );
+    page.wait_for(
+        "document.querySelectorAll('.search-result').length === 1 && \
+         document.querySelector('.search-result a').href.endsWith('/news/rockets/')",
+    );
+    page.eval("document.getElementById('search-query').focus()");
     page.type_text("launches");
     page.wait_for("document.querySelector('.search-status').textContent.startsWith('1 result')");
 

@@ -227,13 +227,22 @@ impl Search {
     }
 
     /// Builds every part the cache lacks, in parallel, and reads the tables of the
-    /// others; returns how many parts it built.
+    /// others (or takes them from `previous`, the index this one replaces); returns how
+    /// many parts it built.
     pub fn make(
         &mut self,
         site: &Site,
         images: &Images,
         cache: &Path,
+        previous: Option<&Search>,
     ) -> Result<usize, SearchError> {
+        let known: std::collections::HashMap<&str, &Vec<(String, u64, u64)>> = previous
+            .map(|p| {
+                let made = p.parts.iter().zip(&p.members);
+                made.map(|(part, members)| (part.dir.as_str(), members))
+                    .collect()
+            })
+            .unwrap_or_default();
         let write = |path: &Path, source| SearchError::Write {
             path: path.to_path_buf(),
             source,
@@ -242,6 +251,9 @@ impl Search {
         let stemmer = algorithm(&site.config.language).map(|(a, _)| Stemmer::create(a));
         let made = crate::parallel::try_map(&self.parts, |part| {
             let toc = cache.join(format!("{}.toc", part.dir));
+            if let Some(members) = known.get(part.dir.as_str()) {
+                return Ok(((*members).clone(), false));
+            }
             if let Some(members) = read_toc(&toc) {
                 return Ok((members, false));
             }

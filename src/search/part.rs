@@ -20,10 +20,12 @@
 //! Invariant: a part is a pure function of its articles, in order: same articles, same
 //! bytes (maps are sorted, nothing depends on a hash map's order or the clock).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
+use rayon::prelude::*;
 use rust_stemmers::Stemmer;
 use serde::Serialize;
 
@@ -126,58 +128,41 @@ pub fn build(
     stemmer: Option<&Stemmer>,
     chunks: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    // Each article's words with their weighted counts, in parallel (most of the work:
+    // splitting, lowercasing where needed, counting)...
+    let per_doc: Vec<DocWords> = docs.par_iter().map(doc_words).collect();
+    // ...then each distinct word of the part stemmed once. Stem numbers follow the order
+    // words are met in, which no file shows: postings are per stem, chunks number their
+    // stems by their own sorted words.
     let mut words: HashMap<String, u32> = HashMap::new();
     let mut stem_ids: HashMap<String, u32> = HashMap::new();
     let mut roots: Vec<String> = Vec::new();
     let mut counts: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
     let mut lengths: Vec<f32> = Vec::with_capacity(docs.len());
     let mut tf: HashMap<u32, f32> = HashMap::new();
-    for doc in docs {
+    for (found, length) in &per_doc {
         tf.clear();
-        let mut length = 0usize;
-        let fields = [
-            (doc.title, TITLE),
-            (doc.description.unwrap_or(""), DESCRIPTION),
-            (doc.text.as_str(), BODY),
-        ]
-        .into_iter()
-        .chain(doc.authors.iter().map(|a| (*a, BYLINE)))
-        .chain(doc.tags.iter().map(|t| (*t, TAG)));
-        for (field, weight) in fields {
-            for word in text::word_spans(field) {
-                length += 1;
-                // Most words are lowercase already and indexed before: looked up as they
-                // are, with no copy made.
-                let known = text::is_lowercase(word)
-                    .then(|| words.get(word).copied())
-                    .flatten();
-                let stem = match known {
-                    Some(id) => id,
-                    None => {
-                        let word = word.to_lowercase();
-                        match words.get(&word) {
-                            Some(&id) => id,
-                            None => {
-                                let stem =
-                                    stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into());
-                                let next = stem_ids.len() as u32;
-                                let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
-                                    roots.push(stem);
-                                    next
-                                });
-                                words.insert(word, id);
-                                id
-                            }
-                        }
-                    }
-                };
-                *tf.entry(stem).or_default() += weight;
-            }
+        for (word, f) in found {
+            let stem = match words.get(word.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let word = word.to_string();
+                    let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into());
+                    let next = stem_ids.len() as u32;
+                    let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
+                        roots.push(stem);
+                        next
+                    });
+                    words.insert(word, id);
+                    id
+                }
+            };
+            *tf.entry(stem).or_default() += f;
         }
         let mut found: Vec<(u32, f32)> = tf.iter().map(|(&s, &f)| (s, f)).collect();
         found.sort_unstable_by_key(|&(s, _)| s);
         counts.push(found);
-        lengths.push(length as f32);
+        lengths.push(*length as f32);
     }
 
     // Postings per stem, in the part's order of articles.
@@ -191,7 +176,7 @@ pub fn build(
             postings[stem as usize].push((doc as u32, weight));
         }
     }
-    let postings: Vec<String> = postings.iter().map(|p| encode(p)).collect();
+    let postings: Vec<String> = postings.par_iter().map(|p| encode(p)).collect();
 
     // Words into chunks by their key; each chunk numbers the stems it holds.
     let mut sorted: Vec<(&str, u32)> = words.iter().map(|(w, &s)| (w.as_str(), s)).collect();
@@ -201,30 +186,66 @@ pub fn build(
         let n = (crate::hash::fnv1a(text::key(word).as_bytes()) % chunks as u64) as usize;
         chunk_words[n].push((word, stem));
     }
-    let mut files = Vec::with_capacity(chunks + docs.len() + 1);
-    for (n, in_chunk) in chunk_words.iter().enumerate() {
-        let mut local: HashMap<u32, u32> = HashMap::new();
-        let mut chunk = Chunk {
-            words: BTreeMap::new(),
-            stems: Vec::new(),
-            roots: Vec::new(),
-        };
-        for &(word, stem) in in_chunk {
-            let next = local.len() as u32;
-            let id = *local.entry(stem).or_insert_with(|| {
-                chunk.stems.push(&postings[stem as usize]);
-                chunk.roots.push(&roots[stem as usize]);
-                next
-            });
-            chunk.words.insert(word, id);
-        }
-        files.push((format!("c{n}.json"), json(&chunk)));
-    }
-    for (n, group) in docs.chunks(FRAGMENTS_PER_FILE).enumerate() {
-        files.push((format!("f{n}.json"), json(&group)));
-    }
+    // The files, serialized in parallel.
+    let mut files: Vec<(String, Vec<u8>)> = chunk_words
+        .par_iter()
+        .enumerate()
+        .map(|(n, in_chunk)| {
+            let mut local: HashMap<u32, u32> = HashMap::new();
+            let mut chunk = Chunk {
+                words: BTreeMap::new(),
+                stems: Vec::new(),
+                roots: Vec::new(),
+            };
+            for &(word, stem) in in_chunk {
+                let next = local.len() as u32;
+                let id = *local.entry(stem).or_insert_with(|| {
+                    chunk.stems.push(&postings[stem as usize]);
+                    chunk.roots.push(&roots[stem as usize]);
+                    next
+                });
+                chunk.words.insert(word, id);
+            }
+            (format!("c{n}.json"), json(&chunk))
+        })
+        .collect();
+    files.par_extend(
+        docs.par_chunks(FRAGMENTS_PER_FILE)
+            .enumerate()
+            .map(|(n, group)| (format!("f{n}.json"), json(&group))),
+    );
     files.push(("docs.json".to_string(), json(&docs_table(docs))));
     files
+}
+
+/// An article's distinct words (lowercased) with their counts weighted by field, and how
+/// many words it has.
+type DocWords<'a> = (Vec<(Cow<'a, str>, f32)>, usize);
+
+fn doc_words<'a>(doc: &'a Fragment) -> DocWords<'a> {
+    let fields = [
+        (doc.title, TITLE),
+        (doc.description.unwrap_or(""), DESCRIPTION),
+        (doc.text.as_str(), BODY),
+    ]
+    .into_iter()
+    .chain(doc.authors.iter().map(|a| (*a, BYLINE)))
+    .chain(doc.tags.iter().map(|t| (*t, TAG)));
+    let mut counts: HashMap<Cow<str>, f32> = HashMap::new();
+    let mut length = 0;
+    for (field, weight) in fields {
+        for word in text::word_spans(field) {
+            length += 1;
+            // Most words are lowercase already: counted as they are, with no copy made.
+            let word = if text::is_lowercase(word) {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(word.to_lowercase())
+            };
+            *counts.entry(word).or_default() += weight;
+        }
+    }
+    (counts.into_iter().collect(), length)
 }
 
 fn docs_table<'a>(docs: &'a [Fragment]) -> Docs<'a> {
