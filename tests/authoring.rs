@@ -33,6 +33,18 @@ fn init_makes_a_site_that_builds_and_refuses_a_non_empty_folder() {
             .read("paper/public/welcome/index.html")
             .contains("Welcome to your newsroom")
     );
+    // New sites have search: its page, its index, a box in every masthead.
+    assert!(place.exists("paper/public/search/index.html"));
+    assert!(
+        place
+            .read("paper/public/search/index.json")
+            .contains("\"articles\":1")
+    );
+    assert!(
+        place
+            .read("paper/public/welcome/index.html")
+            .contains("class=\"masthead-search\"")
+    );
 
     // The copied theme is the one used: editing it changes the site.
     let base = place.read("paper/themes/broadsheet/templates/base.html");

@@ -319,3 +319,20 @@ fn an_edited_article_remakes_only_its_part_of_the_index() {
     expected.sort();
     assert_eq!(cached, expected);
 }
+
+#[test]
+fn a_damaged_cache_is_made_again_not_trusted() {
+    let site = with_search("");
+    site.story("one", "One", "2024-01-01");
+    site.build();
+    let index = site.tree("public/search");
+    let cache = site.path().join(".gazette-cache/search");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pack") {
+            std::fs::write(&path, b"short").unwrap();
+        }
+    }
+    site.run(&["build", "--no-cache"]).success();
+    assert_eq!(index, site.tree("public/search"));
+}

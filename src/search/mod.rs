@@ -254,7 +254,13 @@ impl Search {
             if let Some(members) = known.get(part.dir.as_str()) {
                 return Ok(((*members).clone(), false));
             }
-            if let Some(members) = read_toc(&toc) {
+            let pack_file = cache.join(format!("{}.pack", part.dir));
+            // A table whose pack is gone or of another size (a cache tampered with) is
+            // not trusted: the part is made again.
+            if let Some(members) = read_toc(&toc)
+                && std::fs::metadata(&pack_file)
+                    .is_ok_and(|m| m.len() == members.iter().map(|(_, _, len)| len).sum::<u64>())
+            {
                 return Ok((members, false));
             }
             let fragments: Vec<part::Fragment> = part
@@ -270,7 +276,6 @@ impl Search {
                 pack.extend_from_slice(&bytes);
             }
             // The pack first, its table last: a part whose table is there is whole.
-            let pack_file = cache.join(format!("{}.pack", part.dir));
             crate::output::write_whole(&pack_file, &pack).map_err(|e| write(&pack_file, e))?;
             let table = serde_json::to_vec(&members).expect("plain data");
             crate::output::write_whole(&toc, &table).map_err(|e| write(&toc, e))?;

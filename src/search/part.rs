@@ -222,6 +222,7 @@ pub fn build(
 /// many words it has.
 type DocWords<'a> = (Vec<(Cow<'a, str>, f32)>, usize);
 
+/// The [`DocWords`] of an article.
 fn doc_words<'a>(doc: &'a Fragment) -> DocWords<'a> {
     let fields = [
         (doc.title, TITLE),
