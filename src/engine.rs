@@ -226,6 +226,8 @@ struct State {
     images: Images,
     /// The site's search index, as last planned (none with search off).
     search: Option<Search>,
+    /// How many of `files`, at its end, are the search index's.
+    search_files: usize,
 }
 
 /// What the output holds, as far as the engine knows.
@@ -490,6 +492,7 @@ impl Engine {
             files: Vec::new(),
             images: Images::default(),
             search: None,
+            search_files: 0,
         });
         self.images_stale = true;
         Ok(())
@@ -828,24 +831,48 @@ impl Engine {
                 )?;
                 state.search = Some(search);
             }
-            stale.files = true;
         }
         timings.lap("search index");
+        // The search files are the last of the files: when only they changed (an article
+        // edited in place), they are swapped, not every file listed again.
+        let mut swapped: Option<Vec<render::OutputFile>> = None;
         if stale.jobs || stale.files {
+            let search = search_files(state.search.as_ref(), paths);
+            state.search_files = search.len();
             state.files = render::files(
                 &state.site,
                 &state.theme,
                 &state.jobs,
                 &state.images,
-                search_files(state.search.as_ref(), paths),
+                search,
             );
+            self.manifest.files_current = false;
+        } else if make_search {
+            let old = state
+                .files
+                .split_off(state.files.len() - state.search_files);
+            let new = search_files(state.search.as_ref(), paths);
+            state.search_files = new.len();
+            state.files.extend(new);
+            swapped = Some(old);
             self.manifest.files_current = false;
         }
         staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
         // The paths of the new site, for a session: the same set while they stay the same.
         let site_paths: Option<Arc<HashSet<String>>> = match &previous_site {
             _ if !session => None,
-            Some(previous) if !stale.jobs && !stale.files => Some(previous.clone()),
+            Some(previous) if !stale.jobs && !stale.files => match &swapped {
+                None => Some(previous.clone()),
+                Some(old) => {
+                    let mut paths = HashSet::clone(previous);
+                    for file in old {
+                        paths.remove(&file.path);
+                    }
+                    let new = &state.files[state.files.len() - state.search_files..];
+                    paths.extend(new.iter().map(|f| f.path.clone()));
+                    Some(Arc::new(paths))
+                }
+            },
             _ => Some(Arc::new(
                 state
                     .jobs

@@ -232,8 +232,10 @@ pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), 
 }
 
 /// The files of the site that no template renders: sitemaps, robots.txt, image variants,
-/// the search index (`search`, the search stage's files) and static files, except where a
-/// page (one of `pages`) or a generated file has the same path.
+/// static files, and last the search index (`search`, the search stage's files) — except
+/// where a page (one of `pages`) or a generated file has the same path. With search on,
+/// `search/` is the index's: static files there are not published. The search files come
+/// last, all of them: the engine swaps them alone when only they change.
 pub fn files(
     site: &Site,
     theme: &Theme,
@@ -243,8 +245,9 @@ pub fn files(
 ) -> Vec<OutputFile> {
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
+    let search_dir = format!("{}/", crate::search::DIR);
+    let in_search = |path: &str| site.config.search.enabled && path.starts_with(&search_dir);
     let mut files = sitemap::files(site);
-    files.extend(search);
     files.extend(aliases::files(site));
     files.extend(bundle_files(site));
     files.extend(images.files());
@@ -253,13 +256,14 @@ pub fn files(
         files.iter().map(|f| f.path.clone()).collect();
     // A rendered page or generated file wins over a static file of the same name.
     for (path, source) in &theme.static_files {
-        if !page_paths.contains(path.as_str()) && !generated.contains(path) {
+        if !page_paths.contains(path.as_str()) && !generated.contains(path) && !in_search(path) {
             files.push(OutputFile {
                 path: path.clone(),
                 contents: Contents::Static(source.clone()),
             });
         }
     }
+    files.extend(search);
     files
 }
 

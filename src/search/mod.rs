@@ -42,7 +42,7 @@ use crate::render::{Contents, OutputFile, StaticSource};
 pub const DIR: &str = "search";
 
 /// About how many articles a part holds: one edit re-indexes this many.
-const PART_TARGET: usize = 1000;
+const PART_TARGET: usize = 500;
 
 /// Articles per word chunk of a part: the fewer, the smaller a query's download, the more
 /// files.
