@@ -150,6 +150,17 @@ fn lead_images_get_variants_of_each_width_in_webp_and_their_own_format() {
         card.contains("width=\"480\" height=\"240\" alt=\"\" loading=\"lazy\""),
         "{card}"
     );
+
+    // Leading the front page, the image is the page's largest paint: fetched first.
+    site.remove("content/other.md");
+    site.build();
+    let home = site.read("public/index.html");
+    let lead = &home[home.find("class=\"lead-image\"").unwrap()..];
+    let lead = &lead[..lead.find("</a>").unwrap()];
+    assert!(
+        lead.contains("fetchpriority=\"high\"") && !lead.contains("lazy"),
+        "{lead}"
+    );
 }
 
 #[test]
