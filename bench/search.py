@@ -36,7 +36,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench import corpus, run, restore  # noqa: E402
+from bench import age, corpus, run, restore  # noqa: E402
 
 OUT_ROOT = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 
@@ -57,10 +57,7 @@ def copy_site(source, target, search):
     if search:
         with open(os.path.join(target, "config.toml"), "a") as f:
             f.write("\n[search]\nenabled = true\n")
-    old = time.time() - 60
-    for dirpath, _, files in os.walk(target):
-        for name in files:
-            os.utime(os.path.join(dirpath, name), (old, old))
+    age(target)
 
 
 def download(binary, site, word):

@@ -546,14 +546,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
 #[test]
 fn a_theme_without_a_section_template_is_refused_only_once_the_site_has_a_section() {
     let site = TestSite::with_config(&format!("{}theme = \"plain\"\n", common::CONFIG));
-    for name in [
-        "index", "article", "author", "authors", "tag", "tags", "404",
-    ] {
-        site.write(
-            &format!("themes/plain/templates/{name}.html"),
-            "<p>{{ page_url }}</p>",
-        );
-    }
+    site.minimal_theme("plain");
     site.story("good", "Good", "2024-01-01");
     site.build();
     site.story("reviews/phone", "Phone", "2024-01-02");

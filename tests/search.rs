@@ -147,18 +147,7 @@ fn search_adds_a_page_a_masthead_box_the_client_and_an_index_of_published_articl
 fn a_theme_without_a_search_page_is_refused_once_search_is_on() {
     let site = TestSite::new();
     site.story("one", "One", "2024-01-01");
-    std::fs::create_dir_all(site.path().join("themes/plain/templates")).unwrap();
-    for name in [
-        "index.html",
-        "article.html",
-        "author.html",
-        "authors.html",
-        "tag.html",
-        "tags.html",
-        "404.html",
-    ] {
-        site.write(&format!("themes/plain/templates/{name}"), "x");
-    }
+    site.minimal_theme("plain");
     site.write(
         "config.toml",
         format!("{}theme = \"plain\"\n", common::CONFIG),

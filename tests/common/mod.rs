@@ -55,6 +55,20 @@ impl TestSite {
         )
     }
 
+    /// `themes/<name>/` with the seven page templates every theme needs, each showing
+    /// only `page_url`: a theme written before the templates that are needed later.
+    pub fn minimal_theme(&self, name: &str) -> &Self {
+        for page in [
+            "index", "article", "author", "authors", "tag", "tags", "404",
+        ] {
+            self.write(
+                &format!("themes/{name}/templates/{page}.html"),
+                "<p>{{ page_url }}</p>",
+            );
+        }
+        self
+    }
+
     pub fn remove(&self, relative: &str) {
         std::fs::remove_file(self.path().join(relative)).unwrap();
     }
