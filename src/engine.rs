@@ -428,12 +428,14 @@ impl Engine {
             Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
         // Planned (its files listed), not made.
         state.search = plan_search(&state.site, &state.images);
+        let search = search_files(state.search.as_ref(), paths);
+        state.search_files = search.len();
         state.files = render::files(
             &state.site,
             &state.theme,
             &state.jobs,
             &state.images,
-            search_files(state.search.as_ref(), paths),
+            search,
         );
         let state = &*state;
         let indices: Vec<usize> = (0..state.jobs.len())
