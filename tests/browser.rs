@@ -277,7 +277,8 @@ fn a_word_typed_on_the_search_page_finds_its_article_first() {
     site.article(
         "zoo",
         "title = \"A new arrival at the zoo\"\ndate = 2024-03-02",
-        "Keepers welcomed a quokka, the first the zoo has kept, and a rocket-shaped cake.",
+        "Keepers welcomed a quokka, the first the zoo has kept, and a rocket-shaped cake \
+         from the Café Ünïcorn.",
     );
     site.article(
         "markets",
@@ -337,6 +338,13 @@ fn a_word_typed_on_the_search_page_finds_its_article_first() {
     page.eval("document.getElementById('search-query').focus()");
     page.type_text("launches");
     page.wait_for("document.querySelector('.search-status').textContent.startsWith('1 result')");
+
+    // The browser splits and lowercases words as the builder did, accents and all.
+    page.type_text("CAFÉ ünïcorn");
+    page.wait_for(
+        "document.querySelectorAll('.search-result').length === 1 && \
+         [...document.querySelectorAll('.search-result mark')].map(m => m.textContent).join() === 'Café,Ünïcorn'",
+    );
 
     page.type_text("zeppelin");
     page.wait_for(
