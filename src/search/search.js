@@ -141,11 +141,31 @@
     return { query, ids, family };
   }
 
-  // The part tables (dates and filters), fetched once a reader opens "Filter and sort".
+  const FACETS = ["author", "tag", "section"];
+
+  // The part tables (dates and filters), fetched once a reader opens "Filter and sort",
+  // and turned around: for each article of a part, its values of each facet (a common
+  // word's thousands of results are then counted and filtered in one pass).
   async function loadTables() {
-    tables ??= await Promise.all(manifest.parts.map((part) => json(at(part, "docs.json"))));
+    if (tables) return tables;
+    const loaded = await Promise.all(manifest.parts.map((part) => json(at(part, "docs.json"))));
+    tables = loaded.map((table) => {
+      const byDoc = { days: table.days };
+      for (const facet of FACETS) {
+        const values = new Map();
+        for (const [value, docs] of Object.entries(table[facet])) {
+          for (const d of docs) {
+            if (!values.has(d)) values.set(d, []);
+            values.get(d).push(value);
+          }
+        }
+        byDoc[facet] = values;
+      }
+      return byDoc;
+    });
     return tables;
   }
+  const valuesOf = (id, facet) => tables[part(id)][facet].get(doc(id)) ?? [];
 
   const part = (id) => Math.floor(id / SPAN);
   const doc = (id) => id % SPAN;
@@ -157,7 +177,7 @@
     for (const select of controls.querySelectorAll("select[data-facet]")) {
       if (!select.value) continue;
       const facet = select.dataset.facet;
-      ids = ids.filter((id) => (tables[part(id)][facet][select.value] ?? []).includes(doc(id)));
+      ids = ids.filter((id) => valuesOf(id, facet).includes(select.value));
     }
     const order = controls.querySelector("select[data-order]");
     if (order && order.value === "newest") {
@@ -182,12 +202,10 @@
     order.append(new Option("Best match", "best"), new Option("Newest first", "newest"));
     controls.append(label("Order", order));
     const names = { author: "Author", tag: "Topic", section: "Section" };
-    for (const facet of Object.keys(names)) {
+    for (const facet of FACETS) {
       const counts = new Map();
       for (const id of current.ids) {
-        for (const [value, docs] of Object.entries(tables[part(id)][facet])) {
-          if (docs.includes(doc(id))) counts.set(value, (counts.get(value) ?? 0) + 1);
-        }
+        for (const value of valuesOf(id, facet)) counts.set(value, (counts.get(value) ?? 0) + 1);
       }
       if (counts.size === 0) continue;
       const select = document.createElement("select");
