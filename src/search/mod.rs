@@ -48,6 +48,9 @@ const PART_TARGET: usize = 500;
 /// files.
 const DOCS_PER_CHUNK: usize = 4;
 
+/// How long a part no build uses stays in the cache after it was last made or used.
+const PRUNE_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Changes whenever what the files say or how they say it changes. A part's name stands for
 /// its bytes — a cached part is reused, and an output file of that name kept, on the name
 /// alone — so the name hashes this and the release too.
@@ -261,6 +264,11 @@ impl Search {
                 && std::fs::metadata(&pack_file)
                     .is_ok_and(|m| m.len() == members.iter().map(|(_, _, len)| len).sum::<u64>())
             {
+                // In use again: another process's prune leaves it alone for a while.
+                let _ = std::fs::File::options()
+                    .write(true)
+                    .open(&pack_file)
+                    .and_then(|f| f.set_modified(std::time::SystemTime::now()));
                 return Ok((members, false));
             }
             let fragments: Vec<part::Fragment> = part
@@ -286,7 +294,9 @@ impl Search {
         Ok(built)
     }
 
-    /// Removes from the cache every part this index does not use.
+    /// Removes from the cache every part this index does not use, unless made or used
+    /// within [`PRUNE_GRACE`]: `serve` (with drafts) and `build` (without) use different
+    /// parts of one cache, and a build reads its parts' packs after making the index.
     pub fn prune(&self, cache: &Path) {
         let Ok(entries) = std::fs::read_dir(cache) else {
             return;
@@ -296,7 +306,22 @@ impl Search {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let part = name.to_str().and_then(|n| n.split('.').next());
-            if !part.is_some_and(|n| used.contains(n)) {
+            if part.is_some_and(|n| used.contains(n)) {
+                continue;
+            }
+            // A part's pack says when it was last made or used (its table goes with it);
+            // anything else (a write under way, or one a killed build left) is judged by
+            // its own age.
+            let judged = match part {
+                Some(n) if !n.is_empty() => cache.join(format!("{n}.pack")),
+                _ => entry.path(),
+            };
+            let recent = std::fs::metadata(judged)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age < PRUNE_GRACE);
+            if !recent {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -380,6 +405,41 @@ fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragme
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prune_keeps_what_is_used_and_what_was_used_lately() {
+        let cache = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - 2 * PRUNE_GRACE;
+        for (part, age) in [
+            ("used", old),
+            ("recent", std::time::SystemTime::now()),
+            ("stale", old),
+        ] {
+            for ext in ["pack", "toc"] {
+                let path = cache.path().join(format!("{part}.{ext}"));
+                std::fs::write(&path, b"x").unwrap();
+                if ext == "pack" {
+                    let file = std::fs::File::options().write(true).open(&path).unwrap();
+                    file.set_modified(age).unwrap();
+                }
+            }
+        }
+        let search = Search {
+            parts: vec![Part {
+                dir: "used".into(),
+                articles: vec![0],
+                chunks: 1,
+            }],
+            ..Search::default()
+        };
+        search.prune(cache.path());
+        let mut left: Vec<String> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["recent.pack", "recent.toc", "used.pack", "used.toc"]);
+    }
 
     #[test]
     fn languages_with_a_stemmer_get_it_by_their_primary_tag() {
