@@ -230,6 +230,16 @@ struct State {
     search_files: usize,
 }
 
+impl State {
+    /// Lists the files no template renders (`render::files`), the search index's last,
+    /// and remembers how many those are.
+    fn list_files(&mut self, paths: &SitePaths) {
+        let search = search_files(self.search.as_ref(), paths);
+        self.search_files = search.len();
+        self.files = render::files(&self.site, &self.theme, &self.jobs, &self.images, search);
+    }
+}
+
 /// What the output holds, as far as the engine knows.
 #[derive(Debug, Default)]
 struct Manifest {
@@ -428,15 +438,7 @@ impl Engine {
             Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
         // Planned (its files listed), not made.
         state.search = plan_search(&state.site, &state.images);
-        let search = search_files(state.search.as_ref(), paths);
-        state.search_files = search.len();
-        state.files = render::files(
-            &state.site,
-            &state.theme,
-            &state.jobs,
-            &state.images,
-            search,
-        );
+        state.list_files(paths);
         let state = &*state;
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
@@ -839,15 +841,7 @@ impl Engine {
         // edited in place), they are swapped, not every file listed again.
         let mut swapped: Option<Vec<render::OutputFile>> = None;
         if stale.jobs || stale.files {
-            let search = search_files(state.search.as_ref(), paths);
-            state.search_files = search.len();
-            state.files = render::files(
-                &state.site,
-                &state.theme,
-                &state.jobs,
-                &state.images,
-                search,
-            );
+            state.list_files(paths);
             self.manifest.files_current = false;
         } else if make_search {
             let old = state
