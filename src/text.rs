@@ -1,4 +1,5 @@
-//! Text hygiene shared by every stage that takes text from users.
+//! Text hygiene shared by every stage that takes text from users, and the one scan for
+//! where an HTML tag ends.
 //!
 //! Invariant: text that reaches a template has no control characters other than tab,
 //! line feed and carriage return. XML 1.0 forbids them outright and HTML treats them as
@@ -69,6 +70,21 @@ fn clean_value(value: &mut toml::Value) {
         toml::Value::Table(table) => clean_table(table),
         _ => {}
     }
+}
+
+/// The end (one past `>`) of the HTML tag starting at `start`, quotes respected (a `>` in
+/// an attribute value does not end it); `None` if it never ends.
+pub fn html_tag_end(html: &str, start: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in html[start..].char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(start + i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

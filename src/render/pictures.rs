@@ -138,7 +138,7 @@ pub fn with_pictures<'a>(
     let mut copied = 0;
     let mut from = 0;
     while let Some(start) = html[from..].find("<img").map(|i| i + from) {
-        let Some(end) = tag_end(html, start) else {
+        let Some(end) = crate::text::html_tag_end(html, start) else {
             break;
         };
         from = end;
@@ -163,20 +163,6 @@ pub fn with_pictures<'a>(
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
-}
-
-/// The end (one past `>`) of the tag starting at `start`, quotes respected.
-fn tag_end(html: &str, start: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in html[start..].char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(start + i + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// A `<picture>` of `p`'s variants, keeping the `<img>`'s other attributes (`alt`,

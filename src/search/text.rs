@@ -1,8 +1,9 @@
 //! The words of an article as the index and the browser see them.
 //!
-//! Invariant: [`words`] splits and lowercases exactly as the client's `words` in
-//! `search.js` does (runs of alphabetic and numeric characters, `toLowerCase`), so a word
-//! typed in the browser finds the entry the builder wrote for it.
+//! Invariant: [`word_spans`] then `to_lowercase` split and lowercase exactly as the
+//! client's `words` in `search.js` does (runs of alphabetic and numeric characters, at
+//! most [`MAX_WORD`] long, then `toLowerCase`), so a word typed in the browser finds the
+//! entry the builder wrote for it.
 
 /// The longest word indexed, in characters: longer runs are hashes, URLs or base64, which
 /// nobody types.
@@ -11,11 +12,6 @@ pub const MAX_WORD: usize = 40;
 /// The characters of a word's chunk key: the client fetches the chunk of a query word's
 /// first `KEY_CHARS` characters, which also holds every longer word starting with them.
 pub const KEY_CHARS: usize = 4;
-
-/// The words of `text`, lowercased, in order.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    word_spans(text).map(str::to_lowercase)
-}
 
 /// The words of `text` as written (not lowercased), in order.
 pub fn word_spans(text: &str) -> impl Iterator<Item = &str> + '_ {
@@ -49,7 +45,7 @@ pub fn html_text(html: &str) -> String {
     while let Some(open) = rest.find('<') {
         push_decoded(&mut text, &rest[..open]);
         rest = &rest[open..];
-        let end = tag_end(rest);
+        let end = crate::text::html_tag_end(rest, 0).unwrap_or(rest.len());
         let tag = &rest[..end];
         rest = &rest[end..];
         // A block's edge separates words even where the HTML has no space; an inline
@@ -67,20 +63,6 @@ pub fn html_text(html: &str) -> String {
     }
     push_decoded(&mut text, rest);
     collapse_spaces(&text)
-}
-
-/// Where the tag at the start of `html` ends (after its `>`), skipping quoted values.
-fn tag_end(html: &str) -> usize {
-    let mut quote = None;
-    for (i, b) in html.bytes().enumerate().skip(1) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if q == b => quote = None,
-            (None, b'>') => return i + 1,
-            _ => {}
-        }
-    }
-    html.len()
 }
 
 /// The element name of a tag (`<p class=x>`, `</p>`, `<br/>`: `p`, `p`, `br`).
@@ -191,7 +173,9 @@ mod tests {
 
     #[test]
     fn words_are_lowercased_runs_of_letters_and_digits() {
-        let found: Vec<String> = words("Apple's M4 chip: 5G, Ünïcode—and déjà vu").collect();
+        let words =
+            |text: &str| -> Vec<String> { word_spans(text).map(str::to_lowercase).collect() };
+        let found = words("Apple's M4 chip: 5G, Ünïcode—and déjà vu");
         assert_eq!(
             found,
             [
@@ -206,7 +190,7 @@ mod tests {
                 "vu"
             ]
         );
-        assert_eq!(words(&"x".repeat(41)).count(), 0);
+        assert!(words(&"x".repeat(41)).is_empty());
     }
 
     #[test]
