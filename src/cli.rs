@@ -20,7 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Import seeds, then render the site into the output folder
     Build(BuildArgs),
-    /// Turn raw scraped seeds (seeds/*.txt) into content files
+    /// Turn raw scraped seeds (seeds/*.txt) into content files, or bring another site's
+    /// archive in (`--from wordpress|hugo|zola|jekyll SOURCE`)
     Import(ImportArgs),
     /// Build, then rebuild whatever each change to the sources touches
     Watch(WatchArgs),
@@ -212,6 +213,19 @@ pub struct BuildArgs {
 pub struct ImportArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Import another site instead of the seeds: its platform
+    #[arg(long, value_enum, requires = "source")]
+    pub from: Option<crate::import::migrate::Platform>,
+    /// With --from: the WordPress export (WXR file), or the Hugo, Zola or Jekyll site folder
+    #[arg(requires = "from")]
+    pub source: Option<PathBuf>,
+    /// With --from wordpress: the site's `wp-content/uploads` folder, whose files are
+    /// copied into static/ (else pages keep linking them on the old site)
+    #[arg(long, requires = "from")]
+    pub uploads: Option<PathBuf>,
+    /// Write nothing: print what the import would do
+    #[arg(long)]
+    pub dry_run: bool,
     /// Overwrite content files that were edited by hand
     #[arg(long)]
     pub force: bool,

@@ -907,7 +907,7 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
 /// The output file an alias (an old URL) is written to: `old/index.html` for `/old/` or
 /// `/old`, `2014/11/24/old.html` for a file name; refused where it could not be a file of
 /// the site.
-fn alias_path(written: &str) -> Result<String, String> {
+pub(crate) fn alias_path(written: &str) -> Result<String, String> {
     let path = written.trim().trim_start_matches('/');
     let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
     if path.is_empty() {
@@ -940,7 +940,7 @@ fn alias_path(written: &str) -> Result<String, String> {
 
 /// The permalink an article's `path` asks for: `/`-separated segments of letters, digits
 /// and `-_.~`, never `.` or `..`, not the home page nor a page of the site's own.
-fn path_permalink(written: &str) -> Result<Permalink, String> {
+pub(crate) fn path_permalink(written: &str) -> Result<Permalink, String> {
     let inner = written.trim().trim_matches('/');
     let refuse = |why: &str| Err(format!("path {written:?} {why}"));
     if inner.is_empty() {

@@ -105,12 +105,13 @@ pub fn body(article: &SeedArticle) -> String {
     md
 }
 
-/// An author profile file: the name and the bio.
-pub fn profile(name: &str, bio: &str, seed: &str) -> String {
+/// An author profile file: the name, where it came from (`[extra] <key> = <origin>`) and
+/// the bio (plain text).
+pub fn profile(name: &str, bio: &str, key: &str, origin: &str) -> String {
     format!(
-        "+++\nname = {}\n\n[extra]\nseed = {}\n+++\n\n{}\n",
+        "+++\nname = {}\n\n[extra]\n{key} = {}\n+++\n\n{}\n",
         toml_string(name),
-        toml_string(seed),
+        toml_string(origin),
         escape(bio)
     )
 }

@@ -13,6 +13,7 @@
 mod chrome;
 mod dateline;
 pub(crate) mod emit;
+pub mod migrate;
 mod parse;
 mod tags;
 
@@ -50,6 +51,9 @@ pub enum ImportError {
     },
     #[error("{}: {reason}", path.display())]
     BadSeed { path: PathBuf, reason: String },
+    /// Another site's archive that cannot be read (the path may carry `:line:column`).
+    #[error("{}: {reason}", path.display())]
+    BadSource { path: PathBuf, reason: String },
     #[error("{} and {} both import to {}: change one of their titles", first.display(), second.display(), target.display())]
     SameTarget {
         first: PathBuf,
@@ -64,6 +68,8 @@ pub enum ImportError {
 pub struct ImportOptions {
     /// Overwrite hand-edited content files.
     pub force: bool,
+    /// Write nothing: only report what an import would do.
+    pub dry_run: bool,
 }
 
 /// What an import run did.
@@ -87,7 +93,10 @@ impl std::fmt::Display for ImportReport {
 
 /// One seed, parsed and rendered to the files it should become.
 struct Planned {
+    /// The seed, or the file of another site's archive the article came from.
     seed: PathBuf,
+    /// The seed's path, or where in another site's archive the article came from.
+    origin: String,
     target: PathBuf,
     text: String,
     seed_hash: u64,
@@ -131,7 +140,7 @@ pub fn run(
         let replanned = plan(&p.seed, &content_dir, config, Some(&suffix))?;
         notes.push(format!(
             "{}: has the headline of {}; imported as {}",
-            p.seed.display(),
+            p.origin,
             first.display(),
             replanned.target.display()
         ));
@@ -320,12 +329,13 @@ fn plan(
                 content_dir
                     .join(AUTHORS_DIR)
                     .join(format!("{}.md", slugify(name))),
-                emit::profile(name, bio, &provenance),
+                emit::profile(name, bio, "seed", &provenance),
             )
         })
         .collect();
     Ok(Planned {
         seed: seed.to_path_buf(),
+        origin: seed.display().to_string(),
         target,
         text,
         seed_hash,
@@ -483,19 +493,32 @@ fn write_article(p: &Planned, options: ImportOptions) -> Result<Outcome, ImportE
                 return Ok(Outcome::Kept(seed_changed.then(|| {
                     format!(
                         "{} changed, but {} was edited by hand: kept the edited file (import --force overwrites it)",
-                        p.seed.display(),
+                        p.origin,
                         p.target.display()
                     )
                 })));
             }
         }
     }
-    write_file(&p.target, &p.text)?;
+    if !options.dry_run {
+        write_file(&p.target, &p.text)?;
+    }
     Ok(Outcome::Imported)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), ImportError> {
-    crate::output::write_whole(path, text.as_bytes()).map_err(|source| ImportError::Write {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes a file whole (never half), making its folder first.
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    let write = || {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::output::write_whole(path, bytes)
+    };
+    write().map_err(|source| ImportError::Write {
         path: path.to_path_buf(),
         source,
     })

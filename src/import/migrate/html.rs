@@ -1,0 +1,466 @@
+//! HTML of another platform → Markdown: WordPress's paragraphs-by-blank-lines (`wpautop`)
+//! and shortcodes, then `htmd` for the HTML itself.
+//!
+//! Invariant: nothing of the text is lost. What Markdown cannot say (an `<iframe>`, a
+//! `<video>`) stays as HTML, which the Markdown renderer passes through; a shortcode this
+//! module does not know stays as written, visibly, and is reported by name.
+
+use std::sync::LazyLock;
+
+use htmd::element_handler::Handlers;
+use htmd::options::{BrStyle, BulletListMarker, Options};
+use htmd::{Element, HtmlToMarkdown};
+
+/// Elements Markdown has no syntax for, kept as HTML.
+const KEPT_AS_HTML: &[&str] = &[
+    "iframe", "video", "audio", "source", "track", "embed", "object", "details", "summary", "sup",
+    "sub",
+];
+
+/// Stands for `<!--more-->` while htmd (which drops comments) converts the rest.
+const MORE: &str = "GAZETTEMOREMARKER";
+
+static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
+    HtmlToMarkdown::builder()
+        .options(Options {
+            bullet_list_marker: BulletListMarker::Dash,
+            // Trailing spaces are invisible and editors strip them.
+            br_style: BrStyle::Backslash,
+            ul_bullet_spacing: 1,
+            ol_number_spacing: 1,
+            ..Options::default()
+        })
+        .skip_tags(vec!["script", "style", "noscript"])
+        .add_handler(
+            KEPT_AS_HTML.to_vec(),
+            |handlers: &dyn Handlers, element: Element| Some(outer_html(handlers, &element).into()),
+        )
+        .build()
+});
+
+/// The element as HTML again, with its (already converted) content.
+fn outer_html(handlers: &dyn Handlers, element: &Element) -> String {
+    let mut html = format!("<{}", element.tag);
+    for attr in element.attrs {
+        html.push_str(&format!(
+            " {}=\"{}\"",
+            &*attr.name.local,
+            html_escape::encode_double_quoted_attribute(&*attr.value)
+        ));
+    }
+    html.push('>');
+    if !matches!(element.tag, "source" | "track" | "embed") {
+        html.push_str(handlers.walk_children(element.node).content.trim());
+        html.push_str(&format!("</{}>", element.tag));
+    }
+    // Block-level HTML in Markdown must stand on lines of its own.
+    if matches!(element.tag, "sup" | "sub" | "source" | "track") {
+        html
+    } else {
+        format!("\n\n{html}\n\n")
+    }
+}
+
+/// Converts HTML to Markdown. `<script>`, `<style>` and `<noscript>` are left out (a
+/// static page cannot run another site's scripts); the caller is told how many.
+pub fn to_markdown(html: &str) -> (String, usize) {
+    let scripts = count_tags(html, &["<script", "<style", "<noscript"]);
+    let html = html.replace("<!--more-->", &format!("<p>{MORE}</p>"));
+    let markdown = CONVERTER.convert(&html).unwrap_or_default();
+    let markdown = markdown.replace(MORE, "<!--more-->");
+    (tidy(&markdown), scripts)
+}
+
+fn count_tags(html: &str, tags: &[&str]) -> usize {
+    let lower = html.to_ascii_lowercase();
+    tags.iter().map(|t| lower.matches(t).count()).sum()
+}
+
+/// Trailing spaces dropped (a hard break is written with a backslash) and runs of blank
+/// lines made one.
+fn tidy(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = 0;
+    for line in markdown.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// Block-level tags: a chunk that starts with one is not wrapped in a paragraph.
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "iframe",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "video",
+    "audio",
+    "object",
+    "embed",
+    "script",
+    "style",
+    "!--",
+];
+
+/// WordPress's `wpautop`, as much of it as the text needs: blocks separated by a blank line
+/// become paragraphs and a single line break inside one a `<br>`, except in blocks that
+/// are already HTML blocks (and never inside `<pre>`).
+pub fn autop(html: &str) -> String {
+    let html = html.replace("\r\n", "\n");
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut in_pre = false;
+    for chunk in html.split("\n\n") {
+        let trimmed = chunk.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        let opens_pre = lower.matches("<pre").count();
+        let closes_pre = lower.matches("</pre>").count();
+        let starts_block = lower.starts_with('<')
+            && BLOCK_TAGS.iter().any(|tag| {
+                lower[1..].starts_with(tag)
+                    && lower[1 + tag.len()..].chars().next().is_none_or(|c| {
+                        c == '>' || c == ' ' || c == '/' || c == '\n' || *tag == "!--"
+                    })
+            });
+        if in_pre || starts_block {
+            out.push_str(chunk);
+        } else {
+            out.push_str("<p>");
+            out.push_str(&trimmed.replace('\n', "<br />\n"));
+            out.push_str("</p>");
+        }
+        out.push_str("\n\n");
+        in_pre = (in_pre || opens_pre > 0) && closes_pre < opens_pre + usize::from(in_pre);
+    }
+    out
+}
+
+/// One shortcode found in text: `[name attrs]` or `[name attrs]content[/name]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortcode<'a> {
+    pub name: &'a str,
+    pub attrs: Vec<(String, String)>,
+    /// The unnamed attributes (`[embed https://…]`).
+    pub positional: Vec<String>,
+    pub content: Option<&'a str>,
+}
+
+impl Shortcode<'_> {
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Replaces each WordPress shortcode in `text` by what `map` makes of it; `None` keeps
+/// it as written (and the caller counts it). `[[name]]` is WordPress's escape for a
+/// literal `[name]`.
+pub fn shortcodes(text: &str, mut map: impl FnMut(&Shortcode) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let at = &rest[open..];
+        if let Some(inner) = at.strip_prefix("[[")
+            && let Some(end) = inner.find("]]")
+            && is_name(inner[..end].split_whitespace().next().unwrap_or(""))
+        {
+            out.push('[');
+            out.push_str(&inner[..end]);
+            out.push(']');
+            rest = &inner[end + 2..];
+            continue;
+        }
+        match parse_shortcode(at) {
+            Some((code, len)) => {
+                match map(&code) {
+                    Some(replacement) => out.push_str(&replacement),
+                    None => out.push_str(&at[..len]),
+                }
+                rest = &at[len..];
+            }
+            None => {
+                out.push('[');
+                rest = &at[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// A shortcode at the start of `text` and its length in bytes.
+fn parse_shortcode(text: &str) -> Option<(Shortcode<'_>, usize)> {
+    let body = text.strip_prefix('[')?;
+    let name_end = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(body.len());
+    let name = &body[..name_end];
+    if !is_name(name) {
+        return None;
+    }
+    let after = &body[name_end..];
+    if !(after.starts_with(']') || after.starts_with(' ') || after.starts_with("/]")) {
+        return None;
+    }
+    let close = tag_end(after)?;
+    let inside = after[..close].trim().trim_end_matches('/').trim();
+    if inside.contains('\n') && !inside.contains('=') {
+        return None;
+    }
+    let (attrs, positional) = attributes(inside);
+    let mut len = 1 + name_end + close + 1;
+    let mut content = None;
+    let closing = format!("[/{name}]");
+    if !after[..close].trim_end().ends_with('/')
+        && let Some(end) = text[len..].find(&closing)
+    {
+        // Only when no other opening of the same name comes first (nesting is rare and
+        // WordPress itself does not handle it either).
+        let between = &text[len..len + end];
+        if !between.contains(&format!("[{name} ")) && !between.contains(&format!("[{name}]")) {
+            content = Some(between);
+            len += end + closing.len();
+        }
+    }
+    // A bare `[word]` with neither attributes nor a closing tag is text ("[sic]").
+    if content.is_none() && attrs.is_empty() && positional.is_empty() {
+        return None;
+    }
+    Some((
+        Shortcode {
+            name,
+            attrs,
+            positional,
+            content,
+        },
+        len,
+    ))
+}
+
+/// Where the opening tag's `]` is, quotes respected.
+fn tag_end(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, ']') => return Some(i),
+            (None, '[') => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `key="value" key='value' key=value positional` → pairs and positionals.
+fn attributes(text: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut attrs = Vec::new();
+    let mut positional = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let key = &rest[..key_end];
+        let after = rest[key_end..].trim_start();
+        if let Some(value_part) = after.strip_prefix('=') {
+            let value_part = value_part.trim_start();
+            let (value, remaining) = match value_part.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let inner = &value_part[1..];
+                    let end = inner.find(q).unwrap_or(inner.len());
+                    (&inner[..end], inner.get(end + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let end = value_part
+                        .find(char::is_whitespace)
+                        .unwrap_or(value_part.len());
+                    (&value_part[..end], &value_part[end..])
+                }
+            };
+            attrs.push((
+                key.to_string(),
+                html_escape::decode_html_entities(value).into_owned(),
+            ));
+            rest = remaining.trim_start();
+        } else {
+            let (word, remaining) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let inner = &rest[1..];
+                    let end = inner.find(q).unwrap_or(inner.len());
+                    (&inner[..end], inner.get(end + 1..).unwrap_or(""))
+                }
+                _ => (key, &rest[key_end..]),
+            };
+            positional.push(word.to_string());
+            rest = remaining.trim_start();
+        }
+    }
+    (attrs, positional)
+}
+
+/// Text with its HTML tags removed and entities decoded, on one line.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        match crate::text::html_tag_end(rest, open) {
+            Some(end) => {
+                text.push(' ');
+                rest = &rest[end..];
+            }
+            None => {
+                text.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&text);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        to_markdown(html).0
+    }
+
+    #[test]
+    fn html_becomes_markdown() {
+        assert_eq!(
+            md("<h2>Title</h2><p>One <strong>bold</strong> <a href=\"/x/\">link</a>.</p>"),
+            "## Title\n\nOne **bold** [link](/x/)."
+        );
+        assert_eq!(md("<ul><li>a</li><li>b</li></ul>"), "- a\n- b");
+        assert_eq!(md("<ol><li>a</li><li>b</li></ol>"), "1. a\n2. b");
+        assert_eq!(md("<blockquote><p>Said.</p></blockquote>"), "> Said.");
+        assert_eq!(
+            md("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>"),
+            "```rust\nfn main() {}\n```"
+        );
+        assert_eq!(
+            md("<p><img src=\"/a.jpg\" alt=\"An A\"></p>"),
+            "![An A](/a.jpg)"
+        );
+        let table = md(
+            "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>",
+        );
+        assert!(table.contains("| A") && table.contains("| 1"), "{table}");
+    }
+
+    #[test]
+    fn what_markdown_cannot_say_stays_html() {
+        let out = md(
+            "<p>Watch:</p><iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe>",
+        );
+        assert!(
+            out.contains("<iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe>"),
+            "{out}"
+        );
+        let (out, scripts) = to_markdown("<p>A</p><script>alert(1)</script><p>B</p>");
+        assert_eq!((out.as_str(), scripts), ("A\n\nB", 1));
+        assert_eq!(
+            md("<p>One</p><!--more--><p>Two</p>"),
+            "One\n\n<!--more-->\n\nTwo"
+        );
+    }
+
+    #[test]
+    fn autop_makes_paragraphs_of_blank_line_blocks() {
+        assert_eq!(
+            autop("First line\nsecond line\n\n<h2>Head</h2>\n\nLast"),
+            "<p>First line<br />\nsecond line</p>\n\n<h2>Head</h2>\n\n<p>Last</p>\n\n"
+        );
+        let pre = autop("<pre>a\n\nb</pre>\n\nAfter");
+        assert!(
+            pre.starts_with("<pre>a\n\nb</pre>") && pre.contains("<p>After</p>"),
+            "{pre}"
+        );
+    }
+
+    #[test]
+    fn shortcodes_are_found_with_their_attributes_and_content() {
+        let mut seen = Vec::new();
+        let out = shortcodes(
+            "A [caption id=\"x\" width='300']<img src=a.jpg> Cap[/caption] B [gallery ids=\"1,2\"] [sic] [[embed]] [foo bar]",
+            |code| {
+                seen.push((
+                    code.name.to_string(),
+                    code.attrs.clone(),
+                    code.content.map(str::to_string),
+                ));
+                (code.name != "foo").then(|| format!("<{}>", code.name))
+            },
+        );
+        assert_eq!(out, "A <caption> B <gallery> [sic] [embed] [foo bar]");
+        assert_eq!(
+            seen[0].1,
+            [
+                ("id".to_string(), "x".to_string()),
+                ("width".to_string(), "300".to_string())
+            ]
+        );
+        assert_eq!(seen[0].2.as_deref(), Some("<img src=a.jpg> Cap"));
+        assert_eq!(seen[1].2, None);
+        assert_eq!(seen.len(), 3);
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes() {
+        assert_eq!(
+            plain_text("<p>Caf&eacute; &amp; <b>bar</b></p>\n"),
+            "Café & bar"
+        );
+    }
+}

@@ -1,0 +1,629 @@
+//! `gazette import --from wordpress|hugo|zola|jekyll SOURCE`: another site's archive →
+//! `content/` (articles, section indexes, author profiles) and `static/` (its files).
+//!
+//! Each source has a reader (`wordpress`, `folder`) that turns it into [`Harvest`]: typed
+//! [`Entry`] values, the files to copy, and what it skipped with the reason. This module
+//! writes a harvest the one way every source shares. Architecture invariants:
+//! - Nothing is dropped silently: whatever a reader does not import is a [`Skip`] with its
+//!   reason, and syntax of the old site it could not map stays in the text, visibly, and
+//!   is counted in a warning naming the file.
+//! - Every old URL answers: an old URL that is a folder (`/2014/11/24/x/`) becomes the
+//!   article's `path`; any other (`/x.html`) an alias, which the build turns into a
+//!   redirect. A URL Gazette cannot keep is a warning, never silence.
+//! - Hand edits win, as for seeds: an imported file carries the importer's stamp, and a
+//!   file that no longer matches it is never overwritten without `--force`; profiles,
+//!   section indexes and copied files that exist are never overwritten at all (`--force`
+//!   aside for copied files).
+//! - Idempotent and deterministic: the same source gives the same files, in source order.
+
+mod folder;
+mod html;
+mod values;
+mod wordpress;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use rayon::prelude::*;
+
+use super::emit::{self, toml_list, toml_string};
+use super::{
+    ImportError, ImportOptions, Outcome, Planned, stamp, write_article, write_bytes, write_file,
+};
+use crate::content::AUTHORS_DIR;
+use crate::content::slug::slugify;
+use crate::hash::fnv1a;
+use crate::paths::SitePaths;
+
+/// The platforms an archive can come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Platform {
+    Wordpress,
+    Hugo,
+    Zola,
+    Jekyll,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Wordpress => "WordPress",
+            Platform::Hugo => "Hugo",
+            Platform::Zola => "Zola",
+            Platform::Jekyll => "Jekyll",
+        }
+    }
+}
+
+/// What to import, and how.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub platform: Platform,
+    /// The WXR file (WordPress) or the site folder (the others).
+    pub source: PathBuf,
+    /// WordPress's `wp-content/uploads` folder, when its files are at hand.
+    pub uploads: Option<PathBuf>,
+    pub options: ImportOptions,
+}
+
+/// One article of the old site, read and typed, before it is written.
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    /// Where it came from, for messages and the stamp (`export.xml (post 12)`).
+    pub origin: String,
+    /// A hash of the source of this entry, recorded in the stamp.
+    pub source_hash: u64,
+    /// The folder below `content/` (its first segment is the section), `/`-separated.
+    pub folder: String,
+    pub slug: String,
+    pub title: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub draft: bool,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub description: Option<String>,
+    pub image: Option<LeadImage>,
+    /// The URL the old site published it at: a site-root path, percent-decoded.
+    pub url: Option<String>,
+    /// Other old URLs that should lead to it.
+    pub aliases: Vec<String>,
+    /// The Markdown body.
+    pub body: String,
+    /// Files to put beside it (the article becomes a folder): (source, name in folder).
+    pub files: Vec<(PathBuf, String)>,
+    /// Values of the old front matter Gazette has no key for, kept for templates.
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeadImage {
+    pub src: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+}
+
+/// Something of the source that is not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub origin: String,
+    pub reason: String,
+}
+
+/// An author the source describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    /// Plain text.
+    pub bio: Option<String>,
+}
+
+/// A section the source describes (`content/<folder>/_index.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionInfo {
+    pub folder: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Markdown shown above the section's list.
+    pub intro: String,
+}
+
+/// Everything a reader found in the source.
+#[derive(Debug, Default)]
+pub struct Harvest {
+    /// Where the source said it was (the provenance in stamps and profiles).
+    pub label: String,
+    pub entries: Vec<Entry>,
+    pub skipped: Vec<Skip>,
+    pub profiles: Vec<Profile>,
+    pub sections: Vec<SectionInfo>,
+    /// Files for `static/`: (source, path below `static/`, `/`-separated).
+    pub statics: Vec<(PathBuf, String)>,
+    pub warnings: Vec<String>,
+}
+
+/// What an import from another platform did (or, dry, would do).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub dry_run: bool,
+    pub articles: usize,
+    pub drafts: usize,
+    pub scheduled: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub kept: usize,
+    pub skipped: Vec<Skip>,
+    pub files_copied: usize,
+    pub files_unchanged: usize,
+    pub files_kept: usize,
+    pub urls_kept: usize,
+    pub profiles_written: usize,
+    pub sections_written: usize,
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Display for MigrationReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (verb, written, copied) = if self.dry_run {
+            ("would import", "to write", "to copy")
+        } else {
+            ("imported", "written", "copied")
+        };
+        writeln!(
+            f,
+            "{verb} {} articles ({} drafts, {} scheduled): {} {written}, {} unchanged, {} kept hand-edited",
+            self.articles, self.drafts, self.scheduled, self.written, self.unchanged, self.kept
+        )?;
+        writeln!(
+            f,
+            "files: {} {copied}, {} unchanged, {} kept; URLs kept: {}; author profiles {written}: {}; section indexes {written}: {}",
+            self.files_copied,
+            self.files_unchanged,
+            self.files_kept,
+            self.urls_kept,
+            self.profiles_written,
+            self.sections_written
+        )?;
+        write!(f, "skipped: {}", self.skipped.len())?;
+        for skip in &self.skipped {
+            write!(f, "\n  {}: {}", skip.origin, skip.reason)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the source and writes what it holds into the site.
+pub fn run(paths: &SitePaths, migration: &Migration) -> Result<MigrationReport, ImportError> {
+    let harvest = match migration.platform {
+        Platform::Wordpress => wordpress::read(&migration.source, migration.uploads.as_deref())?,
+        platform => folder::read(platform, &migration.source)?,
+    };
+    write(paths, harvest, migration.options)
+}
+
+/// One entry, placed: its content file and text.
+struct Placed {
+    planned: Planned,
+    files: Vec<(PathBuf, PathBuf)>,
+    urls: usize,
+    draft: bool,
+    scheduled: bool,
+}
+
+fn write(
+    paths: &SitePaths,
+    harvest: Harvest,
+    options: ImportOptions,
+) -> Result<MigrationReport, ImportError> {
+    let Harvest {
+        label,
+        entries,
+        skipped,
+        profiles,
+        sections,
+        statics,
+        mut warnings,
+    } = harvest;
+    let now = Utc::now();
+    let content = &paths.content;
+    // Two entries may want one file (a post and a page of one slug, or two sources of one
+    // name): the first keeps it, later ones get the slug suffixed by a hash of their origin,
+    // which stays the same on re-imports.
+    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let mut placed = Vec::with_capacity(entries.len());
+    for mut entry in entries {
+        let mut target = target_of(content, &entry);
+        if !taken.insert(target.clone()) {
+            let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
+            let old = target.clone();
+            entry.slug = format!("{}-{suffix}", entry.slug);
+            target = target_of(content, &entry);
+            warnings.push(format!(
+                "{}: would be {} as an earlier article is; imported as {}",
+                entry.origin,
+                old.display(),
+                target.display()
+            ));
+            taken.insert(target.clone());
+        }
+        let folder = target.parent().unwrap_or(content).to_path_buf();
+        let files = if entry.files.is_empty() {
+            Vec::new()
+        } else {
+            entry
+                .files
+                .iter()
+                .map(|(from, name)| (from.clone(), folder.join(name)))
+                .collect()
+        };
+        let (text, urls) = article_file(&entry, &mut warnings);
+        placed.push(Placed {
+            draft: entry.draft,
+            scheduled: !entry.draft && entry.date.is_some_and(|d| d > now),
+            planned: Planned {
+                seed: PathBuf::from(&entry.origin),
+                origin: entry.origin,
+                target,
+                text,
+                seed_hash: entry.source_hash,
+                profiles: Vec::new(),
+            },
+            files,
+            urls,
+        });
+    }
+
+    let mut report = MigrationReport {
+        dry_run: options.dry_run,
+        articles: placed.len(),
+        drafts: placed.iter().filter(|p| p.draft).count(),
+        scheduled: placed.iter().filter(|p| p.scheduled).count(),
+        skipped,
+        urls_kept: placed.iter().map(|p| p.urls).sum(),
+        ..MigrationReport::default()
+    };
+    if !options.dry_run {
+        std::fs::create_dir_all(content).map_err(|source| ImportError::Write {
+            path: content.clone(),
+            source,
+        })?;
+    }
+    let outcomes: Vec<Outcome> = placed
+        .par_iter()
+        .map(|p| write_article(&p.planned, options))
+        .collect::<Result<_, _>>()?;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Imported => report.written += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Kept(warning) => {
+                report.kept += 1;
+                warnings.extend(warning);
+            }
+        }
+    }
+
+    let copies: Vec<(PathBuf, PathBuf)> = placed
+        .iter()
+        .flat_map(|p| p.files.iter().cloned())
+        .chain(statics.into_iter().map(|(from, to)| {
+            let target = to
+                .split('/')
+                .fold(paths.static_files.clone(), |path, part| path.join(part));
+            (from, target)
+        }))
+        .collect();
+    let copied: Vec<CopyOutcome> = copies
+        .par_iter()
+        .map(|(from, to)| copy_file(from, to, options))
+        .collect::<Result<_, _>>()?;
+    for (outcome, (_, to)) in copied.iter().zip(&copies) {
+        match outcome {
+            CopyOutcome::Copied => report.files_copied += 1,
+            CopyOutcome::Same => report.files_unchanged += 1,
+            CopyOutcome::Kept => {
+                report.files_kept += 1;
+                warnings.push(format!(
+                    "{}: exists with other bytes than the source's: kept (import --force overwrites it)",
+                    to.display()
+                ));
+            }
+        }
+    }
+
+    for profile in profiles {
+        let slug = slugify(&profile.name);
+        if slug.is_empty() {
+            continue;
+        }
+        let path = content.join(AUTHORS_DIR).join(format!("{slug}.md"));
+        if path.exists() {
+            continue;
+        }
+        report.profiles_written += 1;
+        if !options.dry_run {
+            let text = emit::profile(
+                &profile.name,
+                profile.bio.as_deref().unwrap_or(""),
+                "imported_from",
+                &label,
+            );
+            write_file(&path, &text)?;
+        }
+    }
+    for section in sections {
+        let path = section
+            .folder
+            .split('/')
+            .fold(content.clone(), |path, part| path.join(part))
+            .join(crate::content::section::INDEX_FILE);
+        if path.exists() {
+            continue;
+        }
+        report.sections_written += 1;
+        if !options.dry_run {
+            let mut text = format!("+++\ntitle = {}\n", toml_string(&section.title));
+            if let Some(d) = &section.description {
+                let _ = writeln!(text, "description = {}", toml_string(d));
+            }
+            text.push_str("+++\n");
+            if !section.intro.trim().is_empty() {
+                let _ = write!(text, "\n{}\n", section.intro.trim());
+            }
+            write_file(&path, &text)?;
+        }
+    }
+    report.warnings = warnings;
+    Ok(report)
+}
+
+fn target_of(content: &Path, entry: &Entry) -> PathBuf {
+    let folder = entry
+        .folder
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .fold(content.to_path_buf(), |path, part| path.join(part));
+    if entry.files.is_empty() {
+        folder.join(format!("{}.md", entry.slug))
+    } else {
+        folder.join(&entry.slug).join("index.md")
+    }
+}
+
+/// An entry's content file, stamped, and how many old URLs it keeps.
+fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
+    let mut fm = String::new();
+    let title = if entry.title.trim().is_empty() {
+        warnings.push(format!(
+            "{}: has no title; titled by its slug",
+            entry.origin
+        ));
+        entry.slug.clone()
+    } else {
+        entry.title.trim().to_string()
+    };
+    let _ = writeln!(fm, "title = {}", toml_string(&title));
+    let date = entry.date.unwrap_or_else(|| {
+        warnings.push(format!(
+            "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
+            entry.origin
+        ));
+        DateTime::<Utc>::UNIX_EPOCH.fixed_offset()
+    });
+    let _ = writeln!(fm, "date = {}", toml_date(date));
+    if let Some(updated) = entry.updated.filter(|u| *u > date) {
+        let _ = writeln!(fm, "updated = {}", toml_date(updated));
+    }
+    let (path, aliases) = old_urls(entry, warnings);
+    let urls = usize::from(path.is_some()) + aliases.len();
+    if let Some(path) = path {
+        let _ = writeln!(fm, "path = {}", toml_string(&path));
+    }
+    if !aliases.is_empty() {
+        let _ = writeln!(fm, "aliases = {}", toml_list(&aliases));
+    }
+    if let Some(d) = entry
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        let _ = writeln!(fm, "description = {}", toml_string(d));
+    }
+    if !entry.authors.is_empty() {
+        let _ = writeln!(fm, "authors = {}", toml_list(&entry.authors));
+    }
+    if !entry.tags.is_empty() {
+        let _ = writeln!(fm, "tags = {}", toml_list(&entry.tags));
+    }
+    if entry.draft {
+        fm.push_str("draft = true\n");
+    }
+    if let Some(image) = &entry.image {
+        let _ = writeln!(fm, "image = {}", toml_string(&image.src));
+        if let Some(alt) = &image.alt {
+            let _ = writeln!(fm, "image_alt = {}", toml_string(alt));
+        }
+        if let Some(caption) = &image.caption {
+            let _ = writeln!(fm, "image_caption = {}", toml_string(caption));
+        }
+    }
+    if !entry.extra.is_empty() {
+        let extra = toml::to_string(&entry.extra).unwrap_or_default();
+        let _ = write!(fm, "\n[extra]\n{extra}");
+    }
+    let body = entry.body.trim();
+    let rest = format!("{fm}+++\n\n{body}\n");
+    (stamp(&entry.origin, entry.source_hash, &rest), urls)
+}
+
+/// A date as TOML: a local date when it is midnight UTC, else an offset datetime.
+fn toml_date(date: DateTime<FixedOffset>) -> String {
+    if date.offset().local_minus_utc() == 0 && date.time() == chrono::NaiveTime::MIN {
+        date.format("%Y-%m-%d").to_string()
+    } else {
+        date.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+}
+
+/// Where the entry's old URLs go: the URL itself as `path` when it is a folder Gazette can
+/// publish at, and everything else that a static file can answer as an alias.
+fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<String>) {
+    let mut path = None;
+    let mut aliases: Vec<String> = Vec::new();
+    let mut candidates: Vec<&String> = Vec::new();
+    if let Some(url) = &entry.url {
+        if url.ends_with('/') && crate::content::path_permalink(url).is_ok() {
+            path = Some(url.clone());
+        } else {
+            candidates.push(url);
+        }
+    }
+    candidates.extend(&entry.aliases);
+    for url in candidates {
+        if path.as_deref() == Some(url.as_str()) || aliases.contains(url) {
+            continue;
+        }
+        match crate::content::alias_path(url) {
+            Ok(_) => aliases.push(url.clone()),
+            Err(why) => warnings.push(format!("{}: old URL {url:?} not kept: {why}", entry.origin)),
+        }
+    }
+    (path, aliases)
+}
+
+enum CopyOutcome {
+    Copied,
+    Same,
+    Kept,
+}
+
+/// Copies a file of the source into the site, never over a different file (without
+/// `--force`).
+fn copy_file(from: &Path, to: &Path, options: ImportOptions) -> Result<CopyOutcome, ImportError> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|source| ImportError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    if let Ok(meta) = std::fs::metadata(to) {
+        let source_len = std::fs::metadata(from)
+            .map_err(|source| ImportError::Read {
+                path: from.to_path_buf(),
+                source,
+            })?
+            .len();
+        if meta.len() == source_len && read(from)? == read(to)? {
+            return Ok(CopyOutcome::Same);
+        }
+        if !options.force {
+            return Ok(CopyOutcome::Kept);
+        }
+    }
+    if options.dry_run {
+        return Ok(CopyOutcome::Copied);
+    }
+    write_bytes(to, &read(from)?)?;
+    Ok(CopyOutcome::Copied)
+}
+
+/// Tags as the source lists them, first spelling kept, repeats (in any case) dropped.
+fn unique(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    names
+        .into_iter()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty() && seen.insert(n.to_lowercase()))
+        .collect()
+}
+
+/// A site-root path with its percent-escapes decoded (hosts serve `/caf%C3%A9/` from the
+/// folder `café/`), or `None` when the escapes are not UTF-8.
+fn decoded_path(path: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(|p| p.into_owned())
+}
+
+/// A slug for an entry: from what the source calls it, else its title, else `fallback`.
+fn slug_of(name: Option<&str>, title: &str, fallback: &str) -> String {
+    let decoded = name.and_then(decoded_path);
+    [decoded.as_deref(), Some(title)]
+        .into_iter()
+        .flatten()
+        .map(slugify)
+        .find(|s| !s.is_empty() && !crate::content::is_reserved_slug(s))
+        .unwrap_or_else(|| slugify(fallback))
+}
+
+/// Counts by name, for warnings (`gist ×2, youtube`).
+fn counted(names: &[String]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in names {
+        *counts.entry(n).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(n, c)| {
+            if *c > 1 {
+                format!("{n} ×{c}")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_urls_become_paths_and_others_aliases() {
+        let mut warnings = Vec::new();
+        let entry = Entry {
+            origin: "x".into(),
+            url: Some("/2014/11/24/hello/".into()),
+            aliases: vec![
+                "/old.html".into(),
+                "/?p=12".into(),
+                "/2014/11/24/hello/".into(),
+            ],
+            ..Entry::default()
+        };
+        let (path, aliases) = old_urls(&entry, &mut warnings);
+        assert_eq!(path.as_deref(), Some("/2014/11/24/hello/"));
+        assert_eq!(aliases, ["/old.html"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("/?p=12"), "{warnings:?}");
+
+        let jekyll = Entry {
+            url: Some("/news/2014/11/24/hello.html".into()),
+            ..Entry::default()
+        };
+        let (path, aliases) = old_urls(&jekyll, &mut warnings);
+        assert_eq!(path, None);
+        assert_eq!(aliases, ["/news/2014/11/24/hello.html"]);
+    }
+
+    #[test]
+    fn dates_are_written_as_toml_reads_them() {
+        let d = DateTime::parse_from_rfc3339("2014-11-24T15:05:00+01:00").unwrap();
+        assert_eq!(toml_date(d), "2014-11-24T15:05:00+01:00");
+        let midnight = DateTime::parse_from_rfc3339("2014-11-24T00:00:00Z").unwrap();
+        assert_eq!(toml_date(midnight), "2014-11-24");
+    }
+
+    #[test]
+    fn slugs_come_from_the_source_name_else_the_title() {
+        assert_eq!(slug_of(Some("caf%C3%A9-news"), "x", "post-1"), "cafe-news");
+        assert_eq!(slug_of(Some(""), "Hello World", "post-1"), "hello-world");
+        assert_eq!(slug_of(None, "!!!", "post-1"), "post-1");
+        assert_eq!(slug_of(Some("tags"), "Tags", "post-7"), "post-7");
+    }
+}

@@ -1,0 +1,979 @@
+//! WordPress: a WXR export (`Tools → Export`, an RSS file with WordPress's own elements)
+//! → [`Harvest`].
+//!
+//! The file is read whole, decoded from the encoding its XML declaration names, and parsed
+//! in one streaming pass (quick-xml) into plain records; records become entries in
+//! parallel. Posts and pages are imported, their attachments are their files, and every
+//! other kind of item is skipped with its reason.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use quick_xml::events::Event;
+use rayon::prelude::*;
+
+use super::html::{self, Shortcode};
+use super::{
+    Entry, Harvest, LeadImage, Profile, SectionInfo, Skip, counted, decoded_path, slug_of, unique,
+};
+use crate::hash::fnv1a;
+use crate::import::ImportError;
+use crate::location::Position;
+
+/// Where the uploads of a WordPress site live below its address.
+const UPLOADS: &str = "wp-content/uploads/";
+
+/// An `<item>` as written: its simple fields by element name, and its lists.
+#[derive(Debug, Default)]
+struct Item {
+    fields: HashMap<String, String>,
+    /// (domain, nicename, name)
+    categories: Vec<(String, String, String)>,
+    meta: Vec<(String, String)>,
+    comments: usize,
+    line: usize,
+    hash: u64,
+}
+
+impl Item {
+    fn get(&self, key: &str) -> &str {
+        self.fields.get(key).map_or("", |s| s.trim())
+    }
+
+    fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Channel {
+    fields: HashMap<String, String>,
+    /// login → display name
+    authors: Vec<HashMap<String, String>>,
+    categories: Vec<HashMap<String, String>>,
+    items: Vec<Item>,
+}
+
+pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError> {
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let text = decode(&bytes, file)?;
+    let channel = parse(&text, file)?;
+    if let Some(dir) = uploads
+        && !dir.is_dir()
+    {
+        return Err(ImportError::BadSource {
+            path: dir.to_path_buf(),
+            reason: "--uploads must be a folder: the `wp-content/uploads` folder of the site"
+                .into(),
+        });
+    }
+    let label = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(harvest(channel, uploads, label))
+}
+
+/// The export as UTF-8: WordPress writes UTF-8, but an older or edited export may declare
+/// another encoding (ISO-8859-1, windows-1252), which is honoured.
+fn decode(bytes: &[u8], file: &Path) -> Result<String, ImportError> {
+    let declared = bytes
+        .starts_with(b"<?xml")
+        .then(|| {
+            let end = bytes.iter().position(|&b| b == b'>')?;
+            let decl = std::str::from_utf8(&bytes[..end]).ok()?;
+            let at = decl.find("encoding")?;
+            let rest = decl[at + "encoding".len()..]
+                .trim_start()
+                .strip_prefix('=')?
+                .trim_start();
+            let quote = rest.chars().next()?;
+            let value = &rest[1..];
+            Some(value[..value.find(quote)?].to_string())
+        })
+        .flatten();
+    let encoding = match &declared {
+        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+            ImportError::BadSource {
+                path: file.to_path_buf(),
+                reason: format!(
+                    "the XML declaration names the encoding {label:?}, which is unknown"
+                ),
+            }
+        })?,
+        None => encoding_rs::UTF_8,
+    };
+    let (text, _, malformed) = encoding.decode(bytes);
+    if malformed {
+        return Err(ImportError::BadSource {
+            path: file.to_path_buf(),
+            reason: format!(
+                "is not valid {} (as its XML declaration says, or UTF-8 when it says nothing)",
+                encoding.name()
+            ),
+        });
+    }
+    Ok(text.into_owned())
+}
+
+fn bad_xml(file: &Path, text: &str, offset: usize, reason: String) -> ImportError {
+    let p = Position::of_offset(text, offset);
+    ImportError::BadSource {
+        path: PathBuf::from(format!("{}:{}:{}", file.display(), p.line, p.column)),
+        reason: format!("not a well-formed WordPress export: {reason}"),
+    }
+}
+
+/// One pass over the XML into records. Element names are compared as written
+/// (`wp:post_id`): WordPress always writes these prefixes.
+fn parse(text: &str, file: &Path) -> Result<Channel, ImportError> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut channel = Channel::default();
+    let mut stack: Vec<String> = Vec::new();
+    let mut buffer = String::new();
+    let mut item: Option<(Item, usize)> = None;
+    let mut record: HashMap<String, String> = HashMap::new();
+    let mut category_attrs = (String::new(), String::new());
+    let mut meta = (String::new(), String::new());
+    let mut saw_rss = false;
+    // Lines are counted as the reader moves on, not from the start each time: exports run
+    // to 100 MB.
+    let mut counted = (0usize, 1usize);
+    let mut line_at = |offset: usize| {
+        let (from, line) = counted;
+        let offset = offset.max(from).min(text.len());
+        counted = (offset, line + memchr_count(&text.as_bytes()[from..offset]));
+        counted.1
+    };
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader
+            .read_event()
+            .map_err(|e| bad_xml(file, text, reader.error_position() as usize, e.to_string()))?;
+        match event {
+            Event::Start(start) => {
+                let name = start.name().as_ref().to_string();
+                buffer.clear();
+                if stack.is_empty() {
+                    if name != "rss" {
+                        return Err(bad_xml(
+                            file,
+                            text,
+                            before,
+                            format!(
+                                "the root element is <{name}>, not <rss>: export the site with Tools → Export in WordPress"
+                            ),
+                        ));
+                    }
+                    saw_rss = true;
+                }
+                match (stack.len(), name.as_str()) {
+                    (2, "item") => {
+                        item = Some((
+                            Item {
+                                line: line_at(before),
+                                ..Item::default()
+                            },
+                            before,
+                        ))
+                    }
+                    (2, "wp:author" | "wp:category") => record.clear(),
+                    (3, "category") if item.is_some() => {
+                        let mut domain = String::new();
+                        let mut nicename = String::new();
+                        for attr in start.attributes().flatten() {
+                            let value = attr
+                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .map(|v| v.into_owned())
+                                .unwrap_or_default();
+                            match attr.key.as_ref() {
+                                "domain" => domain = value,
+                                "nicename" => nicename = value,
+                                _ => {}
+                            }
+                        }
+                        category_attrs = (domain, nicename);
+                    }
+                    _ => {}
+                }
+                stack.push(name);
+            }
+            Event::Empty(start) => {
+                let name = start.name().as_ref().to_string();
+                if let Some((item, _)) = item.as_mut()
+                    && stack.len() == 3
+                {
+                    item.fields.insert(name, String::new());
+                }
+            }
+            Event::Text(t) => buffer.push_str(&t.xml10_content()),
+            Event::CData(t) => buffer.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(c)) => buffer.push(c),
+                _ => {
+                    let entity = format!("&{};", &*r);
+                    let decoded = html_escape::decode_html_entities(&entity);
+                    if decoded == entity {
+                        return Err(bad_xml(
+                            file,
+                            text,
+                            before,
+                            format!("unknown entity {entity}"),
+                        ));
+                    }
+                    buffer.push_str(&decoded);
+                }
+            },
+            Event::End(_) => {
+                let name = stack.pop().unwrap_or_default();
+                let value = std::mem::take(&mut buffer);
+                match (stack.len(), item.as_mut()) {
+                    (2, Some(_)) if name == "item" => {
+                        let (mut done, start) = item.take().expect("in an item");
+                        let end = reader.buffer_position() as usize;
+                        done.hash = fnv1a(&text.as_bytes()[start..end.min(text.len())]);
+                        channel.items.push(done);
+                    }
+                    (3, Some((item, _))) => match name.as_str() {
+                        "category" => {
+                            let (domain, nicename) = std::mem::take(&mut category_attrs);
+                            item.categories.push((domain, nicename, value));
+                        }
+                        "wp:postmeta" => item.meta.push(std::mem::take(&mut meta)),
+                        "wp:comment" => item.comments += 1,
+                        _ => {
+                            item.fields.insert(name, value);
+                        }
+                    },
+                    (4, Some(_)) if stack[3] == "wp:postmeta" => match name.as_str() {
+                        "wp:meta_key" => meta.0 = value,
+                        "wp:meta_value" => meta.1 = value,
+                        _ => {}
+                    },
+                    (2, None) => match name.as_str() {
+                        "wp:author" => channel.authors.push(std::mem::take(&mut record)),
+                        "wp:category" => channel.categories.push(std::mem::take(&mut record)),
+                        _ => {
+                            channel.fields.insert(name, value);
+                        }
+                    },
+                    (3, None) if matches!(stack[2].as_str(), "wp:author" | "wp:category") => {
+                        record.insert(name, value);
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => {
+                if let Some(open) = stack.last() {
+                    return Err(bad_xml(
+                        file,
+                        text,
+                        text.len(),
+                        format!("the file ends inside <{open}>: the export is cut short"),
+                    ));
+                }
+                if !saw_rss {
+                    return Err(bad_xml(
+                        file,
+                        text,
+                        0,
+                        "the file holds no <rss> element".into(),
+                    ));
+                }
+                return Ok(channel);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The site's address without a trailing slash (`https://example.com/blog`).
+fn site_base(channel: &Channel) -> String {
+    ["wp:base_blog_url", "link", "wp:base_site_url"]
+        .iter()
+        .filter_map(|k| channel.fields.get(*k))
+        .map(|s| s.trim().trim_end_matches('/').to_string())
+        .find(|s| !s.is_empty())
+        .unwrap_or_default()
+}
+
+/// The old URL's path below the site, percent-decoded, when it is a permalink (not `?p=`).
+fn old_path(link: &str, base: &str) -> Option<String> {
+    let link = link.trim();
+    let url = url::Url::parse(link).ok()?;
+    if url.query().is_some() {
+        return None;
+    }
+    let base_path = url::Url::parse(base)
+        .ok()
+        .map(|b| b.path().trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    let path = url.path();
+    if !base_path.is_empty() && !path.starts_with(&base_path) {
+        return decoded_path(path);
+    }
+    let rest = &path[base_path.len()..];
+    if rest.is_empty() || rest == "/" {
+        return None;
+    }
+    decoded_path(rest)
+}
+
+/// What the importer knows of the site's attachments and files.
+struct Files<'a> {
+    base: String,
+    host: Option<String>,
+    uploads: Option<&'a Path>,
+    /// post id → (url, alt, caption)
+    attachments: HashMap<String, (String, Option<String>, Option<String>)>,
+    /// parent post id → attachment ids, in menu order
+    children: HashMap<String, Vec<String>>,
+}
+
+impl Files<'_> {
+    /// Attribute values `"https://old.site/x/"` made `"/x/"`, except uploads (which are
+    /// only local when their file is: see [`Files::localize`]).
+    fn site_links(&self, html: &str) -> String {
+        let Some(rest_of_base) = self.base.split_once("://").map(|(_, r)| r) else {
+            return html.to_string();
+        };
+        let mut text = html.to_string();
+        for scheme in ["https://", "http://", "//"] {
+            for quote in ['"', '\''] {
+                let prefix = format!("{quote}{scheme}{rest_of_base}/");
+                if !text.contains(&prefix) {
+                    continue;
+                }
+                let mut out = String::with_capacity(text.len());
+                let mut rest = text.as_str();
+                while let Some(at) = rest.find(&prefix) {
+                    let after = &rest[at + prefix.len()..];
+                    out.push_str(&rest[..at]);
+                    if after.starts_with("wp-content/") {
+                        out.push_str(&prefix);
+                    } else {
+                        out.push(quote);
+                        out.push('/');
+                    }
+                    rest = after;
+                }
+                out.push_str(rest);
+                text = out;
+            }
+        }
+        text
+    }
+
+    /// The path below `static/` (and the old site's root) of an uploads URL whose file is
+    /// in `--uploads`, with that file.
+    fn local(&self, url: &str) -> Option<(String, PathBuf)> {
+        let uploads = self.uploads?;
+        let at = url.find(UPLOADS)?;
+        let site_path = if url.starts_with('/') && !url.starts_with("//") {
+            url.to_string()
+        } else {
+            let absolute = if url.starts_with("//") {
+                format!("https:{url}")
+            } else {
+                url.to_string()
+            };
+            let parsed = url::Url::parse(&absolute).ok()?;
+            if parsed.host_str().map(str::to_ascii_lowercase) != self.host {
+                return None;
+            }
+            parsed.path().to_string()
+        };
+        let relative = decoded_path(&url[at + UPLOADS.len()..])?;
+        let relative = relative.split(['?', '#']).next().unwrap_or("");
+        if relative
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+        {
+            return None;
+        }
+        let file = relative
+            .split('/')
+            .fold(uploads.to_path_buf(), |p, s| p.join(s));
+        if !file.is_file() {
+            return None;
+        }
+        let site_path = decoded_path(site_path.split(['?', '#']).next().unwrap_or(""))?;
+        Some((site_path.trim_start_matches('/').to_string(), file))
+    }
+
+    /// `html` with links to the old site's pages made site paths (the pages keep their
+    /// URLs here), and each uploads URL whose file is at hand too; the files used.
+    fn localize(&self, html: &str) -> (String, Vec<(PathBuf, String)>) {
+        let html = self.site_links(html);
+        if self.uploads.is_none() || !html.contains(UPLOADS) {
+            return (html, Vec::new());
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut used = Vec::new();
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(UPLOADS) {
+            let start = rest[..at]
+                .rfind(|c: char| c.is_whitespace() || "\"'(=>,".contains(c))
+                .map_or(0, |i| i + 1);
+            let end = at
+                + rest[at..]
+                    .find(|c: char| c.is_whitespace() || "\"'()<>,".contains(c))
+                    .unwrap_or(rest.len() - at);
+            out.push_str(&rest[..start]);
+            let url = &rest[start..end];
+            match self.local(url) {
+                Some((site_path, file)) => {
+                    out.push('/');
+                    out.push_str(&site_path);
+                    used.push((file, site_path));
+                }
+                None => out.push_str(url),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        (out, used)
+    }
+}
+
+/// Post types that are WordPress's machinery rather than content.
+fn machinery(post_type: &str) -> Option<&'static str> {
+    Some(match post_type {
+        "nav_menu_item" => "a menu item (menus belong to the theme's templates)",
+        "revision" => "an old revision",
+        "wp_block" => "a reusable block (its text is in the posts that use it)",
+        "wp_template"
+        | "wp_template_part"
+        | "wp_global_styles"
+        | "wp_navigation"
+        | "custom_css"
+        | "customize_changeset"
+        | "oembed_cache"
+        | "user_request"
+        | "wp_font_family"
+        | "wp_font_face" => "theme or editor settings",
+        _ => return None,
+    })
+}
+
+fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
+    let base = site_base(&channel);
+    let host = url::Url::parse(&base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    let names: HashMap<String, String> = channel
+        .authors
+        .iter()
+        .filter_map(|a| {
+            let login = a.get("wp:author_login")?.trim().to_string();
+            let display = a
+                .get("wp:author_display_name")
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .or_else(|| {
+                    let first = a.get("wp:author_first_name").map_or("", |s| s.trim());
+                    let last = a.get("wp:author_last_name").map_or("", |s| s.trim());
+                    let full = format!("{first} {last}").trim().to_string();
+                    (!full.is_empty()).then_some(full)
+                })
+                .unwrap_or_else(|| login.clone());
+            Some((login, display))
+        })
+        .collect();
+    // nicename → (name, parent nicename, description)
+    let categories: HashMap<String, (String, String, String)> = channel
+        .categories
+        .iter()
+        .filter_map(|c| {
+            let nicename = c.get("wp:category_nicename")?.trim().to_string();
+            let field = |k: &str| c.get(k).map_or(String::new(), |s| s.trim().to_string());
+            Some((
+                nicename,
+                (
+                    field("wp:cat_name"),
+                    field("wp:category_parent"),
+                    field("wp:category_description"),
+                ),
+            ))
+        })
+        .collect();
+
+    let mut files = Files {
+        base: base.clone(),
+        host,
+        uploads,
+        attachments: HashMap::new(),
+        children: HashMap::new(),
+    };
+    let mut attachment_items = Vec::new();
+    for item in channel
+        .items
+        .iter()
+        .filter(|i| i.get("wp:post_type") == "attachment")
+    {
+        let id = item.get("wp:post_id").to_string();
+        let url = item.get("wp:attachment_url").to_string();
+        let alt = item.meta("_wp_attachment_image_alt").map(str::to_string);
+        let caption = Some(html::plain_text(item.get("excerpt:encoded"))).filter(|c| !c.is_empty());
+        files
+            .attachments
+            .insert(id.clone(), (url.clone(), alt, caption));
+        let parent = item.get("wp:post_parent");
+        if !parent.is_empty() && parent != "0" {
+            files
+                .children
+                .entry(parent.to_string())
+                .or_default()
+                .push(id.clone());
+        }
+        attachment_items.push((id, url, item.line));
+    }
+
+    let mut harvest = Harvest {
+        label: label.clone(),
+        ..Harvest::default()
+    };
+    let origin = |item: &Item| {
+        let id = item.get("wp:post_id");
+        format!("{label} ({} {id})", item.get("wp:post_type"))
+    };
+    let results: Vec<Result<Made, Skip>> = channel
+        .items
+        .par_iter()
+        .filter(|i| i.get("wp:post_type") != "attachment")
+        .map(|item| entry(item, &files, &names, &categories, origin(item)))
+        .collect();
+    let mut sections_used: Vec<String> = Vec::new();
+    let mut authors_used: Vec<String> = Vec::new();
+    let mut comments = 0;
+    for (item, result) in channel
+        .items
+        .iter()
+        .filter(|i| i.get("wp:post_type") != "attachment")
+        .zip(results)
+    {
+        comments += item.comments;
+        match result {
+            Ok((entry, used, warnings)) => {
+                let section = entry.folder.split('/').next().unwrap_or("").to_string();
+                if !section.is_empty() && !sections_used.contains(&section) {
+                    sections_used.push(section);
+                }
+                for a in &entry.authors {
+                    if !authors_used.contains(a) {
+                        authors_used.push(a.clone());
+                    }
+                }
+                harvest.statics.extend(used);
+                harvest.warnings.extend(warnings);
+                harvest.entries.push(entry);
+            }
+            Err(skip) => harvest.skipped.push(skip),
+        }
+    }
+    if comments > 0 {
+        harvest.skipped.push(Skip {
+            origin: label.clone(),
+            reason: format!(
+                "{comments} comments: a static site has none (keep them with a comment service, or export them from WordPress separately)"
+            ),
+        });
+    }
+    // Every attachment's file, where it is at hand, keeps its old URL too.
+    let mut not_at_hand = 0;
+    for (id, url, line) in attachment_items {
+        match files.local(&url) {
+            Some((path, file)) => harvest.statics.push((file, path)),
+            None if uploads.is_some() => harvest.skipped.push(Skip {
+                origin: format!("{label}:{line} (attachment {id})"),
+                reason: format!("its file is not in --uploads; pages keep linking {url}"),
+            }),
+            None => not_at_hand += 1,
+        }
+    }
+    let published = harvest.entries.iter().filter(|e| !e.draft).count();
+    if published > 0 {
+        harvest.warnings.push(format!(
+            "{label}: the `?p=ID` and `?page_id=ID` links of {published} posts and pages are not kept: a static host answers a query with the page of its path (the home page); each post's ID is in `extra.wordpress_id` (docs/migrate.md)"
+        ));
+    }
+    if not_at_hand > 0 {
+        harvest.warnings.push(format!(
+            "{label}: {not_at_hand} attachments are not copied (no --uploads folder given): pages link them on the old site"
+        ));
+    }
+    harvest.statics.sort();
+    harvest.statics.dedup();
+    harvest.profiles = authors_used
+        .into_iter()
+        .map(|name| Profile { name, bio: None })
+        .collect();
+    harvest.sections = sections_used
+        .into_iter()
+        .map(|folder| {
+            let (title, description) = categories
+                .iter()
+                .find(|(nicename, _)| crate::content::slug::slugify(nicename) == folder)
+                .map(|(_, (name, _, description))| (name.clone(), description.clone()))
+                .unwrap_or_else(|| {
+                    (
+                        if folder == "pages" {
+                            "Pages".into()
+                        } else {
+                            folder.clone()
+                        },
+                        String::new(),
+                    )
+                });
+            SectionInfo {
+                folder,
+                title: html::plain_text(&title),
+                description: Some(html::plain_text(&description)).filter(|d| !d.is_empty()),
+                intro: String::new(),
+            }
+        })
+        .collect();
+    harvest
+}
+
+/// A date of the export: `YYYY-MM-DD HH:MM:SS`, zero when unset.
+fn wp_date(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with("0000") {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").ok()
+}
+
+fn utc(d: NaiveDateTime) -> DateTime<FixedOffset> {
+    d.and_utc().fixed_offset()
+}
+
+type Made = (Entry, Vec<(PathBuf, String)>, Vec<String>);
+
+fn entry(
+    item: &Item,
+    files: &Files,
+    names: &HashMap<String, String>,
+    categories: &HashMap<String, (String, String, String)>,
+    origin: String,
+) -> Result<Made, Skip> {
+    let skip = |reason: String| Skip {
+        origin: origin.clone(),
+        reason,
+    };
+    let post_type = item.get("wp:post_type");
+    let status = item.get("wp:status");
+    let title = html::plain_text(item.get("title"));
+    if let Some(why) = machinery(post_type) {
+        return Err(skip(why.to_string()));
+    }
+    if !matches!(post_type, "post" | "page") {
+        return Err(skip(format!(
+            "of the post type {post_type:?}, which a plugin or theme defines: only posts and pages are imported"
+        )));
+    }
+    let draft = match status {
+        "publish" | "future" => false,
+        "draft" | "pending" | "private" => true,
+        "trash" => return Err(skip("in the trash".into())),
+        "auto-draft" => return Err(skip("an auto-draft WordPress made, never written".into())),
+        other => return Err(skip(format!("has the unknown status {other:?}"))),
+    };
+    let mut warnings = Vec::new();
+    if status == "private" {
+        warnings.push(format!(
+            "{origin}: private in WordPress: imported as a draft"
+        ));
+    }
+    if !item.get("wp:post_password").is_empty() {
+        warnings.push(format!(
+            "{origin}: password-protected in WordPress: imported as a draft (a static page cannot ask for a password)"
+        ));
+    }
+    let id = item.get("wp:post_id").to_string();
+    let date = wp_date(item.get("wp:post_date_gmt"))
+        .map(utc)
+        .or_else(|| wp_date(item.get("wp:post_date")).map(utc))
+        .or_else(|| DateTime::parse_from_rfc2822(item.get("pubDate")).ok());
+    let updated = wp_date(item.get("wp:post_modified_gmt")).map(utc);
+    let fallback = format!("{post_type}-{id}");
+    let slug = slug_of(Some(item.get("wp:post_name")), &title, &fallback);
+
+    // Sections from categories: the top-level ancestor of the first category.
+    let mut tags = Vec::new();
+    let mut folder = String::new();
+    let mut extra = toml::Table::new();
+    for (domain, nicename, name) in &item.categories {
+        let name = html::plain_text(name);
+        match domain.as_str() {
+            "category"
+                if folder.is_empty() && post_type == "post" && nicename != "uncategorized" =>
+            {
+                let mut top = nicename.clone();
+                for _ in 0..16 {
+                    match categories.get(&top).map(|c| c.1.clone()) {
+                        Some(parent) if !parent.is_empty() => top = parent,
+                        _ => break,
+                    }
+                }
+                folder = crate::content::slug::slugify(&top);
+                let top_name = categories.get(&top).map(|c| html::plain_text(&c.0));
+                if top_name.as_deref() != Some(name.as_str()) {
+                    tags.push(name);
+                }
+            }
+            "category" if nicename == "uncategorized" => {}
+            "category" | "post_tag" => tags.push(name),
+            other => {
+                let key = crate::content::slug::slugify(other).replace('-', "_");
+                let list = extra
+                    .entry(key)
+                    .or_insert_with(|| toml::Value::Array(Vec::new()));
+                if let toml::Value::Array(values) = list {
+                    values.push(toml::Value::String(name));
+                }
+            }
+        }
+    }
+    if post_type == "page" {
+        folder = "pages".into();
+    }
+    if folder.is_empty() || crate::content::is_reserved_slug(&folder) {
+        folder.clear();
+    }
+
+    let authors: Vec<String> = [item.get("dc:creator")]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .map(|login| {
+            names
+                .get(login)
+                .cloned()
+                .unwrap_or_else(|| login.to_string())
+        })
+        .collect();
+
+    // The body: shortcodes first (they hold HTML), then paragraphs, then Markdown.
+    let mut unknown = Vec::new();
+    let content = html::shortcodes(item.get("content:encoded"), |code| {
+        let made = shortcode(code, item, files);
+        if made.is_none() {
+            unknown.push(code.name.to_string());
+        }
+        made
+    });
+    let (content, mut used) = files.localize(&content);
+    let (body, scripts) = html::to_markdown(&html::autop(&content));
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "{origin}: shortcodes kept as written, which pages show as text: {}",
+            counted(&unknown)
+        ));
+    }
+    if scripts > 0 {
+        warnings.push(format!(
+            "{origin}: {scripts} <script>, <style> or <noscript> elements left out of the text"
+        ));
+    }
+
+    let image = item.meta("_thumbnail_id").and_then(|thumb| {
+        let (url, alt, caption) = files.attachments.get(thumb)?;
+        let src = match files.local(url) {
+            Some((path, file)) => {
+                used.push((file, path.clone()));
+                format!("/{path}")
+            }
+            None => url.clone(),
+        };
+        Some(LeadImage {
+            src,
+            alt: alt.clone(),
+            caption: caption.clone(),
+        })
+    });
+    if item.meta("_thumbnail_id").is_some() && image.is_none() {
+        warnings.push(format!(
+            "{origin}: its featured image (attachment {}) is not in the export",
+            item.meta("_thumbnail_id").unwrap_or_default()
+        ));
+    }
+    let description = Some(html::plain_text(item.get("excerpt:encoded"))).filter(|d| !d.is_empty());
+    let url = old_path(item.get("link"), &files.base).filter(|_| !draft);
+    if !id.is_empty() {
+        extra.insert(
+            "wordpress_id".into(),
+            toml::Value::Integer(id.parse().unwrap_or(0)),
+        );
+    }
+    if item.get("wp:is_sticky") == "1" {
+        extra.insert("sticky".into(), toml::Value::Boolean(true));
+    }
+    Ok((
+        Entry {
+            origin,
+            source_hash: item.hash,
+            folder,
+            slug,
+            title,
+            date,
+            updated,
+            draft: draft || !item.get("wp:post_password").is_empty(),
+            authors,
+            tags: unique(tags),
+            description,
+            image,
+            url,
+            aliases: Vec::new(),
+            body,
+            files: Vec::new(),
+            extra,
+        },
+        used,
+        warnings,
+    ))
+}
+
+/// The HTML a known shortcode stands for; `None` keeps it as written.
+fn shortcode(code: &Shortcode, item: &Item, files: &Files) -> Option<String> {
+    let escape = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
+    match code.name {
+        // [caption]<img …> The caption[/caption]: the image, and its caption under it.
+        "caption" | "wp_caption" => {
+            let content = code.content?;
+            let (image, text) = match content.rfind('>') {
+                Some(end) => (&content[..=end], &content[end + 1..]),
+                None => ("", content),
+            };
+            let caption = code
+                .attr("caption")
+                .map(str::to_string)
+                .unwrap_or_else(|| text.trim().to_string());
+            Some(format!(
+                "\n\n<p>{}</p>\n\n<p><em>{}</em></p>\n\n",
+                image.trim(),
+                caption
+            ))
+        }
+        "gallery" => {
+            let ids: Vec<String> = match code.attr("ids").or(code.attr("include")) {
+                Some(ids) => ids.split(',').map(|s| s.trim().to_string()).collect(),
+                None => files
+                    .children
+                    .get(item.get("wp:post_id"))
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            let images: Vec<String> = ids
+                .iter()
+                .filter_map(|id| files.attachments.get(id))
+                .map(|(url, alt, caption)| {
+                    let alt = alt.clone().or_else(|| caption.clone()).unwrap_or_default();
+                    format!(
+                        "<p><img src=\"{}\" alt=\"{}\"></p>",
+                        escape(url),
+                        escape(&alt)
+                    )
+                })
+                .collect();
+            if images.is_empty() {
+                return None;
+            }
+            Some(format!("\n\n{}\n\n", images.join("\n\n")))
+        }
+        "embed" => {
+            let url = code
+                .content
+                .map(str::trim)
+                .or(code.attr("src"))
+                .or(code.positional.first().map(String::as_str))?;
+            Some(format!(
+                "\n\n<p><a href=\"{0}\">{0}</a></p>\n\n",
+                escape(url)
+            ))
+        }
+        "video" | "audio" => {
+            let src = code.attr("src").or_else(|| {
+                ["mp4", "m4v", "webm", "ogv", "mp3", "ogg", "wav", "m4a"]
+                    .iter()
+                    .find_map(|k| code.attr(k))
+            })?;
+            Some(format!(
+                "\n\n<{0} controls src=\"{1}\"></{0}>\n\n",
+                code.name,
+                escape(src)
+            ))
+        }
+        "code" | "sourcecode" | "source" => {
+            let content = code.content?;
+            let language = code.attr("lang").or(code.attr("language")).unwrap_or("");
+            let class = if language.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"language-{}\"", escape(language))
+            };
+            let text = html_escape::decode_html_entities(content.trim_matches('\n'));
+            Some(format!(
+                "\n\n<pre><code{class}>{}</code></pre>\n\n",
+                html_escape::encode_text(&text)
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_paths_are_below_the_site() {
+        assert_eq!(
+            old_path("https://ex.com/blog/2014/11/hello/", "https://ex.com/blog").as_deref(),
+            Some("/2014/11/hello/")
+        );
+        assert_eq!(old_path("https://ex.com/?p=12", "https://ex.com"), None);
+        assert_eq!(
+            old_path("https://ex.com/caf%C3%A9/", "https://ex.com").as_deref(),
+            Some("/café/")
+        );
+    }
+
+    #[test]
+    fn declared_encodings_are_honoured() {
+        let latin = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>caf\xe9</rss>";
+        assert!(decode(latin, Path::new("x.xml")).unwrap().contains("café"));
+        let err = decode(b"<rss>caf\xe9</rss>", Path::new("x.xml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn broken_xml_names_line_and_column() {
+        let err = parse(
+            "<rss><channel>\n<item><title>x</titel></item></channel></rss>",
+            Path::new("e.xml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("e.xml:2:"), "{err}");
+        let cut = parse("<rss><channel>\n<item><title>x</title>", Path::new("e.xml"))
+            .unwrap_err()
+            .to_string();
+        assert!(cut.contains("ends inside <item>"), "{cut}");
+    }
+}

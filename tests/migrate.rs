@@ -1,0 +1,664 @@
+//! `gazette import --from wordpress|hugo|zola|jekyll SOURCE`: another site's archive in,
+//! articles with their fields, files and every old URL out.
+
+mod common;
+
+use common::TestSite;
+
+const WXR: &str = include_str!("fixtures/migrate/wordpress.xml");
+
+/// Splits a content file into its parsed front matter and its body.
+fn parse(text: &str) -> (toml::Table, String) {
+    let rest = text.strip_prefix("+++\n").expect("front matter");
+    let (fm, body) = rest.split_once("\n+++\n").expect("closed front matter");
+    (toml::from_str(fm).expect("valid TOML"), body.to_string())
+}
+
+fn strings(value: &toml::Value) -> Vec<&str> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect()
+}
+
+/// A page's text as a reader sees it: tags dropped, entities decoded, whitespace one space.
+fn page_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let decoded = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A site with the fixture export and the uploads its attachments name.
+fn wordpress_site() -> TestSite {
+    let site = TestSite::new();
+    site.write("old/export.xml", WXR)
+        .write("old/uploads/2014/11/hero.jpg", jpeg(1200, 800))
+        .write("old/uploads/2014/11/chart.png", png(300, 200));
+    site
+}
+
+fn encoded(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::new_rgb8(width, height)
+        .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+        .unwrap();
+    bytes
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    encoded(width, height, image::ImageFormat::Jpeg)
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    encoded(width, height, image::ImageFormat::Png)
+}
+
+fn import_wordpress(site: &TestSite) -> common::Run {
+    site.run(&[
+        "import",
+        "--from",
+        "wordpress",
+        "old/export.xml",
+        "--uploads",
+        "old/uploads",
+    ])
+    .success()
+}
+
+#[test]
+fn wordpress_posts_come_across_with_their_fields() {
+    let site = wordpress_site();
+    let run = import_wordpress(&site);
+    let out = run.stdout();
+    assert!(
+        out.contains("imported 5 articles (1 drafts, 1 scheduled): 5 written"),
+        "{out}"
+    );
+    assert!(out.contains("files: 2 copied"), "{out}");
+    assert!(out.contains("URLs kept: 3"), "{out}");
+    assert!(out.contains("skipped: 4"), "{out}");
+    for reason in [
+        "(nav_menu_item 17): a menu item",
+        "(post 18): in the trash",
+        "(product 19): of the post type \"product\"",
+        "2 comments",
+    ] {
+        assert!(out.contains(reason), "{reason} in {out}");
+    }
+    let err = run.stderr();
+    assert!(
+        err.contains("(post 11): shortcodes kept as written, which pages show as text: poll"),
+        "{err}"
+    );
+    assert!(err.contains("`?p=ID`"), "{err}");
+
+    // The first category's top-level ancestor is the section; the rest are tags.
+    let (fm, body) = parse(&site.read("content/reviews/xiaomi-tv.md"));
+    assert_eq!(
+        fm["title"].as_str(),
+        Some("Xiaomi teams up with Youku & Tudou on “smart” TV")
+    );
+    assert_eq!(
+        fm["date"].to_string(),
+        "2014-11-24T15:05:00Z",
+        "the GMT date"
+    );
+    assert_eq!(fm["updated"].to_string(), "2014-11-25T09:00:00Z");
+    assert_eq!(fm["path"].as_str(), Some("/2014/11/24/xiaomi-tv/"));
+    assert_eq!(
+        fm["description"].as_str(),
+        Some("Xiaomi and Youku join forces.")
+    );
+    assert_eq!(strings(&fm["authors"]), ["Priya Patel"]);
+    assert_eq!(strings(&fm["tags"]), ["Phones", "Xiaomi", "Youku Tudou"]);
+    assert_eq!(
+        fm["image"].as_str(),
+        Some("/wp-content/uploads/2014/11/hero.jpg")
+    );
+    assert_eq!(fm["image_alt"].as_str(), Some("Xiaomi's smart TV"));
+    assert_eq!(fm["image_caption"].as_str(), Some("The Mi TV 2 on show"));
+    assert_eq!(fm["extra"]["wordpress_id"].as_integer(), Some(11));
+    for markdown in [
+        "## What it means",
+        "- More content",
+        "> We are very excited",
+        "| Model",
+        "```python",
+        "<!--more-->",
+        "![The TV](/wp-content/uploads/2014/11/hero.jpg)",
+        "*The Mi TV 2 at launch*",
+        "[earlier story](/2014/11/20/earlier/)",
+    ] {
+        assert!(body.contains(markdown), "{markdown} in {body}");
+    }
+    let (section, _) = parse(
+        &format!("{}\n", site.read("content/reviews/_index.md").trim_end())
+            .replace("+++\n\n", "+++\n"),
+    );
+    assert_eq!(section["title"].as_str(), Some("Reviews"));
+    assert_eq!(
+        section["description"].as_str(),
+        Some("Hands-on with new devices")
+    );
+
+    let (draft, _) = parse(&site.read("content/unfinished-thoughts.md"));
+    assert_eq!(draft["draft"].as_bool(), Some(true));
+    assert_eq!(
+        draft["date"].to_string(),
+        "2014-12-01T09:00:00Z",
+        "a draft has no GMT date: its local one"
+    );
+    assert!(
+        draft.get("path").is_none(),
+        "a draft's link is ?p=, no URL to keep"
+    );
+    let (scheduled, _) = parse(&site.read("content/coming-next-year.md"));
+    assert_eq!(scheduled["date"].to_string(), "2999-01-01T09:00:00Z");
+    assert!(scheduled.get("draft").is_none());
+    let (page, _) = parse(&site.read("content/pages/about.md"));
+    assert_eq!(page["path"].as_str(), Some("/about/"));
+    let (cafe, _) = parse(&site.read("content/cafe-zurich.md"));
+    assert_eq!(
+        strings(&cafe["aliases"]),
+        ["/2014/11/20/café-zürich/"],
+        "a URL Gazette cannot publish at redirects"
+    );
+    assert_eq!(
+        strings(&cafe["authors"]),
+        ["Jamie Hinks"],
+        "first and last name when no display name"
+    );
+
+    assert!(
+        site.read("content/authors/priya-patel.md")
+            .contains("name = \"Priya Patel\"")
+    );
+    assert!(site.exists("content/authors/jamie-hinks.md"));
+    assert_eq!(
+        std::fs::read(
+            site.path()
+                .join("static/wp-content/uploads/2014/11/hero.jpg")
+        )
+        .unwrap(),
+        jpeg(1200, 800)
+    );
+    assert!(site.exists("static/wp-content/uploads/2014/11/chart.png"));
+}
+
+#[test]
+fn wordpress_pages_keep_their_text_and_old_urls_answer() {
+    let site = wordpress_site();
+    import_wordpress(&site);
+    site.build();
+    let page = site.read("public/2014/11/24/xiaomi-tv/index.html");
+    // Compared without whitespace: highlighted code is split into spans.
+    let text: String = page_text(&page).split_whitespace().collect();
+    // The source's text, in its order, whatever became of the markup around it.
+    let mut at = 0;
+    for fragment in [
+        "Xiaomi's expanding aspirations in the smart TV market got a boost.",
+        "Second line of the first paragraph.",
+        "What it means",
+        "More content",
+        "Lower prices",
+        "We are very excited, said a spokesperson.",
+        "The Mi TV 2 at launch",
+        "Model Price",
+        "Mi TV 2 $640",
+        "https://www.youtube.com/watch?v=abc123",
+        "print(\"a < b & c\")",
+        "[poll id=\"7\"]",
+        "Read the earlier story .",
+    ] {
+        let fragment: String = fragment.split_whitespace().collect();
+        let found = text[at..]
+            .find(&fragment)
+            .unwrap_or_else(|| panic!("{fragment:?} after byte {at} of {text}"));
+        at += found + fragment.len();
+    }
+    for html in [
+        "<h2",
+        "<li>More content</li>",
+        "<blockquote>",
+        "<table>",
+        "<em>The Mi TV 2 at launch</em>",
+        "href=\"/2014/11/20/earlier/\"",
+    ] {
+        assert!(page.contains(html), "{html} in {page}");
+    }
+    assert!(
+        page.contains("<picture"),
+        "body images from the uploads get variants: {page}"
+    );
+    assert!(page_text(&site.read("public/about/index.html")).contains("We cover technology."));
+    let alias = site.read("public/2014/11/20/café-zürich/index.html");
+    assert!(
+        alias.contains("url=https://example.org/cafe-zurich/"),
+        "{alias}"
+    );
+    assert!(
+        site.exists("public/wp-content/uploads/2014/11/hero.jpg"),
+        "the old image URLs answer too"
+    );
+    assert!(
+        !site.exists("public/coming-next-year/index.html"),
+        "scheduled stays scheduled"
+    );
+    assert!(
+        !site.exists("public/unfinished-thoughts/index.html"),
+        "a draft stays a draft"
+    );
+    assert!(
+        site.read("public/reviews/index.html")
+            .contains("Xiaomi teams up")
+    );
+}
+
+#[test]
+fn reimporting_changes_nothing_and_never_overwrites_a_hand_edit() {
+    let site = wordpress_site();
+    import_wordpress(&site);
+    let before = site.tree("content");
+    let again = import_wordpress(&site).stdout();
+    assert!(
+        again.contains("0 written, 5 unchanged, 0 kept hand-edited"),
+        "{again}"
+    );
+    assert!(again.contains("files: 0 copied, 2 unchanged"), "{again}");
+    assert_eq!(before, site.tree("content"));
+
+    let edited = site
+        .read("content/cafe-zurich.md")
+        .replace("Where the coders meet.", "Where the coders meet, edited.");
+    site.write("content/cafe-zurich.md", &edited);
+    site.write(
+        "old/export.xml",
+        WXR.replace("Where the coders meet.", "Where coders meet now."),
+    );
+    let run = import_wordpress(&site);
+    assert!(
+        run.stdout().contains("1 kept hand-edited"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr()
+            .contains("content/cafe-zurich.md was edited by hand: kept the edited file"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(site.read("content/cafe-zurich.md"), edited);
+
+    site.run(&["import", "--from", "wordpress", "old/export.xml", "--force"])
+        .success();
+    assert!(
+        site.read("content/cafe-zurich.md")
+            .contains("Where coders meet now.")
+    );
+}
+
+#[test]
+fn a_dry_run_reports_and_writes_nothing() {
+    let site = wordpress_site();
+    let out = site
+        .run(&[
+            "import",
+            "--from",
+            "wordpress",
+            "old/export.xml",
+            "--uploads",
+            "old/uploads",
+            "--dry-run",
+        ])
+        .success()
+        .stdout();
+    assert!(
+        out.contains("would import 5 articles (1 drafts, 1 scheduled): 5 to write"),
+        "{out}"
+    );
+    assert!(out.contains("files: 2 to copy"), "{out}");
+    assert!(!site.exists("content"));
+    assert!(!site.exists("static"));
+}
+
+#[test]
+fn without_uploads_images_stay_at_their_old_urls() {
+    let site = wordpress_site();
+    let run = site
+        .run(&["import", "--from", "wordpress", "old/export.xml"])
+        .success();
+    assert!(
+        run.stderr()
+            .contains("2 attachments are not copied (no --uploads folder given)"),
+        "{}",
+        run.stderr()
+    );
+    let (fm, body) = parse(&site.read("content/reviews/xiaomi-tv.md"));
+    assert_eq!(
+        fm["image"].as_str(),
+        Some("https://old.example.com/wp-content/uploads/2014/11/hero.jpg")
+    );
+    assert!(
+        body.contains("(https://old.example.com/wp-content/uploads/2014/11/chart.png)"),
+        "{body}"
+    );
+    site.build();
+}
+
+#[test]
+fn other_encodings_are_read_as_declared() {
+    let site = TestSite::new();
+    let latin1: Vec<u8> = WXR
+        .replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")
+        .replace(['“', '”'], "\"")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect();
+    site.write("old/export.xml", latin1);
+    site.run(&["import", "--from", "wordpress", "old/export.xml"])
+        .success();
+    let (fm, _) = parse(&site.read("content/cafe-zurich.md"));
+    assert_eq!(fm["title"].as_str(), Some("Café culture in Zürich"));
+}
+
+#[test]
+fn broken_exports_are_refused_naming_line_and_column() {
+    let site = TestSite::new();
+    site.write(
+        "content/kept.md",
+        "+++\ntitle = \"Kept\"\ndate = 2024-01-01\n+++\nMine.\n",
+    );
+    for (xml, expected) in [
+        (
+            "<rss><channel>\n<item><title>x</titel></item></channel></rss>",
+            "old/export.xml:2:",
+        ),
+        (
+            "<rss><channel>\n<item><title>x</title>",
+            "ends inside <item>",
+        ),
+        ("<feed></feed>", "the root element is <feed>, not <rss>"),
+        (
+            "<rss><channel><item><title>&nbsp;&bogus;</title></item></channel></rss>",
+            "unknown entity &bogus;",
+        ),
+        (
+            "<?xml version=\"1.0\" encoding=\"klingon\"?><rss/>",
+            "names the encoding \"klingon\"",
+        ),
+        ("<rss>caf\u{e9}</rss>", ""),
+    ] {
+        site.write("old/export.xml", xml);
+        if expected.is_empty() {
+            continue;
+        }
+        let err = site
+            .run(&["import", "--from", "wordpress", "old/export.xml"])
+            .failure();
+        assert!(err.contains("old/export.xml"), "{err}");
+        assert!(err.contains(expected), "{expected} in {err}");
+        assert_eq!(site.tree("content").len(), 1, "nothing written");
+    }
+    site.write("old/export.xml", b"<rss>caf\xe9</rss>".as_slice());
+    let err = site
+        .run(&["import", "--from", "wordpress", "old/export.xml"])
+        .failure();
+    assert!(err.contains("is not valid UTF-8"), "{err}");
+    let err = site
+        .run(&["import", "--from", "wordpress", "old/missing.xml"])
+        .failure();
+    assert!(err.contains("old/missing.xml: cannot read"), "{err}");
+    let err = site
+        .run(&[
+            "import",
+            "--from",
+            "hugo",
+            "old/export.xml",
+            "--uploads",
+            "x",
+        ])
+        .failure();
+    assert!(err.contains("--uploads is for WordPress"), "{err}");
+}
+
+/// A Hugo site: TOML, YAML and JSON front matter, a section with `permalinks`, a page
+/// bundle, aliases, `url`, shortcodes and a `ref`.
+fn hugo_site(site: &TestSite) {
+    site.write("old/hugo.toml", "baseURL = \"https://old.example.com/\"\ntitle = \"Old\"\n[permalinks]\nposts = \"/:year/:month/:slug/\"\n")
+        .write("old/content/posts/_index.md", "+++\ntitle = \"All posts\"\ndescription = \"Everything we wrote\"\n+++\nThe archive.\n")
+        .write("old/content/posts/first.md", "+++\ntitle = \"First Post\"\ndate = 2014-11-24T10:00:00+01:00\nslug = \"first-post\"\ntags = [\"Rust\"]\ncategories = [\"News\"]\naliases = [\"/old/first/\", \"renamed\"]\ndescription = \"The first one\"\nauthor = \"Jane Doe\"\nseries = \"Intro\"\n+++\nHello {{< figure src=\"/images/a.png\" alt=\"An A\" caption=\"The letter\" >}}\n\n{{< youtube abc123 >}}\n\nSee {{< ref \"posts/second/index.md\" >}} and {{< gist jane 42 >}}.\n\n{{< unknown thing >}}\n\n{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n")
+        .write("old/content/posts/second/index.md", "---\ntitle: Second\ndate: 2014-12-01\ndraft: true\nimages: [cover.png]\ntags: [Go]\n---\nA bundle.\n")
+        .write("old/content/posts/second/cover.png", png(64, 64))
+        .write("old/content/about.md", "{\n  \"title\": \"About\",\n  \"date\": \"2010-01-01\",\n  \"url\": \"/about-us/\"\n}\nWho we are.\n")
+        .write("old/static/images/a.png", png(32, 32));
+}
+
+#[test]
+fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
+    let site = TestSite::new();
+    hugo_site(&site);
+    let run = site.run(&["import", "--from", "hugo", "old"]).success();
+    let out = run.stdout();
+    assert!(
+        out.contains("imported 3 articles (1 drafts, 0 scheduled): 3 written"),
+        "{out}"
+    );
+    assert!(out.contains("files: 2 copied"), "{out}");
+    assert!(
+        run.stderr().contains(
+            "first.md: Hugo syntax kept as written (pages show it as text): {{< unknown >}}"
+        ),
+        "{}",
+        run.stderr()
+    );
+
+    let (fm, body) = parse(&site.read("content/posts/first-post.md"));
+    assert_eq!(
+        fm["path"].as_str(),
+        Some("/2014/11/first-post/"),
+        "from hugo.toml's permalinks"
+    );
+    assert_eq!(fm["date"].to_string(), "2014-11-24T10:00:00+01:00");
+    assert_eq!(strings(&fm["aliases"]), ["/old/first/", "/posts/renamed"]);
+    assert_eq!(strings(&fm["tags"]), ["Rust", "News"]);
+    assert_eq!(strings(&fm["authors"]), ["Jane Doe"]);
+    assert_eq!(fm["description"].as_str(), Some("The first one"));
+    assert_eq!(
+        fm["extra"]["series"].as_str(),
+        Some("Intro"),
+        "unknown keys kept for templates"
+    );
+    for markdown in [
+        "![An A](/images/a.png)",
+        "*The letter*",
+        "youtube-nocookie.com/embed/abc123",
+        "See /2014/12/second/ and <https://gist.github.com/jane/42>",
+        "{{< unknown thing >}}",
+        "```go\nfunc main() {}\n```",
+    ] {
+        assert!(body.contains(markdown), "{markdown} in {body}");
+    }
+    let (second, _) = parse(&site.read("content/posts/second/index.md"));
+    assert_eq!(second["draft"].as_bool(), Some(true));
+    assert_eq!(
+        second["image"].as_str(),
+        Some("cover.png"),
+        "a file of the bundle"
+    );
+    assert!(site.exists("content/posts/second/cover.png"));
+    let (about, _) = parse(&site.read("content/about.md"));
+    assert_eq!(about["path"].as_str(), Some("/about-us/"));
+    assert!(
+        site.read("content/posts/_index.md")
+            .contains("title = \"All posts\"")
+    );
+    assert!(
+        site.read("content/posts/_index.md")
+            .contains("The archive.")
+    );
+    assert!(site.exists("static/images/a.png"));
+
+    site.run(&["build", "--drafts"]).success();
+    assert!(
+        site.read("public/2014/11/first-post/index.html")
+            .contains("First Post")
+    );
+    assert!(
+        site.read("public/old/first/index.html")
+            .contains("url=https://example.org/2014/11/first-post/")
+    );
+    assert!(site.exists("public/posts/renamed/index.html"));
+    assert!(site.exists("public/about-us/index.html"));
+    assert!(site.exists("public/2014/12/second/index.html"));
+    assert!(
+        site.read("public/posts/index.html")
+            .contains("The archive.")
+    );
+}
+
+#[test]
+fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
+    let site = TestSite::new();
+    site.write("old/config.toml", "base_url = \"https://old.example.com\"\n")
+        .write("old/content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n")
+        .write("old/content/blog/2024-01-02-hello.md", "+++\ntitle = \"Hello\"\naliases = [\"/hi/\"]\n[taxonomies]\ntags = [\"rust\"]\n[extra]\nmood = \"happy\"\n+++\nSee [the other](@/blog/other/index.md#top).\n\n{{ youtube(id=\"xyz\") }}\n\n{% note() %}\nA note\n{% end %}\n")
+        .write("old/content/blog/other/index.md", "+++\ntitle = \"Other\"\ndate = 2024-02-01\npath = \"custom/other\"\n+++\n# Top\n![pic](pic.png)\n")
+        .write("old/content/blog/other/pic.png", png(16, 16));
+    let run = site.run(&["import", "--from", "zola", "old"]).success();
+    assert!(
+        run.stdout().contains("imported 2 articles"),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stderr().contains("{% note() %}"), "{}", run.stderr());
+    let (fm, body) = parse(&site.read("content/blog/hello.md"));
+    assert_eq!(fm["date"].to_string(), "2024-01-02", "from the file name");
+    assert_eq!(fm["path"].as_str(), Some("/blog/hello/"));
+    assert_eq!(strings(&fm["aliases"]), ["/hi/"]);
+    assert_eq!(strings(&fm["tags"]), ["rust"]);
+    assert_eq!(fm["extra"]["mood"].as_str(), Some("happy"));
+    assert!(
+        body.contains("[the other](@/blog/other/index.md#top)"),
+        "{body}"
+    );
+    assert!(body.contains("youtube-nocookie.com/embed/xyz"), "{body}");
+    let (other, _) = parse(&site.read("content/blog/other/index.md"));
+    assert_eq!(other["path"].as_str(), Some("/custom/other/"));
+    assert!(site.exists("content/blog/other/pic.png"));
+
+    site.build();
+    let hello = site.read("public/blog/hello/index.html");
+    assert!(
+        hello.contains("href=\"https://example.org/custom/other/#top\""),
+        "{hello}"
+    );
+    assert!(site.exists("public/hi/index.html"));
+    assert!(site.exists("public/custom/other/index.html"));
+}
+
+#[test]
+fn jekyll_sites_keep_their_html_urls_as_redirects() {
+    let site = TestSite::new();
+    site.write("old/_config.yml", "title: Old\nexclude: [notes]\n")
+        .write("old/_posts/2014-11-24-hello-world.md", "---\nlayout: post\ntitle: \"Hello, World\"\ncategories: [News, Tech]\ntags: launch big\nauthor: jdoe\nredirect_from: /old-hello/\nimage: /assets/x.png\n---\nRead [the next one]({% post_url 2014-11-25-second %}).\n\n![x]({{ site.baseurl }}/assets/x.png)\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n\n{% include note.html %}\n")
+        .write("old/_posts/2014-11-25-second.markdown", "---\ntitle: Second\ndate: 2014-11-25 08:30:00 +0100\n---\nMore.\n")
+        .write("old/_drafts/wip.md", "---\ntitle: Work in progress\n---\nSoon.\n")
+        .write("old/about.md", "---\ntitle: About\npermalink: /about/\n---\nWho we are.\n")
+        .write("old/index.html", "---\nlayout: home\n---\n{% for post in site.posts %}{% endfor %}\n")
+        .write("old/assets/x.png", png(8, 8))
+        .write("old/notes/todo.txt", "not published")
+        .write("old/_data/authors.yml", "jdoe:\n  name: John Doe\n  bio: Writes about chips.\n");
+    let run = site.run(&["import", "--from", "jekyll", "old"]).success();
+    let out = run.stdout();
+    assert!(
+        out.contains("imported 4 articles (1 drafts, 0 scheduled)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("index.html: a page the old site's templates make"),
+        "{out}"
+    );
+    assert!(run.stderr().contains("{% include %}"), "{}", run.stderr());
+
+    let (fm, body) = parse(&site.read("content/hello-world.md"));
+    assert_eq!(fm["title"].as_str(), Some("Hello, World"));
+    assert_eq!(fm["date"].to_string(), "2014-11-24");
+    assert_eq!(
+        strings(&fm["aliases"]),
+        ["/news/tech/2014/11/24/hello-world.html", "/old-hello/"]
+    );
+    assert_eq!(strings(&fm["tags"]), ["launch", "big", "News", "Tech"]);
+    assert_eq!(strings(&fm["authors"]), ["John Doe"]);
+    assert_eq!(fm["image"].as_str(), Some("/assets/x.png"));
+    assert!(
+        body.contains("[the next one](/2014/11/25/second.html)"),
+        "{body}"
+    );
+    assert!(body.contains("![x](/assets/x.png)"), "{body}");
+    assert!(body.contains("```ruby\nputs 1\n```"), "{body}");
+    let (second, _) = parse(&site.read("content/second.md"));
+    assert_eq!(second["date"].to_string(), "2014-11-25T08:30:00+01:00");
+    let (draft, _) = parse(&site.read("content/wip.md"));
+    assert_eq!(draft["draft"].as_bool(), Some(true));
+    let (about, _) = parse(&site.read("content/pages/about.md"));
+    assert_eq!(about["path"].as_str(), Some("/about/"));
+    assert!(
+        site.read("content/authors/john-doe.md")
+            .contains("Writes about chips.")
+    );
+    assert!(site.exists("static/assets/x.png"));
+    assert!(
+        !site.exists("static/notes/todo.txt"),
+        "excluded in _config.yml"
+    );
+
+    site.build();
+    let alias = site.read("public/news/tech/2014/11/24/hello-world.html");
+    assert!(
+        alias.contains("url=https://example.org/hello-world/"),
+        "{alias}"
+    );
+    assert!(site.exists("public/2014/11/25/second.html"));
+    assert!(site.exists("public/about/index.html"));
+}
+
+#[test]
+fn bad_front_matter_in_a_site_is_refused_with_its_position() {
+    let site = TestSite::new();
+    site.write("old/_config.yml", "title: Old\n")
+        .write(
+            "old/_posts/2014-11-24-ok.md",
+            "---\ntitle: Fine\n---\nText.\n",
+        )
+        .write(
+            "old/_posts/2014-11-25-bad.md",
+            "---\ntitle: Broken\ntags: [a\n---\nText.\n",
+        );
+    let err = site.run(&["import", "--from", "jekyll", "old"]).failure();
+    assert!(err.contains("old/_posts/2014-11-25-bad.md:4:"), "{err}");
+    assert!(!site.exists("content"), "nothing written");
+    let err = site.run(&["import", "--from", "hugo", "old"]).failure();
+    assert!(
+        err.contains("has no hugo.toml or hugo.yaml: is it a Hugo site?"),
+        "{err}"
+    );
+}
