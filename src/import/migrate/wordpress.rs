@@ -64,8 +64,10 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
         path: file.to_path_buf(),
         source,
     })?;
-    let text = decode(&bytes, file)?;
+    let text = decode(bytes, file)?;
     let channel = parse(&text, file)?;
+    // Exports run to hundreds of megabytes: the records hold what is needed.
+    drop(text);
     if let Some(dir) = uploads
         && !dir.is_dir()
     {
@@ -84,7 +86,7 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
 
 /// The export as UTF-8: WordPress writes UTF-8, but an older or edited export may declare
 /// another encoding (ISO-8859-1, windows-1252), which is honoured.
-fn decode(bytes: &[u8], file: &Path) -> Result<String, ImportError> {
+fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, ImportError> {
     let declared = bytes
         .starts_with(b"<?xml")
         .then(|| {
@@ -111,7 +113,21 @@ fn decode(bytes: &[u8], file: &Path) -> Result<String, ImportError> {
         })?,
         None => encoding_rs::UTF_8,
     };
-    let (text, _, malformed) = encoding.decode(bytes);
+    if encoding == encoding_rs::UTF_8 {
+        // The common case, without a copy.
+        let mut bytes = bytes;
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
+        return String::from_utf8(bytes).map_err(|e| ImportError::BadSource {
+            path: file.to_path_buf(),
+            reason: format!(
+                "is not valid UTF-8 (byte {} is not part of a UTF-8 character; an export in another encoding must say so in its XML declaration)",
+                e.utf8_error().valid_up_to()
+            ),
+        });
+    }
+    let (text, _, malformed) = encoding.decode(&bytes);
     if malformed {
         return Err(ImportError::BadSource {
             path: file.to_path_buf(),
@@ -955,8 +971,12 @@ mod tests {
     #[test]
     fn declared_encodings_are_honoured() {
         let latin = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>caf\xe9</rss>";
-        assert!(decode(latin, Path::new("x.xml")).unwrap().contains("café"));
-        let err = decode(b"<rss>caf\xe9</rss>", Path::new("x.xml"))
+        assert!(
+            decode(latin.to_vec(), Path::new("x.xml"))
+                .unwrap()
+                .contains("café")
+        );
+        let err = decode(b"<rss>caf\xe9</rss>".to_vec(), Path::new("x.xml"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("not valid UTF-8"), "{err}");
