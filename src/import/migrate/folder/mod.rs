@@ -1,0 +1,605 @@
+//! Hugo, Zola and Jekyll: a site folder → [`Harvest`].
+//!
+//! Every content file is read (TOML, YAML or JSON front matter), its old URL computed the
+//! way its platform computes it (Hugo's `permalinks` and `url`, Zola's sections and
+//! `path`, Jekyll's `permalink` styles and tokens), then its body's platform syntax —
+//! shortcodes, Liquid tags, internal links — mapped where Gazette has an equivalent and
+//! kept as written (and counted) where it has none. Two passes: links between pages need
+//! every page's new place first.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use serde_json::Value;
+
+mod files;
+mod syntax;
+mod urls;
+
+use files::{collect, files_below, has_ext, rel_path};
+use syntax::platform_syntax;
+use urls::{dated_name, old_url};
+
+use super::values;
+use super::{
+    Entry, Harvest, LeadImage, Platform, Profile, SectionInfo, Skip, counted, html, unique,
+};
+use crate::content::slug::slugify;
+use crate::hash::fnv1a;
+use crate::import::ImportError;
+
+/// The old site: where its parts are and how it made URLs.
+struct OldSite {
+    platform: Platform,
+    root: PathBuf,
+    content: PathBuf,
+    config: Value,
+}
+
+impl OldSite {
+    fn load(platform: Platform, root: &Path) -> Result<OldSite, ImportError> {
+        if !root.is_dir() {
+            return Err(ImportError::BadSource {
+                path: root.to_path_buf(),
+                reason: format!("must be the {} site's folder", platform.name()),
+            });
+        }
+        let candidates: &[&str] = match platform {
+            Platform::Hugo => &[
+                "hugo.toml",
+                "hugo.yaml",
+                "hugo.yml",
+                "hugo.json",
+                "config.toml",
+                "config.yaml",
+                "config.yml",
+                "config.json",
+            ],
+            Platform::Zola => &["config.toml", "zola.toml"],
+            _ => &["_config.yml", "_config.yaml", "_config.toml"],
+        };
+        let Some(file) = candidates
+            .iter()
+            .map(|c| root.join(c))
+            .find(|p| p.is_file())
+        else {
+            return Err(ImportError::BadSource {
+                path: root.to_path_buf(),
+                reason: format!(
+                    "has no {}: is it a {} site?",
+                    candidates[..2].join(" or "),
+                    platform.name()
+                ),
+            });
+        };
+        let config = values::config(&file)?;
+        let content = match platform {
+            Platform::Hugo => {
+                root.join(values::text(config.get("contentDir")).unwrap_or("content".into()))
+            }
+            Platform::Zola => root.join("content"),
+            _ => root.to_path_buf(),
+        };
+        Ok(OldSite {
+            platform,
+            root: root.to_path_buf(),
+            content,
+            config,
+        })
+    }
+
+    /// A path as messages show it: as the old site's folder was given, so one can open it.
+    fn shown(&self, path: &Path) -> String {
+        path.display().to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Post,
+    Draft,
+    Page,
+    SectionIndex,
+}
+
+/// A content file of the old site.
+#[derive(Debug)]
+struct Source {
+    file: PathBuf,
+    shown: String,
+    /// Folders between the content root and the file (for a bundle: its parent's).
+    dirs: Vec<String>,
+    /// The file's name without extension; a bundle's folder name.
+    stem: String,
+    /// The bundle's folder, for `index.md`.
+    bundle: Option<PathBuf>,
+    kind: Kind,
+}
+
+/// A source read: its front matter and body, and what the first pass decided.
+struct Read {
+    source: Source,
+    fm: Value,
+    body: String,
+    html: bool,
+    hash: u64,
+    date: Option<DateTime<FixedOffset>>,
+    slug: String,
+    url: Option<String>,
+    folder: String,
+}
+
+pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
+    let site = OldSite::load(platform, root)?;
+    let mut harvest = Harvest {
+        label: format!("{} site {}", platform.name(), root.display()),
+        ..Harvest::default()
+    };
+    let sources = collect(&site, &mut harvest)?;
+    let reads: Vec<Result<Option<Read>, ImportError>> = sources
+        .into_par_iter()
+        .map(|s| first_pass(&site, s))
+        .collect();
+    let mut pages = Vec::new();
+    for r in reads {
+        if let Some(read) = r? {
+            pages.push(read);
+        }
+    }
+    // Where each page went, for links between them: by path below the content root.
+    let places: HashMap<String, (Option<String>, String)> = pages
+        .iter()
+        .map(|r| {
+            let rel = r
+                .source
+                .file
+                .strip_prefix(&site.content)
+                .unwrap_or(&r.source.file);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let target = format!(
+                "{}{}{}",
+                r.folder,
+                if r.folder.is_empty() { "" } else { "/" },
+                if r.source.bundle.is_some() {
+                    format!("{}/index.md", r.slug)
+                } else {
+                    format!("{}.md", r.slug)
+                }
+            );
+            (rel, (r.url.clone(), target))
+        })
+        .collect();
+    let authors = jekyll_authors(&site)?;
+    let made: Vec<Made> = pages
+        .into_par_iter()
+        .map(|r| second_pass(&site, r, &places, &authors))
+        .collect();
+    for m in made {
+        match m {
+            Made::Entry(entry, warnings) => {
+                harvest.warnings.extend(warnings);
+                harvest.entries.push(*entry);
+            }
+            Made::Section(section) => harvest.sections.push(section),
+            Made::Profile(profile) => harvest.profiles.push(profile),
+            Made::Skip(skip) => harvest.skipped.push(skip),
+        }
+    }
+    let mut used: Vec<String> = harvest
+        .entries
+        .iter()
+        .flat_map(|e| e.authors.clone())
+        .collect();
+    used.sort();
+    used.dedup();
+    for name in used {
+        if !harvest.profiles.iter().any(|p| p.name == name) {
+            let bio = authors
+                .values()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, b)| b.clone());
+            harvest.profiles.push(Profile { name, bio });
+        }
+    }
+    Ok(harvest)
+}
+
+fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportError> {
+    let bytes = std::fs::read(&source.file).map_err(|e| ImportError::Read {
+        path: source.file.clone(),
+        source: e,
+    })?;
+    let hash = fnv1a(&bytes);
+    let text = String::from_utf8(bytes).map_err(|e| ImportError::BadSource {
+        path: source.file.clone(),
+        reason: format!(
+            "not valid UTF-8 (byte {} is not part of a UTF-8 character)",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    let (fm, body) = match values::split(&text) {
+        Some(split) => (
+            values::parse(
+                split.format,
+                split.front_matter,
+                split.first_line,
+                &source.file,
+            )?,
+            split.body.to_string(),
+        ),
+        None => (Value::Object(Default::default()), text.clone()),
+    };
+    let html = has_ext(&source.file, &["html", "htm"]);
+    if source.kind == Kind::SectionIndex {
+        return Ok(Some(Read {
+            source,
+            fm,
+            body,
+            html,
+            hash,
+            date: None,
+            slug: String::new(),
+            url: None,
+            folder: String::new(),
+        }));
+    }
+    let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
+    let (name_date, name) = match site.platform {
+        Platform::Hugo => (None, source.stem.as_str()),
+        _ => dated_name(&source.stem),
+    };
+    let date = field(&["date", "publishDate", "pubdate", "published"])
+        .and_then(|d| values::date(&d))
+        .or(name_date)
+        .or_else(|| {
+            // Jekyll shows a draft at its file's time.
+            (source.kind == Kind::Draft)
+                .then(|| {
+                    std::fs::metadata(&source.file)
+                        .and_then(|m| m.modified())
+                        .ok()
+                })
+                .flatten()
+                .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset())
+        });
+    let title = field(&["title"]).unwrap_or_default();
+    let written_slug = field(&["slug"]);
+    let slug = super::slug_of(written_slug.as_deref().or(Some(name)), &title, "untitled");
+    let url = old_url(
+        site,
+        &source,
+        &fm,
+        written_slug.as_deref(),
+        name,
+        &title,
+        date,
+    );
+    let mut folder: Vec<String> = source
+        .dirs
+        .iter()
+        .map(|d| slugify(d))
+        .filter(|d| !d.is_empty())
+        .collect();
+    if source.kind == Kind::Page && site.platform == Platform::Jekyll {
+        folder.insert(0, "pages".into());
+    }
+    Ok(Some(Read {
+        source,
+        fm,
+        body,
+        html,
+        hash,
+        date,
+        slug,
+        url,
+        folder: folder.join("/"),
+    }))
+}
+
+/// Jekyll's `_data/authors.yml`: key → (name, bio).
+fn jekyll_authors(
+    site: &OldSite,
+) -> Result<HashMap<String, (String, Option<String>)>, ImportError> {
+    let file = site.root.join("_data").join("authors.yml");
+    if site.platform != Platform::Jekyll || !file.is_file() {
+        return Ok(HashMap::new());
+    }
+    let data = values::config(&file)?;
+    Ok(data
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(key, v)| {
+                    let name = values::text(v.get("name")).unwrap_or_else(|| key.clone());
+                    let bio =
+                        values::text(v.get("bio")).or_else(|| values::text(v.get("description")));
+                    (key.clone(), (name, bio))
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+enum Made {
+    Entry(Box<Entry>, Vec<String>),
+    Section(SectionInfo),
+    Profile(Profile),
+    Skip(Skip),
+}
+
+/// Front matter keys mapped to Gazette's own; the rest go to `[extra]`.
+const MAPPED: &[&str] = &[
+    "title",
+    "date",
+    "publishDate",
+    "pubdate",
+    "published",
+    "lastmod",
+    "modified",
+    "updated",
+    "last_modified_at",
+    "slug",
+    "url",
+    "path",
+    "permalink",
+    "aliases",
+    "redirect_from",
+    "tags",
+    "categories",
+    "category",
+    "taxonomies",
+    "author",
+    "authors",
+    "draft",
+    "description",
+    "summary",
+    "excerpt",
+    "image",
+    "images",
+    "featured_image",
+    "cover",
+    "layout",
+    "weight",
+];
+
+fn second_pass(
+    site: &OldSite,
+    read: Read,
+    places: &HashMap<String, (Option<String>, String)>,
+    jekyll_authors: &HashMap<String, (String, Option<String>)>,
+) -> Made {
+    let Read {
+        source,
+        fm,
+        body,
+        html: is_html,
+        hash,
+        date,
+        slug,
+        url,
+        folder,
+    } = read;
+    let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
+    let mut warnings = Vec::new();
+    let (mut body, kept) = platform_syntax(site, &source, &body, places);
+    if !kept.is_empty() {
+        warnings.push(format!(
+            "{}: {} syntax kept as written (pages show it as text): {}",
+            source.shown,
+            site.platform.name(),
+            counted(&kept)
+        ));
+    }
+    if is_html {
+        let (markdown, scripts) = html::to_markdown(&body);
+        body = markdown;
+        if scripts > 0 {
+            warnings.push(format!(
+                "{}: {scripts} <script>, <style> or <noscript> elements left out of the text",
+                source.shown
+            ));
+        }
+    }
+
+    if source.kind == Kind::SectionIndex {
+        let reason = match source.dirs.len() {
+            0 => "the home page's text: Gazette's home page is its theme's `index.html`",
+            1 if !crate::content::is_reserved_slug(&slugify(&source.dirs[0])) => {
+                return Made::Section(SectionInfo {
+                    folder: slugify(&source.dirs[0]),
+                    title: field(&["title"]).unwrap_or_else(|| source.dirs[0].clone()),
+                    description: field(&["description", "summary"]),
+                    intro: body,
+                });
+            }
+            2 if slugify(&source.dirs[0]) == "authors" => {
+                return Made::Profile(Profile {
+                    name: field(&["title", "name"]).unwrap_or_else(|| source.dirs[1].clone()),
+                    bio: Some(body.trim().to_string()).filter(|b| !b.is_empty()),
+                });
+            }
+            _ => "a list page of a folder Gazette lists by itself (its articles are imported)",
+        };
+        return Made::Skip(Skip {
+            origin: source.shown,
+            reason: reason.into(),
+        });
+    }
+    if let Some(first) = folder.split('/').next()
+        && crate::content::is_reserved_slug(first)
+    {
+        return Made::Skip(Skip {
+            origin: source.shown,
+            reason: format!("below content/{first}/, which Gazette's own pages use"),
+        });
+    }
+
+    let title = field(&["title"]).unwrap_or_default();
+    let updated = field(&["lastmod", "modified", "updated", "last_modified_at"])
+        .and_then(|d| values::date(&d));
+    let draft = fm.get("draft").and_then(Value::as_bool).unwrap_or(false)
+        || fm.get("published").and_then(Value::as_bool) == Some(false)
+        || source.kind == Kind::Draft;
+    let taxonomies = fm.get("taxonomies");
+    let split = site.platform == Platform::Jekyll;
+    let tags = unique(
+        values::list(fm.get("tags"), split)
+            .into_iter()
+            .chain(values::list(fm.get("categories"), split))
+            .chain(values::list(fm.get("category"), false))
+            .chain(values::list(taxonomies.and_then(|t| t.get("tags")), false))
+            .chain(values::list(
+                taxonomies.and_then(|t| t.get("categories")),
+                false,
+            )),
+    );
+    let authors = unique(
+        values::list(fm.get("authors"), false)
+            .into_iter()
+            .chain(values::list(fm.get("author"), false))
+            .chain(values::list(
+                taxonomies.and_then(|t| t.get("authors")),
+                false,
+            ))
+            .map(|a| jekyll_authors.get(&a).map_or(a, |(name, _)| name.clone())),
+    );
+    let mut aliases: Vec<String> = values::list(fm.get("aliases"), false)
+        .into_iter()
+        .chain(values::list(fm.get("redirect_from"), false))
+        .map(|a| {
+            if a.starts_with('/') || site.platform != Platform::Hugo {
+                format!("/{}", a.trim_start_matches('/'))
+            } else {
+                // Hugo: a relative alias is relative to the page's folder.
+                format!("/{}/{a}", source.dirs.join("/")).replace("//", "/")
+            }
+        })
+        .filter_map(|a| super::decoded_path(&a))
+        .collect();
+    aliases.dedup();
+
+    let mut files = Vec::new();
+    if let Some(bundle) = &source.bundle {
+        for file in files_below(bundle).unwrap_or_default() {
+            if file != source.file {
+                files.push((file.clone(), rel_path(&file, bundle)));
+            }
+        }
+    }
+    let image = lead_image(site, &fm, &files, &source, &mut warnings);
+    let mut extra = toml::Table::new();
+    if let Some(map) = fm.as_object() {
+        for (key, value) in map {
+            if MAPPED.contains(&key.as_str()) {
+                continue;
+            }
+            if let Some(v) = to_toml(value) {
+                if key == "extra"
+                    && let toml::Value::Table(t) = v
+                {
+                    extra.extend(t);
+                } else {
+                    extra.insert(key.clone(), v);
+                }
+            }
+        }
+    }
+    Made::Entry(
+        Box::new(Entry {
+            origin: source.shown.clone(),
+            source_hash: hash,
+            folder,
+            slug,
+            title,
+            date,
+            updated,
+            draft,
+            authors,
+            tags,
+            description: field(&["description", "summary", "excerpt"]),
+            image,
+            url,
+            aliases,
+            body,
+            files,
+            extra,
+        }),
+        warnings,
+    )
+}
+
+fn to_toml(value: &Value) -> Option<toml::Value> {
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Number(n) => n
+            .as_i64()
+            .map(toml::Value::Integer)
+            .or_else(|| n.as_f64().map(toml::Value::Float))?,
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Array(a) => toml::Value::Array(a.iter().filter_map(to_toml).collect()),
+        Value::Object(o) => toml::Value::Table(
+            o.iter()
+                .filter_map(|(k, v)| Some((k.clone(), to_toml(v)?)))
+                .collect(),
+        ),
+    })
+}
+
+/// The lead image the front matter names (`image`, `images`, `featured_image`,
+/// `cover.image`, Zola's `extra.image`), when Gazette can find it: a file of the bundle,
+/// a file of the old site's static files, or a URL.
+fn lead_image(
+    site: &OldSite,
+    fm: &Value,
+    files: &[(PathBuf, String)],
+    source: &Source,
+    warnings: &mut Vec<String>,
+) -> Option<LeadImage> {
+    let candidates = [
+        fm.get("image").and_then(|v| v.get("path").or(Some(v))),
+        fm.get("images").and_then(|v| v.get(0).or(Some(v))),
+        fm.get("featured_image"),
+        fm.get("cover").and_then(|v| v.get("image").or(Some(v))),
+        fm.get("extra").and_then(|e| e.get("image")),
+    ];
+    let src = candidates.into_iter().find_map(values::text)?;
+    let alt = ["image_alt", "alt"]
+        .iter()
+        .find_map(|k| values::text(fm.get(*k)))
+        .or_else(|| fm.get("cover").and_then(|c| values::text(c.get("alt"))));
+    if src.starts_with("http://") || src.starts_with("https://") {
+        return Some(LeadImage {
+            src,
+            alt,
+            caption: None,
+        });
+    }
+    let relative = src.trim_start_matches("./");
+    if !src.starts_with('/') && files.iter().any(|(_, name)| name == relative) {
+        return Some(LeadImage {
+            src: relative.to_string(),
+            alt,
+            caption: None,
+        });
+    }
+    let static_dir = match site.platform {
+        Platform::Jekyll => site.root.clone(),
+        _ => site.root.join("static"),
+    };
+    let under = src.trim_start_matches('/');
+    if !under.split('/').any(|s| s == "..") && static_dir.join(under).is_file() {
+        return Some(LeadImage {
+            src: format!("/{under}"),
+            alt,
+            caption: None,
+        });
+    }
+    warnings.push(format!(
+        "{}: its image {src:?} is not a file of the site: kept in `extra.image` (set `image` once the file is in place)",
+        source.shown
+    ));
+    None
+}

@@ -1,0 +1,362 @@
+//! The platforms' own syntax in page bodies — Hugo and Zola shortcodes, Jekyll's Liquid,
+//! internal links — mapped where Gazette has an equivalent, else kept and named.
+
+use std::collections::HashMap;
+
+use super::{OldSite, Source};
+use crate::import::migrate::{Platform, html};
+
+/// The body with the platform's own syntax mapped where Gazette has an equivalent; the
+/// names of what was kept as written.
+pub(super) fn platform_syntax(
+    site: &OldSite,
+    source: &Source,
+    body: &str,
+    places: &HashMap<String, (Option<String>, String)>,
+) -> (String, Vec<String>) {
+    let mut kept = Vec::new();
+    let pages = Pages {
+        places,
+        dir: source
+            .file
+            .parent()
+            .and_then(|d| d.strip_prefix(&site.content).ok())
+            .map(|d| d.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default(),
+    };
+    let text = match site.platform {
+        Platform::Hugo => hugo(body, &pages, &mut kept),
+        Platform::Zola => zola(body, places, &mut kept),
+        Platform::Jekyll => jekyll(body, &pages, &mut kept),
+        Platform::Wordpress => body.to_string(),
+    };
+    (text, kept)
+}
+
+/// Where each page of the old site went, for links to it: (old URL, new file below
+/// `content/`) by its file's path below the old content root.
+struct Pages<'a> {
+    places: &'a HashMap<String, (Option<String>, String)>,
+    /// The linking page's folder below the content root.
+    dir: String,
+}
+
+impl Pages<'_> {
+    /// The page a link names: by its path from the content root, from the linking page's
+    /// folder, or (as Hugo's `ref` allows) by the end of its path.
+    fn find(&self, target: &str) -> Option<&(Option<String>, String)> {
+        let target = target.trim().trim_matches('"');
+        let (path, _) = target.split_once('#').unwrap_or((target, ""));
+        let path = path.trim_start_matches('/');
+        let relative = if self.dir.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.dir)
+        };
+        self.places
+            .get(path)
+            .or_else(|| self.places.get(&relative))
+            .or_else(|| {
+                self.places
+                    .iter()
+                    .find(|(k, _)| {
+                        k.ends_with(&format!("/{path}")) || k.ends_with(&format!("/{path}.md"))
+                    })
+                    .map(|(_, v)| v)
+            })
+    }
+
+    /// The old URL of the page a link names, with the link's `#anchor`.
+    fn url(&self, target: &str) -> Option<String> {
+        let anchor = target
+            .trim()
+            .trim_matches('"')
+            .split_once('#')
+            .map(|(_, a)| format!("#{a}"))
+            .unwrap_or_default();
+        self.find(target)
+            .and_then(|(url, _)| url.clone())
+            .map(|u| format!("{u}{anchor}"))
+    }
+}
+
+/// Hugo's `{{< name args >}}` and `{{% name args %}}`.
+fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(open) = rest.find("{{<").into_iter().chain(rest.find("{{%")).min() {
+        out.push_str(&rest[..open]);
+        let close_mark = if rest[open..].starts_with("{{<") {
+            ">}}"
+        } else {
+            "%}}"
+        };
+        let Some(end) = rest[open..].find(close_mark) else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let inner = rest[open + 3..open + end].trim();
+        let whole = &rest[open..open + end + 3];
+        rest = &rest[open + end + 3..];
+        let name = inner.split_whitespace().next().unwrap_or("");
+        let (attrs, positional) = shortcode_args(inner[name.len()..].trim());
+        let arg = |key: &str, index: usize| {
+            attrs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .or_else(|| positional.get(index).cloned())
+        };
+        let mapped = match name {
+            "figure" => arg("src", 0).map(|src| {
+                let alt = arg("alt", 99).or(arg("title", 99)).unwrap_or_default();
+                let caption = arg("caption", 99)
+                    .map(|c| format!("\n\n*{c}*"))
+                    .unwrap_or_default();
+                format!("![{alt}]({src}){caption}")
+            }),
+            "youtube" => arg("id", 0).map(|id| {
+                embed(
+                    &format!("https://www.youtube-nocookie.com/embed/{id}"),
+                    "YouTube video",
+                )
+            }),
+            "vimeo" => arg("id", 0).map(|id| {
+                embed(
+                    &format!("https://player.vimeo.com/video/{id}"),
+                    "Vimeo video",
+                )
+            }),
+            "tweet" | "x" | "twitter" => match (arg("user", 0), arg("id", 1)) {
+                (Some(user), Some(id)) => Some(format!("<https://x.com/{user}/status/{id}>")),
+                _ => None,
+            },
+            "gist" => match (arg("user", 0), arg("id", 1)) {
+                (Some(user), Some(id)) => Some(format!("<https://gist.github.com/{user}/{id}>")),
+                _ => None,
+            },
+            "highlight" => {
+                let lang = positional.first().cloned().unwrap_or_default();
+                let closing = "/highlight";
+                match find_closing(rest, closing) {
+                    Some((code, after)) => {
+                        let fenced = format!("```{lang}\n{}\n```", code.trim_matches('\n'));
+                        rest = after;
+                        Some(fenced)
+                    }
+                    None => None,
+                }
+            }
+            "ref" | "relref" => positional.first().and_then(|t| pages.url(t)),
+            _ => None,
+        };
+        match mapped {
+            Some(text) => out.push_str(&text),
+            None => {
+                if !name.starts_with('/') {
+                    kept.push(format!("{{{{< {name} >}}}}"));
+                }
+                out.push_str(whole);
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Zola's `@/` links, `{{ name(args) }}` and `{% name(args) %}…{% end %}`.
+fn zola(
+    body: &str,
+    places: &HashMap<String, (Option<String>, String)>,
+    kept: &mut Vec<String>,
+) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    // `@/path.md` links name files, which this import may rename.
+    while let Some(at) = rest.find("](@/") {
+        out.push_str(&rest[..at + 2]);
+        let link = &rest[at + 2..];
+        let end = link.find(')').unwrap_or(link.len());
+        let (path, frag) = link[2..end]
+            .split_once('#')
+            .map_or((&link[2..end], ""), |(p, f)| (p, f));
+        match places.get(path) {
+            Some((_, target)) => {
+                out.push_str(&format!("@/{target}"));
+                if !frag.is_empty() {
+                    out.push('#');
+                    out.push_str(frag);
+                }
+            }
+            None => out.push_str(&link[..end]),
+        }
+        rest = &link[end..];
+    }
+    out.push_str(rest);
+    for (open, close) in [("{{", "}}"), ("{%", "%}")] {
+        let mut mapped = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(open) {
+            mapped.push_str(&rest[..at]);
+            let Some(end) = rest[at..].find(close) else {
+                mapped.push_str(&rest[at..]);
+                rest = "";
+                break;
+            };
+            let whole = &rest[at..at + end + close.len()];
+            let inner = whole[2..whole.len() - 2].trim();
+            rest = &rest[at + end + close.len()..];
+            let name = inner.split('(').next().unwrap_or("").trim();
+            let args = inner
+                .get(name.len() + 1..)
+                .and_then(|a| a.strip_suffix(')'))
+                .unwrap_or("");
+            let (attrs, _) = shortcode_args(&args.replace(',', " "));
+            let arg = |key: &str| attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+            let replacement = match name {
+                "youtube" => arg("id").map(|id| {
+                    embed(
+                        &format!("https://www.youtube-nocookie.com/embed/{id}"),
+                        "YouTube video",
+                    )
+                }),
+                "vimeo" => arg("id").map(|id| {
+                    embed(
+                        &format!("https://player.vimeo.com/video/{id}"),
+                        "Vimeo video",
+                    )
+                }),
+                "gist" => arg("url").map(|u| format!("<{u}>")),
+                _ => None,
+            };
+            match replacement {
+                Some(r) => mapped.push_str(&r),
+                None => {
+                    if name != "end" && !name.is_empty() {
+                        kept.push(format!("{open} {name}() {close}"));
+                    }
+                    mapped.push_str(whole);
+                }
+            }
+        }
+        mapped.push_str(rest);
+        out = mapped;
+    }
+    out
+}
+
+/// Jekyll's Liquid: `{% tag args %}` and `{{ object }}`.
+fn jekyll(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("{%").into_iter().chain(rest.find("{{")).min() {
+        out.push_str(&rest[..at]);
+        let is_tag = rest[at..].starts_with("{%");
+        let close = if is_tag { "%}" } else { "}}" };
+        let Some(end) = rest[at..].find(close) else {
+            out.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        let whole = &rest[at..at + end + 2];
+        let inner = whole[2..whole.len() - 2].trim().trim_matches('-').trim();
+        rest = &rest[at + end + 2..];
+        let name = inner.split_whitespace().next().unwrap_or("");
+        let arg = inner[name.len()..].trim();
+        let replacement = if is_tag {
+            match name {
+                "raw" | "endraw" => Some(String::new()),
+                "highlight" => {
+                    let lang = arg.split_whitespace().next().unwrap_or("");
+                    match rest.find("{% endhighlight %}") {
+                        Some(stop) => {
+                            let code = rest[..stop].trim_matches('\n').to_string();
+                            rest = &rest[stop + "{% endhighlight %}".len()..];
+                            Some(format!("```{lang}\n{code}\n```"))
+                        }
+                        None => None,
+                    }
+                }
+                "post_url" => {
+                    let (wanted, frag) = arg
+                        .split_once('#')
+                        .map_or((arg, String::new()), |(p, f)| (p, format!("#{f}")));
+                    pages
+                        .places
+                        .iter()
+                        .find(|(k, _)| {
+                            k.contains("_posts/")
+                                && k.rsplit('/')
+                                    .next()
+                                    .and_then(|f| f.rsplit_once('.'))
+                                    .is_some_and(|(stem, _)| stem == wanted.trim())
+                        })
+                        .and_then(|(_, (url, _))| url.clone())
+                        .map(|u| format!("{u}{frag}"))
+                }
+                "link" => pages
+                    .url(arg)
+                    .or_else(|| Some(format!("/{}", arg.trim_start_matches('/')))),
+                _ => None,
+            }
+        } else {
+            let value = inner;
+            if value == "site.baseurl" || value == "site.url" {
+                Some(String::new())
+            } else {
+                value
+                    .strip_suffix("| relative_url")
+                    .or(value.strip_suffix("| absolute_url"))
+                    .map(|v| v.trim().trim_matches(['"', '\'']))
+                    .map(|path| format!("/{}", path.trim_start_matches('/')))
+            }
+        };
+        match replacement {
+            Some(r) => out.push_str(&r),
+            None => {
+                kept.push(if is_tag {
+                    format!("{{% {name} %}}")
+                } else {
+                    format!("{{{{ {name} }}}}")
+                });
+                out.push_str(whole);
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text up to a Hugo closing shortcode (`{{< /name >}}`) and what follows it.
+fn find_closing<'a>(text: &'a str, closing: &str) -> Option<(&'a str, &'a str)> {
+    for mark in ["{{<", "{{%"] {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(mark) {
+            let start = from + at;
+            let end_mark = if mark == "{{<" { ">}}" } else { "%}}" };
+            let end = text[start..].find(end_mark)? + start;
+            if text[start + 3..end].trim() == closing {
+                return Some((&text[..start], &text[end + 3..]));
+            }
+            from = end;
+        }
+    }
+    None
+}
+
+fn shortcode_args(text: &str) -> (Vec<(String, String)>, Vec<String>) {
+    // Hugo's and Zola's arguments read as WordPress's: `key="v"` and positionals.
+    let probe = format!("[x {text}]");
+    let mut found = (Vec::new(), Vec::new());
+    html::shortcodes(&probe, |code| {
+        found = (code.attrs.clone(), code.positional.clone());
+        Some(String::new())
+    });
+    found
+}
+
+/// A video player as the old site's shortcode showed it.
+fn embed(src: &str, title: &str) -> String {
+    format!("<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" allowfullscreen></iframe>")
+}
