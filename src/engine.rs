@@ -1100,6 +1100,7 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.updated == new.updated
         && old.draft == new.draft
         && old.aliases == new.aliases
+        && old.query_aliases == new.query_aliases
         && old.path == new.path
         && old.image == new.image
         && old.image_credit == new.image_credit

@@ -366,3 +366,64 @@ fn a_word_typed_on_the_search_page_finds_its_article_first() {
     page.eval("document.getElementById('masthead-query').form.requestSubmit()");
     page.wait_for("location.pathname === '/news/search/' && document.querySelectorAll('.search-result').length === 1");
 }
+
+#[test]
+fn an_old_query_link_leads_to_its_article() {
+    let Some(binary) = chromium() else {
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let port = free_port();
+    let site = TestSite::with_config(&format!(
+        "title = \"Test News\"\nbase_url = \"http://127.0.0.1:{port}/news/\"\n"
+    ));
+    site.article(
+        "launch",
+        "title = \"Launch\"\ndate = 2024-03-01\naliases = [\"/?p=11\"]",
+        "Lift-off.",
+    );
+    site.article(
+        "about",
+        "title = \"About\"\ndate = 2024-03-02\naliases = [\"/?page_id=7\"]",
+        "Who we are.",
+    );
+    let www = site.path().join("www");
+    site.run(&["build", "--output", www.join("news").to_str().unwrap()])
+        .success();
+    let host = static_host(&www, port);
+    // Below a path prefix, as WordPress's short link from an old page would come.
+    let browser = open(
+        &binary,
+        &format!("http://127.0.0.1:{}/news/?p=11", host.port),
+    );
+    let mut page = Page::attach(&browser, "/news/");
+    page.wait_for("location.pathname === '/news/launch/'");
+
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/?page_id=7") }),
+    );
+    page.wait_for("location.pathname === '/news/about/'");
+
+    // Any other query stays on the page it asked for.
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/?utm_source=feed") }),
+    );
+    page.wait_for("document.readyState === 'complete'");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        page.eval("location.pathname + location.search"),
+        "/news/?utm_source=feed"
+    );
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/?p=999") }),
+    );
+    page.wait_for("document.readyState === 'complete'");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        page.eval("location.pathname + location.search"),
+        "/news/?p=999"
+    );
+}

@@ -987,6 +987,51 @@ fn aliases_keep_old_urls_answering_with_redirect_pages_and_a_redirects_file() {
 }
 
 #[test]
+fn aliases_with_a_query_go_into_one_map_that_the_pages_script_reads() {
+    let site = three_articles();
+    site.build();
+    assert!(
+        !site
+            .read("public/index.html")
+            .contains("query-aliases.json")
+    );
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-04\naliases = [\"/?p=12\", \"/index.php?page_id=7\", \"/old/\"]",
+        "Text.",
+    );
+    site.build();
+    let map: serde_json::Value =
+        serde_json::from_str(&site.read("public/query-aliases.json")).unwrap();
+    assert_eq!(
+        map,
+        serde_json::json!({
+            "/?p=12": "https://example.org/moved/",
+            "/index.php?page_id=7": "https://example.org/moved/",
+        })
+    );
+    assert!(
+        site.exists("public/old/index.html"),
+        "plain aliases as before"
+    );
+    assert!(!site.exists("public/index.php"), "a query alias is no file");
+    for page in [
+        "public/index.html",
+        "public/404.html",
+        "public/moved/index.html",
+    ] {
+        let html = site.read(page);
+        assert!(
+            html.contains("keys = [\"p\",\"page_id\"]")
+                && html.contains("fetch(\"https://example.org/query-aliases.json\")"),
+            "{page}: {html}"
+        );
+    }
+    assert!(!site.read("public/_redirects").contains('?'));
+    site.run(&["check"]).success();
+}
+
+#[test]
 fn permalink_patterns_and_a_path_of_its_own_place_articles() {
     let site = TestSite::with_config(&format!(
         "{}permalink = \"/:year/:month/:day/:slug/\"\n",

@@ -438,12 +438,38 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
     site.remove("content/also.md");
     site.article(
         "moved",
-        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/?p=123\"]",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/old#part\"]",
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
     assert!(
-        stderr.contains("content/moved.md:4:12: alias \"/?p=123\" has a query"),
+        stderr.contains("content/moved.md:4:12: alias \"/old#part\" has a fragment"),
+        "{stderr}"
+    );
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/?p=1 2\"]",
+        "Text.",
+    );
+    let stderr = site.build_fails_keeping_output();
+    assert!(
+        stderr.contains("content/moved.md:4:12: alias \"/?p=1 2\" must have a query"),
+        "{stderr}"
+    );
+    // Two articles cannot answer one old query link.
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/?p=123\"]",
+        "Text.",
+    );
+    site.article(
+        "also",
+        "title = \"Also\"\ndate = 2024-01-03\naliases = [\"?p=123\"]",
+        "Text.",
+    );
+    let stderr = site.build_fails_keeping_output();
+    assert!(
+        stderr.contains("the alias /?p=123 is an alias of content/"),
         "{stderr}"
     );
 }

@@ -90,11 +90,11 @@ fn wordpress_posts_come_across_with_their_fields() {
     let run = import_wordpress(&site);
     let out = run.stdout();
     assert!(
-        out.contains("imported 5 articles (1 drafts, 1 scheduled): 5 written"),
+        out.contains("imported 6 articles (1 drafts, 1 scheduled): 6 written"),
         "{out}"
     );
     assert!(out.contains("files: 2 copied"), "{out}");
-    assert!(out.contains("URLs kept: 3"), "{out}");
+    assert!(out.contains("URLs kept: 9"), "{out}");
     assert!(out.contains("skipped: 4"), "{out}");
     for reason in [
         "(nav_menu_item 17): a menu item",
@@ -109,7 +109,10 @@ fn wordpress_posts_come_across_with_their_fields() {
         err.contains("(post 11): shortcodes kept as written, which pages show as text: poll"),
         "{err}"
     );
-    assert!(err.contains("`?p=ID`"), "{err}");
+    assert!(
+        err.contains("(page 20): its old URL /reviews/ is now the section's list page"),
+        "{err}"
+    );
 
     // The first category's top-level ancestor is the section; the rest are tags.
     let (fm, body) = parse(&site.read("content/reviews/xiaomi-tv.md"));
@@ -137,6 +140,11 @@ fn wordpress_posts_come_across_with_their_fields() {
     assert_eq!(fm["image_alt"].as_str(), Some("Xiaomi's smart TV"));
     assert_eq!(fm["image_caption"].as_str(), Some("The Mi TV 2 on show"));
     assert_eq!(fm["extra"]["wordpress_id"].as_integer(), Some(11));
+    assert_eq!(
+        strings(&fm["aliases"]),
+        ["/?p=11"],
+        "WordPress's short link"
+    );
     for markdown in [
         "## What it means",
         "- More content",
@@ -168,18 +176,25 @@ fn wordpress_posts_come_across_with_their_fields() {
         "a draft has no GMT date: its local one"
     );
     assert!(
-        draft.get("path").is_none(),
-        "a draft's link is ?p=, no URL to keep"
+        draft.get("path").is_none() && draft.get("aliases").is_none(),
+        "a draft was never public: no URL to keep"
     );
     let (scheduled, _) = parse(&site.read("content/coming-next-year.md"));
     assert_eq!(scheduled["date"].to_string(), "2999-01-01T09:00:00Z");
     assert!(scheduled.get("draft").is_none());
     let (page, _) = parse(&site.read("content/pages/about.md"));
     assert_eq!(page["path"].as_str(), Some("/about/"));
+    assert_eq!(strings(&page["aliases"]), ["/?page_id=16"]);
+    let (reviews, _) = parse(&site.read("content/pages/reviews.md"));
+    assert_eq!(
+        reviews["path"].as_str(),
+        Some("/pages/reviews/"),
+        "/reviews/ is the section's now"
+    );
     let (cafe, _) = parse(&site.read("content/cafe-zurich.md"));
     assert_eq!(
         strings(&cafe["aliases"]),
-        ["/2014/11/20/café-zürich/"],
+        ["/2014/11/20/café-zürich/", "/?p=13"],
         "a URL Gazette cannot publish at redirects"
     );
     assert_eq!(
@@ -271,6 +286,10 @@ fn wordpress_pages_keep_their_text_and_old_urls_answer() {
         site.read("public/reviews/index.html")
             .contains("Xiaomi teams up")
     );
+    let map: serde_json::Value =
+        serde_json::from_str(&site.read("public/query-aliases.json")).unwrap();
+    assert_eq!(map["/?p=11"], "https://example.org/2014/11/24/xiaomi-tv/");
+    assert_eq!(map["/?page_id=16"], "https://example.org/about/");
 }
 
 #[test]
@@ -280,7 +299,7 @@ fn reimporting_changes_nothing_and_never_overwrites_a_hand_edit() {
     let before = site.tree("content");
     let again = import_wordpress(&site).stdout();
     assert!(
-        again.contains("0 written, 5 unchanged, 0 kept hand-edited"),
+        again.contains("0 written, 6 unchanged, 0 kept hand-edited"),
         "{again}"
     );
     assert!(again.contains("files: 0 copied, 2 unchanged"), "{again}");
@@ -332,7 +351,7 @@ fn a_dry_run_reports_and_writes_nothing() {
         .success()
         .stdout();
     assert!(
-        out.contains("would import 5 articles (1 drafts, 1 scheduled): 5 to write"),
+        out.contains("would import 6 articles (1 drafts, 1 scheduled): 6 to write"),
         "{out}"
     );
     assert!(out.contains("files: 2 to copy"), "{out}");

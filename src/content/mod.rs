@@ -220,6 +220,9 @@ pub struct Article {
     /// Old URLs that redirect here (`aliases`), as output paths: `old/index.html` for
     /// `/old/`, `2014/11/24/old.html` as it is.
     pub aliases: Vec<String>,
+    /// Old URLs with a query (`/?p=123`), which no file can answer: the page at their path
+    /// sends browsers on (see `render::aliases`). As written, with a leading `/`.
+    pub query_aliases: Vec<String>,
     /// Its folder and files, when the article is a folder (`<slug>/index.md`).
     pub bundle: Option<Bundle>,
     pub image: Option<LeadImage>,
@@ -707,11 +710,20 @@ fn load_article(
         .as_ref()
         .map(|p| path_permalink(p.get_ref()).map_err(|message| invalid(p.span().start, message)))
         .transpose()?;
-    let aliases = fm
+    let (query_aliases, aliases): (Vec<_>, Vec<_>) = fm
         .aliases
         .iter()
+        .partition(|alias| alias.get_ref().contains('?'));
+    let aliases = aliases
+        .into_iter()
         .map(|alias| {
             alias_path(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
+        })
+        .collect::<Result<Vec<String>, ContentError>>()?;
+    let query_aliases = query_aliases
+        .into_iter()
+        .map(|alias| {
+            query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
@@ -789,6 +801,7 @@ fn load_article(
         toc: rendered.toc,
         path: own_path,
         aliases,
+        query_aliases,
         internal_links: internal_links(&rendered.html),
         html: Html::new(&rendered.html),
         version: version_of(path, &text),
@@ -913,8 +926,8 @@ pub(crate) fn alias_path(written: &str) -> Result<String, String> {
     if path.is_empty() {
         return refuse("is the home page");
     }
-    if path.contains(['?', '#']) {
-        return refuse("has a query or a fragment, which no static file can answer to");
+    if path.contains('#') {
+        return refuse("has a fragment (`#…`), which browsers never send to the server");
     }
     if path.contains('\\') || path.chars().any(char::is_control) {
         return refuse("has a backslash or a control character");
@@ -936,6 +949,27 @@ pub(crate) fn alias_path(written: &str) -> Result<String, String> {
     } else {
         format!("{}/index.html", path.trim_end_matches('/'))
     })
+}
+
+/// An alias with a query (`/?p=123`, `/index.php?page_id=7`), normalized: a leading `/`,
+/// the path checked as an alias's is (the home page allowed), the query as written.
+pub(crate) fn query_alias(written: &str) -> Result<String, String> {
+    let trimmed = written.trim();
+    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
+    let Some((path, query)) = trimmed.split_once('?') else {
+        return refuse("has no query");
+    };
+    if query.is_empty()
+        || query.contains(['#', '?'])
+        || query.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return refuse("must have a query of `key=value` pairs, without spaces or a fragment");
+    }
+    let path = path.trim_start_matches('/');
+    if !path.is_empty() {
+        alias_path(&format!("/{path}"))?;
+    }
+    Ok(format!("/{path}?{query}"))
 }
 
 /// The permalink an article's `path` asks for: `/`-separated segments of letters, digits
@@ -994,6 +1028,7 @@ const ROOT_FILES: &[&str] = &[
     "news-sitemap.xml",
     "robots.txt",
     "_redirects",
+    crate::render::aliases::QUERY_MAP,
 ];
 
 /// Every page of every section (its list and the list's further pages), with what it
@@ -1037,8 +1072,23 @@ fn check_aliases(
     sections: &[Section],
     per_page: usize,
 ) -> Result<(), ContentError> {
-    if articles.iter().all(|a| a.aliases.is_empty()) {
+    if articles
+        .iter()
+        .all(|a| a.aliases.is_empty() && a.query_aliases.is_empty())
+    {
         return Ok(());
+    }
+    let mut queries: HashMap<&str, &Path> = HashMap::new();
+    for a in articles {
+        for alias in &a.query_aliases {
+            if let Some(other) = queries.insert(alias, &a.source) {
+                return Err(ContentError::AliasTaken {
+                    alias: alias.trim_start_matches('/').to_string(),
+                    article: a.source.clone(),
+                    taken: format!("an alias of {} too", other.display()),
+                });
+            }
+        }
     }
     let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
     let pages: HashMap<String, &Path> = articles

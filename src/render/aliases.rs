@@ -2,12 +2,37 @@
 //! one `_redirects` file lists them all for hosts that answer with a real 301 (Netlify,
 //! Cloudflare Pages).
 //!
+//! An alias with a query (`/?p=123`, WordPress's short form) cannot be a file: a static
+//! host serves the file of the path (the home page) whatever the query. Those go into
+//! one map, [`QUERY_MAP`], which a script in the theme's pages (`site.query_aliases`)
+//! fetches — only when the address has one of the map's query keys — to send the browser
+//! on.
+//!
 //! Invariant: a site without aliases gets no file from here (its output is as before);
 //! the content stage has already refused an alias that any page or other alias has.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::sitemap::xml_escape;
 use super::{Contents, OutputFile};
 use crate::content::Site;
+
+/// The map of query aliases to their articles' URLs, at the site's root.
+pub const QUERY_MAP: &str = "query-aliases.json";
+
+/// The query keys the site's query aliases use (`p`, `page_id`), sorted: the script asks
+/// for the map only when the address has one.
+pub fn query_keys(site: &Site) -> Vec<String> {
+    let keys: BTreeSet<&str> = site
+        .articles
+        .iter()
+        .flat_map(|a| &a.query_aliases)
+        .flat_map(|alias| alias.split_once('?').map_or("", |(_, q)| q).split('&'))
+        .filter_map(|pair| pair.split('=').next())
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.into_iter().map(str::to_string).collect()
+}
 
 /// The redirect page of every alias, and `_redirects`, when the site has any alias.
 pub fn files(site: &Site) -> Vec<OutputFile> {
@@ -25,6 +50,23 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
             let from = format!("/{}", alias.strip_suffix("index.html").unwrap_or(alias));
             redirects.push_str(&format!("{} {path} 301\n", prefixed(&from, base)));
         }
+    }
+    let queries: BTreeMap<&str, String> = site
+        .articles
+        .iter()
+        .flat_map(|a| {
+            a.query_aliases
+                .iter()
+                .map(|q| (q.as_str(), a.permalink.url(base)))
+        })
+        .collect();
+    if !queries.is_empty() {
+        files.push(OutputFile {
+            path: QUERY_MAP.into(),
+            contents: Contents::Rendered(
+                serde_json::to_vec(&queries).expect("a map of strings is JSON"),
+            ),
+        });
     }
     if !redirects.is_empty() {
         files.push(OutputFile {

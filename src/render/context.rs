@@ -157,6 +157,7 @@ impl Shared {
             versions: Versions {
                 site: hash_of((
                     site.config.version(),
+                    super::aliases::query_keys(site),
                     navigation(site)
                         .into_iter()
                         .map(|i| (&site.sections[i].title, &site.sections[i].slug))
@@ -456,6 +457,22 @@ fn site_value(site: &Site) -> Value {
                 .collect::<Vec<_>>(),
         )
         .set("search", search_value(site))
+        .set("query_aliases", query_aliases_value(site))
+        .done()
+}
+
+/// `{url, keys}` of the site's map of query aliases, or none when it has none.
+fn query_aliases_value(site: &Site) -> Value {
+    let keys = super::aliases::query_keys(site);
+    if keys.is_empty() {
+        return Value::none();
+    }
+    Obj::new()
+        .set(
+            "url",
+            format!("{}{}", site.config.base_url, super::aliases::QUERY_MAP),
+        )
+        .set("keys", keys)
         .done()
 }
 

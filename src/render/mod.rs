@@ -8,7 +8,7 @@
 //! them (the engine, `check`); the order in which they finish never shows in the output,
 //! so the same input always gives the same files, byte for byte.
 
-mod aliases;
+pub(crate) mod aliases;
 pub mod context;
 mod filters;
 pub mod image_fn;

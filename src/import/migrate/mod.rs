@@ -8,8 +8,8 @@
 //!   reason, and syntax of the old site it could not map stays in the text, visibly, and
 //!   is counted in a warning naming the file.
 //! - Every old URL answers: an old URL that is a folder (`/2014/11/24/x/`) becomes the
-//!   article's `path`; any other (`/x.html`) an alias, which the build turns into a
-//!   redirect. A URL Gazette cannot keep is a warning, never silence.
+//!   article's `path`; any other (`/x.html`, `/?p=12`) an alias, which the build turns
+//!   into a redirect. A URL Gazette cannot keep is a warning, never silence.
 //! - Hand edits win, as for seeds: an imported file carries the importer's stamp, and a
 //!   file that no longer matches it is never overwritten without `--force`; profiles,
 //!   section indexes and copied files that exist are never overwritten at all (`--force`
@@ -233,7 +233,31 @@ fn write(
     // which stays the same on re-imports.
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut placed = Vec::with_capacity(entries.len());
+    // A section's list page takes its folder's URL: an old page there (WordPress's "News"
+    // page beside its "News" category) gives it up, and the URL still answers.
+    let section_urls: HashSet<String> = entries
+        .iter()
+        .filter_map(|e| e.folder.split('/').next().filter(|s| !s.is_empty()))
+        .map(|s| format!("/{s}/"))
+        .collect();
     for mut entry in entries {
+        if let Some(url) = entry.url.take_if(|url| section_urls.contains(url.as_str())) {
+            // Not the slug's own URL either, which is the section's too.
+            let own = if entry.folder.is_empty() {
+                format!(
+                    "/{}-{:06x}/",
+                    entry.slug,
+                    fnv1a(entry.origin.as_bytes()) & 0xff_ffff
+                )
+            } else {
+                format!("/{}/{}/", entry.folder, entry.slug)
+            };
+            warnings.push(format!(
+                "{}: its old URL {url} is now the section's list page; the article is at {own}",
+                entry.origin
+            ));
+            entry.url = Some(own);
+        }
         let mut target = target_of(content, &entry);
         if !taken.insert(target.clone()) {
             let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
@@ -486,7 +510,12 @@ fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<S
         if path.as_deref() == Some(url.as_str()) || aliases.contains(url) {
             continue;
         }
-        match crate::content::alias_path(url) {
+        let checked = if url.contains('?') {
+            crate::content::query_alias(url)
+        } else {
+            crate::content::alias_path(url)
+        };
+        match checked {
             Ok(_) => aliases.push(url.clone()),
             Err(why) => warnings.push(format!("{}: old URL {url:?} not kept: {why}", entry.origin)),
         }
@@ -593,14 +622,15 @@ mod tests {
                 "/old.html".into(),
                 "/?p=12".into(),
                 "/2014/11/24/hello/".into(),
+                "/x#frag".into(),
             ],
             ..Entry::default()
         };
         let (path, aliases) = old_urls(&entry, &mut warnings);
         assert_eq!(path.as_deref(), Some("/2014/11/24/hello/"));
-        assert_eq!(aliases, ["/old.html"]);
+        assert_eq!(aliases, ["/old.html", "/?p=12"]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("/?p=12"), "{warnings:?}");
+        assert!(warnings[0].contains("/x#frag"), "{warnings:?}");
 
         let jekyll = Entry {
             url: Some("/news/2014/11/24/hello.html".into()),

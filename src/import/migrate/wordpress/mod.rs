@@ -237,12 +237,6 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
             None => not_at_hand += 1,
         }
     }
-    let published = harvest.entries.iter().filter(|e| !e.draft).count();
-    if published > 0 {
-        harvest.warnings.push(format!(
-            "{label}: the `?p=ID` and `?page_id=ID` links of {published} posts and pages are not kept: a static host answers a query with the page of its path (the home page); each post's ID is in `extra.wordpress_id` (docs/migrate.md)"
-        ));
-    }
     if not_at_hand > 0 {
         harvest.warnings.push(format!(
             "{label}: {not_at_hand} attachments are not copied (no --uploads folder given): pages link them on the old site"
@@ -470,7 +464,14 @@ fn entry(
             description,
             image,
             url,
-            aliases: Vec::new(),
+            // WordPress's short link, which it answers for every post and page.
+            aliases: if draft || id.is_empty() {
+                Vec::new()
+            } else if post_type == "page" {
+                vec![format!("/?page_id={id}")]
+            } else {
+                vec![format!("/?p={id}")]
+            },
             body,
             files: Vec::new(),
             extra,
