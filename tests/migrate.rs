@@ -468,6 +468,8 @@ fn hugo_site(site: &TestSite) {
         .write("old/content/posts/second/index.md", "---\ntitle: Second\ndate: 2014-12-01\ndraft: true\nimages: [cover.png]\ntags: [Go]\n---\nA bundle.\n")
         .write("old/content/posts/second/cover.png", png(64, 64))
         .write("old/content/about.md", "{\n  \"title\": \"About\",\n  \"date\": \"2010-01-01\",\n  \"url\": \"/about-us/\"\n}\nWho we are.\n")
+        .write("old/content/posts/legacy.html", "---\ntitle: Legacy\ndate: 2013-05-01\n---\n<p>Old <em>HTML</em> post.</p><ul><li>kept</li></ul>\n")
+        .write("old/content/page/colophon.md", "---\ntitle: Colophon\ndate: 2010-01-02\n---\nSet in type.\n")
         .write("old/static/images/a.png", png(32, 32));
 }
 
@@ -478,10 +480,26 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
     let run = site.run(&["import", "--from", "hugo", "old"]).success();
     let out = run.stdout();
     assert!(
-        out.contains("imported 3 articles (1 drafts, 0 scheduled): 3 written"),
+        out.contains("imported 5 articles (1 drafts, 0 scheduled): 5 written"),
         "{out}"
     );
     assert!(out.contains("files: 2 copied"), "{out}");
+    assert!(
+        run.stderr()
+            .contains("\"/page/colophon/\" is where the site keeps pages of its own"),
+        "{}",
+        run.stderr()
+    );
+    let (legacy, body) = parse(&site.read("content/posts/legacy.md"));
+    assert_eq!(legacy["path"].as_str(), Some("/2013/05/legacy/"));
+    assert!(
+        body.contains("Old *HTML* post.\n\n- kept"),
+        "HTML content becomes Markdown: {body}"
+    );
+    assert!(
+        site.exists("content/pages/colophon.md"),
+        "Hugo's page/ is Gazette's pagination"
+    );
     assert!(
         run.stderr().contains(
             "first.md: Hugo syntax kept as written (pages show it as text): {{< unknown >}}"
@@ -552,6 +570,15 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         site.read("public/posts/index.html")
             .contains("The archive.")
     );
+
+    let before = site.tree("content");
+    let again = site
+        .run(&["import", "--from", "hugo", "old"])
+        .success()
+        .stdout();
+    assert!(again.contains("0 written, 5 unchanged"), "{again}");
+    assert!(again.contains("files: 0 copied, 2 unchanged"), "{again}");
+    assert_eq!(before, site.tree("content"));
 }
 
 #[test]
@@ -561,10 +588,14 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         .write("old/content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n")
         .write("old/content/blog/2024-01-02-hello.md", "+++\ntitle = \"Hello\"\naliases = [\"/hi/\"]\n[taxonomies]\ntags = [\"rust\"]\n[extra]\nmood = \"happy\"\n+++\nSee [the other](@/blog/other/index.md#top).\n\n{{ youtube(id=\"xyz\") }}\n\n{% note() %}\nA note\n{% end %}\n")
         .write("old/content/blog/other/index.md", "+++\ntitle = \"Other\"\ndate = 2024-02-01\npath = \"custom/other\"\n+++\n# Top\n![pic](pic.png)\n")
-        .write("old/content/blog/other/pic.png", png(16, 16));
+        .write("old/content/blog/other/pic.png", png(16, 16))
+        .write("old/content/blog/2024-03-04_third.md", "+++\ntitle = \"Third\"\n+++\nText.\n");
     let run = site.run(&["import", "--from", "zola", "old"]).success();
+    let (third, _) = parse(&site.read("content/blog/third.md"));
+    assert_eq!(third["date"].to_string(), "2024-03-04");
+    assert_eq!(third["path"].as_str(), Some("/blog/third/"));
     assert!(
-        run.stdout().contains("imported 2 articles"),
+        run.stdout().contains("imported 3 articles"),
         "{}",
         run.stdout()
     );
@@ -601,6 +632,7 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
         .write("old/_posts/2014-11-24-hello-world.md", "---\nlayout: post\ntitle: \"Hello, World\"\ncategories: [News, Tech]\ntags: launch big\nauthor: jdoe\nredirect_from: /old-hello/\nimage: /assets/x.png\n---\nRead [the next one]({% post_url 2014-11-25-second %}).\n\n![x]({{ site.baseurl }}/assets/x.png)\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n\n{% include note.html %}\n")
         .write("old/_posts/2014-11-25-second.markdown", "---\ntitle: Second\ndate: 2014-11-25 08:30:00 +0100\n---\nMore.\n")
         .write("old/_drafts/wip.md", "---\ntitle: Work in progress\n---\nSoon.\n")
+        .write("old/reviews/_posts/2014-12-01-phone.md", "---\ntitle: Phone\n---\nGood.\n")
         .write("old/about.md", "---\ntitle: About\npermalink: /about/\n---\nWho we are.\n")
         .write("old/index.html", "---\nlayout: home\n---\n{% for post in site.posts %}{% endfor %}\n")
         .write("old/assets/x.png", png(8, 8))
@@ -609,7 +641,7 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     let run = site.run(&["import", "--from", "jekyll", "old"]).success();
     let out = run.stdout();
     assert!(
-        out.contains("imported 4 articles (1 drafts, 0 scheduled)"),
+        out.contains("imported 5 articles (1 drafts, 0 scheduled)"),
         "{out}"
     );
     assert!(
@@ -658,6 +690,9 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     );
     assert!(site.exists("public/2014/11/25/second.html"));
     assert!(site.exists("public/about/index.html"));
+    // A post in `reviews/_posts/` is in the category, and the section, "reviews".
+    assert!(site.exists("content/reviews/phone.md"));
+    assert!(site.exists("public/reviews/2014/12/01/phone.html"));
 }
 
 #[test]

@@ -1031,6 +1031,13 @@ const ROOT_FILES: &[&str] = &[
     crate::render::aliases::QUERY_MAP,
 ];
 
+/// Whether an output file (an alias's) is one the site makes itself, or below a folder of
+/// its own pages (`tags/…`).
+pub(crate) fn is_own_file(file: &str) -> bool {
+    let first = file.split('/').next().unwrap_or("");
+    RESERVED_SLUGS.contains(&first) || ROOT_FILES.contains(&file)
+}
+
 /// Every page of every section (its list and the list's further pages), with what it
 /// comes from.
 fn section_pages(
@@ -1107,8 +1114,7 @@ fn check_aliases(
             if let Some(page) = pages.get(alias) {
                 return Err(taken(format!("the page of {}", page.display())));
             }
-            let first = alias.split('/').next().unwrap_or("");
-            if RESERVED_SLUGS.contains(&first) || ROOT_FILES.contains(&alias.as_str()) {
+            if is_own_file(alias) {
                 return Err(taken("a page of the site's own".to_string()));
             }
             if let Some(other) = seen.insert(alias, &a.source) {

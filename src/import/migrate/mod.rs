@@ -513,7 +513,13 @@ fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<S
         let checked = if url.contains('?') {
             crate::content::query_alias(url)
         } else {
-            crate::content::alias_path(url)
+            crate::content::alias_path(url).and_then(|file| {
+                if crate::content::is_own_file(&file) {
+                    Err(format!("{url:?} is where the site keeps pages of its own"))
+                } else {
+                    Ok(file)
+                }
+            })
         };
         match checked {
             Ok(_) => aliases.push(url.clone()),

@@ -427,6 +427,16 @@ fn second_pass(
             reason: reason.into(),
         });
     }
+    // Hugo themes often keep pages in `content/page/`: Gazette's `/page/` is its home
+    // page's pagination, so they go to `pages/` (their URLs are kept as aliases where
+    // they can be).
+    let folder = match folder
+        .split_once('/')
+        .map_or(folder.as_str(), |(first, _)| first)
+    {
+        "page" => format!("pages{}", &folder["page".len()..]),
+        _ => folder,
+    };
     if let Some(first) = folder.split('/').next()
         && crate::content::is_reserved_slug(first)
     {
