@@ -515,7 +515,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         "from hugo.toml's permalinks"
     );
     assert_eq!(fm["date"].to_string(), "2014-11-24T10:00:00+01:00");
-    assert_eq!(strings(&fm["aliases"]), ["/old/first/", "/posts/renamed"]);
+    assert_eq!(strings(&fm["aliases"]), ["/old/first/", "/2014/11/renamed"]);
     assert_eq!(strings(&fm["tags"]), ["Rust", "News"]);
     assert_eq!(strings(&fm["authors"]), ["Jane Doe"]);
     assert_eq!(fm["description"].as_str(), Some("The first one"));
@@ -563,7 +563,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         site.read("public/old/first/index.html")
             .contains("url=https://example.org/2014/11/first-post/")
     );
-    assert!(site.exists("public/posts/renamed/index.html"));
+    assert!(site.exists("public/2014/11/renamed/index.html"));
     assert!(site.exists("public/about-us/index.html"));
     assert!(site.exists("public/2014/12/second/index.html"));
     assert!(

@@ -482,8 +482,14 @@ fn second_pass(
             if a.starts_with('/') || site.platform != Platform::Hugo {
                 format!("/{}", a.trim_start_matches('/'))
             } else {
-                // Hugo: a relative alias is relative to the page's folder.
-                format!("/{}/{a}", source.dirs.join("/")).replace("//", "/")
+                // Hugo: a relative alias is relative to the folder the page's URL is in
+                // (`legacy` beside `/2021/12/post/` is `/2021/12/legacy`).
+                let url = url.as_deref().unwrap_or("/");
+                let parent = url
+                    .trim_end_matches('/')
+                    .rsplit_once('/')
+                    .map_or("", |(p, _)| p);
+                format!("{parent}/{a}")
             }
         })
         .filter_map(|a| super::decoded_path(&a))
