@@ -31,6 +31,21 @@ static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
             ..Options::default()
         })
         .skip_tags(vec!["script", "style", "noscript"])
+        // A figure's caption reads as the `[caption]` shortcode's does: in italics, under
+        // the image.
+        .add_handler(
+            vec!["figcaption"],
+            |handlers: &dyn Handlers, element: Element| {
+                let text = handlers.walk_children(element.node).content;
+                let text = text.trim();
+                let markdown = if text.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n\n*{text}*\n\n")
+                };
+                Some(markdown.into())
+            },
+        )
         .add_handler(
             KEPT_AS_HTML.to_vec(),
             |handlers: &dyn Handlers, element: Element| Some(outer_html(handlers, &element).into()),
@@ -393,10 +408,44 @@ mod tests {
             md("<p><img src=\"/a.jpg\" alt=\"An A\"></p>"),
             "![An A](/a.jpg)"
         );
+        assert_eq!(
+            md(
+                "<figure><img src=\"/a.jpg\" alt=\"A\"><figcaption>The caption</figcaption></figure>"
+            ),
+            "![A](/a.jpg)\n\n*The caption*"
+        );
         let table = md(
             "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>",
         );
         assert!(table.contains("| A") && table.contains("| 1"), "{table}");
+    }
+
+    /// The text a reader sees of some HTML: tags dropped, entities decoded, whitespace one.
+    fn seen(html: &str) -> String {
+        plain_text(html).replace(" ,", ",").replace(" .", ".")
+    }
+
+    #[test]
+    fn the_markdown_renders_to_the_text_of_the_html() {
+        for html in [
+            "<p>Plain text, with <strong>bold</strong>, <em>em</em> and <a href=\"/x/\" title=\"T\">a link</a>.</p>",
+            "<p>Stars * and _underscores_ in snake_case_names, #hash, 1. not a list, [brackets](x) and a \\ backslash.</p>",
+            "<p>Entities: &amp; &lt;tag&gt; &quot;q&quot; &copy; &#8217; and `ticks`.</p>",
+            "<h2>A heading</h2><p>Under it.</p><hr><p>After a rule.</p>",
+            "<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul><ol><li>First</li><li>Second</li></ol>",
+            "<blockquote><p>Quoted one.</p><p>Quoted two.</p></blockquote>",
+            "<pre><code>if a &lt; b &amp;&amp; c &gt; d { x = \"&amp;amp;\"; }</code></pre>",
+            "<table><tr><th>H1</th><th>H2</th></tr><tr><td>a | b</td><td>c</td></tr></table>",
+            "<p>Line one<br>line two</p>",
+        ] {
+            let markdown = md(html);
+            let rendered = crate::content::markdown::render(&markdown).html;
+            assert_eq!(
+                seen(&rendered),
+                seen(html),
+                "{html}\n→ {markdown}\n→ {rendered}"
+            );
+        }
     }
 
     #[test]
