@@ -494,3 +494,17 @@ fn the_demo_story_carries_its_own_date_not_the_seeds_copy_time() {
         fm["date"]
     );
 }
+
+#[test]
+fn a_dry_run_says_what_an_import_would_do_and_writes_nothing() {
+    let site = site_with_seed("000_real.txt", REAL_SEED);
+    let out = site.run(&["import", "--dry-run"]).success().stdout();
+    assert!(
+        out.starts_with("(dry run: nothing written) imported 1, unchanged 0"),
+        "{out}"
+    );
+    assert!(!site.exists("content"), "no article, no profile, no folder");
+    site.run(&["import"]).success();
+    let again = site.run(&["import", "--dry-run"]).success().stdout();
+    assert!(again.contains("imported 0, unchanged 1"), "{again}");
+}

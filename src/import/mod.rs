@@ -164,8 +164,11 @@ pub fn run(
         });
     }
 
-    for dir in [content_dir.clone(), content_dir.join(AUTHORS_DIR)] {
-        std::fs::create_dir_all(&dir).map_err(|source| ImportError::Write { path: dir, source })?;
+    if !options.dry_run {
+        for dir in [content_dir.clone(), content_dir.join(AUTHORS_DIR)] {
+            std::fs::create_dir_all(&dir)
+                .map_err(|source| ImportError::Write { path: dir, source })?;
+        }
     }
     // Targets are unique (checked above), so articles can be written in parallel; the
     // report is gathered in seed order so its warnings are deterministic.
@@ -194,10 +197,12 @@ pub fn run(
         .flat_map(|p| &p.profiles)
         .filter(|(path, _)| seen.insert(path))
         .collect();
-    profiles
-        .par_iter()
-        .filter(|(path, _)| !path.exists())
-        .try_for_each(|(path, text)| write_file(path, text))?;
+    if !options.dry_run {
+        profiles
+            .par_iter()
+            .filter(|(path, _)| !path.exists())
+            .try_for_each(|(path, text)| write_file(path, text))?;
+    }
     Ok(report)
 }
 
