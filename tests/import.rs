@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::TestSite;
+use common::{TestSite, content_file, strings};
 
 const REAL_SEED: &str = include_str!("../seeds/000_d13dd533598298d2.txt");
 const REAL_TARGET: &str = "content/xiaomi-teams-up-with-chinas-top-internet-tv-firm-on-smart-tv.md";
@@ -11,23 +11,6 @@ fn site_with_seed(name: &str, text: &str) -> TestSite {
     let site = TestSite::new();
     site.write(&format!("seeds/{name}"), text);
     site
-}
-
-/// Splits a content file into its parsed front matter and its body.
-fn parse_content(text: &str) -> (toml::Table, String) {
-    let rest = text.strip_prefix("+++\n").expect("front matter");
-    let (fm, body) = rest.split_once("\n+++\n").expect("closed front matter");
-    (toml::from_str(fm).expect("valid TOML"), body.to_string())
-}
-
-/// A TOML array of strings.
-fn strings(value: &toml::Value) -> Vec<&str> {
-    value
-        .as_array()
-        .expect("an array")
-        .iter()
-        .map(|v| v.as_str().expect("a string"))
-        .collect()
 }
 
 /// Markdown → the text a reader sees (tags stripped, entities decoded).
@@ -50,7 +33,7 @@ fn assert_nothing_lost(site: &TestSite, seed: &str, chrome: &[&str]) {
     for entry in walkdir::WalkDir::new(site.path().join("content")) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let (fm, body) = parse_content(&std::fs::read_to_string(entry.path()).unwrap());
+            let (fm, body) = content_file(&std::fs::read_to_string(entry.path()).unwrap());
             produced.push_str(&format!("{fm:?}\n"));
             produced.push_str(&toml::to_string(&fm).unwrap());
             produced.push_str(&visible_text(&body));
@@ -88,7 +71,7 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
         "imported 1, unchanged 0, kept 0 hand-edited"
     );
     let text = site.read(REAL_TARGET);
-    let (fm, body) = parse_content(&text);
+    let (fm, body) = content_file(&text);
     assert_eq!(
         fm["title"].as_str(),
         Some("Xiaomi teams up with China’s top Internet TV firm on smart TV")
@@ -139,7 +122,7 @@ fn the_real_seed_imports_to_a_clean_article_and_author_profile() {
         assert!(!body.contains(chrome), "{chrome:?} left in the body");
     }
     let profile = site.read("content/authors/jamie-hinks.md");
-    let (pfm, bio) = parse_content(&profile);
+    let (pfm, bio) = content_file(&profile);
     assert_eq!(pfm["name"].as_str(), Some("Jamie Hinks"));
     assert!(
         bio.contains("Jamie is a freelance writer") && bio.contains("Content Manager at Betbull.")
@@ -170,7 +153,7 @@ fn variants_lose_nothing() {
                 Tom Ford\nHe edits the hardware desk.\n";
     let site = site_with_seed("acme.txt", seed);
     site.run(&["import"]).success();
-    let (fm, body) = parse_content(&site.read("content/chipmaker-acme-unveils-widget-3.md"));
+    let (fm, body) = content_file(&site.read("content/chipmaker-acme-unveils-widget-3.md"));
     let authors: Vec<&str> = strings(&fm["authors"]);
     assert_eq!(authors, ["Priya Patel", "Tom Ford"]);
     assert_eq!(fm["date"].to_string(), "2014-11-24");
@@ -332,7 +315,7 @@ fn bom_and_crlf_are_accepted() {
         "\u{feff}Windows story\r\n\r\nBy Ann Lee\r\nA paragraph.\r\n",
     );
     site.run(&["import"]).success();
-    let (fm, body) = parse_content(&site.read("content/windows-story.md"));
+    let (fm, body) = content_file(&site.read("content/windows-story.md"));
     assert_eq!(fm["title"].as_str(), Some("Windows story"));
     assert_eq!(body.trim(), "A paragraph.");
 }
@@ -393,7 +376,7 @@ fn tag_allow_and_deny_lists_from_config() {
         "Google ships Android update\nGoogle said Android is ready. Google again.\n",
     );
     site.run(&["import"]).success();
-    let (fm, _) = parse_content(&site.read("content/google-ships-android-update.md"));
+    let (fm, _) = content_file(&site.read("content/google-ships-android-update.md"));
     let tags: Vec<&str> = strings(&fm["tags"]);
     assert_eq!(tags, ["Android"]);
 }
@@ -407,7 +390,7 @@ fn a_seed_file_name_is_data_never_front_matter_or_html() {
     );
     site.build();
     let file = site.read("content/chips-get-faster.md");
-    let (front_matter, _) = parse_content(&file);
+    let (front_matter, _) = content_file(&file);
     assert_eq!(front_matter["title"].as_str(), Some("Chips get faster"));
     let stamp = file.lines().nth(1).unwrap();
     assert!(stamp.contains("evil\\u{a}+++\\u{a}<img"), "{stamp}");
@@ -487,7 +470,7 @@ fn seeds_with_one_headline_each_get_a_page_with_a_stable_slug() {
 #[test]
 fn the_demo_story_carries_its_own_date_not_the_seeds_copy_time() {
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(REAL_TARGET);
-    let (fm, _) = parse_content(&std::fs::read_to_string(demo).unwrap());
+    let (fm, _) = content_file(&std::fs::read_to_string(demo).unwrap());
     assert!(
         fm["date"].to_string().starts_with("2014-11-24"),
         "{}",

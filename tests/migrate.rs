@@ -3,25 +3,9 @@
 
 mod common;
 
-use common::TestSite;
+use common::{TestSite, content_file, strings};
 
 const WXR: &str = include_str!("fixtures/migrate/wordpress.xml");
-
-/// Splits a content file into its parsed front matter and its body.
-fn parse(text: &str) -> (toml::Table, String) {
-    let rest = text.strip_prefix("+++\n").expect("front matter");
-    let (fm, body) = rest.split_once("\n+++\n").expect("closed front matter");
-    (toml::from_str(fm).expect("valid TOML"), body.to_string())
-}
-
-fn strings(value: &toml::Value) -> Vec<&str> {
-    value
-        .as_array()
-        .expect("an array")
-        .iter()
-        .map(|v| v.as_str().expect("a string"))
-        .collect()
-}
 
 /// A page's text as a reader sees it: tags dropped, entities decoded, whitespace one space.
 fn page_text(html: &str) -> String {
@@ -115,7 +99,7 @@ fn wordpress_posts_come_across_with_their_fields() {
     );
 
     // The first category's top-level ancestor is the section; the rest are tags.
-    let (fm, body) = parse(&site.read("content/reviews/xiaomi-tv.md"));
+    let (fm, body) = content_file(&site.read("content/reviews/xiaomi-tv.md"));
     assert_eq!(
         fm["title"].as_str(),
         Some("Xiaomi teams up with Youku & Tudou on “smart” TV")
@@ -158,7 +142,7 @@ fn wordpress_posts_come_across_with_their_fields() {
     ] {
         assert!(body.contains(markdown), "{markdown} in {body}");
     }
-    let (section, _) = parse(
+    let (section, _) = content_file(
         &format!("{}\n", site.read("content/reviews/_index.md").trim_end())
             .replace("+++\n\n", "+++\n"),
     );
@@ -168,7 +152,7 @@ fn wordpress_posts_come_across_with_their_fields() {
         Some("Hands-on with new devices")
     );
 
-    let (draft, _) = parse(&site.read("content/unfinished-thoughts.md"));
+    let (draft, _) = content_file(&site.read("content/unfinished-thoughts.md"));
     assert_eq!(draft["draft"].as_bool(), Some(true));
     assert_eq!(
         draft["date"].to_string(),
@@ -179,19 +163,19 @@ fn wordpress_posts_come_across_with_their_fields() {
         draft.get("path").is_none() && draft.get("aliases").is_none(),
         "a draft was never public: no URL to keep"
     );
-    let (scheduled, _) = parse(&site.read("content/coming-next-year.md"));
+    let (scheduled, _) = content_file(&site.read("content/coming-next-year.md"));
     assert_eq!(scheduled["date"].to_string(), "2999-01-01T09:00:00Z");
     assert!(scheduled.get("draft").is_none());
-    let (page, _) = parse(&site.read("content/pages/about.md"));
+    let (page, _) = content_file(&site.read("content/pages/about.md"));
     assert_eq!(page["path"].as_str(), Some("/about/"));
     assert_eq!(strings(&page["aliases"]), ["/?page_id=16"]);
-    let (reviews, _) = parse(&site.read("content/pages/reviews.md"));
+    let (reviews, _) = content_file(&site.read("content/pages/reviews.md"));
     assert_eq!(
         reviews["path"].as_str(),
         Some("/pages/reviews/"),
         "/reviews/ is the section's now"
     );
-    let (cafe, _) = parse(&site.read("content/cafe-zurich.md"));
+    let (cafe, _) = content_file(&site.read("content/cafe-zurich.md"));
     assert_eq!(
         strings(&cafe["aliases"]),
         ["/2014/11/20/café-zürich/", "/?p=13"],
@@ -371,7 +355,7 @@ fn without_uploads_images_stay_at_their_old_urls() {
         "{}",
         run.stderr()
     );
-    let (fm, body) = parse(&site.read("content/reviews/xiaomi-tv.md"));
+    let (fm, body) = content_file(&site.read("content/reviews/xiaomi-tv.md"));
     assert_eq!(
         fm["image"].as_str(),
         Some("https://old.example.com/wp-content/uploads/2014/11/hero.jpg")
@@ -395,7 +379,7 @@ fn other_encodings_are_read_as_declared() {
     site.write("old/export.xml", latin1);
     site.run(&["import", "--from", "wordpress", "old/export.xml"])
         .success();
-    let (fm, _) = parse(&site.read("content/cafe-zurich.md"));
+    let (fm, _) = content_file(&site.read("content/cafe-zurich.md"));
     assert_eq!(fm["title"].as_str(), Some("Café culture in Zürich"));
 }
 
@@ -490,7 +474,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         "{}",
         run.stderr()
     );
-    let (legacy, body) = parse(&site.read("content/posts/legacy.md"));
+    let (legacy, body) = content_file(&site.read("content/posts/legacy.md"));
     assert_eq!(legacy["path"].as_str(), Some("/2013/05/legacy/"));
     assert!(
         body.contains("Old *HTML* post.\n\n- kept"),
@@ -508,7 +492,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         run.stderr()
     );
 
-    let (fm, body) = parse(&site.read("content/posts/first-post.md"));
+    let (fm, body) = content_file(&site.read("content/posts/first-post.md"));
     assert_eq!(
         fm["path"].as_str(),
         Some("/2014/11/first-post/"),
@@ -534,7 +518,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
     ] {
         assert!(body.contains(markdown), "{markdown} in {body}");
     }
-    let (second, _) = parse(&site.read("content/posts/second/index.md"));
+    let (second, _) = content_file(&site.read("content/posts/second/index.md"));
     assert_eq!(second["draft"].as_bool(), Some(true));
     assert_eq!(
         second["image"].as_str(),
@@ -542,7 +526,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         "a file of the bundle"
     );
     assert!(site.exists("content/posts/second/cover.png"));
-    let (about, _) = parse(&site.read("content/about.md"));
+    let (about, _) = content_file(&site.read("content/about.md"));
     assert_eq!(about["path"].as_str(), Some("/about-us/"));
     assert!(
         site.read("content/posts/_index.md")
@@ -591,7 +575,7 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         .write("old/content/blog/other/pic.png", png(16, 16))
         .write("old/content/blog/2024-03-04_third.md", "+++\ntitle = \"Third\"\n+++\nText.\n");
     let run = site.run(&["import", "--from", "zola", "old"]).success();
-    let (third, _) = parse(&site.read("content/blog/third.md"));
+    let (third, _) = content_file(&site.read("content/blog/third.md"));
     assert_eq!(third["date"].to_string(), "2024-03-04");
     assert_eq!(third["path"].as_str(), Some("/blog/third/"));
     assert!(
@@ -600,7 +584,7 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         run.stdout()
     );
     assert!(run.stderr().contains("{% note() %}"), "{}", run.stderr());
-    let (fm, body) = parse(&site.read("content/blog/hello.md"));
+    let (fm, body) = content_file(&site.read("content/blog/hello.md"));
     assert_eq!(fm["date"].to_string(), "2024-01-02", "from the file name");
     assert_eq!(fm["path"].as_str(), Some("/blog/hello/"));
     assert_eq!(strings(&fm["aliases"]), ["/hi/"]);
@@ -611,7 +595,7 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         "{body}"
     );
     assert!(body.contains("youtube-nocookie.com/embed/xyz"), "{body}");
-    let (other, _) = parse(&site.read("content/blog/other/index.md"));
+    let (other, _) = content_file(&site.read("content/blog/other/index.md"));
     assert_eq!(other["path"].as_str(), Some("/custom/other/"));
     assert!(site.exists("content/blog/other/pic.png"));
 
@@ -650,7 +634,7 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     );
     assert!(run.stderr().contains("{% include %}"), "{}", run.stderr());
 
-    let (fm, body) = parse(&site.read("content/hello-world.md"));
+    let (fm, body) = content_file(&site.read("content/hello-world.md"));
     assert_eq!(fm["title"].as_str(), Some("Hello, World"));
     assert_eq!(fm["date"].to_string(), "2014-11-24");
     assert_eq!(
@@ -666,11 +650,11 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     );
     assert!(body.contains("![x](/assets/x.png)"), "{body}");
     assert!(body.contains("```ruby\nputs 1\n```"), "{body}");
-    let (second, _) = parse(&site.read("content/second.md"));
+    let (second, _) = content_file(&site.read("content/second.md"));
     assert_eq!(second["date"].to_string(), "2014-11-25T08:30:00+01:00");
-    let (draft, _) = parse(&site.read("content/wip.md"));
+    let (draft, _) = content_file(&site.read("content/wip.md"));
     assert_eq!(draft["draft"].as_bool(), Some(true));
-    let (about, _) = parse(&site.read("content/pages/about.md"));
+    let (about, _) = content_file(&site.read("content/pages/about.md"));
     assert_eq!(about["path"].as_str(), Some("/about/"));
     assert!(
         site.read("content/authors/john-doe.md")

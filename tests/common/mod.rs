@@ -208,6 +208,23 @@ impl Run {
     }
 }
 
+/// A content file cut into its parsed front matter and its body.
+pub fn content_file(text: &str) -> (toml::Table, String) {
+    let rest = text.strip_prefix("+++\n").expect("front matter");
+    let (fm, body) = rest.split_once("\n+++\n").expect("closed front matter");
+    (toml::from_str(fm).expect("valid TOML"), body.to_string())
+}
+
+/// A TOML array of strings.
+pub fn strings(value: &toml::Value) -> Vec<&str> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect()
+}
+
 /// All `href="…"` values in an HTML page.
 pub fn links(html: &str) -> Vec<String> {
     html.split("href=\"")
