@@ -125,6 +125,12 @@ fn wordpress_posts_come_across_with_their_fields() {
     assert_eq!(fm["image_caption"].as_str(), Some("The Mi TV 2 on show"));
     assert_eq!(fm["extra"]["wordpress_id"].as_integer(), Some(11));
     assert_eq!(
+        fm["extra"]["source_url"].as_str(),
+        Some("https://news.example.net/xiaomi"),
+        "the site's custom fields are kept, WordPress's own (_edit_lock) are not"
+    );
+    assert!(fm["extra"].get("_edit_lock").is_none());
+    assert_eq!(
         strings(&fm["aliases"]),
         ["/?p=11"],
         "WordPress's short link"
@@ -447,7 +453,7 @@ fn broken_exports_are_refused_naming_line_and_column() {
 /// bundle, aliases, `url`, shortcodes and a `ref`.
 fn hugo_site(site: &TestSite) {
     site.write("old/hugo.toml", "baseURL = \"https://old.example.com/\"\ntitle = \"Old\"\n[permalinks]\nposts = \"/:year/:month/:slug/\"\n")
-        .write("old/content/posts/_index.md", "+++\ntitle = \"All posts\"\ndescription = \"Everything we wrote\"\n+++\nThe archive.\n")
+        .write("old/content/posts/_index.md", "+++\ntitle = \"All posts\"\ndescription = \"Everything we wrote\"\nweight = 2\n[params]\nicon = \"pen\"\n+++\nThe archive.\n")
         .write("old/content/posts/first.md", "+++\ntitle = \"First Post\"\ndate = 2014-11-24T10:00:00+01:00\nslug = \"first-post\"\ntags = [\"Rust\"]\ncategories = [\"News\"]\naliases = [\"/old/first/\", \"renamed\"]\ndescription = \"The first one\"\nauthor = \"Jane Doe\"\nseries = \"Intro\"\n+++\nHello {{< figure src=\"/images/a.png\" alt=\"An A\" caption=\"The letter\" >}}\n\n{{< youtube abc123 >}}\n\nSee {{< ref \"posts/second/index.md\" >}} and {{< gist jane 42 >}}.\n\n{{< unknown thing >}}\n\n{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n")
         .write("old/content/posts/second/index.md", "---\ntitle: Second\ndate: 2014-12-01\ndraft: true\nimages: [cover.png]\ntags: [Go]\n---\nA bundle.\n")
         .write("old/content/posts/second/cover.png", png(64, 64))
@@ -537,6 +543,9 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
             .contains("The archive.")
     );
     assert!(site.exists("static/images/a.png"));
+    let (index, _) = content_file(&site.read("content/posts/_index.md"));
+    assert_eq!(index["weight"].as_integer(), Some(2));
+    assert_eq!(index["extra"]["params"]["icon"].as_str(), Some("pen"));
 
     site.run(&["build", "--drafts"]).success();
     assert!(

@@ -121,13 +121,17 @@ pub struct Profile {
 }
 
 /// A section the source describes (`content/<folder>/_index.md`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionInfo {
     pub folder: String,
     pub title: String,
     pub description: Option<String>,
     /// Markdown shown above the section's list.
     pub intro: String,
+    /// Its place in navigation, where the source gives one.
+    pub weight: Option<i64>,
+    /// The rest of what the source says of it, for templates (`section.extra`).
+    pub extra: toml::Table,
 }
 
 /// Everything a reader found in the source.
@@ -391,6 +395,14 @@ fn write(
             let mut text = format!("+++\ntitle = {}\n", toml_string(&section.title));
             if let Some(d) = &section.description {
                 let _ = writeln!(text, "description = {}", toml_string(d));
+            }
+            if let Some(weight) = section.weight {
+                let _ = writeln!(text, "weight = {weight}");
+            }
+            if !section.extra.is_empty() {
+                let mut extra = toml::Table::new();
+                extra.insert("extra".into(), toml::Value::Table(section.extra.clone()));
+                let _ = write!(text, "\n{}", toml::to_string(&extra).unwrap_or_default());
             }
             text.push_str("+++\n");
             if !section.intro.trim().is_empty() {

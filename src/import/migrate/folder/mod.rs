@@ -412,6 +412,8 @@ fn second_pass(
                     title: field(&["title"]).unwrap_or_else(|| source.dirs[0].clone()),
                     description: field(&["description", "summary"]),
                     intro: body,
+                    weight: fm.get("weight").and_then(Value::as_i64),
+                    extra: extra_of(&fm, &["title", "description", "summary", "weight"]),
                 });
             }
             2 if slugify(&source.dirs[0]) == "authors" => {
@@ -505,23 +507,7 @@ fn second_pass(
         }
     }
     let image = lead_image(site, &fm, &files, &source, &mut warnings);
-    let mut extra = toml::Table::new();
-    if let Some(map) = fm.as_object() {
-        for (key, value) in map {
-            if MAPPED.contains(&key.as_str()) {
-                continue;
-            }
-            if let Some(v) = to_toml(value) {
-                if key == "extra"
-                    && let toml::Value::Table(t) = v
-                {
-                    extra.extend(t);
-                } else {
-                    extra.insert(key.clone(), v);
-                }
-            }
-        }
-    }
+    let extra = extra_of(&fm, MAPPED);
     Made::Entry(
         Box::new(Entry {
             origin: source.shown.clone(),
@@ -544,6 +530,25 @@ fn second_pass(
         }),
         warnings,
     )
+}
+
+/// Front matter keys other than `mapped`, for `[extra]`; the source's own `extra` table is
+/// merged in rather than nested.
+fn extra_of(fm: &Value, mapped: &[&str]) -> toml::Table {
+    let mut extra = toml::Table::new();
+    for (key, value) in fm.as_object().into_iter().flatten() {
+        if mapped.contains(&key.as_str()) {
+            continue;
+        }
+        match to_toml(value) {
+            Some(toml::Value::Table(t)) if key == "extra" => extra.extend(t),
+            Some(v) => {
+                extra.insert(key.clone(), v);
+            }
+            None => {}
+        }
+    }
+    extra
 }
 
 fn to_toml(value: &Value) -> Option<toml::Value> {

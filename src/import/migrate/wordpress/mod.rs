@@ -270,6 +270,8 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
                 title: html::plain_text(&title),
                 description: Some(html::plain_text(&description)).filter(|d| !d.is_empty()),
                 intro: String::new(),
+                weight: None,
+                extra: toml::Table::new(),
             }
         })
         .collect();
@@ -448,6 +450,13 @@ fn entry(
     }
     if item.get("wp:is_sticky") == "1" {
         extra.insert("sticky".into(), toml::Value::Boolean(true));
+    }
+    // Custom fields: WordPress's own start with `_` (`_edit_lock`); the others are the
+    // site's, kept for templates.
+    for (key, value) in &item.meta {
+        if !key.starts_with('_') && !key.is_empty() && !extra.contains_key(key) {
+            extra.insert(key.clone(), toml::Value::String(value.clone()));
+        }
     }
     Ok((
         Entry {
