@@ -151,6 +151,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
     // Where each page went, for links between them: by path below the content root.
     let places: HashMap<String, (Option<String>, String)> = pages
         .iter()
+        .filter(|r| r.source.kind != Kind::SectionIndex)
         .map(|r| {
             let rel = r
                 .source
@@ -284,6 +285,11 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportErro
         .collect();
     if source.kind == Kind::Page && site.platform == Platform::Jekyll {
         folder.insert(0, "pages".into());
+    }
+    // Hugo themes often keep pages in `content/page/`: Gazette's `/page/` is its home
+    // page's pagination, so they go to `pages/`.
+    if folder.first().is_some_and(|f| f == "page") {
+        folder[0] = "pages".into();
     }
     Ok(Some(Read {
         source,
@@ -429,16 +435,6 @@ fn second_pass(
             reason: reason.into(),
         });
     }
-    // Hugo themes often keep pages in `content/page/`: Gazette's `/page/` is its home
-    // page's pagination, so they go to `pages/` (their URLs are kept as aliases where
-    // they can be).
-    let folder = match folder
-        .split_once('/')
-        .map_or(folder.as_str(), |(first, _)| first)
-    {
-        "page" => format!("pages{}", &folder["page".len()..]),
-        _ => folder,
-    };
     if let Some(first) = folder.split('/').next()
         && crate::content::is_reserved_slug(first)
     {
