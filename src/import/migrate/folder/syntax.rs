@@ -91,7 +91,8 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
         } else {
             "%}}"
         };
-        let Some(end) = rest[open..].find(close_mark) else {
+        // The closing mark is looked for after the opening one (`{{%}}` is not a pair).
+        let Some(end) = rest[open + 3..].find(close_mark).map(|e| e + 3) else {
             out.push_str(&rest[open..]);
             rest = "";
             break;
@@ -199,7 +200,7 @@ fn zola(
         let mut rest = out.as_str();
         while let Some(at) = rest.find(open) {
             mapped.push_str(&rest[..at]);
-            let Some(end) = rest[at..].find(close) else {
+            let Some(end) = rest[at + 2..].find(close).map(|e| e + 2) else {
                 mapped.push_str(&rest[at..]);
                 rest = "";
                 break;
@@ -254,7 +255,7 @@ fn jekyll(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
         out.push_str(&rest[..at]);
         let is_tag = rest[at..].starts_with("{%");
         let close = if is_tag { "%}" } else { "}}" };
-        let Some(end) = rest[at..].find(close) else {
+        let Some(end) = rest[at + 2..].find(close).map(|e| e + 2) else {
             out.push_str(&rest[at..]);
             rest = "";
             break;
@@ -335,7 +336,7 @@ fn find_closing<'a>(text: &'a str, closing: &str) -> Option<(&'a str, &'a str)> 
         while let Some(at) = text[from..].find(mark) {
             let start = from + at;
             let end_mark = if mark == "{{<" { ">}}" } else { "%}}" };
-            let end = text[start..].find(end_mark)? + start;
+            let end = text[start + 3..].find(end_mark)? + start + 3;
             if text[start + 3..end].trim() == closing {
                 return Some((&text[..start], &text[end + 3..]));
             }
@@ -359,4 +360,64 @@ fn shortcode_args(text: &str) -> (Vec<(String, String)>, Vec<String>) {
 /// A video player as the old site's shortcode showed it.
 fn embed(src: &str, title: &str) -> String {
     format!("<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" allowfullscreen></iframe>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every way of cutting the platforms' marks short or running them together is text,
+    /// never a panic.
+    #[test]
+    fn broken_and_odd_syntax_never_panics() {
+        let pieces = [
+            "{{<",
+            ">}}",
+            "{{%",
+            "%}}",
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "{{< /x >}}",
+            "(",
+            ")",
+            "](@/",
+            "#",
+            "é",
+            "\"",
+            " ",
+            "highlight",
+            "ref",
+            "end",
+            "raw",
+            "post_url",
+            "link",
+            "x",
+            "\n",
+            "-",
+            "|",
+        ];
+        let places = HashMap::new();
+        let pages = Pages {
+            places: &places,
+            dir: String::new(),
+        };
+        // A fixed pseudo-random walk: the same cases on every run.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let mut kept = Vec::new();
+            let _ = hugo(&text, &pages, &mut kept);
+            let _ = zola(&text, &places, &mut kept);
+            let _ = jekyll(&text, &pages, &mut kept);
+            let _ = crate::import::migrate::html::shortcodes(&text, |_| None);
+        }
+    }
 }

@@ -59,7 +59,7 @@ pub(super) fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, ImportError>
                 .strip_prefix('=')?
                 .trim_start();
             let quote = rest.chars().next()?;
-            let value = &rest[1..];
+            let value = &rest[quote.len_utf8()..];
             Some(value[..value.find(quote)?].to_string())
         })
         .flatten();
@@ -279,6 +279,48 @@ fn memchr_count(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cut-short and jumbled exports are errors or records, never a panic.
+    #[test]
+    fn jumbled_exports_never_panic() {
+        let pieces = [
+            "<rss>",
+            "</rss>",
+            "<channel>",
+            "</channel>",
+            "<item>",
+            "</item>",
+            "<wp:postmeta>",
+            "</wp:postmeta>",
+            "<wp:meta_key>",
+            "</wp:meta_key>",
+            "<category domain=\"x\">",
+            "</category>",
+            "<wp:comment>",
+            "</wp:comment>",
+            "<![CDATA[é]]>",
+            "&amp;",
+            "&#8217;",
+            "&bogus;",
+            "<title/>",
+            "text",
+            "<wp:author>",
+            "</wp:author>",
+            "<?xml version=\"1.0\" encoding=\"“x”\"?>",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..14 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let _ = decode(text.clone().into_bytes(), Path::new("x.xml"));
+            let _ = parse(&text, Path::new("x.xml"));
+        }
+    }
 
     #[test]
     fn declared_encodings_are_honoured() {
