@@ -103,8 +103,9 @@ impl Files<'_> {
         let mut rest = html.as_str();
         while let Some(at) = rest.find(UPLOADS) {
             let start = rest[..at]
-                .rfind(|c: char| c.is_whitespace() || "\"'(=>,".contains(c))
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rfind(|&(_, c)| c.is_whitespace() || "\"'(=>,".contains(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let end = at
                 + rest[at..]
                     .find(|c: char| c.is_whitespace() || "\"'()<>,".contains(c))
@@ -123,5 +124,45 @@ impl Files<'_> {
         }
         out.push_str(rest);
         (out, used)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_the_old_site_become_site_paths_and_odd_text_stays() {
+        let uploads = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(uploads.path().join("2014/11")).unwrap();
+        std::fs::write(uploads.path().join("2014/11/a.jpg"), b"x").unwrap();
+        let files = Files {
+            base: "https://old.example.com".into(),
+            host: Some("old.example.com".into()),
+            uploads: Some(uploads.path()),
+            attachments: HashMap::new(),
+            children: HashMap::new(),
+        };
+        let (html, used) = files.localize(
+            "<a href=\"https://old.example.com/2014/x/\">x</a> <img src='http://old.example.com/wp-content/uploads/2014/11/a.jpg'> \
+             <img src=\"https://old.example.com/wp-content/uploads/2014/11/missing.jpg\"> \
+             https://cdn.example.net/wp-content/uploads/2014/11/a.jpg\u{a0}wp-content/uploads/\u{3000}",
+        );
+        assert!(
+            html.starts_with(
+                "<a href=\"/2014/x/\">x</a> <img src='/wp-content/uploads/2014/11/a.jpg'>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("\"https://old.example.com/wp-content/uploads/2014/11/missing.jpg\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("https://cdn.example.net/wp-content/uploads/2014/11/a.jpg"),
+            "another host's stays: {html}"
+        );
+        assert_eq!(used.len(), 1);
+        assert_eq!(used[0].1, "wp-content/uploads/2014/11/a.jpg");
     }
 }
