@@ -63,16 +63,21 @@ pub(super) fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, ImportError>
             Some(value[..value.find(quote)?].to_string())
         })
         .flatten();
-    let encoding = match &declared {
-        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-            ImportError::BadSource {
-                path: file.to_path_buf(),
-                reason: format!(
-                    "the XML declaration names the encoding {label:?}, which is unknown"
-                ),
-            }
-        })?,
-        None => encoding_rs::UTF_8,
+    // A byte order mark outranks the declaration (UTF-16 exports have one).
+    let bom = encoding_rs::Encoding::for_bom(&bytes).map(|(encoding, _)| encoding);
+    let encoding = match (&declared, bom) {
+        (_, Some(encoding)) => encoding,
+        (Some(label), None) => {
+            encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                ImportError::BadSource {
+                    path: file.to_path_buf(),
+                    reason: format!(
+                        "the XML declaration names the encoding {label:?}, which is unknown"
+                    ),
+                }
+            })?
+        }
+        (None, None) => encoding_rs::UTF_8,
     };
     if encoding == encoding_rs::UTF_8 {
         // The common case, without a copy.
@@ -334,6 +339,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not valid UTF-8"), "{err}");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss>café</rss>"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert!(
+            decode(utf16, Path::new("x.xml"))
+                .unwrap()
+                .ends_with("<rss>café</rss>")
+        );
     }
 
     #[test]
