@@ -181,7 +181,11 @@ fn wordpress_posts_come_across_with_their_fields() {
         Some("/pages/reviews/"),
         "/reviews/ is the section's now"
     );
-    let (cafe, _) = content_file(&site.read("content/cafe-zurich.md"));
+    let (cafe, cafe_body) = content_file(&site.read("content/cafe-zurich.md"));
+    assert!(
+        cafe_body.contains("[the TV story](/2014/11/24/xiaomi-tv/) and [a lost one](/?p=99)"),
+        "a short link to a post leads to its URL: {cafe_body}"
+    );
     assert_eq!(
         strings(&cafe["aliases"]),
         ["/2014/11/20/café-zürich/", "/?p=13"],
