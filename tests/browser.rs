@@ -258,6 +258,15 @@ fn static_host(dir: &std::path::Path, port: u16) -> StaticHost {
     StaticHost { child, port }
 }
 
+/// Builds the site into `www/news/` and serves `www/` on `port` with a plain static
+/// server: a site published below a path prefix, as on GitHub Pages.
+fn publish_under_news(site: &TestSite, port: u16) -> StaticHost {
+    let www = site.path().join("www");
+    site.run(&["build", "--output", www.join("news").to_str().unwrap()])
+        .success();
+    static_host(&www, port)
+}
+
 #[test]
 fn a_word_typed_on_the_search_page_finds_its_article_first() {
     let Some(binary) = chromium() else {
@@ -285,10 +294,7 @@ fn a_word_typed_on_the_search_page_finds_its_article_first() {
         "title = \"Markets slept\"\ndate = 2024-03-03",
         "Nothing moved all week.",
     );
-    let www = site.path().join("www");
-    site.run(&["build", "--output", www.join("news").to_str().unwrap()])
-        .success();
-    let host = static_host(&www, port);
+    let host = publish_under_news(&site, port);
     let browser = open(
         &binary,
         &format!("http://127.0.0.1:{}/news/search/", host.port),
@@ -387,10 +393,7 @@ fn an_old_query_link_leads_to_its_article() {
         "title = \"About\"\ndate = 2024-03-02\naliases = [\"/?page_id=7\"]",
         "Who we are.",
     );
-    let www = site.path().join("www");
-    site.run(&["build", "--output", www.join("news").to_str().unwrap()])
-        .success();
-    let host = static_host(&www, port);
+    let host = publish_under_news(&site, port);
     // Below a path prefix, as WordPress's short link from an old page would come.
     let browser = open(
         &binary,

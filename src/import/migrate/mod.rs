@@ -626,6 +626,25 @@ fn counted(names: &[String]) -> String {
         .join(", ")
 }
 
+/// Texts made of `pieces` joined at random — the same ones on every run — for tests that
+/// readers never panic, whatever a source holds.
+#[cfg(test)]
+fn jumbled(pieces: &[&str], texts: usize, length: usize) -> Vec<String> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    (0..texts)
+        .map(|_| {
+            (0..length)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    pieces[(state % pieces.len() as u64) as usize]
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

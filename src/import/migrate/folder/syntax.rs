@@ -403,16 +403,7 @@ mod tests {
             places: &places,
             dir: String::new(),
         };
-        // A fixed pseudo-random walk: the same cases on every run.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..12 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::import::migrate::jumbled(&pieces, 3000, 12) {
             let mut kept = Vec::new();
             let _ = hugo(&text, &pages, &mut kept);
             let _ = zola(&text, &places, &mut kept);

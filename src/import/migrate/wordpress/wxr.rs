@@ -313,15 +313,7 @@ mod tests {
             "</wp:author>",
             "<?xml version=\"1.0\" encoding=\"“x”\"?>",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..14 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::import::migrate::jumbled(&pieces, 3000, 14) {
             let _ = decode(text.clone().into_bytes(), Path::new("x.xml"));
             let _ = parse(&text, Path::new("x.xml"));
         }
