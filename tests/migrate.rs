@@ -166,8 +166,10 @@ fn wordpress_posts_come_across_with_their_fields() {
         "a draft has no GMT date: its local one"
     );
     assert!(
-        draft.get("path").is_none() && draft.get("aliases").is_none(),
-        "a draft was never public: no URL to keep"
+        draft.get("path").is_none()
+            && draft.get("aliases").is_none()
+            && draft.get("tags").is_none(),
+        "a draft was never public: no URL to keep; Uncategorized is no tag"
     );
     let (scheduled, _) = content_file(&site.read("content/coming-next-year.md"));
     assert_eq!(scheduled["date"].to_string(), "2999-01-01T09:00:00Z");
@@ -181,7 +183,9 @@ fn wordpress_posts_come_across_with_their_fields() {
         Some("/pages/reviews/"),
         "/reviews/ is the section's now"
     );
-    let (cafe, cafe_body) = content_file(&site.read("content/cafe-zurich.md"));
+    // Yoast's primary category, not the first listed, is the section.
+    let (cafe, cafe_body) = content_file(&site.read("content/business/cafe-zurich.md"));
+    assert_eq!(strings(&cafe["tags"]), ["Reviews"]);
     assert!(
         cafe_body.contains("[the TV story](/2014/11/24/xiaomi-tv/) and [a lost one](/?p=99)"),
         "a short link to a post leads to its URL: {cafe_body}"
@@ -300,9 +304,9 @@ fn reimporting_changes_nothing_and_never_overwrites_a_hand_edit() {
     assert_eq!(before, site.tree("content"));
 
     let edited = site
-        .read("content/cafe-zurich.md")
+        .read("content/business/cafe-zurich.md")
         .replace("Where the coders meet.", "Where the coders meet, edited.");
-    site.write("content/cafe-zurich.md", &edited);
+    site.write("content/business/cafe-zurich.md", &edited);
     site.write(
         "old/export.xml",
         WXR.replace("Where the coders meet.", "Where coders meet now."),
@@ -315,16 +319,16 @@ fn reimporting_changes_nothing_and_never_overwrites_a_hand_edit() {
     );
     assert!(
         run.stderr()
-            .contains("content/cafe-zurich.md was edited by hand: kept the edited file"),
+            .contains("content/business/cafe-zurich.md was edited by hand: kept the edited file"),
         "{}",
         run.stderr()
     );
-    assert_eq!(site.read("content/cafe-zurich.md"), edited);
+    assert_eq!(site.read("content/business/cafe-zurich.md"), edited);
 
     site.run(&["import", "--from", "wordpress", "old/export.xml", "--force"])
         .success();
     assert!(
-        site.read("content/cafe-zurich.md")
+        site.read("content/business/cafe-zurich.md")
             .contains("Where coders meet now.")
     );
 }
@@ -389,7 +393,7 @@ fn other_encodings_are_read_as_declared() {
     site.write("old/export.xml", latin1);
     site.run(&["import", "--from", "wordpress", "old/export.xml"])
         .success();
-    let (fm, _) = content_file(&site.read("content/cafe-zurich.md"));
+    let (fm, _) = content_file(&site.read("content/business/cafe-zurich.md"));
     assert_eq!(fm["title"].as_str(), Some("Café culture in Zürich"));
 }
 

@@ -81,6 +81,15 @@ fn old_path(link: &str, base: &str) -> Option<String> {
     decoded_path(rest)
 }
 
+/// A category as the export's channel lists it (by its `nicename`).
+struct Category {
+    name: String,
+    /// The parent's `nicename`, empty at the top.
+    parent: String,
+    description: String,
+    term_id: String,
+}
+
 /// Post types that are WordPress's machinery rather than content.
 fn machinery(post_type: &str) -> Option<&'static str> {
     Some(match post_type {
@@ -127,20 +136,21 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         })
         .collect();
     // nicename → (name, parent nicename, description)
-    let categories: HashMap<String, (String, String, String)> = channel
+    let categories: HashMap<String, Category> = channel
         .categories
         .iter()
         .filter_map(|c| {
-            let nicename = c.get("wp:category_nicename")?.trim().to_string();
             let field = |k: &str| c.get(k).map_or(String::new(), |s| s.trim().to_string());
-            Some((
-                nicename,
-                (
-                    field("wp:cat_name"),
-                    field("wp:category_parent"),
-                    field("wp:category_description"),
-                ),
-            ))
+            let nicename = field("wp:category_nicename");
+            (!nicename.is_empty()).then(|| {
+                let category = Category {
+                    name: html::plain_text(&field("wp:cat_name")),
+                    parent: field("wp:category_parent"),
+                    description: html::plain_text(&field("wp:category_description")),
+                    term_id: field("wp:term_id"),
+                };
+                (nicename, category)
+            })
         })
         .collect();
 
@@ -255,7 +265,7 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
             let (title, description) = categories
                 .iter()
                 .find(|(nicename, _)| crate::content::slug::slugify(nicename) == folder)
-                .map(|(_, (name, _, description))| (name.clone(), description.clone()))
+                .map(|(_, c)| (c.name.clone(), c.description.clone()))
                 .unwrap_or_else(|| {
                     (
                         if folder == "pages" {
@@ -327,7 +337,7 @@ fn entry(
     item: &Item,
     files: &Files,
     names: &HashMap<String, String>,
-    categories: &HashMap<String, (String, String, String)>,
+    categories: &HashMap<String, Category>,
     origin: String,
 ) -> Result<Made, Skip> {
     let skip = |reason: String| Skip {
@@ -372,11 +382,22 @@ fn entry(
     let fallback = format!("{post_type}-{id}");
     let slug = slug_of(Some(item.get("wp:post_name")), &title, &fallback);
 
-    // Sections from categories: the top-level ancestor of the first category.
+    // Sections from categories: the top-level ancestor of the first category — or of the
+    // primary one, where Yoast SEO records it (news sites mostly run it).
+    let primary = item.meta("_yoast_wpseo_primary_category").and_then(|id| {
+        categories
+            .iter()
+            .find(|(_, c)| c.term_id == id)
+            .map(|(nicename, _)| nicename.as_str())
+    });
+    let mut ordered: Vec<&(String, String, String)> = item.categories.iter().collect();
+    ordered.sort_by_key(|(domain, nicename, _)| {
+        !(domain == "category" && Some(nicename.as_str()) == primary)
+    });
     let mut tags = Vec::new();
     let mut folder = String::new();
     let mut extra = toml::Table::new();
-    for (domain, nicename, name) in &item.categories {
+    for (domain, nicename, name) in ordered {
         let name = html::plain_text(name);
         match domain.as_str() {
             "category"
@@ -384,13 +405,13 @@ fn entry(
             {
                 let mut top = nicename.clone();
                 for _ in 0..16 {
-                    match categories.get(&top).map(|c| c.1.clone()) {
+                    match categories.get(&top).map(|c| c.parent.clone()) {
                         Some(parent) if !parent.is_empty() => top = parent,
                         _ => break,
                     }
                 }
                 folder = crate::content::slug::slugify(&top);
-                let top_name = categories.get(&top).map(|c| html::plain_text(&c.0));
+                let top_name = categories.get(&top).map(|c| c.name.clone());
                 if top_name.as_deref() != Some(name.as_str()) {
                     tags.push(name);
                 }
