@@ -68,10 +68,23 @@ impl Files<'_> {
                 url.to_string()
             };
             let parsed = url::Url::parse(&absolute).ok()?;
-            if parsed.host_str().map(str::to_ascii_lowercase) != self.host {
-                return None;
+            let host = parsed.host_str().map(str::to_ascii_lowercase);
+            if host == self.host {
+                parsed.path().to_string()
+            } else {
+                // Jetpack's image CDN serves the site's uploads from
+                // `i0.wp.com/<site host>/wp-content/uploads/…`.
+                let photon = host.as_deref().is_some_and(|h| {
+                    h.strip_suffix(".wp.com")
+                        .and_then(|i| i.strip_prefix('i'))
+                        .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
+                });
+                let own = format!("/{}/", self.host.as_deref()?);
+                if !photon || !parsed.path().starts_with(&own) {
+                    return None;
+                }
+                parsed.path()[own.len() - 1..].to_string()
             }
-            parsed.path().to_string()
         };
         let relative = decoded_path(&url[at + UPLOADS.len()..])?;
         let relative = relative.split(['?', '#']).next().unwrap_or("");
@@ -108,7 +121,7 @@ impl Files<'_> {
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let end = at
                 + rest[at..]
-                    .find(|c: char| c.is_whitespace() || "\"'()<>,".contains(c))
+                    .find(|c: char| c.is_whitespace() || "\"'()<>".contains(c))
                     .unwrap_or(rest.len() - at);
             out.push_str(&rest[..start]);
             let url = &rest[start..end];
@@ -146,7 +159,12 @@ mod tests {
         let (html, used) = files.localize(
             "<a href=\"https://old.example.com/2014/x/\">x</a> <img src='http://old.example.com/wp-content/uploads/2014/11/a.jpg'> \
              <img src=\"https://old.example.com/wp-content/uploads/2014/11/missing.jpg\"> \
-             https://cdn.example.net/wp-content/uploads/2014/11/a.jpg\u{a0}wp-content/uploads/\u{3000}",
+             https://cdn.example.net/wp-content/uploads/2014/11/a.jpg\u{a0}wp-content/uploads/\u{3000} \
+             <img src=\"https://i2.wp.com/old.example.com/wp-content/uploads/2014/11/a.jpg?resize=300,200\">",
+        );
+        assert!(
+            html.ends_with("<img src=\"/wp-content/uploads/2014/11/a.jpg\">"),
+            "Jetpack's CDN copy is the site's upload, its query the CDN's: {html}"
         );
         assert!(
             html.starts_with(
@@ -162,7 +180,7 @@ mod tests {
             html.contains("https://cdn.example.net/wp-content/uploads/2014/11/a.jpg"),
             "another host's stays: {html}"
         );
-        assert_eq!(used.len(), 1);
+        assert_eq!(used.len(), 2);
         assert_eq!(used[0].1, "wp-content/uploads/2014/11/a.jpg");
     }
 }
