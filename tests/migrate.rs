@@ -634,6 +634,8 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
         .write("old/_posts/2014-11-25-second.markdown", "---\ntitle: Second\ndate: 2014-11-25 08:30:00 +0100\n---\nMore.\n")
         .write("old/_drafts/wip.md", "---\ntitle: Work in progress\n---\nSoon.\n")
         .write("old/reviews/_posts/2014-12-01-phone.md", "---\ntitle: Phone\n---\nGood.\n")
+        .write("old/_docs/intro.md", "---\ntitle: Intro\n---\nA collection.\n")
+        .write("old/_layouts/default.html", "{{ content }}")
         .write("old/about.md", "---\ntitle: About\npermalink: /about/\n---\nWho we are.\n")
         .write("old/index.html", "---\nlayout: home\n---\n{% for post in site.posts %}{% endfor %}\n")
         .write("old/assets/x.png", png(8, 8))
@@ -646,7 +648,9 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
         "{out}"
     );
     assert!(
-        out.contains("index.html: a page the old site's templates make"),
+        out.contains("index.html: a page the old site's templates make")
+            && out.contains("_docs: a collection (or a plugin's folder)")
+            && !out.contains("_layouts"),
         "{out}"
     );
     assert!(run.stderr().contains("{% include %}"), "{}", run.stderr());

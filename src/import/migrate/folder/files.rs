@@ -25,6 +25,21 @@ const JEKYLL_MACHINERY: &[&str] = &[
     "Rakefile",
 ];
 
+/// Jekyll's and themes' own `_` folders: templates, styles, data, plugins, the output.
+const JEKYLL_OWN_FOLDERS: &[&str] = &[
+    "_posts",
+    "_drafts",
+    "_layouts",
+    "_includes",
+    "_sass",
+    "_data",
+    "_site",
+    "_plugins",
+    "_config",
+    "_scss",
+    "_js",
+];
+
 /// Every file of the old site that matters, in path order: content files as [`Source`]s,
 /// the rest into `harvest` as static files or skips.
 pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, ImportError> {
@@ -101,6 +116,31 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
     // Jekyll: `_posts` (anywhere: the folders above are categories), `_drafts`, pages
     // with front matter, and every other file published as it is.
     let excluded: Vec<String> = values::list(site.config.get("exclude"), false);
+    // Other `_` folders are the theme's and Jekyll's own — except collections, which hold
+    // content this import does not bring: said, not dropped silently.
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&site.root)
+        .map_err(|source| ImportError::Read {
+            path: site.root.clone(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('_') && !JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
+            harvest.skipped.push(Skip {
+                origin: site.shown(&folder),
+                reason:
+                    "a collection (or a plugin's folder): only posts, drafts and pages are imported"
+                        .into(),
+            });
+        }
+    }
     let walker = WalkDir::new(&site.root)
         .sort_by_file_name()
         .into_iter()
