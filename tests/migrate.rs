@@ -468,6 +468,7 @@ fn hugo_site(site: &TestSite) {
         .write("old/content/about.md", "{\n  \"title\": \"About\",\n  \"date\": \"2010-01-01\",\n  \"url\": \"/about-us/\"\n}\nWho we are.\n")
         .write("old/content/posts/legacy.html", "---\ntitle: Legacy\ndate: 2013-05-01\n---\n<p>Old <em>HTML</em> post.</p><ul><li>kept</li></ul>\n")
         .write("old/content/page/colophon.md", "---\ntitle: Colophon\ndate: 2010-01-02\n---\nSet in type.\n")
+        .write("old/content/posts/notes.adoc", "= Notes\n\nIn AsciiDoc.\n")
         .write("old/static/images/a.png", png(32, 32));
 }
 
@@ -482,6 +483,10 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         "{out}"
     );
     assert!(out.contains("files: 2 copied"), "{out}");
+    assert!(
+        out.contains("notes.adoc: content in a format other than Markdown"),
+        "{out}"
+    );
     assert!(
         run.stderr()
             .contains("\"/page/colophon/\" is where the site keeps pages of its own"),

@@ -105,6 +105,16 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                     bundle: None,
                     kind: Kind::Page,
                 });
+            } else if has_ext(
+                &file,
+                &["adoc", "asciidoc", "ad", "org", "pandoc", "pdc", "rst"],
+            ) {
+                // Hugo renders these formats with external tools; they are articles, not
+                // files to publish as they are.
+                harvest.skipped.push(Skip {
+                    origin: site.shown(&file),
+                    reason: "content in a format other than Markdown or HTML (AsciiDoc, Org, Pandoc, reStructuredText): convert it to Markdown first".into(),
+                });
             } else {
                 // Zola and Hugo publish a loose file of content/ at its path.
                 harvest.statics.push((file, rel));
