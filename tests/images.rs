@@ -379,6 +379,35 @@ fn bad_images_are_errors_naming_the_article_and_the_image() {
 }
 
 #[test]
+fn vector_images_in_the_text_are_shown_as_they_are_but_cannot_lead() {
+    let site = TestSite::new();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>";
+    site.write("static/images/logo.svg", svg);
+    site.article(
+        "diagram",
+        "title = \"Diagram\"\ndate = 2024-01-01",
+        "![The logo](/images/logo.svg)",
+    );
+    site.build();
+    let page = site.read("public/diagram/index.html");
+    assert!(
+        page.contains("<img src=\"/images/logo.svg\" alt=\"The logo\" />"),
+        "no variants, no picture: {page}"
+    );
+    assert_eq!(site.read("public/images/logo.svg"), svg);
+    site.article(
+        "diagram",
+        "title = \"Diagram\"\ndate = 2024-01-01\nimage = \"/images/logo.svg\"\nimage_alt = \"The logo\"",
+        "Text.",
+    );
+    let stderr = site.build_fails_keeping_output();
+    assert!(
+        stderr.contains("static/images/logo.svg is not an image Gazette can read"),
+        "a lead image needs a size for feeds and previews: {stderr}"
+    );
+}
+
+#[test]
 fn an_older_imports_extra_image_credit_is_still_the_credit() {
     let site = TestSite::new();
     site.article(

@@ -465,7 +465,8 @@ fn hugo_site(site: &TestSite) {
         .write("old/content/posts/first.md", "+++\ntitle = \"First Post\"\ndate = 2014-11-24T10:00:00+01:00\nslug = \"first-post\"\ntags = [\"Rust\"]\ncategories = [\"News\"]\naliases = [\"/old/first/\", \"renamed\"]\ndescription = \"The first one\"\nauthor = \"Jane Doe\"\nseries = \"Intro\"\n+++\nHello {{< figure src=\"/images/a.png\" alt=\"An A\" caption=\"The letter\" >}}\n\n{{< youtube abc123 >}}\n\nSee {{< ref \"posts/second/index.md\" >}} and {{< gist jane 42 >}}.\n\n{{< unknown thing >}}\n\n{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n")
         .write("old/content/posts/second/index.md", "---\ntitle: Second\ndate: 2014-12-01\ndraft: true\nimages: [cover.png]\ntags: [Go]\n---\nA bundle.\n")
         .write("old/content/posts/second/cover.png", png(64, 64))
-        .write("old/content/about.md", "{\n  \"title\": \"About\",\n  \"date\": \"2010-01-01\",\n  \"url\": \"/about-us/\"\n}\nWho we are.\n")
+        .write("old/content/about.md", "{\n  \"title\": \"About\",\n  \"date\": \"2010-01-01\",\n  \"url\": \"/about-us/\",\n  \"image\": \"/images/logo.svg\"\n}\nWho we are. ![Logo](/images/logo.svg)\n")
+        .write("old/static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
         .write("old/content/posts/legacy.html", "---\ntitle: Legacy\ndate: 2013-05-01\n---\n<p>Old <em>HTML</em> post.</p><ul><li>kept</li></ul>\n")
         .write("old/content/page/colophon.md", "---\ntitle: Colophon\ndate: 2010-01-02\n---\nSet in type.\n")
         .write("old/content/posts/notes.adoc", "= Notes\n\nIn AsciiDoc.\n")
@@ -482,7 +483,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         out.contains("imported 5 articles (1 drafts, 0 scheduled): 5 written"),
         "{out}"
     );
-    assert!(out.contains("files: 2 copied"), "{out}");
+    assert!(out.contains("files: 3 copied"), "{out}");
     assert!(
         out.contains("notes.adoc: content in a format other than Markdown"),
         "{out}"
@@ -547,6 +548,14 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
     assert!(site.exists("content/posts/second/cover.png"));
     let (about, _) = content_file(&site.read("content/about.md"));
     assert_eq!(about["path"].as_str(), Some("/about-us/"));
+    assert!(about.get("image").is_none(), "an SVG cannot lead");
+    assert_eq!(about["extra"]["image"].as_str(), Some("/images/logo.svg"));
+    assert!(
+        run.stderr()
+            .contains("its lead image \"/images/logo.svg\" is not JPEG, PNG, WebP or GIF"),
+        "{}",
+        run.stderr()
+    );
     assert!(
         site.read("content/posts/_index.md")
             .contains("title = \"All posts\"")
@@ -583,7 +592,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         .success()
         .stdout();
     assert!(again.contains("0 written, 5 unchanged"), "{again}");
-    assert!(again.contains("files: 0 copied, 2 unchanged"), "{again}");
+    assert!(again.contains("files: 0 copied, 3 unchanged"), "{again}");
     assert_eq!(before, site.tree("content"));
 }
 

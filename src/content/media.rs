@@ -128,19 +128,38 @@ pub fn image_ref(written: &str, bundle: Option<&Bundle>) -> Result<ImageRef, Str
     }
 }
 
-/// The local images of an article's HTML: each `<img src>` that is not a URL of its own
-/// (`http:`, `data:`, `//host/…`), as written, once each.
+/// The local images of an article's HTML that Gazette processes: each `<img src>` that is
+/// not a URL of its own (`http:`, `data:`, `//host/…`) nor in a format shown as it is
+/// ([`SHOWN_AS_IS`]), as written, once each.
 pub fn body_images(html: &str) -> Vec<String> {
     let mut images: Vec<String> = Vec::new();
     if !html.contains("<img") {
         return images;
     }
     crate::render::links::for_each_attribute(html, |name, value, _| {
-        if name == "src" && is_local(value) && !images.iter().any(|i| i == value) {
+        if name == "src"
+            && is_local(value)
+            && !shown_as_is(value)
+            && !images.iter().any(|i| i == value)
+        {
             images.push(value.to_string());
         }
     });
     images
+}
+
+/// Image formats a page shows as they are, with no variants: vector images, and formats
+/// browsers show that Gazette's encoders do not read. (A lead image must still be one
+/// Gazette reads: feeds and link previews need its size.)
+const SHOWN_AS_IS: &[&str] = &[
+    "svg", "svgz", "avif", "bmp", "ico", "tif", "tiff", "heic", "heif", "jxl",
+];
+
+fn shown_as_is(src: &str) -> bool {
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    path.rsplit_once('.')
+        .filter(|(_, ext)| !ext.contains('/'))
+        .is_some_and(|(_, ext)| SHOWN_AS_IS.iter().any(|s| ext.eq_ignore_ascii_case(s)))
 }
 
 /// Whether `src` names a file of the site rather than another site's.
@@ -191,6 +210,12 @@ mod tests {
                 .unwrap_err()
                 .contains("content/<slug>/index.md")
         );
+    }
+
+    #[test]
+    fn vector_and_unread_formats_are_shown_as_they_are() {
+        let html = r#"<img src="/logo.svg"><img src="chart.AVIF?v=2"><img src="/a.jpg"><img src="/dir.svg/x.png">"#;
+        assert_eq!(body_images(html), ["/a.jpg", "/dir.svg/x.png"]);
     }
 
     #[test]

@@ -477,7 +477,29 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     if entry.draft {
         fm.push_str("draft = true\n");
     }
-    if let Some(image) = &entry.image {
+    let mut extra = entry.extra.clone();
+    // A lead image must be one Gazette reads (feeds and link previews need its size); an
+    // SVG or AVIF one is kept where an editor finds it.
+    let image = entry.image.as_ref().filter(|image| {
+        let remote = image.src.starts_with("http://") || image.src.starts_with("https://");
+        let readable = remote || {
+            let path = image.src.split(['?', '#']).next().unwrap_or("");
+            path.rsplit_once('.').is_some_and(|(_, ext)| {
+                ["jpg", "jpeg", "png", "webp", "gif"]
+                    .iter()
+                    .any(|e| ext.eq_ignore_ascii_case(e))
+            })
+        };
+        if !readable {
+            warnings.push(format!(
+                "{}: its lead image {:?} is not JPEG, PNG, WebP or GIF, which a lead image must be: kept in `extra.image`",
+                entry.origin, image.src
+            ));
+            extra.insert("image".into(), toml::Value::String(image.src.clone()));
+        }
+        readable
+    });
+    if let Some(image) = image {
         let _ = writeln!(fm, "image = {}", toml_string(&image.src));
         if let Some(alt) = &image.alt {
             let _ = writeln!(fm, "image_alt = {}", toml_string(alt));
@@ -486,8 +508,8 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
             let _ = writeln!(fm, "image_caption = {}", toml_string(caption));
         }
     }
-    if !entry.extra.is_empty() {
-        let extra = toml::to_string(&entry.extra).unwrap_or_default();
+    if !extra.is_empty() {
+        let extra = toml::to_string(&extra).unwrap_or_default();
         let _ = write!(fm, "\n[extra]\n{extra}");
     }
     let body = entry.body.trim();
