@@ -397,7 +397,7 @@ fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragme
             .map(|l| site.sections[l.at()].title.as_str()),
         description: a.description.as_deref(),
         image,
-        text: text::html_text(a.html.as_str()),
+        text: crate::text::html_text(a.html.as_str()),
         day: a.date.date_naive().to_epoch_days() as i64,
     }
 }

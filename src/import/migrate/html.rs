@@ -314,8 +314,9 @@ fn tag_end(text: &str) -> Option<usize> {
     None
 }
 
-/// `key="value" key='value' key=value positional` → pairs and positionals.
-fn attributes(text: &str) -> (Vec<(String, String)>, Vec<String>) {
+/// `key="value" key='value' key=value positional` → pairs and positionals: the arguments
+/// of WordPress's shortcodes, and of Hugo's and Zola's too.
+pub(super) fn attributes(text: &str) -> (Vec<(String, String)>, Vec<String>) {
     let mut attrs = Vec::new();
     let mut positional = Vec::new();
     let mut rest = text.trim();
@@ -344,7 +345,7 @@ fn attributes(text: &str) -> (Vec<(String, String)>, Vec<String>) {
                 key.to_string(),
                 html_escape::decode_html_entities(value).into_owned(),
             ));
-            rest = remaining.trim_start();
+            rest = remaining.trim_start().trim_start_matches(',').trim_start();
         } else {
             let (word, remaining) = match rest.chars().next() {
                 Some(q @ ('"' | '\'')) => {
@@ -355,32 +356,10 @@ fn attributes(text: &str) -> (Vec<(String, String)>, Vec<String>) {
                 _ => (key, &rest[key_end..]),
             };
             positional.push(word.to_string());
-            rest = remaining.trim_start();
+            rest = remaining.trim_start().trim_start_matches(',').trim_start();
         }
     }
     (attrs, positional)
-}
-
-/// Text with its HTML tags removed and entities decoded, on one line.
-pub fn plain_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        match crate::text::html_tag_end(rest, open) {
-            Some(end) => {
-                text.push(' ');
-                rest = &rest[end..];
-            }
-            None => {
-                text.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
-    }
-    text.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&text);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -422,7 +401,9 @@ mod tests {
 
     /// The text a reader sees of some HTML: tags dropped, entities decoded, whitespace one.
     fn seen(html: &str) -> String {
-        plain_text(html).replace(" ,", ",").replace(" .", ".")
+        crate::text::html_text(html)
+            .replace(" ,", ",")
+            .replace(" .", ".")
     }
 
     #[test]
@@ -479,6 +460,32 @@ mod tests {
     }
 
     #[test]
+    fn arguments_read_as_each_platform_writes_them() {
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        // WordPress: spaces between, values quoted or not (`ids=1,2` is one value).
+        assert_eq!(
+            attributes("ids=1,2 size='large' id=\"x y\""),
+            (
+                vec![pair("ids", "1,2"), pair("size", "large"), pair("id", "x y")],
+                vec![]
+            )
+        );
+        // Zola: commas between, and a quoted value may hold one.
+        assert_eq!(
+            attributes("url=\"a,b\", id=\"c\""),
+            (vec![pair("url", "a,b"), pair("id", "c")], vec![])
+        );
+        // Hugo: positionals; a bracket in a caption is text.
+        assert_eq!(
+            attributes("jane 42 caption=\"a [b] c\""),
+            (
+                vec![pair("caption", "a [b] c")],
+                vec!["jane".to_string(), "42".to_string()]
+            )
+        );
+    }
+
+    #[test]
     fn shortcodes_are_found_with_their_attributes_and_content() {
         let mut seen = Vec::new();
         let out = shortcodes(
@@ -503,13 +510,5 @@ mod tests {
         assert_eq!(seen[0].2.as_deref(), Some("<img src=a.jpg> Cap"));
         assert_eq!(seen[1].2, None);
         assert_eq!(seen.len(), 3);
-    }
-
-    #[test]
-    fn plain_text_drops_tags_and_decodes() {
-        assert_eq!(
-            plain_text("<p>Caf&eacute; &amp; <b>bar</b></p>\n"),
-            "Café & bar"
-        );
     }
 }

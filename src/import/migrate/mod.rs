@@ -277,15 +277,11 @@ fn write(
             taken.insert(target.clone());
         }
         let folder = target.parent().unwrap_or(content).to_path_buf();
-        let files = if entry.files.is_empty() {
-            Vec::new()
-        } else {
-            entry
-                .files
-                .iter()
-                .map(|(from, name)| (from.clone(), folder.join(name)))
-                .collect()
-        };
+        let files = entry
+            .files
+            .iter()
+            .map(|(from, name)| (from.clone(), folder.join(name)))
+            .collect();
         let (text, urls) = article_file(&entry, &mut warnings);
         placed.push(Placed {
             draft: entry.draft,

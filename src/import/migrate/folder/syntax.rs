@@ -101,7 +101,7 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
         let whole = &rest[open..open + end + 3];
         rest = &rest[open + end + 3..];
         let name = inner.split_whitespace().next().unwrap_or("");
-        let (attrs, positional) = shortcode_args(inner[name.len()..].trim());
+        let (attrs, positional) = html::attributes(inner[name.len()..].trim());
         let arg = |key: &str, index: usize| {
             attrs
                 .iter()
@@ -213,7 +213,7 @@ fn zola(
                 .get(name.len() + 1..)
                 .and_then(|a| a.strip_suffix(')'))
                 .unwrap_or("");
-            let (attrs, _) = shortcode_args(&args.replace(',', " "));
+            let (attrs, _) = html::attributes(args);
             let arg = |key: &str| attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
             let replacement = match name {
                 "youtube" => arg("id").map(|id| {
@@ -344,17 +344,6 @@ fn find_closing<'a>(text: &'a str, closing: &str) -> Option<(&'a str, &'a str)> 
         }
     }
     None
-}
-
-fn shortcode_args(text: &str) -> (Vec<(String, String)>, Vec<String>) {
-    // Hugo's and Zola's arguments read as WordPress's: `key="v"` and positionals.
-    let probe = format!("[x {text}]");
-    let mut found = (Vec::new(), Vec::new());
-    html::shortcodes(&probe, |code| {
-        found = (code.attrs.clone(), code.positional.clone());
-        Some(String::new())
-    });
-    found
 }
 
 /// A video player as the old site's shortcode showed it.

@@ -144,9 +144,9 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
             let nicename = field("wp:category_nicename");
             (!nicename.is_empty()).then(|| {
                 let category = Category {
-                    name: html::plain_text(&field("wp:cat_name")),
+                    name: crate::text::html_text(&field("wp:cat_name")),
                     parent: field("wp:category_parent"),
-                    description: html::plain_text(&field("wp:category_description")),
+                    description: crate::text::html_text(&field("wp:category_description")),
                     term_id: field("wp:term_id"),
                 };
                 (nicename, category)
@@ -170,7 +170,8 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         let id = item.get("wp:post_id").to_string();
         let url = item.get("wp:attachment_url").to_string();
         let alt = item.meta("_wp_attachment_image_alt").map(str::to_string);
-        let caption = Some(html::plain_text(item.get("excerpt:encoded"))).filter(|c| !c.is_empty());
+        let caption =
+            Some(crate::text::html_text(item.get("excerpt:encoded"))).filter(|c| !c.is_empty());
         files
             .attachments
             .insert(id.clone(), (url.clone(), alt, caption));
@@ -278,8 +279,8 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
                 });
             SectionInfo {
                 folder,
-                title: html::plain_text(&title),
-                description: Some(html::plain_text(&description)).filter(|d| !d.is_empty()),
+                title: crate::text::html_text(&title),
+                description: Some(crate::text::html_text(&description)).filter(|d| !d.is_empty()),
                 intro: String::new(),
                 weight: None,
                 extra: toml::Table::new(),
@@ -346,7 +347,7 @@ fn entry(
     };
     let post_type = item.get("wp:post_type");
     let status = item.get("wp:status");
-    let title = html::plain_text(item.get("title"));
+    let title = crate::text::html_text(item.get("title"));
     if let Some(why) = machinery(post_type) {
         return Err(skip(why.to_string()));
     }
@@ -398,7 +399,7 @@ fn entry(
     let mut folder = String::new();
     let mut extra = toml::Table::new();
     for (domain, nicename, name) in ordered {
-        let name = html::plain_text(name);
+        let name = crate::text::html_text(name);
         match domain.as_str() {
             "category"
                 if folder.is_empty() && post_type == "post" && nicename != "uncategorized" =>
@@ -491,7 +492,8 @@ fn entry(
             item.meta("_thumbnail_id").unwrap_or_default()
         ));
     }
-    let description = Some(html::plain_text(item.get("excerpt:encoded"))).filter(|d| !d.is_empty());
+    let description =
+        Some(crate::text::html_text(item.get("excerpt:encoded"))).filter(|d| !d.is_empty());
     let url = old_path(item.get("link"), &files.base).filter(|_| !draft);
     if !id.is_empty() {
         extra.insert(
