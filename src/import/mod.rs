@@ -93,7 +93,7 @@ impl std::fmt::Display for ImportReport {
 
 /// One seed, parsed and rendered to the files it should become.
 struct Planned {
-    /// The seed, or the file of another site's archive the article came from.
+    /// The seed (empty for an article of another site's archive).
     seed: PathBuf,
     /// The seed's path, or where in another site's archive the article came from.
     origin: String,

@@ -287,7 +287,8 @@ fn write(
             draft: entry.draft,
             scheduled: !entry.draft && entry.date.is_some_and(|d| d > now),
             planned: Planned {
-                seed: PathBuf::from(&entry.origin),
+                // Not a seed: nothing to plan again from a path.
+                seed: PathBuf::new(),
                 origin: entry.origin,
                 target,
                 text,

@@ -356,20 +356,24 @@ fn entry(
             "of the post type {post_type:?}, which a plugin or theme defines: only posts and pages are imported"
         )));
     }
-    let draft = match status {
-        "publish" | "future" => false,
-        "draft" | "pending" | "private" => true,
-        "trash" => return Err(skip("in the trash".into())),
-        "auto-draft" => return Err(skip("an auto-draft WordPress made, never written".into())),
-        other => return Err(skip(format!("has the unknown status {other:?}"))),
-    };
+    let protected = !item.get("wp:post_password").is_empty();
+    let draft = protected
+        || match status {
+            "publish" | "future" => false,
+            "draft" | "pending" | "private" => true,
+            "trash" => return Err(skip("in the trash".into())),
+            "auto-draft" => {
+                return Err(skip("an auto-draft WordPress made, never written".into()));
+            }
+            other => return Err(skip(format!("has the unknown status {other:?}"))),
+        };
     let mut warnings = Vec::new();
     if status == "private" {
         warnings.push(format!(
             "{origin}: private in WordPress: imported as a draft"
         ));
     }
-    if !item.get("wp:post_password").is_empty() {
+    if protected {
         warnings.push(format!(
             "{origin}: password-protected in WordPress: imported as a draft (a static page cannot ask for a password)"
         ));
@@ -520,7 +524,7 @@ fn entry(
             title,
             date,
             updated,
-            draft: draft || !item.get("wp:post_password").is_empty(),
+            draft,
             authors,
             tags: unique(tags),
             description,
