@@ -603,7 +603,7 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
     site.write("old/config.toml", "base_url = \"https://old.example.com\"\n")
         .write("old/content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n")
         .write("old/content/blog/2024-01-02-hello.md", "+++\ntitle = \"Hello\"\naliases = [\"/hi/\"]\n[taxonomies]\ntags = [\"rust\"]\n[extra]\nmood = \"happy\"\n+++\nSee [the other](@/blog/other/index.md#top).\n\n{{ youtube(id=\"xyz\") }}\n\n{% note() %}\nA note\n{% end %}\n")
-        .write("old/content/blog/other/index.md", "+++\ntitle = \"Other\"\ndate = 2024-02-01\npath = \"custom/other\"\n+++\n# Top\n![pic](pic.png)\n")
+        .write("old/content/blog/other/index.md", "+++\ntitle = \"Other\"\ndate = 2024-02-01\npath = \"custom/other\"\n+++\n# Top\n![pic](pic.png)\n\n[Back](@/blog/2024-01-02-hello.md)\n")
         .write("old/content/blog/other/pic.png", png(16, 16))
         .write("old/content/blog/2024-03-04_third.md", "+++\ntitle = \"Third\"\n+++\nText.\n");
     let run = site.run(&["import", "--from", "zola", "old"]).success();
@@ -627,7 +627,11 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         "{body}"
     );
     assert!(body.contains("youtube-nocookie.com/embed/xyz"), "{body}");
-    let (other, _) = content_file(&site.read("content/blog/other/index.md"));
+    let (other, other_body) = content_file(&site.read("content/blog/other/index.md"));
+    assert!(
+        other_body.contains("[Back](@/blog/hello.md)"),
+        "a link to a file the import renamed follows it: {other_body}"
+    );
     assert_eq!(other["path"].as_str(), Some("/custom/other/"));
     assert!(site.exists("content/blog/other/pic.png"));
 
@@ -638,7 +642,10 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         "{hello}"
     );
     assert!(site.exists("public/hi/index.html"));
-    assert!(site.exists("public/custom/other/index.html"));
+    assert!(
+        site.read("public/custom/other/index.html")
+            .contains("href=\"https://example.org/blog/hello/\"")
+    );
 }
 
 #[test]

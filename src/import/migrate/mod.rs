@@ -413,16 +413,22 @@ fn write(
 }
 
 fn target_of(content: &Path, entry: &Entry) -> PathBuf {
-    let folder = entry
-        .folder
+    content_file(&entry.folder, &entry.slug, !entry.files.is_empty())
+        .split('/')
+        .fold(content.to_path_buf(), |path, part| path.join(part))
+}
+
+/// An article's file below `content/`, `/`-separated: `<folder>/<slug>.md`, or
+/// `<folder>/<slug>/index.md` for an article with files beside it.
+fn content_file(folder: &str, slug: &str, bundle: bool) -> String {
+    let mut path: String = folder
         .split('/')
         .filter(|s| !s.is_empty())
-        .fold(content.to_path_buf(), |path, part| path.join(part));
-    if entry.files.is_empty() {
-        folder.join(format!("{}.md", entry.slug))
-    } else {
-        folder.join(&entry.slug).join("index.md")
-    }
+        .map(|s| format!("{s}/"))
+        .collect();
+    path.push_str(slug);
+    path.push_str(if bundle { "/index.md" } else { ".md" });
+    path
 }
 
 /// An entry's content file, stamped, and how many old URLs it keeps.

@@ -105,7 +105,7 @@ enum Kind {
 }
 
 /// A content file of the old site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Source {
     file: PathBuf,
     shown: String,
@@ -138,16 +138,8 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
         ..Harvest::default()
     };
     let sources = collect(&site, &mut harvest)?;
-    let reads: Vec<Result<Option<Read>, ImportError>> = sources
-        .into_par_iter()
-        .map(|s| first_pass(&site, s))
-        .collect();
-    let mut pages = Vec::new();
-    for r in reads {
-        if let Some(read) = r? {
-            pages.push(read);
-        }
-    }
+    // The first bad file in path order is the one reported, whatever thread finds it.
+    let pages: Vec<Read> = crate::parallel::try_map(&sources, |s| first_pass(&site, s.clone()))?;
     // Where each page went, for links between them: by path below the content root.
     let places: HashMap<String, (Option<String>, String)> = pages
         .iter()
@@ -159,16 +151,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
                 .strip_prefix(&site.content)
                 .unwrap_or(&r.source.file);
             let rel = rel.to_string_lossy().replace('\\', "/");
-            let target = format!(
-                "{}{}{}",
-                r.folder,
-                if r.folder.is_empty() { "" } else { "/" },
-                if r.source.bundle.is_some() {
-                    format!("{}/index.md", r.slug)
-                } else {
-                    format!("{}.md", r.slug)
-                }
-            );
+            let target = super::content_file(&r.folder, &r.slug, r.source.bundle.is_some());
             (rel, (r.url.clone(), target))
         })
         .collect();
@@ -207,7 +190,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
     Ok(harvest)
 }
 
-fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportError> {
+fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
     let bytes = std::fs::read(&source.file).map_err(|e| ImportError::Read {
         path: source.file.clone(),
         source: e,
@@ -234,7 +217,7 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportErro
     };
     let html = has_ext(&source.file, &["html", "htm"]);
     if source.kind == Kind::SectionIndex {
-        return Ok(Some(Read {
+        return Ok(Read {
             source,
             fm,
             body,
@@ -244,7 +227,7 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportErro
             slug: String::new(),
             url: None,
             folder: String::new(),
-        }));
+        });
     }
     let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
     let (name_date, name) = match site.platform {
@@ -291,7 +274,7 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportErro
     if folder.first().is_some_and(|f| f == "page") {
         folder[0] = "pages".into();
     }
-    Ok(Some(Read {
+    Ok(Read {
         source,
         fm,
         body,
@@ -301,7 +284,7 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Option<Read>, ImportErro
         slug,
         url,
         folder: folder.join("/"),
-    }))
+    })
 }
 
 /// Jekyll's `_data/authors.yml`: key → (name, bio).
