@@ -126,8 +126,9 @@ impl Shared {
             .map(|a| slugify(&a.title))
             .collect();
         let titles = titles_of(&title_slugs);
+        let query_keys = super::aliases::query_keys(site);
         Shared {
-            site: site_value(site),
+            site: site_value(site, &query_keys),
             read_more: site
                 .articles
                 .par_iter()
@@ -157,7 +158,7 @@ impl Shared {
             versions: Versions {
                 site: hash_of((
                     site.config.version(),
-                    super::aliases::query_keys(site),
+                    &query_keys,
                     navigation(site)
                         .into_iter()
                         .map(|i| (&site.sections[i].title, &site.sections[i].slug))
@@ -435,7 +436,7 @@ impl Obj {
     }
 }
 
-fn site_value(site: &Site) -> Value {
+fn site_value(site: &Site, query_keys: &[String]) -> Value {
     let c = &site.config;
     Obj::new()
         .set("title", c.title.as_str())
@@ -457,13 +458,12 @@ fn site_value(site: &Site) -> Value {
                 .collect::<Vec<_>>(),
         )
         .set("search", search_value(site))
-        .set("query_aliases", query_aliases_value(site))
+        .set("query_aliases", query_aliases_value(site, query_keys))
         .done()
 }
 
 /// `{url, keys}` of the site's map of query aliases, or none when it has none.
-fn query_aliases_value(site: &Site) -> Value {
-    let keys = super::aliases::query_keys(site);
+fn query_aliases_value(site: &Site, keys: &[String]) -> Value {
     if keys.is_empty() {
         return Value::none();
     }
@@ -472,7 +472,7 @@ fn query_aliases_value(site: &Site) -> Value {
             "url",
             format!("{}{}", site.config.base_url, super::aliases::QUERY_MAP),
         )
-        .set("keys", keys)
+        .set("keys", keys.to_vec())
         .done()
 }
 
