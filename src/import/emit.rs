@@ -28,6 +28,16 @@ pub fn toml_string(text: &str) -> String {
     quoted
 }
 
+/// A date as front matter writes it: a local date when it is midnight UTC, else a
+/// datetime with its offset (`Z` for UTC).
+pub fn toml_date(date: chrono::DateTime<chrono::FixedOffset>) -> String {
+    if date.offset().local_minus_utc() == 0 && date.time() == chrono::NaiveTime::MIN {
+        date.format("%Y-%m-%d").to_string()
+    } else {
+        date.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
 pub fn toml_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
     format!("[{}]", quoted.join(", "))
@@ -119,6 +129,14 @@ pub fn profile(name: &str, bio: &str, key: &str, origin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_toml_reads_them() {
+        let d = chrono::DateTime::parse_from_rfc3339("2014-11-24T15:05:00+01:00").unwrap();
+        assert_eq!(toml_date(d), "2014-11-24T15:05:00+01:00");
+        let midnight = chrono::DateTime::parse_from_rfc3339("2014-11-24T00:00:00Z").unwrap();
+        assert_eq!(toml_date(midnight), "2014-11-24");
+    }
 
     #[test]
     fn toml_strings_stay_on_one_line_and_read_back() {

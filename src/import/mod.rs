@@ -358,10 +358,7 @@ enum DateValue {
 impl DateValue {
     fn toml(&self) -> String {
         match self {
-            DateValue::Seed(d) if d.time() == chrono::NaiveTime::MIN => {
-                d.date().format("%Y-%m-%d").to_string()
-            }
-            DateValue::Seed(d) => d.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
+            DateValue::Seed(d) => emit::toml_date(d.and_utc().fixed_offset()),
             DateValue::Kept(s) => s.clone(),
         }
     }

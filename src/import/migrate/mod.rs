@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
 use super::emit::{self, toml_list, toml_string};
@@ -451,9 +451,9 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
         ));
         DateTime::<Utc>::UNIX_EPOCH.fixed_offset()
     });
-    let _ = writeln!(fm, "date = {}", toml_date(date));
+    let _ = writeln!(fm, "date = {}", emit::toml_date(date));
     if let Some(updated) = entry.updated.filter(|u| *u > date) {
-        let _ = writeln!(fm, "updated = {}", toml_date(updated));
+        let _ = writeln!(fm, "updated = {}", emit::toml_date(updated));
     }
     let (path, aliases) = old_urls(entry, warnings);
     let urls = usize::from(path.is_some()) + aliases.len();
@@ -518,15 +518,6 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
     (stamp(&entry.origin, entry.source_hash, &rest), urls)
-}
-
-/// A date as TOML: a local date when it is midnight UTC, else an offset datetime.
-fn toml_date(date: DateTime<FixedOffset>) -> String {
-    if date.offset().local_minus_utc() == 0 && date.time() == chrono::NaiveTime::MIN {
-        date.format("%Y-%m-%d").to_string()
-    } else {
-        date.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-    }
 }
 
 /// Where the entry's old URLs go: the URL itself as `path` when it is a folder Gazette can
@@ -701,14 +692,6 @@ mod tests {
         let (path, aliases) = old_urls(&jekyll, &mut warnings);
         assert_eq!(path, None);
         assert_eq!(aliases, ["/news/2014/11/24/hello.html"]);
-    }
-
-    #[test]
-    fn dates_are_written_as_toml_reads_them() {
-        let d = DateTime::parse_from_rfc3339("2014-11-24T15:05:00+01:00").unwrap();
-        assert_eq!(toml_date(d), "2014-11-24T15:05:00+01:00");
-        let midnight = DateTime::parse_from_rfc3339("2014-11-24T00:00:00Z").unwrap();
-        assert_eq!(toml_date(midnight), "2014-11-24");
     }
 
     #[test]
