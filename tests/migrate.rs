@@ -671,7 +671,7 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     );
     assert!(
         out.contains("index.html: a page the old site's templates make")
-            && out.contains("_docs: a collection (or a plugin's folder)")
+            && out.contains("_docs: a folder Jekyll does not publish")
             && !out.contains("_layouts"),
         "{out}"
     );

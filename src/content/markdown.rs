@@ -201,6 +201,16 @@ fn count_words(text: &str) -> usize {
     starts + usize::from(!space(first))
 }
 
+/// The id of every heading of `markdown`, in order, as [`render`] gives them: for the
+/// importer, which writes another platform's id where it differs.
+pub fn heading_ids(markdown: &str) -> Vec<String> {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    assign_heading_ids(&mut events)
+        .into_iter()
+        .map(|heading| heading.id)
+        .collect()
+}
+
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique
 /// within the document, so readers can link to sections; returns every heading.
 ///

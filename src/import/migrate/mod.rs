@@ -112,6 +112,17 @@ pub struct Skip {
     pub reason: String,
 }
 
+/// An old URL that sent browsers on to another (Jekyll's `redirect_to`) and whose target
+/// is no imported article: kept as a redirect page in `static/`, as the old site had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub origin: String,
+    /// The old URL: a site-root path.
+    pub from: String,
+    /// Where it leads: a URL, or a site-root path.
+    pub to: String,
+}
+
 /// An author the source describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -145,6 +156,7 @@ pub struct Harvest {
     pub sections: Vec<SectionInfo>,
     /// Files for `static/`: (source, path below `static/`, `/`-separated).
     pub statics: Vec<(PathBuf, String)>,
+    pub redirects: Vec<Redirect>,
     pub warnings: Vec<String>,
 }
 
@@ -228,6 +240,7 @@ fn write(
         profiles,
         sections,
         statics,
+        redirects,
         mut warnings,
     } = harvest;
     let now = Utc::now();
@@ -262,6 +275,18 @@ fn write(
             ));
             entry.url = Some(own);
         }
+        // An old URL that is now a section's list page needs no redirect: the list answers.
+        entry.aliases.retain(|alias| {
+            let page = alias.strip_suffix("index.html").unwrap_or(alias);
+            let listed = section_urls.contains(page);
+            if listed {
+                warnings.push(format!(
+                    "{}: its old URL {alias} is now the section's list page, which answers it",
+                    entry.origin
+                ));
+            }
+            !listed
+        });
         let mut target = target_of(content, &entry);
         if !taken.insert(target.clone()) {
             let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
@@ -344,7 +369,18 @@ fn write(
         .par_iter()
         .map(|(from, to)| copy_file(from, to, options))
         .collect::<Result<_, _>>()?;
-    for (outcome, (_, to)) in copied.iter().zip(&copies) {
+    let redirect_pages = redirect_pages(paths, &redirects, &mut warnings);
+    report.urls_kept += redirect_pages.len();
+    let placed_pages: Vec<CopyOutcome> = redirect_pages
+        .par_iter()
+        .map(|(bytes, to)| place_bytes(bytes, to, options))
+        .collect::<Result<_, _>>()?;
+    let copied_and_placed = copied.iter().zip(copies.iter().map(|(_, to)| to)).chain(
+        placed_pages
+            .iter()
+            .zip(redirect_pages.iter().map(|(_, to)| to)),
+    );
+    for (outcome, to) in copied_and_placed {
         match outcome {
             CopyOutcome::Copied => report.files_copied += 1,
             CopyOutcome::Same => report.files_unchanged += 1,
@@ -358,9 +394,11 @@ fn write(
         }
     }
 
+    // Names that fold to one slug share a profile: the first writes it, in a dry run too.
+    let mut profile_slugs = HashSet::new();
     for profile in profiles {
         let slug = slugify(&profile.name);
-        if slug.is_empty() {
+        if slug.is_empty() || !profile_slugs.insert(slug.clone()) {
             continue;
         }
         let path = content.join(AUTHORS_DIR).join(format!("{slug}.md"));
@@ -555,6 +593,65 @@ fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<S
         }
     }
     (path, aliases)
+}
+
+/// Each redirect's page and the file below `static/` it goes to; a redirect whose old URL
+/// no file can answer is a warning.
+fn redirect_pages(
+    paths: &SitePaths,
+    redirects: &[Redirect],
+    warnings: &mut Vec<String>,
+) -> Vec<(Vec<u8>, PathBuf)> {
+    let mut pages = Vec::new();
+    for redirect in redirects {
+        match crate::content::alias_path(&redirect.from) {
+            Ok(file) => {
+                let target = file
+                    .split('/')
+                    .fold(paths.static_files.clone(), |path, part| path.join(part));
+                pages.push((redirect_page(&redirect.to), target));
+            }
+            Err(why) => warnings.push(format!(
+                "{}: old URL {:?} not kept: {why}",
+                redirect.origin, redirect.from
+            )),
+        }
+    }
+    pages
+}
+
+/// A page that sends a browser on to `to` at once (as jekyll-redirect-from's did), and
+/// tells search engines where the page lives now.
+fn redirect_page(to: &str) -> Vec<u8> {
+    let attr = html_escape::encode_double_quoted_attribute(to);
+    let text = html_escape::encode_text(to);
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n\
+         <link rel=\"canonical\" href=\"{attr}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={attr}\">\n</head>\n<body>\n\
+         <p>This page has moved to <a href=\"{attr}\">{text}</a>.</p>\n</body>\n</html>\n"
+    )
+    .into_bytes()
+}
+
+/// Writes `bytes` as the site's file `to`, never over a different file (without `--force`).
+fn place_bytes(
+    bytes: &[u8],
+    to: &Path,
+    options: ImportOptions,
+) -> Result<CopyOutcome, ImportError> {
+    if let Ok(existing) = std::fs::read(to) {
+        if existing == bytes {
+            return Ok(CopyOutcome::Same);
+        }
+        if !options.force {
+            return Ok(CopyOutcome::Kept);
+        }
+    }
+    if !options.dry_run {
+        write_bytes(to, bytes)?;
+    }
+    Ok(CopyOutcome::Copied)
 }
 
 enum CopyOutcome {

@@ -40,6 +40,9 @@ const JEKYLL_OWN_FOLDERS: &[&str] = &[
     "_js",
 ];
 
+/// Why a Jekyll page with front matter that is not Markdown is not imported.
+pub(super) const THEME_PAGE: &str = "a page the old site's templates make (home, archive, feed, stylesheet): Gazette's theme makes its own";
+
 /// Every file of the old site that matters, in path order: content files as [`Source`]s,
 /// the rest into `harvest` as static files or skips.
 pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, ImportError> {
@@ -123,11 +126,13 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
         return Ok(sources);
     }
 
-    // Jekyll: `_posts` (anywhere: the folders above are categories), `_drafts`, pages
-    // with front matter, and every other file published as it is.
+    // Jekyll: `_posts` (anywhere: the folders above are categories), `_drafts`, the
+    // documents of collections Jekyll writes pages for, pages with front matter, and every
+    // other file published as it is.
+    let rules = site.jekyll.as_ref().expect("a Jekyll site has its rules");
     let excluded: Vec<String> = values::list(site.config.get("exclude"), false);
-    // Other `_` folders are the theme's and Jekyll's own — except collections, which hold
-    // content this import does not bring: said, not dropped silently.
+    // Other `_` folders are the theme's and Jekyll's own, or collections without pages:
+    // said, not dropped silently.
     let mut folders: Vec<PathBuf> = std::fs::read_dir(&site.root)
         .map_err(|source| ImportError::Read {
             path: site.root.clone(),
@@ -137,19 +142,30 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
+    let mut published: Vec<String> = Vec::new();
     for folder in folders {
         let name = folder
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.starts_with('_') && !JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
-            harvest.skipped.push(Skip {
-                origin: site.shown(&folder),
-                reason:
-                    "a collection (or a plugin's folder): only posts, drafts and pages are imported"
-                        .into(),
-            });
+        if !name.starts_with('_') || JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
+            continue;
         }
+        let reason = match rules.collection(&name) {
+            Some(c) if c.output => {
+                published.push(name);
+                continue;
+            }
+            Some(c) => format!(
+                "the collection {}, which has no pages of its own (`output` is not true in _config.yml)",
+                c.label
+            ),
+            None => "a folder Jekyll does not publish (a plugin's, or a collection _config.yml does not declare)".into(),
+        };
+        harvest.skipped.push(Skip {
+            origin: site.shown(&folder),
+            reason,
+        });
     }
     let walker = WalkDir::new(&site.root)
         .sort_by_file_name()
@@ -161,7 +177,8 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                     || (name.starts_with('_')
                         && e.file_type().is_dir()
                         && name != "_posts"
-                        && name != "_drafts")
+                        && name != "_drafts"
+                        && !(e.depth() == 1 && published.iter().any(|p| *p == name)))
                     || ["node_modules", "vendor", "_site"].contains(&name.as_ref())
                     || excluded.iter().any(|x| x.trim_matches('/') == name))
         });
@@ -192,7 +209,31 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let is_text = has_ext(&file, &["md", "markdown", "mkd", "html", "htm"]);
+        let is_markdown = has_ext(&file, &["md", "markdown", "mkd"]);
         let shown = site.shown(&file);
+        let has_front_matter = || {
+            std::fs::read(&file)
+                .map(|b| b.starts_with(b"---"))
+                .unwrap_or(false)
+        };
+        if dirs.first().is_some_and(|d| published.contains(d)) {
+            if is_text && has_front_matter() {
+                sources.push(Source {
+                    shown,
+                    file,
+                    dirs,
+                    stem,
+                    bundle: None,
+                    kind: Kind::Document,
+                });
+            } else {
+                harvest.skipped.push(Skip {
+                    origin: shown,
+                    reason: "a file of a collection without front matter, which Jekyll publishes by the collection's URL template: copy it to static/ where its old URL was".into(),
+                });
+            }
+            continue;
+        }
         if let Some(i) = dirs.iter().position(|d| d == "_posts" || d == "_drafts") {
             if !is_text {
                 harvest.statics.push((file, rel));
@@ -213,24 +254,27 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
             });
             continue;
         }
-        let has_front_matter = std::fs::read(&file)
-            .map(|b| b.starts_with(b"---"))
-            .unwrap_or(false);
-        if !has_front_matter {
+        if !has_front_matter() {
             harvest.statics.push((file, rel));
-        } else if has_ext(&file, &["md", "markdown", "mkd"]) {
+        } else if is_text {
+            // An HTML page is the old theme's (home, archive, feed…) unless it redirects:
+            // its front matter decides, in the second pass.
             sources.push(Source {
                 shown,
                 file,
                 dirs,
                 stem,
                 bundle: None,
-                kind: Kind::Page,
+                kind: if is_markdown {
+                    Kind::Page
+                } else {
+                    Kind::HtmlPage
+                },
             });
         } else {
             harvest.skipped.push(Skip {
                 origin: shown,
-                reason: "a page the old site's templates make (home, archive, feed, stylesheet): Gazette's theme makes its own".into(),
+                reason: THEME_PAGE.into(),
             });
         }
     }

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod files;
+mod jekyll;
 mod syntax;
 mod urls;
 
@@ -24,7 +25,8 @@ use urls::{dated_name, old_url};
 
 use super::values;
 use super::{
-    Entry, Harvest, LeadImage, Platform, Profile, SectionInfo, Skip, counted, html, unique,
+    Entry, Harvest, LeadImage, Platform, Profile, Redirect, SectionInfo, Skip, counted, html,
+    unique,
 };
 use crate::content::slug::slugify;
 use crate::hash::fnv1a;
@@ -36,6 +38,8 @@ struct OldSite {
     root: PathBuf,
     content: PathBuf,
     config: Value,
+    /// Jekyll's rules (collections, defaults, time zone…), for a Jekyll site.
+    jekyll: Option<jekyll::Rules>,
 }
 
 impl OldSite {
@@ -82,17 +86,30 @@ impl OldSite {
             Platform::Zola => root.join("content"),
             _ => root.to_path_buf(),
         };
+        let jekyll = (platform == Platform::Jekyll)
+            .then(|| jekyll::Rules::read(&config, &file, jekyll::site_data(root)?))
+            .transpose()?;
         Ok(OldSite {
             platform,
             root: root.to_path_buf(),
             content,
             config,
+            jekyll,
         })
     }
 
     /// A path as messages show it: as the old site's folder was given, so one can open it.
     fn shown(&self, path: &Path) -> String {
         path.display().to_string()
+    }
+
+    /// A date of a page's front matter, as the platform reads it (Jekyll's in the site's
+    /// time zone).
+    fn date(&self, text: &str) -> Option<DateTime<FixedOffset>> {
+        match &self.jekyll {
+            Some(rules) => rules.date(text),
+            None => values::date(text),
+        }
     }
 }
 
@@ -102,6 +119,11 @@ enum Kind {
     Draft,
     Page,
     SectionIndex,
+    /// A document of a Jekyll collection with pages (`_docs/x.md`); its first folder is
+    /// the collection's.
+    Document,
+    /// A Jekyll page in HTML: the old theme's (home, archive…) unless it redirects.
+    HtmlPage,
 }
 
 /// A content file of the old site.
@@ -160,8 +182,10 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
         .into_par_iter()
         .map(|r| second_pass(&site, r, &places, &authors))
         .collect();
+    let mut redirects = Vec::new();
     for m in made {
         match m {
+            Made::Redirect(redirect) => redirects.push(redirect),
             Made::Entry(entry, warnings) => {
                 harvest.warnings.extend(warnings);
                 harvest.entries.push(*entry);
@@ -170,6 +194,9 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
             Made::Profile(profile) => harvest.profiles.push(profile),
             Made::Skip(skip) => harvest.skipped.push(skip),
         }
+    }
+    if let Some(rules) = &site.jekyll {
+        rules.place_redirects(redirects, &mut harvest);
     }
     let mut used: Vec<String> = harvest
         .entries
@@ -215,6 +242,10 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
         ),
         None => (Value::Object(Default::default()), text.clone()),
     };
+    let fm = match &site.jekyll {
+        Some(rules) => rules.front_matter(&rel_path(&source.file, &site.root), &source, fm),
+        None => fm,
+    };
     let html = has_ext(&source.file, &["html", "htm"]);
     if source.kind == Kind::SectionIndex {
         return Ok(Read {
@@ -232,10 +263,16 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
     let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
     let (name_date, name) = match site.platform {
         Platform::Hugo => (None, source.stem.as_str()),
+        Platform::Jekyll => site
+            .jekyll
+            .as_ref()
+            .map_or((None, source.stem.as_str()), |rules| {
+                rules.dated_name(&source)
+            }),
         _ => dated_name(&source.stem),
     };
     let date = field(&["date", "publishDate", "pubdate", "published"])
-        .and_then(|d| values::date(&d))
+        .and_then(|d| site.date(&d))
         .or(name_date)
         .or_else(|| {
             // Jekyll shows a draft at its file's time.
@@ -246,10 +283,20 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
                         .ok()
                 })
                 .flatten()
-                .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset())
+                .map(|t| {
+                    let date = DateTime::<chrono::Utc>::from(t).fixed_offset();
+                    site.jekyll
+                        .as_ref()
+                        .map_or(date, |rules| rules.in_zone(date))
+                })
         });
     let title = field(&["title"]).unwrap_or_default();
     let written_slug = field(&["slug"]);
+    let name = site
+        .jekyll
+        .as_ref()
+        .and_then(|_| jekyll::index_slug(&source, &title))
+        .unwrap_or(name);
     let slug = super::slug_of(written_slug.as_deref().or(Some(name)), &title, "untitled");
     let url = old_url(
         site,
@@ -313,6 +360,7 @@ fn jekyll_authors(
 
 enum Made {
     Entry(Box<Entry>, Vec<String>),
+    Redirect(Redirect),
     Section(SectionInfo),
     Profile(Profile),
     Skip(Skip),
@@ -371,6 +419,33 @@ fn second_pass(
         folder,
     } = read;
     let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
+    if site.platform == Platform::Jekyll {
+        // jekyll-redirect-from: a page with `redirect_to` is a redirect page, nothing else.
+        if let Some(to) = values::list(fm.get("redirect_to"), false)
+            .into_iter()
+            .next()
+        {
+            return match url {
+                Some(from) => Made::Redirect(Redirect {
+                    origin: source.shown,
+                    from,
+                    to,
+                }),
+                None => Made::Skip(Skip {
+                    origin: source.shown,
+                    reason: format!(
+                        "redirects to {to}, but its own URL cannot be made from its permalink"
+                    ),
+                }),
+            };
+        }
+        if source.kind == Kind::HtmlPage {
+            return Made::Skip(Skip {
+                origin: source.shown,
+                reason: files::THEME_PAGE.into(),
+            });
+        }
+    }
     let mut warnings = Vec::new();
     let (mut body, kept) = platform_syntax(site, &source, &body, places);
     if !kept.is_empty() {
@@ -390,6 +465,8 @@ fn second_pass(
                 source.shown
             ));
         }
+    } else if let Some(rules) = &site.jekyll {
+        body = rules.keep_heading_ids(&body);
     }
 
     if source.kind == Kind::SectionIndex {
@@ -428,8 +505,8 @@ fn second_pass(
     }
 
     let title = field(&["title"]).unwrap_or_default();
-    let updated = field(&["lastmod", "modified", "updated", "last_modified_at"])
-        .and_then(|d| values::date(&d));
+    let updated =
+        field(&["lastmod", "modified", "updated", "last_modified_at"]).and_then(|d| site.date(&d));
     let draft = fm.get("draft").and_then(Value::as_bool).unwrap_or(false)
         || fm.get("published").and_then(Value::as_bool) == Some(false)
         || source.kind == Kind::Draft;

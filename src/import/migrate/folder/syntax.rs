@@ -27,7 +27,7 @@ pub(super) fn platform_syntax(
     let text = match site.platform {
         Platform::Hugo => hugo(body, &pages, &mut kept),
         Platform::Zola => zola(body, places, &mut kept),
-        Platform::Jekyll => jekyll(body, &pages, &mut kept),
+        Platform::Jekyll => jekyll(body, &pages, Some(site), &mut kept),
         Platform::Wordpress => body.to_string(),
     };
     (text, kept)
@@ -247,8 +247,9 @@ fn zola(
     out
 }
 
-/// Jekyll's Liquid: `{% tag args %}` and `{{ object }}`.
-fn jekyll(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
+/// Jekyll's Liquid: `{% tag args %}` and `{{ object }}`. `site` (absent in tests of the
+/// syntax alone) gives `_config.yml`'s values and the files published as they are.
+fn jekyll(body: &str, pages: &Pages, site: Option<&OldSite>, kept: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(at) = rest.find("{%").into_iter().chain(rest.find("{{")).min() {
@@ -267,7 +268,11 @@ fn jekyll(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
         let arg = inner[name.len()..].trim();
         let replacement = if is_tag {
             match name {
-                "raw" | "endraw" => Some(String::new()),
+                // Liquid leaves everything up to `{% endraw %}` as written.
+                "raw" => end_of_raw(rest).map(|(text, after)| {
+                    rest = after;
+                    text.to_string()
+                }),
                 "highlight" => {
                     let lang = arg.split_whitespace().next().unwrap_or("");
                     match rest.find("{% endhighlight %}") {
@@ -279,39 +284,12 @@ fn jekyll(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
                         None => None,
                     }
                 }
-                "post_url" => {
-                    let (wanted, frag) = arg
-                        .split_once('#')
-                        .map_or((arg, String::new()), |(p, f)| (p, format!("#{f}")));
-                    pages
-                        .places
-                        .iter()
-                        .find(|(k, _)| {
-                            k.contains("_posts/")
-                                && k.rsplit('/')
-                                    .next()
-                                    .and_then(|f| f.rsplit_once('.'))
-                                    .is_some_and(|(stem, _)| stem == wanted.trim())
-                        })
-                        .and_then(|(_, (url, _))| url.clone())
-                        .map(|u| format!("{u}{frag}"))
-                }
-                "link" => pages
-                    .url(arg)
-                    .or_else(|| Some(format!("/{}", arg.trim_start_matches('/')))),
+                "post_url" => post_url(pages, arg),
+                "link" => link(pages, site, arg),
                 _ => None,
             }
         } else {
-            let value = inner;
-            if value == "site.baseurl" || value == "site.url" {
-                Some(String::new())
-            } else {
-                value
-                    .strip_suffix("| relative_url")
-                    .or(value.strip_suffix("| absolute_url"))
-                    .map(|v| v.trim().trim_matches(['"', '\'']))
-                    .map(|path| format!("/{}", path.trim_start_matches('/')))
-            }
+            liquid_object(inner, site.and_then(|s| s.jekyll.as_ref()))
         };
         match replacement {
             Some(r) => out.push_str(&r),
@@ -327,6 +305,103 @@ fn jekyll(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The text of a `{% raw %}` block up to its `{% endraw %}` (any spacing, `{%- -%}`),
+/// and what follows that.
+fn end_of_raw(text: &str) -> Option<(&str, &str)> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{%") {
+        let start = from + at;
+        let end = text[start + 2..].find("%}")? + start + 2;
+        if text[start + 2..end].trim().trim_matches('-').trim() == "endraw" {
+            return Some((&text[..start], &text[end + 2..]));
+        }
+        from = start + 2;
+    }
+    None
+}
+
+/// `{{ … }}` where Gazette knows the value: `site.baseurl` and `site.url` are nothing
+/// (site paths work under any prefix), `"x" | relative_url` is `/x`, and `site.KEY` is
+/// `_config.yml`'s string or number.
+fn liquid_object(inner: &str, rules: Option<&super::jekyll::Rules>) -> Option<String> {
+    if inner == "site.baseurl" || inner == "site.url" {
+        return Some(String::new());
+    }
+    if let Some(path) = inner
+        .strip_suffix("| relative_url")
+        .or(inner.strip_suffix("| absolute_url"))
+        .map(|v| v.trim().trim_matches(['"', '\'']))
+    {
+        return Some(format!("/{}", path.trim_start_matches('/')));
+    }
+    // A string printed as it is (`{{ "{{" }}`, how Liquid writes its own marks).
+    for quote in ['"', '\''] {
+        if let Some(text) = inner
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+            .filter(|text| !text.contains(quote))
+        {
+            return Some(text.to_string());
+        }
+    }
+    let key = inner.strip_prefix("site.")?;
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return None;
+    }
+    rules?.site_value(key)
+}
+
+/// `{% post_url [folder/]2014-11-24-name %}`: the post's URL, matched as Jekyll's
+/// `PostComparer` does — `_posts/folder/` or `folder/_posts/`, else (Jekyll's older rule)
+/// any post of that file name.
+fn post_url(pages: &Pages, arg: &str) -> Option<String> {
+    let (wanted, frag) = arg
+        .split_once('#')
+        .map_or((arg, String::new()), |(p, f)| (p, format!("#{f}")));
+    let wanted = wanted.trim().trim_start_matches('/');
+    let (dir, base) = match wanted.rsplit_once('/') {
+        Some((dir, base)) => (format!("{dir}/"), base),
+        None => (String::new(), wanted),
+    };
+    let exact = [format!("_posts/{dir}{base}"), format!("{dir}_posts/{base}")];
+    let stem_of = |key: &str| {
+        key.rsplit_once('.')
+            .map_or(key.to_string(), |(s, _)| s.to_string())
+    };
+    let found = |matches: &dyn Fn(&str) -> bool| {
+        pages
+            .places
+            .iter()
+            .filter(|(key, _)| matches(&stem_of(key)))
+            .min_by(|a, b| a.0.cmp(b.0))
+            .and_then(|(_, (url, _))| url.clone())
+    };
+    found(&|stem| exact.iter().any(|e| e == stem))
+        .or_else(|| {
+            found(&|stem| stem.contains("_posts/") && stem.rsplit('/').next() == Some(base))
+        })
+        .map(|url| format!("{url}{frag}"))
+}
+
+/// `{% link path %}`: the URL of the page, document or post at that path of the old site,
+/// or the path itself for a file published as it is.
+fn link(pages: &Pages, site: Option<&OldSite>, arg: &str) -> Option<String> {
+    let path = arg.trim().trim_start_matches('/');
+    if path.is_empty() || path.contains("{{") {
+        return None;
+    }
+    if let Some((url, _)) = pages.places.get(path) {
+        return url.clone();
+    }
+    let site = site?;
+    let safe = !path.split('/').any(|s| s == ".." || s.starts_with('_'));
+    (safe && site.root.join(path).is_file()).then(|| format!("/{path}"))
 }
 
 /// The text up to a Hugo closing shortcode (`{{< /name >}}`) and what follows it.
@@ -396,7 +471,7 @@ mod tests {
             let mut kept = Vec::new();
             let _ = hugo(&text, &pages, &mut kept);
             let _ = zola(&text, &places, &mut kept);
-            let _ = jekyll(&text, &pages, &mut kept);
+            let _ = jekyll(&text, &pages, None, &mut kept);
             let _ = crate::import::migrate::html::shortcodes(&text, |_| None);
         }
     }

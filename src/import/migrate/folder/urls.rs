@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use serde_json::Value;
 
-use super::{Kind, OldSite, Source};
+use super::{OldSite, Source};
 use crate::content::slug::slugify;
 use crate::import::migrate::Platform;
 use crate::import::migrate::values;
@@ -100,46 +100,8 @@ pub(super) fn old_url(
             Some(format!("/{}/", parts.join("/")))
         }
         Platform::Jekyll => {
-            let template = values::text(fm.get("permalink")).unwrap_or_else(|| {
-                let style = values::text(site.config.get("permalink")).unwrap_or("date".into());
-                let pretty = style == "pretty" || style.ends_with('/');
-                if source.kind == Kind::Page {
-                    return if pretty {
-                        "/:path/:basename/".into()
-                    } else {
-                        "/:path/:basename:output_ext".into()
-                    };
-                }
-                match style.as_str() {
-                    "date" => "/:categories/:year/:month/:day/:title:output_ext".into(),
-                    "pretty" => "/:categories/:year/:month/:day/:title/".into(),
-                    "ordinal" => "/:categories/:year/:y_day/:title:output_ext".into(),
-                    "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext".into(),
-                    "none" => "/:categories/:title:output_ext".into(),
-                    custom => custom.to_string(),
-                }
-            });
-            let mut categories: Vec<String> = source.dirs.clone();
-            for c in values::list(fm.get("categories"), true)
-                .into_iter()
-                .chain(values::list(fm.get("category"), false))
-            {
-                if !categories.contains(&c) {
-                    categories.push(c);
-                }
-            }
-            let categories: Vec<String> = categories.iter().map(|c| c.to_lowercase()).collect();
-            let title_part = written_slug.unwrap_or(name).to_string();
-            let path = expand(&template, date, &|token| match token {
-                "title" => Some(title_part.clone()),
-                "slug" => Some(slugify(&title_part)),
-                "name" | "basename" => Some(source.stem.clone()),
-                "categories" => Some(categories.join("/")),
-                "output_ext" => Some(".html".into()),
-                "path" => Some(source.dirs.join("/")),
-                _ => None,
-            })?;
-            Some(path)
+            let relative = super::files::rel_path(&source.file, &site.root);
+            site.jekyll.as_ref()?.url(source, &relative, fm, date)
         }
         Platform::Wordpress => None,
     }
