@@ -352,7 +352,8 @@ impl Rules {
         }
         // Writing an id changes how Gazette numbers the repeats of another, so write until
         // every heading has its old id (at most once per heading).
-        let mut written = vec![false; headings.len()];
+        // A heading with an attribute list has its id (and classes) written whatever.
+        let mut written: Vec<bool> = headings.iter().map(|h| h.ial.is_some()).collect();
         let mut text = body.to_string();
         for _ in 0..=headings.len() {
             text = with_ids(body, &headings, &old_ids, &written);
@@ -893,9 +894,12 @@ struct Heading {
     range: std::ops::Range<usize>,
     /// Its text without Markdown syntax: (text, whether typography applies — not to code).
     parts: Vec<(String, bool)>,
-    /// An id written in the source (`{#id}`).
+    /// An id written in the source (`{#id}`, or kramdown's attribute list).
     explicit: Option<String>,
     setext: bool,
+    /// kramdown's attribute list on the line after the heading (`{: #id .class}`), which
+    /// Gazette would show as text: its line and its classes.
+    ial: Option<(std::ops::Range<usize>, Vec<String>)>,
 }
 
 fn headings(body: &str) -> Vec<Heading> {
@@ -913,9 +917,18 @@ fn headings(body: &str) -> Vec<Heading> {
                     parts: Vec::new(),
                     explicit: id.map(|id| id.to_string()),
                     setext,
+                    ial: None,
                 });
             }
-            Event::End(TagEnd::Heading(_)) => list.extend(current.take()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(mut heading) = current.take() {
+                    if let Some((line, id, classes)) = attribute_list(body, heading.range.end) {
+                        heading.explicit = heading.explicit.or(id);
+                        heading.ial = Some((line, classes));
+                    }
+                    list.push(heading);
+                }
+            }
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Text(text) if in_image == 0 => {
@@ -935,6 +948,36 @@ fn headings(body: &str) -> Vec<Heading> {
         }
     }
     list
+}
+
+/// kramdown's block attribute list on the line that starts at or after `from` (a
+/// heading's end): the line's range (with its line break), its `#id` and its `.class`es.
+#[allow(clippy::type_complexity)]
+fn attribute_list(
+    body: &str,
+    from: usize,
+) -> Option<(std::ops::Range<usize>, Option<String>, Vec<String>)> {
+    let start = if from == 0 || body[..from].ends_with('\n') {
+        from
+    } else {
+        from + body[from..].find('\n')? + 1
+    };
+    let end = body[start..]
+        .find('\n')
+        .map_or(body.len(), |i| start + i + 1);
+    let inner = body[start..end]
+        .trim()
+        .strip_prefix("{:")?
+        .strip_suffix('}')?;
+    let (mut id, mut classes) = (None, Vec::new());
+    for word in inner.split_whitespace() {
+        if let Some(name) = word.strip_prefix('#') {
+            id = Some(name.to_string());
+        } else if let Some(class) = word.strip_prefix('.') {
+            classes.push(class.to_string());
+        }
+    }
+    Some((start..end, id, classes))
 }
 
 impl HeadingIds {
@@ -1070,24 +1113,41 @@ fn raw_heading_text(source: &str, setext: bool) -> String {
     text.trim().to_string()
 }
 
-/// `body` with ` {#id}` written on each heading marked in `written`.
+/// `body` with ` {#id .class}` written on each heading marked in `written`, and the
+/// attribute lines of kramdown's that it replaces left out.
 fn with_ids(body: &str, headings: &[Heading], ids: &[Option<String>], written: &[bool]) -> String {
     let mut out = String::with_capacity(body.len() + 64);
     let mut at = 0;
     for ((heading, id), &write) in headings.iter().zip(ids).zip(written) {
-        let (true, Some(id)) = (write, id) else {
+        let id = id.as_deref().filter(|_| write);
+        if id.is_none() && heading.ial.is_none() {
             continue;
-        };
+        }
         let end = text_end(body, heading);
         out.push_str(&body[at..end]);
-        out.push_str(&format!(" {{#{id}}}"));
+        let attributes: Vec<String> = id
+            .map(|id| format!("#{id}"))
+            .into_iter()
+            .chain(
+                heading
+                    .ial
+                    .iter()
+                    .flat_map(|(_, c)| c.iter().map(|c| format!(".{c}"))),
+            )
+            .collect();
+        if !attributes.is_empty() {
+            out.push_str(&format!(" {{{}}}", attributes.join(" ")));
+        }
         at = end;
-        // An ATX heading's closing `#`s are left out: the id must end the line.
+        // An ATX heading's closing `#`s are left out: the attributes must end the line.
         if !heading.setext {
-            let line_end = body[at..heading.range.end]
+            at = body[at..heading.range.end]
                 .find('\n')
                 .map_or(heading.range.end, |i| at + i);
-            at = line_end;
+        }
+        if let Some((line, _)) = &heading.ial {
+            out.push_str(&body[at..line.start]);
+            at = line.end;
         }
     }
     out.push_str(&body[at..]);
@@ -1170,6 +1230,21 @@ mod tests {
         assert_eq!(
             kept,
             "## A B\n\n## A & B {#a--b}\n\n## A B {#a-b-1}\n\n## X\n"
+        );
+    }
+
+    #[test]
+    fn attribute_lists_after_headings_become_heading_attributes() {
+        let r = rules("title: x\n");
+        let body = "## 1.0.0 / 2013-05-06\n{: #v1-0-0}\n\nText.\n\n### Major\n{: #major-v1 .no_toc}\n\n## Plain {#own}\n\n## Only a class\n{: .wide}\n";
+        let kept = r.keep_heading_ids(body);
+        assert_eq!(
+            kept,
+            "## 1.0.0 / 2013-05-06 {#v1-0-0}\n\nText.\n\n### Major {#major-v1 .no_toc}\n\n## Plain {#own}\n\n## Only a class {#only-a-class .wide}\n"
+        );
+        assert_eq!(
+            crate::content::markdown::heading_ids(&kept),
+            ["v1-0-0", "major-v1", "own", "only-a-class"]
         );
     }
 
