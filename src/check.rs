@@ -194,9 +194,16 @@ pub fn run(
                     "{what} {value} leads to no page of the site"
                 ))),
                 Some(found) => {
+                    // A browser looks for the fragment as written, then percent-decoded
+                    // (`#caf%C3%A9` finds `id="café"`).
                     if let Some(fragment) = target.fragment()
                         && let Some(page_ids) = ids.get(found.as_str())
                         && !page_ids.contains(fragment)
+                        && !page_ids.contains(
+                            percent_encoding::percent_decode_str(fragment)
+                                .decode_utf8_lossy()
+                                .as_ref(),
+                        )
                     {
                         problems.push(problem(format!(
                             "{value}: there is no #{fragment} on that page"

@@ -367,3 +367,23 @@ fn a_section_a_preview_showed_only_for_its_drafts_was_never_published() {
     );
     site.run(&["check"]).success();
 }
+
+#[test]
+fn a_fragment_with_non_ascii_letters_finds_its_heading() {
+    let site = clean_site();
+    site.article(
+        "three",
+        "title = \"Three\"\ndate = 2024-01-03\nauthors = [\"Ann Lee\"]\ntags = [\"Chips\"]",
+        "## Café {#café}\n\nSee [the café](#café), [escaped](#caf%C3%A9) and [not](#cafe).",
+    );
+    let run = site.run(&["check"]);
+    let out = run.stdout();
+    run.failure();
+    // The links are written percent-encoded, as a browser decodes them: only `#cafe` is
+    // missing.
+    assert_eq!(
+        out,
+        "content/three.md:9: #cafe: there is no #cafe on that page\n\
+         checked 9 pages, 180 internal links, external links not checked (--external checks them): 1 problem\n"
+    );
+}
