@@ -352,8 +352,12 @@ impl Rules {
         }
         // Writing an id changes how Gazette numbers the repeats of another, so write until
         // every heading has its old id (at most once per heading).
-        // A heading with an attribute list has its id (and classes) written whatever.
-        let mut written: Vec<bool> = headings.iter().map(|h| h.ial.is_some()).collect();
+        // A heading with an attribute list has its id (and classes) written whatever, and
+        // so has one whose braces must stay text.
+        let mut written: Vec<bool> = headings
+            .iter()
+            .map(|h| h.ial.is_some() || h.braces_are_text)
+            .collect();
         let mut text = body.to_string();
         for _ in 0..=headings.len() {
             text = with_ids(body, &headings, &old_ids, &written);
@@ -900,6 +904,9 @@ struct Heading {
     /// kramdown's attribute list on the line after the heading (`{: #id .class}`), which
     /// Gazette would show as text: its line and its classes.
     ial: Option<(std::ops::Range<usize>, Vec<String>)>,
+    /// Whether the heading ends in braces that Gazette reads as attributes and kramdown
+    /// as text (`## getset(key) {block}`): written attributes must end it.
+    braces_are_text: bool,
 }
 
 fn headings(body: &str) -> Vec<Heading> {
@@ -918,10 +925,17 @@ fn headings(body: &str) -> Vec<Heading> {
                     explicit: id.map(|id| id.to_string()),
                     setext,
                     ial: None,
+                    braces_are_text: false,
                 });
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(mut heading) = current.take() {
+                    if let Some(braces) = braces_kramdown_reads_as_text(body, &heading) {
+                        // kramdown's text has them; Gazette took them for attributes.
+                        heading.explicit = None;
+                        heading.parts.push((format!(" {braces}"), true));
+                        heading.braces_are_text = true;
+                    }
                     if let Some((line, id, classes)) = attribute_list(body, heading.range.end) {
                         heading.explicit = heading.explicit.or(id);
                         heading.ial = Some((line, classes));
@@ -948,6 +962,28 @@ fn headings(body: &str) -> Vec<Heading> {
         }
     }
     list
+}
+
+/// The braces ending a heading's line when kramdown reads them as text: anything but
+/// its header id (`{#id}` after a space), which Gazette would read as attributes.
+fn braces_kramdown_reads_as_text<'a>(body: &'a str, heading: &Heading) -> Option<&'a str> {
+    let line = &body[heading.range.start..text_end(body, heading)];
+    let open = line.rfind('{')?;
+    let braces = &line[open..];
+    if !braces.ends_with('}') || braces[1..braces.len() - 1].contains(['{', '}']) {
+        return None;
+    }
+    let is_header_id = braces
+        .strip_prefix("{#")
+        .and_then(|b| b.strip_suffix('}'))
+        .is_some_and(|id| {
+            id.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == ':')
+                && id
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_:-.".contains(c))
+        })
+        && line[..open].ends_with([' ', '\t']);
+    (!is_header_id).then_some(braces)
 }
 
 /// kramdown's block attribute list on the line that starts at or after `from` (a
@@ -1245,6 +1281,21 @@ mod tests {
         assert_eq!(
             crate::content::markdown::heading_ids(&kept),
             ["v1-0-0", "major-v1", "own", "only-a-class"]
+        );
+    }
+
+    #[test]
+    fn braces_kramdown_reads_as_text_stay_text() {
+        let r = rules("title: x\n");
+        let body = "## getset(key) {block}\n\n## Kept {#mine}\n\n## Odd {.wide}\n";
+        let kept = r.keep_heading_ids(body);
+        assert_eq!(
+            kept,
+            "## getset(key) {block} {#getsetkey-block}\n\n## Kept {#mine}\n\n## Odd {.wide} {#odd-wide}\n"
+        );
+        assert_eq!(
+            crate::content::markdown::heading_ids(&kept),
+            ["getsetkey-block", "mine", "odd-wide"]
         );
     }
 
