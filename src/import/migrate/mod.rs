@@ -156,6 +156,7 @@ pub struct Harvest {
     pub sections: Vec<SectionInfo>,
     /// Files for `static/`: (source, path below `static/`, `/`-separated).
     pub statics: Vec<(PathBuf, String)>,
+    /// Redirects to other sites, written as redirect pages into `static/`.
     pub redirects: Vec<Redirect>,
     pub warnings: Vec<String>,
 }
@@ -275,18 +276,7 @@ fn write(
             ));
             entry.url = Some(own);
         }
-        // An old URL that is now a section's list page needs no redirect: the list answers.
-        entry.aliases.retain(|alias| {
-            let page = alias.strip_suffix("index.html").unwrap_or(alias);
-            let listed = section_urls.contains(page);
-            if listed {
-                warnings.push(format!(
-                    "{}: its old URL {alias} is now the section's list page, which answers it",
-                    entry.origin
-                ));
-            }
-            !listed
-        });
+        drop_listed_aliases(&mut entry, &section_urls, &mut warnings);
         let mut target = target_of(content, &entry);
         if !taken.insert(target.clone()) {
             let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
@@ -372,7 +362,7 @@ fn write(
     let redirect_pages = redirect_pages(paths, &redirects, &mut warnings);
     report.urls_kept += redirect_pages.len();
     let placed_pages: Vec<CopyOutcome> = redirect_pages
-        .par_iter()
+        .iter()
         .map(|(bytes, to)| place_bytes(bytes, to, options))
         .collect::<Result<_, _>>()?;
     let copied_and_placed = copied.iter().zip(copies.iter().map(|(_, to)| to)).chain(
@@ -593,6 +583,26 @@ fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<S
         }
     }
     (path, aliases)
+}
+
+/// Leaves out the entry's aliases that are now a section's list page, which answers them:
+/// they need no redirect (and a redirect there would be refused by the build).
+fn drop_listed_aliases(
+    entry: &mut Entry,
+    section_urls: &HashSet<String>,
+    warnings: &mut Vec<String>,
+) {
+    entry.aliases.retain(|alias| {
+        let page = alias.strip_suffix("index.html").unwrap_or(alias);
+        let listed = section_urls.contains(page);
+        if listed {
+            warnings.push(format!(
+                "{}: its old URL {alias} is now the section's list page, which answers it",
+                entry.origin
+            ));
+        }
+        !listed
+    });
 }
 
 /// Each redirect's page and the file below `static/` it goes to; a redirect whose old URL

@@ -126,47 +126,16 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
         return Ok(sources);
     }
 
-    // Jekyll: `_posts` (anywhere: the folders above are categories), `_drafts`, the
-    // documents of collections Jekyll writes pages for, pages with front matter, and every
-    // other file published as it is.
-    let rules = site.jekyll.as_ref().expect("a Jekyll site has its rules");
+    jekyll_sources(site, harvest)
+}
+
+/// A Jekyll site's files: `_posts` (anywhere: the folders above are categories),
+/// `_drafts`, the documents of collections Jekyll writes pages for, pages with front
+/// matter, and every other file published as it is.
+fn jekyll_sources(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, ImportError> {
+    let mut sources = Vec::new();
     let excluded: Vec<String> = values::list(site.config.get("exclude"), false);
-    // Other `_` folders are the theme's and Jekyll's own, or collections without pages:
-    // said, not dropped silently.
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(&site.root)
-        .map_err(|source| ImportError::Read {
-            path: site.root.clone(),
-            source,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
-    let mut published: Vec<String> = Vec::new();
-    for folder in folders {
-        let name = folder
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !name.starts_with('_') || JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
-            continue;
-        }
-        let reason = match rules.collection(&name) {
-            Some(c) if c.output => {
-                published.push(name);
-                continue;
-            }
-            Some(c) => format!(
-                "the collection {}, which has no pages of its own (`output` is not true in _config.yml)",
-                c.label
-            ),
-            None => "a folder Jekyll does not publish (a plugin's, or a collection _config.yml does not declare)".into(),
-        };
-        harvest.skipped.push(Skip {
-            origin: site.shown(&folder),
-            reason,
-        });
-    }
+    let published = jekyll_collections(site, harvest)?;
     let walker = WalkDir::new(&site.root)
         .sort_by_file_name()
         .into_iter()
@@ -204,81 +173,136 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
         {
             continue;
         }
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let is_text = has_ext(&file, &["md", "markdown", "mkd", "html", "htm"]);
-        let is_markdown = has_ext(&file, &["md", "markdown", "mkd"]);
-        let shown = site.shown(&file);
-        let has_front_matter = || {
-            std::fs::read(&file)
-                .map(|b| b.starts_with(b"---"))
-                .unwrap_or(false)
-        };
-        if dirs.first().is_some_and(|d| published.contains(d)) {
-            if is_text && has_front_matter() {
-                sources.push(Source {
-                    shown,
-                    file,
-                    dirs,
-                    stem,
-                    bundle: None,
-                    kind: Kind::Document,
-                });
-            } else {
-                harvest.skipped.push(Skip {
-                    origin: shown,
-                    reason: "a file of a collection without front matter, which Jekyll publishes by the collection's URL template: copy it to static/ where its old URL was".into(),
-                });
-            }
-            continue;
-        }
-        if let Some(i) = dirs.iter().position(|d| d == "_posts" || d == "_drafts") {
-            if !is_text {
-                harvest.statics.push((file, rel));
-                continue;
-            }
-            let kind = if dirs[i] == "_drafts" {
-                Kind::Draft
-            } else {
-                Kind::Post
-            };
-            sources.push(Source {
-                shown,
-                file,
-                dirs: dirs[..i].to_vec(),
-                stem,
-                bundle: None,
-                kind,
-            });
-            continue;
-        }
-        if !has_front_matter() {
-            harvest.statics.push((file, rel));
-        } else if is_text {
-            // An HTML page is the old theme's (home, archive, feed…) unless it redirects:
-            // its front matter decides, in the second pass.
+        jekyll_file(site, &published, file, rel, dirs, &mut sources, harvest);
+    }
+    Ok(sources)
+}
+
+/// Where one file of a Jekyll site goes: a content source, a static file or a skip.
+fn jekyll_file(
+    site: &OldSite,
+    published: &[String],
+    file: PathBuf,
+    rel: String,
+    dirs: Vec<String>,
+    sources: &mut Vec<Source>,
+    harvest: &mut Harvest,
+) {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_text = has_ext(&file, &["md", "markdown", "mkd", "html", "htm"]);
+    let is_markdown = has_ext(&file, &["md", "markdown", "mkd"]);
+    let shown = site.shown(&file);
+    let has_front_matter = || {
+        std::fs::read(&file)
+            .map(|b| b.starts_with(b"---"))
+            .unwrap_or(false)
+    };
+    if dirs.first().is_some_and(|d| published.contains(d)) {
+        if is_text && has_front_matter() {
             sources.push(Source {
                 shown,
                 file,
                 dirs,
                 stem,
                 bundle: None,
-                kind: if is_markdown {
-                    Kind::Page
-                } else {
-                    Kind::HtmlPage
-                },
+                kind: Kind::Document,
             });
         } else {
             harvest.skipped.push(Skip {
                 origin: shown,
-                reason: THEME_PAGE.into(),
+                reason: "a file of a collection without front matter, which Jekyll publishes by the collection's URL template: copy it to static/ where its old URL was".into(),
             });
         }
+        return;
     }
-    Ok(sources)
+    if let Some(i) = dirs.iter().position(|d| d == "_posts" || d == "_drafts") {
+        if !is_text {
+            harvest.statics.push((file, rel));
+            return;
+        }
+        let kind = if dirs[i] == "_drafts" {
+            Kind::Draft
+        } else {
+            Kind::Post
+        };
+        sources.push(Source {
+            shown,
+            file,
+            dirs: dirs[..i].to_vec(),
+            stem,
+            bundle: None,
+            kind,
+        });
+        return;
+    }
+    if !has_front_matter() {
+        harvest.statics.push((file, rel));
+    } else if is_text {
+        // An HTML page is the old theme's (home, archive, feed…) unless it redirects:
+        // its front matter decides, in the second pass.
+        sources.push(Source {
+            shown,
+            file,
+            dirs,
+            stem,
+            bundle: None,
+            kind: if is_markdown {
+                Kind::Page
+            } else {
+                Kind::HtmlPage
+            },
+        });
+    } else {
+        harvest.skipped.push(Skip {
+            origin: shown,
+            reason: THEME_PAGE.into(),
+        });
+    }
+}
+
+/// The top-level `_` folders of a Jekyll site that are collections with pages (`_docs`);
+/// the others — collections without pages, plugins' folders — are listed as skipped, not
+/// dropped silently (Jekyll's own folders aside).
+fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<String>, ImportError> {
+    let rules = site.jekyll.as_ref().expect("a Jekyll site has its rules");
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&site.root)
+        .map_err(|source| ImportError::Read {
+            path: site.root.clone(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    let mut published: Vec<String> = Vec::new();
+    for folder in folders {
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !name.starts_with('_') || JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
+            continue;
+        }
+        let reason = match rules.collection(&name) {
+            Some(c) if c.output => {
+                published.push(name);
+                continue;
+            }
+            Some(c) => format!(
+                "the collection {}, which has no pages of its own (`output` is not true in _config.yml)",
+                c.label
+            ),
+            None => "a folder Jekyll does not publish (a plugin's, or a collection _config.yml does not declare)".into(),
+        };
+        harvest.skipped.push(Skip {
+            origin: site.shown(&folder),
+            reason,
+        });
+    }
+    Ok(published)
 }
 
 pub(super) fn files_below(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {

@@ -936,9 +936,9 @@ fn headings(body: &str) -> Vec<Heading> {
                         heading.parts.push((format!(" {braces}"), true));
                         heading.braces_are_text = true;
                     }
-                    if let Some((line, id, classes)) = attribute_list(body, heading.range.end) {
-                        heading.explicit = heading.explicit.or(id);
-                        heading.ial = Some((line, classes));
+                    if let Some(list) = attribute_list(body, heading.range.end) {
+                        heading.explicit = heading.explicit.or(list.id);
+                        heading.ial = Some((list.line, list.classes));
                     }
                     list.push(heading);
                 }
@@ -986,13 +986,17 @@ fn braces_kramdown_reads_as_text<'a>(body: &'a str, heading: &Heading) -> Option
     (!is_header_id).then_some(braces)
 }
 
+/// kramdown's block attribute list (`{: #id .class}`).
+struct AttributeList {
+    /// Its line, with its line break.
+    line: std::ops::Range<usize>,
+    id: Option<String>,
+    classes: Vec<String>,
+}
+
 /// kramdown's block attribute list on the line that starts at or after `from` (a
-/// heading's end): the line's range (with its line break), its `#id` and its `.class`es.
-#[allow(clippy::type_complexity)]
-fn attribute_list(
-    body: &str,
-    from: usize,
-) -> Option<(std::ops::Range<usize>, Option<String>, Vec<String>)> {
+/// heading's end).
+fn attribute_list(body: &str, from: usize) -> Option<AttributeList> {
     let start = if from == 0 || body[..from].ends_with('\n') {
         from
     } else {
@@ -1013,7 +1017,11 @@ fn attribute_list(
             classes.push(class.to_string());
         }
     }
-    Some((start..end, id, classes))
+    Some(AttributeList {
+        line: start..end,
+        id,
+        classes,
+    })
 }
 
 impl HeadingIds {

@@ -419,32 +419,10 @@ fn second_pass(
         folder,
     } = read;
     let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
-    if site.platform == Platform::Jekyll {
-        // jekyll-redirect-from: a page with `redirect_to` is a redirect page, nothing else.
-        if let Some(to) = values::list(fm.get("redirect_to"), false)
-            .into_iter()
-            .next()
-        {
-            return match url {
-                Some(from) => Made::Redirect(Redirect {
-                    origin: source.shown,
-                    from,
-                    to,
-                }),
-                None => Made::Skip(Skip {
-                    origin: source.shown,
-                    reason: format!(
-                        "redirects to {to}, but its own URL cannot be made from its permalink"
-                    ),
-                }),
-            };
-        }
-        if source.kind == Kind::HtmlPage {
-            return Made::Skip(Skip {
-                origin: source.shown,
-                reason: files::THEME_PAGE.into(),
-            });
-        }
+    if site.platform == Platform::Jekyll
+        && let Some(made) = jekyll_redirect_or_theme_page(&source, &fm, url.as_deref())
+    {
+        return made;
     }
     let mut warnings = Vec::new();
     let (mut body, kept) = platform_syntax(site, &source, &body, places);
@@ -586,6 +564,36 @@ fn second_pass(
         }),
         warnings,
     )
+}
+
+/// A Jekyll page that is no article: one with `redirect_to` (jekyll-redirect-from makes
+/// it a redirect page, nothing else), or an HTML page of the old theme.
+fn jekyll_redirect_or_theme_page(source: &Source, fm: &Value, url: Option<&str>) -> Option<Made> {
+    let origin = source.shown.clone();
+    if let Some(to) = values::list(fm.get("redirect_to"), false)
+        .into_iter()
+        .next()
+    {
+        return Some(match url {
+            Some(from) => Made::Redirect(Redirect {
+                origin,
+                from: from.to_string(),
+                to,
+            }),
+            None => Made::Skip(Skip {
+                origin,
+                reason: format!(
+                    "redirects to {to}, but its own URL cannot be made from its permalink"
+                ),
+            }),
+        });
+    }
+    (source.kind == Kind::HtmlPage).then(|| {
+        Made::Skip(Skip {
+            origin,
+            reason: files::THEME_PAGE.into(),
+        })
+    })
 }
 
 /// Front matter keys other than `mapped`, for `[extra]`; the source's own `extra` table is
