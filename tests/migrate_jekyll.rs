@@ -242,11 +242,13 @@ fn collections_with_pages_become_sections_and_redirect_to_pages_redirect() {
                 "---\npermalink: /setup/\nredirect_to: https://old.example.com/docs/install/\n---\n",
             ),
             ("feed.xml", "---\nlayout: none\n---\n<feed/>\n"),
+            ("index.md", "---\nlayout: home\n---\n"),
         ],
     );
     let out = import(&site).stdout();
     assert!(
         out.contains("imported 4 articles (0 drafts, 0 scheduled)")
+            && out.contains("old/index.md: the home page: Gazette's home page is its theme's `index.html`")
             && out.contains("old/_notes: the collection notes, which has no pages of its own (`output` is not true in _config.yml)")
             && out.contains("old/feed.xml: a page the old site's templates make"),
         "{out}"

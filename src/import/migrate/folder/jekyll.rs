@@ -1307,6 +1307,22 @@ mod tests {
         );
     }
 
+    /// Headings, attribute lists and braces cut short or run together are text, never a
+    /// panic, under either id rule.
+    #[test]
+    fn odd_headings_never_panic() {
+        let pieces = [
+            "#", "## ", "\n", "{", "}", "{:", "{#", "#a}", " .c}", "=", "-", "---", "é", "`", "[",
+            "](", ")", "!", " ", "x", "1", "\t", "> ", "* ", "<b>",
+        ];
+        let rules = [rules("title: x\n"), rules("kramdown:\n  input: kramdown\n")];
+        for text in crate::import::migrate::jumbled(&pieces, 2000, 16) {
+            for r in &rules {
+                let _ = r.keep_heading_ids(&text);
+            }
+        }
+    }
+
     #[test]
     fn other_converters_and_no_auto_ids_leave_headings_alone() {
         for config in [

@@ -567,7 +567,7 @@ fn second_pass(
 }
 
 /// A Jekyll page that is no article: one with `redirect_to` (jekyll-redirect-from makes
-/// it a redirect page, nothing else), or an HTML page of the old theme.
+/// it a redirect page, nothing else), an HTML page of the old theme, or the home page.
 fn jekyll_redirect_or_theme_page(source: &Source, fm: &Value, url: Option<&str>) -> Option<Made> {
     let origin = source.shown.clone();
     if let Some(to) = values::list(fm.get("redirect_to"), false)
@@ -588,12 +588,17 @@ fn jekyll_redirect_or_theme_page(source: &Source, fm: &Value, url: Option<&str>)
             }),
         });
     }
-    (source.kind == Kind::HtmlPage).then(|| {
-        Made::Skip(Skip {
-            origin,
-            reason: files::THEME_PAGE.into(),
-        })
-    })
+    let reason = match source.kind {
+        Kind::HtmlPage => files::THEME_PAGE,
+        Kind::Page if source.dirs.is_empty() && source.stem == "index" => {
+            "the home page: Gazette's home page is its theme's `index.html`"
+        }
+        _ => return None,
+    };
+    Some(Made::Skip(Skip {
+        origin,
+        reason: reason.into(),
+    }))
 }
 
 /// Front matter keys other than `mapped`, for `[extra]`; the source's own `extra` table is
