@@ -412,6 +412,17 @@ impl Engine {
         })
     }
 
+    /// [`Engine::open_read_only`] for a site whose folders are given rather than found
+    /// from its root (an import's scratch copy of a site's content and configuration).
+    pub fn open_read_only_at(&mut self, paths: SitePaths) -> Result<Opened, Error> {
+        let config = Config::load_file(&paths.config_file)?;
+        self.paths = Some(paths);
+        Ok(Opened {
+            config,
+            import: ImportReport::default(),
+        })
+    }
+
     /// Renders the pages `wanted` picks in memory, in parallel, committing nothing, and
     /// hands each to `visit`; returns what it made of them, in the order of the pages.
     pub fn render_in_memory<T: Send>(
@@ -1147,6 +1158,7 @@ fn placeholder_site(site: &Site) -> Site {
         authors: Vec::new(),
         tags: Vec::new(),
         sections: Vec::new(),
+        home_aliases: content::ListAliases::default(),
         warnings: Vec::new(),
         scheduled: 0,
         next_scheduled: None,
