@@ -58,8 +58,7 @@ pub struct OldList {
     /// Where it came from (`export.xml (category news)`).
     pub origin: String,
     pub list: ListRef,
-    /// Its name on the old site: the title of an `_index.md` or the name of a profile
-    /// made for it.
+    /// Its name on the old site: the name of a profile made for an author's old URLs.
     pub title: String,
     /// Site-root paths of its page (`/category/news/`).
     pub pages: Vec<String>,
@@ -148,9 +147,10 @@ pub fn write(
         match &list {
             ListRef::Home | ListRef::Tag(_) => config.push((list, kept)),
             ListRef::Section(slug) => {
+                // A section without `_index.md` is titled by its folder: a file made for
+                // its old URLs alone keeps that.
                 let file = paths.content.join(slug).join(INDEX_FILE);
-                let new = format!("+++\ntitle = {}\n", toml_string(&title));
-                front_matter(&file, &new, &kept)?;
+                front_matter(&file, "+++\n", &kept)?;
             }
             ListRef::Author(slug) => {
                 let file = paths.content.join(AUTHORS_DIR).join(format!("{slug}.md"));

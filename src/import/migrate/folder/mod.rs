@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod files;
+mod lists;
 mod syntax;
 mod urls;
 
@@ -155,6 +156,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
             (rel, (r.url.clone(), target))
         })
         .collect();
+    harvest.lists = lists::of(&site, &pages);
     let authors = jekyll_authors(&site)?;
     let made: Vec<Made> = pages
         .into_par_iter()
