@@ -130,26 +130,39 @@ fn measure(
     };
     let mut answered = Vec::new();
     for old in old_urls {
-        match found.at(&old.url) {
-            Some((answer, via)) if answer == old.answer => {
+        let instead = match found.at(&old.url) {
+            Some(At::Gives(answer, via)) if answer == old.answer => {
                 if let Some(via) = via {
-                    answered.push((old.url.clone(), relative(via, &paths.root)));
+                    answered.push((old.url.clone(), relative(&via, &paths.root)));
                 }
+                continue;
             }
-            other => coverage.unanswered.push(Unanswered {
-                origin: old.origin.clone(),
-                url: old.url.clone(),
-                instead: other.map(|(answer, _)| describe(answer)),
-            }),
-        }
+            Some(At::Gives(answer, _)) => Some(describe(answer)),
+            Some(At::Other(what)) => Some(what),
+            None => None,
+        };
+        coverage.unanswered.push(Unanswered {
+            origin: old.origin.clone(),
+            url: old.url.clone(),
+            instead,
+        });
     }
     Ok((coverage, answered))
 }
 
-/// What the site has at each output file: the answer it gives (with the file that makes
-/// it give it, where it is not a list of the site's own), or what else it is.
+/// What the site has at an output file.
+#[derive(Debug, Clone)]
+enum At {
+    /// An answer an old URL may want (with the file that makes the site give it, where
+    /// it is not a list of the site's own).
+    Gives(Answer, Option<PathBuf>),
+    /// Another page of the site's own (`the tags page`).
+    Other(String),
+}
+
+/// What the site has at each output file.
 struct Found {
-    files: HashMap<String, (Answer, Option<PathBuf>)>,
+    files: HashMap<String, At>,
     queries: HashMap<String, PathBuf>,
 }
 
@@ -162,39 +175,52 @@ impl Found {
             Subject::Author(i) => ListRef::Author(site.authors[i].slug.clone()),
             Subject::Tag(i) => ListRef::Tag(site.tags[i].slug.clone()),
         };
+        let list_page = |subject: Subject, number: usize| {
+            let list = list_of(subject);
+            match number {
+                1 => At::Gives(Answer::List(list), None),
+                n => At::Other(format!("page {n} of the list of {}", list.describe())),
+            }
+        };
         for job in pages::jobs(site) {
-            let answer = match job.page {
+            let at = match job.page {
                 Page::Article(i) => {
                     let source = site.articles[i].source.clone();
-                    (Answer::Article(source.clone()), Some(source))
+                    At::Gives(Answer::Article(source.clone()), Some(source))
                 }
-                Page::Home { number: 1 } => (Answer::List(ListRef::Home), None),
-                Page::Section { section, number: 1 } => {
-                    (Answer::List(list_of(Subject::Section(section))), None)
-                }
-                Page::Author { author, number: 1 } => {
-                    (Answer::List(list_of(Subject::Author(author))), None)
-                }
-                Page::Tag { tag, number: 1 } => (Answer::List(list_of(Subject::Tag(tag))), None),
-                Page::Feed { subject, format } if format != FeedFormat::Json => {
+                Page::Home { number } => list_page(Subject::Site, number),
+                Page::Section { section, number } => list_page(Subject::Section(section), number),
+                Page::Author { author, number } => list_page(Subject::Author(author), number),
+                Page::Tag { tag, number } => list_page(Subject::Tag(tag), number),
+                Page::Feed { subject, format } => {
                     let list = list_of(subject);
                     let kind = match format {
                         FeedFormat::Atom => FeedKind::Atom,
-                        _ => FeedKind::Rss,
+                        FeedFormat::Rss => FeedKind::Rss,
+                        FeedFormat::Json => {
+                            files.insert(job.path, At::Other("the site's JSON feed".into()));
+                            continue;
+                        }
                     };
                     // A copy at an old URL is the alias's; the list's own feed is Gazette's.
                     let own = job.path == format!("{}{}", list.path(), kind.file());
                     let via = (!own).then(|| list_source(site, subject));
-                    (Answer::Feed(list, kind), via)
+                    At::Gives(Answer::Feed(list, kind), via)
                 }
-                _ => continue,
+                Page::Authors => At::Other("the authors page".into()),
+                Page::Tags => At::Other("the tags page".into()),
+                Page::NotFound => At::Other("the page for addresses that lead nowhere".into()),
+                Page::Search => At::Other("the search page".into()),
             };
-            files.insert(job.path, answer);
+            files.insert(job.path, at);
         }
         for article in &site.articles {
             for alias in &article.aliases {
                 let answer = Answer::Article(article.source.clone());
-                files.insert(alias.clone(), (answer, Some(article.source.clone())));
+                files.insert(
+                    alias.clone(),
+                    At::Gives(answer, Some(article.source.clone())),
+                );
             }
         }
         let lists = std::iter::once(Subject::Site)
@@ -205,7 +231,7 @@ impl Found {
             let source = list_source(site, subject);
             for page in list_aliases(site, subject) {
                 let answer = Answer::List(list_of(subject));
-                files.insert(page.clone(), (answer, Some(source.clone())));
+                files.insert(page.clone(), At::Gives(answer, Some(source.clone())));
             }
         }
         let queries = site
@@ -220,18 +246,20 @@ impl Found {
         Found { files, queries }
     }
 
-    /// What answers the old URL `url` (a site-root path).
-    fn at(&self, url: &str) -> Option<(Answer, Option<&PathBuf>)> {
+    /// What is at the old URL `url` (a site-root path).
+    fn at(&self, url: &str) -> Option<At> {
         if url.contains('?') {
             let source = self.queries.get(&query_alias(url).ok()?)?;
-            return Some((Answer::Article(source.clone()), Some(source)));
+            return Some(At::Gives(
+                Answer::Article(source.clone()),
+                Some(source.clone()),
+            ));
         }
         let file = match url.trim_start_matches('/') {
             "" => "index.html".to_string(),
             _ => alias_path(url).ok()?,
         };
-        let (answer, via) = self.files.get(&file)?;
-        Some((answer.clone(), via.as_ref()))
+        self.files.get(&file).cloned()
     }
 }
 
