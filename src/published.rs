@@ -106,25 +106,13 @@ impl Published {
             }
         }
         // Old URLs of lists and their feeds (their further pages come and go with the
-        // articles). A list's page the site has only for drafts was not published.
-        let sections = site
-            .sections
-            .iter()
-            .filter(|s| s.articles.iter().any(public));
+        // articles): a section's and an author's are in their files, whose pages the site
+        // has whatever they list; a tag a preview has only for drafts was not published.
+        let tags = site.tags.iter().filter(|t| t.articles.iter().any(public));
         let lists = std::iter::once(&site.home_aliases)
-            .chain(sections.filter_map(|s| s.aliases()))
-            .chain(
-                site.authors
-                    .iter()
-                    .filter(|a| a.articles.iter().any(public))
-                    .map(|a| &a.aliases),
-            )
-            .chain(
-                site.tags
-                    .iter()
-                    .filter(|t| t.articles.iter().any(public))
-                    .map(|t| &t.aliases),
-            );
+            .chain(site.sections.iter().filter_map(|s| s.aliases()))
+            .chain(site.authors.iter().map(|a| &a.aliases))
+            .chain(tags.map(|t| &t.aliases));
         for aliases in lists {
             let source = aliases.source.display().to_string();
             for file in old_list_files(aliases) {

@@ -1272,10 +1272,11 @@ fn check_list_aliases(
 
 /// Whether an output file is one the site makes, or may make as articles come and go: a
 /// file of its own at the root, a page or feed of its tags and authors
-/// (`tags/<slug>/rss.xml`), a further page of its home page, anything in its other own
-/// folders (`search/`). Old URLs of lists may take the rest of `tags/` and `authors/`
-/// (Hugo's tag feeds are `tags/<slug>/index.xml`).
-pub(crate) fn is_own_list_file(file: &str) -> bool {
+/// (`tags/<slug>/rss.xml`, a slug as Gazette makes them), a further page of its home page,
+/// anything in its other own folders (`search/`). Old URLs of lists may take the rest of
+/// `tags/` and `authors/` (Hugo's tag feeds are `tags/<term>/index.xml`, and its terms
+/// keep letters Gazette's slugs do not: `tags/c++/`).
+pub fn is_own_list_file(file: &str) -> bool {
     if ROOT_FILES.contains(&file) {
         return true;
     }
@@ -1283,8 +1284,12 @@ pub(crate) fn is_own_list_file(file: &str) -> bool {
     let segments: Vec<&str> = file.split('/').collect();
     match segments.as_slice() {
         ["tags" | "authors", "index.html"] => true,
-        ["tags" | "authors", _, "index.html" | "atom.xml" | "rss.xml"] => true,
-        ["tags" | "authors", _, "page", n, "index.html"] => number(n),
+        [
+            "tags" | "authors",
+            slug,
+            "index.html" | "atom.xml" | "rss.xml",
+        ] => is_slug(slug),
+        ["tags" | "authors", slug, "page", n, "index.html"] => is_slug(slug) && number(n),
         ["page", n, "index.html"] => number(n),
         ["tags" | "authors" | "page", ..] => false,
         [first, ..] => RESERVED_SLUGS.contains(first),

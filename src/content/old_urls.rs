@@ -146,6 +146,32 @@ mod tests {
     }
 
     #[test]
+    fn the_sites_own_pages_are_those_gazette_could_make() {
+        use crate::content::is_own_list_file;
+        for own in [
+            "atom.xml",
+            "tags/index.html",
+            "tags/rust/index.html",
+            "tags/rust/rss.xml",
+            "authors/jane/page/2/index.html",
+            "page/3/index.html",
+            "search/index.html",
+        ] {
+            assert!(is_own_list_file(own), "{own}");
+        }
+        for free in [
+            "index.xml",
+            "tags/rust/index.xml",
+            "tags/c++/index.html",
+            "tags/ünïcode/index.html",
+            "page/about/index.html",
+            "tag/rust/index.html",
+        ] {
+            assert!(!is_own_list_file(free), "{free}");
+        }
+    }
+
+    #[test]
     fn an_old_url_no_file_can_answer_is_refused_at_its_place() {
         let written = OldUrls {
             rss_aliases: vec![located("/?feed=rss2", 7)],

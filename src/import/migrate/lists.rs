@@ -11,7 +11,7 @@
 //! its list is left as it is; one that names none gets them added, the rest of the file
 //! as written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::super::{ImportError, ImportOptions, write_file};
@@ -95,6 +95,7 @@ type Kept = (Vec<String>, Vec<String>, Vec<String>);
 pub struct Written {
     pub old_urls: Vec<OldUrl>,
     pub aliases: usize,
+    pub warnings: Vec<String>,
 }
 
 /// Makes the lists' old URLs Gazette's (nothing written with `--dry-run`).
@@ -106,7 +107,24 @@ pub fn write(
     let mut written = Written::default();
     // Two old lists may become one (categories and tags of one name): their URLs join.
     let mut by_list: BTreeMap<ListRef, (String, Kept)> = BTreeMap::new();
-    for old in lists {
+    // An old URL leads to one list: the first that claims it.
+    let mut claimed: HashMap<String, String> = HashMap::new();
+    for mut old in lists {
+        for urls in [&mut old.pages, &mut old.rss, &mut old.atom] {
+            urls.retain(|url| match claimed.get(url) {
+                Some(first) if *first != old.origin => {
+                    written.warnings.push(format!(
+                        "{}: old URL {url} is {first}'s too: kept for that one",
+                        old.origin
+                    ));
+                    false
+                }
+                _ => {
+                    claimed.insert(url.clone(), old.origin.clone());
+                    true
+                }
+            });
+        }
         let own = old.list.path();
         for (urls, answer) in [
             (&old.pages, Answer::List(old.list.clone())),
@@ -125,14 +143,13 @@ pub fn write(
             .entry(old.list.clone())
             .or_insert_with(|| (old.title.clone(), Kept::default()));
         let (pages, rss, atom) = &mut entry.1;
-        let not_own =
-            |own_file: String| move |url: &&String| url.trim_start_matches('/') != own_file;
-        add(pages, old.pages.iter().filter(not_own(own.clone())));
-        add(rss, old.rss.iter().filter(not_own(format!("{own}rss.xml"))));
-        add(
-            atom,
-            old.atom.iter().filter(not_own(format!("{own}atom.xml"))),
-        );
+        let warnings = &mut written.warnings;
+        let origin = &old.origin;
+        add(pages, aliases_of(&old.pages, &own, origin, warnings));
+        let own_rss = format!("{own}rss.xml");
+        add(rss, aliases_of(&old.rss, &own_rss, origin, warnings));
+        let own_atom = format!("{own}atom.xml");
+        add(atom, aliases_of(&old.atom, &own_atom, origin, warnings));
     }
     by_list.retain(|_, (_, (p, r, a))| !(p.is_empty() && r.is_empty() && a.is_empty()));
     written.aliases = by_list
@@ -165,8 +182,40 @@ pub fn write(
     Ok(written)
 }
 
+/// The old URLs of `urls` that need an alias: not the list's own URL in Gazette
+/// (`own_file`, below the site root), which answers already. One the build would refuse —
+/// a query, a page of the site's own — is left out with a warning: it would stop the
+/// build (`gazette import` then names it among the URLs that do not answer).
+fn aliases_of<'a>(
+    urls: &'a [String],
+    own_file: &str,
+    origin: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<&'a String> {
+    let keepable = |url: &str| -> Result<(), String> {
+        if url.contains('?') {
+            return Err("a list's old URL with a query (`?…`) is one no file can answer".into());
+        }
+        let file = crate::content::alias_path(url)?;
+        if crate::content::is_own_list_file(&file) {
+            return Err(format!("{url:?} is where the site keeps pages of its own"));
+        }
+        Ok(())
+    };
+    urls.iter()
+        .filter(|url| url.trim_start_matches('/') != own_file)
+        .filter(|url| match keepable(url) {
+            Ok(()) => true,
+            Err(why) => {
+                warnings.push(format!("{origin}: old URL {url:?} not kept: {why}"));
+                false
+            }
+        })
+        .collect()
+}
+
 /// Adds `urls` to `to`, each once.
-fn add<'a>(to: &mut Vec<String>, urls: impl Iterator<Item = &'a String>) {
+fn add<'a>(to: &mut Vec<String>, urls: impl IntoIterator<Item = &'a String>) {
     for url in urls {
         if !to.contains(url) {
             to.push(url.clone());
@@ -281,6 +330,30 @@ fn config_tables(file: &Path, lists: &[(ListRef, Kept)]) -> Result<(), ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_old_urls_the_build_accepts_become_aliases_and_the_others_are_named() {
+        let urls: Vec<String> = [
+            "/tags/rust/",
+            "/tag/rust/",
+            "/tags/c#/",
+            "/?tag=rust",
+            "/tags/",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut warnings = Vec::new();
+        let kept = aliases_of(&urls, "tags/rust/", "site (tag rust)", &mut warnings);
+        assert_eq!(kept, ["/tag/rust/"]);
+        assert_eq!(
+            warnings,
+            [
+                "site (tag rust): old URL \"/tags/c#/\" not kept: alias \"/tags/c#/\" has a fragment (`#…`), which browsers never send to the server",
+                "site (tag rust): old URL \"/?tag=rust\" not kept: a list's old URL with a query (`?…`) is one no file can answer",
+                "site (tag rust): old URL \"/tags/\" not kept: \"/tags/\" is where the site keeps pages of its own",
+            ]
+        );
+    }
 
     #[test]
     fn old_urls_gazette_answers_itself_are_not_aliases_and_tables_are_added_once() {

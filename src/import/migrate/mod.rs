@@ -245,6 +245,7 @@ pub fn write(
     let mut report = write_articles(paths, harvest, options, files)?;
     let lists = lists::write(paths, lists, options)?;
     report.list_urls_kept = lists.aliases;
+    report.warnings.extend(lists.warnings);
     report.old_urls.extend(lists.old_urls);
     Ok(report)
 }

@@ -20,7 +20,6 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::super::{ListRef, OldList, values};
-use super::urls::hugo_urlize;
 use super::{Kind, OldSite, Read};
 use crate::content::slug::slugify;
 use crate::import::migrate::Platform;
@@ -123,7 +122,7 @@ fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {
             continue;
         };
         if seen.insert(("section".to_string(), section.to_string())) {
-            let page = format!("/{}/", lower(hugo_urlize(dir)));
+            let page = format!("/{}/", hugo_path(dir));
             let list = ListRef::Section(section.to_string());
             let added = lists.add(&format!("section {dir}"), list, dir, Some(page.clone()));
             if rss(&["section"]) {
@@ -150,11 +149,7 @@ fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {
                 if !seen.insert((plural.clone(), term.clone())) {
                     continue;
                 }
-                let page = format!(
-                    "/{}/{}/",
-                    lower(hugo_urlize(plural)),
-                    lower(hugo_urlize(&term))
-                );
+                let page = format!("/{}/{}/", hugo_path(plural), hugo_path(&term));
                 let added = lists.add(&format!("{plural} {term}"), list, &term, Some(page.clone()));
                 if rss(&["term", "taxonomy"]) {
                     added.rss.push(format!("{page}index.xml"));
@@ -162,6 +157,21 @@ fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {
             }
         }
     }
+}
+
+/// A section's or a term's name as Hugo puts it in a URL: lowercase, spaces as `-`,
+/// letters (any script), digits and `._-+~#%` kept, the rest dropped (`C++` → `c++`,
+/// `Ünïcode Tag` → `ünïcode-tag`).
+fn hugo_path(name: &str) -> String {
+    let mut path = String::new();
+    for c in name.trim().chars() {
+        if c.is_alphanumeric() || "._-+~#%".contains(c) {
+            path.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !path.ends_with('-') {
+            path.push('-');
+        }
+    }
+    path
 }
 
 /// Zola's feed file names (`feed_filenames`, or `feed_filename` before 0.19), when the
@@ -285,5 +295,18 @@ fn jekyll(site: &OldSite, lists: &mut Lists) {
         let home = lists.add("the site's feeds", ListRef::Home, "", None);
         home.atom = atom;
         home.rss = rss;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hugo_paths_keep_what_hugo_keeps() {
+        assert_eq!(hugo_path("C++"), "c++");
+        assert_eq!(hugo_path("Ünïcode Tag"), "ünïcode-tag");
+        assert_eq!(hugo_path("Web Dev!"), "web-dev");
+        assert_eq!(hugo_path("Blog Posts"), "blog-posts");
     }
 }

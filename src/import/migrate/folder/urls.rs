@@ -147,7 +147,7 @@ pub(super) fn old_url(
 
 /// Hugo's `urlize`, as far as URLs go: lowercase later, spaces to hyphens, letters,
 /// digits, `-`, `_` and `.` kept.
-pub(super) fn hugo_urlize(text: &str) -> String {
+fn hugo_urlize(text: &str) -> String {
     let mut out = String::new();
     for c in text.trim().chars() {
         if c.is_alphanumeric() || "-_.".contains(c) {

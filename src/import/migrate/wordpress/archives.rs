@@ -80,9 +80,12 @@ pub(super) fn lists(
                 &format!("/{kind}/{path}/"),
             ));
         }
+        // Only a user of the site has an archive (an export may name others as creators).
         let login = item.get("dc:creator");
-        if !login.is_empty() && seen.insert(("author".into(), login.into())) {
-            let name = names.get(login).cloned().unwrap_or_else(|| login.into());
+        if let Some(name) = names.get(login)
+            && seen.insert(("author".into(), login.into()))
+        {
+            let name = name.clone();
             lists.push(archive(
                 format!("{label} (author {login})"),
                 ListRef::Author(slugify(&name)),
@@ -152,6 +155,32 @@ mod tests {
         assert_eq!(nicename("jhinks"), "jhinks");
         assert_eq!(nicename("Jane.Doe"), "jane-doe");
         assert_eq!(nicename("mary ann@x"), "mary-annx");
+    }
+
+    #[test]
+    fn only_users_of_the_site_have_archives() {
+        let post = |creator: &str| Item {
+            fields: HashMap::from([
+                ("wp:post_type".to_string(), "post".to_string()),
+                ("wp:status".to_string(), "publish".to_string()),
+                ("link".to_string(), "https://old.example.com/a/".to_string()),
+                ("dc:creator".to_string(), creator.to_string()),
+            ]),
+            ..Item::default()
+        };
+        let channel = Channel {
+            items: vec![post(">jane"), post("jane")],
+            ..Channel::default()
+        };
+        let names = HashMap::from([("jane".to_string(), "Jane Doe".to_string())]);
+        let lists = lists(&channel, &HashMap::new(), &names, &[], "export.xml");
+        let pages: Vec<&str> = lists
+            .iter()
+            .flat_map(|l| &l.pages)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(pages, ["/author/jane/"]);
+        assert_eq!(lists[1].list, ListRef::Author("jane-doe".into()));
     }
 
     #[test]
