@@ -412,17 +412,6 @@ impl Engine {
         })
     }
 
-    /// [`Engine::open_read_only`] for a site whose folders are given rather than found
-    /// from its root (an import's scratch copy of a site's content and configuration).
-    pub fn open_read_only_at(&mut self, paths: SitePaths) -> Result<Opened, Error> {
-        let config = Config::load_file(&paths.config_file)?;
-        self.paths = Some(paths);
-        Ok(Opened {
-            config,
-            import: ImportReport::default(),
-        })
-    }
-
     /// Renders the pages `wanted` picks in memory, in parallel, committing nothing, and
     /// hands each to `visit`; returns what it made of them, in the order of the pages.
     pub fn render_in_memory<T: Send>(
@@ -619,6 +608,7 @@ impl Engine {
             // By the clock, "now" is the moment of each load: an article written during a
             // session is dated after the session started, and must not count as scheduled.
             published_by: self.options.reference.now(),
+            ..LoadOptions::default()
         }
     }
 

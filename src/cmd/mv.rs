@@ -30,6 +30,7 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
     let everything = LoadOptions {
         drafts: true,
         published_by: None,
+        ..LoadOptions::default()
     };
     let site = content::load(config.clone(), &content_dir, everything)?;
     let article = find(&site.articles, &args.article, &root)?;

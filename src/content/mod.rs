@@ -342,6 +342,18 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Leave out articles dated after this moment (scheduled ones); `None` includes them.
     pub published_by: Option<DateTime<FixedOffset>>,
+    /// Whether articles' bodies are rendered.
+    pub bodies: Bodies,
+}
+
+/// Whether a load renders articles' Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Bodies {
+    #[default]
+    Rendered,
+    /// Left empty: for a load that needs only where each page is (an import measuring
+    /// which old URLs answer), which then costs the front matter alone.
+    Skipped,
 }
 
 /// Loads every article and author profile under `content_dir`.
@@ -365,7 +377,10 @@ pub fn load(
         .into_iter()
         .partition(|p| section::is_index_file(p));
 
-    let markdown = markdown::Renderer::default();
+    let markdown = match options.bodies {
+        Bodies::Rendered => markdown::Renderer::default(),
+        Bodies::Skipped => markdown::Renderer::skipping(),
+    };
     let articles = parallel::try_map(&article_files, |path| {
         load_article(path, content_dir, &markdown)
     })?;
