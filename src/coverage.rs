@@ -2,9 +2,9 @@
 //! site is loaded as a build loads it (the content stage with all its checks; only the
 //! Markdown of bodies is not rendered, which places nothing) and its files listed as the
 //! render stage lists them (every page, every alias's redirect, every copy of a feed);
-//! then each old URL the import knows is looked up: it answers when the file at its address is what it should lead to — its article's
-//! page or a redirect to it, its list's page or a redirect to it, its list's feed or a
-//! copy of it. The figure is printed as `old URLs: N of M answer`, with each that does
+//! then each old URL the import knows is looked up: it answers when the file at its
+//! address is what it should lead to — its article's page or a redirect to it, its list's
+//! page or a redirect to it, its list's feed or a copy of it. The figure is printed as `old URLs: N of M answer`, with each that does
 //! not; the URLs that answer through something the import wrote (an article, an alias)
 //! go into `published.toml`, so the published-URL guard knows them on any machine.
 //!
