@@ -82,37 +82,31 @@ pub fn run(
         });
     }
     engine.load(opened, None)?;
+    // An old feed URL such as `feed/` is a feed at `feed/index.html`: not a page to scan.
     let rendered: Vec<(usize, Scanned)> = engine.render_in_memory(
-        |job| job.path.ends_with(".html"),
+        |job| job.path.ends_with(".html") && !matches!(job.page, Page::Feed { .. }),
         |i, bytes| (i, scan(&String::from_utf8_lossy(bytes))),
     )?;
     let loaded = engine.loaded().expect("loaded");
     let (site, theme) = (loaded.site, loaded.theme);
     let (warnings, notes) = site_problems(site);
     // URLs the last build recorded as published, which the site no longer answers.
-    let mut problems: Vec<Problem> = engine
-        .paths()
-        .zip(engine.published())
-        .map(|(paths, now)| {
-            let record = crate::cache::load(paths);
-            let before = Published::before(record.as_ref(), paths, &site.config.base_url);
-            before
-                .gone(&now)
-                .into_iter()
-                .map(|gone| {
-                    let text = gone.to_string();
-                    let message = text
-                        .strip_prefix(&format!("{}: ", gone.source))
-                        .unwrap_or(&text)
-                        .to_string();
-                    Problem {
-                        location: gone.source,
-                        message,
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut problems: Vec<Problem> = Vec::new();
+    if let (Some(paths), Some(now)) = (engine.paths(), engine.published()) {
+        let record = crate::cache::load(paths);
+        let before = Published::before(record.as_ref(), paths, &site.config.base_url)?;
+        problems.extend(before.gone(&now).into_iter().map(|gone| {
+            let text = gone.to_string();
+            let message = text
+                .strip_prefix(&format!("{}: ", gone.source))
+                .unwrap_or(&text)
+                .to_string();
+            Problem {
+                location: gone.source,
+                message,
+            }
+        }));
+    }
     problems.extend(failing_warnings(site));
     let sources: Vec<(PathBuf, String)> = site
         .articles

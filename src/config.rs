@@ -4,12 +4,14 @@
 //! rejected (they are usually typos), `base_url` ends with exactly one `/`, and
 //! `paginate_by`/`feed_limit` are at least 1.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use thiserror::Error;
+use toml::Spanned;
 
-use crate::location::{Location, Position};
+use crate::location::{Located, Location, Position};
 
 /// The name of the theme compiled into the binary.
 pub const DEFAULT_THEME: &str = "broadsheet";
@@ -60,6 +62,78 @@ pub struct Config {
     pub images: ImagesConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    /// `[home]` as written: old URLs of the home page and its feeds.
+    #[serde(default, rename = "home")]
+    written_home: WrittenOldUrls,
+    /// `[tags.<slug>]` as written: old URLs of each tag's page and feeds.
+    #[serde(default, rename = "tags")]
+    written_tags: BTreeMap<String, WrittenOldUrls>,
+    /// `[home]`, each URL with its place in the file.
+    #[serde(skip)]
+    pub home: OldUrls,
+    /// `[tags.<slug>]` by the table's name, each URL with its place in the file.
+    #[serde(skip)]
+    pub tags: BTreeMap<String, OldUrls>,
+}
+
+/// Old URLs of one of the site's lists (see `content::old_urls`) as written: in
+/// `config.toml` for the home page and tags, which have no file of their own, and in the
+/// front matter of a section's `_index.md` or an author's profile.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrittenOldUrls {
+    /// Old URLs of the list's page: each redirects to it.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// Old URLs of an RSS feed of the list: each gets a copy of its RSS feed.
+    #[serde(default)]
+    pub rss_aliases: Vec<Spanned<String>>,
+    /// Old URLs of an Atom feed of the list: each gets a copy of its Atom feed.
+    #[serde(default)]
+    pub atom_aliases: Vec<Spanned<String>>,
+}
+
+impl WrittenOldUrls {
+    /// Each URL with its place, `at` giving the place of a byte offset of the parsed text.
+    pub fn located(&self, at: impl Fn(usize) -> Location) -> OldUrls {
+        let locate = |urls: &[Spanned<String>]| {
+            urls.iter()
+                .map(|u| Located {
+                    text: u.get_ref().clone(),
+                    location: at(u.span().start),
+                })
+                .collect()
+        };
+        OldUrls {
+            aliases: locate(&self.aliases),
+            rss_aliases: locate(&self.rss_aliases),
+            atom_aliases: locate(&self.atom_aliases),
+        }
+    }
+}
+
+/// Old URLs of one of the site's lists, each with where it is written; checked (and made
+/// output files) when the site is assembled, against the pages it has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OldUrls {
+    pub aliases: Vec<Located>,
+    pub rss_aliases: Vec<Located>,
+    pub atom_aliases: Vec<Located>,
+}
+
+impl OldUrls {
+    pub fn is_empty(&self) -> bool {
+        self.aliases.is_empty() && self.rss_aliases.is_empty() && self.atom_aliases.is_empty()
+    }
+
+    /// Every URL as written, in the order of the keys.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.aliases
+            .iter()
+            .chain(&self.rss_aliases)
+            .chain(&self.atom_aliases)
+            .map(|u| u.text.as_str())
+    }
 }
 
 /// An article URL pattern such as `/:year/:month/:day/:slug/`: literal segments and
@@ -250,7 +324,16 @@ impl Config {
                     max_megapixels,
                 },
             search: SearchConfig { enabled: search },
+            written_home: _,
+            written_tags: _,
+            home,
+            tags,
         } = self;
+        // Where an old URL is written does not change the site; what it says does.
+        let old_urls: Vec<(&str, Vec<&str>)> = std::iter::once(("", home))
+            .chain(tags.iter().map(|(k, v)| (k.as_str(), v)))
+            .map(|(key, urls)| (key, urls.texts().collect()))
+            .collect();
         // TOML values have no hash of their own; their text, with keys in order, is one.
         let extra = toml::to_string(extra).unwrap_or_default();
         crate::hash::of((
@@ -262,17 +345,22 @@ impl Config {
             (tags_allow, tags_deny),
             (widths, quality, max_megapixels),
             search,
+            old_urls,
         ))
     }
 
     /// Reads `<root>/config.toml`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
-        let path = root.join(crate::paths::CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-            path: path.clone(),
+        Config::load_file(&root.join(crate::paths::CONFIG_FILE))
+    }
+
+    /// Reads the configuration file `path`.
+    pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
             source,
         })?;
-        Config::parse(&text, &path)
+        Config::parse(&text, path)
     }
 
     /// Parses and validates configuration text; `path` is only used in messages.
@@ -302,6 +390,13 @@ impl Config {
                 }
             })?;
         }
+        let at = |offset: usize| Location::at(path, Position::of_offset(text, offset));
+        config.home = config.written_home.located(at);
+        config.tags = config
+            .written_tags
+            .iter()
+            .map(|(tag, written)| (tag.clone(), written.located(at)))
+            .collect();
         config.base_url = normalize_base_url(&config.base_url).map_err(invalid)?;
         config.title = crate::text::clean(std::mem::take(&mut config.title));
         config.description = crate::text::clean(std::mem::take(&mut config.description));

@@ -608,6 +608,7 @@ impl Engine {
             // By the clock, "now" is the moment of each load: an article written during a
             // session is dated after the session started, and must not count as scheduled.
             published_by: self.options.reference.now(),
+            ..LoadOptions::default()
         }
     }
 
@@ -1147,6 +1148,7 @@ fn placeholder_site(site: &Site) -> Site {
         authors: Vec::new(),
         tags: Vec::new(),
         sections: Vec::new(),
+        home_aliases: content::ListAliases::default(),
         warnings: Vec::new(),
         scheduled: 0,
         next_scheduled: None,

@@ -20,6 +20,8 @@ pub enum Error {
     #[error(transparent)]
     Paths(#[from] crate::paths::PathsError),
     #[error(transparent)]
+    Published(#[from] crate::published::PublishedError),
+    #[error(transparent)]
     Output(#[from] crate::output::OutputError),
     #[error(transparent)]
     Watch(#[from] crate::watch::WatchError),

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod coverage;
 pub mod engine;
 pub mod error;
 pub mod hash;

@@ -61,6 +61,14 @@ impl Location {
     }
 }
 
+/// A value as written in a file, with where: for checks made after the file was parsed
+/// (an old URL of `config.toml` checked against the loaded site).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub text: String,
+    pub location: Location,
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path.display())?;

@@ -18,6 +18,9 @@ use crate::config::Config;
 /// The site's configuration file, relative to the site folder. The only path known before
 /// the configuration is read.
 pub const CONFIG_FILE: &str = "config.toml";
+/// Beside it: the URLs the site published before Gazette built it (`crate::published`),
+/// kept in git so that a fresh clone knows them.
+const PUBLISHED_FILE: &str = "published.toml";
 /// Below the site folder: the site's own templates and static files, which override the
 /// theme's, and the folder of installed themes.
 const TEMPLATES: &str = "templates";
@@ -44,6 +47,8 @@ pub struct SitePaths {
     /// The site folder (maybe empty: the current folder).
     pub root: PathBuf,
     pub config_file: PathBuf,
+    /// The URLs the site published before (an import's), which must keep answering.
+    pub published: PathBuf,
     pub content: PathBuf,
     pub seeds: PathBuf,
     /// The site's own templates, over the theme's.
@@ -112,6 +117,7 @@ impl SitePaths {
         SitePaths {
             root: root.to_path_buf(),
             config_file: root.join(CONFIG_FILE),
+            published: root.join(PUBLISHED_FILE),
             content: root.join(content),
             seeds: root.join(seeds),
             templates: root.join(TEMPLATES),
@@ -132,6 +138,7 @@ impl SitePaths {
         let SitePaths {
             root: _,
             config_file,
+            published,
             content,
             seeds,
             templates,
@@ -145,6 +152,7 @@ impl SitePaths {
         SitePaths {
             root: to.to_path_buf(),
             config_file: at(config_file),
+            published: at(published),
             content: at(content),
             seeds: at(seeds),
             templates: at(templates),

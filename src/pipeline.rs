@@ -216,7 +216,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let fingerprint = input_fingerprint(&paths, &engine.identity());
     let record = cache::load(&paths);
     // What the site published before counts even for a build that ignores the cache.
-    let before = Published::before(record.as_ref(), &paths, &opened.config.base_url);
+    let before = Published::before(record.as_ref(), &paths, &opened.config.base_url)?;
     let record = record.filter(|_| !options.no_cache);
     if let Some(record) =
         fingerprint.and_then(|f| up_to_date(record.as_ref(), f.fingerprint, &output_dir))
@@ -296,7 +296,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 fn input_fingerprint(paths: &SitePaths, identity: &str) -> Option<cache::Inputs> {
     cache::inputs(
         identity,
-        std::slice::from_ref(&paths.config_file),
+        &[paths.config_file.clone(), paths.published.clone()],
         &[
             paths.content.clone(),
             paths.templates.clone(),

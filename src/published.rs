@@ -3,7 +3,9 @@
 //! section or alias answers any more, is a warning in `build` and a problem in `check`,
 //! naming the URL and the file that used to have it, until an alias takes it in. Without a
 //! record (a CI job that restored only the previous output), the previous output's sitemap
-//! says what was published.
+//! says what was published. The URLs of the site an import replaced are in
+//! `published.toml` beside the configuration ([`Published::committed`]), kept in git: a
+//! fresh clone, which has neither record nor output, knows them too.
 //!
 //! Invariant: a gone URL stays in the record (and so in every warning and check) until
 //! something answers it again; a build never forgets it on its own. Only what readers could
@@ -11,11 +13,46 @@
 //! `--future` preview shows scheduled ones).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
+use thiserror::Error;
 
-use crate::content::{Site, is_reserved_slug};
+use crate::content::{ListAliases, Site, is_reserved_slug};
+use crate::location::{Location, Position};
+
+#[derive(Debug, Error)]
+pub enum PublishedError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+}
+
+/// `published.toml` as written.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommittedFile {
+    /// Old URL (a site-root path) → the file that answers it.
+    #[serde(default)]
+    urls: BTreeMap<toml::Spanned<String>, String>,
+}
+
+/// What the head of `published.toml` says.
+const COMMITTED_HEAD: &str = "\
+# URLs this site published before Gazette built it, each with the file that answers it
+# (`gazette import --from` writes them). `gazette build` warns and `gazette check` fails
+# while one of them no longer answers: add it to the `aliases` of the page that replaces
+# it. Kept in git, so that a fresh clone (a CI job) knows them too.
+";
 
 /// The URLs (paths below the site root, `old-story/` or `2014/11/24/x.html`) a site
 /// answers for its articles, each with the file that has it.
@@ -64,8 +101,92 @@ impl Published {
                 let path = alias.strip_suffix("index.html").unwrap_or(alias);
                 urls.insert(path.to_string(), source.clone());
             }
+            for alias in &article.query_aliases {
+                urls.insert(alias.trim_start_matches('/').to_string(), source.clone());
+            }
+        }
+        // Old URLs of lists and their feeds (their further pages come and go with the
+        // articles): a section's and an author's are in their files, whose pages the site
+        // has whatever they list; a tag a preview has only for drafts was not published.
+        let tags = site.tags.iter().filter(|t| t.articles.iter().any(public));
+        let lists = std::iter::once(&site.home_aliases)
+            .chain(site.sections.iter().filter_map(|s| s.aliases()))
+            .chain(site.authors.iter().map(|a| &a.aliases))
+            .chain(tags.map(|t| &t.aliases));
+        for aliases in lists {
+            let source = aliases.source.display().to_string();
+            for file in old_list_files(aliases) {
+                urls.insert(file.to_string(), source.clone());
+            }
         }
         Published(urls)
+    }
+
+    /// The URLs `published.toml` (at `file`) lists, each with the file it names; none
+    /// when there is no such file.
+    pub fn committed(file: &Path) -> Result<Published, PublishedError> {
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Published::default()),
+            Err(source) => {
+                return Err(PublishedError::Read {
+                    path: file.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let at = |offset: usize| Location::at(file, Position::of_offset(&text, offset));
+        let parsed: CommittedFile = toml::from_str(&text).map_err(|e| PublishedError::Invalid {
+            location: e
+                .span()
+                .map_or_else(|| Location::file(file), |s| at(s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        let mut urls = BTreeMap::new();
+        for (url, source) in parsed.urls {
+            let Some(path) = url.get_ref().strip_prefix('/') else {
+                return Err(PublishedError::Invalid {
+                    location: at(url.span().start),
+                    message: format!(
+                        "{:?} is not a URL of the site: a path starting with `/`, as in \"/2014/11/24/story/\"",
+                        url.get_ref()
+                    ),
+                });
+            };
+            let path = path.strip_suffix("index.html").unwrap_or(path);
+            urls.insert(path.to_string(), source);
+        }
+        Ok(Published(urls))
+    }
+
+    /// Adds `urls` (site-root paths, each with the file that answers it, relative to the
+    /// site) to `published.toml` at `file`, keeping the URLs it lists; returns how many
+    /// were new.
+    pub fn commit(file: &Path, urls: &[(String, String)]) -> Result<usize, PublishedError> {
+        let Published(mut listed) = Published::committed(file)?;
+        let before = listed.len();
+        for (url, source) in urls {
+            let path = url.trim_start_matches('/').to_string();
+            listed.entry(path).or_insert_with(|| source.clone());
+        }
+        let added = listed.len() - before;
+        if added == 0 {
+            return Ok(0);
+        }
+        let table: toml::Table = listed
+            .into_iter()
+            .map(|(path, source)| (format!("/{path}"), toml::Value::String(source)))
+            .collect();
+        let file_table = toml::Table::from_iter([("urls".to_string(), toml::Value::Table(table))]);
+        let body = toml::to_string(&file_table).expect("a table of strings is TOML");
+        let text = format!("{COMMITTED_HEAD}\n{body}");
+        crate::output::write_whole(file, text.as_bytes()).map_err(|source| {
+            PublishedError::Write {
+                path: file.to_path_buf(),
+                source,
+            }
+        })?;
+        Ok(added)
     }
 
     pub fn from_record(entries: &[(String, String)]) -> Published {
@@ -108,16 +229,17 @@ impl Published {
     }
 
     /// What the site published before this build: the build record's list, else the
-    /// previous output's sitemap.
+    /// previous output's sitemap; and what `published.toml` lists.
     pub fn before(
         record: Option<&crate::cache::Record>,
         paths: &crate::paths::SitePaths,
         base_url: &str,
-    ) -> Published {
-        match record {
+    ) -> Result<Published, PublishedError> {
+        let before = match record {
             Some(record) => Published::from_record(&record.published),
             None => Published::from_sitemap(&paths.output, base_url),
-        }
+        };
+        Ok(Published::committed(&paths.published)?.carried_into(before))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -148,6 +270,14 @@ impl Published {
         }
         Published(urls)
     }
+}
+
+/// The URLs a list's old URLs publish: their first pages' (`category/news/`) and feeds'.
+fn old_list_files(aliases: &ListAliases) -> impl Iterator<Item = &str> {
+    let pages = aliases.pages.iter();
+    pages
+        .chain(aliases.feeds.iter().map(|(file, _)| file))
+        .map(|file| file.strip_suffix("index.html").unwrap_or(file))
 }
 
 /// The `<loc>` values of a sitemap (as Gazette writes them: one per element, XML-escaped).

@@ -121,7 +121,7 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
     };
     let config = |pattern: &str| {
         format!(
-            "{}paginate_by = 3\nfeed_limit = 4\n{folders}{pattern}\n[search]\nenabled = true\n",
+            "{}paginate_by = 3\nfeed_limit = 4\n{folders}{pattern}\n[search]\nenabled = true\n\n[home]\naliases = [\"/blog/\"]\nrss_aliases = [\"/feed/\"]\n",
             common::CONFIG
         )
     };
@@ -218,9 +218,20 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
                 if site.exists(&file) && rng.below(2) == 0 {
                     site.remove(&file);
                 } else {
+                    // Now and then with old URLs of the author's page and feed.
+                    let slug = name.to_lowercase().replace(' ', "-");
+                    let aliases = match rng.below(2) {
+                        0 => format!(
+                            "aliases = [\"/author/{slug}/\"]\natom_aliases = [\"/author/{slug}/feed/\"]\n"
+                        ),
+                        _ => String::new(),
+                    };
                     site.write(
                         &file,
-                        format!("+++\nname = \"{name}\"\n+++\nBio {}.\n", rng.next() % 100),
+                        format!(
+                            "+++\nname = \"{name}\"\n{aliases}+++\nBio {}.\n",
+                            rng.next() % 100
+                        ),
                     );
                 }
                 changes.content.insert(site.path().join(&file));
@@ -273,9 +284,16 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
                     site.write(
                         &file,
                         format!(
-                            "+++\ntitle = \"Desk {}\"\nweight = {}\n+++\nAbout [this](/tags/).\n",
+                            "+++\ntitle = \"Desk {}\"\nweight = {}\n{}+++\nAbout [this](/tags/).\n",
                             rng.next() % 100,
-                            rng.below(3)
+                            rng.below(3),
+                            // Now and then with old URLs of the section's list and feed.
+                            match rng.below(2) {
+                                0 => format!(
+                                    "aliases = [\"/category/{folder}/\"]\nrss_aliases = [\"/category/{folder}/feed/\"]\n"
+                                ),
+                                _ => String::new(),
+                            }
                         ),
                     );
                 }

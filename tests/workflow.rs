@@ -144,3 +144,35 @@ fn the_workflows_follow_githubs_schema() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The build record, whose list of published URLs `gazette check` holds the site to, is
+/// restored before the check (a fresh runner has none); the URLs of a site an import
+/// replaced are in `published.toml`, in git.
+#[test]
+fn the_workflow_restores_the_build_record_before_the_check() {
+    let w = workflow();
+    let steps = w["jobs"]["build"]["steps"].as_vec().unwrap();
+    let at = |needle: &str| {
+        steps
+            .iter()
+            .position(|s| {
+                step_text(s).contains(needle)
+                    || s["with"]["path"]
+                        .as_str()
+                        .is_some_and(|p| p.contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no step with {needle:?}"))
+    };
+    let record = at(".public.gazette-cache");
+    let paths: Vec<&str> = steps[record]["with"]["path"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .collect();
+    assert_eq!(paths, [".gazette-cache", ".public.gazette-cache"]);
+    assert!(record < at("gazette check"));
+    assert!(
+        step_text(&steps[at("gazette build")]).contains("--output public"),
+        "the record is .<output>.gazette-cache"
+    );
+}

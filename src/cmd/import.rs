@@ -21,17 +21,18 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
                 "--uploads is for WordPress imports: Hugo, Zola and Jekyll files are found in the site folder".into(),
             ));
         }
-        let report = migrate::run(
-            &paths,
-            &Migration {
-                platform,
-                source,
-                uploads: args.uploads,
-                options,
-            },
-        )?;
+        let migration = Migration {
+            platform,
+            source,
+            uploads: args.uploads,
+            options,
+        };
+        let (report, coverage) = crate::coverage::import(&root, &migration)?;
         super::warn_all(&report.warnings, args.report.verbose);
         println!("{report}");
+        let coverage = coverage
+            .map_err(|e| Error::Usage(format!("the site does not load after the import: {e}")))?;
+        println!("{coverage}");
         return Ok(());
     }
     if args.uploads.is_some() {

@@ -30,6 +30,7 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
     let everything = LoadOptions {
         drafts: true,
         published_by: None,
+        ..LoadOptions::default()
     };
     let site = content::load(config.clone(), &content_dir, everything)?;
     let article = find(&site.articles, &args.article, &root)?;
@@ -60,6 +61,7 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
         // A slug set in the file changes there; else the file name is the slug.
         slug: sets_slug.then_some(new),
         alias: published.then_some(old_url.as_str()),
+        ..FrontMatterEdit::default()
     };
     let edited = edit_front_matter(&original, &source, &edit)?;
     // What is renamed: nothing (the file sets `slug`), the article's folder (an article

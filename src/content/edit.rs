@@ -13,6 +13,9 @@ pub struct FrontMatterEdit<'a> {
     pub slug: Option<&'a str>,
     /// Add this to `aliases` (unless it is there already).
     pub alias: Option<&'a str>,
+    /// Set each of these keys to its list of strings, when the front matter has none of
+    /// them (old URLs of a list an import found: a list written by hand is left alone).
+    pub absent_lists: &'a [(&'a str, Vec<String>)],
 }
 
 /// `text` (the content of `path`) with `edit` applied to its front matter.
@@ -50,6 +53,15 @@ pub fn edit_front_matter(
             list.push(alias);
         }
     }
+    if !edit
+        .absent_lists
+        .iter()
+        .any(|(key, _)| doc.contains_key(key))
+    {
+        for (key, items) in edit.absent_lists.iter().filter(|(_, l)| !l.is_empty()) {
+            doc[*key] = toml_edit::value(items.iter().collect::<toml_edit::Array>());
+        }
+    }
     let mut edited = String::with_capacity(text.len() + 64);
     edited.push_str(&text[..start]);
     let mut front_matter = doc.to_string();
@@ -78,6 +90,7 @@ mod tests {
             &FrontMatterEdit {
                 slug: Some("b"),
                 alias: Some("/a/"),
+                ..FrontMatterEdit::default()
             },
         )
         .unwrap();
@@ -100,9 +113,32 @@ mod tests {
             &FrontMatterEdit {
                 slug: None,
                 alias: Some("/a/"),
+                ..FrontMatterEdit::default()
             },
         )
         .unwrap();
         assert_eq!(again, edited);
+    }
+
+    #[test]
+    fn lists_are_added_only_where_none_is_written() {
+        let lists = [
+            ("aliases", vec!["/category/news/".to_string()]),
+            ("rss_aliases", vec!["/category/news/feed/".to_string()]),
+            ("atom_aliases", Vec::new()),
+        ];
+        let edit = FrontMatterEdit {
+            absent_lists: &lists,
+            ..FrontMatterEdit::default()
+        };
+        let text = "+++\ntitle = \"News\"\n\n[extra]\nx = 1\n+++\nIntro\n";
+        let edited = edit_front_matter(text, Path::new("_index.md"), &edit).unwrap();
+        assert_eq!(
+            edited,
+            "+++\ntitle = \"News\"\naliases = [\"/category/news/\"]\nrss_aliases = [\"/category/news/feed/\"]\n\n[extra]\nx = 1\n+++\nIntro\n"
+        );
+        let by_hand = "+++\ntitle = \"News\"\natom_aliases = []\n+++\n";
+        let kept = edit_front_matter(by_hand, Path::new("_index.md"), &edit).unwrap();
+        assert_eq!(kept, by_hand);
     }
 }

@@ -95,6 +95,13 @@ pub struct ArticleFrontMatter {
 #[serde(deny_unknown_fields)]
 pub struct AuthorFrontMatter {
     pub name: String,
+    /// Old URLs of the author's page and feeds (see `super::old_urls`).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub rss_aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub atom_aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }

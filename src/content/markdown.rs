@@ -67,10 +67,24 @@ pub fn render(markdown: &str) -> Rendered {
 pub struct Renderer {
     /// (language, code) → highlighted HTML.
     highlighted: Mutex<HashMap<(String, String), String>>,
+    /// Render nothing: for a load that needs only where each file's page is.
+    skip: bool,
 }
 
 impl Renderer {
+    /// A renderer that renders nothing (every document empty), for loads that need only
+    /// the site's URLs (an import measuring which old URLs answer).
+    pub fn skipping() -> Renderer {
+        Renderer {
+            skip: true,
+            ..Renderer::default()
+        }
+    }
+
     pub fn render(&self, markdown: &str) -> Rendered {
+        if self.skip {
+            return Rendered::default();
+        }
         let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
         let (first_paragraph, word_count) = text_facts(&events);
         let toc = assign_heading_ids(&mut events);

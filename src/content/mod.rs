@@ -10,10 +10,11 @@ pub mod edit;
 pub mod frontmatter;
 pub mod markdown;
 pub mod media;
+pub mod old_urls;
 pub mod section;
 pub mod slug;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -25,6 +26,7 @@ use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
+pub use old_urls::{FeedKind, ListAliases};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
 
@@ -278,6 +280,8 @@ pub struct Author {
     pub extra: toml::Table,
     /// The profile file, if the author has one.
     pub profile: Option<PathBuf>,
+    /// Old URLs of the author's page and feeds (from the profile).
+    pub aliases: ListAliases,
     /// A hash of the profile's bytes (of the name, without a profile).
     pub version: u64,
     /// Indices into [`Site::articles`], newest first.
@@ -292,6 +296,8 @@ pub struct Tag {
     pub permalink: Permalink,
     /// Indices into [`Site::articles`], newest first.
     pub articles: Vec<usize>,
+    /// Old URLs of the tag's page and feeds (`[tags.<slug>]` of the configuration).
+    pub aliases: ListAliases,
 }
 
 /// A problem in a content file that does not stop the build.
@@ -320,6 +326,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Sorted by slug.
     pub sections: Vec<Section>,
+    /// Old URLs of the home page and its feeds (`[home]` of the configuration).
+    pub home_aliases: ListAliases,
     /// Problems worth telling the user that do not stop the build.
     pub warnings: Vec<Warning>,
     /// Articles left out because they are dated after the build's reference time.
@@ -334,6 +342,18 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Leave out articles dated after this moment (scheduled ones); `None` includes them.
     pub published_by: Option<DateTime<FixedOffset>>,
+    /// Whether articles' bodies are rendered.
+    pub bodies: Bodies,
+}
+
+/// Whether a load renders articles' Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Bodies {
+    #[default]
+    Rendered,
+    /// Left empty: for a load that needs only where each page is (an import measuring
+    /// which old URLs answer), which then costs the front matter alone.
+    Skipped,
 }
 
 /// Loads every article and author profile under `content_dir`.
@@ -357,7 +377,10 @@ pub fn load(
         .into_iter()
         .partition(|p| section::is_index_file(p));
 
-    let markdown = markdown::Renderer::default();
+    let markdown = match options.bodies {
+        Bodies::Rendered => markdown::Renderer::default(),
+        Bodies::Skipped => markdown::Renderer::skipping(),
+    };
     let articles = parallel::try_map(&article_files, |path| {
         load_article(path, content_dir, &markdown)
     })?;
@@ -457,6 +480,14 @@ pub fn assemble(
     options: LoadOptions,
 ) -> Result<Site, ContentError> {
     let total = articles.len();
+    // A tag of drafts or scheduled articles only keeps its old URLs for when it is
+    // published: it is a tag of the site, with no page yet.
+    let known_tags: HashSet<String> = if config.tags.is_empty() {
+        HashSet::new()
+    } else {
+        let links = articles.iter().flat_map(|a| &a.tags);
+        links.map(|l| l.slug.clone()).collect()
+    };
     let mut articles = articles;
     articles.retain(|a| options.drafts || !a.draft);
     let unscheduled = articles.len();
@@ -497,7 +528,16 @@ pub fn assemble(
         })
         .collect();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
-    let tags = cross_reference_tags(&mut articles);
+    let mut tags = cross_reference_tags(&mut articles);
+    let home_aliases = config_list_aliases(&config, &known_tags, &mut tags)?;
+    check_list_aliases(
+        &articles,
+        &sections,
+        &authors,
+        &tags,
+        &home_aliases,
+        config.paginate_by,
+    )?;
     if articles.iter().any(|a| !a.internal_links.is_empty()) {
         let index: HashMap<String, Permalink> = articles
             .iter()
@@ -514,6 +554,7 @@ pub fn assemble(
         authors,
         tags,
         sections,
+        home_aliases,
         warnings,
         scheduled,
         next_scheduled,
@@ -901,9 +942,22 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
                     .into(),
         });
     }
+    let written = crate::config::WrittenOldUrls {
+        aliases: fm.aliases,
+        rss_aliases: fm.rss_aliases,
+        atom_aliases: fm.atom_aliases,
+    };
+    let at = |offset| {
+        Location::at(
+            path,
+            crate::location::Position::of_offset(split.front_matter, offset).shifted(2),
+        )
+    };
+    let aliases = ListAliases::of(&written.located(at), path)?;
     Ok(Author {
         permalink: Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
         slug,
+        aliases,
         name: clean(fm.name.trim().to_string()),
         bio_html: markdown::render(&drop_controls(split.body)).html,
         extra: {
@@ -1125,6 +1179,139 @@ fn check_aliases(
     Ok(())
 }
 
+/// The old URLs of the configuration's `[home]` and `[tags.<slug>]`, checked; each tag's
+/// go to the tag. A table for a tag no article has is an error at its place: its URLs
+/// would lead nowhere.
+fn config_list_aliases(
+    config: &Config,
+    known_tags: &HashSet<String>,
+    tags: &mut [Tag],
+) -> Result<ListAliases, ContentError> {
+    let first = |urls: &crate::config::OldUrls| {
+        let all = urls.aliases.iter().chain(&urls.rss_aliases);
+        all.chain(&urls.atom_aliases).next().cloned()
+    };
+    let source = first(&config.home)
+        .map(|u| u.location.path)
+        .unwrap_or_default();
+    let home = ListAliases::of(&config.home, &source)?;
+    for (name, urls) in &config.tags {
+        let Some(first) = first(urls) else {
+            continue;
+        };
+        let aliases = ListAliases::of(urls, &first.location.path)?;
+        let slug = slugify(name);
+        let invalid = |message: String| ContentError::Invalid {
+            location: first.location.clone(),
+            message,
+        };
+        match tags.binary_search_by(|t| t.slug.as_str().cmp(&slug)) {
+            Ok(i) if !tags[i].aliases.is_empty() => {
+                return Err(invalid(format!(
+                    "`[tags.{name}]` gives old URLs of the tag `{slug}`, which another `[tags]` table gives too: merge them"
+                )));
+            }
+            Ok(i) => tags[i].aliases = aliases,
+            Err(_) if known_tags.contains(&slug) => {}
+            Err(_) => {
+                return Err(invalid(format!(
+                    "`[tags.{name}]` gives old URLs of the tag `{slug}`, which no article has: tag an article with it, or remove the table"
+                )));
+            }
+        }
+    }
+    Ok(home)
+}
+
+/// Every old URL of a list takes an output file nothing else has: no page of an article
+/// or a section (a further page included), no feed of a section, no alias of an article,
+/// no page or feed of the site's own, no other old URL.
+fn check_list_aliases(
+    articles: &[Article],
+    sections: &[Section],
+    authors: &[Author],
+    tags: &[Tag],
+    home: &ListAliases,
+    per_page: usize,
+) -> Result<(), ContentError> {
+    let lists: Vec<(&ListAliases, usize)> = std::iter::once((home, articles.len()))
+        .chain(
+            sections
+                .iter()
+                .filter_map(|s| Some((s.aliases()?, s.articles.len()))),
+        )
+        .chain(authors.iter().map(|a| (&a.aliases, a.articles.len())))
+        .chain(tags.iter().map(|t| (&t.aliases, t.articles.len())))
+        .filter(|(aliases, _)| !aliases.is_empty())
+        .collect();
+    if lists.is_empty() {
+        return Ok(());
+    }
+    let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
+    let mut taken: HashMap<String, String> = HashMap::new();
+    for a in articles {
+        let source = a.source.display();
+        taken.insert(file(&a.permalink), format!("the page of {source}"));
+        for alias in &a.aliases {
+            taken.insert(alias.clone(), format!("an alias of {source}"));
+        }
+    }
+    for (page, s) in section_pages(sections, per_page) {
+        taken.insert(file(&page), format!("the page of {}", s.source().display()));
+    }
+    for s in sections {
+        for feed in [FeedKind::Rss, FeedKind::Atom] {
+            let path = format!("{}{}", s.permalink.path(), feed.file());
+            taken.insert(path, format!("a feed of {}", s.source().display()));
+        }
+    }
+    for (aliases, articles) in lists {
+        let pages = articles.div_ceil(per_page).max(1);
+        for alias in aliases.files(pages) {
+            let refuse = |taken: String| ContentError::AliasTaken {
+                alias: alias.trim_end_matches("index.html").to_string(),
+                article: aliases.source.clone(),
+                taken,
+            };
+            if is_own_list_file(&alias) {
+                return Err(refuse("a page of the site's own".into()));
+            }
+            let mine = format!("an old URL of {} too", aliases.source.display());
+            if let Some(other) = taken.insert(alias.clone(), mine) {
+                return Err(refuse(other));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether an output file is one the site makes, or may make as articles come and go: a
+/// file of its own at the root, a page or feed of its tags and authors
+/// (`tags/<slug>/rss.xml`, a slug as Gazette makes them), a further page of its home page,
+/// anything in its other own folders (`search/`). Old URLs of lists may take the rest of
+/// `tags/` and `authors/` (Hugo's tag feeds are `tags/<term>/index.xml`, and its terms
+/// keep letters Gazette's slugs do not: `tags/c++/`).
+pub fn is_own_list_file(file: &str) -> bool {
+    if ROOT_FILES.contains(&file) {
+        return true;
+    }
+    let number = |n: &str| n.parse::<usize>().is_ok();
+    let segments: Vec<&str> = file.split('/').collect();
+    match segments.as_slice() {
+        ["tags" | "authors", "index.html"] => true,
+        [
+            "tags" | "authors",
+            slug,
+            "index.html" | "atom.xml" | "rss.xml",
+        ] => is_slug(slug),
+        ["tags" | "authors", slug, "page", n, "index.html"] => is_slug(slug) && number(n),
+        ["page", n, "index.html"] => number(n),
+        ["tags" | "authors" | "page", ..] => false,
+        [first, ..] => RESERVED_SLUGS.contains(first),
+        [] => false,
+    }
+}
+
 fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
     let mut seen: HashMap<&Permalink, &Path> = HashMap::with_capacity(articles.len());
     for a in articles {
@@ -1177,6 +1364,7 @@ fn cross_reference_authors(
                     bio_html: String::new(),
                     extra: toml::Table::new(),
                     profile: None,
+                    aliases: ListAliases::default(),
                     articles: Vec::new(),
                     version: version_of(Path::new(""), &link.name),
                 }
@@ -1210,6 +1398,7 @@ fn cross_reference_tags(articles: &mut [Article]) -> Vec<Tag> {
                     slug: link.slug.clone(),
                     name: link.name.clone(),
                     articles: Vec::new(),
+                    aliases: ListAliases::default(),
                 })
                 .articles
                 .push(i);

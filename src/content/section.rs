@@ -15,10 +15,11 @@ use serde::Deserialize;
 use super::frontmatter;
 use super::slug::slugify;
 use super::{
-    AUTHORS_DIR, Article, ContentError, Link, Permalink, is_reserved_slug, markdown, read_text,
-    version_of,
+    AUTHORS_DIR, Article, ContentError, Link, ListAliases, Permalink, is_reserved_slug, markdown,
+    read_text, version_of,
 };
-use crate::location::Location;
+use crate::config::WrittenOldUrls;
+use crate::location::{Location, Position};
 use crate::text::{clean, clean_table, drop_controls};
 
 /// The file that describes a section.
@@ -33,6 +34,13 @@ struct IndexFrontMatter {
     /// Place in navigation: lower first, then by title.
     #[serde(default)]
     weight: i64,
+    /// Old URLs of the section's list and feeds (see `super::old_urls`).
+    #[serde(default)]
+    aliases: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    rss_aliases: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    atom_aliases: Vec<toml::Spanned<String>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -49,6 +57,8 @@ pub struct SectionIndex {
     pub extra: toml::Table,
     /// The Markdown body as HTML.
     pub intro_html: String,
+    /// Old URLs of the section's list and feeds.
+    pub aliases: ListAliases,
     /// A hash of the file's bytes.
     pub version: u64,
 }
@@ -80,6 +90,14 @@ impl Section {
 
     pub fn extra(&self) -> Option<&toml::Table> {
         self.index.as_ref().map(|i| &i.extra)
+    }
+
+    /// Old URLs of its list and feeds, which only an `_index.md` gives.
+    pub fn aliases(&self) -> Option<&ListAliases> {
+        self.index
+            .as_ref()
+            .map(|i| &i.aliases)
+            .filter(|a| !a.is_empty())
     }
 
     /// The intro as HTML (empty without `_index.md`).
@@ -155,6 +173,18 @@ pub fn load_index(
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
     let fm: IndexFrontMatter = frontmatter::parse(split.front_matter, path)?;
+    let written = WrittenOldUrls {
+        aliases: fm.aliases,
+        rss_aliases: fm.rss_aliases,
+        atom_aliases: fm.atom_aliases,
+    };
+    let at = |offset| {
+        Location::at(
+            path,
+            Position::of_offset(split.front_matter, offset).shifted(2),
+        )
+    };
+    let aliases = ListAliases::of(&written.located(at), path)?;
     let nonempty = |s: Option<String>| {
         s.map(|s| clean(s.trim().to_string()))
             .filter(|s| !s.is_empty())
@@ -171,6 +201,7 @@ pub fn load_index(
             extra
         },
         intro_html: markdown.render(&drop_controls(split.body)).html,
+        aliases,
         version: version_of(path, &text),
     })
 }

@@ -8,6 +8,10 @@
 //! fetches — only when the address has one of the map's query keys — to send the browser
 //! on.
 //!
+//! Old URLs of lists (`content::old_urls`) are redirect pages too, their further pages
+//! (`<old URL>page/2/`) to the list's page 2, and lines of `_redirects`, feeds' included
+//! (whose copies are pages the render stage lists, `pages::jobs`).
+//!
 //! Invariant: a site without aliases gets no file from here (its output is as before);
 //! the content stage has already refused an alias that any page or other alias has.
 
@@ -15,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::sitemap::xml_escape;
 use super::{Contents, OutputFile};
-use crate::content::Site;
+use crate::content::{ListAliases, Permalink, Site};
 
 /// The map of query aliases to their articles' URLs, at the site's root.
 pub const QUERY_MAP: &str = "query-aliases.json";
@@ -45,10 +49,40 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         for alias in &article.aliases {
             files.push(OutputFile {
                 path: alias.clone(),
-                contents: Contents::Rendered(page(&article.title, &url, &site.config.language)),
+                contents: Contents::Rendered(page(
+                    "article",
+                    &article.title,
+                    &url,
+                    &site.config.language,
+                )),
             });
             let from = format!("/{}", alias.strip_suffix("index.html").unwrap_or(alias));
             redirects.push_str(&format!("{} {path} 301\n", prefixed(&from, base)));
+        }
+    }
+    for (title, permalink, count, aliases) in lists(site) {
+        let pages = count.div_ceil(site.config.paginate_by).max(1);
+        let mut redirect = |from: &str, to: &Permalink| {
+            let url = to.url(base);
+            files.push(OutputFile {
+                path: from.to_string(),
+                contents: Contents::Rendered(page("page", title, &url, &site.config.language)),
+            });
+            let from = format!("/{}", from.strip_suffix("index.html").unwrap_or(from));
+            redirects.push_str(&format!("{} /{} 301\n", prefixed(&from, base), to.path()));
+        };
+        for old in &aliases.pages {
+            redirect(old, &permalink);
+            for n in 2..=pages {
+                if let Some(further) = ListAliases::further(old, n) {
+                    redirect(&further, &permalink.page(n));
+                }
+            }
+        }
+        for (old, kind) in &aliases.feeds {
+            let from = format!("/{}", old.strip_suffix("index.html").unwrap_or(old));
+            let to = format!("/{}{}", permalink.path(), kind.file());
+            redirects.push_str(&format!("{} {to} 301\n", prefixed(&from, base)));
         }
     }
     let queries: BTreeMap<&str, String> = site
@@ -77,6 +111,47 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     files
 }
 
+/// Each list with old URLs: its title, its permalink, how many articles it lists, and
+/// the old URLs; the home page first, then sections, authors and tags.
+fn lists(site: &Site) -> impl Iterator<Item = (&str, Permalink, usize, &ListAliases)> + '_ {
+    let home = (
+        site.config.title.as_str(),
+        Permalink::root(),
+        site.articles.len(),
+        &site.home_aliases,
+    );
+    let sections = site.sections.iter().filter_map(|s| {
+        let aliases = s.aliases()?;
+        Some((
+            s.title.as_str(),
+            s.permalink.clone(),
+            s.articles.len(),
+            aliases,
+        ))
+    });
+    let authors = site.authors.iter().map(|a| {
+        (
+            a.name.as_str(),
+            a.permalink.clone(),
+            a.articles.len(),
+            &a.aliases,
+        )
+    });
+    let tags = site.tags.iter().map(|t| {
+        (
+            t.name.as_str(),
+            t.permalink.clone(),
+            t.articles.len(),
+            &t.aliases,
+        )
+    });
+    std::iter::once(home)
+        .chain(sections)
+        .chain(authors)
+        .chain(tags)
+        .filter(|(_, _, _, aliases)| !aliases.is_empty())
+}
+
 /// `path` as the host sees it: under the base URL's path prefix, if it has one.
 fn prefixed(path: &str, base: &str) -> String {
     match super::links::site_path_prefix(base) {
@@ -86,15 +161,16 @@ fn prefixed(path: &str, base: &str) -> String {
 }
 
 /// A page that sends a browser on to `url` at once and tells search engines the page
-/// lives there now (canonical link, not indexed), with a link for anyone it does not move.
-fn page(title: &str, url: &str, language: &str) -> Vec<u8> {
+/// lives there now (canonical link, not indexed), with a link for anyone it does not move;
+/// `what` moved: an article, or a page (a list).
+fn page(what: &str, title: &str, url: &str, language: &str) -> Vec<u8> {
     let (title, url, language) = (xml_escape(title), xml_escape(url), xml_escape(language));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<link rel=\"canonical\" href=\"{url}\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
-         <p>This article has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
+         <p>This {what} has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
     .into_bytes()
 }

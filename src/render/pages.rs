@@ -11,7 +11,7 @@ use tera::{Context, Value};
 
 use super::context::{Obj, Shared, date_string, paginator, rfc822};
 use super::{Contents, OutputFile, RenderError, Theme};
-use crate::content::{AUTHORS_DIR, Permalink, Site};
+use crate::content::{AUTHORS_DIR, FeedKind, Permalink, Site};
 
 /// What a rendered file shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -649,5 +649,31 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             });
         }
     }
+    jobs.extend(old_feed_jobs(site));
     jobs
+}
+
+/// A copy of a list's feed at each old URL of it (`rss_aliases`, `atom_aliases`): feed
+/// readers do not follow the HTML redirects old page URLs get, so the feed must answer
+/// there itself. The same page as the feed's own, so the same bytes.
+fn old_feed_jobs(site: &Site) -> impl Iterator<Item = Job> + '_ {
+    let sections = site.sections.iter().enumerate();
+    let authors = site.authors.iter().enumerate();
+    let tags = site.tags.iter().enumerate();
+    std::iter::once((Subject::Site, &site.home_aliases))
+        .chain(sections.filter_map(|(i, s)| Some((Subject::Section(i), s.aliases()?))))
+        .chain(authors.map(|(i, a)| (Subject::Author(i), &a.aliases)))
+        .chain(tags.map(|(i, t)| (Subject::Tag(i), &t.aliases)))
+        .flat_map(|(subject, aliases)| {
+            aliases.feeds.iter().map(move |(path, kind)| Job {
+                path: path.clone(),
+                page: Page::Feed {
+                    subject,
+                    format: match kind {
+                        FeedKind::Rss => FeedFormat::Rss,
+                        FeedKind::Atom => FeedFormat::Atom,
+                    },
+                },
+            })
+        })
 }

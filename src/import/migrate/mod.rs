@@ -18,8 +18,11 @@
 
 mod folder;
 mod html;
+mod lists;
 mod values;
 mod wordpress;
+
+pub use lists::{Answer, ListRef, OldList, OldUrl};
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -146,7 +149,7 @@ pub struct SectionInfo {
 }
 
 /// Everything a reader found in the source.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Harvest {
     /// Where the source said it was (the provenance in stamps and profiles).
     pub label: String,
@@ -158,6 +161,8 @@ pub struct Harvest {
     pub statics: Vec<(PathBuf, String)>,
     /// Redirects to other sites, written as redirect pages into `static/`.
     pub redirects: Vec<Redirect>,
+    /// The old site's lists and feeds (its home page's feeds, categories, tags, authors).
+    pub lists: Vec<OldList>,
     pub warnings: Vec<String>,
 }
 
@@ -176,9 +181,14 @@ pub struct MigrationReport {
     pub files_unchanged: usize,
     pub files_kept: usize,
     pub urls_kept: usize,
+    /// Old URLs of lists and feeds made aliases of Gazette's.
+    pub list_urls_kept: usize,
     pub profiles_written: usize,
     pub sections_written: usize,
     pub warnings: Vec<String>,
+    /// Every old URL the source knows of, with what should answer it now: the articles'
+    /// (but drafts' and scheduled ones'), and the lists' and feeds'.
+    pub old_urls: Vec<OldUrl>,
 }
 
 impl std::fmt::Display for MigrationReport {
@@ -203,6 +213,13 @@ impl std::fmt::Display for MigrationReport {
             self.profiles_written,
             self.sections_written
         )?;
+        if self.list_urls_kept > 0 {
+            writeln!(
+                f,
+                "old URLs of lists and feeds kept: {}",
+                self.list_urls_kept
+            )?;
+        }
         write!(f, "skipped: {}", self.skipped.len())?;
         for skip in &self.skipped {
             write!(f, "\n  {}: {}", skip.origin, skip.reason)?;
@@ -211,13 +228,39 @@ impl std::fmt::Display for MigrationReport {
     }
 }
 
-/// Reads the source and writes what it holds into the site.
-pub fn run(paths: &SitePaths, migration: &Migration) -> Result<MigrationReport, ImportError> {
-    let harvest = match migration.platform {
-        Platform::Wordpress => wordpress::read(&migration.source, migration.uploads.as_deref())?,
-        platform => folder::read(platform, &migration.source)?,
-    };
-    write(paths, harvest, migration.options)
+/// Reads the source: everything it holds, nothing written yet.
+pub fn read(migration: &Migration) -> Result<Harvest, ImportError> {
+    match migration.platform {
+        Platform::Wordpress => wordpress::read(&migration.source, migration.uploads.as_deref()),
+        platform => folder::read(platform, &migration.source),
+    }
+}
+
+/// Whether an import copies the source's files (an import into a scratch copy of the
+/// site, to see which URLs answer, needs its content files only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    Copy,
+    Skip,
+}
+
+/// Writes what a source holds into the site.
+pub fn write(
+    paths: &SitePaths,
+    mut harvest: Harvest,
+    options: ImportOptions,
+    files: Files,
+) -> Result<MigrationReport, ImportError> {
+    let lists = std::mem::take(&mut harvest.lists);
+    if files == Files::Skip {
+        harvest.statics.clear();
+    }
+    let mut report = write_articles(paths, harvest, options, files)?;
+    let lists = lists::write(paths, lists, options)?;
+    report.list_urls_kept = lists.aliases;
+    report.warnings.extend(lists.warnings);
+    report.old_urls.extend(lists.old_urls);
+    Ok(report)
 }
 
 /// One entry, placed: its content file and text.
@@ -229,10 +272,11 @@ struct Placed {
     scheduled: bool,
 }
 
-fn write(
+fn write_articles(
     paths: &SitePaths,
     harvest: Harvest,
     options: ImportOptions,
+    files: Files,
 ) -> Result<MigrationReport, ImportError> {
     let Harvest {
         label,
@@ -242,8 +286,10 @@ fn write(
         sections,
         statics,
         redirects,
+        lists: _,
         mut warnings,
     } = harvest;
+    let mut old_urls = Vec::new();
     let now = Utc::now();
     let content = &paths.content;
     // Two entries may want one file (a post and a page of one slug, or two sources of one
@@ -259,6 +305,7 @@ fn write(
         .map(|s| format!("/{s}/"))
         .collect();
     for mut entry in entries {
+        let old = old_urls_of(&entry, now);
         if let Some(url) = entry.url.take_if(|url| section_urls.contains(url.as_str())) {
             // Not the slug's own URL either, which is the section's too.
             let own = if entry.folder.is_empty() {
@@ -291,6 +338,11 @@ fn write(
             ));
             taken.insert(target.clone());
         }
+        old_urls.extend(old.into_iter().map(|(url, origin)| OldUrl {
+            url,
+            origin,
+            answer: Answer::Article(target.clone()),
+        }));
         let folder = target.parent().unwrap_or(content).to_path_buf();
         let files = entry
             .files
@@ -322,6 +374,7 @@ fn write(
         scheduled: placed.iter().filter(|p| p.scheduled).count(),
         skipped,
         urls_kept: placed.iter().map(|p| p.urls).sum(),
+        old_urls,
         ..MigrationReport::default()
     };
     if !options.dry_run {
@@ -347,6 +400,7 @@ fn write(
 
     let copies: Vec<(PathBuf, PathBuf)> = placed
         .iter()
+        .filter(|_| files == Files::Copy)
         .flat_map(|p| p.files.iter().cloned())
         .chain(statics.into_iter().map(|(from, to)| {
             let target = to
@@ -438,6 +492,23 @@ fn write(
     }
     report.warnings = warnings;
     Ok(report)
+}
+
+/// The old URLs of an entry readers could reach (not a draft's, nor a scheduled one's),
+/// each with where it came from.
+fn old_urls_of(entry: &Entry, now: DateTime<Utc>) -> Vec<(String, String)> {
+    if entry.draft || entry.date.is_some_and(|d| d > now) {
+        return Vec::new();
+    }
+    let mut urls: Vec<String> = Vec::new();
+    for url in entry.url.iter().chain(&entry.aliases) {
+        if !urls.contains(url) {
+            urls.push(url.clone());
+        }
+    }
+    urls.into_iter()
+        .map(|url| (url, entry.origin.clone()))
+        .collect()
 }
 
 fn target_of(content: &Path, entry: &Entry) -> PathBuf {

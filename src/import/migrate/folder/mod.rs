@@ -16,6 +16,7 @@ use serde_json::Value;
 
 mod files;
 mod jekyll;
+mod lists;
 mod syntax;
 mod urls;
 
@@ -177,6 +178,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
             (rel, (r.url.clone(), target))
         })
         .collect();
+    harvest.lists = lists::of(&site, &pages);
     let authors = jekyll_authors(&site)?;
     let made: Vec<Made> = pages
         .into_par_iter()

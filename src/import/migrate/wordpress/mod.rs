@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use rayon::prelude::*;
 
+mod archives;
 mod files;
 mod wxr;
 
@@ -254,6 +255,7 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         ));
     }
     short_links(&mut harvest.entries);
+    harvest.lists = archives::lists(&channel, &categories, &names, &harvest.entries, &label);
     harvest.statics.sort();
     harvest.statics.dedup();
     harvest.profiles = authors_used
