@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod media;
 pub mod section;
 pub mod slug;
+pub mod urls;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
+pub(crate) use urls::{alias_path, is_own_file, path_permalink, query_alias};
 
 /// Folder of `content/` holding author profiles rather than articles.
 pub const AUTHORS_DIR: &str = "authors";
@@ -475,16 +477,11 @@ pub fn assemble(
         || articles.iter().any(|a| a.path.is_some())
     {
         for a in &mut articles {
-            a.permalink = match &a.path {
-                Some(own) => own.clone(),
-                None => expand(&config.pattern, a),
-            };
+            a.permalink = urls::permalink_in(&config.pattern, a);
         }
     }
-    check_unique_permalinks(&articles)?;
     let sections = section::cross_reference(&mut articles, indexes)?;
-    check_section_permalinks(&articles, &sections, config.paginate_by)?;
-    check_aliases(&articles, &sections, config.paginate_by)?;
+    urls::check_urls(&articles, &sections, config.paginate_by)?;
 
     let mut warnings: Vec<Warning> = articles
         .iter()
@@ -915,233 +912,6 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
         articles: Vec::new(),
         version: version_of(path, &text),
     })
-}
-
-/// The output file an alias (an old URL) is written to: `old/index.html` for `/old/` or
-/// `/old`, `2014/11/24/old.html` for a file name; refused where it could not be a file of
-/// the site.
-pub(crate) fn alias_path(written: &str) -> Result<String, String> {
-    let path = written.trim().trim_start_matches('/');
-    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
-    if path.is_empty() {
-        return refuse("is the home page");
-    }
-    if path.contains('#') {
-        return refuse("has a fragment (`#…`), which browsers never send to the server");
-    }
-    if path.contains('\\') || path.chars().any(char::is_control) {
-        return refuse("has a backslash or a control character");
-    }
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if segments
-        .iter()
-        .any(|s| s.is_empty() || *s == "." || *s == "..")
-    {
-        return refuse("has an empty, `.` or `..` segment");
-    }
-    if segments.iter().any(|s| s.len() > slug::MAX_WRITTEN) {
-        return refuse("has a segment too long for a file name");
-    }
-    let last = segments.last().expect("not empty");
-    let is_file = !path.ends_with('/') && last.contains('.');
-    Ok(if is_file {
-        path.to_string()
-    } else {
-        format!("{}/index.html", path.trim_end_matches('/'))
-    })
-}
-
-/// An alias with a query (`/?p=123`, `/index.php?page_id=7`), normalized: a leading `/`,
-/// the path checked as an alias's is (the home page allowed), the query as written.
-pub(crate) fn query_alias(written: &str) -> Result<String, String> {
-    let trimmed = written.trim();
-    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
-    let Some((path, query)) = trimmed.split_once('?') else {
-        return refuse("has no query");
-    };
-    if query.is_empty()
-        || query.contains(['#', '?'])
-        || query.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return refuse("must have a query of `key=value` pairs, without spaces or a fragment");
-    }
-    let path = path.trim_start_matches('/');
-    if !path.is_empty() {
-        alias_path(&format!("/{path}"))?;
-    }
-    Ok(format!("/{path}?{query}"))
-}
-
-/// The permalink an article's `path` asks for: `/`-separated segments of letters, digits
-/// and `-_.~`, never `.` or `..`, not the home page nor a page of the site's own.
-pub(crate) fn path_permalink(written: &str) -> Result<Permalink, String> {
-    let inner = written.trim().trim_matches('/');
-    let refuse = |why: &str| Err(format!("path {written:?} {why}"));
-    if inner.is_empty() {
-        return refuse("is the home page");
-    }
-    let segments: Vec<&str> = inner.split('/').collect();
-    for segment in &segments {
-        let safe = segment
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
-        if segment.is_empty() || *segment == "." || *segment == ".." || !safe {
-            return refuse("must be segments of letters, digits and - _ . ~");
-        }
-        if segment.len() > slug::MAX_WRITTEN {
-            return refuse("has a segment too long for a file name");
-        }
-    }
-    if RESERVED_SLUGS.contains(&segments[0]) {
-        return refuse("is below a page of the site's own");
-    }
-    Ok(Permalink::from_segments(segments))
-}
-
-/// Where the site's `permalink` pattern puts an article.
-fn expand(pattern: &crate::config::PermalinkPattern, a: &Article) -> Permalink {
-    use crate::config::Segment;
-    let segments: Vec<String> = pattern
-        .segments()
-        .iter()
-        .filter_map(|segment| match segment {
-            Segment::Literal(text) => Some(text.clone()),
-            Segment::Year => Some(a.date.format("%Y").to_string()),
-            Segment::Month => Some(a.date.format("%m").to_string()),
-            Segment::Day => Some(a.date.format("%d").to_string()),
-            Segment::Slug => Some(a.slug.clone()),
-            Segment::Section => a.section.as_ref().map(|l| l.slug.clone()),
-            Segment::Author => a.authors.first().map(|l| l.slug.clone()),
-        })
-        .collect();
-    Permalink::from_segments(segments.iter().map(String::as_str))
-}
-
-/// Files of the site's own at its root, which no alias may take.
-const ROOT_FILES: &[&str] = &[
-    "index.html",
-    "404.html",
-    "atom.xml",
-    "rss.xml",
-    "feed.json",
-    "sitemap.xml",
-    "news-sitemap.xml",
-    "robots.txt",
-    "_redirects",
-    crate::render::aliases::QUERY_MAP,
-];
-
-/// Whether an output file (an alias's) is one the site makes itself, or below a folder of
-/// its own pages (`tags/…`).
-pub(crate) fn is_own_file(file: &str) -> bool {
-    let first = file.split('/').next().unwrap_or("");
-    RESERVED_SLUGS.contains(&first) || ROOT_FILES.contains(&file)
-}
-
-/// Every page of every section (its list and the list's further pages), with what it
-/// comes from.
-fn section_pages(
-    sections: &[Section],
-    per_page: usize,
-) -> impl Iterator<Item = (Permalink, &Section)> {
-    sections.iter().flat_map(move |s| {
-        let pages = s.articles.len().div_ceil(per_page).max(1);
-        (1..=pages).map(move |n| (s.permalink.page(n), s))
-    })
-}
-
-/// No article has the URL of a section's page.
-fn check_section_permalinks(
-    articles: &[Article],
-    sections: &[Section],
-    per_page: usize,
-) -> Result<(), ContentError> {
-    if sections.is_empty() {
-        return Ok(());
-    }
-    let pages: HashMap<Permalink, &Section> = section_pages(sections, per_page).collect();
-    for a in articles {
-        if let Some(section) = pages.get(&a.permalink) {
-            return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
-                first: section.source().to_path_buf(),
-                second: a.source.clone(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Every alias names a URL nothing else has: no article's or section's page, no page or
-/// file of the site's own, no other alias.
-fn check_aliases(
-    articles: &[Article],
-    sections: &[Section],
-    per_page: usize,
-) -> Result<(), ContentError> {
-    if articles
-        .iter()
-        .all(|a| a.aliases.is_empty() && a.query_aliases.is_empty())
-    {
-        return Ok(());
-    }
-    let mut queries: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        for alias in &a.query_aliases {
-            if let Some(other) = queries.insert(alias, &a.source) {
-                return Err(ContentError::AliasTaken {
-                    alias: alias.trim_start_matches('/').to_string(),
-                    article: a.source.clone(),
-                    taken: format!("an alias of {} too", other.display()),
-                });
-            }
-        }
-    }
-    let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
-    let pages: HashMap<String, &Path> = articles
-        .iter()
-        .map(|a| (file(&a.permalink), a.source.as_path()))
-        .chain(section_pages(sections, per_page).map(|(p, s)| (file(&p), s.source())))
-        .collect();
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        for alias in &a.aliases {
-            let taken = |taken: String| ContentError::AliasTaken {
-                alias: alias.trim_end_matches("index.html").to_string(),
-                article: a.source.clone(),
-                taken,
-            };
-            if let Some(page) = pages.get(alias) {
-                return Err(taken(format!("the page of {}", page.display())));
-            }
-            if is_own_file(alias) {
-                return Err(taken("a page of the site's own".to_string()));
-            }
-            if let Some(other) = seen.insert(alias, &a.source) {
-                return Err(taken(format!("an alias of {} too", other.display())));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
-    let mut seen: HashMap<&Permalink, &Path> = HashMap::with_capacity(articles.len());
-    for a in articles {
-        if let Some(first) = seen.insert(&a.permalink, &a.source) {
-            let (first, second) = if first <= a.source.as_path() {
-                (first, a.source.as_path())
-            } else {
-                (a.source.as_path(), first)
-            };
-            return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
-                first: first.to_path_buf(),
-                second: second.to_path_buf(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Joins article bylines to profiles by slug. Profiles nobody wrote for still get a page;
