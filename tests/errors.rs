@@ -517,6 +517,36 @@ fn an_alias_that_is_not_a_path_of_the_site_is_refused_saying_why() {
 }
 
 #[test]
+fn a_body_image_or_link_leaving_the_site_names_the_file_and_line() {
+    let site = built_site();
+    site.write("static/etc/passwd", "not a secret");
+    for (body, expected) in [
+        (
+            "Text.\n\n![x](../../etc/passwd)",
+            "error: content/good.md:7:6: \"../../etc/passwd\" leaves the site: from the article's URL /good/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside\n",
+        ),
+        (
+            "See [the file](../../../etc/passwd).",
+            "error: content/good.md:5:16: \"../../../etc/passwd\" leaves the site: from the article's URL /good/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside\n",
+        ),
+        (
+            "Raw: <img src=\"/images/../../x.svg\">",
+            "error: content/good.md:5:16: \"/images/../../x.svg\" leaves the site: from the article's URL /good/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside\n",
+        ),
+    ] {
+        site.article("good", "title = \"Good\"\ndate = 2024-01-01", body);
+        assert_eq!(site.build_fails_keeping_output(), expected, "{body}");
+    }
+    // Up to the root, and no further, stays inside.
+    site.article(
+        "good",
+        "title = \"Good\"\ndate = 2024-01-01",
+        "See [the file](../etc/passwd).",
+    );
+    site.build();
+}
+
+#[test]
 fn permalink_patterns_that_could_collide_or_collide_are_refused() {
     for (pattern, expected) in [
         (

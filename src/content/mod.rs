@@ -233,6 +233,9 @@ pub struct Article {
     pub image_credit: Option<String>,
     /// The local `<img src>` values of its HTML, as written.
     pub body_images: Vec<String>,
+    /// The paths its HTML links or shows that go up a folder (`../`), as written: checked
+    /// against its URL when the site is assembled, since none may leave the site.
+    pub climbing_paths: Vec<String>,
 }
 
 impl Article {
@@ -482,6 +485,7 @@ pub fn assemble(
     }
     let sections = section::cross_reference(&mut articles, indexes)?;
     urls::check_urls(&articles, &sections, config.paginate_by)?;
+    check_climbing_paths(&articles)?;
 
     let mut warnings: Vec<Warning> = articles
         .iter()
@@ -777,6 +781,7 @@ fn load_article(
         image,
         image_credit,
         body_images: media::body_images(&rendered.html),
+        climbing_paths: media::climbing_paths(&rendered.html),
         source: path.to_path_buf(),
         permalink: Permalink::from_segments([slug.as_str()]),
         slug,
@@ -912,6 +917,38 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
         articles: Vec::new(),
         version: version_of(path, &text),
     })
+}
+
+/// No link or image of an article leads above the site's root, which its file's line names.
+fn check_climbing_paths(articles: &[Article]) -> Result<(), ContentError> {
+    for a in articles.iter().filter(|a| !a.climbing_paths.is_empty()) {
+        let page = a.permalink.path();
+        if let Some(path) = a
+            .climbing_paths
+            .iter()
+            .find(|p| media::leaves_site(page, p))
+        {
+            // Where the text has it (the HTML's value is the Markdown's, mostly): read
+            // again only now, for the message.
+            let location = std::fs::read_to_string(&a.source)
+                .ok()
+                .and_then(|text| {
+                    let at = text.find(path.as_str())?;
+                    Some(Location::at(
+                        &a.source,
+                        crate::location::Position::of_offset(&text, at),
+                    ))
+                })
+                .unwrap_or_else(|| Location::file(&a.source));
+            return Err(ContentError::Invalid {
+                location,
+                message: format!(
+                    "{path:?} leaves the site: from the article's URL /{page} it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Joins article bylines to profiles by slug. Profiles nobody wrote for still get a page;
