@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 use super::emit::{self, toml_list, toml_string};
 use super::{
-    ImportError, ImportOptions, Outcome, Planned, stamp, write_article, write_bytes, write_file,
+    ImportError, ImportOptions, Outcome, Planned, owned, write_article, write_bytes, write_file,
 };
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
@@ -289,6 +289,7 @@ fn write(
             planned: Planned {
                 // Not a seed: nothing to plan again from a path.
                 seed: PathBuf::new(),
+                provenance: entry.origin.clone(),
                 origin: entry.origin,
                 target,
                 text,
@@ -517,7 +518,7 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     }
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
-    (stamp(&entry.origin, entry.source_hash, &rest), urls)
+    (owned::stamp(&entry.origin, entry.source_hash, &rest), urls)
 }
 
 /// Where the entry's old URLs go: the URL itself as `path` when it is a folder Gazette can
