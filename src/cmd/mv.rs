@@ -179,7 +179,9 @@ mod tests {
         for given in ["!!!", "", "---", " "] {
             assert_eq!(
                 not_a_slug(given),
-                format!("{given:?} is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens")
+                format!(
+                    "{given:?} is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens"
+                )
             );
         }
         assert_eq!(

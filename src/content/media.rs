@@ -282,7 +282,10 @@ mod tests {
     fn paths_that_climb_above_the_root_leave_the_site() {
         let html = r#"<p><img src="../../etc/passwd"><a href="../other/">x</a><a href="https://x.org/../../a">y</a><img src="/a/%2E%2e/../b.png"><a href="../other/">again</a><img src="hero.jpg"></p>"#;
         let paths = climbing_paths(html);
-        assert_eq!(paths, ["../../etc/passwd", "../other/", "/a/%2E%2e/../b.png"]);
+        assert_eq!(
+            paths,
+            ["../../etc/passwd", "../other/", "/a/%2E%2e/../b.png"]
+        );
         assert!(climbing_paths("<p><a href=\"/x/\">no dots</a>...</p>").is_empty());
         for (page, src, leaves) in [
             ("story/", "../../etc/passwd", true),

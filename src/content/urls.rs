@@ -187,14 +187,11 @@ pub(super) fn check_urls(
 /// (`javascript:…`), and is written from the root.
 fn site_path(written: &str) -> Result<&str, String> {
     let text = written.trim();
-    let scheme = text
-        .split_once(':')
-        .map(|(scheme, _)| scheme)
-        .filter(|s| {
-            s.starts_with(|c: char| c.is_ascii_alphabetic())
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        });
+    let scheme = text.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     if let Some(scheme) = scheme {
         return Err(format!(
             "alias {written:?} is a `{scheme}:` URL: an alias is a path of this site, starting with `/`"
@@ -399,10 +396,7 @@ mod tests {
                 "/old page/",
                 "alias \"/old page/\" has a space: an alias is one path, without spaces",
             ),
-            (
-                "/a//b/",
-                "alias \"/a//b/\" has an empty segment (`//`)",
-            ),
+            ("/a//b/", "alias \"/a//b/\" has an empty segment (`//`)"),
             ("/a/../b/", "alias \"/a/../b/\" has a `.` or `..` segment"),
             (
                 "/a\\b",
