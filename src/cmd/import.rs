@@ -23,6 +23,7 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
         }
         let report = migrate::run(
             &paths,
+            &config,
             &Migration {
                 platform,
                 source,

@@ -28,7 +28,7 @@ use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
-pub(crate) use urls::{alias_path, is_own_file, path_permalink, query_alias};
+pub(crate) use urls::{alias_path, path_permalink, query_alias};
 
 /// Folder of `content/` holding author profiles rather than articles.
 pub const AUTHORS_DIR: &str = "authors";

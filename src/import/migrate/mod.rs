@@ -18,6 +18,7 @@
 
 mod folder;
 mod html;
+mod place;
 mod values;
 mod wordpress;
 
@@ -32,10 +33,11 @@ use super::emit::{self, toml_list, toml_string};
 use super::{
     ImportError, ImportOptions, Outcome, Planned, owned, write_article, write_bytes, write_file,
 };
+use crate::config::Config;
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
-use crate::hash::fnv1a;
 use crate::paths::SitePaths;
+use place::Place;
 
 /// The platforms an archive can come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -199,12 +201,16 @@ impl std::fmt::Display for MigrationReport {
 }
 
 /// Reads the source and writes what it holds into the site.
-pub fn run(paths: &SitePaths, migration: &Migration) -> Result<MigrationReport, ImportError> {
+pub fn run(
+    paths: &SitePaths,
+    config: &Config,
+    migration: &Migration,
+) -> Result<MigrationReport, ImportError> {
     let harvest = match migration.platform {
         Platform::Wordpress => wordpress::read(&migration.source, migration.uploads.as_deref())?,
         platform => folder::read(platform, &migration.source)?,
     };
-    write(paths, harvest, migration.options)
+    write(paths, config, harvest, migration.options)
 }
 
 /// One entry, placed: its content file and text.
@@ -218,12 +224,13 @@ struct Placed {
 
 fn write(
     paths: &SitePaths,
+    config: &Config,
     harvest: Harvest,
     options: ImportOptions,
 ) -> Result<MigrationReport, ImportError> {
     let Harvest {
         label,
-        entries,
+        mut entries,
         skipped,
         profiles,
         sections,
@@ -232,57 +239,25 @@ fn write(
     } = harvest;
     let now = Utc::now();
     let content = &paths.content;
-    // Two entries may want one file (a post and a page of one slug, or two sources of one
-    // name): the first keeps it, later ones get the slug suffixed by a hash of their origin,
-    // which stays the same on re-imports.
-    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let section_folders: Vec<String> = sections.iter().map(|s| s.folder.clone()).collect();
+    let places = place::place(
+        content,
+        config,
+        &mut entries,
+        &section_folders,
+        options,
+        &mut warnings,
+    )?;
+    place::link_short(&mut entries, &places);
     let mut placed = Vec::with_capacity(entries.len());
-    // A section's list page takes its folder's URL: an old page there (WordPress's "News"
-    // page beside its "News" category) gives it up, and the URL still answers.
-    let section_urls: HashSet<String> = entries
-        .iter()
-        .filter_map(|e| e.folder.split('/').next().filter(|s| !s.is_empty()))
-        .map(|s| format!("/{s}/"))
-        .collect();
-    for mut entry in entries {
-        if let Some(url) = entry.url.take_if(|url| section_urls.contains(url.as_str())) {
-            // Not the slug's own URL either, which is the section's too.
-            let own = if entry.folder.is_empty() {
-                format!(
-                    "/{}-{:06x}/",
-                    entry.slug,
-                    fnv1a(entry.origin.as_bytes()) & 0xff_ffff
-                )
-            } else {
-                format!("/{}/{}/", entry.folder, entry.slug)
-            };
-            warnings.push(format!(
-                "{}: its old URL {url} is now the section's list page; the article is at {own}",
-                entry.origin
-            ));
-            entry.url = Some(own);
-        }
-        let mut target = target_of(content, &entry);
-        if !taken.insert(target.clone()) {
-            let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
-            let old = target.clone();
-            entry.slug = format!("{}-{suffix}", entry.slug);
-            target = target_of(content, &entry);
-            warnings.push(format!(
-                "{}: would be {} as an earlier article is; imported as {}",
-                entry.origin,
-                old.display(),
-                target.display()
-            ));
-            taken.insert(target.clone());
-        }
-        let folder = target.parent().unwrap_or(content).to_path_buf();
+    for (entry, place) in entries.into_iter().zip(places) {
+        let folder = place.target.parent().unwrap_or(content).to_path_buf();
         let files = entry
             .files
             .iter()
             .map(|(from, name)| (from.clone(), folder.join(name)))
             .collect();
-        let (text, urls) = article_file(&entry, &mut warnings);
+        let text = article_file(&entry, &place, &mut warnings);
         placed.push(Placed {
             draft: entry.draft,
             scheduled: !entry.draft && entry.date.is_some_and(|d| d > now),
@@ -291,13 +266,13 @@ fn write(
                 seed: PathBuf::new(),
                 provenance: entry.origin.clone(),
                 origin: entry.origin,
-                target,
+                target: place.target,
                 text,
                 seed_hash: entry.source_hash,
                 profiles: Vec::new(),
             },
             files,
-            urls,
+            urls: place.urls_kept,
         });
     }
 
@@ -432,8 +407,8 @@ fn content_file(folder: &str, slug: &str, bundle: bool) -> String {
     path
 }
 
-/// An entry's content file, stamped, and how many old URLs it keeps.
-fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
+/// An entry's content file, stamped, with the URLs its place gives it.
+fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> String {
     let mut fm = String::new();
     let title = if entry.title.trim().is_empty() {
         warnings.push(format!(
@@ -456,13 +431,11 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     if let Some(updated) = entry.updated.filter(|u| *u > date) {
         let _ = writeln!(fm, "updated = {}", emit::toml_date(updated));
     }
-    let (path, aliases) = old_urls(entry, warnings);
-    let urls = usize::from(path.is_some()) + aliases.len();
-    if let Some(path) = path {
-        let _ = writeln!(fm, "path = {}", toml_string(&path));
+    if let Some(path) = &place.path {
+        let _ = writeln!(fm, "path = {}", toml_string(path));
     }
-    if !aliases.is_empty() {
-        let _ = writeln!(fm, "aliases = {}", toml_list(&aliases));
+    if !place.aliases.is_empty() {
+        let _ = writeln!(fm, "aliases = {}", toml_list(&place.aliases));
     }
     if let Some(d) = entry
         .description
@@ -518,44 +491,7 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     }
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
-    (owned::stamp(&entry.origin, entry.source_hash, &rest), urls)
-}
-
-/// Where the entry's old URLs go: the URL itself as `path` when it is a folder Gazette can
-/// publish at, and everything else that a static file can answer as an alias.
-fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<String>) {
-    let mut path = None;
-    let mut aliases: Vec<String> = Vec::new();
-    let mut candidates: Vec<&String> = Vec::new();
-    if let Some(url) = &entry.url {
-        if url.ends_with('/') && crate::content::path_permalink(url).is_ok() {
-            path = Some(url.clone());
-        } else {
-            candidates.push(url);
-        }
-    }
-    candidates.extend(&entry.aliases);
-    for url in candidates {
-        if path.as_deref() == Some(url.as_str()) || aliases.contains(url) {
-            continue;
-        }
-        let checked = if url.contains('?') {
-            crate::content::query_alias(url)
-        } else {
-            crate::content::alias_path(url).and_then(|file| {
-                if crate::content::is_own_file(&file) {
-                    Err(format!("{url:?} is where the site keeps pages of its own"))
-                } else {
-                    Ok(file)
-                }
-            })
-        };
-        match checked {
-            Ok(_) => aliases.push(url.clone()),
-            Err(why) => warnings.push(format!("{}: old URL {url:?} not kept: {why}", entry.origin)),
-        }
-    }
-    (path, aliases)
+    owned::stamp(&entry.origin, entry.source_hash, &rest)
 }
 
 enum CopyOutcome {
@@ -665,35 +601,6 @@ fn jumbled(pieces: &[&str], texts: usize, length: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folder_urls_become_paths_and_others_aliases() {
-        let mut warnings = Vec::new();
-        let entry = Entry {
-            origin: "x".into(),
-            url: Some("/2014/11/24/hello/".into()),
-            aliases: vec![
-                "/old.html".into(),
-                "/?p=12".into(),
-                "/2014/11/24/hello/".into(),
-                "/x#frag".into(),
-            ],
-            ..Entry::default()
-        };
-        let (path, aliases) = old_urls(&entry, &mut warnings);
-        assert_eq!(path.as_deref(), Some("/2014/11/24/hello/"));
-        assert_eq!(aliases, ["/old.html", "/?p=12"]);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("/x#frag"), "{warnings:?}");
-
-        let jekyll = Entry {
-            url: Some("/news/2014/11/24/hello.html".into()),
-            ..Entry::default()
-        };
-        let (path, aliases) = old_urls(&jekyll, &mut warnings);
-        assert_eq!(path, None);
-        assert_eq!(aliases, ["/news/2014/11/24/hello.html"]);
-    }
 
     #[test]
     fn slugs_come_from_the_source_name_else_the_title() {
