@@ -486,8 +486,11 @@ fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> Str
         }
     }
     if !extra.is_empty() {
-        let extra = toml::to_string(&extra).unwrap_or_default();
-        let _ = write!(fm, "\n[extra]\n{extra}");
+        // Under its key, so that a table in it is `[extra.params]`, not a `[params]` of
+        // the front matter's own.
+        let mut table = toml::Table::new();
+        table.insert("extra".into(), toml::Value::Table(extra));
+        let _ = write!(fm, "\n{}", toml::to_string(&table).unwrap_or_default());
     }
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
@@ -601,6 +604,28 @@ fn jumbled(pieces: &[&str], texts: usize, length: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_of_extra_stay_below_extra() {
+        let mut extra = toml::Table::new();
+        extra.insert("linkTitle".into(), "Docs".into());
+        let mut params = toml::Table::new();
+        params.insert("searchable".into(), false.into());
+        extra.insert("params".into(), toml::Value::Table(params));
+        let entry = Entry {
+            origin: "x.md".into(),
+            title: "Docs".into(),
+            date: chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").ok(),
+            extra,
+            ..Entry::default()
+        };
+        let text = article_file(&entry, &Place::default(), &mut Vec::new());
+        let front_matter = text.split("+++\n").nth(1).unwrap();
+        assert_eq!(
+            front_matter.split_once('\n').unwrap().1,
+            "title = \"Docs\"\ndate = 2024-01-01\n\n[extra]\nlinkTitle = \"Docs\"\n\n[extra.params]\nsearchable = false\n"
+        );
+    }
 
     #[test]
     fn slugs_come_from_the_source_name_else_the_title() {
