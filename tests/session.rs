@@ -603,7 +603,7 @@ fn each_rewrite_of_one_equals_a_fresh_build(front_matter: &[&str]) -> (TestSite,
 fn a_new_or_changed_alias_is_followed_incrementally() {
     each_rewrite_of_one_equals_a_fresh_build(&[
         "aliases = [\"/was/one/\"]",
-        "aliases = [\"/was/uno/\", \"old.html\"]",
+        "aliases = [\"/was/uno/\", \"/old.html\"]",
         // An alias with a query puts the lookup script in every page, and takes it out.
         "aliases = [\"/?p=12\"]",
         "aliases = [\"/?p=12\", \"/?page_id=3\"]",
