@@ -168,7 +168,7 @@ fn shown_as_is(src: &str) -> bool {
 /// most articles have none, and only those that have a `..` at all are scanned.
 pub fn climbing_paths(html: &str) -> Vec<String> {
     let mut paths: Vec<String> = Vec::new();
-    if !(html.contains("..") || html.contains("%2e") || html.contains("%2E")) {
+    if !may_climb(html) {
         return paths;
     }
     crate::render::links::for_each_attribute(html, |name, value, _| {
@@ -183,6 +183,17 @@ pub fn climbing_paths(html: &str) -> Vec<String> {
         }
     });
     paths
+}
+
+/// Whether `html` may hold a `..` segment: a `..` beside a separator or a quote (prose's
+/// ellipses are not), or a `%2e`. Most articles have none, and are not scanned further.
+fn may_climb(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let edge = |b: Option<&u8>| matches!(b, Some(b'/' | b'\\' | b'"' | b'\'' | b'='));
+    html.match_indices("..").any(|(at, _)| {
+        edge(at.checked_sub(1).and_then(|i| bytes.get(i))) || edge(bytes.get(at + 2))
+    }) || html.contains("%2e")
+        || html.contains("%2E")
 }
 
 /// Whether `src`, on the page at `page` (a permalink's path, `2014/11/story/`), leads
@@ -287,6 +298,15 @@ mod tests {
             ["../../etc/passwd", "../other/", "/a/%2E%2e/../b.png"]
         );
         assert!(climbing_paths("<p><a href=\"/x/\">no dots</a>...</p>").is_empty());
+        assert!(!may_climb("<p>Wait... and then.. more</p>"));
+        for html in [
+            "<a href=\"..\">",
+            "<a href='../x'>",
+            "<img src=/a/..>",
+            "<a href=\"%2E%2e/\">",
+        ] {
+            assert!(may_climb(html), "{html}");
+        }
         for (page, src, leaves) in [
             ("story/", "../../etc/passwd", true),
             ("story/", "../other/", false),
