@@ -286,7 +286,7 @@ fn free_name(p: &Planned, content_dir: &Path, config: &Config) -> Result<Planned
     })
 }
 
-/// How many suffixed names an article tries when the site's own files have its name.
+/// How many suffixed names an article tries when others have its name.
 const MAX_SUFFIXES: usize = 100;
 
 enum Outcome {

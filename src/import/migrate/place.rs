@@ -25,9 +25,8 @@ use crate::config::Config;
 use crate::content::slug::{MAX_WRITTEN, slugify};
 use crate::content::urls::{Holder, PatternValues, UrlTable, pattern_permalink, permalink_in};
 use crate::content::{self, Permalink, alias_path, path_permalink, query_alias};
-use crate::hash::fnv1a;
 use crate::import::owned::{self, Found};
-use crate::import::{ImportError, ImportOptions};
+use crate::import::{ImportError, ImportOptions, MAX_SUFFIXES, suffix_of};
 
 /// An entry, placed.
 #[derive(Debug, Clone, Default)]
@@ -189,7 +188,7 @@ fn place_files(
                     ),
                 });
             }
-            entry.slug = format!("{slug}-{}", suffix_of(&entry.origin, n));
+            entry.slug = format!("{slug}-{}", suffix_of(entry.origin.as_bytes(), n));
             candidate = target_of(content, entry);
         }
         if let Some(why) = why {
@@ -204,20 +203,6 @@ fn place_files(
         *target = Some(candidate);
     }
     Ok(targets.into_iter().flatten().collect())
-}
-
-/// How many suffixed names an entry tries before giving up.
-const MAX_SUFFIXES: usize = 100;
-
-/// The suffix of an entry whose file or URL another has: a checksum of its origin, so it
-/// stays the same on re-imports; the `n`th (from 1) for the rare one taken too.
-fn suffix_of(origin: &str, n: usize) -> String {
-    let suffix = format!("{:06x}", fnv1a(origin.as_bytes()) & 0xff_ffff);
-    if n > 1 {
-        format!("{suffix}-{n}")
-    } else {
-        suffix
-    }
 }
 
 /// `page` with its last segment suffixed, kept short enough for a file name.
@@ -479,8 +464,9 @@ impl Resolver<'_> {
             .first()
             .cloned()
             .unwrap_or_else(|| wanted.clone());
-        candidates
-            .extend((1..=MAX_SUFFIXES).map(|n| suffixed(&base, &suffix_of(&entry.origin, n))));
+        candidates.extend(
+            (1..=MAX_SUFFIXES).map(|n| suffixed(&base, &suffix_of(entry.origin.as_bytes(), n))),
+        );
         candidates
             .into_iter()
             .find(|c| self.table.page(c.path().to_string(), Who::Entry(i)).is_ok())
@@ -611,11 +597,11 @@ mod tests {
     fn a_suffixed_url_keeps_its_folders_and_fits_a_file_name() {
         let page = path_permalink("/2014/11/24/launch/").unwrap();
         assert_eq!(
-            suffixed(&page, &suffix_of("export.xml (post 31)", 1)).path(),
+            suffixed(&page, &suffix_of(b"export.xml (post 31)", 1)).path(),
             "2014/11/24/launch-59dd7d/"
         );
         assert_eq!(
-            suffixed(&page, &suffix_of("export.xml (post 31)", 2)).path(),
+            suffixed(&page, &suffix_of(b"export.xml (post 31)", 2)).path(),
             "2014/11/24/launch-59dd7d-2/"
         );
         let long = path_permalink(&format!("/x/{}/", "a".repeat(MAX_WRITTEN))).unwrap();
