@@ -653,20 +653,7 @@ fn load_article(
             }
             whole
         }
-        // A bundle is named by its folder, other articles by their file.
-        None if bundle.is_some() => slugify(
-            &path
-                .parent()
-                .and_then(Path::file_name)
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
-        None => slugify(
-            &path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
+        None => file_slug(path, bundle.is_some()),
     };
     if slug.is_empty() {
         return Err(ContentError::Invalid {
@@ -809,6 +796,17 @@ fn load_article(
         version: version_of(path, &text),
         content_path,
     })
+}
+
+/// The slug of an article that sets none: a bundle is named by its folder, other articles
+/// by their file.
+pub(crate) fn file_slug(path: &Path, bundle: bool) -> String {
+    let name = if bundle {
+        path.parent().and_then(Path::file_name)
+    } else {
+        path.file_stem()
+    };
+    slugify(&name.map(|s| s.to_string_lossy()).unwrap_or_default())
 }
 
 /// The `@/…` links of an article's HTML, unresolved.

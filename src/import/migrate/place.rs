@@ -152,14 +152,14 @@ fn place_files(
         let earlier = moved
             .get(provenance.as_str())
             // Where it still has the form it has now (a folder when it brings files).
-            .filter(|f| content::media::is_bundle_index(f) != entry.files.is_empty())
+            .filter(|f| is_bundle(content, f) != entry.files.is_empty())
             .map(|f| (*f).clone());
         let target = if own { Some(at_home) } else { earlier };
         targets.push(target.filter(|t| taken.insert(t.clone())));
     }
     for (entry, target) in entries.iter_mut().zip(&targets) {
         if let Some(target) = target {
-            entry.slug = slug_of_file(content, target);
+            entry.slug = content::file_slug(target, is_bundle(content, target));
         }
     }
     for (entry, target) in entries.iter_mut().zip(&mut targets) {
@@ -258,9 +258,15 @@ fn standing(
     standing
 }
 
-/// The folder below `content/` of an article's file (`pages`, `2014/x` for a bundle's
-/// `index.md`'s parent's), `/`-separated, and its path there.
-fn content_place(content: &Path, target: &Path) -> (String, String) {
+/// Whether the article at `target` is a folder, as the loader sees it (a `content/index.md`
+/// is not).
+fn is_bundle(content: &Path, target: &Path) -> bool {
+    content::media::is_bundle_index(target) && target.parent() != Some(content)
+}
+
+/// Where an article is below `content/`, `/`-separated, as the loader places it: its
+/// file (`pages/about.md`), or for a bundle its folder (`2014/trip`).
+fn content_place(content: &Path, target: &Path) -> String {
     let rel: Vec<String> = target
         .strip_prefix(content)
         .unwrap_or(target)
@@ -268,26 +274,11 @@ fn content_place(content: &Path, target: &Path) -> (String, String) {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let path = rel.join("/");
-    let place = if content::media::is_bundle_index(target) {
+    if is_bundle(content, target) {
         path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string()
     } else {
-        path.clone()
-    };
-    (place, path)
-}
-
-/// The slug an article file has (it sets none): its name's, or its folder's for a bundle.
-fn slug_of_file(content: &Path, target: &Path) -> String {
-    let (place, _) = content_place(content, target);
-    let name = if content::media::is_bundle_index(target) {
-        place.rsplit('/').next().unwrap_or("").to_string()
-    } else {
-        target
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    slugify(&name)
+        path
+    }
 }
 
 /// What an entry's page is before any claim: its old URL where that is a folder Gazette
@@ -301,8 +292,8 @@ fn wanted_page(content: &Path, config: &Config, entry: &Entry, target: &Path) ->
     {
         return (own, true);
     }
-    let (place, _) = content_place(content, target);
-    let slug = slug_of_file(content, target);
+    let place = content_place(content, target);
+    let slug = content::file_slug(target, is_bundle(content, target));
     let section = content::section::link_of(&place).map(|l| l.slug);
     let author = entry
         .authors
@@ -378,7 +369,7 @@ impl Resolver<'_> {
         let entries_in = places
             .iter()
             .filter(|p| !p.kept)
-            .filter_map(|p| content::section::link_of(&content_place(self.content, &p.target).0))
+            .filter_map(|p| content::section::link_of(&content_place(self.content, &p.target)))
             .map(|link| link.slug);
         for slug in self
             .standing
@@ -451,7 +442,7 @@ impl Resolver<'_> {
         holder: &Holder<Who>,
     ) -> Permalink {
         let entry = &self.entries[i];
-        let (place_path, _) = content_place(self.content, &place.target);
+        let place_path = content_place(self.content, &place.target);
         let folder = place_path.rsplit_once('/').map_or("", |(dir, _)| dir);
         let mut candidates: Vec<Permalink> = Vec::new();
         if matches!(holder, Holder::Page(Who::Section)) && !folder.is_empty() {
