@@ -85,20 +85,27 @@ pub fn import(
     let harvest = migrate::read(migration)?;
     let options = migration.options;
     if !options.dry_run {
-        let report = migrate::write(&paths, harvest, options, migrate::Files::Copy)?;
+        let report = migrate::write(&paths, &config, harvest, options, migrate::Files::Copy)?;
         let coverage = measure(&paths, &report.old_urls).and_then(|(mut coverage, answered)| {
             coverage.recorded = Published::commit(&paths.published, &answered)?;
             Ok(coverage)
         });
         return Ok((report, coverage));
     }
-    let report = migrate::write(&paths, harvest.clone(), options, migrate::Files::Copy)?;
+    let report = migrate::write(
+        &paths,
+        &config,
+        harvest.clone(),
+        options,
+        migrate::Files::Copy,
+    )?;
     let scratch = Scratch::of(&paths)?;
     let wet = ImportOptions {
         dry_run: false,
         ..options
     };
-    let scratch_report = migrate::write(&scratch.paths, harvest, wet, migrate::Files::Skip)?;
+    let scratch_report =
+        migrate::write(&scratch.paths, &config, harvest, wet, migrate::Files::Skip)?;
     let coverage = match measure(&scratch.paths, &scratch_report.old_urls) {
         Ok((mut coverage, _)) => {
             for u in &mut coverage.unanswered {

@@ -1106,6 +1106,7 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.image == new.image
         && old.image_credit == new.image_credit
         && old.body_images == new.body_images
+        && old.climbing_paths == new.climbing_paths
         && old.bundle == new.bundle
         && names(&old.authors) == names(&new.authors)
         && names(&old.tags) == names(&new.tags)

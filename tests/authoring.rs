@@ -398,7 +398,7 @@ fn mv_refuses_what_would_break_and_leaves_the_files_as_they_were() {
         (&["mv", "one", "two"][..], "content/two.md already exists"),
         (
             &["mv", "one", "Not A Slug"],
-            "is not a slug: use lowercase letters, digits and hyphens, such as \"not-a-slug\"",
+            "error: \"Not A Slug\" is not a slug: use lowercase letters, digits and hyphens, such as \"not-a-slug\"",
         ),
         (
             &["mv", "one", "tags"],
@@ -413,6 +413,16 @@ fn mv_refuses_what_would_break_and_leaves_the_files_as_they_were() {
         let stderr = site.run(args).failure();
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
+    // No suggestion of nothing, nor of a slug the site keeps for itself.
+    assert_eq!(
+        site.run(&["mv", "one", "!!!"]).failure(),
+        "error: \"!!!\" is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens\n"
+    );
+    assert_eq!(
+        site.run(&["mv", "one", "Tags"]).failure(),
+        "error: \"Tags\" is not a slug, and `tags` is used by the site itself: use lowercase letters, digits and hyphens\n"
+    );
+    assert_eq!(site.tree("content"), before);
     // A URL the site has already (an article with its own `path`) puts everything back.
     site.article(
         "taken",

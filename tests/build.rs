@@ -954,7 +954,7 @@ fn aliases_keep_old_urls_answering_with_redirect_pages_and_a_redirects_file() {
     let before = site.tree("public");
     site.article(
         "moved",
-        "title = \"Moved & kept\"\ndate = 2024-01-04\naliases = [\"/2014/11/24/old-story.html\", \"/old/path/\", \"legacy\"]",
+        "title = \"Moved & kept\"\ndate = 2024-01-04\naliases = [\"/2014/11/24/old-story.html\", \"/old/path/\", \"/legacy\"]",
         "Text.",
     );
     site.build();

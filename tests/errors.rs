@@ -427,7 +427,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
     );
     site.article(
         "also",
-        "title = \"Also\"\ndate = 2024-01-03\naliases = [\"was\"]",
+        "title = \"Also\"\ndate = 2024-01-03\naliases = [\"/was\"]",
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
@@ -464,7 +464,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
     );
     site.article(
         "also",
-        "title = \"Also\"\ndate = 2024-01-03\naliases = [\"?p=123\"]",
+        "title = \"Also\"\ndate = 2024-01-03\naliases = [\"/?p=123\"]",
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
@@ -472,6 +472,78 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         stderr.contains("the alias /?p=123 is an alias of content/"),
         "{stderr}"
     );
+}
+
+#[test]
+fn an_alias_that_is_not_a_path_of_the_site_is_refused_saying_why() {
+    let site = built_site();
+    for (alias, why) in [
+        (
+            "javascript:alert(1)",
+            "is a `javascript:` URL: an alias is a path of this site, starting with `/`",
+        ),
+        (
+            "https://old.example/x",
+            "is a `https:` URL: an alias is a path of this site, starting with `/`",
+        ),
+        (
+            "//old.example/x",
+            "names another host (`//…`): an alias is a path of this site, starting with a single `/`",
+        ),
+        (
+            "old/",
+            "does not start with `/`: an alias is a path of this site from its root, such as \"/old/\"",
+        ),
+        (
+            "/old page/",
+            "has a space: an alias is one path, without spaces",
+        ),
+        (
+            "?p=12",
+            "does not start with `/`: an alias is a path of this site from its root, such as \"/?p=12\"",
+        ),
+    ] {
+        site.article(
+            "moved",
+            &format!("title = \"Moved\"\ndate = 2024-01-02\naliases = [{alias:?}]"),
+            "Text.",
+        );
+        assert_eq!(
+            site.build_fails_keeping_output(),
+            format!("error: content/moved.md:4:12: alias {alias:?} {why}\n"),
+        );
+        assert!(!site.exists("public/alert(1)") && !site.exists("public/javascript:alert(1)"));
+    }
+}
+
+#[test]
+fn a_body_image_or_link_leaving_the_site_names_the_file_and_line() {
+    let site = built_site();
+    site.write("static/etc/passwd", "not a secret");
+    for (body, expected) in [
+        (
+            "Text.\n\n![x](../../etc/passwd)",
+            "error: content/good.md:7:6: \"../../etc/passwd\" leaves the site: from the article's URL /good/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside\n",
+        ),
+        (
+            "See [the file](../../../etc/passwd).",
+            "error: content/good.md:5:16: \"../../../etc/passwd\" leaves the site: from the article's URL /good/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside\n",
+        ),
+        (
+            "Raw: <img src=\"/images/../../x.svg\">",
+            "error: content/good.md:5:16: \"/images/../../x.svg\" leaves the site: from the article's URL /good/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside\n",
+        ),
+    ] {
+        site.article("good", "title = \"Good\"\ndate = 2024-01-01", body);
+        assert_eq!(site.build_fails_keeping_output(), expected, "{body}");
+    }
+    // Up to the root, and no further, stays inside.
+    site.article(
+        "good",
+        "title = \"Good\"\ndate = 2024-01-01",
+        "See [the file](../etc/passwd).",
+    );
+    site.build();
 }
 
 #[test]

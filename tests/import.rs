@@ -491,3 +491,113 @@ fn a_dry_run_says_what_an_import_would_do_and_writes_nothing() {
     let again = site.run(&["import", "--dry-run"]).success().stdout();
     assert!(again.contains("imported 0, unchanged 1"), "{again}");
 }
+
+#[test]
+fn a_seed_meeting_a_file_of_the_sites_own_gets_a_name_of_its_own_even_with_force() {
+    let own = "+++\ntitle = \"Welcome\"\ndate = 2024-01-01\n+++\nOur own welcome.\n";
+    let site = site_with_seed("b.txt", "Welcome\n\nNov 24, 2014\n\nSeeded welcome.\n");
+    site.write("content/welcome.md", own);
+    for (args, summary) in [
+        (
+            &["import"][..],
+            "imported 1, unchanged 0, kept 0 hand-edited\n",
+        ),
+        (
+            &["import"][..],
+            "imported 0, unchanged 1, kept 0 hand-edited\n",
+        ),
+        (
+            &["import", "--force"][..],
+            "imported 0, unchanged 1, kept 0 hand-edited\n",
+        ),
+    ] {
+        let run = site.run(args).success();
+        assert_eq!(run.stdout(), summary, "{args:?}");
+        assert_eq!(
+            run.stderr(),
+            "warning: seeds/b.txt: would be content/welcome.md, a file the importer did not write; imported as content/welcome-7a2d23.md\n"
+        );
+        assert_eq!(site.read("content/welcome.md"), own, "{args:?}");
+    }
+    let (fm, _) = content_file(&site.read("content/welcome-7a2d23.md"));
+    assert_eq!(fm["extra"]["seed"].as_str(), Some("seeds/b.txt"));
+    site.build();
+    assert!(
+        site.read("public/welcome/index.html")
+            .contains("Our own welcome.")
+    );
+    assert!(
+        site.read("public/welcome-7a2d23/index.html")
+            .contains("Seeded welcome.")
+    );
+}
+
+#[test]
+fn a_seed_article_moved_into_a_section_is_found_there_and_left_there() {
+    let site = site_with_seed(
+        "a.txt",
+        "Big launch today\n\nNov 24, 2014\n\nThe company launched.\n",
+    );
+    site.build();
+    let text = site.read("content/big-launch-today.md");
+    site.write("content/reviews/big-launch-today.md", &text);
+    site.remove("content/big-launch-today.md");
+    let run = site.build();
+    assert_eq!(
+        run.stderr(),
+        "",
+        "nothing imported again at the old place, no URL taken twice"
+    );
+    assert!(!site.exists("content/big-launch-today.md"));
+    assert_eq!(site.read("content/reviews/big-launch-today.md"), text);
+    assert!(site.exists("public/reviews/index.html"));
+    assert!(site.exists("public/big-launch-today/index.html"));
+
+    // A changed seed updates it where it is.
+    site.write(
+        "seeds/a.txt",
+        "Big launch today\n\nNov 24, 2014\n\nThe company launched, again.\n",
+    );
+    let run = site.run(&["import"]).success();
+    assert_eq!(
+        run.stdout(),
+        "imported 1, unchanged 0, kept 0 hand-edited\n"
+    );
+    assert!(!site.exists("content/big-launch-today.md"));
+    let updated = site.read("content/reviews/big-launch-today.md");
+    assert!(
+        updated.contains("The company launched, again."),
+        "{updated}"
+    );
+
+    // Moved again and edited, its stamp line gone: its `extra.seed` still says whose it
+    // is, and the edit is kept.
+    let edited = updated
+        .lines()
+        .filter(|l| !l.starts_with("# Imported by gazette"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("launched, again.", "launched, edited.");
+    site.write("content/reviews/2014/launch.md", &edited);
+    site.remove("content/reviews/big-launch-today.md");
+    site.write(
+        "seeds/a.txt",
+        "Big launch today\n\nNov 24, 2014\n\nThe company launched, once more.\n",
+    );
+    let run = site.run(&["import"]).success();
+    assert_eq!(
+        run.stdout(),
+        "imported 0, unchanged 0, kept 1 hand-edited\n"
+    );
+    assert_eq!(
+        run.stderr(),
+        "warning: seeds/a.txt changed, but content/reviews/2014/launch.md was edited by hand: kept the edited file (import --force overwrites it)\n"
+    );
+    assert_eq!(site.read("content/reviews/2014/launch.md"), edited);
+    assert!(!site.exists("content/big-launch-today.md"));
+    site.build();
+    assert!(
+        site.read("public/launch/index.html")
+            .contains("launched, edited.")
+    );
+}

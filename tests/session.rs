@@ -459,6 +459,37 @@ fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
 }
 
 #[test]
+fn an_edit_in_place_that_leads_out_of_the_site_fails_the_update() {
+    let site = TestSite::new();
+    site.story("one", "One", "2024-01-01");
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    let good = site.tree("public");
+    let one = site.path().join("content/one.md");
+    let edit = |body: &str| {
+        site.article("one", "title = \"One\"\ndate = 2024-01-01", body);
+        Changes {
+            content: [one.clone()].into(),
+            ..Default::default()
+        }
+    };
+    let err = session
+        .update(&edit("![x](../../secret.png)"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}:5:6: \"../../secret.png\" leaves the site: from the article's URL /one/ it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside",
+            one.display()
+        )
+    );
+    assert_eq!(good, site.tree("public"), "nothing written");
+    session.update(&edit("![x](../secret.png)")).unwrap();
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}
+
+#[test]
 fn a_moved_article_updates_the_articles_that_link_to_it_by_file() {
     let site = TestSite::new();
     site.article(
@@ -590,7 +621,7 @@ fn each_rewrite_of_one_equals_a_fresh_build(front_matter: &[&str]) -> (TestSite,
 fn a_new_or_changed_alias_is_followed_incrementally() {
     each_rewrite_of_one_equals_a_fresh_build(&[
         "aliases = [\"/was/one/\"]",
-        "aliases = [\"/was/uno/\", \"old.html\"]",
+        "aliases = [\"/was/uno/\", \"/old.html\"]",
         // An alias with a query puts the lookup script in every page, and takes it out.
         "aliases = [\"/?p=12\"]",
         "aliases = [\"/?p=12\", \"/?page_id=3\"]",

@@ -16,10 +16,7 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
     let content_dir = crate::paths::SitePaths::unchecked(&root, &config, None).content;
     let new = args.new_slug.trim();
     if !is_slug(new) {
-        return Err(Error::Usage(format!(
-            "{new:?} is not a slug: use lowercase letters, digits and hyphens, such as {:?}",
-            slugify(new)
-        )));
+        return Err(Error::Usage(not_a_slug(new)));
     }
     if content::is_reserved_slug(new) {
         return Err(Error::Usage(format!(
@@ -114,6 +111,24 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// Why `given` is not a slug, with the slug it would make where that is one `mv` takes.
+fn not_a_slug(given: &str) -> String {
+    let suggestion = slugify(given);
+    if suggestion.is_empty() {
+        format!(
+            "{given:?} is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens"
+        )
+    } else if content::is_reserved_slug(&suggestion) {
+        format!(
+            "{given:?} is not a slug, and `{suggestion}` is used by the site itself: use lowercase letters, digits and hyphens"
+        )
+    } else {
+        format!(
+            "{given:?} is not a slug: use lowercase letters, digits and hyphens, such as {suggestion:?}"
+        )
+    }
+}
+
 /// The article `given` names: a content file, or a slug.
 fn find<'a>(articles: &'a [Article], given: &str, root: &Path) -> Result<&'a Article, Error> {
     let as_file = Path::new(given);
@@ -151,4 +166,29 @@ fn find<'a>(articles: &'a [Article], given: &str, root: &Path) -> Result<&'a Art
 fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
     crate::output::write_whole(path, text.as_bytes())
         .map_err(|e| Error::Usage(format!("{}: cannot write: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_suggested_slug_is_never_empty_nor_the_sites_own() {
+        assert_eq!(
+            not_a_slug("Not A Slug"),
+            "\"Not A Slug\" is not a slug: use lowercase letters, digits and hyphens, such as \"not-a-slug\""
+        );
+        for given in ["!!!", "", "---", " "] {
+            assert_eq!(
+                not_a_slug(given),
+                format!(
+                    "{given:?} is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens"
+                )
+            );
+        }
+        assert_eq!(
+            not_a_slug("Tags"),
+            "\"Tags\" is not a slug, and `tags` is used by the site itself: use lowercase letters, digits and hyphens"
+        );
+    }
 }

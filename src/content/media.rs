@@ -162,6 +162,83 @@ fn shown_as_is(src: &str) -> bool {
         .is_some_and(|(_, ext)| SHOWN_AS_IS.iter().any(|s| ext.eq_ignore_ascii_case(s)))
 }
 
+/// The paths an article's HTML links or shows (`href`, `src`, `poster`, `cite`) that go
+/// up a folder (`../`) or more, as written, once each. Whether one leaves the site depends
+/// on the article's URL, so they are kept to be checked against it ([`leaves_site`]);
+/// most articles have none, and only those that have a `..` at all are scanned.
+pub fn climbing_paths(html: &str) -> Vec<String> {
+    let mut paths: Vec<String> = Vec::new();
+    if !may_climb(html) {
+        return paths;
+    }
+    crate::render::links::for_each_attribute(html, |name, value, _| {
+        if ["href", "src", "poster", "cite"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n))
+            && is_local(value)
+            && segments(value).any(|s| dots(s) == 2)
+            && !paths.iter().any(|p| p == value)
+        {
+            paths.push(value.to_string());
+        }
+    });
+    paths
+}
+
+/// Whether `html` may hold a `..` segment: a `..` beside a separator or a quote (prose's
+/// ellipses are not), or a `%2e`. Most articles have none, and are not scanned further.
+fn may_climb(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let edge = |b: Option<&u8>| matches!(b, Some(b'/' | b'\\' | b'"' | b'\'' | b'='));
+    html.match_indices("..").any(|(at, _)| {
+        edge(at.checked_sub(1).and_then(|i| bytes.get(i))) || edge(bytes.get(at + 2))
+    }) || html.contains("%2e")
+        || html.contains("%2E")
+}
+
+/// Whether `src`, on the page at `page` (a permalink's path, `2014/11/story/`), leads
+/// above the site's root: up (`../`) more often than the page is deep, or up at all from
+/// a path from the root (`/images/../../x.jpg`). A browser would quietly stop at the
+/// root; the README promises such paths stop the build, as they do for lead images.
+pub fn leaves_site(page: &str, src: &str) -> bool {
+    if !is_local(src) {
+        return false;
+    }
+    let from_root = src.starts_with(['/', '\\']);
+    let mut depth = if from_root {
+        0
+    } else {
+        page.split('/').filter(|s| !s.is_empty()).count()
+    };
+    let mut segments = segments(src).skip(usize::from(from_root)).peekable();
+    while let Some(segment) = segments.next() {
+        match dots(segment) {
+            2 if depth == 0 => return true,
+            2 => depth -= 1,
+            1 => {}
+            _ if segment.is_empty() || segments.peek().is_none() => {}
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+/// The segments of a URL's path (before its query or fragment), split as browsers do:
+/// at `/` and, in web URLs, at `\`.
+fn segments(src: &str) -> impl Iterator<Item = &str> {
+    let path = src.split(['?', '#']).next().unwrap_or("");
+    path.split(['/', '\\'])
+}
+
+/// 1 for a `.` segment, 2 for `..`, spelled as browsers read them (`%2e` is a dot), else 0.
+fn dots(segment: &str) -> usize {
+    match segment.to_ascii_lowercase().as_str() {
+        "." | "%2e" => 1,
+        ".." | ".%2e" | "%2e." | "%2e%2e" => 2,
+        _ => 0,
+    }
+}
+
 /// Whether `src` names a file of the site rather than another site's.
 fn is_local(src: &str) -> bool {
     let has_scheme = src
@@ -210,6 +287,42 @@ mod tests {
                 .unwrap_err()
                 .contains("content/<slug>/index.md")
         );
+    }
+
+    #[test]
+    fn paths_that_climb_above_the_root_leave_the_site() {
+        let html = r#"<p><img src="../../etc/passwd"><a href="../other/">x</a><a href="https://x.org/../../a">y</a><img src="/a/%2E%2e/../b.png"><a href="../other/">again</a><img src="hero.jpg"></p>"#;
+        let paths = climbing_paths(html);
+        assert_eq!(
+            paths,
+            ["../../etc/passwd", "../other/", "/a/%2E%2e/../b.png"]
+        );
+        assert!(climbing_paths("<p><a href=\"/x/\">no dots</a>...</p>").is_empty());
+        assert!(!may_climb("<p>Wait... and then.. more</p>"));
+        for html in [
+            "<a href=\"..\">",
+            "<a href='../x'>",
+            "<img src=/a/..>",
+            "<a href=\"%2E%2e/\">",
+        ] {
+            assert!(may_climb(html), "{html}");
+        }
+        for (page, src, leaves) in [
+            ("story/", "../../etc/passwd", true),
+            ("story/", "../other/", false),
+            ("story/", "../../other/", true),
+            ("2014/11/24/story/", "../../../../img.jpg", false),
+            ("2014/11/24/story/", "../../../../../img.jpg", true),
+            ("story/", "./a/../../b.jpg", false),
+            ("story/", "a/b/../../../../c.jpg", true),
+            ("story/", "/a/%2E%2e/../b.png", true),
+            ("story/", "..\\..\\x.jpg", true),
+            ("story/", "https://x.org/../../a", false),
+            ("story/", "#..", false),
+            ("story/", "../x.jpg?../../..", false),
+        ] {
+            assert_eq!(leaves_site(page, src), leaves, "{src} on {page}");
+        }
     }
 
     #[test]

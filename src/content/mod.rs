@@ -13,6 +13,7 @@ pub mod media;
 pub mod old_urls;
 pub mod section;
 pub mod slug;
+pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,8 @@ pub use media::{Bundle, ImageRef, LeadImage};
 pub use old_urls::{FeedKind, ListAliases};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
+pub use urls::is_own_list_file;
+pub(crate) use urls::{alias_path, path_permalink, query_alias};
 
 /// Folder of `content/` holding author profiles rather than articles.
 pub const AUTHORS_DIR: &str = "authors";
@@ -233,6 +236,9 @@ pub struct Article {
     pub image_credit: Option<String>,
     /// The local `<img src>` values of its HTML, as written.
     pub body_images: Vec<String>,
+    /// The paths its HTML links or shows that go up a folder (`../`), as written: checked
+    /// against its URL when the site is assembled, since none may leave the site.
+    pub climbing_paths: Vec<String>,
 }
 
 impl Article {
@@ -506,16 +512,12 @@ pub fn assemble(
         || articles.iter().any(|a| a.path.is_some())
     {
         for a in &mut articles {
-            a.permalink = match &a.path {
-                Some(own) => own.clone(),
-                None => expand(&config.pattern, a),
-            };
+            a.permalink = urls::permalink_in(&config.pattern, a);
         }
     }
-    check_unique_permalinks(&articles)?;
     let sections = section::cross_reference(&mut articles, indexes)?;
-    check_section_permalinks(&articles, &sections, config.paginate_by)?;
-    check_aliases(&articles, &sections, config.paginate_by)?;
+    urls::check_urls(&articles, &sections, config.paginate_by)?;
+    check_climbing_paths(&articles)?;
 
     let mut warnings: Vec<Warning> = articles
         .iter()
@@ -530,7 +532,7 @@ pub fn assemble(
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let mut tags = cross_reference_tags(&mut articles);
     let home_aliases = config_list_aliases(&config, &known_tags, &mut tags)?;
-    check_list_aliases(
+    urls::check_list_aliases(
         &articles,
         &sections,
         &authors,
@@ -693,20 +695,7 @@ fn load_article(
             }
             whole
         }
-        // A bundle is named by its folder, other articles by their file.
-        None if bundle.is_some() => slugify(
-            &path
-                .parent()
-                .and_then(Path::file_name)
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
-        None => slugify(
-            &path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
+        None => file_slug(path, bundle.is_some()),
     };
     if slug.is_empty() {
         return Err(ContentError::Invalid {
@@ -821,6 +810,7 @@ fn load_article(
         image,
         image_credit,
         body_images: media::body_images(&rendered.html),
+        climbing_paths: media::climbing_paths(&rendered.html),
         source: path.to_path_buf(),
         permalink: Permalink::from_segments([slug.as_str()]),
         slug,
@@ -848,6 +838,17 @@ fn load_article(
         version: version_of(path, &text),
         content_path,
     })
+}
+
+/// The slug of an article that sets none: a bundle is named by its folder, other articles
+/// by their file.
+pub(crate) fn file_slug(path: &Path, bundle: bool) -> String {
+    let name = if bundle {
+        path.parent().and_then(Path::file_name)
+    } else {
+        path.file_stem()
+    };
+    slugify(&name.map(|s| s.to_string_lossy()).unwrap_or_default())
 }
 
 /// The `@/…` links of an article's HTML, unresolved.
@@ -971,214 +972,6 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
     })
 }
 
-/// The output file an alias (an old URL) is written to: `old/index.html` for `/old/` or
-/// `/old`, `2014/11/24/old.html` for a file name; refused where it could not be a file of
-/// the site.
-pub(crate) fn alias_path(written: &str) -> Result<String, String> {
-    let path = written.trim().trim_start_matches('/');
-    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
-    if path.is_empty() {
-        return refuse("is the home page");
-    }
-    if path.contains('#') {
-        return refuse("has a fragment (`#…`), which browsers never send to the server");
-    }
-    if path.contains('\\') || path.chars().any(char::is_control) {
-        return refuse("has a backslash or a control character");
-    }
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if segments
-        .iter()
-        .any(|s| s.is_empty() || *s == "." || *s == "..")
-    {
-        return refuse("has an empty, `.` or `..` segment");
-    }
-    if segments.iter().any(|s| s.len() > slug::MAX_WRITTEN) {
-        return refuse("has a segment too long for a file name");
-    }
-    let last = segments.last().expect("not empty");
-    let is_file = !path.ends_with('/') && last.contains('.');
-    Ok(if is_file {
-        path.to_string()
-    } else {
-        format!("{}/index.html", path.trim_end_matches('/'))
-    })
-}
-
-/// An alias with a query (`/?p=123`, `/index.php?page_id=7`), normalized: a leading `/`,
-/// the path checked as an alias's is (the home page allowed), the query as written.
-pub(crate) fn query_alias(written: &str) -> Result<String, String> {
-    let trimmed = written.trim();
-    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
-    let Some((path, query)) = trimmed.split_once('?') else {
-        return refuse("has no query");
-    };
-    if query.is_empty()
-        || query.contains(['#', '?'])
-        || query.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return refuse("must have a query of `key=value` pairs, without spaces or a fragment");
-    }
-    let path = path.trim_start_matches('/');
-    if !path.is_empty() {
-        alias_path(&format!("/{path}"))?;
-    }
-    Ok(format!("/{path}?{query}"))
-}
-
-/// The permalink an article's `path` asks for: `/`-separated segments of letters, digits
-/// and `-_.~`, never `.` or `..`, not the home page nor a page of the site's own.
-pub(crate) fn path_permalink(written: &str) -> Result<Permalink, String> {
-    let inner = written.trim().trim_matches('/');
-    let refuse = |why: &str| Err(format!("path {written:?} {why}"));
-    if inner.is_empty() {
-        return refuse("is the home page");
-    }
-    let segments: Vec<&str> = inner.split('/').collect();
-    for segment in &segments {
-        let safe = segment
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
-        if segment.is_empty() || *segment == "." || *segment == ".." || !safe {
-            return refuse("must be segments of letters, digits and - _ . ~");
-        }
-        if segment.len() > slug::MAX_WRITTEN {
-            return refuse("has a segment too long for a file name");
-        }
-    }
-    if RESERVED_SLUGS.contains(&segments[0]) {
-        return refuse("is below a page of the site's own");
-    }
-    Ok(Permalink::from_segments(segments))
-}
-
-/// Where the site's `permalink` pattern puts an article.
-fn expand(pattern: &crate::config::PermalinkPattern, a: &Article) -> Permalink {
-    use crate::config::Segment;
-    let segments: Vec<String> = pattern
-        .segments()
-        .iter()
-        .filter_map(|segment| match segment {
-            Segment::Literal(text) => Some(text.clone()),
-            Segment::Year => Some(a.date.format("%Y").to_string()),
-            Segment::Month => Some(a.date.format("%m").to_string()),
-            Segment::Day => Some(a.date.format("%d").to_string()),
-            Segment::Slug => Some(a.slug.clone()),
-            Segment::Section => a.section.as_ref().map(|l| l.slug.clone()),
-            Segment::Author => a.authors.first().map(|l| l.slug.clone()),
-        })
-        .collect();
-    Permalink::from_segments(segments.iter().map(String::as_str))
-}
-
-/// Files of the site's own at its root, which no alias may take.
-const ROOT_FILES: &[&str] = &[
-    "index.html",
-    "404.html",
-    "atom.xml",
-    "rss.xml",
-    "feed.json",
-    "sitemap.xml",
-    "news-sitemap.xml",
-    "robots.txt",
-    "_redirects",
-    crate::render::aliases::QUERY_MAP,
-];
-
-/// Whether an output file (an alias's) is one the site makes itself, or below a folder of
-/// its own pages (`tags/…`).
-pub(crate) fn is_own_file(file: &str) -> bool {
-    let first = file.split('/').next().unwrap_or("");
-    RESERVED_SLUGS.contains(&first) || ROOT_FILES.contains(&file)
-}
-
-/// Every page of every section (its list and the list's further pages), with what it
-/// comes from.
-fn section_pages(
-    sections: &[Section],
-    per_page: usize,
-) -> impl Iterator<Item = (Permalink, &Section)> {
-    sections.iter().flat_map(move |s| {
-        let pages = s.articles.len().div_ceil(per_page).max(1);
-        (1..=pages).map(move |n| (s.permalink.page(n), s))
-    })
-}
-
-/// No article has the URL of a section's page.
-fn check_section_permalinks(
-    articles: &[Article],
-    sections: &[Section],
-    per_page: usize,
-) -> Result<(), ContentError> {
-    if sections.is_empty() {
-        return Ok(());
-    }
-    let pages: HashMap<Permalink, &Section> = section_pages(sections, per_page).collect();
-    for a in articles {
-        if let Some(section) = pages.get(&a.permalink) {
-            return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
-                first: section.source().to_path_buf(),
-                second: a.source.clone(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Every alias names a URL nothing else has: no article's or section's page, no page or
-/// file of the site's own, no other alias.
-fn check_aliases(
-    articles: &[Article],
-    sections: &[Section],
-    per_page: usize,
-) -> Result<(), ContentError> {
-    if articles
-        .iter()
-        .all(|a| a.aliases.is_empty() && a.query_aliases.is_empty())
-    {
-        return Ok(());
-    }
-    let mut queries: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        for alias in &a.query_aliases {
-            if let Some(other) = queries.insert(alias, &a.source) {
-                return Err(ContentError::AliasTaken {
-                    alias: alias.trim_start_matches('/').to_string(),
-                    article: a.source.clone(),
-                    taken: format!("an alias of {} too", other.display()),
-                });
-            }
-        }
-    }
-    let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
-    let pages: HashMap<String, &Path> = articles
-        .iter()
-        .map(|a| (file(&a.permalink), a.source.as_path()))
-        .chain(section_pages(sections, per_page).map(|(p, s)| (file(&p), s.source())))
-        .collect();
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        for alias in &a.aliases {
-            let taken = |taken: String| ContentError::AliasTaken {
-                alias: alias.trim_end_matches("index.html").to_string(),
-                article: a.source.clone(),
-                taken,
-            };
-            if let Some(page) = pages.get(alias) {
-                return Err(taken(format!("the page of {}", page.display())));
-            }
-            if is_own_file(alias) {
-                return Err(taken("a page of the site's own".to_string()));
-            }
-            if let Some(other) = seen.insert(alias, &a.source) {
-                return Err(taken(format!("an alias of {} too", other.display())));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The old URLs of the configuration's `[home]` and `[tags.<slug>]`, checked; each tag's
 /// go to the tag. A table for a tag no article has is an error at its place: its URLs
 /// would lead nowhere.
@@ -1223,108 +1016,32 @@ fn config_list_aliases(
     Ok(home)
 }
 
-/// Every old URL of a list takes an output file nothing else has: no page of an article
-/// or a section (a further page included), no feed of a section, no alias of an article,
-/// no page or feed of the site's own, no other old URL.
-fn check_list_aliases(
-    articles: &[Article],
-    sections: &[Section],
-    authors: &[Author],
-    tags: &[Tag],
-    home: &ListAliases,
-    per_page: usize,
-) -> Result<(), ContentError> {
-    let lists: Vec<(&ListAliases, usize)> = std::iter::once((home, articles.len()))
-        .chain(
-            sections
-                .iter()
-                .filter_map(|s| Some((s.aliases()?, s.articles.len()))),
-        )
-        .chain(authors.iter().map(|a| (&a.aliases, a.articles.len())))
-        .chain(tags.iter().map(|t| (&t.aliases, t.articles.len())))
-        .filter(|(aliases, _)| !aliases.is_empty())
-        .collect();
-    if lists.is_empty() {
-        return Ok(());
-    }
-    let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
-    let mut taken: HashMap<String, String> = HashMap::new();
-    for a in articles {
-        let source = a.source.display();
-        taken.insert(file(&a.permalink), format!("the page of {source}"));
-        for alias in &a.aliases {
-            taken.insert(alias.clone(), format!("an alias of {source}"));
-        }
-    }
-    for (page, s) in section_pages(sections, per_page) {
-        taken.insert(file(&page), format!("the page of {}", s.source().display()));
-    }
-    for s in sections {
-        for feed in [FeedKind::Rss, FeedKind::Atom] {
-            let path = format!("{}{}", s.permalink.path(), feed.file());
-            taken.insert(path, format!("a feed of {}", s.source().display()));
-        }
-    }
-    for (aliases, articles) in lists {
-        let pages = articles.div_ceil(per_page).max(1);
-        for alias in aliases.files(pages) {
-            let refuse = |taken: String| ContentError::AliasTaken {
-                alias: alias.trim_end_matches("index.html").to_string(),
-                article: aliases.source.clone(),
-                taken,
-            };
-            if is_own_list_file(&alias) {
-                return Err(refuse("a page of the site's own".into()));
-            }
-            let mine = format!("an old URL of {} too", aliases.source.display());
-            if let Some(other) = taken.insert(alias.clone(), mine) {
-                return Err(refuse(other));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether an output file is one the site makes, or may make as articles come and go: a
-/// file of its own at the root, a page or feed of its tags and authors
-/// (`tags/<slug>/rss.xml`, a slug as Gazette makes them), a further page of its home page,
-/// anything in its other own folders (`search/`). Old URLs of lists may take the rest of
-/// `tags/` and `authors/` (Hugo's tag feeds are `tags/<term>/index.xml`, and its terms
-/// keep letters Gazette's slugs do not: `tags/c++/`).
-pub fn is_own_list_file(file: &str) -> bool {
-    if ROOT_FILES.contains(&file) {
-        return true;
-    }
-    let number = |n: &str| n.parse::<usize>().is_ok();
-    let segments: Vec<&str> = file.split('/').collect();
-    match segments.as_slice() {
-        ["tags" | "authors", "index.html"] => true,
-        [
-            "tags" | "authors",
-            slug,
-            "index.html" | "atom.xml" | "rss.xml",
-        ] => is_slug(slug),
-        ["tags" | "authors", slug, "page", n, "index.html"] => is_slug(slug) && number(n),
-        ["page", n, "index.html"] => number(n),
-        ["tags" | "authors" | "page", ..] => false,
-        [first, ..] => RESERVED_SLUGS.contains(first),
-        [] => false,
-    }
-}
-
-fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
-    let mut seen: HashMap<&Permalink, &Path> = HashMap::with_capacity(articles.len());
-    for a in articles {
-        if let Some(first) = seen.insert(&a.permalink, &a.source) {
-            let (first, second) = if first <= a.source.as_path() {
-                (first, a.source.as_path())
-            } else {
-                (a.source.as_path(), first)
-            };
-            return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
-                first: first.to_path_buf(),
-                second: second.to_path_buf(),
+/// No link or image of an article leads above the site's root, which its file's line names.
+fn check_climbing_paths(articles: &[Article]) -> Result<(), ContentError> {
+    for a in articles.iter().filter(|a| !a.climbing_paths.is_empty()) {
+        let page = a.permalink.path();
+        if let Some(path) = a
+            .climbing_paths
+            .iter()
+            .find(|p| media::leaves_site(page, p))
+        {
+            // Where the text has it (the HTML's value is the Markdown's, mostly): read
+            // again only now, for the message.
+            let location = std::fs::read_to_string(&a.source)
+                .ok()
+                .and_then(|text| {
+                    let at = text.find(path.as_str())?;
+                    Some(Location::at(
+                        &a.source,
+                        crate::location::Position::of_offset(&text, at),
+                    ))
+                })
+                .unwrap_or_else(|| Location::file(&a.source));
+            return Err(ContentError::Invalid {
+                location,
+                message: format!(
+                    "{path:?} leaves the site: from the article's URL /{page} it goes up past the site's root; link a path from the root (/images/x.jpg) or one that stays inside"
+                ),
             });
         }
     }

@@ -14,6 +14,7 @@ mod chrome;
 mod dateline;
 pub(crate) mod emit;
 pub mod migrate;
+mod owned;
 mod parse;
 mod tags;
 
@@ -29,13 +30,11 @@ use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::paths::SitePaths;
+use owned::Found;
 use parse::{ParseError, SeedArticle};
 
 /// Longest description, in characters.
 const DESCRIPTION_LIMIT: usize = 200;
-
-/// Marks the first line of an imported file's front matter.
-const STAMP: &str = "# Imported by gazette from ";
 
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -62,6 +61,9 @@ pub enum ImportError {
     },
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Many(Vec<ImportError>),
+    /// The site's content folder, read to know what is there already.
+    #[error(transparent)]
+    Content(#[from] crate::content::ContentError),
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -97,6 +99,8 @@ struct Planned {
     seed: PathBuf,
     /// The seed's path, or where in another site's archive the article came from.
     origin: String,
+    /// What the stamp names as its source (`seeds/a.txt`; the origin, for an archive).
+    provenance: String,
     target: PathBuf,
     text: String,
     seed_hash: u64,
@@ -113,7 +117,7 @@ pub fn run(
     let seeds = seed_files(&paths.seeds)?;
     let results: Vec<Result<Planned, ImportError>> = seeds
         .par_iter()
-        .map(|seed| plan(seed, &content_dir, config, None))
+        .map(|seed| plan(seed, &content_dir, config, &Place::Headline))
         .collect();
     let mut errors = Vec::new();
     let mut planned = Vec::new();
@@ -135,9 +139,7 @@ pub fn run(
             first_by_target.insert(p.target.clone(), p.seed.clone());
             continue;
         };
-        let name = p.seed.file_name().unwrap_or_default().as_encoded_bytes();
-        let suffix = format!("{:06x}", fnv1a(name) & 0xff_ffff);
-        let replanned = plan(&p.seed, &content_dir, config, Some(&suffix))?;
+        let replanned = plan(&p.seed, &content_dir, config, &Place::Suffixed(1))?;
         notes.push(format!(
             "{}: has the headline of {}; imported as {}",
             p.origin,
@@ -146,6 +148,7 @@ pub fn run(
         ));
         *p = replanned;
     }
+    place_by_owner(&mut planned, &content_dir, config, &mut notes)?;
     let mut by_target: std::collections::HashMap<&Path, &Path> = std::collections::HashMap::new();
     for p in &planned {
         if let Some(first) = by_target.insert(&p.target, &p.seed) {
@@ -205,6 +208,86 @@ pub fn run(
     }
     Ok(report)
 }
+
+/// Puts each planned article where its own file is: an earlier import of it that was
+/// moved by hand is found by its provenance and updated (or kept) where it is now; where
+/// the site has a file of its own at its place, it gets a suffixed name instead.
+fn place_by_owner(
+    planned: &mut [Planned],
+    content_dir: &Path,
+    config: &Config,
+    notes: &mut Vec<String>,
+) -> Result<(), ImportError> {
+    let targets: Vec<&Path> = planned.iter().map(|p| p.target.as_path()).collect();
+    let found = owned::survey(&targets)?;
+    let ours = |p: &Planned, f: &Found| matches!(f, Found::Imported(stamp) if stamp.provenance == owned::shown(&p.provenance));
+    // Where the site's own file is in the way: the first suffixed name free of its files,
+    // which is the article's own after the first import.
+    let mut instead: Vec<Option<Planned>> = Vec::with_capacity(planned.len());
+    for (p, found) in planned.iter().zip(&found) {
+        instead.push(if *found == Found::Foreign {
+            Some(free_name(p, content_dir, config)?)
+        } else {
+            None
+        });
+    }
+    let settled = |p: &Planned, found: &Found, instead: &Option<Planned>| {
+        ours(p, found)
+            || instead
+                .as_ref()
+                .is_some_and(|i| owned::look_at(&i.target).is_ok_and(|f| ours(i, &f)))
+    };
+    let mut wanted = std::collections::HashMap::new();
+    for ((p, found), instead) in planned.iter().zip(&found).zip(&instead) {
+        if !settled(p, found, instead) {
+            let name = p.target.file_name().unwrap_or_default();
+            wanted.insert(
+                owned::shown(&p.provenance),
+                name.to_string_lossy().into_owned(),
+            );
+        }
+    }
+    let moved = owned::find_moved(content_dir, &wanted)?;
+    for ((p, found), instead) in planned.iter_mut().zip(found).zip(instead) {
+        if ours(p, &found) {
+            continue;
+        }
+        if let Some(file) = moved.get(&owned::shown(&p.provenance)) {
+            *p = plan(&p.seed, content_dir, config, &Place::At(file.clone()))?;
+            continue;
+        }
+        if let Some(instead) = instead {
+            notes.push(format!(
+                "{}: would be {}, a file the importer did not write; imported as {}",
+                p.origin,
+                p.target.display(),
+                instead.target.display()
+            ));
+            *p = instead;
+        }
+    }
+    Ok(())
+}
+
+/// `p` at the first suffixed name that is not a file of the site's own.
+fn free_name(p: &Planned, content_dir: &Path, config: &Config) -> Result<Planned, ImportError> {
+    for n in 1..=MAX_SUFFIXES {
+        let candidate = plan(&p.seed, content_dir, config, &Place::Suffixed(n))?;
+        if candidate.target != p.target && owned::look_at(&candidate.target)? != Found::Foreign {
+            return Ok(candidate);
+        }
+    }
+    Err(ImportError::BadSeed {
+        path: p.seed.clone(),
+        reason: format!(
+            "{} and {MAX_SUFFIXES} suffixed names beside it are files of the site's own: rename them",
+            p.target.display()
+        ),
+    })
+}
+
+/// How many suffixed names an article tries when others have its name.
+const MAX_SUFFIXES: usize = 100;
 
 enum Outcome {
     Imported,
@@ -279,13 +362,35 @@ fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, ImportError> {
         .unwrap_or(text))
 }
 
-/// Plans one seed's content file; `suffix` is added to its slug when another seed has the
-/// same headline.
+/// Where a seed's article goes.
+enum Place {
+    /// `content/<slug of its headline>.md`.
+    Headline,
+    /// The same with the seed's suffix (the `n`th: another seed has the headline, or the
+    /// site has a file of its own there).
+    Suffixed(usize),
+    /// Where an earlier import of it was moved by hand.
+    At(PathBuf),
+}
+
+/// A suffix for a slug that another article has: a checksum of what the article came from,
+/// so it stays the same on re-imports whatever else comes or goes; the `n`th (from 1) for
+/// the rare one taken too.
+fn suffix_of(origin: &[u8], n: usize) -> String {
+    let suffix = format!("{:06x}", fnv1a(origin) & 0xff_ffff);
+    if n > 1 {
+        format!("{suffix}-{n}")
+    } else {
+        suffix
+    }
+}
+
+/// Plans one seed's content file at `place`.
 fn plan(
     seed: &Path,
     content_dir: &Path,
     config: &Config,
-    suffix: Option<&str>,
+    place: &Place,
 ) -> Result<Planned, ImportError> {
     let bytes = std::fs::read(seed).map_err(|source| ImportError::Read {
         path: seed.to_path_buf(),
@@ -312,14 +417,17 @@ fn plan(
             ),
         });
     }
-    if let Some(suffix) = suffix {
-        slug = format!("{slug}-{suffix}");
-    }
-    let target = content_dir.join(format!("{slug}.md"));
     let file_name = seed
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if let Place::Suffixed(n) = place {
+        slug = format!("{slug}-{}", suffix_of(file_name.as_bytes(), *n));
+    }
+    let target = match place {
+        Place::At(file) => file.clone(),
+        _ => content_dir.join(format!("{slug}.md")),
+    };
     let provenance = format!("{}/{file_name}", config.seeds_dir.display()).replace('\\', "/");
     let date = match article.date {
         Some(d) => DateValue::Seed(d),
@@ -341,6 +449,7 @@ fn plan(
     Ok(Planned {
         seed: seed.to_path_buf(),
         origin: seed.display().to_string(),
+        provenance,
         target,
         text,
         seed_hash,
@@ -438,43 +547,13 @@ fn article_file(
         let _ = writeln!(fm, "related = {}", emit::toml_list(&article.related));
     }
     let rest = format!("{fm}+++\n\n{}", emit::body(article));
-    stamp(provenance, seed_hash, &rest)
+    owned::stamp(provenance, seed_hash, &rest)
 }
 
-/// The full file: `+++`, the stamp line, then `rest` (front matter, `+++`, body). The
-/// seed's name is data: a control character in it (a newline would end the comment and
-/// inject front matter) is written as an escape.
-fn stamp(provenance: &str, seed_hash: u64, rest: &str) -> String {
-    let provenance: String = provenance
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    format!(
-        "+++\n{STAMP}{provenance} (seed {seed_hash:016x}, file {:016x}); once edited by hand, re-imports leave it alone\n{rest}",
-        fnv1a(rest.as_bytes())
-    )
-}
-
-/// The stamp of an imported file: (seed hash, whether the file is as the importer wrote it).
-fn read_stamp(text: &str) -> Option<(u64, bool)> {
-    let rest = text.strip_prefix("+++\n")?;
-    let (line, body) = rest.split_once('\n')?;
-    let line = line.strip_prefix(STAMP)?;
-    // The last one: a seed's name may hold the words too.
-    let hashes = line.rsplit_once(" (seed ")?.1;
-    let (seed, rest_of_line) = hashes.split_once(", file ")?;
-    let file = rest_of_line.split_once(')')?.0;
-    let seed = u64::from_str_radix(seed, 16).ok()?;
-    let file = u64::from_str_radix(file, 16).ok()?;
-    Some((seed, file == fnv1a(body.as_bytes())))
-}
-
+/// Writes an article's file, unless it is as planned already, or the file there was
+/// edited by hand (kept without `--force`), or is not the importer's at all (kept
+/// whatever the options: planning gave the article another file, so only a file that
+/// appeared since is met here).
 fn write_article(p: &Planned, options: ImportOptions) -> Result<Outcome, ImportError> {
     match std::fs::read(&p.target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -488,10 +567,16 @@ fn write_article(p: &Planned, options: ImportOptions) -> Result<Outcome, ImportE
             if existing == p.text.as_bytes() {
                 return Ok(Outcome::Unchanged);
             }
-            let stamp = std::str::from_utf8(&existing).ok().and_then(read_stamp);
-            let hand_edited = !matches!(stamp, Some((_, true)));
-            if hand_edited && !options.force {
-                let seed_changed = stamp.map(|(seed, _)| seed) != Some(p.seed_hash);
+            let found = std::str::from_utf8(&existing).map_or(Found::Foreign, owned::judge);
+            let Found::Imported(stamp) = found else {
+                return Ok(Outcome::Kept(Some(format!(
+                    "{}: not written by the importer: kept, and {} not imported",
+                    p.target.display(),
+                    p.origin
+                ))));
+            };
+            if !stamp.intact && !options.force {
+                let seed_changed = stamp.seed_hash != Some(p.seed_hash);
                 return Ok(Outcome::Kept(seed_changed.then(|| {
                     format!(
                         "{} changed, but {} was edited by hand: kept the edited file (import --force overwrites it)",
@@ -529,15 +614,6 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stamps_detect_hand_edits() {
-        let text = stamp("seeds/a.txt", 42, "title = \"x\"\n+++\n\nBody\n");
-        assert_eq!(read_stamp(&text), Some((42, true)));
-        let edited = text.replace("Body", "Edited body");
-        assert_eq!(read_stamp(&edited), Some((42, false)));
-        assert_eq!(read_stamp("+++\ntitle = \"mine\"\n+++\n"), None);
-    }
 
     #[test]
     fn descriptions_end_at_a_sentence_within_the_limit() {

@@ -19,6 +19,7 @@
 mod folder;
 mod html;
 mod lists;
+mod place;
 mod values;
 mod wordpress;
 
@@ -33,12 +34,13 @@ use rayon::prelude::*;
 
 use super::emit::{self, toml_list, toml_string};
 use super::{
-    ImportError, ImportOptions, Outcome, Planned, stamp, write_article, write_bytes, write_file,
+    ImportError, ImportOptions, Outcome, Planned, owned, write_article, write_bytes, write_file,
 };
+use crate::config::Config;
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
-use crate::hash::fnv1a;
 use crate::paths::SitePaths;
+use place::Place;
 
 /// The platforms an archive can come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -247,6 +249,7 @@ pub enum Files {
 /// Writes what a source holds into the site.
 pub fn write(
     paths: &SitePaths,
+    config: &Config,
     mut harvest: Harvest,
     options: ImportOptions,
     files: Files,
@@ -255,7 +258,7 @@ pub fn write(
     if files == Files::Skip {
         harvest.statics.clear();
     }
-    let mut report = write_articles(paths, harvest, options, files)?;
+    let mut report = write_articles(paths, config, harvest, options, files)?;
     let lists = lists::write(paths, lists, options)?;
     report.list_urls_kept = lists.aliases;
     report.warnings.extend(lists.warnings);
@@ -274,13 +277,14 @@ struct Placed {
 
 fn write_articles(
     paths: &SitePaths,
+    config: &Config,
     harvest: Harvest,
     options: ImportOptions,
     files: Files,
 ) -> Result<MigrationReport, ImportError> {
     let Harvest {
         label,
-        entries,
+        mut entries,
         skipped,
         profiles,
         sections,
@@ -292,78 +296,49 @@ fn write_articles(
     let mut old_urls = Vec::new();
     let now = Utc::now();
     let content = &paths.content;
-    // Two entries may want one file (a post and a page of one slug, or two sources of one
-    // name): the first keeps it, later ones get the slug suffixed by a hash of their origin,
-    // which stays the same on re-imports.
-    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let section_folders: Vec<String> = sections.iter().map(|s| s.folder.clone()).collect();
+    let places = place::place(
+        content,
+        config,
+        &mut entries,
+        &section_folders,
+        options,
+        &mut warnings,
+    )?;
+    place::link_short(&mut entries, &places);
     let mut placed = Vec::with_capacity(entries.len());
-    // A section's list page takes its folder's URL: an old page there (WordPress's "News"
-    // page beside its "News" category) gives it up, and the URL still answers.
-    let section_urls: HashSet<String> = entries
-        .iter()
-        .filter_map(|e| e.folder.split('/').next().filter(|s| !s.is_empty()))
-        .map(|s| format!("/{s}/"))
-        .collect();
-    for mut entry in entries {
-        let old = old_urls_of(&entry, now);
-        if let Some(url) = entry.url.take_if(|url| section_urls.contains(url.as_str())) {
-            // Not the slug's own URL either, which is the section's too.
-            let own = if entry.folder.is_empty() {
-                format!(
-                    "/{}-{:06x}/",
-                    entry.slug,
-                    fnv1a(entry.origin.as_bytes()) & 0xff_ffff
-                )
-            } else {
-                format!("/{}/{}/", entry.folder, entry.slug)
-            };
-            warnings.push(format!(
-                "{}: its old URL {url} is now the section's list page; the article is at {own}",
-                entry.origin
-            ));
-            entry.url = Some(own);
-        }
-        drop_listed_aliases(&mut entry, &section_urls, &mut warnings);
-        let mut target = target_of(content, &entry);
-        if !taken.insert(target.clone()) {
-            let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
-            let old = target.clone();
-            entry.slug = format!("{}-{suffix}", entry.slug);
-            target = target_of(content, &entry);
-            warnings.push(format!(
-                "{}: would be {} as an earlier article is; imported as {}",
-                entry.origin,
-                old.display(),
-                target.display()
-            ));
-            taken.insert(target.clone());
-        }
-        old_urls.extend(old.into_iter().map(|(url, origin)| OldUrl {
-            url,
-            origin,
-            answer: Answer::Article(target.clone()),
-        }));
-        let folder = target.parent().unwrap_or(content).to_path_buf();
+    for (entry, place) in entries.into_iter().zip(places) {
+        old_urls.extend(
+            old_urls_of(&entry, now)
+                .into_iter()
+                .map(|(url, origin)| OldUrl {
+                    url,
+                    origin,
+                    answer: Answer::Article(place.target.clone()),
+                }),
+        );
+        let folder = place.target.parent().unwrap_or(content).to_path_buf();
         let files = entry
             .files
             .iter()
             .map(|(from, name)| (from.clone(), folder.join(name)))
             .collect();
-        let (text, urls) = article_file(&entry, &mut warnings);
+        let text = article_file(&entry, &place, &mut warnings);
         placed.push(Placed {
             draft: entry.draft,
             scheduled: !entry.draft && entry.date.is_some_and(|d| d > now),
             planned: Planned {
                 // Not a seed: nothing to plan again from a path.
                 seed: PathBuf::new(),
+                provenance: entry.origin.clone(),
                 origin: entry.origin,
-                target,
+                target: place.target,
                 text,
                 seed_hash: entry.source_hash,
                 profiles: Vec::new(),
             },
             files,
-            urls,
+            urls: place.urls_kept,
         });
     }
 
@@ -530,8 +505,8 @@ fn content_file(folder: &str, slug: &str, bundle: bool) -> String {
     path
 }
 
-/// An entry's content file, stamped, and how many old URLs it keeps.
-fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
+/// An entry's content file, stamped, with the URLs its place gives it.
+fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> String {
     let mut fm = String::new();
     let title = if entry.title.trim().is_empty() {
         warnings.push(format!(
@@ -554,13 +529,11 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     if let Some(updated) = entry.updated.filter(|u| *u > date) {
         let _ = writeln!(fm, "updated = {}", emit::toml_date(updated));
     }
-    let (path, aliases) = old_urls(entry, warnings);
-    let urls = usize::from(path.is_some()) + aliases.len();
-    if let Some(path) = path {
-        let _ = writeln!(fm, "path = {}", toml_string(&path));
+    if let Some(path) = &place.path {
+        let _ = writeln!(fm, "path = {}", toml_string(path));
     }
-    if !aliases.is_empty() {
-        let _ = writeln!(fm, "aliases = {}", toml_list(&aliases));
+    if !place.aliases.is_empty() {
+        let _ = writeln!(fm, "aliases = {}", toml_list(&place.aliases));
     }
     if let Some(d) = entry
         .description
@@ -611,69 +584,15 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
         }
     }
     if !extra.is_empty() {
-        let extra = toml::to_string(&extra).unwrap_or_default();
-        let _ = write!(fm, "\n[extra]\n{extra}");
+        // Under its key, so that a table in it is `[extra.params]`, not a `[params]` of
+        // the front matter's own.
+        let mut table = toml::Table::new();
+        table.insert("extra".into(), toml::Value::Table(extra));
+        let _ = write!(fm, "\n{}", toml::to_string(&table).unwrap_or_default());
     }
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
-    (stamp(&entry.origin, entry.source_hash, &rest), urls)
-}
-
-/// Where the entry's old URLs go: the URL itself as `path` when it is a folder Gazette can
-/// publish at, and everything else that a static file can answer as an alias.
-fn old_urls(entry: &Entry, warnings: &mut Vec<String>) -> (Option<String>, Vec<String>) {
-    let mut path = None;
-    let mut aliases: Vec<String> = Vec::new();
-    let mut candidates: Vec<&String> = Vec::new();
-    if let Some(url) = &entry.url {
-        if url.ends_with('/') && crate::content::path_permalink(url).is_ok() {
-            path = Some(url.clone());
-        } else {
-            candidates.push(url);
-        }
-    }
-    candidates.extend(&entry.aliases);
-    for url in candidates {
-        if path.as_deref() == Some(url.as_str()) || aliases.contains(url) {
-            continue;
-        }
-        let checked = if url.contains('?') {
-            crate::content::query_alias(url)
-        } else {
-            crate::content::alias_path(url).and_then(|file| {
-                if crate::content::is_own_file(&file) {
-                    Err(format!("{url:?} is where the site keeps pages of its own"))
-                } else {
-                    Ok(file)
-                }
-            })
-        };
-        match checked {
-            Ok(_) => aliases.push(url.clone()),
-            Err(why) => warnings.push(format!("{}: old URL {url:?} not kept: {why}", entry.origin)),
-        }
-    }
-    (path, aliases)
-}
-
-/// Leaves out the entry's aliases that are now a section's list page, which answers them:
-/// they need no redirect (and a redirect there would be refused by the build).
-fn drop_listed_aliases(
-    entry: &mut Entry,
-    section_urls: &HashSet<String>,
-    warnings: &mut Vec<String>,
-) {
-    entry.aliases.retain(|alias| {
-        let page = alias.strip_suffix("index.html").unwrap_or(alias);
-        let listed = section_urls.contains(page);
-        if listed {
-            warnings.push(format!(
-                "{}: its old URL {alias} is now the section's list page, which answers it",
-                entry.origin
-            ));
-        }
-        !listed
-    });
+    owned::stamp(&entry.origin, entry.source_hash, &rest)
 }
 
 /// Each redirect's page and the file below `static/` it goes to; a redirect whose old URL
@@ -844,32 +763,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folder_urls_become_paths_and_others_aliases() {
-        let mut warnings = Vec::new();
+    fn tables_of_extra_stay_below_extra() {
+        let mut extra = toml::Table::new();
+        extra.insert("linkTitle".into(), "Docs".into());
+        let mut params = toml::Table::new();
+        params.insert("searchable".into(), false.into());
+        extra.insert("params".into(), toml::Value::Table(params));
         let entry = Entry {
-            origin: "x".into(),
-            url: Some("/2014/11/24/hello/".into()),
-            aliases: vec![
-                "/old.html".into(),
-                "/?p=12".into(),
-                "/2014/11/24/hello/".into(),
-                "/x#frag".into(),
-            ],
+            origin: "x.md".into(),
+            title: "Docs".into(),
+            date: chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").ok(),
+            extra,
             ..Entry::default()
         };
-        let (path, aliases) = old_urls(&entry, &mut warnings);
-        assert_eq!(path.as_deref(), Some("/2014/11/24/hello/"));
-        assert_eq!(aliases, ["/old.html", "/?p=12"]);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("/x#frag"), "{warnings:?}");
-
-        let jekyll = Entry {
-            url: Some("/news/2014/11/24/hello.html".into()),
-            ..Entry::default()
-        };
-        let (path, aliases) = old_urls(&jekyll, &mut warnings);
-        assert_eq!(path, None);
-        assert_eq!(aliases, ["/news/2014/11/24/hello.html"]);
+        let text = article_file(&entry, &Place::default(), &mut Vec::new());
+        let front_matter = text.split("+++\n").nth(1).unwrap();
+        assert_eq!(
+            front_matter.split_once('\n').unwrap().1,
+            "title = \"Docs\"\ndate = 2024-01-01\n\n[extra]\nlinkTitle = \"Docs\"\n\n[extra.params]\nsearchable = false\n"
+        );
     }
 
     #[test]

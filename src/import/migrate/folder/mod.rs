@@ -517,7 +517,15 @@ fn second_pass(
         .into_iter()
         .chain(values::list(fm.get("redirect_from"), false))
         .map(|a| {
-            if a.starts_with('/') || site.platform != Platform::Hugo {
+            let elsewhere = a.starts_with("//")
+                || a.split_once(':').is_some_and(|(scheme, _)| {
+                    !scheme.is_empty() && !scheme.contains(['/', '?', '#'])
+                });
+            if elsewhere {
+                // Another site's URL, or a script: kept as written for the writer to
+                // refuse, saying why, never turned into a path of this site.
+                a
+            } else if a.starts_with('/') || site.platform != Platform::Hugo {
                 format!("/{}", a.trim_start_matches('/'))
             } else {
                 // Hugo: a relative alias is relative to the folder the page's URL is in

@@ -254,7 +254,6 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
             "{label}: {not_at_hand} attachments are not copied (no --uploads folder given): pages link them on the old site"
         ));
     }
-    short_links(&mut harvest.entries);
     harvest.lists = archives::lists(&channel, &categories, &names, &harvest.entries, &label);
     harvest.statics.sort();
     harvest.statics.dedup();
@@ -290,35 +289,6 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         })
         .collect();
     harvest
-}
-
-/// Links in the text to another post by its short link (`/?p=12`, as site links were made
-/// of `https://old.site/?p=12`) lead to that post's own URL, where it has one: no detour
-/// through the home page's script, and `gazette check` sees them.
-fn short_links(entries: &mut [Entry]) {
-    let urls: HashMap<String, String> = entries
-        .iter()
-        .filter_map(|e| Some((e.aliases.first()?.clone(), e.url.clone()?)))
-        .collect();
-    if urls.is_empty() {
-        return;
-    }
-    for entry in entries.iter_mut().filter(|e| e.body.contains("](/?")) {
-        let mut body = String::with_capacity(entry.body.len());
-        let mut rest = entry.body.as_str();
-        while let Some(at) = rest.find("](/?") {
-            body.push_str(&rest[..at + 2]);
-            let link = &rest[at + 2..];
-            let end = link.find([')', '#', ' ']).unwrap_or(link.len());
-            match urls.get(&link[..end]) {
-                Some(url) => body.push_str(url),
-                None => body.push_str(&link[..end]),
-            }
-            rest = &link[end..];
-        }
-        body.push_str(rest);
-        entry.body = body;
-    }
 }
 
 /// A date of the export: `YYYY-MM-DD HH:MM:SS`, zero when unset.
