@@ -135,10 +135,21 @@ fn wordpress_posts_come_across_with_their_fields() {
         ["/?p=11"],
         "WordPress's short link"
     );
+    // The classic editor's line breaks: `<br>`s inside paragraphs only (`wpautop`).
+    assert!(
+        body.trim_start().starts_with(
+            "Xiaomi's expanding aspirations in the **smart TV** market got a boost.\\\n\
+             Second line of the first paragraph.\n\n\
+             ## What it means\n\n\
+             In short:\n\n\
+             - More content\n\
+             - Lower prices\n\n\
+             > We are very excited,\\\n\
+             > said a spokesperson.\n\n"
+        ),
+        "{body:?}"
+    );
     for markdown in [
-        "## What it means",
-        "- More content",
-        "> We are very excited",
         "| Model",
         "```python",
         "<!--more-->",

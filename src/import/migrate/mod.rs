@@ -20,6 +20,7 @@ mod folder;
 mod html;
 mod values;
 mod wordpress;
+mod wpautop;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;

@@ -19,6 +19,7 @@ use files::Files;
 use wxr::{Channel, Item, decode, parse};
 
 use super::html::{self, Shortcode};
+use super::wpautop;
 use super::{
     Entry, Harvest, LeadImage, Profile, SectionInfo, Skip, counted, decoded_path, slug_of, unique,
 };
@@ -462,7 +463,7 @@ fn entry(
         made
     });
     let (content, mut used) = files.localize(&content);
-    let (body, scripts) = html::to_markdown(&html::autop(&content));
+    let (body, scripts) = html::to_markdown(&wpautop::shown(content));
     if !unknown.is_empty() {
         warnings.push(format!(
             "{origin}: shortcodes kept as written, which pages show as text: {}",
