@@ -125,6 +125,12 @@ fn wordpress_posts_come_across_with_their_fields() {
     assert_eq!(fm["image_caption"].as_str(), Some("The Mi TV 2 on show"));
     assert_eq!(fm["extra"]["wordpress_id"].as_integer(), Some(11));
     assert_eq!(
+        fm["pinned"].as_bool(),
+        Some(true),
+        "a sticky post is pinned"
+    );
+    assert!(fm["extra"].get("sticky").is_none());
+    assert_eq!(
         fm["extra"]["source_url"].as_str(),
         Some("https://news.example.net/xiaomi"),
         "the site's custom fields are kept, WordPress's own (_edit_lock) are not"
@@ -237,6 +243,59 @@ fn wordpress_posts_come_across_with_their_fields() {
         jpeg(1200, 800)
     );
     assert!(site.exists("static/wp-content/uploads/2014/11/chart.png"));
+}
+
+#[test]
+fn the_old_sites_title_description_and_language_replace_inits_placeholders() {
+    let place = TestSite::new();
+    place.run(&["init", "paper"]).success();
+    place.write("paper/old/export.xml", WXR);
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", "--root", "paper", "--from", "wordpress"];
+        args.extend_from_slice(extra);
+        args.push("paper/old/export.xml");
+        place.run(&args).success().stdout()
+    };
+    let dry = import(&["--dry-run"]);
+    let line = "site settings: title \"Old Tech Desk\", description \"News & reviews\", language \"en-US\" into config.toml";
+    assert!(dry.contains(&format!("\n{line}\nskipped:")), "{dry}");
+    let init_config = place.read("paper/config.toml");
+    assert!(
+        init_config.starts_with("title = \"My Newsroom\"\n"),
+        "nothing written dry"
+    );
+
+    assert!(import(&[]).contains(&format!("\n{line}\n")));
+    assert_eq!(
+        place.read("paper/config.toml"),
+        init_config
+            .replace("My Newsroom", "Old Tech Desk")
+            .replace("Technology news.", "News & reviews")
+            .replace("language = \"en\"", "language = \"en-US\""),
+        "the rest of the file as init wrote it"
+    );
+    place.run(&["build", "--root", "paper"]).success();
+    assert!(
+        place
+            .read("paper/public/index.html")
+            .contains("<title>Old Tech Desk</title>")
+    );
+
+    // An editor's own title is theirs: the old one is told, not written.
+    place.write(
+        "paper/config.toml",
+        init_config.replace("My Newsroom", "The Ledger"),
+    );
+    let out = import(&["--force"]);
+    assert!(
+        out.contains("\nsite settings: description \"News & reviews\", language \"en-US\" into config.toml; the old site had title \"Old Tech Desk\": config.toml was left alone (it has its own)\n"),
+        "{out}"
+    );
+    assert!(
+        place
+            .read("paper/config.toml")
+            .starts_with("title = \"The Ledger\"\n")
+    );
 }
 
 #[test]

@@ -81,6 +81,11 @@ pub struct ArticleFrontMatter {
     pub tags: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub draft: bool,
+    /// Kept on top of the home page (and its section's) by the editor.
+    #[serde(default)]
+    pub pinned: bool,
+    /// When pinning ends.
+    pub pinned_until: Option<Spanned<toml::Value>>,
     /// The lead image: a file beside the article, a path under `static/`, or a URL.
     pub image: Option<Spanned<String>>,
     pub image_alt: Option<String>,

@@ -201,6 +201,10 @@ pub struct Article {
     /// into [`Site::sections`] once assembled.
     pub section: Option<Link>,
     pub draft: bool,
+    /// Pinned by the editor (`pinned = true`): a story the front page keeps on top.
+    pub pinned: bool,
+    /// When pinning ends (`pinned_until`), if it does.
+    pub pinned_until: Option<DateTime<FixedOffset>>,
     pub extra: toml::Table,
     pub html: Html,
     /// A hash of the file's bytes: equal versions, equal articles.
@@ -622,6 +626,19 @@ fn load_article(
         .as_ref()
         .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated"))
         .transpose()?;
+    let pinned_until = fm
+        .pinned_until
+        .as_ref()
+        .map(|until| {
+            if !fm.pinned {
+                return Err(invalid(
+                    until.span().start,
+                    "`pinned_until` says when pinning ends: set `pinned = true` too".into(),
+                ));
+            }
+            frontmatter::parse_date(until, split.front_matter, path, "pinned_until")
+        })
+        .transpose()?;
     if drop_controls(&fm.title).trim().is_empty() {
         return Err(ContentError::Invalid {
             location: Location::file(path),
@@ -791,6 +808,8 @@ fn load_article(
         authors,
         tags,
         draft: fm.draft,
+        pinned: fm.pinned,
+        pinned_until,
         extra: {
             let mut extra = fm.extra;
             clean_table(&mut extra);

@@ -617,6 +617,8 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .set("reading_time", a.reading_time)
         .set("word_count", a.word_count)
         .set("draft", a.draft)
+        .set("pinned", a.pinned)
+        .set("pinned_until", a.pinned_until.as_ref().map(date_string))
         .set("extra", table_to_value(&a.extra))
 }
 

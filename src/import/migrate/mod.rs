@@ -18,6 +18,7 @@
 
 mod folder;
 mod html;
+mod settings;
 mod values;
 mod wordpress;
 mod wpautop;
@@ -83,6 +84,8 @@ pub struct Entry {
     pub date: Option<DateTime<FixedOffset>>,
     pub updated: Option<DateTime<FixedOffset>>,
     pub draft: bool,
+    /// Kept on top by the old site's editor (WordPress's sticky posts).
+    pub pinned: bool,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub description: Option<String>,
@@ -147,6 +150,8 @@ pub struct Harvest {
     /// Files for `static/`: (source, path below `static/`, `/`-separated).
     pub statics: Vec<(PathBuf, String)>,
     pub warnings: Vec<String>,
+    /// The old site's title, description and language.
+    pub site: settings::SiteSettings,
 }
 
 /// What an import from another platform did (or, dry, would do).
@@ -166,6 +171,8 @@ pub struct MigrationReport {
     pub urls_kept: usize,
     pub profiles_written: usize,
     pub sections_written: usize,
+    /// What became of the old site's settings (none when it has none).
+    pub settings: Option<settings::Applied>,
     pub warnings: Vec<String>,
 }
 
@@ -191,6 +198,9 @@ impl std::fmt::Display for MigrationReport {
             self.profiles_written,
             self.sections_written
         )?;
+        if let Some(settings) = &self.settings {
+            writeln!(f, "{settings}")?;
+        }
         write!(f, "skipped: {}", self.skipped.len())?;
         for skip in &self.skipped {
             write!(f, "\n  {}: {}", skip.origin, skip.reason)?;
@@ -230,6 +240,7 @@ fn write(
         sections,
         statics,
         mut warnings,
+        site,
     } = harvest;
     let now = Utc::now();
     let content = &paths.content;
@@ -409,6 +420,7 @@ fn write(
             write_file(&path, &text)?;
         }
     }
+    report.settings = settings::apply(&paths.config_file, &site, options.dry_run)?;
     report.warnings = warnings;
     Ok(report)
 }
@@ -480,6 +492,9 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     }
     if entry.draft {
         fm.push_str("draft = true\n");
+    }
+    if entry.pinned {
+        fm.push_str("pinned = true\n");
     }
     let mut extra = entry.extra.clone();
     // A lead image must be one Gazette reads (feeds and link previews need its size); an

@@ -506,6 +506,7 @@ fn second_pass(
             body,
             files,
             extra,
+            ..Entry::default()
         }),
         warnings,
     )

@@ -187,8 +187,20 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         attachment_items.push((id, url, item.line));
     }
 
+    let setting = |key: &str| {
+        channel
+            .fields
+            .get(key)
+            .map(|text| crate::text::html_text(text))
+            .filter(|text| !text.is_empty())
+    };
     let mut harvest = Harvest {
         label: label.clone(),
+        site: super::settings::SiteSettings {
+            title: setting("title"),
+            description: setting("description"),
+            language: setting("language"),
+        },
         ..Harvest::default()
     };
     let origin = |item: &Item| {
@@ -506,9 +518,6 @@ fn entry(
             toml::Value::Integer(id.parse().unwrap_or(0)),
         );
     }
-    if item.get("wp:is_sticky") == "1" {
-        extra.insert("sticky".into(), toml::Value::Boolean(true));
-    }
     // Custom fields: WordPress's own start with `_` (`_edit_lock`); the others are the
     // site's, kept for templates.
     for (key, value) in &item.meta {
@@ -526,6 +535,7 @@ fn entry(
             date,
             updated,
             draft,
+            pinned: item.get("wp:is_sticky") == "1",
             authors,
             tags: unique(tags),
             description,
