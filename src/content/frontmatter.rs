@@ -69,7 +69,8 @@ pub fn parse<'de, T: Deserialize<'de>>(
 #[serde(deny_unknown_fields)]
 pub struct ArticleFrontMatter {
     pub title: String,
-    pub date: Spanned<toml::Value>,
+    /// Required of articles; a page may have one.
+    pub date: Option<Spanned<toml::Value>>,
     pub updated: Option<Spanned<toml::Value>>,
     pub slug: Option<Spanned<String>>,
     /// The article's URL path, overriding the site's `permalink` pattern.

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod frontmatter;
 pub mod markdown;
 pub mod media;
+pub mod page;
 pub mod section;
 pub mod slug;
 
@@ -25,6 +26,7 @@ use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
+pub use page::{Document, Page};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
 
@@ -318,6 +320,8 @@ impl std::fmt::Display for Warning {
 pub struct Site {
     pub config: Config,
     pub articles: Vec<Article>,
+    /// The pages (`content/pages/`), by their file.
+    pub pages: Vec<Page>,
     /// Sorted by slug.
     pub authors: Vec<Author>,
     /// Sorted by slug.
@@ -362,22 +366,57 @@ pub fn load(
         .partition(|p| section::is_index_file(p));
 
     let markdown = markdown::Renderer::default();
-    let articles = parallel::try_map(&article_files, |path| {
-        load_article(path, content_dir, &markdown)
+    let entries = parallel::try_map(&article_files, |path| {
+        load_entry(path, content_dir, &markdown)
     })?;
-    let profiles = parallel::try_map(&profile_files, |path| load_profile(path))?;
-    let indexes = parallel::try_map(&index_files, |path| {
-        section::load_index(path, content_dir, &markdown)
-    })?;
-    let mut site = assemble(config, articles, profiles, indexes, options)?;
+    let mut parts = Parts {
+        profiles: parallel::try_map(&profile_files, |path| load_profile(path))?,
+        indexes: parallel::try_map(&index_files, |path| {
+            section::load_index(path, content_dir, &markdown)
+        })?,
+        ..Parts::default()
+    };
+    for entry in entries {
+        parts.add(entry);
+    }
+    let mut site = assemble(config, parts, options)?;
     site.warnings.splice(0..0, skipped);
     Ok(site)
+}
+
+/// What a [`Site`] is assembled from: its files, loaded.
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub articles: Vec<Article>,
+    pub pages: Vec<Page>,
+    pub profiles: Vec<Author>,
+    pub indexes: Vec<SectionIndex>,
+}
+
+impl Parts {
+    pub fn add(&mut self, loaded: Loaded) {
+        match loaded {
+            Loaded::Article(a) => self.articles.push(*a),
+            Loaded::Page(p) => self.pages.push(*p),
+            Loaded::Profile(p) => self.profiles.push(p),
+            Loaded::Section(i) => self.indexes.push(i),
+        }
+    }
+
+    /// Forgets what came from `file`.
+    pub fn remove(&mut self, file: &Path) {
+        self.articles.retain(|a| a.source != file);
+        self.pages.retain(|p| p.source != file);
+        self.profiles.retain(|p| p.profile.as_deref() != Some(file));
+        self.indexes.retain(|i| i.file != file);
+    }
 }
 
 /// One content file, loaded.
 #[derive(Debug)]
 pub enum Loaded {
     Article(Box<Article>),
+    Page(Box<Page>),
     Profile(Author),
     Section(SectionIndex),
 }
@@ -395,7 +434,7 @@ pub fn load_file(
     } else if section::is_index_file(path) {
         section::load_index(path, content_dir, markdown).map(Loaded::Section)
     } else {
-        load_article(path, content_dir, markdown).map(|a| Loaded::Article(Box::new(a)))
+        load_entry(path, content_dir, markdown)
     }
 }
 
@@ -453,16 +492,23 @@ pub fn is_content_file(path: &Path) -> bool {
 /// Builds a [`Site`] from loaded articles, profiles and section indexes: leaves drafts out
 /// unless asked, sorts, checks that permalinks are unique, and cross-references authors,
 /// tags and sections.
-pub fn assemble(
-    config: Config,
-    articles: Vec<Article>,
-    profiles: Vec<Author>,
-    indexes: Vec<SectionIndex>,
-    options: LoadOptions,
-) -> Result<Site, ContentError> {
+pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Site, ContentError> {
+    let Parts {
+        mut articles,
+        mut pages,
+        profiles,
+        indexes,
+    } = parts;
     let total = articles.len();
-    let mut articles = articles;
     articles.retain(|a| options.drafts || !a.draft);
+    pages.retain(|p| options.drafts || !p.draft);
+    // Pages are no news: never scheduled, wherever their date lies.
+    pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    for p in &mut pages {
+        if let Some(own) = &p.path {
+            p.permalink = own.clone();
+        }
+    }
     let unscheduled = articles.len();
     let next_scheduled = options.published_by.and_then(|now| {
         articles
@@ -485,16 +531,23 @@ pub fn assemble(
             };
         }
     }
-    check_unique_permalinks(&articles)?;
+    check_unique_permalinks(documents_of(&articles, &pages))?;
     let sections = section::cross_reference(&mut articles, indexes)?;
-    check_section_permalinks(&articles, &sections, config.paginate_by)?;
-    check_aliases(&articles, &sections, config.paginate_by)?;
+    check_section_permalinks(
+        documents_of(&articles, &pages),
+        &sections,
+        config.paginate_by,
+    )?;
+    check_aliases(
+        || documents_of(&articles, &pages),
+        &sections,
+        config.paginate_by,
+    )?;
 
-    let mut warnings: Vec<Warning> = articles
-        .iter()
-        .filter(|a| a.image.as_ref().is_some_and(|i| i.alt.is_none()))
-        .map(|a| Warning {
-            file: a.source.clone(),
+    let mut warnings: Vec<Warning> = documents_of(&articles, &pages)
+        .filter(|d| d.image().is_some_and(|i| i.alt.is_none()))
+        .map(|d| Warning {
+            file: d.source().to_path_buf(),
             message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
                 .into(),
             fails_check: true,
@@ -502,19 +555,22 @@ pub fn assemble(
         .collect();
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let tags = cross_reference_tags(&mut articles);
-    if articles.iter().any(|a| !a.internal_links.is_empty()) {
-        let index: HashMap<String, Permalink> = articles
-            .iter()
-            .map(|a| (a.content_path.clone(), a.permalink.clone()))
+    if documents_of(&articles, &pages).any(|d| !d.internal_links().is_empty()) {
+        let index: HashMap<String, Permalink> = documents_of(&articles, &pages)
+            .map(|d| (d.content_path().to_string(), d.permalink().clone()))
             .collect();
         let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
         for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
             resolve_with(&index, &config.base_url, article);
         }
+        for page in pages.iter_mut().filter(|p| !p.internal_links.is_empty()) {
+            resolve_with(&index, &config.base_url, page);
+        }
     }
     Ok(Site {
         config,
         articles,
+        pages,
         authors,
         tags,
         sections,
@@ -527,7 +583,7 @@ pub fn assemble(
 impl Site {
     /// Takes the site apart into what [`assemble`] builds it from, so that a few files can
     /// be replaced without reloading the rest.
-    pub fn disassemble(self) -> (Config, Vec<Article>, Vec<Author>, Vec<SectionIndex>) {
+    pub fn disassemble(self) -> (Config, Parts) {
         let profiles = self
             .authors
             .into_iter()
@@ -547,7 +603,13 @@ impl Site {
             }
         }
         let indexes = self.sections.into_iter().filter_map(|s| s.index).collect();
-        (self.config, articles, profiles, indexes)
+        let parts = Parts {
+            articles,
+            pages: self.pages,
+            profiles,
+            indexes,
+        };
+        (self.config, parts)
     }
 }
 
@@ -601,11 +663,13 @@ fn read_text(path: &Path) -> Result<String, ContentError> {
     })
 }
 
-fn load_article(
+/// An article, or a page when its file is below `content/pages/` (the same front matter,
+/// less what only news has).
+fn load_entry(
     path: &Path,
     content_dir: &Path,
     markdown: &markdown::Renderer,
-) -> Result<Article, ContentError> {
+) -> Result<Loaded, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
     let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
@@ -620,7 +684,19 @@ fn load_article(
         .then(|| path.parent().filter(|dir| *dir != content_dir))
         .flatten()
         .map(|_| Bundle::of(path));
-    let date = frontmatter::parse_date(&fm.date, split.front_matter, path, "date")?;
+    let content_path = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let is_page = page::is_page_path(&content_path);
+    let date = fm
+        .date
+        .as_ref()
+        .map(|d| frontmatter::parse_date(d, split.front_matter, path, "date"))
+        .transpose()?;
     let updated = fm
         .updated
         .as_ref()
@@ -743,6 +819,37 @@ fn load_article(
             query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
+    if is_page {
+        // A page is in no list: a byline, tags or pinning would promise one.
+        let news_only = [
+            ("authors", fm.authors.as_ref().map(|a| a.span().start)),
+            ("tags", fm.tags.as_ref().map(|t| t.span().start)),
+            (
+                "pinned_until",
+                fm.pinned_until.as_ref().map(|p| p.span().start),
+            ),
+        ];
+        if let Some((key, Some(at))) = news_only.into_iter().find(|(_, at)| at.is_some()) {
+            return Err(invalid(
+                at,
+                format!(
+                    "a page (in content/{}/) has no `{key}`: pages are in no list; \
+                     keep it under [extra], or move the file out of content/{}/ to make it an article",
+                    page::PAGES_DIR,
+                    page::PAGES_DIR
+                ),
+            ));
+        }
+        if fm.pinned {
+            return Err(ContentError::Invalid {
+                location: Location::file(path),
+                message: format!(
+                    "a page (in content/{}/) cannot be `pinned`: pages are in no list",
+                    page::PAGES_DIR
+                ),
+            });
+        }
+    }
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
     let optional = |text: Option<String>| {
@@ -777,13 +884,6 @@ fn load_article(
                 .map(str::to_string),
         )
     });
-    let content_path = path
-        .strip_prefix(content_dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
     // Where the article is: its file, or for a bundle its folder.
     let place = match &bundle {
         Some(_) => content_path
@@ -791,7 +891,50 @@ fn load_article(
             .map_or(content_path.as_str(), |(dir, _)| dir),
         None => content_path.as_str(),
     };
-    Ok(Article {
+    let html = Html::new(&rendered.html);
+    let extra = {
+        let mut extra = fm.extra;
+        clean_table(&mut extra);
+        extra
+    };
+    if is_page {
+        return Ok(Loaded::Page(Box::new(Page {
+            bundle,
+            image,
+            image_credit,
+            body_images: media::body_images(&rendered.html),
+            source: path.to_path_buf(),
+            permalink: Permalink::from_segments([slug.as_str()]),
+            slug,
+            title: clean(fm.title.trim().to_string()),
+            date,
+            updated,
+            description,
+            summary,
+            draft: fm.draft,
+            extra,
+            reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
+            word_count: rendered.word_count,
+            toc: rendered.toc,
+            path: own_path,
+            aliases,
+            query_aliases,
+            internal_links: internal_links(&rendered.html),
+            html,
+            version: version_of(path, &text),
+            content_path,
+        })));
+    }
+    let Some(date) = date else {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: format!(
+                "missing `date`: an article needs one (a page, in content/{}/, does not)",
+                page::PAGES_DIR
+            ),
+        });
+    };
+    Ok(Loaded::Article(Box::new(Article {
         section: section::link_of(place),
         bundle,
         image,
@@ -810,11 +953,7 @@ fn load_article(
         draft: fm.draft,
         pinned: fm.pinned,
         pinned_until,
-        extra: {
-            let mut extra = fm.extra;
-            clean_table(&mut extra);
-            extra
-        },
+        extra,
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         toc: rendered.toc,
@@ -822,10 +961,10 @@ fn load_article(
         aliases,
         query_aliases,
         internal_links: internal_links(&rendered.html),
-        html: Html::new(&rendered.html),
+        html,
         version: version_of(path, &text),
         content_path,
-    })
+    })))
 }
 
 /// The `@/…` links of an article's HTML, unresolved.
@@ -848,22 +987,39 @@ fn internal_links(html: &str) -> Vec<InternalLink> {
 }
 
 impl Site {
-    /// Resolves an article's `@/path.md` links against the site's articles.
+    /// Resolves an article's `@/path.md` links against the site's articles and pages.
     pub fn resolve_internal_links(&self, article: &mut Article) {
         if article.internal_links.is_empty() {
             return;
         }
-        let index: HashMap<&str, &Permalink> = self
+        let articles = self
             .articles
             .iter()
-            .map(|a| (a.content_path.as_str(), &a.permalink))
-            .collect();
+            .map(|a| (a.content_path.as_str(), &a.permalink));
+        let pages = self
+            .pages
+            .iter()
+            .map(|p| (p.content_path.as_str(), &p.permalink));
+        let index: HashMap<&str, &Permalink> = articles.chain(pages).collect();
         resolve_with(&index, &self.config.base_url, article);
+    }
+
+    /// Every article and page, as documents.
+    pub fn documents(&self) -> impl Iterator<Item = &dyn Document> {
+        documents_of(&self.articles, &self.pages)
     }
 }
 
-fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, article: &mut Article) {
-    for link in &mut article.internal_links {
+fn documents_of<'a>(
+    articles: &'a [Article],
+    pages: &'a [Page],
+) -> impl Iterator<Item = &'a dyn Document> {
+    let articles = articles.iter().map(|a| a as &dyn Document);
+    articles.chain(pages.iter().map(|p| p as &dyn Document))
+}
+
+fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, document: &mut impl Document) {
+    for link in document.internal_links_mut() {
         let target = &link.written["@/".len()..];
         let (path, fragment) = match target.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -1070,8 +1226,8 @@ fn section_pages(
 }
 
 /// No article has the URL of a section's page.
-fn check_section_permalinks(
-    articles: &[Article],
+fn check_section_permalinks<'a>(
+    documents: impl Iterator<Item = &'a dyn Document>,
     sections: &[Section],
     per_page: usize,
 ) -> Result<(), ContentError> {
@@ -1079,12 +1235,12 @@ fn check_section_permalinks(
         return Ok(());
     }
     let pages: HashMap<Permalink, &Section> = section_pages(sections, per_page).collect();
-    for a in articles {
-        if let Some(section) = pages.get(&a.permalink) {
+    for d in documents {
+        if let Some(section) = pages.get(d.permalink()) {
             return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
+                permalink: d.permalink().path().to_string(),
                 first: section.source().to_path_buf(),
-                second: a.source.clone(),
+                second: d.source().to_path_buf(),
             });
         }
     }
@@ -1093,41 +1249,37 @@ fn check_section_permalinks(
 
 /// Every alias names a URL nothing else has: no article's or section's page, no page or
 /// file of the site's own, no other alias.
-fn check_aliases(
-    articles: &[Article],
+fn check_aliases<'a, D: Iterator<Item = &'a dyn Document>>(
+    documents: impl Fn() -> D,
     sections: &[Section],
     per_page: usize,
 ) -> Result<(), ContentError> {
-    if articles
-        .iter()
-        .all(|a| a.aliases.is_empty() && a.query_aliases.is_empty())
-    {
+    if documents().all(|d| d.aliases().is_empty() && d.query_aliases().is_empty()) {
         return Ok(());
     }
     let mut queries: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        for alias in &a.query_aliases {
-            if let Some(other) = queries.insert(alias, &a.source) {
+    for a in documents() {
+        for alias in a.query_aliases() {
+            if let Some(other) = queries.insert(alias, a.source()) {
                 return Err(ContentError::AliasTaken {
                     alias: alias.trim_start_matches('/').to_string(),
-                    article: a.source.clone(),
+                    article: a.source().to_path_buf(),
                     taken: format!("an alias of {} too", other.display()),
                 });
             }
         }
     }
     let file = |p: &Permalink| p.output_file().to_string_lossy().replace('\\', "/");
-    let pages: HashMap<String, &Path> = articles
-        .iter()
-        .map(|a| (file(&a.permalink), a.source.as_path()))
+    let pages: HashMap<String, &Path> = documents()
+        .map(|a| (file(a.permalink()), a.source()))
         .chain(section_pages(sections, per_page).map(|(p, s)| (file(&p), s.source())))
         .collect();
     let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        for alias in &a.aliases {
+    for a in documents() {
+        for alias in a.aliases() {
             let taken = |taken: String| ContentError::AliasTaken {
                 alias: alias.trim_end_matches("index.html").to_string(),
-                article: a.source.clone(),
+                article: a.source().to_path_buf(),
                 taken,
             };
             if let Some(page) = pages.get(alias) {
@@ -1136,7 +1288,7 @@ fn check_aliases(
             if is_own_file(alias) {
                 return Err(taken("a page of the site's own".to_string()));
             }
-            if let Some(other) = seen.insert(alias, &a.source) {
+            if let Some(other) = seen.insert(alias, a.source()) {
                 return Err(taken(format!("an alias of {} too", other.display())));
             }
         }
@@ -1144,17 +1296,19 @@ fn check_aliases(
     Ok(())
 }
 
-fn check_unique_permalinks(articles: &[Article]) -> Result<(), ContentError> {
-    let mut seen: HashMap<&Permalink, &Path> = HashMap::with_capacity(articles.len());
-    for a in articles {
-        if let Some(first) = seen.insert(&a.permalink, &a.source) {
-            let (first, second) = if first <= a.source.as_path() {
-                (first, a.source.as_path())
+fn check_unique_permalinks<'a>(
+    documents: impl Iterator<Item = &'a dyn Document>,
+) -> Result<(), ContentError> {
+    let mut seen: HashMap<&Permalink, &Path> = HashMap::new();
+    for a in documents {
+        if let Some(first) = seen.insert(a.permalink(), a.source()) {
+            let (first, second) = if first <= a.source() {
+                (first, a.source())
             } else {
-                (a.source.as_path(), first)
+                (a.source(), first)
             };
             return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
+                permalink: a.permalink().path().to_string(),
                 first: first.to_path_buf(),
                 second: second.to_path_buf(),
             });

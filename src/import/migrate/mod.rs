@@ -102,6 +102,13 @@ pub struct Entry {
     pub extra: toml::Table,
 }
 
+impl Entry {
+    /// Whether it is a page (`content/pages/`: "About", "Contact"), not news.
+    pub(super) fn is_page(&self) -> bool {
+        crate::content::page::is_page_path(&format!("{}/", self.folder))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeadImage {
     pub src: String,
@@ -253,6 +260,7 @@ fn write(
     // page beside its "News" category) gives it up, and the URL still answers.
     let section_urls: HashSet<String> = entries
         .iter()
+        .filter(|e| !e.is_page())
         .filter_map(|e| e.folder.split('/').next().filter(|s| !s.is_empty()))
         .map(|s| format!("/{s}/"))
         .collect();
@@ -391,6 +399,17 @@ fn write(
         }
     }
     for section in sections {
+        if section.folder == crate::content::page::PAGES_DIR {
+            // Pages have no list page to describe.
+            report.skipped.push(Skip {
+                origin: label.clone(),
+                reason: format!(
+                    "the description of the section {:?}: its articles are pages, which have no list page",
+                    section.title
+                ),
+            });
+            continue;
+        }
         let path = section
             .folder
             .split('/')
@@ -457,15 +476,23 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
         entry.title.trim().to_string()
     };
     let _ = writeln!(fm, "title = {}", toml_string(&title));
-    let date = entry.date.unwrap_or_else(|| {
-        warnings.push(format!(
-            "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
-            entry.origin
-        ));
-        DateTime::<Utc>::UNIX_EPOCH.fixed_offset()
-    });
-    let _ = writeln!(fm, "date = {}", emit::toml_date(date));
-    if let Some(updated) = entry.updated.filter(|u| *u > date) {
+    // A page needs no date: one it has says when it changed, none is made up.
+    let page = entry.is_page();
+    let date = match entry.date {
+        Some(date) => Some(date),
+        None if page => None,
+        None => {
+            warnings.push(format!(
+                "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
+                entry.origin
+            ));
+            Some(DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
+        }
+    };
+    if let Some(date) = date {
+        let _ = writeln!(fm, "date = {}", emit::toml_date(date));
+    }
+    if let Some(updated) = entry.updated.filter(|u| date.is_none_or(|d| *u > d)) {
         let _ = writeln!(fm, "updated = {}", emit::toml_date(updated));
     }
     let (path, aliases) = old_urls(entry, warnings);
@@ -484,19 +511,25 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
     {
         let _ = writeln!(fm, "description = {}", toml_string(d));
     }
-    if !entry.authors.is_empty() {
-        let _ = writeln!(fm, "authors = {}", toml_list(&entry.authors));
-    }
-    if !entry.tags.is_empty() {
-        let _ = writeln!(fm, "tags = {}", toml_list(&entry.tags));
+    let mut extra = entry.extra.clone();
+    // A page is in no list: its bylines and tags are kept for templates, under [extra].
+    for (key, names) in [("authors", &entry.authors), ("tags", &entry.tags)] {
+        if names.is_empty() {
+            continue;
+        }
+        if page {
+            let list = names.iter().cloned().map(toml::Value::String).collect();
+            extra.insert(key.into(), toml::Value::Array(list));
+        } else {
+            let _ = writeln!(fm, "{key} = {}", toml_list(names));
+        }
     }
     if entry.draft {
         fm.push_str("draft = true\n");
     }
-    if entry.pinned {
+    if entry.pinned && !page {
         fm.push_str("pinned = true\n");
     }
-    let mut extra = entry.extra.clone();
     // A lead image must be one Gazette reads (feeds and link previews need its size); an
     // SVG or AVIF one is kept where an editor finds it.
     let image = entry.image.as_ref().filter(|image| {

@@ -226,7 +226,7 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         match result {
             Ok((entry, used, warnings)) => {
                 let section = entry.folder.split('/').next().unwrap_or("").to_string();
-                if !section.is_empty() && !sections_used.contains(&section) {
+                if !section.is_empty() && !entry.is_page() && !sections_used.contains(&section) {
                     sections_used.push(section);
                 }
                 for a in &entry.authors {
@@ -280,16 +280,7 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
                 .iter()
                 .find(|(nicename, _)| crate::content::slug::slugify(nicename) == folder)
                 .map(|(_, c)| (c.name.clone(), c.description.clone()))
-                .unwrap_or_else(|| {
-                    (
-                        if folder == "pages" {
-                            "Pages".into()
-                        } else {
-                            folder.clone()
-                        },
-                        String::new(),
-                    )
-                });
+                .unwrap_or_else(|| (folder.clone(), String::new()));
             SectionInfo {
                 folder,
                 title: crate::text::html_text(&title),
