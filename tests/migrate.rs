@@ -205,6 +205,14 @@ fn wordpress_posts_come_across_with_their_fields() {
     let (page, _) = content_file(&site.read("content/pages/about.md"));
     assert_eq!(page["path"].as_str(), Some("/about/"));
     assert_eq!(strings(&page["aliases"]), ["/?page_id=16"]);
+    // A page: its date kept, its byline under [extra] (a page is in no author's list).
+    assert_eq!(page["date"].to_string(), "2010-01-01T00:00:00Z");
+    assert!(page.get("authors").is_none());
+    assert_eq!(strings(&page["extra"]["authors"]), ["Priya Patel"]);
+    assert!(
+        !site.exists("content/pages/_index.md"),
+        "pages are no section: nothing describes them"
+    );
     let (reviews, _) = content_file(&site.read("content/pages/reviews.md"));
     assert_eq!(
         reviews["path"].as_str(),
@@ -769,6 +777,15 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     assert_eq!(draft["draft"].as_bool(), Some(true));
     let (about, _) = content_file(&site.read("content/pages/about.md"));
     assert_eq!(about["path"].as_str(), Some("/about/"));
+    assert!(
+        about.get("date").is_none(),
+        "a Jekyll page has none, and gets none"
+    );
+    assert!(
+        !run.stderr().contains("about.md: has no date"),
+        "{}",
+        run.stderr()
+    );
     assert!(
         site.read("content/authors/john-doe.md")
             .contains("Writes about chips.")

@@ -47,35 +47,50 @@ macro_rules! patterns {
 
 patterns! {
     DOUBLE_BR = r"<br{S}*/?>{S}*<br{S}*/?>";
-    BLOCK_OPEN = r"(<{B}[{S}/>])";
-    BLOCK_CLOSE = r"(</{B}>)";
-    HR = r"(<hr{S}*?/?>)";
+    BLOCK_NAME = r"\A{B}\z";
+    HR = r"\A<hr{S}*?/?>";
     BEFORE_OPTION = r"{S}*<option";
     AFTER_OPTION = r"</option>{S}*";
-    OBJECT_OPEN = r"(<object[^>]*>){S}*";
+    OBJECT_OPEN = r"<object[^>]*>{S}*";
     OBJECT_CLOSE = r"{S}*</object>";
-    PARAM_EMBED = r"{S}*(</?(?:param|embed)[^>]*>){S}*";
-    MEDIA_OPEN = r"([<\[](?:audio|video)[^>\]]*[>\]]){S}*";
-    MEDIA_CLOSE = r"{S}*([<\[]/(?:audio|video)[>\]])";
-    SOURCE_TRACK = r"{S}*(<(?:source|track)[^>]*>){S}*";
-    BEFORE_FIGCAPTION = r"{S}*(<figcaption[^>]*>)";
+    PARAM_EMBED = r"{S}*</?(?:param|embed)[^>]*>{S}*";
+    MEDIA_OPEN = r"[<\[](?:audio|video)[^>\]]*[>\]]{S}*";
+    MEDIA_CLOSE = r"{S}*[<\[]/(?:audio|video)[>\]]";
+    SOURCE_TRACK = r"{S}*<(?:source|track)[^>]*>{S}*";
+    BEFORE_FIGCAPTION = r"{S}*<figcaption[^>]*>";
     AFTER_FIGCAPTION = r"</figcaption>{S}*";
-    BLANK_LINES = r"\n\n+";
+    BLANK_LINES = r"\n\n\n+";
     PARAGRAPH_BREAK = r"\n{S}*\n";
     EMPTY_P = r"<p>{S}*</p>";
-    UNCLOSED_P = r"<p>([^<]+)</(div|address|form)>";
-    WRAPPED_BLOCK_TAG = r"<p>{S}*(</?{B}[^>]*>){S}*</p>";
-    WRAPPED_LI = r"<p>(<li.+?)</p>";
-    WRAPPED_BLOCKQUOTE = r"(?i)<p><blockquote([^>]*)>";
-    P_BEFORE_BLOCK_TAG = r"<p>{S}*(</?{B}[^>]*>)";
-    P_AFTER_BLOCK_TAG = r"(</?{B}[^>]*>){S}*</p>";
+    UNCLOSED_P = r"<p>[^<]+</(?:div|address|form)>";
+    WRAPPED_BLOCK_TAG = r"<p>{S}*</?{B}[^>]*>{S}*</p>";
+    WRAPPED_LI = r"<p><li.+?</p>";
+    WRAPPED_BLOCKQUOTE = r"(?i)<p><blockquote[^>]*>";
+    P_BEFORE_BLOCK_TAG = r"<p>{S}*</?{B}[^>]*>";
+    P_AFTER_BLOCK_TAG = r"</?{B}[^>]*>{S}*</p>";
     PRESERVED = r"<(script|style|svg|math)";
-    LINE_END = r"{S}*\n";
-    BR_AFTER_BLOCK_TAG = r"(</?{B}[^>]*>){S}*<br />";
-    BR_BEFORE_BLOCK_TAG = r"<br />({S}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)";
+    BR_AFTER_BLOCK_TAG = r"</?{B}[^>]*>{S}*<br />";
+    BR_BEFORE_BLOCK_TAG = r"<br />{S}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>";
     MORE = r"[ \t]*<!--more-->[ \t]*";
     // `<br>`s followed by nothing but closing tags up to a block tag or the end.
-    ENDING_BR = r"(?:<br{S}*/?>{S}*)+((?:</[A-Za-z][A-Za-z0-9]*>{S}*)*(?:</?{B}[{S}/>]|\z))";
+    ENDING_BR = r"(?:<br{S}*/?>{S}*)+(?:</[A-Za-z][A-Za-z0-9]*>{S}*)*(?:</?{B}[{S}/>]|\z)";
+}
+
+/// PCRE's `\s` (see [`S`]).
+fn is_space(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0B' | '\x0C' | '\r' | ' ')
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+fn trim_start(s: &str) -> &str {
+    s.trim_start_matches(is_space)
+}
+
+fn trim_end(s: &str) -> &str {
+    s.trim_end_matches(is_space)
 }
 
 /// Whether `content` was written with the block editor, which WordPress does not run
@@ -95,10 +110,14 @@ pub fn shown(content: String) -> String {
     } else {
         wpautop(&content, true)
     };
-    match ENDING_BR.replace_all(&html, "$1") {
-        std::borrow::Cow::Borrowed(_) => html,
-        std::borrow::Cow::Owned(changed) => changed,
-    }
+    replace_with(&ENDING_BR, html, |m, out| {
+        let mut rest = m;
+        while rest.starts_with("<br") {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            rest = trim_start(&rest[end..]);
+        }
+        out.push_str(rest);
+    })
 }
 
 /// `wpautop($text)`, with line breaks (`$br = true`, as `the_content` runs it); with
@@ -107,37 +126,51 @@ fn wpautop(text: &str, join_breaks: bool) -> String {
     if text.trim().is_empty() {
         return String::new();
     }
-    let text = MORE.replace_all(text, "\n\n<!--more-->\n\n");
-    let (text, pre) = set_pre_aside(&format!("{text}\n"));
-    let text = DOUBLE_BR.replace_all(&text, "\n\n");
-    let text = BLOCK_OPEN.replace_all(&text, "\n\n$1");
-    let text = BLOCK_CLOSE.replace_all(&text, "$1\n\n");
-    let text = HR.replace_all(&text, "$1\n\n");
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut text = newlines_in_tags(&text);
+    // Each step below is skipped where the text has nothing it could change: most
+    // posts are plain paragraphs, and an export has thousands.
+    let mut text = format!("{text}\n");
+    if text.contains("<!--more-->") {
+        text = replace(&MORE, text, "\n\n<!--more-->\n\n");
+    }
+    let (text, pre) = set_pre_aside(text);
+    let mut text = replace_if(&DOUBLE_BR, text, "<br", "\n\n");
+    text = separate_blocks(&text);
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    let mut text = newlines_in_tags(text);
     if text.contains("<option") {
-        text = replace(&BEFORE_OPTION, &text, "<option");
-        text = replace(&AFTER_OPTION, &text, "</option>");
+        text = replace(&BEFORE_OPTION, text, "<option");
+        text = replace(&AFTER_OPTION, text, "</option>");
     }
     if text.contains("</object>") {
-        text = replace(&OBJECT_OPEN, &text, "$1");
-        text = replace(&OBJECT_CLOSE, &text, "</object>");
-        text = replace(&PARAM_EMBED, &text, "$1");
+        text = replace_with(&OBJECT_OPEN, text, |m, out| out.push_str(trim_end(m)));
+        text = replace(&OBJECT_CLOSE, text, "</object>");
+        text = replace_with(&PARAM_EMBED, text, |m, out| out.push_str(trim(m)));
     }
     if text.contains("<source") || text.contains("<track") {
-        text = replace(&MEDIA_OPEN, &text, "$1");
-        text = replace(&MEDIA_CLOSE, &text, "$1");
-        text = replace(&SOURCE_TRACK, &text, "$1");
+        text = replace_with(&MEDIA_OPEN, text, |m, out| out.push_str(trim_end(m)));
+        text = replace_with(&MEDIA_CLOSE, text, |m, out| out.push_str(trim_start(m)));
+        text = replace_with(&SOURCE_TRACK, text, |m, out| out.push_str(trim(m)));
     }
     if text.contains("<figcaption") {
-        text = replace(&BEFORE_FIGCAPTION, &text, "$1");
-        text = replace(&AFTER_FIGCAPTION, &text, "</figcaption>");
+        text = replace_with(&BEFORE_FIGCAPTION, text, |m, out| {
+            out.push_str(trim_start(m))
+        });
+        text = replace(&AFTER_FIGCAPTION, text, "</figcaption>");
     }
-    let text = paragraphs(&replace(&BLANK_LINES, &text, "\n\n"));
+    let text = paragraphs(&replace_if(&BLANK_LINES, text, "\n\n\n", "\n\n"));
     let text = unwrap_blocks(text);
-    let text = line_breaks(&text, join_breaks);
-    let text = replace(&BR_AFTER_BLOCK_TAG, &text, "$1");
-    let mut text = replace(&BR_BEFORE_BLOCK_TAG, &text, "$1");
+    let text = line_breaks(text, join_breaks);
+    let mut text = text;
+    if text.contains("<br />") {
+        text = replace_with(&BR_AFTER_BLOCK_TAG, text, |m, out| {
+            out.push_str(trim_end(&m[..m.len() - "<br />".len()]));
+        });
+        text = replace_with(&BR_BEFORE_BLOCK_TAG, text, |m, out| {
+            out.push_str(&m["<br />".len()..]);
+        });
+    }
     // PHP's `$` also matches before a final line break.
     for (end, kept) in [("\n</p>\n", "</p>\n"), ("\n</p>", "</p>")] {
         if text.ends_with(end) {
@@ -157,17 +190,93 @@ fn wpautop(text: &str, join_breaks: bool) -> String {
     text
 }
 
-/// `replace_all` into an owned string.
-fn replace(pattern: &Regex, text: &str, with: &str) -> String {
-    pattern.replace_all(text, with).into_owned()
+/// Each match of `pattern` replaced by what `keep` writes for it, copying the text only
+/// where there is one. (Taking a group out of a match by hand spares the regex engine
+/// resolving groups, which cost most of the time.)
+fn replace_with(pattern: &Regex, text: String, keep: impl Fn(&str, &mut String)) -> String {
+    let mut matches = pattern.find_iter(&text).peekable();
+    if matches.peek().is_none() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for m in matches {
+        out.push_str(&text[copied..m.start()]);
+        keep(m.as_str(), &mut out);
+        copied = m.end();
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// `replace_all`, copying the text only where the pattern matches.
+fn replace(pattern: &Regex, text: String, with: &str) -> String {
+    match pattern.replace_all(&text, with) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(changed) => changed,
+    }
+}
+
+/// [`replace`], where the text holds `needle` (which every match holds).
+fn replace_if(pattern: &Regex, text: String, needle: &str, with: &str) -> String {
+    if text.contains(needle) {
+        replace(pattern, text, with)
+    } else {
+        text
+    }
+}
+
+/// A blank line before each block tag's opening, and after each one's closing and each
+/// `<hr>` — WordPress's three `preg_replace`s in one pass (they insert line breaks only,
+/// so no match of one changes another's).
+fn separate_blocks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(open) = text[from..].find('<').map(|i| from + i) {
+        from = open + 1;
+        let rest = &text[open + 1..];
+        let closing = rest.starts_with('/');
+        let name_start = usize::from(closing);
+        let name_len = rest[name_start..]
+            .find(|c: char| is_space(c) || c == '/' || c == '>')
+            .unwrap_or(rest.len() - name_start);
+        let name = &rest[name_start..name_start + name_len];
+        let after = rest[name_start + name_len..].chars().next();
+        if name.is_empty() || after.is_none() || !BLOCK_NAME.is_match(name) {
+            continue;
+        }
+        if closing {
+            if after == Some('>') {
+                let end = open + 2 + name_len + 1;
+                out.push_str(&text[copied..end]);
+                out.push_str("\n\n");
+                copied = end;
+                from = end;
+            }
+            continue;
+        }
+        out.push_str(&text[copied..open]);
+        out.push_str("\n\n");
+        copied = open;
+        if let Some(hr) = HR.find(&text[open..]) {
+            let end = open + hr.end();
+            out.push_str(&text[copied..end]);
+            out.push_str("\n\n");
+            copied = end;
+            from = end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Each `<pre>…</pre>` replaced by a placeholder (returned with the element it stands
 /// for), so that nothing inside is touched.
-fn set_pre_aside(text: &str) -> (String, Vec<(String, String)>) {
+fn set_pre_aside(text: String) -> (String, Vec<(String, String)>) {
     let mut pre = Vec::new();
     if !text.contains("<pre") {
-        return (text.to_string(), pre);
+        return (text, pre);
     }
     let mut parts: Vec<&str> = text.split("</pre>").collect();
     let last = parts.pop().unwrap_or_default();
@@ -193,9 +302,9 @@ fn set_pre_aside(text: &str) -> (String, Vec<(String, String)>) {
 
 /// Line breaks inside tags and comments made placeholders (WordPress's
 /// `wp_replace_in_html_tags` over `wp_html_split`'s elements).
-fn newlines_in_tags(text: &str) -> String {
+fn newlines_in_tags(text: String) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         let element = &rest[open..];
@@ -206,7 +315,12 @@ fn newlines_in_tags(text: &str) -> String {
         } else {
             element.find('>').map_or(element.len(), |end| end + 1)
         };
-        out.push_str(&element[..len].replace('\n', NEWLINE_IN_TAG));
+        let tag = &element[..len];
+        if tag.contains('\n') {
+            out.push_str(&tag.replace('\n', NEWLINE_IN_TAG));
+        } else {
+            out.push_str(tag);
+        }
         rest = &element[len..];
     }
     out.push_str(rest);
@@ -226,42 +340,83 @@ fn paragraphs(text: &str) -> String {
 
 /// Paragraph tags taken off block tags they wrap, precede or follow.
 fn unwrap_blocks(text: String) -> String {
-    let text = replace(&EMPTY_P, &text, "");
-    let text = replace(&UNCLOSED_P, &text, "<p>$1</p></$2>");
-    let text = replace(&WRAPPED_BLOCK_TAG, &text, "$1");
-    let text = replace(&WRAPPED_LI, &text, "$1");
-    let text = replace(&WRAPPED_BLOCKQUOTE, &text, "<blockquote$1><p>");
-    let text = text.replace("</blockquote></p>", "</p></blockquote>");
-    let text = replace(&P_BEFORE_BLOCK_TAG, &text, "$1");
-    replace(&P_AFTER_BLOCK_TAG, &text, "$1")
+    let text = replace(&EMPTY_P, text, "");
+    let text = replace_with(&UNCLOSED_P, text, |m, out| {
+        let close = m.rfind("</").expect("the pattern ends in a closing tag");
+        out.push_str(&m[..close]);
+        out.push_str("</p>");
+        out.push_str(&m[close..]);
+    });
+    let text = replace_with(&WRAPPED_BLOCK_TAG, text, |m, out| {
+        out.push_str(trim(&m["<p>".len()..m.len() - "</p>".len()]));
+    });
+    let mut text = text;
+    if text.contains("<p><li") {
+        text = replace_with(&WRAPPED_LI, text, |m, out| {
+            out.push_str(&m["<p>".len()..m.len() - "</p>".len()]);
+        });
+    }
+    let mut text = replace_with(&WRAPPED_BLOCKQUOTE, text, |m, out| {
+        out.push_str(&m["<p>".len()..]);
+        out.push_str("<p>");
+    });
+    if text.contains("</blockquote></p>") {
+        text = text.replace("</blockquote></p>", "</p></blockquote>");
+    }
+    let text = replace_with(&P_BEFORE_BLOCK_TAG, text, |m, out| {
+        out.push_str(trim_start(&m["<p>".len()..]));
+    });
+    replace_with(&P_AFTER_BLOCK_TAG, text, |m, out| {
+        out.push_str(trim_end(&m[..m.len() - "</p>".len()]));
+    })
 }
 
 /// Each line break left, but inside `<script>`, `<style>`, `<svg>` and `<math>`, made a
 /// `<br />` unless one ends the line already; with `join`, the line break after each
 /// `<br />` is dropped (those inside tags, `<pre>` and the elements above are set aside).
-fn line_breaks(text: &str, join: bool) -> String {
-    let text = preserve_newlines(text);
-    let text = text.replace("<br>", "<br />").replace("<br/>", "<br />");
-    // `(?<!<br />)\s*\n` → `<br />\n`, without look-behind: where a match follows a
-    // `<br />`, PCRE tries again one character on, which keeps that character.
+fn line_breaks(text: String, join: bool) -> String {
+    let mut text = preserve_newlines(text);
+    if text.contains("<br>") || text.contains("<br/>") {
+        text = text.replace("<br>", "<br />").replace("<br/>", "<br />");
+    }
+    // `(?<!<br />)\s*\n` → `<br />\n`: each run of whitespace up to its last line break
+    // (what `\s*\n` matches). Where a run follows a `<br />`, PCRE's look-behind fails
+    // and it tries again one character on, which keeps that character.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut at = 0;
-    while let Some(m) = LINE_END.find_at(&text, at) {
-        out.push_str(&text[at..m.start()]);
-        let mut from = m.start();
-        if text[..from].ends_with("<br />") {
-            if m.len() == 1 {
+    while let Some(newline) = text[at..].find('\n').map(|i| at + i) {
+        let start = at
+            + bytes[at..newline]
+                .iter()
+                .rposition(|&b| !is_space(char::from(b)))
+                .map_or(0, |i| i + 1);
+        let run_end = newline
+            + bytes[newline..]
+                .iter()
+                .position(|&b| !is_space(char::from(b)))
+                .unwrap_or(bytes.len() - newline);
+        let end = newline
+            + 1
+            + bytes[newline..run_end]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .unwrap_or(0);
+        out.push_str(&text[at..start]);
+        let mut from = start;
+        if text[..start].ends_with("<br />") {
+            if end - start == 1 {
                 out.push('\n');
-                at = m.end();
+                at = end;
                 continue;
             }
             // The character is ASCII whitespace: one byte.
             out.push_str(&text[from..from + 1]);
             from += 1;
         }
-        debug_assert!(from < m.end());
+        debug_assert!(from < end);
         out.push_str("<br />\n");
-        at = m.end();
+        at = end;
     }
     out.push_str(&text[at..]);
     if join {
@@ -272,13 +427,13 @@ fn line_breaks(text: &str, join: bool) -> String {
 
 /// Line breaks inside `<script>`, `<style>`, `<svg>` and `<math>` (to the first closing tag
 /// of the same name) made placeholders.
-fn preserve_newlines(text: &str) -> String {
-    if !PRESERVED.is_match(text) {
-        return text.to_string();
+fn preserve_newlines(text: String) -> String {
+    if !PRESERVED.is_match(&text) {
+        return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    while let Some(open) = PRESERVED.captures_at(text, at) {
+    while let Some(open) = PRESERVED.captures_at(&text, at) {
         let (whole, name) = element_of(&open);
         let Some(end) = text[whole.end()..]
             .find(&format!("</{name}>"))
