@@ -223,3 +223,23 @@ fn a_theme_without_a_page_template_is_refused_only_once_the_site_has_a_page() {
         "<h1>About</h1><p>Text.</p>\n"
     );
 }
+
+#[test]
+fn a_published_page_that_goes_is_told_and_fails_check() {
+    let site = TestSite::new();
+    site.story("good", "Good", "2024-01-01").write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About\"\n+++\nText.\n",
+    );
+    site.build();
+    site.remove("content/pages/about.md");
+    let stderr = site.build().stderr();
+    assert!(
+        stderr.contains("content/pages/about.md: /about/ was published and is gone; add \"/about/\" to the `aliases` of the article that replaces it"),
+        "{stderr}"
+    );
+    assert!(
+        site.check_fails()
+            .contains("/about/ was published and is gone")
+    );
+}
