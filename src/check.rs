@@ -108,13 +108,13 @@ pub fn run(
         }));
     }
     problems.extend(failing_warnings(site));
+    // Articles, then pages.
     let sources: Vec<(PathBuf, String)> = site
-        .articles
-        .iter()
+        .documents()
         .map(|a| {
             (
-                a.source.clone(),
-                std::fs::read_to_string(&a.source).unwrap_or_default(),
+                a.source().to_path_buf(),
+                std::fs::read_to_string(a.source()).unwrap_or_default(),
             )
         })
         .collect();
@@ -127,6 +127,7 @@ pub fn run(
 
     let locator = Locator {
         sources: &sources,
+        articles: site.articles.len(),
         theme,
         base_url: &site.config.base_url,
     };
@@ -330,8 +331,10 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 
 /// Where a link should be fixed, for a link and the page it is on.
 struct Locator<'a> {
-    /// Each article's file and text, by index.
+    /// Each article's file and text, by index, then each page's.
     sources: &'a [(PathBuf, String)],
+    /// How many of `sources` are articles'.
+    articles: usize,
     theme: &'a Theme,
     base_url: &'a str,
 }
@@ -342,7 +345,12 @@ impl Locator<'_> {
     /// layouts and partials), as written or after `{{ site.base_url }}`; else the page
     /// and its template.
     fn locate(&self, job: &render::pages::Job, value: &str) -> String {
-        if let Page::Article(i) = job.page
+        let source = match job.page {
+            Page::Article(i) => Some(i),
+            Page::Page(i) => Some(self.articles + i),
+            _ => None,
+        };
+        if let Some(i) = source
             && let Some((path, text)) = self.sources.get(i)
             && let Some(line) = line_of(text, value)
         {

@@ -260,6 +260,14 @@ impl Default for ImagesConfig {
     }
 }
 
+/// What `gazette init` writes for the site's title, description and language: an import
+/// from another platform replaces each that is still this with the old site's own.
+pub mod placeholders {
+    pub const TITLE: &str = "My Newsroom";
+    pub const DESCRIPTION: &str = "Technology news.";
+    pub const LANGUAGE: &str = "en";
+}
+
 pub(crate) mod defaults {
     pub fn image_widths() -> Vec<u32> {
         vec![480, 960, 1600]

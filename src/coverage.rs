@@ -23,7 +23,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::{self, Bodies, FeedKind, LoadOptions, Site, alias_path, query_alias};
+use crate::content::{
+    self, Bodies, Document, FeedKind, LoadOptions, Site, alias_path, query_alias,
+};
 use crate::error::Error;
 use crate::import::migrate::{self, Answer, ListRef, Migration, MigrationReport, OldUrl};
 use crate::import::{ImportError, ImportOptions};
@@ -198,6 +200,10 @@ impl Found {
                     let source = site.articles[i].source.clone();
                     At::Gives(Answer::Article(source.clone()), Some(source))
                 }
+                Page::Page(i) => {
+                    let source = site.pages[i].source.clone();
+                    At::Gives(Answer::Article(source.clone()), Some(source))
+                }
                 Page::Home { number } => list_page(Subject::Site, number),
                 Page::Section { section, number } => list_page(Subject::Section(section), number),
                 Page::Author { author, number } => list_page(Subject::Author(author), number),
@@ -224,13 +230,13 @@ impl Found {
             };
             files.insert(job.path, at);
         }
-        for article in &site.articles {
-            for alias in &article.aliases {
-                let answer = Answer::Article(article.source.clone());
-                files.insert(
-                    alias.clone(),
-                    At::Gives(answer, Some(article.source.clone())),
-                );
+        let documents = site.articles.iter().map(|a| a as &dyn Document);
+        let documents = documents.chain(site.pages.iter().map(|p| p as &dyn Document));
+        for document in documents.clone() {
+            for alias in document.aliases() {
+                let source = document.source().to_path_buf();
+                let answer = Answer::Article(source.clone());
+                files.insert(alias.clone(), At::Gives(answer, Some(source)));
             }
         }
         let lists = std::iter::once(Subject::Site)
@@ -244,13 +250,12 @@ impl Found {
                 files.insert(page.clone(), At::Gives(answer, Some(source.clone())));
             }
         }
-        let queries = site
-            .articles
-            .iter()
-            .flat_map(|a| {
-                a.query_aliases
+        let queries = documents
+            .flat_map(|d| {
+                let source = d.source().to_path_buf();
+                d.query_aliases()
                     .iter()
-                    .map(|q| (q.clone(), a.source.clone()))
+                    .map(move |q| (q.clone(), source.clone()))
             })
             .collect();
         Found { files, queries }

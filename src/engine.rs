@@ -710,20 +710,15 @@ impl Engine {
 
         let placeholder = placeholder_site(&state.site);
         let site = std::mem::replace(&mut state.site, placeholder);
-        let (config, mut articles, mut profiles, mut indexes) = site.disassemble();
-        // Drafts left out of the site are not in `articles`, so a file is matched by path.
+        let (config, mut parts) = site.disassemble();
+        // Drafts left out of the site are not in `parts`, so a file is matched by path.
         for (path, file) in loaded {
-            articles.retain(|a| a.source != path);
-            profiles.retain(|p| p.profile.as_deref() != Some(path.as_path()));
-            indexes.retain(|i| i.file != path);
-            match file {
-                Some(content::Loaded::Article(a)) => articles.push(*a),
-                Some(content::Loaded::Profile(p)) => profiles.push(p),
-                Some(content::Loaded::Section(i)) => indexes.push(i),
-                None => {}
+            parts.remove(&path);
+            if let Some(file) = file {
+                parts.add(file);
             }
         }
-        match content::assemble(config, articles, profiles, indexes, load_options) {
+        match content::assemble(config, parts, load_options) {
             Ok(site) => {
                 self.due = self.due.into_iter().chain(site.next_scheduled).min();
                 state.by_source = by_source(&site);
@@ -1129,7 +1124,7 @@ fn by_source(site: &Site) -> HashMap<PathBuf, usize> {
 
 fn folders(site: &Site) -> HashSet<PathBuf> {
     let mut folders = HashSet::new();
-    let files = site.articles.iter().map(|a| a.source.as_path());
+    let files = site.documents().map(|d| d.source());
     let indexes = site.sections.iter().filter_map(|s| s.index.as_ref());
     for file in files.chain(indexes.map(|i| i.file.as_path())) {
         for folder in file.ancestors().skip(1) {
@@ -1146,6 +1141,7 @@ fn placeholder_site(site: &Site) -> Site {
     Site {
         config: site.config.clone(),
         articles: Vec::new(),
+        pages: Vec::new(),
         authors: Vec::new(),
         tags: Vec::new(),
         sections: Vec::new(),

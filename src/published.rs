@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use thiserror::Error;
 
-use crate::content::{ListAliases, Site, is_reserved_slug};
+use crate::content::{Document, ListAliases, Site, is_reserved_slug};
 use crate::location::{Location, Position};
 
 #[derive(Debug, Error)]
@@ -78,7 +78,8 @@ impl std::fmt::Display for Gone {
 }
 
 impl Published {
-    /// What `site` answers: its articles' URLs and their aliases, and its sections' lists.
+    /// What `site` answers: its articles' and pages' URLs and their aliases, and its
+    /// sections' lists.
     /// Drafts (in a preview built with `--drafts`) and articles dated after `now` (in one
     /// built with `--future`) were never published.
     pub fn of(site: &Site, now: DateTime<FixedOffset>) -> Published {
@@ -94,14 +95,17 @@ impl Published {
             let source = section.source().display().to_string();
             urls.insert(section.permalink.path().to_string(), source);
         }
-        for article in site.articles.iter().filter(|a| !a.draft && a.date <= now) {
-            let source = article.source.display().to_string();
-            urls.insert(article.permalink.path().to_string(), source.clone());
-            for alias in &article.aliases {
+        let articles = site.articles.iter().filter(|a| a.date <= now);
+        let documents = articles.map(|a| a as &dyn Document);
+        let pages = site.pages.iter().map(|p| p as &dyn Document);
+        for article in documents.chain(pages).filter(|d| !d.draft()) {
+            let source = article.source().display().to_string();
+            urls.insert(article.permalink().path().to_string(), source.clone());
+            for alias in article.aliases() {
                 let path = alias.strip_suffix("index.html").unwrap_or(alias);
                 urls.insert(path.to_string(), source.clone());
             }
-            for alias in &article.query_aliases {
+            for alias in article.query_aliases() {
                 urls.insert(alias.trim_start_matches('/').to_string(), source.clone());
             }
         }

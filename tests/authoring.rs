@@ -480,3 +480,31 @@ fn new_puts_an_article_in_a_section_or_makes_it_a_folder() {
     let refused = site.run(&["new", "X", "--section", "tags"]).failure();
     assert!(refused.contains("--section \"tags\""), "{refused}");
 }
+
+#[test]
+fn pinned_stories_tell_templates_so() {
+    let site = TestSite::new();
+    site.article(
+        "lead",
+        "title = \"Lead\"\ndate = 2024-01-02\npinned = true\npinned_until = 2024-02-01T12:00:00Z",
+        "Body",
+    )
+    .article("pinned", "title = \"Pinned\"\ndate = 2024-01-03\npinned = true", "Body")
+    .story("plain", "Plain", "2024-01-04")
+    .write(
+        "templates/article.html",
+        "{{ article.slug }}: {{ article.pinned }} {% if article.pinned_until %}{{ article.pinned_until }}{% else %}-{% endif %}",
+    );
+    site.build();
+    for (slug, shown) in [
+        ("lead", "lead: true 2024-02-01T12:00:00Z"),
+        ("pinned", "pinned: true -"),
+        ("plain", "plain: false -"),
+    ] {
+        assert_eq!(site.read(&format!("public/{slug}/index.html")), shown);
+    }
+    // The home page keeps its order by date (the front page places pinned stories).
+    let home = site.read("public/index.html");
+    let at = |title: &str| home.find(&format!(">{title}<")).unwrap();
+    assert!(at("Plain") < at("Pinned") && at("Pinned") < at("Lead"));
+}

@@ -660,3 +660,18 @@ fn a_theme_without_a_section_template_is_refused_only_once_the_site_has_a_sectio
     site.build();
     assert_eq!(site.read("public/reviews/index.html"), "<h1>Reviews</h1>");
 }
+
+#[test]
+fn pinned_until_without_pinned_is_refused_at_its_line() {
+    let site = built_site();
+    site.article(
+        "lead",
+        "title = \"Lead\"\ndate = 2024-01-02\npinned_until = 2024-02-01",
+        "Body",
+    );
+    let err = site.build_fails_keeping_output();
+    assert_eq!(
+        err.trim_end(),
+        "error: content/lead.md:4:16: `pinned_until` says when pinning ends: set `pinned = true` too"
+    );
+}

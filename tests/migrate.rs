@@ -125,6 +125,12 @@ fn wordpress_posts_come_across_with_their_fields() {
     assert_eq!(fm["image_caption"].as_str(), Some("The Mi TV 2 on show"));
     assert_eq!(fm["extra"]["wordpress_id"].as_integer(), Some(11));
     assert_eq!(
+        fm["pinned"].as_bool(),
+        Some(true),
+        "a sticky post is pinned"
+    );
+    assert!(fm["extra"].get("sticky").is_none());
+    assert_eq!(
         fm["extra"]["source_url"].as_str(),
         Some("https://news.example.net/xiaomi"),
         "the site's custom fields are kept, WordPress's own (_edit_lock) are not"
@@ -135,10 +141,21 @@ fn wordpress_posts_come_across_with_their_fields() {
         ["/?p=11"],
         "WordPress's short link"
     );
+    // The classic editor's line breaks: `<br>`s inside paragraphs only (`wpautop`).
+    assert!(
+        body.trim_start().starts_with(
+            "Xiaomi's expanding aspirations in the **smart TV** market got a boost.\\\n\
+             Second line of the first paragraph.\n\n\
+             ## What it means\n\n\
+             In short:\n\n\
+             - More content\n\
+             - Lower prices\n\n\
+             > We are very excited,\\\n\
+             > said a spokesperson.\n\n"
+        ),
+        "{body:?}"
+    );
     for markdown in [
-        "## What it means",
-        "- More content",
-        "> We are very excited",
         "| Model",
         "```python",
         "<!--more-->",
@@ -188,6 +205,14 @@ fn wordpress_posts_come_across_with_their_fields() {
     let (page, _) = content_file(&site.read("content/pages/about.md"));
     assert_eq!(page["path"].as_str(), Some("/about/"));
     assert_eq!(strings(&page["aliases"]), ["/?page_id=16"]);
+    // A page: its date kept, its byline under [extra] (a page is in no author's list).
+    assert_eq!(page["date"].to_string(), "2010-01-01");
+    assert!(page.get("authors").is_none());
+    assert_eq!(strings(&page["extra"]["authors"]), ["Priya Patel"]);
+    assert!(
+        !site.exists("content/pages/_index.md"),
+        "pages are no section: nothing describes them"
+    );
     let (reviews, _) = content_file(&site.read("content/pages/reviews.md"));
     assert_eq!(
         reviews["path"].as_str(),
@@ -226,6 +251,76 @@ fn wordpress_posts_come_across_with_their_fields() {
         jpeg(1200, 800)
     );
     assert!(site.exists("static/wp-content/uploads/2014/11/chart.png"));
+}
+
+#[test]
+fn the_old_sites_title_description_and_language_replace_inits_placeholders() {
+    let place = TestSite::new();
+    place.run(&["init", "paper"]).success();
+    place.write("paper/old/export.xml", WXR);
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", "--root", "paper", "--from", "wordpress"];
+        args.extend_from_slice(extra);
+        args.push("paper/old/export.xml");
+        place.run(&args).success().stdout()
+    };
+    let dry = import(&["--dry-run"]);
+    let line = "site settings: title \"Old Tech Desk\", description \"News & reviews\", language \"en-US\" into config.toml";
+    assert!(dry.contains(&format!("\n{line}\nskipped:")), "{dry}");
+    let init_config = place.read("paper/config.toml");
+    assert!(
+        init_config.starts_with("title = \"My Newsroom\"\n"),
+        "nothing written dry"
+    );
+
+    assert!(import(&[]).contains(&format!("\n{line}\n")));
+    assert_eq!(
+        place.read("paper/config.toml"),
+        init_config
+            .replace("My Newsroom", "Old Tech Desk")
+            .replace("Technology news.", "News & reviews")
+            .replace("language = \"en\"", "language = \"en-US\"")
+            + "\n# Old URLs of the home page and of tags (`gazette import --from` found them):\n\
+               # `aliases` redirect to the list, `rss_aliases` and `atom_aliases` get a copy of its feed.\n\
+               [home]\n\
+               rss_aliases = [\"/feed/\", \"/feed/rss2/\"]\n\
+               atom_aliases = [\"/feed/atom/\"]\n\
+               \n\
+               [tags.phones]\n\
+               aliases = [\"/category/reviews/phones/\"]\n\
+               rss_aliases = [\"/category/reviews/phones/feed/\"]\n\
+               \n\
+               [tags.xiaomi]\n\
+               aliases = [\"/tag/xiaomi/\"]\n\
+               rss_aliases = [\"/tag/xiaomi/feed/\"]\n\
+               \n\
+               [tags.youku-tudou]\n\
+               aliases = [\"/tag/youku/\"]\n\
+               rss_aliases = [\"/tag/youku/feed/\"]\n",
+        "the rest of the file as init wrote it, and the old site's tag lists"
+    );
+    place.run(&["build", "--root", "paper"]).success();
+    assert!(
+        place
+            .read("paper/public/index.html")
+            .contains("<title>Old Tech Desk</title>")
+    );
+
+    // An editor's own title is theirs: the old one is told, not written.
+    place.write(
+        "paper/config.toml",
+        init_config.replace("My Newsroom", "The Ledger"),
+    );
+    let out = import(&["--force"]);
+    assert!(
+        out.contains("\nsite settings: description \"News & reviews\", language \"en-US\" into config.toml; the old site had title \"Old Tech Desk\": config.toml was left alone (it has its own)\n"),
+        "{out}"
+    );
+    assert!(
+        place
+            .read("paper/config.toml")
+            .starts_with("title = \"The Ledger\"\n")
+    );
 }
 
 #[test]
@@ -700,6 +795,15 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     let (about, _) = content_file(&site.read("content/pages/about.md"));
     assert_eq!(about["path"].as_str(), Some("/about/"));
     assert!(
+        about.get("date").is_none(),
+        "a Jekyll page has none, and gets none"
+    );
+    assert!(
+        !run.stderr().contains("about.md: has no date"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
         site.read("content/authors/john-doe.md")
             .contains("Writes about chips.")
     );
@@ -832,8 +936,9 @@ fn posts_sharing_a_url_import_into_a_site_that_builds_and_every_old_url_answers(
     assert_eq!(
         run.stdout(),
         "imported 6 articles (0 drafts, 0 scheduled): 6 written, 0 unchanged, 0 kept hand-edited\n\
-         files: 0 copied, 0 unchanged, 0 kept; URLs kept: 9; author profiles written: 1; section indexes written: 1\n\
+         files: 0 copied, 0 unchanged, 0 kept; URLs kept: 9; author profiles written: 1; section indexes written: 0\n\
          old URLs of lists and feeds kept: 3\n\
+         site settings: the old site had title \"Old\": config.toml was left alone (it has its own)\n\
          skipped: 0\n\
          old URLs: 12 of 15 answer\n  \
          export.xml (post 31): /2014/11/24/launch/ answers with the page of content/launch.md\n  \
@@ -970,6 +1075,7 @@ fn an_article_meeting_a_file_of_the_sites_own_gets_a_name_and_url_of_its_own_eve
                 "imported 1 articles (0 drafts, 0 scheduled): {} written, {} unchanged, 0 kept hand-edited\n\
                  files: 0 copied, 0 unchanged, 0 kept; URLs kept: 1; author profiles written: {}; section indexes written: 0\n\
                  old URLs of lists and feeds kept: 3\n\
+                 site settings: the old site had title \"Old\": config.toml was left alone (it has its own)\n\
                  skipped: 0\n\
                  old URLs: 4 of 5 answer\n  \
                  export.xml (post 60): /welcome/ answers with the page of content/welcome.md\n{}",

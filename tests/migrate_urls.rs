@@ -226,8 +226,9 @@ fn the_import_names_each_old_url_that_does_not_answer_and_a_dry_run_says_the_sam
     assert_eq!(
         dry.stdout(),
         "would import 2 articles (0 drafts, 0 scheduled): 2 to write, 0 unchanged, 0 kept hand-edited\n\
-         files: 0 to copy, 0 unchanged, 0 kept; URLs kept: 3; author profiles to write: 1; section indexes to write: 2\n\
+         files: 0 to copy, 0 unchanged, 0 kept; URLs kept: 3; author profiles to write: 1; section indexes to write: 1\n\
          old URLs of lists and feeds kept: 7\n\
+         site settings: the old site had title \"Old Desk\": config.toml was left alone (it has its own)\n\
          skipped: 0\n\
          old URLs: 10 of 11 answer\n  \
          export.xml (page 5): /tags/ answers with the tags page\n"

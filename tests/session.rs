@@ -151,7 +151,7 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
     for step in 0..steps {
         let mut changes = Changes::default();
         let path_of = |slug: &str| site.path().join(format!("{content}/{slug}.md"));
-        let what = match rng.below(15) {
+        let what = match rng.below(16) {
             0..=2 if !slugs.is_empty() => {
                 let slug = slugs[rng.below(slugs.len())].clone();
                 let title = format!("Edited {}", rng.next() % 100);
@@ -333,6 +333,38 @@ fn random_changes_match_full_builds(content: &str, output: &str, steps: usize, s
                     changes.content.insert(site.path().join(&index));
                 }
                 format!("image {width} px")
+            }
+            14 => {
+                // A page: added, edited (its date, own path, alias, draft state and links
+                // to articles and pages changing), or deleted.
+                let n = rng.below(4);
+                let file = format!("{content}/pages/page-{n}.md");
+                if site.exists(&file) && rng.below(3) == 0 {
+                    site.remove(&file);
+                } else {
+                    let mut front = format!("title = \"Page {n} v{}\"\n", rng.next() % 100);
+                    if rng.below(2) == 0 {
+                        front.push_str(&format!("date = 2024-03-0{}\n", 1 + rng.below(9)));
+                    }
+                    if rng.below(3) == 0 {
+                        front.push_str(&format!("path = \"/info/page-{n}/\"\n"));
+                    }
+                    if rng.below(3) == 0 {
+                        front.push_str(&format!("aliases = [\"/old-page-{n}.html\"]\n"));
+                    }
+                    if rng.below(5) == 0 {
+                        front.push_str("draft = true\n");
+                    }
+                    let article = slugs.first().map_or("x".to_string(), |s| s.clone());
+                    site.write(
+                        &file,
+                        format!(
+                            "+++\n{front}+++\nSee [a story](@/{article}.md) and [page 0](@/pages/page-0.md).\n"
+                        ),
+                    );
+                }
+                changes.content.insert(site.path().join(&file));
+                format!("page {file}")
             }
             _ => "nothing".to_string(),
         };

@@ -115,6 +115,13 @@ fn every_page_of_a_rich_site_is_valid_html5() {
         "title = \"Remote\"\ndate = 2023-12-30\nimage = \"https://cdn.example.net/a.jpg\"\nimage_alt = \"Far\"",
         "Text.",
     );
+    // A page, with a lead image of its own folder.
+    let hero = std::fs::read(site.path().join("content/pictured/hero.jpg")).unwrap();
+    site.write("content/pages/about/hero.jpg", hero);
+    site.write(
+        "content/pages/about/index.md",
+        "+++\ntitle = \"About <us> & them\"\nupdated = 2024-01-08\nimage = \"hero.jpg\"\nimage_alt = \"Us\"\n+++\nWho we are, and [a story](@/rich.md).\n",
+    );
     site.write(
         "seeds/seed.txt",
         include_str!("../seeds/000_d13dd533598298d2.txt"),

@@ -104,3 +104,20 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An import replaces what init writes only while it is init's: the two agree.
+    #[test]
+    fn the_config_holds_the_placeholders_imports_replace() {
+        use crate::config::placeholders;
+        let config = crate::config::Config::parse(CONFIG, Path::new("config.toml")).unwrap();
+        assert_eq!(
+            (config.title.as_str(), config.description.as_str()),
+            (placeholders::TITLE, placeholders::DESCRIPTION)
+        );
+        assert_eq!(config.language, placeholders::LANGUAGE);
+    }
+}

@@ -69,7 +69,8 @@ pub fn parse<'de, T: Deserialize<'de>>(
 #[serde(deny_unknown_fields)]
 pub struct ArticleFrontMatter {
     pub title: String,
-    pub date: Spanned<toml::Value>,
+    /// Required of articles; a page may have one.
+    pub date: Option<Spanned<toml::Value>>,
     pub updated: Option<Spanned<toml::Value>>,
     pub slug: Option<Spanned<String>>,
     /// The article's URL path, overriding the site's `permalink` pattern.
@@ -81,6 +82,11 @@ pub struct ArticleFrontMatter {
     pub tags: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub draft: bool,
+    /// Kept on top of the home page (and its section's) by the editor.
+    #[serde(default)]
+    pub pinned: bool,
+    /// When pinning ends.
+    pub pinned_until: Option<Spanned<toml::Value>>,
     /// The lead image: a file beside the article, a path under `static/`, or a URL.
     pub image: Option<Spanned<String>>,
     pub image_alt: Option<String>,

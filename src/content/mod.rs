@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod media;
 pub mod old_urls;
+pub mod page;
 pub mod section;
 pub mod slug;
 pub mod urls;
@@ -28,6 +29,7 @@ use crate::text::{clean, clean_table, drop_controls};
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
 pub use old_urls::{FeedKind, ListAliases};
+pub use page::{Document, Page};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
 pub use urls::is_own_list_file;
@@ -206,6 +208,10 @@ pub struct Article {
     /// into [`Site::sections`] once assembled.
     pub section: Option<Link>,
     pub draft: bool,
+    /// Pinned by the editor (`pinned = true`): a story the front page keeps on top.
+    pub pinned: bool,
+    /// When pinning ends (`pinned_until`), if it does.
+    pub pinned_until: Option<DateTime<FixedOffset>>,
     pub extra: toml::Table,
     pub html: Html,
     /// A hash of the file's bytes: equal versions, equal articles.
@@ -326,6 +332,8 @@ impl std::fmt::Display for Warning {
 pub struct Site {
     pub config: Config,
     pub articles: Vec<Article>,
+    /// The pages (`content/pages/`), by their file.
+    pub pages: Vec<Page>,
     /// Sorted by slug.
     pub authors: Vec<Author>,
     /// Sorted by slug.
@@ -387,22 +395,57 @@ pub fn load(
         Bodies::Rendered => markdown::Renderer::default(),
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
-    let articles = parallel::try_map(&article_files, |path| {
-        load_article(path, content_dir, &markdown)
+    let entries = parallel::try_map(&article_files, |path| {
+        load_entry(path, content_dir, &markdown)
     })?;
-    let profiles = parallel::try_map(&profile_files, |path| load_profile(path))?;
-    let indexes = parallel::try_map(&index_files, |path| {
-        section::load_index(path, content_dir, &markdown)
-    })?;
-    let mut site = assemble(config, articles, profiles, indexes, options)?;
+    let mut parts = Parts {
+        profiles: parallel::try_map(&profile_files, |path| load_profile(path))?,
+        indexes: parallel::try_map(&index_files, |path| {
+            section::load_index(path, content_dir, &markdown)
+        })?,
+        ..Parts::default()
+    };
+    for entry in entries {
+        parts.add(entry);
+    }
+    let mut site = assemble(config, parts, options)?;
     site.warnings.splice(0..0, skipped);
     Ok(site)
+}
+
+/// What a [`Site`] is assembled from: its files, loaded.
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub articles: Vec<Article>,
+    pub pages: Vec<Page>,
+    pub profiles: Vec<Author>,
+    pub indexes: Vec<SectionIndex>,
+}
+
+impl Parts {
+    pub fn add(&mut self, loaded: Loaded) {
+        match loaded {
+            Loaded::Article(a) => self.articles.push(*a),
+            Loaded::Page(p) => self.pages.push(*p),
+            Loaded::Profile(p) => self.profiles.push(p),
+            Loaded::Section(i) => self.indexes.push(i),
+        }
+    }
+
+    /// Forgets what came from `file`.
+    pub fn remove(&mut self, file: &Path) {
+        self.articles.retain(|a| a.source != file);
+        self.pages.retain(|p| p.source != file);
+        self.profiles.retain(|p| p.profile.as_deref() != Some(file));
+        self.indexes.retain(|i| i.file != file);
+    }
 }
 
 /// One content file, loaded.
 #[derive(Debug)]
 pub enum Loaded {
     Article(Box<Article>),
+    Page(Box<Page>),
     Profile(Author),
     Section(SectionIndex),
 }
@@ -420,7 +463,7 @@ pub fn load_file(
     } else if section::is_index_file(path) {
         section::load_index(path, content_dir, markdown).map(Loaded::Section)
     } else {
-        load_article(path, content_dir, markdown).map(|a| Loaded::Article(Box::new(a)))
+        load_entry(path, content_dir, markdown)
     }
 }
 
@@ -478,13 +521,13 @@ pub fn is_content_file(path: &Path) -> bool {
 /// Builds a [`Site`] from loaded articles, profiles and section indexes: leaves drafts out
 /// unless asked, sorts, checks that permalinks are unique, and cross-references authors,
 /// tags and sections.
-pub fn assemble(
-    config: Config,
-    articles: Vec<Article>,
-    profiles: Vec<Author>,
-    indexes: Vec<SectionIndex>,
-    options: LoadOptions,
-) -> Result<Site, ContentError> {
+pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Site, ContentError> {
+    let Parts {
+        mut articles,
+        mut pages,
+        profiles,
+        indexes,
+    } = parts;
     let total = articles.len();
     // A tag of drafts or scheduled articles only keeps its old URLs for when it is
     // published: it is a tag of the site, with no page yet.
@@ -494,8 +537,15 @@ pub fn assemble(
         let links = articles.iter().flat_map(|a| &a.tags);
         links.map(|l| l.slug.clone()).collect()
     };
-    let mut articles = articles;
     articles.retain(|a| options.drafts || !a.draft);
+    pages.retain(|p| options.drafts || !p.draft);
+    // Pages are no news: never scheduled, wherever their date lies.
+    pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    for p in &mut pages {
+        if let Some(own) = &p.path {
+            p.permalink = own.clone();
+        }
+    }
     let unscheduled = articles.len();
     let next_scheduled = options.published_by.and_then(|now| {
         articles
@@ -516,14 +566,16 @@ pub fn assemble(
         }
     }
     let sections = section::cross_reference(&mut articles, indexes)?;
-    urls::check_urls(&articles, &sections, config.paginate_by)?;
+    {
+        let documents: Vec<&dyn Document> = documents_of(&articles, &pages).collect();
+        urls::check_urls(&documents, &sections, config.paginate_by)?;
+    }
     check_climbing_paths(&articles)?;
 
-    let mut warnings: Vec<Warning> = articles
-        .iter()
-        .filter(|a| a.image.as_ref().is_some_and(|i| i.alt.is_none()))
-        .map(|a| Warning {
-            file: a.source.clone(),
+    let mut warnings: Vec<Warning> = documents_of(&articles, &pages)
+        .filter(|d| d.image().is_some_and(|i| i.alt.is_none()))
+        .map(|d| Warning {
+            file: d.source().to_path_buf(),
             message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
                 .into(),
             fails_check: true,
@@ -534,25 +586,29 @@ pub fn assemble(
     let home_aliases = config_list_aliases(&config, &known_tags, &mut tags)?;
     urls::check_list_aliases(
         &articles,
+        &pages,
         &sections,
         &authors,
         &tags,
         &home_aliases,
         config.paginate_by,
     )?;
-    if articles.iter().any(|a| !a.internal_links.is_empty()) {
-        let index: HashMap<String, Permalink> = articles
-            .iter()
-            .map(|a| (a.content_path.clone(), a.permalink.clone()))
+    if documents_of(&articles, &pages).any(|d| !d.internal_links().is_empty()) {
+        let index: HashMap<String, Permalink> = documents_of(&articles, &pages)
+            .map(|d| (d.content_path().to_string(), d.permalink().clone()))
             .collect();
         let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
         for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
             resolve_with(&index, &config.base_url, article);
         }
+        for page in pages.iter_mut().filter(|p| !p.internal_links.is_empty()) {
+            resolve_with(&index, &config.base_url, page);
+        }
     }
     Ok(Site {
         config,
         articles,
+        pages,
         authors,
         tags,
         sections,
@@ -566,7 +622,7 @@ pub fn assemble(
 impl Site {
     /// Takes the site apart into what [`assemble`] builds it from, so that a few files can
     /// be replaced without reloading the rest.
-    pub fn disassemble(self) -> (Config, Vec<Article>, Vec<Author>, Vec<SectionIndex>) {
+    pub fn disassemble(self) -> (Config, Parts) {
         let profiles = self
             .authors
             .into_iter()
@@ -586,7 +642,13 @@ impl Site {
             }
         }
         let indexes = self.sections.into_iter().filter_map(|s| s.index).collect();
-        (self.config, articles, profiles, indexes)
+        let parts = Parts {
+            articles,
+            pages: self.pages,
+            profiles,
+            indexes,
+        };
+        (self.config, parts)
     }
 }
 
@@ -640,11 +702,13 @@ fn read_text(path: &Path) -> Result<String, ContentError> {
     })
 }
 
-fn load_article(
+/// An article, or a page when its file is below `content/pages/` (the same front matter,
+/// less what only news has).
+fn load_entry(
     path: &Path,
     content_dir: &Path,
     markdown: &markdown::Renderer,
-) -> Result<Article, ContentError> {
+) -> Result<Loaded, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
     let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
@@ -659,11 +723,36 @@ fn load_article(
         .then(|| path.parent().filter(|dir| *dir != content_dir))
         .flatten()
         .map(|_| Bundle::of(path));
-    let date = frontmatter::parse_date(&fm.date, split.front_matter, path, "date")?;
+    let content_path = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let is_page = page::is_page_path(&content_path);
+    let date = fm
+        .date
+        .as_ref()
+        .map(|d| frontmatter::parse_date(d, split.front_matter, path, "date"))
+        .transpose()?;
     let updated = fm
         .updated
         .as_ref()
         .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated"))
+        .transpose()?;
+    let pinned_until = fm
+        .pinned_until
+        .as_ref()
+        .map(|until| {
+            if !fm.pinned {
+                return Err(invalid(
+                    until.span().start,
+                    "`pinned_until` says when pinning ends: set `pinned = true` too".into(),
+                ));
+            }
+            frontmatter::parse_date(until, split.front_matter, path, "pinned_until")
+        })
         .transpose()?;
     if drop_controls(&fm.title).trim().is_empty() {
         return Err(ContentError::Invalid {
@@ -756,6 +845,37 @@ fn load_article(
             query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
+    if is_page {
+        // A page is in no list: a byline, tags or pinning would promise one.
+        let news_only = [
+            ("authors", fm.authors.as_ref().map(|a| a.span().start)),
+            ("tags", fm.tags.as_ref().map(|t| t.span().start)),
+            (
+                "pinned_until",
+                fm.pinned_until.as_ref().map(|p| p.span().start),
+            ),
+        ];
+        if let Some((key, Some(at))) = news_only.into_iter().find(|(_, at)| at.is_some()) {
+            return Err(invalid(
+                at,
+                format!(
+                    "a page (in content/{}/) has no `{key}`: pages are in no list; \
+                     keep it under [extra], or move the file out of content/{}/ to make it an article",
+                    page::PAGES_DIR,
+                    page::PAGES_DIR
+                ),
+            ));
+        }
+        if fm.pinned {
+            return Err(ContentError::Invalid {
+                location: Location::file(path),
+                message: format!(
+                    "a page (in content/{}/) cannot be `pinned`: pages are in no list",
+                    page::PAGES_DIR
+                ),
+            });
+        }
+    }
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
     let optional = |text: Option<String>| {
@@ -790,13 +910,6 @@ fn load_article(
                 .map(str::to_string),
         )
     });
-    let content_path = path
-        .strip_prefix(content_dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
     // Where the article is: its file, or for a bundle its folder.
     let place = match &bundle {
         Some(_) => content_path
@@ -804,7 +917,50 @@ fn load_article(
             .map_or(content_path.as_str(), |(dir, _)| dir),
         None => content_path.as_str(),
     };
-    Ok(Article {
+    let html = Html::new(&rendered.html);
+    let extra = {
+        let mut extra = fm.extra;
+        clean_table(&mut extra);
+        extra
+    };
+    if is_page {
+        return Ok(Loaded::Page(Box::new(Page {
+            bundle,
+            image,
+            image_credit,
+            body_images: media::body_images(&rendered.html),
+            source: path.to_path_buf(),
+            permalink: Permalink::from_segments([slug.as_str()]),
+            slug,
+            title: clean(fm.title.trim().to_string()),
+            date,
+            updated,
+            description,
+            summary,
+            draft: fm.draft,
+            extra,
+            reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
+            word_count: rendered.word_count,
+            toc: rendered.toc,
+            path: own_path,
+            aliases,
+            query_aliases,
+            internal_links: internal_links(&rendered.html),
+            html,
+            version: version_of(path, &text),
+            content_path,
+        })));
+    }
+    let Some(date) = date else {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: format!(
+                "missing `date`: an article needs one (a page, in content/{}/, does not)",
+                page::PAGES_DIR
+            ),
+        });
+    };
+    Ok(Loaded::Article(Box::new(Article {
         section: section::link_of(place),
         bundle,
         image,
@@ -822,11 +978,9 @@ fn load_article(
         authors,
         tags,
         draft: fm.draft,
-        extra: {
-            let mut extra = fm.extra;
-            clean_table(&mut extra);
-            extra
-        },
+        pinned: fm.pinned,
+        pinned_until,
+        extra,
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         toc: rendered.toc,
@@ -834,10 +988,10 @@ fn load_article(
         aliases,
         query_aliases,
         internal_links: internal_links(&rendered.html),
-        html: Html::new(&rendered.html),
+        html,
         version: version_of(path, &text),
         content_path,
-    })
+    })))
 }
 
 /// The slug of an article that sets none: a bundle is named by its folder, other articles
@@ -871,22 +1025,39 @@ fn internal_links(html: &str) -> Vec<InternalLink> {
 }
 
 impl Site {
-    /// Resolves an article's `@/path.md` links against the site's articles.
+    /// Resolves an article's `@/path.md` links against the site's articles and pages.
     pub fn resolve_internal_links(&self, article: &mut Article) {
         if article.internal_links.is_empty() {
             return;
         }
-        let index: HashMap<&str, &Permalink> = self
+        let articles = self
             .articles
             .iter()
-            .map(|a| (a.content_path.as_str(), &a.permalink))
-            .collect();
+            .map(|a| (a.content_path.as_str(), &a.permalink));
+        let pages = self
+            .pages
+            .iter()
+            .map(|p| (p.content_path.as_str(), &p.permalink));
+        let index: HashMap<&str, &Permalink> = articles.chain(pages).collect();
         resolve_with(&index, &self.config.base_url, article);
+    }
+
+    /// Every article and page, as documents.
+    pub fn documents(&self) -> impl Iterator<Item = &dyn Document> {
+        documents_of(&self.articles, &self.pages)
     }
 }
 
-fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, article: &mut Article) {
-    for link in &mut article.internal_links {
+fn documents_of<'a>(
+    articles: &'a [Article],
+    pages: &'a [Page],
+) -> impl Iterator<Item = &'a dyn Document> {
+    let articles = articles.iter().map(|a| a as &dyn Document);
+    articles.chain(pages.iter().map(|p| p as &dyn Document))
+}
+
+fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, document: &mut impl Document) {
+    for link in document.internal_links_mut() {
         let target = &link.written["@/".len()..];
         let (path, fragment) = match target.split_once('#') {
             Some((p, f)) => (p, Some(f)),

@@ -159,6 +159,16 @@ pub fn load_index(
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let folder = match components.as_slice() {
+        [folder, _] if folder == super::page::PAGES_DIR => {
+            return Err(ContentError::Invalid {
+                location: Location::file(path),
+                message: format!(
+                    "content/{0}/ holds pages, which are no section (no list, no feed): remove \
+                     `{INDEX_FILE}`, or name the folder otherwise to make a section",
+                    super::page::PAGES_DIR
+                ),
+            });
+        }
         [folder, _] if folder != AUTHORS_DIR => folder.clone(),
         _ => {
             return Err(ContentError::Invalid {

@@ -20,6 +20,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset};
 
 use super::old_urls::{FeedKind, ListAliases};
+use super::page::{Document, Page};
 use super::section::Section;
 use super::slug::is_slug;
 use super::{Article, Author, ContentError, Permalink, RESERVED_SLUGS, Tag, slug};
@@ -120,22 +121,22 @@ fn section_pages(
 /// article has a section's page, and every alias names a URL nothing else has (no page,
 /// no file of the site's own, no other alias).
 pub(super) fn check_urls(
-    articles: &[Article],
+    documents: &[&dyn Document],
     sections: &[Section],
     per_page: usize,
 ) -> Result<(), ContentError> {
-    let mut table: UrlTable<&Path> = UrlTable::with_capacity(articles.len());
-    for a in articles {
+    let mut table: UrlTable<&Path> = UrlTable::with_capacity(documents.len());
+    for d in documents {
         if let Err(Holder::Page(first) | Holder::Alias(first)) =
-            table.page(a.permalink.path(), a.source.as_path())
+            table.page(d.permalink().path(), d.source())
         {
-            let (first, second) = if first <= a.source.as_path() {
-                (first, a.source.as_path())
+            let (first, second) = if first <= d.source() {
+                (first, d.source())
             } else {
-                (a.source.as_path(), first)
+                (d.source(), first)
             };
             return Err(ContentError::DuplicatePermalink {
-                permalink: a.permalink.path().to_string(),
+                permalink: d.permalink().path().to_string(),
                 first: first.to_path_buf(),
                 second: second.to_path_buf(),
             });
@@ -153,25 +154,25 @@ pub(super) fn check_urls(
             });
         }
     }
-    for a in articles {
-        for alias in &a.query_aliases {
+    for d in documents {
+        for alias in d.query_aliases() {
             if let Err(Holder::Page(other) | Holder::Alias(other)) =
-                table.query(alias.as_str(), a.source.as_path())
+                table.query(alias.as_str(), d.source())
             {
                 return Err(ContentError::AliasTaken {
                     alias: alias.trim_start_matches('/').to_string(),
-                    article: a.source.clone(),
+                    article: d.source().to_path_buf(),
                     taken: format!("an alias of {} too", other.display()),
                 });
             }
         }
     }
-    for a in articles {
-        for alias in &a.aliases {
-            if let Err(holder) = table.alias(alias.as_str(), a.source.as_path()) {
+    for d in documents {
+        for alias in d.aliases() {
+            if let Err(holder) = table.alias(alias.as_str(), d.source()) {
                 return Err(ContentError::AliasTaken {
                     alias: alias.trim_end_matches("index.html").to_string(),
-                    article: a.source.clone(),
+                    article: d.source().to_path_buf(),
                     taken: match holder {
                         Holder::Page(page) => format!("the page of {}", page.display()),
                         Holder::Alias(other) => format!("an alias of {} too", other.display()),
@@ -376,6 +377,7 @@ pub(crate) fn is_own_file(file: &str) -> bool {
 /// no page or feed of the site's own, no other old URL.
 pub(super) fn check_list_aliases(
     articles: &[Article],
+    pages: &[Page],
     sections: &[Section],
     authors: &[Author],
     tags: &[Tag],
@@ -401,6 +403,13 @@ pub(super) fn check_list_aliases(
         let source = a.source.display();
         taken.insert(file(&a.permalink), format!("the page of {source}"));
         for alias in &a.aliases {
+            taken.insert(alias.clone(), format!("an alias of {source}"));
+        }
+    }
+    for p in pages {
+        let source = p.source.display();
+        taken.insert(file(&p.permalink), format!("the page of {source}"));
+        for alias in &p.aliases {
             taken.insert(alias.clone(), format!("an alias of {source}"));
         }
     }

@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use crate::cache::FileStamp;
 use crate::config::ImagesConfig;
-use crate::content::{Article, ImageRef, Site};
+use crate::content::{Document, ImageRef, Site};
 use crate::render::image_fn::ImageCall;
 use crate::render::{Contents, OutputFile, StaticSource};
 
@@ -183,19 +183,19 @@ pub struct Images {
 impl Images {
     /// The prepared image an article's `src` (as written in its body, or its lead image)
     /// names, if it is a local image of the site.
-    pub fn lead(&self, article: &Article) -> Option<&Prepared> {
-        let image = article.image.as_ref()?;
+    pub fn lead(&self, article: &(impl Document + ?Sized)) -> Option<&Prepared> {
+        let image = article.image()?;
         self.by_path.get(&lead_path(article, &image.source)?)
     }
 
     /// The prepared image `src` in article `article`'s body names.
-    pub fn in_body(&self, article: &Article, src: &str) -> Option<&Prepared> {
+    pub fn in_body(&self, article: &(impl Document + ?Sized), src: &str) -> Option<&Prepared> {
         self.by_path.get(&body_path(article, src)?)
     }
 
     /// A hash of the images an article shows: its page and every value made of it change
     /// with them.
-    pub fn version_for(&self, article: &Article) -> u64 {
+    pub fn version_for(&self, article: &(impl Document + ?Sized)) -> u64 {
         // What a page shows of an image: where it is, its size, and its variants' names
         // (which carry its bytes' hash and the settings).
         let shown = |p: &Prepared| {
@@ -204,7 +204,7 @@ impl Images {
         };
         let lead = self.lead(article).map(shown);
         let body: Vec<Option<u64>> = article
-            .body_images
+            .body_images()
             .iter()
             .map(|src| self.in_body(article, src).map(shown))
             .collect();
@@ -264,20 +264,20 @@ impl Images {
 }
 
 /// Where an article's lead image is, below the site root.
-fn lead_path(article: &Article, source: &ImageRef) -> Option<String> {
+fn lead_path(article: &(impl Document + ?Sized), source: &ImageRef) -> Option<String> {
     match source {
         ImageRef::Remote(_) => None,
         ImageRef::Site(path) => Some(path.clone()),
-        ImageRef::Beside(file) => Some(format!("{}{file}", article.permalink.path())),
+        ImageRef::Beside(file) => Some(format!("{}{file}", article.permalink().path())),
     }
 }
 
 /// Where a `src` in an article's body leads, below the site root: resolved against the
 /// article's URL, as a browser would.
-fn body_path(article: &Article, src: &str) -> Option<String> {
+fn body_path(article: &(impl Document + ?Sized), src: &str) -> Option<String> {
     let page = url::Url::parse("http://site.invalid/")
         .ok()?
-        .join(article.permalink.path())
+        .join(article.permalink().path())
         .ok()?;
     let url = page.join(src).ok()?;
     if url.host_str() != Some("site.invalid") {
@@ -404,9 +404,8 @@ impl Planner {
         let mut wanted: BTreeMap<String, (PathBuf, String, &str)> = BTreeMap::new();
         if calls.is_empty()
             && site
-                .articles
-                .iter()
-                .all(|a| a.image.is_none() && a.body_images.is_empty())
+                .documents()
+                .all(|a| a.image().is_none() && a.body_images().is_empty())
         {
             return Ok(Images::default());
         }
@@ -414,13 +413,12 @@ impl Planner {
             self.read_memo(cache_dir);
         }
         let bundle_files: HashMap<String, PathBuf> = site
-            .articles
-            .iter()
-            .filter_map(|a| a.bundle.as_ref().map(|b| (a, b)))
+            .documents()
+            .filter_map(|a| a.bundle().map(|b| (a, b)))
             .flat_map(|(a, b)| {
                 b.files
                     .iter()
-                    .map(move |f| (format!("{}{f}", a.permalink.path()), b.dir.join(f)))
+                    .map(move |f| (format!("{}{f}", a.permalink().path()), b.dir.join(f)))
             })
             .collect();
         let file_of = |path: &str| -> Option<PathBuf> {
@@ -432,11 +430,11 @@ impl Planner {
                     _ => None,
                 })
         };
-        for article in &site.articles {
-            if let Some(image) = &article.image
+        for article in site.documents() {
+            if let Some(image) = article.image()
                 && let Some(path) = lead_path(article, &image.source)
             {
-                let place = format!("{}:{}", article.source.display(), image.line);
+                let place = format!("{}:{}", article.source().display(), image.line);
                 let Some(file) = file_of(&path) else {
                     return Err(ImageError::Missing {
                         place,
@@ -445,14 +443,14 @@ impl Planner {
                 };
                 wanted.entry(path).or_insert((file, place, &image.written));
             }
-            for src in &article.body_images {
+            for src in article.body_images() {
                 // A body image that is not there is a broken link, which `check` reports.
                 if let Some(path) = body_path(article, src)
                     && let Some(file) = file_of(&path)
                 {
                     wanted
                         .entry(path)
-                        .or_insert_with(|| (file, article.source.display().to_string(), src));
+                        .or_insert_with(|| (file, article.source().display().to_string(), src));
                 }
             }
         }

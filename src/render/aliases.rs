@@ -28,9 +28,8 @@ pub const QUERY_MAP: &str = "query-aliases.json";
 /// for the map only when the address has one.
 pub fn query_keys(site: &Site) -> Vec<String> {
     let keys: BTreeSet<&str> = site
-        .articles
-        .iter()
-        .flat_map(|a| &a.query_aliases)
+        .documents()
+        .flat_map(|a| a.query_aliases())
         .flat_map(|alias| alias.split_once('?').map_or("", |(_, q)| q).split('&'))
         .filter_map(|pair| pair.split('=').next())
         .filter(|k| !k.is_empty())
@@ -43,15 +42,15 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     let base = site.config.base_url.as_str();
     let mut files = Vec::new();
     let mut redirects = String::new();
-    for article in site.articles.iter().filter(|a| !a.aliases.is_empty()) {
-        let url = article.permalink.url(base);
-        let path = format!("/{}", article.permalink.path());
-        for alias in &article.aliases {
+    for article in site.documents().filter(|a| !a.aliases().is_empty()) {
+        let url = article.permalink().url(base);
+        let path = format!("/{}", article.permalink().path());
+        for alias in article.aliases() {
             files.push(OutputFile {
                 path: alias.clone(),
                 contents: Contents::Rendered(page(
                     "article",
-                    &article.title,
+                    article.title(),
                     &url,
                     &site.config.language,
                 )),
@@ -86,12 +85,11 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         }
     }
     let queries: BTreeMap<&str, String> = site
-        .articles
-        .iter()
+        .documents()
         .flat_map(|a| {
-            a.query_aliases
+            a.query_aliases()
                 .iter()
-                .map(|q| (q.as_str(), a.permalink.url(base)))
+                .map(move |q| (q.as_str(), a.permalink().url(base)))
         })
         .collect();
     if !queries.is_empty() {

@@ -13,7 +13,9 @@ use tera::{Map, Value};
 
 use super::Theme;
 use crate::content::slug::slugify;
-use crate::content::{AUTHORS_DIR, Article, Author, Link, Permalink, Section, Site, Tag};
+use crate::content::{
+    AUTHORS_DIR, Article, Author, Document, Link, Page, Permalink, Section, Site, Tag,
+};
 use crate::images::Images;
 
 /// The values shared across one build.
@@ -21,6 +23,8 @@ pub struct Shared {
     pub site: Value,
     /// Parallel to `Site::articles`.
     pub articles: Vec<Value>,
+    /// Parallel to `Site::pages`.
+    pub pages: Vec<Value>,
     /// Parallel to `Site::authors`, without their article lists.
     pub authors: Vec<Value>,
     /// Parallel to `Site::tags`.
@@ -57,6 +61,8 @@ pub struct Versions {
     pub site_counts: u64,
     /// Of each article's value (and its feed form, which derives from the same inputs).
     pub articles: Vec<u64>,
+    /// Of each page's value.
+    pub pages: Vec<u64>,
     pub authors: Vec<u64>,
     pub tags: Vec<u64>,
     pub sections: Vec<u64>,
@@ -127,7 +133,13 @@ impl Shared {
             .collect();
         let titles = titles_of(&title_slugs);
         let query_keys = super::aliases::query_keys(site);
+        let (pages, page_versions): (Vec<Value>, Vec<u64>) = site
+            .pages
+            .par_iter()
+            .map(|p| (page_value(p, base, images), page_version(p, base, images)))
+            .unzip();
         Shared {
+            pages,
             site: site_value(site, &query_keys),
             read_more: site
                 .articles
@@ -166,6 +178,7 @@ impl Shared {
                 )),
                 site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
                 articles: article_versions,
+                pages: page_versions,
                 authors: site
                     .authors
                     .iter()
@@ -290,7 +303,22 @@ fn article_values(
     links: &Links,
     feed_form: Option<bool>,
 ) -> (Value, Option<Value>) {
-    let html = super::pictures::with_pictures(a.html.as_str(), a, links.images, base);
+    let (html, content) = content_of(a, base, links.images);
+    let fields = article_fields(a, base, links);
+    let feed = feed_form
+        .map(|content_xml| feed_item_value(a, &html, &content, base, fields.clone(), content_xml));
+    (fields.set("content", content).done(), feed)
+}
+
+/// An article's or page's HTML as pages show it — images as `<picture>`s, `@/` links
+/// resolved, site paths under the base URL's prefix — and as a value (its own shared
+/// string when nothing changed).
+fn content_of<'a>(
+    a: &'a impl Document,
+    base: &str,
+    images: &Images,
+) -> (std::borrow::Cow<'a, str>, Value) {
+    let html = super::pictures::with_pictures(a.html().as_str(), a, images, base);
     let html = match with_internal_links(a, &html) {
         std::borrow::Cow::Owned(linked) => std::borrow::Cow::Owned(linked),
         std::borrow::Cow::Borrowed(_) => html,
@@ -305,19 +333,53 @@ fn article_values(
         None => html,
     };
     let content = match &html {
-        std::borrow::Cow::Borrowed(_) => a.html.value(),
+        std::borrow::Cow::Borrowed(_) => a.html().value(),
         std::borrow::Cow::Owned(rewritten) => Value::safe_string(rewritten),
     };
-    let fields = article_fields(a, base, links);
-    let feed = feed_form
-        .map(|content_xml| feed_item_value(a, &html, &content, base, fields.clone(), content_xml));
-    (fields.set("content", content).done(), feed)
+    (html, content)
+}
+
+/// A page's value: see docs/templates.md.
+fn page_value(p: &Page, base: &str, images: &Images) -> Value {
+    let (_, content) = content_of(p, base, images);
+    Obj::new()
+        .set("title", p.title.as_str())
+        .set("slug", p.slug.as_str())
+        .set("url", p.permalink.url(base))
+        .set("path", format!("/{}", p.permalink.path()))
+        .set("date", p.date.as_ref().map(date_string))
+        .set("date_display", p.date.as_ref().map(display_date))
+        .set("updated", p.updated.as_ref().map(date_string))
+        .set("updated_display", p.updated.as_ref().map(display_date))
+        .set("last_modified", p.last_modified().as_ref().map(date_string))
+        .set("description", p.description.as_deref())
+        .set("summary", p.summary.as_str())
+        .set("image", super::pictures::lead_value(p, images, base))
+        .set("image_credit", p.image_credit.as_deref())
+        .set("reading_time", p.reading_time)
+        .set("word_count", p.word_count)
+        .set("draft", p.draft)
+        .set("extra", table_to_value(&p.extra))
+        .set("content", content)
+        .done()
+}
+
+/// The version of a page's value: its file, its images, where its links lead and where
+/// it is.
+fn page_version(p: &Page, base: &str, images: &Images) -> u64 {
+    hash_of((
+        p.version,
+        images.version_for(p),
+        base,
+        &p.internal_links,
+        p.permalink.path(),
+    ))
 }
 
 /// `html` with each resolved `@/path.md` link replaced by the article's URL; unresolved
 /// ones stay as written (and `gazette check` reports them).
-fn with_internal_links<'a>(a: &Article, html: &'a str) -> std::borrow::Cow<'a, str> {
-    if a.internal_links.iter().all(|l| l.url.is_none()) {
+fn with_internal_links<'a>(a: &impl Document, html: &'a str) -> std::borrow::Cow<'a, str> {
+    if a.internal_links().iter().all(|l| l.url.is_none()) {
         return html.into();
     }
     let mut out = String::with_capacity(html.len());
@@ -325,7 +387,7 @@ fn with_internal_links<'a>(a: &Article, html: &'a str) -> std::borrow::Cow<'a, s
     super::links::for_each_attribute(html, |name, value, range| {
         if name == "href"
             && let Some(url) = a
-                .internal_links
+                .internal_links()
                 .iter()
                 .find(|l| l.written == value)
                 .and_then(|l| l.url.as_deref())
@@ -617,6 +679,8 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .set("reading_time", a.reading_time)
         .set("word_count", a.word_count)
         .set("draft", a.draft)
+        .set("pinned", a.pinned)
+        .set("pinned_until", a.pinned_until.as_ref().map(date_string))
         .set("extra", table_to_value(&a.extra))
 }
 

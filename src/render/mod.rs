@@ -64,6 +64,18 @@ pub enum RenderError {
         slug: String,
     },
     #[error(
+        "{}: the site has pages (content/pages/), and the theme `{theme}` has no {} to render them with: add {} (`gazette init` writes the built-in theme's to copy)",
+        page.display(),
+        pages::PAGE_TEMPLATE,
+        dir.join(pages::PAGE_TEMPLATE).display()
+    )]
+    NoPageTemplate {
+        theme: String,
+        dir: PathBuf,
+        /// The first page's file.
+        page: PathBuf,
+    },
+    #[error(
         "{}: search is on (`[search] enabled` in the configuration), and the theme `{theme}` has no {} to render the search page with: add {} (`gazette init` writes the built-in theme's to copy)",
         config.display(),
         pages::SEARCH_TEMPLATE,
@@ -193,29 +205,37 @@ pub struct OutputFile {
 /// The files of every page bundle, published at its article's URL (`.md` files there are
 /// notes, not published).
 fn bundle_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
-    site.articles
-        .iter()
-        .filter_map(|a| a.bundle.as_ref().map(|b| (a, b)))
+    site.documents()
+        .filter_map(|a| a.bundle().map(|b| (a, b)))
         .flat_map(|(a, b)| {
             b.files
                 .iter()
                 .filter(|f| !crate::content::is_content_file(std::path::Path::new(f.as_str())))
                 .map(move |f| OutputFile {
-                    path: format!("{}{f}", a.permalink.path()),
+                    path: format!("{}{f}", a.permalink().path()),
                     contents: Contents::Static(StaticSource::File(b.dir.join(f))),
                 })
         })
 }
 
 /// Whether `theme` has every template the site's pages need: the page templates every
-/// theme has (checked when it loads), `section.html` once the site has a section and
-/// `search.html` once it has search.
+/// theme has (checked when it loads), `section.html` once the site has a section,
+/// `page.html` once it has a page and `search.html` once it has search.
 pub fn check_theme(site: &Site, theme: &Theme, paths: &SitePaths) -> Result<(), RenderError> {
     if site.config.search.enabled && !theme.texts.contains_key(pages::SEARCH_TEMPLATE) {
         return Err(RenderError::NoSearchTemplate {
             theme: site.config.theme.clone(),
             dir: paths.theme.join("templates"),
             config: paths.config_file.clone(),
+        });
+    }
+    if let Some(page) = site.pages.first()
+        && !theme.texts.contains_key(pages::PAGE_TEMPLATE)
+    {
+        return Err(RenderError::NoPageTemplate {
+            theme: site.config.theme.clone(),
+            dir: paths.theme.join("templates"),
+            page: page.source.clone(),
         });
     }
     match site.sections.first() {

@@ -17,6 +17,8 @@ use crate::content::{AUTHORS_DIR, FeedKind, Permalink, Site};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Article(usize),
+    /// A page of `content/pages/` (an index into `Site::pages`).
+    Page(usize),
     /// Page `number` (1-based) of the home page's list of all articles.
     Home {
         number: usize,
@@ -87,6 +89,10 @@ pub const PAGE_TEMPLATES: &[&str] = &[
 /// it only once the site has a section: themes written before sections existed (including
 /// copies `gazette init` made of the built-in one) keep working for sites without them.
 pub const SECTION_TEMPLATE: &str = "section.html";
+
+/// The template of pages (`content/pages/`), which a theme needs only once the site has a
+/// page (as [`SECTION_TEMPLATE`]).
+pub const PAGE_TEMPLATE: &str = "page.html";
 
 /// The template of the search page, which a theme needs only once the site has search on.
 pub const SEARCH_TEMPLATE: &str = "search.html";
@@ -213,6 +219,10 @@ impl Job {
                     );
                 }
             }
+            Page::Page(i) => {
+                d.show("page", || v.pages[i], || shared.pages[i].clone());
+                d.show("toc", || v.pages[i], || toc(&site.pages[i].toc));
+            }
             Page::Home { number } => {
                 let per_page = site.config.paginate_by;
                 let total = site.articles.len();
@@ -258,6 +268,7 @@ impl Job {
     pub fn template(&self) -> &'static str {
         match self.page {
             Page::Article(_) => "article.html",
+            Page::Page(_) => PAGE_TEMPLATE,
             Page::Home { .. } => "index.html",
             Page::Authors => "authors.html",
             Page::Author { .. } => "author.html",
@@ -281,6 +292,7 @@ impl Job {
         };
         match self.page {
             Page::Article(i) => site.articles[i].source.display().to_string(),
+            Page::Page(i) => site.pages[i].source.display().to_string(),
             Page::Home { number } => numbered(number, "the home page".into()),
             Page::Authors => "the authors page".into(),
             Page::Author { author, number } => numbered(
@@ -567,6 +579,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job {
             path: at(article.permalink.clone()),
             page: Page::Article(i),
+        });
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        jobs.push(Job {
+            path: at(page.permalink.clone()),
+            page: Page::Page(i),
         });
     }
     for number in 1..=pages_of(site.articles.len()) {

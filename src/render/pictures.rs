@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use tera::Value;
 
 use super::context::Obj;
-use crate::content::{Article, ImageRef};
+use crate::content::{Document, ImageRef};
 use crate::images::{Images, Prepared, Variant};
 
 /// The `sizes` of body images: the broadsheet column (46rem less its padding), else the
@@ -20,15 +20,15 @@ const BODY_SIZES: &str = "(min-width: 46rem) 43.5rem, 100vw";
 const FALLBACK_WIDTH: u32 = 960;
 
 /// `article.image`, or none: see docs/templates.md.
-pub fn lead_value(article: &Article, images: &Images, base: &str) -> Value {
-    let Some(image) = &article.image else {
+pub fn lead_value(article: &impl Document, images: &Images, base: &str) -> Value {
+    let Some(image) = article.image() else {
         return Value::none();
     };
     let common = Obj::new()
         .set("alt", image.alt.as_deref().unwrap_or(""))
         .set("has_alt", image.alt.is_some())
         .set("caption", image.caption.as_deref())
-        .set("credit", article.image_credit.as_deref());
+        .set("credit", article.image_credit());
     match (&image.source, images.lead(article)) {
         (ImageRef::Remote(url), _) => {
             let one = sized(url.clone(), None);
@@ -127,11 +127,11 @@ fn srcset(variants: &[&Variant], base: &str) -> String {
 /// variants; other images get nothing but what they had.
 pub fn with_pictures<'a>(
     html: &'a str,
-    article: &Article,
+    article: &impl Document,
     images: &Images,
     base: &str,
 ) -> Cow<'a, str> {
-    if article.body_images.is_empty() || images.by_path.is_empty() {
+    if article.body_images().is_empty() || images.by_path.is_empty() {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len() + 512);

@@ -143,6 +143,11 @@ fn entries(site: &Site) -> Vec<(String, Option<String>)> {
             .par_iter()
             .map(|a| (a.permalink.url(base), Some(date_string(&a.last_modified())))),
     );
+    // Pages are in the sitemap (never in the news sitemap), dated where they say.
+    entries.extend(site.pages.iter().map(|p| {
+        let lastmod = p.last_modified().as_ref().map(date_string);
+        (p.permalink.url(base), lastmod)
+    }));
     // Whole entries are compared, so equal ones are identical: unstable order is safe.
     entries.par_sort_unstable();
     entries

@@ -47,6 +47,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/broadsheet/templates/section.html"),
     ),
     (
+        "page.html",
+        include_str!("../../themes/broadsheet/templates/page.html"),
+    ),
+    (
         "search.html",
         include_str!("../../themes/broadsheet/templates/search.html"),
     ),

@@ -1,15 +1,17 @@
-//! HTML of another platform → Markdown: WordPress's paragraphs-by-blank-lines (`wpautop`)
-//! and shortcodes, then `htmd` for the HTML itself.
+//! HTML of another platform → Markdown: WordPress's shortcodes, then `htmd` for the HTML
+//! itself (WordPress's paragraphs-by-blank-lines are `wpautop`'s).
 //!
 //! Invariant: nothing of the text is lost. What Markdown cannot say (an `<iframe>`, a
 //! `<video>`) stays as HTML, which the Markdown renderer passes through; a shortcode this
 //! module does not know stays as written, visibly, and is reported by name.
 
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use htmd::element_handler::Handlers;
 use htmd::options::{BrStyle, BulletListMarker, Options};
 use htmd::{Element, HtmlToMarkdown};
+use markup5ever_rcdom::{Node, NodeData};
 
 /// Elements Markdown has no syntax for, kept as HTML.
 const KEPT_AS_HTML: &[&str] = &[
@@ -46,12 +48,51 @@ static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
                 Some(markdown.into())
             },
         )
+        // `<pre>` without a `<code>` inside (WordPress's classic editor writes it so) is a
+        // code block too: its text as written, not paragraphs.
+        .add_handler(vec!["pre"], |handlers: &dyn Handlers, element: Element| {
+            let children = element.node.children.borrow();
+            let only_code = children.len() == 1
+                && matches!(&children[0].data, NodeData::Element { name, .. } if &*name.local == "code");
+            drop(children);
+            if only_code {
+                return handlers.fallback(element);
+            }
+            let mut text = String::new();
+            text_of(element.node, &mut text);
+            Some(fenced(text.trim_matches('\n')).into())
+        })
         .add_handler(
             KEPT_AS_HTML.to_vec(),
             |handlers: &dyn Handlers, element: Element| Some(outer_html(handlers, &element).into()),
         )
         .build()
 });
+
+/// The text of a node and everything below it, as written.
+fn text_of(node: &Rc<Node>, out: &mut String) {
+    match &node.data {
+        NodeData::Text { contents } => out.push_str(&contents.borrow()),
+        // A line break in preformatted text is one.
+        NodeData::Element { name, .. } if &*name.local == "br" => out.push('\n'),
+        _ => {}
+    }
+    for child in node.children.borrow().iter() {
+        text_of(child, out);
+    }
+}
+
+/// `text` as a fenced code block, its fence longer than any run of backticks in it.
+fn fenced(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("\n\n{fence}\n{text}\n{fence}\n\n")
+}
 
 /// The element as HTML again, with its (already converted) content.
 fn outer_html(handlers: &dyn Handlers, element: &Element) -> String {
@@ -107,82 +148,6 @@ fn tidy(markdown: &str) -> String {
         }
         blank = 0;
         out.push_str(line);
-    }
-    out
-}
-
-/// Block-level tags: a chunk that starts with one is not wrapped in a paragraph.
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "iframe",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "ul",
-    "video",
-    "audio",
-    "object",
-    "embed",
-    "script",
-    "style",
-    "!--",
-];
-
-/// WordPress's `wpautop`, as much of it as the text needs: blocks separated by a blank line
-/// become paragraphs and a single line break inside one a `<br>`, except in blocks that
-/// are already HTML blocks (and never inside `<pre>`).
-pub fn autop(html: &str) -> String {
-    let html = html.replace("\r\n", "\n");
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
-    let mut in_pre = false;
-    for chunk in html.split("\n\n") {
-        let trimmed = chunk.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let lower = trimmed.to_ascii_lowercase();
-        let opens_pre = lower.matches("<pre").count();
-        let closes_pre = lower.matches("</pre>").count();
-        let starts_block = lower.starts_with('<')
-            && BLOCK_TAGS.iter().any(|tag| {
-                lower[1..].starts_with(tag)
-                    && lower[1 + tag.len()..].chars().next().is_none_or(|c| {
-                        c == '>' || c == ' ' || c == '/' || c == '\n' || *tag == "!--"
-                    })
-            });
-        if in_pre || starts_block {
-            out.push_str(chunk);
-        } else {
-            out.push_str("<p>");
-            out.push_str(&trimmed.replace('\n', "<br />\n"));
-            out.push_str("</p>");
-        }
-        out.push_str("\n\n");
-        in_pre = (in_pre || opens_pre > 0) && closes_pre < opens_pre + usize::from(in_pre);
     }
     out
 }
@@ -384,6 +349,10 @@ mod tests {
             "```rust\nfn main() {}\n```"
         );
         assert_eq!(
+            md("<pre>a &lt; b\n\n  <b>c</b>``<br>d</pre>"),
+            "```\na < b\n\n  c``\nd\n```"
+        );
+        assert_eq!(
             md("<p><img src=\"/a.jpg\" alt=\"An A\"></p>"),
             "![An A](/a.jpg)"
         );
@@ -443,19 +412,6 @@ mod tests {
         assert_eq!(
             md("<p>One</p><!--more--><p>Two</p>"),
             "One\n\n<!--more-->\n\nTwo"
-        );
-    }
-
-    #[test]
-    fn autop_makes_paragraphs_of_blank_line_blocks() {
-        assert_eq!(
-            autop("First line\nsecond line\n\n<h2>Head</h2>\n\nLast"),
-            "<p>First line<br />\nsecond line</p>\n\n<h2>Head</h2>\n\n<p>Last</p>\n\n"
-        );
-        let pre = autop("<pre>a\n\nb</pre>\n\nAfter");
-        assert!(
-            pre.starts_with("<pre>a\n\nb</pre>") && pre.contains("<p>After</p>"),
-            "{pre}"
         );
     }
 

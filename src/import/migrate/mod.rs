@@ -20,8 +20,10 @@ mod folder;
 mod html;
 mod lists;
 mod place;
+mod settings;
 mod values;
 mod wordpress;
+mod wpautop;
 
 pub use lists::{Answer, ListRef, OldList, OldUrl};
 
@@ -87,6 +89,8 @@ pub struct Entry {
     pub date: Option<DateTime<FixedOffset>>,
     pub updated: Option<DateTime<FixedOffset>>,
     pub draft: bool,
+    /// Kept on top by the old site's editor (WordPress's sticky posts).
+    pub pinned: bool,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub description: Option<String>,
@@ -101,6 +105,13 @@ pub struct Entry {
     pub files: Vec<(PathBuf, String)>,
     /// Values of the old front matter Gazette has no key for, kept for templates.
     pub extra: toml::Table,
+}
+
+impl Entry {
+    /// Whether it is a page (`content/pages/`: "About", "Contact"), not news.
+    pub(super) fn is_page(&self) -> bool {
+        crate::content::page::is_page_path(&format!("{}/", self.folder))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -166,6 +177,8 @@ pub struct Harvest {
     /// The old site's lists and feeds (its home page's feeds, categories, tags, authors).
     pub lists: Vec<OldList>,
     pub warnings: Vec<String>,
+    /// The old site's title, description and language.
+    pub site: settings::SiteSettings,
 }
 
 /// What an import from another platform did (or, dry, would do).
@@ -187,6 +200,8 @@ pub struct MigrationReport {
     pub list_urls_kept: usize,
     pub profiles_written: usize,
     pub sections_written: usize,
+    /// What became of the old site's settings (none when it has none).
+    pub settings: Option<settings::Applied>,
     pub warnings: Vec<String>,
     /// Every old URL the source knows of, with what should answer it now: the articles'
     /// (but drafts' and scheduled ones'), and the lists' and feeds'.
@@ -221,6 +236,9 @@ impl std::fmt::Display for MigrationReport {
                 "old URLs of lists and feeds kept: {}",
                 self.list_urls_kept
             )?;
+        }
+        if let Some(settings) = &self.settings {
+            writeln!(f, "{settings}")?;
         }
         write!(f, "skipped: {}", self.skipped.len())?;
         for skip in &self.skipped {
@@ -292,6 +310,7 @@ fn write_articles(
         redirects,
         lists: _,
         mut warnings,
+        site,
     } = harvest;
     let mut old_urls = Vec::new();
     let now = Utc::now();
@@ -436,6 +455,17 @@ fn write_articles(
         }
     }
     for section in sections {
+        if section.folder == crate::content::page::PAGES_DIR {
+            // Pages have no list page to describe.
+            report.skipped.push(Skip {
+                origin: label.clone(),
+                reason: format!(
+                    "the description of the section {:?}: its articles are pages, which have no list page",
+                    section.title
+                ),
+            });
+            continue;
+        }
         let path = section
             .folder
             .split('/')
@@ -465,6 +495,7 @@ fn write_articles(
             write_file(&path, &text)?;
         }
     }
+    report.settings = settings::apply(&paths.config_file, &site, options.dry_run)?;
     report.warnings = warnings;
     Ok(report)
 }
@@ -518,15 +549,23 @@ fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> Str
         entry.title.trim().to_string()
     };
     let _ = writeln!(fm, "title = {}", toml_string(&title));
-    let date = entry.date.unwrap_or_else(|| {
-        warnings.push(format!(
-            "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
-            entry.origin
-        ));
-        DateTime::<Utc>::UNIX_EPOCH.fixed_offset()
-    });
-    let _ = writeln!(fm, "date = {}", emit::toml_date(date));
-    if let Some(updated) = entry.updated.filter(|u| *u > date) {
+    // A page needs no date: one it has says when it changed, none is made up.
+    let page = entry.is_page();
+    let date = match entry.date {
+        Some(date) => Some(date),
+        None if page => None,
+        None => {
+            warnings.push(format!(
+                "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
+                entry.origin
+            ));
+            Some(DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
+        }
+    };
+    if let Some(date) = date {
+        let _ = writeln!(fm, "date = {}", emit::toml_date(date));
+    }
+    if let Some(updated) = entry.updated.filter(|u| date.is_none_or(|d| *u > d)) {
         let _ = writeln!(fm, "updated = {}", emit::toml_date(updated));
     }
     if let Some(path) = &place.path {
@@ -543,16 +582,25 @@ fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> Str
     {
         let _ = writeln!(fm, "description = {}", toml_string(d));
     }
-    if !entry.authors.is_empty() {
-        let _ = writeln!(fm, "authors = {}", toml_list(&entry.authors));
-    }
-    if !entry.tags.is_empty() {
-        let _ = writeln!(fm, "tags = {}", toml_list(&entry.tags));
+    let mut extra = entry.extra.clone();
+    // A page is in no list: its bylines and tags are kept for templates, under [extra].
+    for (key, names) in [("authors", &entry.authors), ("tags", &entry.tags)] {
+        if names.is_empty() {
+            continue;
+        }
+        if page {
+            let list = names.iter().cloned().map(toml::Value::String).collect();
+            extra.insert(key.into(), toml::Value::Array(list));
+        } else {
+            let _ = writeln!(fm, "{key} = {}", toml_list(names));
+        }
     }
     if entry.draft {
         fm.push_str("draft = true\n");
     }
-    let mut extra = entry.extra.clone();
+    if entry.pinned && !page {
+        fm.push_str("pinned = true\n");
+    }
     // A lead image must be one Gazette reads (feeds and link previews need its size); an
     // SVG or AVIF one is kept where an editor finds it.
     let image = entry.image.as_ref().filter(|image| {

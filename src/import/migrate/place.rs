@@ -242,6 +242,15 @@ fn standing(
                 queries: a.query_aliases.clone(),
                 section: a.section.as_ref().map(|l| l.slug.clone()),
             })),
+            // A page is at its own `path` or `/<slug>/`, whatever the pattern says, and
+            // belongs to no section.
+            Ok(content::Loaded::Page(p)) => Ok(Some(Standing {
+                file: (*file).clone(),
+                page: p.path.clone().unwrap_or_else(|| p.permalink.clone()),
+                aliases: p.aliases.clone(),
+                queries: p.query_aliases.clone(),
+                section: None,
+            })),
             Ok(_) => Ok(None),
             Err(e) => Err(format!(
                 "{e} (the import's URLs are not checked against this file)"
@@ -294,6 +303,9 @@ fn wanted_page(content: &Path, config: &Config, entry: &Entry, target: &Path) ->
     }
     let place = content_place(content, target);
     let slug = content::file_slug(target, is_bundle(content, target));
+    if content::page::is_page_path(&place) {
+        return (Permalink::from_segments([slug.as_str()]), false);
+    }
     let section = content::section::link_of(&place).map(|l| l.slug);
     let author = entry
         .authors
@@ -369,7 +381,9 @@ impl Resolver<'_> {
         let entries_in = places
             .iter()
             .filter(|p| !p.kept)
-            .filter_map(|p| content::section::link_of(&content_place(self.content, &p.target)))
+            .map(|p| content_place(self.content, &p.target))
+            .filter(|place| !content::page::is_page_path(place))
+            .filter_map(|place| content::section::link_of(&place))
             .map(|link| link.slug);
         for slug in self
             .standing

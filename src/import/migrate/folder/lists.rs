@@ -90,10 +90,13 @@ fn taxonomy_list(name: &str, term: &str) -> Option<ListRef> {
 }
 
 /// The Gazette section a page is in: its folder's first segment, unless Gazette keeps
-/// that folder for itself (then the page was not imported there).
+/// that folder for itself (then the page was not imported there) or it is `pages/`,
+/// whose files are pages, in no list.
 fn section_of(read: &Read) -> Option<&str> {
     let first = read.folder.split('/').next().filter(|s| !s.is_empty())?;
-    (!crate::content::is_reserved_slug(first)).then_some(first)
+    let listed =
+        !crate::content::is_reserved_slug(first) && first != crate::content::page::PAGES_DIR;
+    listed.then_some(first)
 }
 
 fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {

@@ -571,6 +571,7 @@ fn second_pass(
             body,
             files,
             extra,
+            ..Entry::default()
         }),
         warnings,
     )

@@ -20,6 +20,7 @@ use files::Files;
 use wxr::{Channel, Item, decode, parse};
 
 use super::html::{self, Shortcode};
+use super::wpautop;
 use super::{
     Entry, Harvest, LeadImage, Profile, SectionInfo, Skip, counted, decoded_path, slug_of, unique,
 };
@@ -187,8 +188,20 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         attachment_items.push((id, url, item.line));
     }
 
+    let setting = |key: &str| {
+        channel
+            .fields
+            .get(key)
+            .map(|text| crate::text::html_text(text))
+            .filter(|text| !text.is_empty())
+    };
     let mut harvest = Harvest {
         label: label.clone(),
+        site: super::settings::SiteSettings {
+            title: setting("title"),
+            description: setting("description"),
+            language: setting("language"),
+        },
         ..Harvest::default()
     };
     let origin = |item: &Item| {
@@ -214,7 +227,7 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
         match result {
             Ok((entry, used, warnings)) => {
                 let section = entry.folder.split('/').next().unwrap_or("").to_string();
-                if !section.is_empty() && !sections_used.contains(&section) {
+                if !section.is_empty() && !entry.is_page() && !sections_used.contains(&section) {
                     sections_used.push(section);
                 }
                 for a in &entry.authors {
@@ -268,16 +281,7 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
                 .iter()
                 .find(|(nicename, _)| crate::content::slug::slugify(nicename) == folder)
                 .map(|(_, c)| (c.name.clone(), c.description.clone()))
-                .unwrap_or_else(|| {
-                    (
-                        if folder == "pages" {
-                            "Pages".into()
-                        } else {
-                            folder.clone()
-                        },
-                        String::new(),
-                    )
-                });
+                .unwrap_or_else(|| (folder.clone(), String::new()));
             SectionInfo {
                 folder,
                 title: crate::text::html_text(&title),
@@ -434,7 +438,7 @@ fn entry(
         made
     });
     let (content, mut used) = files.localize(&content);
-    let (body, scripts) = html::to_markdown(&html::autop(&content));
+    let (body, scripts) = html::to_markdown(&wpautop::shown(content));
     if !unknown.is_empty() {
         warnings.push(format!(
             "{origin}: shortcodes kept as written, which pages show as text: {}",
@@ -477,9 +481,6 @@ fn entry(
             toml::Value::Integer(id.parse().unwrap_or(0)),
         );
     }
-    if item.get("wp:is_sticky") == "1" {
-        extra.insert("sticky".into(), toml::Value::Boolean(true));
-    }
     // Custom fields: WordPress's own start with `_` (`_edit_lock`); the others are the
     // site's, kept for templates.
     for (key, value) in &item.meta {
@@ -497,6 +498,7 @@ fn entry(
             date,
             updated,
             draft,
+            pinned: item.get("wp:is_sticky") == "1",
             authors,
             tags: unique(tags),
             description,
