@@ -226,6 +226,11 @@ pub fn url_allowed(element: &str, attribute: &str, url: &str) -> bool {
     }
 }
 
+/// What removing the link or image address `url` (a Markdown link's) takes away.
+pub fn url_removal(url: &str) -> Removal {
+    Removal::of_attribute("href", url)
+}
+
 /// One kind of thing the sanitizer removed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Removal {
@@ -240,6 +245,9 @@ pub enum Removal {
     Scheme(String),
     /// Any other attribute (`srcdoc`; all `data-…` ones as `data-*`).
     Attribute(String),
+    /// Markup that would not come out safe however often it was cleaned, kept as plain
+    /// text.
+    Markup,
 }
 
 impl fmt::Display for Removal {
@@ -250,6 +258,7 @@ impl fmt::Display for Removal {
             Removal::Frame(host) => write!(f, "<iframe> from {host}"),
             Removal::Handler(name) | Removal::Attribute(name) => f.write_str(name),
             Removal::Scheme(scheme) => write!(f, "{scheme}: URL"),
+            Removal::Markup => f.write_str("markup that would not come out safe (kept as text)"),
         }
     }
 }
@@ -332,6 +341,11 @@ pub struct Cleaned {
 }
 
 impl Cleaned {
+    /// The tree's document node (holding an `html` element that holds the fragment).
+    pub fn document(&self) -> Handle {
+        self.dom.document.clone()
+    }
+
     /// The root of the fragment's tree (an `html` element holding its nodes).
     pub fn root(&self) -> Handle {
         fragment_root(&self.dom)

@@ -18,6 +18,7 @@
 
 mod folder;
 mod html;
+mod safe_markdown;
 mod values;
 mod wordpress;
 
@@ -90,8 +91,10 @@ pub struct Entry {
     pub url: Option<String>,
     /// Other old URLs that should lead to it.
     pub aliases: Vec<String>,
-    /// The Markdown body.
+    /// The Markdown body, made safe.
     pub body: String,
+    /// What the sanitizer removed from the body.
+    pub unsafe_html: crate::sanitize::Removed,
     /// Files to put beside it (the article becomes a folder): (source, name in folder).
     pub files: Vec<(PathBuf, String)>,
     /// Values of the old front matter Gazette has no key for, kept for templates.
@@ -276,6 +279,14 @@ fn write(
             ));
             taken.insert(target.clone());
         }
+        if !entry.unsafe_html.is_empty() {
+            let from = (entry.origin.as_str(), entry.title.as_str());
+            warnings.push(unsafe_warning(
+                &target.display().to_string(),
+                Some(from),
+                &entry.unsafe_html,
+            ));
+        }
         let folder = target.parent().unwrap_or(content).to_path_buf();
         let files = entry
             .files
@@ -429,6 +440,26 @@ fn content_file(folder: &str, slug: &str, bundle: bool) -> String {
     path.push_str(slug);
     path.push_str(if bundle { "/index.md" } else { ".md" });
     path
+}
+
+/// The warning for what the sanitizer removed from an imported text: `file` is where the
+/// text went (or, for a section's, came from), `from` the source item and its title. The
+/// quotes keep one kind of warning one kind (`cmd::warn_all` counts them together).
+fn unsafe_warning(
+    file: &str,
+    from: Option<(&str, &str)>,
+    removed: &crate::sanitize::Removed,
+) -> String {
+    let unquoted = |text: &str| text.replace('"', "'");
+    let source = match from {
+        Some((origin, title)) => format!(
+            " (from \"{}\", titled \"{}\")",
+            unquoted(origin),
+            unquoted(title)
+        ),
+        None => String::new(),
+    };
+    format!("{file}: left out as unsafe: \"{removed}\"{source}")
 }
 
 /// An entry's content file, stamped, and how many old URLs it keeps.

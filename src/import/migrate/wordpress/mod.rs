@@ -462,16 +462,11 @@ fn entry(
         made
     });
     let (content, mut used) = files.localize(&content);
-    let (body, scripts) = html::to_markdown(&html::autop(&content));
+    let (body, unsafe_html) = html::to_markdown(&html::autop(&content));
     if !unknown.is_empty() {
         warnings.push(format!(
             "{origin}: shortcodes kept as written, which pages show as text: {}",
             counted(&unknown)
-        ));
-    }
-    if scripts > 0 {
-        warnings.push(format!(
-            "{origin}: {scripts} <script>, <style> or <noscript> elements left out of the text"
         ));
     }
 
@@ -539,6 +534,7 @@ fn entry(
                 vec![format!("/?p={id}")]
             },
             body,
+            unsafe_html,
             files: Vec::new(),
             extra,
         },
@@ -558,9 +554,10 @@ fn shortcode(code: &Shortcode, item: &Item, files: &Files) -> Option<String> {
                 Some(end) => (&content[..=end], &content[end + 1..]),
                 None => ("", content),
             };
+            // The attribute is text (its entities already decoded); the content is HTML.
             let caption = code
                 .attr("caption")
-                .map(str::to_string)
+                .map(|c| html_escape::encode_text(c).into_owned())
                 .unwrap_or_else(|| text.trim().to_string());
             Some(format!(
                 "\n\n<p>{}</p>\n\n<p><em>{}</em></p>\n\n",
