@@ -60,6 +60,8 @@ pub struct Config {
     pub images: ImagesConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
 }
 
 /// An article URL pattern such as `/:year/:month/:day/:slug/`: literal segments and
@@ -176,6 +178,17 @@ pub struct SearchConfig {
     pub enabled: bool,
 }
 
+/// `[markdown]`: how articles' Markdown is rendered.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Whether every article's HTML goes through the sanitizer (`crate::sanitize`), as
+    /// imported text always does: for sites that publish what outsiders write. Off, raw
+    /// HTML in an article is its author's, as written.
+    #[serde(default)]
+    pub safe_html: bool,
+}
+
 impl Default for ImagesConfig {
     fn default() -> Self {
         ImagesConfig {
@@ -250,6 +263,7 @@ impl Config {
                     max_megapixels,
                 },
             search: SearchConfig { enabled: search },
+            markdown: MarkdownConfig { safe_html },
         } = self;
         // TOML values have no hash of their own; their text, with keys in order, is one.
         let extra = toml::to_string(extra).unwrap_or_default();
@@ -262,6 +276,7 @@ impl Config {
             (tags_allow, tags_deny),
             (widths, quality, max_megapixels),
             search,
+            safe_html,
         ))
     }
 
@@ -383,6 +398,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("title"), "{err}");
+    }
+
+    #[test]
+    fn safe_html_is_off_unless_set_and_counts_in_the_version() {
+        let base = "title = \"T\"\nbase_url = \"https://e.org/\"\n";
+        let off = parse(base).unwrap();
+        let on = parse(&format!("{base}[markdown]\nsafe_html = true\n")).unwrap();
+        assert!(!off.markdown.safe_html);
+        assert!(on.markdown.safe_html);
+        assert_ne!(off.version(), on.version());
+        let err = parse(&format!("{base}[markdown]\nsafe = true\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:4:1: unknown field `safe`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -357,7 +357,7 @@ pub fn load(
         .into_iter()
         .partition(|p| section::is_index_file(p));
 
-    let markdown = markdown::Renderer::default();
+    let markdown = markdown::Renderer::new(config.markdown.safe_html);
     let articles = parallel::try_map(&article_files, |path| {
         load_article(path, content_dir, &markdown)
     })?;
