@@ -394,8 +394,8 @@ pub struct TagEdits {
     /// In order, not overlapping; none when the piece is safe as it is.
     pub edits: Vec<Edit>,
     pub removed: Removed,
-    /// An element removed with its contents (`script`) whose end is not in the piece:
-    /// what follows, up to its end tag, belongs to it.
+    /// An element removed with its contents (`script`), or a frame, whose end is not in
+    /// the piece: what follows, up to its end tag, belongs to it (and is never shown).
     pub open: Option<String>,
 }
 
@@ -469,21 +469,24 @@ pub fn clean_tags(html: &str) -> TagEdits {
                         }
                     }
                     Verdict::Frame(written) => {
+                        // A frame shows nothing of what is written inside it, and is
+                        // closed where it stands, never left to swallow what follows.
                         let tag = written.unwrap_or_else(|| piece.to_string());
-                        // A frame shows nothing of what is written inside it.
-                        match end_of_element(html, end, "iframe") {
-                            Some(close) => {
-                                let with = format!("{tag}</iframe>");
-                                if with != html[start..close] {
-                                    result.edits.push(Edit {
-                                        range: start..close,
-                                        with,
-                                    });
-                                }
-                                at = close;
+                        let close = end_of_element(html, end, "iframe");
+                        let stop = close.unwrap_or(html.len());
+                        let with = format!("{tag}</iframe>");
+                        if with != html[start..stop] {
+                            result.edits.push(Edit {
+                                range: start..stop,
+                                with,
+                            });
+                        }
+                        match close {
+                            Some(close) => at = close,
+                            None => {
+                                result.open = Some("iframe".into());
+                                return result;
                             }
-                            None if tag != piece => result.edits.push(edit(tag)),
-                            None => {}
                         }
                     }
                 }

@@ -367,7 +367,11 @@ fn frames_are_written_as_every_frame_is_and_then_kept() {
         tags("<iframe src=\"https://evil.example/\">x</iframe><p>p</p>"),
         ("<p>p</p>".into(), "<iframe> from evil.example".into(), None)
     );
-    // Its end tag in another piece (Markdown's inline HTML): the start tag alone.
+    // Its end tag in another piece (Markdown's inline HTML): closed where it stands, and
+    // what follows up to its end tag is its own.
     let start = canonical.trim_end_matches("</iframe>");
-    assert_eq!(tags(start), (start.to_string(), String::new(), None));
+    assert_eq!(
+        tags(&format!("{start}fallback")),
+        (canonical.clone(), String::new(), Some("iframe".into()))
+    );
 }
