@@ -807,7 +807,7 @@ type Counted = (String, Vec<(String, String)>);
 
 /// The start tags of `html`, as a browser's tokenizer reads them.
 fn start_tags(html: &str) -> Vec<Counted> {
-    tokens(html)
+    tokenize(html, false)
         .into_iter()
         .filter_map(|t| match t {
             Token::TagToken(tag) if tag.kind == TagKind::StartTag => Some((
@@ -901,7 +901,16 @@ fn made_from(written: &[(String, String)], kept: &[(String, String)]) -> bool {
 /// The tokens of `html` as a browser's tokenizer reads them in a page's body (the text of
 /// a `<script>` or `<style>` is text), parse errors left out.
 fn tokens(html: &str) -> Vec<Token> {
-    let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
+    tokenize(html, true)
+}
+
+/// The tokens of `html` ([`tokens`]), or only its start tags.
+fn tokenize(html: &str, all: bool) -> Vec<Token> {
+    let sink = Collect {
+        all,
+        ..Collect::default()
+    };
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(html.into());
     let _ = tokenizer.feed(&input);
@@ -911,6 +920,8 @@ fn tokens(html: &str) -> Vec<Token> {
 
 #[derive(Default)]
 struct Collect {
+    /// Every token, or only start tags (what is counted of a whole post).
+    all: bool,
     tokens: RefCell<Vec<Token>>,
     /// How many `<svg>` and `<math>` are open: inside them `<style>` is not raw text.
     foreign: Cell<usize>,
@@ -936,9 +947,12 @@ impl TokenSink for Collect {
                     _ => {}
                 }
             }
+            _ if !self.all => return result,
             _ => {}
         }
-        self.tokens.borrow_mut().push(token);
+        if self.all || matches!(&token, Token::TagToken(t) if t.kind == TagKind::StartTag) {
+            self.tokens.borrow_mut().push(token);
+        }
         result
     }
 }

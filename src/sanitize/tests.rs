@@ -375,3 +375,22 @@ fn frames_are_written_as_every_frame_is_and_then_kept() {
         (canonical.clone(), String::new(), Some("iframe".into()))
     );
 }
+
+/// Nesting as deep as an attacker likes costs no stack in the sanitizer.
+#[test]
+fn deep_nesting_is_no_stack_overflow() {
+    let html = format!("{}x{}", "<div>".repeat(2_000), "</div>".repeat(2_000));
+    let handle = std::thread::Builder::new()
+        .stack_size(96 * 1024)
+        .spawn(move || {
+            let cleaned = clean(&html);
+            let (removed, out) = (cleaned.removed.is_empty(), cleaned.html().len());
+            let tags = clean_tags(&html).edits.len();
+            (removed, out, clean_html(&html).len(), tags)
+        })
+        .unwrap();
+    assert_eq!(
+        handle.join().unwrap(),
+        (true, 2_000 * 11 + 1, 2_000 * 11 + 1, 0)
+    );
+}
