@@ -109,10 +109,10 @@ fn edits(text: &str) -> (Vec<Edit>, Removed) {
                     found.push(keep_text(text, range, &url, &mut events));
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                if !sanitize::url_allowed("img", "src", &dest_url) {
-                    found.push(keep_text(text, range, &dest_url, &mut events));
-                }
+            Event::Start(Tag::Image { dest_url, .. })
+                if !sanitize::url_allowed("img", "src", &dest_url) =>
+            {
+                found.push(keep_text(text, range, &dest_url, &mut events));
             }
             Event::Start(Tag::Heading { level, attrs, .. }) if !attrs.is_empty() => {
                 found.extend(heading_attributes(text, range, level as u8, &attrs));
