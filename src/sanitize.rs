@@ -95,14 +95,15 @@ pub static BUILDER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(builder)
 fn builder() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_tags([
-        "address", "audio", "iframe", "picture", "section", "source", "tfoot", "track", "video",
+        "address", "audio", "big", "iframe", "picture", "section", "source", "tfoot", "track",
+        "video",
     ])
     .add_clean_content_tags(["noscript", "template"])
     // Heading ids (links to sections), classes (highlighted code, footnotes), tables'
     // alignment.
     .add_generic_attributes(["class", "id", "dir", "role", "style"])
     .add_generic_attribute_prefixes(["aria-"])
-    .add_tag_attributes("a", ["target", "rel", "name"])
+    .add_tag_attributes("a", ["target", "rel", "name", "download"])
     .add_tag_attributes(
         "img",
         [

@@ -66,7 +66,7 @@ fn wordpress_posts_lose_what_would_run_and_the_warning_says_what() {
         .success();
     assert_eq!(
         run.stderr(),
-        "warning: content/toggle.md: left out as unsafe: \"<script>, <iframe>, onclick, onerror, ontoggle, javascript: URL ×2\" (from \"export.xml (post 12)\", titled \"Toggle\")\n"
+        "warning: content/toggle.md: the sanitizer left out \"<script>, <iframe>, onclick, onerror, ontoggle, javascript: URL ×2\" (from \"export.xml (post 12)\", titled \"Toggle\")\n"
     );
     assert_eq!(
         body(&site, "content/toggle.md"),
@@ -192,7 +192,7 @@ fn zola_and_jekyll_expansions_are_checked_too() {
     let run = jekyll.run(&["import", "--from", "jekyll", "old"]).success();
     assert_eq!(
         run.stderr(),
-        "warning: content/later.md: left out as unsafe: \"<script>, javascript: URL\" (from \"old/_posts/2024-01-03-later.html\", titled \"Later\")\n"
+        "warning: content/later.md: the sanitizer left out \"<script>, javascript: URL\" (from \"old/_posts/2024-01-03-later.html\", titled \"Later\")\n"
     );
     assert_eq!(
         body(&jekyll, "content/hello.md"),
@@ -237,9 +237,9 @@ fn raw_html_in_markdown_is_made_safe_and_the_rest_kept_byte_for_byte() {
     let run = site.run(&["import", "--from", "hugo", "old"]).success();
     assert_eq!(
         run.stderr(),
-        "warning: old/content/news/_index.md: left out as unsafe: \"<script>\"\n\
-         warning: content/posts/first.md: left out as unsafe: \"<script>, onclick ×2, onerror, onmouseover, javascript: URL ×2, vbscript: URL\" (from \"old/content/posts/first.md\", titled \"First\")\n\
-         warning: content/posts/other.md: left out as unsafe: \"<circle>, <form>, <input>, <svg>, <iframe> from evil.example\" (from \"old/content/posts/other.html\", titled \"Other\")\n"
+        "warning: old/content/news/_index.md: the sanitizer left out \"<script>\"\n\
+         warning: content/posts/first.md: the sanitizer left out \"<script>, onclick ×2, onerror, onmouseover, javascript: URL ×2, vbscript: URL\" (from \"old/content/posts/first.md\", titled \"First\")\n\
+         warning: content/posts/other.md: the sanitizer left out \"<circle>, <form>, <input>, <svg>, <iframe> from evil.example\" (from \"old/content/posts/other.html\", titled \"Other\")\n"
     );
     assert_eq!(
         body(&site, "content/posts/first.md"),

@@ -459,7 +459,7 @@ fn unsafe_warning(
         ),
         None => String::new(),
     };
-    format!("{file}: left out as unsafe: \"{removed}\"{source}")
+    format!("{file}: the sanitizer left out \"{removed}\"{source}")
 }
 
 /// An entry's content file, stamped, and how many old URLs it keeps.
