@@ -59,6 +59,13 @@ fn wordpress_posts_lose_what_would_run_and_the_warning_says_what() {
                  <h2>Next {onclick=alert(8)}</h2>",
             ),
             (13, "Clean", "clean", "Just <strong>text</strong>."),
+            // A shortcode's attribute is text: what looks like markup in it shows.
+            (
+                14,
+                "Caption",
+                "caption",
+                "[caption caption=\"&lt;script&gt;alert(9)&lt;/script&gt; Cap\"]<img src=\"/a.jpg\" alt=\"A\">[/caption]",
+            ),
         ]),
     );
     let run = site
@@ -80,6 +87,10 @@ fn wordpress_posts_lose_what_would_run_and_the_warning_says_what() {
         )
     );
     assert_eq!(body(&site, "content/clean.md"), "\nJust **text**.\n");
+    assert_eq!(
+        body(&site, "content/caption.md"),
+        "\n![A](/a.jpg)\n\n*\\<script>alert(9)\\</script> Cap*\n"
+    );
     // The same export again: the same files, nothing written, the same warning.
     let again = site
         .run(&["import", "--from", "wordpress", "old/export.xml"])
@@ -87,7 +98,7 @@ fn wordpress_posts_lose_what_would_run_and_the_warning_says_what() {
     assert!(
         again
             .stdout()
-            .starts_with("imported 2 articles (0 drafts, 0 scheduled): 0 written, 2 unchanged")
+            .starts_with("imported 3 articles (0 drafts, 0 scheduled): 0 written, 3 unchanged")
     );
     assert_eq!(again.stderr(), run.stderr());
 }

@@ -371,6 +371,15 @@ mod tests {
                 "\n\nText\n",
                 "<iframe> from evil.example",
             ),
+            // A tweet as Twitter's embed code writes it: the quote stays, its script goes.
+            (
+                "<blockquote class=\"twitter-tweet\" data-lang=\"en\"><p lang=\"en\" dir=\"ltr\">Hi</p>&mdash; A (@a) \
+                 <a href=\"https://twitter.com/a/status/1?ref_src=twsrc%5Etfw\">May 1, 2024</a></blockquote> \
+                 <script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n\nAfter.\n",
+                "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">Hi</p>&mdash; A (@a) \
+                 <a href=\"https://twitter.com/a/status/1?ref_src=twsrc%5Etfw\">May 1, 2024</a></blockquote> \n\nAfter.\n",
+                "<script>, data-*",
+            ),
         ];
         for (markdown, out, removed) in cases {
             assert_eq!(
