@@ -62,6 +62,8 @@ pub struct Config {
     pub images: ImagesConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
     /// `[home]` as written: old URLs of the home page and its feeds.
     #[serde(default, rename = "home")]
     written_home: WrittenOldUrls,
@@ -250,6 +252,17 @@ pub struct SearchConfig {
     pub enabled: bool,
 }
 
+/// `[markdown]`: how articles' Markdown is rendered.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Whether every article's HTML goes through the sanitizer (`crate::sanitize`), as
+    /// imported text always does: for sites that publish what outsiders write. Off, raw
+    /// HTML in an article is its author's, as written.
+    #[serde(default)]
+    pub safe_html: bool,
+}
+
 impl Default for ImagesConfig {
     fn default() -> Self {
         ImagesConfig {
@@ -336,6 +349,7 @@ impl Config {
             written_tags: _,
             home,
             tags,
+            markdown: MarkdownConfig { safe_html },
         } = self;
         // Where an old URL is written does not change the site; what it says does.
         let old_urls: Vec<(&str, Vec<&str>)> = std::iter::once(("", home))
@@ -354,6 +368,7 @@ impl Config {
             (widths, quality, max_megapixels),
             search,
             old_urls,
+            safe_html,
         ))
     }
 
@@ -486,6 +501,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("title"), "{err}");
+    }
+
+    #[test]
+    fn safe_html_is_off_unless_set_and_counts_in_the_version() {
+        let base = "title = \"T\"\nbase_url = \"https://e.org/\"\n";
+        let off = parse(base).unwrap();
+        let on = parse(&format!("{base}[markdown]\nsafe_html = true\n")).unwrap();
+        assert!(!off.markdown.safe_html);
+        assert!(on.markdown.safe_html);
+        assert_ne!(off.version(), on.version());
+        let err = parse(&format!("{base}[markdown]\nsafe = true\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:4:1: unknown field `safe`"),
+            "{err}"
+        );
     }
 
     #[test]

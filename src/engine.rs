@@ -471,6 +471,9 @@ impl Engine {
     /// (the output is walked to check, while the content loads).
     pub fn load(&mut self, opened: Opened, record: Option<&cache::Record>) -> Result<(), Error> {
         let paths = self.paths.as_ref().expect("opened");
+        // Updates render what changed as the load renders everything.
+        self.markdown
+            .set_safe_html(opened.config.markdown.safe_html);
         let theme = Theme::load(paths, &opened.config.theme)?;
         let options = self.load_options();
         let (site, manifest) = rayon::join(

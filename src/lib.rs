@@ -26,6 +26,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod published;
 pub mod render;
+pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod text;

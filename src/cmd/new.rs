@@ -106,10 +106,12 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
         if profile.exists() || slugify(name).is_empty() {
             continue;
         }
+        // The body is Markdown: the name and title are escaped to show as written.
         let stub = format!(
-            "+++\nname = {}\n+++\n{name} writes for {}.\n",
+            "+++\nname = {}\n+++\n{} writes for {}.\n",
             quoted(name),
-            config.title
+            crate::import::emit::escape(name),
+            crate::import::emit::escape(&config.title)
         );
         let written = profile
             .parent()

@@ -5,7 +5,8 @@
 //! Hugo and Zola), the word count, heading ids and the table of contents — so no later
 //! stage parses Markdown again.
 //! Fenced code is highlighted with CSS classes (`hl-…`), never inline styles, so themes
-//! control the colours.
+//! control the colours. With `[markdown] safe_html` the HTML goes through the sanitizer
+//! here, once per article load, before anything reads it (images, links, pictures).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -69,9 +70,19 @@ pub struct Renderer {
     highlighted: Mutex<HashMap<(String, String), String>>,
     /// Render nothing: for a load that needs only where each file's page is.
     skip: bool,
+    /// Whether the HTML goes through the sanitizer (`[markdown] safe_html`).
+    safe_html: bool,
 }
 
 impl Renderer {
+    /// A renderer whose HTML goes through the sanitizer when `safe_html` is set.
+    pub fn new(safe_html: bool) -> Renderer {
+        Renderer {
+            safe_html,
+            ..Renderer::default()
+        }
+    }
+
     /// A renderer that renders nothing (every document empty), for loads that need only
     /// the site's URLs (an import measuring which old URLs answer).
     pub fn skipping() -> Renderer {
@@ -79,6 +90,11 @@ impl Renderer {
             skip: true,
             ..Renderer::default()
         }
+    }
+
+    /// Sets whether the HTML goes through the sanitizer, keeping the highlighted code.
+    pub fn set_safe_html(&mut self, safe_html: bool) {
+        self.safe_html = safe_html;
     }
 
     pub fn render(&self, markdown: &str) -> Rendered {
@@ -91,6 +107,9 @@ impl Renderer {
         let events = self.highlight_code(events);
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        if self.safe_html {
+            html = crate::sanitize::clean_html(&html);
+        }
         Rendered {
             html,
             first_paragraph,

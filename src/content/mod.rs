@@ -392,7 +392,7 @@ pub fn load(
         .partition(|p| section::is_index_file(p));
 
     let markdown = match options.bodies {
-        Bodies::Rendered => markdown::Renderer::default(),
+        Bodies::Rendered => markdown::Renderer::new(config.markdown.safe_html),
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
     let entries = parallel::try_map(&article_files, |path| {

@@ -1,9 +1,10 @@
 //! HTML of another platform → Markdown: WordPress's shortcodes, then `htmd` for the HTML
 //! itself (WordPress's paragraphs-by-blank-lines are `wpautop`'s).
 //!
-//! Invariant: nothing of the text is lost. What Markdown cannot say (an `<iframe>`, a
-//! `<video>`) stays as HTML, which the Markdown renderer passes through; a shortcode this
-//! module does not know stays as written, visibly, and is reported by name.
+//! Invariants: nothing of the text is lost but what the sanitizer removes (and counts):
+//! what Markdown cannot say (an `<iframe>`, a `<video>`) stays as HTML, which the Markdown
+//! renderer passes through; a shortcode this module does not know stays as written,
+//! visibly, and is reported by name. Nothing in the Markdown runs script.
 
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -12,6 +13,8 @@ use htmd::element_handler::Handlers;
 use htmd::options::{BrStyle, BulletListMarker, Options};
 use htmd::{Element, HtmlToMarkdown};
 use markup5ever_rcdom::{Node, NodeData};
+
+use crate::sanitize::Removed;
 
 /// Elements Markdown has no syntax for, kept as HTML.
 const KEPT_AS_HTML: &[&str] = &[
@@ -117,19 +120,19 @@ fn outer_html(handlers: &dyn Handlers, element: &Element) -> String {
     }
 }
 
-/// Converts HTML to Markdown. `<script>`, `<style>` and `<noscript>` are left out (a
-/// static page cannot run another site's scripts); the caller is told how many.
-pub fn to_markdown(html: &str) -> (String, usize) {
-    let scripts = count_tags(html, &["<script", "<style", "<noscript"]);
+/// Converts HTML to Markdown with nothing in it that runs: the HTML goes through the
+/// sanitizer (`<script>`, handlers, `javascript:` URLs… removed and counted), and the
+/// Markdown htmd makes of it is checked as every imported text is, since htmd writes some
+/// text as syntax (a heading's trailing `{…}`, an image's alt text).
+pub fn to_markdown(html: &str) -> (String, Removed) {
     let html = html.replace("<!--more-->", &format!("<p>{MORE}</p>"));
-    let markdown = CONVERTER.convert(&html).unwrap_or_default();
+    let cleaned = crate::sanitize::clean(&html);
+    let markdown = CONVERTER.tree_to_markdown(&cleaned.document());
     let markdown = markdown.replace(MORE, "<!--more-->");
-    (tidy(&markdown), scripts)
-}
-
-fn count_tags(html: &str, tags: &[&str]) -> usize {
-    let lower = html.to_ascii_lowercase();
-    tags.iter().map(|t| lower.matches(t).count()).sum()
+    let (markdown, made) = super::safe_markdown::sanitize(&tidy(&markdown));
+    let mut removed = cleaned.removed;
+    removed.merge(made);
+    (markdown, removed)
 }
 
 /// Trailing spaces dropped (a hard break is written with a backslash) and runs of blank
@@ -400,15 +403,21 @@ mod tests {
 
     #[test]
     fn what_markdown_cannot_say_stays_html() {
-        let out = md(
-            "<p>Watch:</p><iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe>",
+        // A player's frame, sandboxed as every kept frame is.
+        assert_eq!(
+            md(
+                "<p>Watch:</p><iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe>"
+            ),
+            "Watch:\n\n<iframe src=\"https://www.youtube.com/embed/x\" width=\"560\" \
+             sandbox=\"allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-presentation\" \
+             allow=\"autoplay; encrypted-media; fullscreen; picture-in-picture\" allowfullscreen=\"\" \
+             loading=\"lazy\" referrerpolicy=\"strict-origin-when-cross-origin\"></iframe>"
         );
-        assert!(
-            out.contains("<iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe>"),
-            "{out}"
+        let (out, removed) = to_markdown("<p>A</p><script>alert(1)</script><p>B</p>");
+        assert_eq!(
+            (out.as_str(), removed.to_string().as_str()),
+            ("A\n\nB", "<script>")
         );
-        let (out, scripts) = to_markdown("<p>A</p><script>alert(1)</script><p>B</p>");
-        assert_eq!((out.as_str(), scripts), ("A\n\nB", 1));
         assert_eq!(
             md("<p>One</p><!--more--><p>Two</p>"),
             "One\n\n<!--more-->\n\nTwo"

@@ -20,6 +20,7 @@ mod folder;
 mod html;
 mod lists;
 mod place;
+mod safe_markdown;
 mod settings;
 mod values;
 mod wordpress;
@@ -99,8 +100,10 @@ pub struct Entry {
     pub url: Option<String>,
     /// Other old URLs that should lead to it.
     pub aliases: Vec<String>,
-    /// The Markdown body.
+    /// The Markdown body, made safe.
     pub body: String,
+    /// What the sanitizer removed from the body.
+    pub unsafe_html: crate::sanitize::Removed,
     /// Files to put beside it (the article becomes a folder): (source, name in folder).
     pub files: Vec<(PathBuf, String)>,
     /// Values of the old front matter Gazette has no key for, kept for templates.
@@ -337,6 +340,14 @@ fn write_articles(
                 }),
         );
         let folder = place.target.parent().unwrap_or(content).to_path_buf();
+        if !entry.unsafe_html.is_empty() {
+            let from = (entry.origin.as_str(), entry.title.as_str());
+            warnings.push(unsafe_warning(
+                &place.target.display().to_string(),
+                Some(from),
+                &entry.unsafe_html,
+            ));
+        }
         let files = entry
             .files
             .iter()
@@ -534,6 +545,26 @@ fn content_file(folder: &str, slug: &str, bundle: bool) -> String {
     path.push_str(slug);
     path.push_str(if bundle { "/index.md" } else { ".md" });
     path
+}
+
+/// The warning for what the sanitizer removed from an imported text: `file` is where the
+/// text went (or, for a section's, came from), `from` the source item and its title. The
+/// quotes keep one kind of warning one kind (`cmd::warn_all` counts them together).
+fn unsafe_warning(
+    file: &str,
+    from: Option<(&str, &str)>,
+    removed: &crate::sanitize::Removed,
+) -> String {
+    let unquoted = |text: &str| text.replace('"', "'");
+    let source = match from {
+        Some((origin, title)) => format!(
+            " (from \"{}\", titled \"{}\")",
+            unquoted(origin),
+            unquoted(title)
+        ),
+        None => String::new(),
+    };
+    format!("{file}: the sanitizer left out \"{removed}\"{source}")
 }
 
 /// An entry's content file, stamped, with the URLs its place gives it.

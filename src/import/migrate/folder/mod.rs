@@ -192,7 +192,10 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
                 harvest.warnings.extend(warnings);
                 harvest.entries.push(*entry);
             }
-            Made::Section(section) => harvest.sections.push(section),
+            Made::Section(section, warnings) => {
+                harvest.warnings.extend(warnings);
+                harvest.sections.push(section);
+            }
             Made::Profile(profile) => harvest.profiles.push(profile),
             Made::Skip(skip) => harvest.skipped.push(skip),
         }
@@ -363,7 +366,7 @@ fn jekyll_authors(
 enum Made {
     Entry(Box<Entry>, Vec<String>),
     Redirect(Redirect),
-    Section(SectionInfo),
+    Section(SectionInfo, Vec<String>),
     Profile(Profile),
     Skip(Skip),
 }
@@ -427,7 +430,7 @@ fn second_pass(
         return made;
     }
     let mut warnings = Vec::new();
-    let (mut body, kept) = platform_syntax(site, &source, &body, places);
+    let (body, kept) = platform_syntax(site, &source, &body, places);
     if !kept.is_empty() {
         warnings.push(format!(
             "{}: {} syntax kept as written (pages show it as text): {}",
@@ -436,16 +439,13 @@ fn second_pass(
             counted(&kept)
         ));
     }
-    if is_html {
-        let (markdown, scripts) = html::to_markdown(&body);
-        body = markdown;
-        if scripts > 0 {
-            warnings.push(format!(
-                "{}: {scripts} <script>, <style> or <noscript> elements left out of the text",
-                source.shown
-            ));
-        }
-    } else if let Some(rules) = &site.jekyll {
+    // Imported text is made safe: an HTML file whole, Markdown's raw HTML and links.
+    let (mut body, unsafe_html) = if is_html {
+        html::to_markdown(&body)
+    } else {
+        super::safe_markdown::sanitize(&body)
+    };
+    if !is_html && let Some(rules) = &site.jekyll {
         body = rules.keep_heading_ids(&body);
     }
 
@@ -453,14 +453,20 @@ fn second_pass(
         let reason = match source.dirs.len() {
             0 => "the home page's text: Gazette's home page is its theme's `index.html`",
             1 if !crate::content::is_reserved_slug(&slugify(&source.dirs[0])) => {
-                return Made::Section(SectionInfo {
-                    folder: slugify(&source.dirs[0]),
-                    title: field(&["title"]).unwrap_or_else(|| source.dirs[0].clone()),
-                    description: field(&["description", "summary"]),
-                    intro: body,
-                    weight: fm.get("weight").and_then(Value::as_i64),
-                    extra: extra_of(&fm, &["title", "description", "summary", "weight"]),
-                });
+                if !unsafe_html.is_empty() {
+                    warnings.push(super::unsafe_warning(&source.shown, None, &unsafe_html));
+                }
+                return Made::Section(
+                    SectionInfo {
+                        folder: slugify(&source.dirs[0]),
+                        title: field(&["title"]).unwrap_or_else(|| source.dirs[0].clone()),
+                        description: field(&["description", "summary"]),
+                        intro: body,
+                        weight: fm.get("weight").and_then(Value::as_i64),
+                        extra: extra_of(&fm, &["title", "description", "summary", "weight"]),
+                    },
+                    warnings,
+                );
             }
             2 if slugify(&source.dirs[0]) == "authors" => {
                 return Made::Profile(Profile {
@@ -569,6 +575,7 @@ fn second_pass(
             url,
             aliases,
             body,
+            unsafe_html,
             files,
             extra,
             ..Entry::default()

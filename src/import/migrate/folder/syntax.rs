@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::{OldSite, Source};
+use crate::import::emit;
 use crate::import::migrate::{Platform, html};
 
 /// The body with the platform's own syntax mapped where Gazette has an equivalent; the
@@ -109,32 +110,40 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
                 .map(|(_, v)| v.clone())
                 .or_else(|| positional.get(index).cloned())
         };
+        // A parameter the shortcode cannot take leaves it as text, counted.
+        let mut refuse = || as_text(whole, &format!("{{{{< {name} >}}}}"), kept);
         let mapped = match name {
             "figure" => arg("src", 0).map(|src| {
                 let alt = arg("alt", 99).or(arg("title", 99)).unwrap_or_default();
                 let caption = arg("caption", 99)
-                    .map(|c| format!("\n\n*{c}*"))
+                    .map(|c| format!("\n\n*{}*", text(&c)))
                     .unwrap_or_default();
-                format!("![{alt}]({src}){caption}")
+                format!("![{}]({}){caption}", bracketed(&alt), destination(&src))
             }),
-            "youtube" => arg("id", 0).map(|id| {
-                embed(
-                    &format!("https://www.youtube-nocookie.com/embed/{id}"),
-                    "YouTube video",
-                )
-            }),
-            "vimeo" => arg("id", 0).map(|id| {
-                embed(
-                    &format!("https://player.vimeo.com/video/{id}"),
-                    "Vimeo video",
-                )
-            }),
+            "youtube" => arg("id", 0).map(|id| youtube(&id).unwrap_or_else(&mut refuse)),
+            "vimeo" => arg("id", 0).map(|id| vimeo(&id).unwrap_or_else(&mut refuse)),
             "tweet" | "x" | "twitter" => match (arg("user", 0), arg("id", 1)) {
-                (Some(user), Some(id)) => Some(format!("<https://x.com/{user}/status/{id}>")),
+                (Some(user), Some(id)) => Some(
+                    if made_of(&user, 15, |c| c.is_ascii_alphanumeric() || c == '_')
+                        && made_of(&id, 32, |c| c.is_ascii_digit())
+                    {
+                        format!("<https://x.com/{user}/status/{id}>")
+                    } else {
+                        refuse()
+                    },
+                ),
                 _ => None,
             },
             "gist" => match (arg("user", 0), arg("id", 1)) {
-                (Some(user), Some(id)) => Some(format!("<https://gist.github.com/{user}/{id}>")),
+                (Some(user), Some(id)) => Some(
+                    if made_of(&user, 39, |c| c.is_ascii_alphanumeric() || c == '-')
+                        && made_of(&id, 64, |c| c.is_ascii_alphanumeric())
+                    {
+                        format!("<https://gist.github.com/{user}/{id}>")
+                    } else {
+                        refuse()
+                    },
+                ),
                 _ => None,
             },
             "highlight" => {
@@ -142,14 +151,16 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
                 let closing = "/highlight";
                 match find_closing(rest, closing) {
                     Some((code, after)) => {
-                        let fenced = format!("```{lang}\n{}\n```", code.trim_matches('\n'));
                         rest = after;
-                        Some(fenced)
+                        Some(fenced(&lang, code.trim_matches('\n')))
                     }
                     None => None,
                 }
             }
-            "ref" | "relref" => positional.first().and_then(|t| pages.url(t)),
+            "ref" | "relref" => positional
+                .first()
+                .and_then(|t| pages.url(t))
+                .map(|u| destination(&u)),
             _ => None,
         };
         match mapped {
@@ -215,20 +226,11 @@ fn zola(
                 .unwrap_or("");
             let (attrs, _) = html::attributes(args);
             let arg = |key: &str| attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+            let mut refuse = || as_text(whole, &format!("{open} {name}() {close}"), kept);
             let replacement = match name {
-                "youtube" => arg("id").map(|id| {
-                    embed(
-                        &format!("https://www.youtube-nocookie.com/embed/{id}"),
-                        "YouTube video",
-                    )
-                }),
-                "vimeo" => arg("id").map(|id| {
-                    embed(
-                        &format!("https://player.vimeo.com/video/{id}"),
-                        "Vimeo video",
-                    )
-                }),
-                "gist" => arg("url").map(|u| format!("<{u}>")),
+                "youtube" => arg("id").map(|id| youtube(&id).unwrap_or_else(&mut refuse)),
+                "vimeo" => arg("id").map(|id| vimeo(&id).unwrap_or_else(&mut refuse)),
+                "gist" => arg("url").map(|u| gist(&u).unwrap_or_else(&mut refuse)),
                 _ => None,
             };
             match replacement {
@@ -277,15 +279,15 @@ fn jekyll(body: &str, pages: &Pages, site: Option<&OldSite>, kept: &mut Vec<Stri
                     let lang = arg.split_whitespace().next().unwrap_or("");
                     match rest.find("{% endhighlight %}") {
                         Some(stop) => {
-                            let code = rest[..stop].trim_matches('\n').to_string();
+                            let code = fenced(lang, rest[..stop].trim_matches('\n'));
                             rest = &rest[stop + "{% endhighlight %}".len()..];
-                            Some(format!("```{lang}\n{code}\n```"))
+                            Some(code)
                         }
                         None => None,
                     }
                 }
-                "post_url" => post_url(pages, arg),
-                "link" => link(pages, site, arg),
+                "post_url" => post_url(pages, arg).map(|u| destination(&u)),
+                "link" => link(pages, site, arg).map(|u| destination(&u)),
                 _ => None,
             }
         } else {
@@ -334,7 +336,7 @@ fn liquid_object(inner: &str, rules: Option<&super::jekyll::Rules>) -> Option<St
         .or(inner.strip_suffix("| absolute_url"))
         .map(|v| v.trim().trim_matches(['"', '\'']))
     {
-        return Some(format!("/{}", path.trim_start_matches('/')));
+        return Some(destination(&format!("/{}", path.trim_start_matches('/'))));
     }
     // A string printed as it is (`{{ "{{" }}`, how Liquid writes its own marks).
     for quote in ['"', '\''] {
@@ -421,9 +423,116 @@ fn find_closing<'a>(text: &'a str, closing: &str) -> Option<(&'a str, &'a str)> 
     None
 }
 
-/// A video player as the old site's shortcode showed it.
-fn embed(src: &str, title: &str) -> String {
-    format!("<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" allowfullscreen></iframe>")
+/// The YouTube player of video `id` (letters, digits, `-` and `_`), as the sanitizer
+/// writes every frame.
+fn youtube(id: &str) -> Option<String> {
+    made_of(id, 64, |c| {
+        c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    })
+    .then(|| {
+        crate::sanitize::embed(
+            &format!("https://www.youtube-nocookie.com/embed/{id}"),
+            "YouTube video",
+        )
+    })
+    .flatten()
+}
+
+/// The Vimeo player of video `id` (digits).
+fn vimeo(id: &str) -> Option<String> {
+    made_of(id, 32, |c| c.is_ascii_digit())
+        .then(|| {
+            crate::sanitize::embed(
+                &format!("https://player.vimeo.com/video/{id}"),
+                "Vimeo video",
+            )
+        })
+        .flatten()
+}
+
+/// A link to a gist: its URL when it is one (`https://gist.github.com/…`, nothing that
+/// would end a Markdown autolink).
+fn gist(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    (parsed.scheme() == "https"
+        && parsed.host_str() == Some("gist.github.com")
+        && parsed.as_str() == url)
+        .then(|| format!("<{url}>"))
+}
+
+/// Whether `text` is 1 to `most` characters, each `allowed`.
+fn made_of(text: &str, most: usize, allowed: impl Fn(char) -> bool) -> bool {
+    !text.is_empty() && text.len() <= most && text.chars().all(allowed)
+}
+
+/// A shortcode or tag whose parameters it cannot take (`{{< youtube "x\"><script>" >}}`):
+/// its text, shown as written, counted under `label` among what was kept.
+fn as_text(whole: &str, label: &str, kept: &mut Vec<String>) -> String {
+    kept.push(format!("{label} with parameters it does not take"));
+    whole
+        .split('\n')
+        .map(emit::escape)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Text to stand on one line of Markdown as exactly its characters.
+fn text(text: &str) -> String {
+    emit::escape(&text.replace(['\n', '\r'], " "))
+}
+
+/// [`text`] for inside `[…]` (an image's alt text), every bracket escaped too.
+fn bracketed(line: &str) -> String {
+    let escaped = text(line);
+    let mut out = String::with_capacity(escaped.len());
+    let mut backslashes = 0;
+    for c in escaped.chars() {
+        if matches!(c, '[' | ']') && backslashes % 2 == 0 {
+            out.push('\\');
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        out.push(c);
+    }
+    out
+}
+
+/// Characters that would end a Markdown link destination or an HTML attribute value, or
+/// break either.
+const BREAKING: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'`');
+
+/// A URL to stand where the page puts it — a link's destination, an attribute — as one
+/// URL: what would end or break it percent-encoded.
+fn destination(url: &str) -> String {
+    percent_encoding::utf8_percent_encode(url, BREAKING).to_string()
+}
+
+/// Code in a fenced block: the fence longer than any run of backticks in it, the language
+/// only when it is a language's name.
+fn fenced(lang: &str, code: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in code.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    let lang = if made_of(lang, 32, |c| {
+        c.is_ascii_alphanumeric() || "+#._-".contains(c)
+    }) {
+        lang
+    } else {
+        ""
+    };
+    format!("{fence}{lang}\n{code}\n{fence}")
 }
 
 #[cfg(test)]

@@ -438,16 +438,11 @@ fn entry(
         made
     });
     let (content, mut used) = files.localize(&content);
-    let (body, scripts) = html::to_markdown(&wpautop::shown(content));
+    let (body, unsafe_html) = html::to_markdown(&wpautop::shown(content));
     if !unknown.is_empty() {
         warnings.push(format!(
             "{origin}: shortcodes kept as written, which pages show as text: {}",
             counted(&unknown)
-        ));
-    }
-    if scripts > 0 {
-        warnings.push(format!(
-            "{origin}: {scripts} <script>, <style> or <noscript> elements left out of the text"
         ));
     }
 
@@ -513,6 +508,7 @@ fn entry(
                 vec![format!("/?p={id}")]
             },
             body,
+            unsafe_html,
             files: Vec::new(),
             extra,
         },
@@ -532,9 +528,10 @@ fn shortcode(code: &Shortcode, item: &Item, files: &Files) -> Option<String> {
                 Some(end) => (&content[..=end], &content[end + 1..]),
                 None => ("", content),
             };
+            // The attribute is text (its entities already decoded); the content is HTML.
             let caption = code
                 .attr("caption")
-                .map(str::to_string)
+                .map(|c| html_escape::encode_text(c).into_owned())
                 .unwrap_or_else(|| text.trim().to_string());
             Some(format!(
                 "\n\n<p>{}</p>\n\n<p><em>{}</em></p>\n\n",
