@@ -198,13 +198,30 @@ impl std::fmt::Display for MigrationReport {
     }
 }
 
+/// The stack each reading thread gets: the main thread's 8 MiB, not rayon's 2. htmd walks
+/// a post's HTML recursively, and at the depth [`crate::nesting`] lets through an
+/// unoptimized build needs more than 2 MiB (about 4 KiB a level of nested tables).
+const READER_STACK: usize = 8 << 20;
+
 /// Reads the source and writes what it holds into the site.
 pub fn run(paths: &SitePaths, migration: &Migration) -> Result<MigrationReport, ImportError> {
-    let harvest = match migration.platform {
-        Platform::Wordpress => wordpress::read(&migration.source, migration.uploads.as_deref())?,
-        platform => folder::read(platform, &migration.source)?,
+    let run = || {
+        let harvest = match migration.platform {
+            Platform::Wordpress => {
+                wordpress::read(&migration.source, migration.uploads.as_deref())?
+            }
+            platform => folder::read(platform, &migration.source)?,
+        };
+        write(paths, harvest, migration.options)
     };
-    write(paths, harvest, migration.options)
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(READER_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        // No threads to be had: the shared pool, as everything else.
+        Err(_) => run(),
+    }
 }
 
 /// One entry, placed: its content file and text.

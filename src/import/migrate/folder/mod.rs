@@ -216,6 +216,9 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
         None => (Value::Object(Default::default()), text.clone()),
     };
     let html = has_ext(&source.file, &["html", "htm"]);
+    if html {
+        check_nesting(&source.file, &text, &body)?;
+    }
     if source.kind == Kind::SectionIndex {
         return Ok(Read {
             source,
@@ -284,6 +287,18 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
         slug,
         url,
         folder: folder.join("/"),
+    })
+}
+
+/// Refuses an HTML file whose markup nests deeper than anything reading it into a tree can
+/// take ([`crate::nesting`]), naming the line (`body` ends `text`).
+fn check_nesting(file: &Path, text: &str, body: &str) -> Result<(), ImportError> {
+    crate::nesting::check_html_depth(body).map_err(|deep| {
+        let body_line = 1 + text[..text.len() - body.len()].matches('\n').count();
+        ImportError::BadSource {
+            path: PathBuf::from(format!("{}:{}", file.display(), body_line + deep.line - 1)),
+            reason: deep.to_string(),
+        }
     })
 }
 

@@ -33,6 +33,7 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
     let channel = parse(&text, file)?;
     // Exports run to hundreds of megabytes: the records hold what is needed.
     drop(text);
+    check_nesting(&channel, file)?;
     if let Some(dir) = uploads
         && !dir.is_dir()
     {
@@ -47,6 +48,34 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(harvest(channel, uploads, label))
+}
+
+/// Refuses an export with a post whose HTML nests deeper than anything reading it into a
+/// tree can take ([`crate::nesting`]), before any of it is read so.
+fn check_nesting(channel: &Channel, file: &Path) -> Result<(), ImportError> {
+    let posts: Vec<&Item> = channel
+        .items
+        .iter()
+        .filter(|i| i.get("wp:post_type") != "attachment")
+        .collect();
+    crate::parallel::try_map(&posts, |item| {
+        // As written (not trimmed), so its lines are the text's.
+        let html = item
+            .fields
+            .get("content:encoded")
+            .map_or("", String::as_str);
+        crate::nesting::check_html_depth(html).map_err(|deep| ImportError::BadSource {
+            path: PathBuf::from(format!("{}:{}", file.display(), item.line)),
+            reason: format!(
+                "{} {} {:?} (line {} of its text): {deep}",
+                item.get("wp:post_type"),
+                item.get("wp:post_id"),
+                crate::text::html_text(item.get("title")),
+                deep.line
+            ),
+        })
+    })?;
+    Ok(())
 }
 
 /// The site's address without a trailing slash (`https://example.com/blog`).
