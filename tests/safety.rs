@@ -76,3 +76,312 @@ fn html_nested_past_512_elements_is_refused_naming_the_post() {
     );
     assert!(!site.exists("content"));
 }
+
+/// YAML front matter (or a config) whose nine levels of nine aliases stand for 9⁹ copies.
+fn alias_bomb(first: &str) -> String {
+    let mut yaml = format!(
+        "{first}a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+    );
+    for level in 1..9u8 {
+        let (name, previous) = ((b'a' + level) as char, (b'a' + level - 1) as char);
+        let aliases = vec![format!("*{previous}"); 9].join(",");
+        yaml.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+    }
+    yaml
+}
+
+#[cfg(target_os = "linux")]
+mod limits {
+    use super::*;
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    const MEMORY: u64 = 1 << 30;
+    const TIME: Duration = Duration::from_secs(60);
+
+    /// Runs gazette in the site with 1 GiB of address space and a minute: its exit code and
+    /// stderr.
+    fn limited(site: &TestSite, args: &[&str]) -> (Option<i32>, String) {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"));
+        command
+            .args(args)
+            .current_dir(site.path())
+            .env_remove("RUST_BACKTRACE")
+            // Threads' stacks count in the address space: as many on any machine.
+            .env("RAYON_NUM_THREADS", "2")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        // SAFETY: between fork and exec the child only calls setrlimit, which is
+        // async-signal-safe, and allocates nothing.
+        unsafe {
+            command.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: MEMORY,
+                    rlim_max: MEMORY,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        let mut child = command.spawn().expect("run gazette");
+        let mut stderr = child.stderr.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let deadline = Instant::now() + TIME;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("gazette {args:?} ran past {TIME:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        (status.code(), reader.join().unwrap())
+    }
+
+    /// One hostile source for an import: what the test writes, and the exact error.
+    struct Case {
+        name: &'static str,
+        files: Vec<(&'static str, String)>,
+        args: &'static [&'static str],
+        error: &'static str,
+    }
+
+    #[test]
+    fn no_import_aborts_or_runs_away_on_deep_nesting_or_alias_bombs() {
+        let divs = nested(20_000, "<div>", "</div>");
+        let hugo = ("old/hugo.toml", "title = \"Old\"\n".to_string());
+        let zola = (
+            "old/config.toml",
+            "base_url = \"https://old.example.com\"\n".to_string(),
+        );
+        let jekyll = ("old/_config.yml", "title: Old\n".to_string());
+        let deep_yaml: String = (0..1000)
+            .map(|i| format!("{}x:\n", " ".repeat(i)))
+            .collect();
+        let cases = [
+            Case {
+                name: "WordPress: a post of 20,000 nested <div>s",
+                files: vec![("old/export.xml", export(std::slice::from_ref(&divs)))],
+                args: &["import", "--from", "wordpress", "old/export.xml"],
+                error: "error: old/export.xml:2: post 0 \"Post 0\" (line 1 of its text): its HTML nests more than 512 elements deep, deeper than browsers show: flatten that markup\n",
+            },
+            Case {
+                name: "WordPress: an export nesting 100,000 elements",
+                files: vec![(
+                    "old/export.xml",
+                    format!("<rss><channel>{}", "<x>".repeat(100_000)),
+                )],
+                args: &["import", "--from", "wordpress", "old/export.xml"],
+                error: "error: old/export.xml:1:300015: not a well-formed WordPress export: the file ends inside <x>: the export is cut short\n",
+            },
+            Case {
+                name: "WordPress: an entity bomb",
+                files: vec![(
+                    "old/export.xml",
+                    format!(
+                        "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY a \"lol\">\n{}]>\n<rss><channel><title>&i;</title></channel></rss>",
+                        (b'b'..=b'i')
+                            .map(|c| format!(
+                                "<!ENTITY {} \"{}\">\n",
+                                c as char,
+                                format!("&{};", (c - 1) as char).repeat(10)
+                            ))
+                            .collect::<String>()
+                    ),
+                )],
+                args: &["import", "--from", "wordpress", "old/export.xml"],
+                error: "error: old/export.xml:13:22: not a well-formed WordPress export: unknown entity &i;\n",
+            },
+            Case {
+                name: "Hugo: an alias bomb in front matter",
+                files: vec![
+                    hugo.clone(),
+                    (
+                        "old/content/bomb.md",
+                        format!("---\n{}---\nText.\n", alias_bomb("title: Bomb\n")),
+                    ),
+                ],
+                args: &["import", "--from", "hugo", "old"],
+                error: "error: old/content/bomb.md:8:14: its aliases (`*name`) copy more than 16 MiB: an alias bomb?\n",
+            },
+            Case {
+                name: "Hugo: an alias bomb in the config",
+                files: vec![("old/hugo.yaml", alias_bomb("title: Old\n"))],
+                args: &["import", "--from", "hugo", "old"],
+                error: "error: old/hugo.yaml:7:14: its aliases (`*name`) copy more than 16 MiB: an alias bomb?\n",
+            },
+            Case {
+                name: "Hugo: YAML nesting 1,000 levels",
+                files: vec![
+                    hugo.clone(),
+                    (
+                        "old/content/deep.md",
+                        format!("---\n{deep_yaml}---\nText.\n"),
+                    ),
+                ],
+                args: &["import", "--from", "hugo", "old"],
+                error: "error: old/content/deep.md:66:66: nests deeper than 64 levels\n",
+            },
+            Case {
+                name: "Hugo: JSON nesting 100,000 levels",
+                files: vec![
+                    hugo.clone(),
+                    (
+                        "old/content/deep.md",
+                        format!(
+                            "{{\"x\": {}{}}}\nText.\n",
+                            "[".repeat(100_000),
+                            "]".repeat(100_000)
+                        ),
+                    ),
+                ],
+                args: &["import", "--from", "hugo", "old"],
+                error: "error: old/content/deep.md:1:133: recursion limit exceeded at line 1 column 133\n",
+            },
+            Case {
+                name: "Hugo: an HTML file of 20,000 nested <div>s",
+                files: vec![
+                    hugo.clone(),
+                    (
+                        "old/content/deep.html",
+                        format!("---\ntitle: Deep\n---\n{divs}"),
+                    ),
+                ],
+                args: &["import", "--from", "hugo", "old"],
+                error: "error: old/content/deep.html:4: its HTML nests more than 512 elements deep, deeper than browsers show: flatten that markup\n",
+            },
+            Case {
+                name: "Zola: TOML nesting 100,000 levels",
+                files: vec![
+                    zola.clone(),
+                    (
+                        "old/content/deep.md",
+                        format!(
+                            "+++\ntitle = \"Deep\"\nx = {}{}\n+++\nText.\n",
+                            "[".repeat(100_000),
+                            "]".repeat(100_000)
+                        ),
+                    ),
+                ],
+                args: &["import", "--from", "zola", "old"],
+                error: "error: old/content/deep.md:3:85: cannot recurse further; max recursion depth met\n",
+            },
+            Case {
+                name: "Zola: a config nesting 70 tables deep",
+                files: vec![(
+                    "old/config.toml",
+                    format!("base_url = \"x\"\n[{}]\ny = 1\n", vec!["a"; 70].join(".")),
+                )],
+                args: &["import", "--from", "zola", "old"],
+                error: "error: old/config.toml:1:1: nests deeper than 64 levels\n",
+            },
+            Case {
+                name: "Jekyll: an alias bomb in the config",
+                files: vec![("old/_config.yml", alias_bomb("title: Old\n"))],
+                args: &["import", "--from", "jekyll", "old"],
+                error: "error: old/_config.yml:7:14: its aliases (`*name`) copy more than 16 MiB: an alias bomb?\n",
+            },
+            Case {
+                name: "Jekyll: an alias bomb in a post",
+                files: vec![
+                    jekyll.clone(),
+                    (
+                        "old/_posts/2020-01-01-bomb.md",
+                        format!("---\n{}---\nText.\n", alias_bomb("")),
+                    ),
+                ],
+                args: &["import", "--from", "jekyll", "old"],
+                error: "error: old/_posts/2020-01-01-bomb.md:7:14: its aliases (`*name`) copy more than 16 MiB: an alias bomb?\n",
+            },
+            Case {
+                name: "Jekyll: an HTML post of 20,000 nested <div>s",
+                files: vec![
+                    jekyll,
+                    (
+                        "old/_posts/2020-01-01-deep.html",
+                        format!("---\ntitle: Deep\n---\n{divs}"),
+                    ),
+                ],
+                args: &["import", "--from", "jekyll", "old"],
+                error: "error: old/_posts/2020-01-01-deep.html:4: its HTML nests more than 512 elements deep, deeper than browsers show: flatten that markup\n",
+            },
+        ];
+        for case in cases {
+            let site = TestSite::new();
+            for (path, text) in &case.files {
+                site.write(path, text);
+            }
+            let (code, stderr) = limited(&site, case.args);
+            for bad in ["panicked", "overflow", "memory allocation"] {
+                assert!(!stderr.contains(bad), "{}: {stderr}", case.name);
+            }
+            assert_eq!(
+                (code, stderr.as_str()),
+                (Some(1), case.error),
+                "{}",
+                case.name
+            );
+            assert!(
+                !site.exists("content") && !site.exists("static"),
+                "{}: nothing written",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn no_build_aborts_or_runs_away_on_deep_nesting() {
+        let site = TestSite::new();
+        site.story("fine", "Fine", "2024-01-01");
+        site.build();
+        let before = site.tree("public");
+        // Deep front matter is refused where it is.
+        site.write(
+            "content/deep.md",
+            format!(
+                "+++\ntitle = \"Deep\"\ndate = 2024-01-02\n[extra]\nx = {}{}\n+++\nText.\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+        );
+        let (code, stderr) = limited(&site, &["build"]);
+        assert_eq!(
+            (code, stderr.as_str()),
+            (
+                Some(1),
+                "error: content/deep.md:5:85: cannot recurse further; max recursion depth met\n"
+            )
+        );
+        assert_eq!(site.tree("public"), before, "the previous output stays");
+        // Deep Markdown and HTML are read without recursion: built.
+        site.write(
+            "content/deep.md",
+            format!(
+                "+++\ntitle = \"Deep\"\ndate = 2024-01-02\n+++\n{}quoted\n\n{}\n\n{}x{}\n\n{}\n",
+                ">".repeat(100_000),
+                nested(20_000, "<div>", "</div>"),
+                "[".repeat(50_000),
+                "]".repeat(50_000),
+                "- ".repeat(10_000),
+            ),
+        );
+        let (code, stderr) = limited(&site, &["build"]);
+        for bad in ["panicked", "overflow", "memory allocation"] {
+            assert!(!stderr.contains(bad), "{stderr}");
+        }
+        assert_eq!((code, stderr.as_str()), (Some(0), ""));
+        assert!(site.read("public/deep/index.html").contains("quoted"));
+    }
+}
