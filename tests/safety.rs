@@ -7,6 +7,317 @@ mod common;
 
 use common::TestSite;
 
+/// Every file below the site's folder (links not followed) whose bytes hold `text`, by
+/// its path there, in order.
+fn files_holding(site: &TestSite, text: &str) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(site.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            std::fs::read(e.path())
+                .is_ok_and(|bytes| bytes.windows(text.len()).any(|w| w == text.as_bytes()))
+        })
+        .map(|e| {
+            e.path()
+                .strip_prefix(site.path())
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The lines of an import's summary after `skipped: N`.
+fn skipped_lines(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("skipped: "))
+        .skip(1)
+        .collect()
+}
+
+#[cfg(unix)]
+mod links {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// A secret beside the old site (outside its folder) that no import may copy.
+    const SECRET: &str = "the machine's own secret";
+
+    fn link(site: &TestSite, target: &str, at: &str) {
+        let path = site.path().join(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        symlink(target, path).unwrap();
+    }
+
+    /// A path in the site as the summary says it (every link resolved).
+    fn resolved(site: &TestSite, name: &str) -> String {
+        site.path()
+            .canonicalize()
+            .unwrap()
+            .join(name)
+            .display()
+            .to_string()
+    }
+
+    #[test]
+    fn links_out_of_a_hugo_site_are_skipped_and_nothing_of_them_is_written() {
+        let site = TestSite::new();
+        site.write("secret.txt", SECRET)
+            .write("outside/notes.txt", SECRET)
+            .write("old/hugo.toml", "baseURL = \"https://old.example.com/\"\n")
+            .write(
+                "old/content/posts/a.md",
+                "---\ntitle: A\ndate: 2020-01-01\n---\nText.\n",
+            )
+            .write(
+                "old/content/posts/bundle/index.md",
+                "---\ntitle: Bundle\ndate: 2020-01-02\n---\nWith a file.\n",
+            )
+            .write("old/content/posts/bundle/photo.txt", "a photo")
+            .write(
+                "old/drafts/shared.md",
+                "---\ntitle: Shared\ndate: 2020-01-03\n---\nLinked in.\n",
+            )
+            .write("old/static/img/logo.txt", "logo");
+        // Out: a file, a folder, a link to a link, `..` in a relative link, a content
+        // file, a file of a bundle, a link to nothing.
+        link(&site, "../../secret.txt", "old/static/leak.txt");
+        link(&site, "../../outside", "old/static/outdir");
+        link(&site, "leak.txt", "old/static/chain.txt");
+        link(&site, "img/../../../secret.txt", "old/static/dots.txt");
+        link(&site, "../../../secret.txt", "old/content/posts/leak.md");
+        link(
+            &site,
+            "../../../../secret.txt",
+            "old/content/posts/bundle/leak.txt",
+        );
+        link(&site, "missing.txt", "old/static/dangling.txt");
+        // In: a folder, a file, a content file from elsewhere in the site.
+        link(&site, "img", "old/static/pictures");
+        link(&site, "img/logo.txt", "old/static/logo.txt");
+        link(
+            &site,
+            "../../drafts/shared.md",
+            "old/content/posts/shared.md",
+        );
+
+        let run = site.run(&["import", "--from", "hugo", "old"]).success();
+        let out = run.stdout();
+        let secret = resolved(&site, "secret.txt");
+        let outside = secret.replace("secret.txt", "outside");
+        assert_eq!(
+            skipped_lines(&out),
+            [
+                "  old/static/chain.txt: a link to SECRET, outside the site folder",
+                "  old/static/dangling.txt: a link to missing.txt, which does not exist",
+                "  old/static/dots.txt: a link to SECRET, outside the site folder",
+                "  old/static/leak.txt: a link to SECRET, outside the site folder",
+                "  old/static/outdir: a link to OUTSIDE, outside the site folder",
+                "  old/content/posts/bundle/leak.txt: a link to SECRET, outside the site folder",
+                "  old/content/posts/leak.md: a link to SECRET, outside the site folder",
+            ]
+            .map(|l| l.replace("SECRET", &secret).replace("OUTSIDE", &outside)),
+            "{out}"
+        );
+        assert!(
+            out.starts_with("imported 3 articles (0 drafts, 0 scheduled): 3 written"),
+            "{out}"
+        );
+        assert_eq!(
+            site.tree("static").into_keys().collect::<Vec<_>>(),
+            ["img/logo.txt", "logo.txt", "pictures/logo.txt"].map(std::path::PathBuf::from)
+        );
+        assert!(site.exists("content/posts/shared.md"));
+        assert!(site.exists("content/posts/bundle/photo.txt"));
+        assert_eq!(
+            files_holding(&site, SECRET),
+            ["outside/notes.txt", "secret.txt"]
+        );
+        // A second import says the same.
+        let again = site.run(&["import", "--from", "hugo", "old"]).success();
+        assert_eq!(skipped_lines(&again.stdout()), skipped_lines(&out));
+        site.build();
+        assert_eq!(
+            files_holding(&site, SECRET),
+            ["outside/notes.txt", "secret.txt"],
+            "nothing published"
+        );
+    }
+
+    #[test]
+    fn links_out_of_zola_and_jekyll_sites_are_skipped_too() {
+        let site = TestSite::new();
+        site.write("secret.txt", SECRET)
+            .write(
+                "zola/config.toml",
+                "base_url = \"https://old.example.com\"\n",
+            )
+            .write(
+                "zola/content/blog/first.md",
+                "+++\ntitle = \"First\"\ndate = 2020-01-01\n+++\nText.\n",
+            )
+            .write("jekyll/_config.yml", "title: Old\n")
+            .write(
+                "jekyll/_posts/2020-01-01-first.md",
+                "---\ntitle: First\n---\nText.\n",
+            )
+            .write("jekyll/assets/logo.txt", "logo");
+        link(&site, "../../../secret.txt", "zola/content/blog/leak.md");
+        link(&site, "../../secret.txt", "zola/static/leak.txt");
+        link(
+            &site,
+            "../../secret.txt",
+            "jekyll/_posts/2020-01-02-leak.md",
+        );
+        link(&site, "../../secret.txt", "jekyll/assets/leak.txt");
+        link(&site, "../secret.txt", "jekyll/leak.md");
+        link(&site, "../../secret.txt", "jekyll/_data/authors.yml");
+        // Jekyll follows links inside its site, as Jekyll itself does.
+        link(&site, "logo.txt", "jekyll/assets/logo-link.txt");
+        let secret = resolved(&site, "secret.txt");
+
+        let zola = site.run(&["import", "--from", "zola", "zola"]).success();
+        assert_eq!(
+            skipped_lines(&zola.stdout()),
+            [
+                format!("  zola/static/leak.txt: a link to {secret}, outside the site folder"),
+                format!("  zola/content/blog/leak.md: a link to {secret}, outside the site folder"),
+            ]
+        );
+        let jekyll = site
+            .run(&["import", "--from", "jekyll", "jekyll"])
+            .success();
+        assert_eq!(
+            skipped_lines(&jekyll.stdout()),
+            [
+                format!(
+                    "  jekyll/_posts/2020-01-02-leak.md: a link to {secret}, outside the site folder"
+                ),
+                format!("  jekyll/assets/leak.txt: a link to {secret}, outside the site folder"),
+                format!("  jekyll/leak.md: a link to {secret}, outside the site folder"),
+                format!("  jekyll/_data/authors.yml: a link to {secret}, outside the site folder"),
+            ],
+            "{}",
+            jekyll.stdout()
+        );
+        assert_eq!(site.read("static/assets/logo-link.txt"), "logo");
+        assert_eq!(files_holding(&site, SECRET), ["secret.txt"]);
+    }
+
+    #[test]
+    fn links_out_of_the_wordpress_uploads_are_skipped() {
+        let site = TestSite::new();
+        let uploads = "old/uploads/2014/11";
+        site.write("secret.txt", SECRET)
+            .write("outside/photo.jpg", SECRET)
+            .write(&format!("{uploads}/ok.jpg"), "a photo");
+        link(
+            &site,
+            "../../../../secret.txt",
+            &format!("{uploads}/link.jpg"),
+        );
+        link(&site, "../../../outside", "old/uploads/2014/dir");
+        link(&site, "gone.jpg", &format!("{uploads}/dangling.jpg"));
+        link(&site, "ok.jpg", &format!("{uploads}/same.jpg"));
+        let url = |name: &str| format!("https://old.example.com/wp-content/uploads/2014/{name}");
+        let body = [
+            "11/link.jpg",
+            "dir/photo.jpg",
+            "11/dangling.jpg",
+            "11/ok.jpg",
+            "11/same.jpg",
+        ]
+        .map(|name| format!("<img src=\"{}\">", url(name)))
+        .join(" ");
+        site.write(
+            "old/export.xml",
+            format!(
+                "<rss><channel><link>https://old.example.com</link>\
+                 <item><title>Photo</title><wp:post_id>9</wp:post_id><wp:post_type>attachment</wp:post_type>\
+                 <wp:attachment_url>{}</wp:attachment_url></item>\n\
+                 <item><title>Post</title><link>https://old.example.com/post/</link>\
+                 <content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>5</wp:post_id>\
+                 <wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt><wp:post_name>post</wp:post_name>\
+                 <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\
+                 <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>9</wp:meta_value></wp:postmeta>\
+                 </item></channel></rss>",
+                url("11/link.jpg")
+            ),
+        );
+        let run = site
+            .run(&[
+                "import",
+                "--from",
+                "wordpress",
+                "old/export.xml",
+                "--uploads",
+                "old/uploads",
+            ])
+            .success();
+        let secret = resolved(&site, "secret.txt");
+        let photo = secret.replace("secret.txt", "outside/photo.jpg");
+        assert_eq!(
+            skipped_lines(&run.stdout()),
+            [
+                format!(
+                    "  old/uploads/2014/11/link.jpg: a link to {secret}, outside the --uploads folder; pages keep linking {}",
+                    url("11/link.jpg")
+                ),
+                format!(
+                    "  old/uploads/2014/dir/photo.jpg: leads to {photo}, outside the --uploads folder; pages keep linking {}",
+                    url("dir/photo.jpg")
+                ),
+                format!(
+                    "  old/uploads/2014/11/dangling.jpg: a link to gone.jpg, which does not exist; pages keep linking {}",
+                    url("11/dangling.jpg")
+                ),
+            ]
+        );
+        let (fm, body) = common::content_file(&site.read("content/post.md"));
+        assert_eq!(fm["image"].as_str(), Some(url("11/link.jpg").as_str()));
+        assert_eq!(
+            body.trim(),
+            format!(
+                "![]({}) ![]({}) ![]({}) ![](/wp-content/uploads/2014/11/ok.jpg) ![](/wp-content/uploads/2014/11/same.jpg)",
+                url("11/link.jpg"),
+                url("dir/photo.jpg"),
+                url("11/dangling.jpg")
+            )
+        );
+        assert_eq!(
+            site.read("static/wp-content/uploads/2014/11/same.jpg"),
+            "a photo"
+        );
+        assert_eq!(
+            files_holding(&site, SECRET),
+            ["outside/photo.jpg", "secret.txt"]
+        );
+    }
+
+    #[test]
+    fn a_link_loop_is_an_error_and_nothing_is_written() {
+        let site = TestSite::new();
+        site.write("old/hugo.toml", "title = \"Old\"\n").write(
+            "old/content/a.md",
+            "---\ntitle: A\ndate: 2020-01-01\n---\nText.\n",
+        );
+        link(&site, "..", "old/static/loop");
+        let err = site.run(&["import", "--from", "hugo", "old"]).failure();
+        assert_eq!(
+            err,
+            format!(
+                "error: old/static/loop: a link to {}, a folder it lies in: a loop\n",
+                resolved(&site, "old")
+            )
+        );
+        assert!(!site.exists("content"));
+    }
+}
+
 /// A WordPress export of posts with these bodies, one item a line from line 2.
 fn export(bodies: &[String]) -> String {
     let items: Vec<String> = bodies

@@ -16,6 +16,7 @@
 //!   aside for copied files).
 //! - Idempotent and deterministic: the same source gives the same files, in source order.
 
+mod bounds;
 mod folder;
 mod html;
 mod values;

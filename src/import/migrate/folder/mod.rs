@@ -22,6 +22,7 @@ use files::{collect, files_below, has_ext, rel_path};
 use syntax::platform_syntax;
 use urls::{dated_name, old_url};
 
+use super::bounds::Bounds;
 use super::values;
 use super::{
     Entry, Harvest, LeadImage, Platform, Profile, SectionInfo, Skip, counted, html, unique,
@@ -34,6 +35,8 @@ use crate::import::ImportError;
 struct OldSite {
     platform: Platform,
     root: PathBuf,
+    /// The site folder, outside which nothing is read.
+    bounds: Bounds,
     content: PathBuf,
     config: Value,
 }
@@ -60,6 +63,7 @@ impl OldSite {
             Platform::Zola => &["config.toml", "zola.toml"],
             _ => &["_config.yml", "_config.yaml", "_config.toml"],
         };
+        let bounds = Bounds::new(root, "the site folder")?;
         let Some(file) = candidates
             .iter()
             .map(|c| root.join(c))
@@ -74,6 +78,12 @@ impl OldSite {
                 ),
             });
         };
+        if let Err(outside) = bounds.resolve(&file) {
+            return Err(ImportError::BadSource {
+                reason: bounds.reason(&file, &outside),
+                path: file,
+            });
+        }
         let config = values::config(&file)?;
         let content = match platform {
             Platform::Hugo => {
@@ -85,6 +95,7 @@ impl OldSite {
         Ok(OldSite {
             platform,
             root: root.to_path_buf(),
+            bounds,
             content,
             config,
         })
@@ -155,7 +166,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
             (rel, (r.url.clone(), target))
         })
         .collect();
-    let authors = jekyll_authors(&site)?;
+    let authors = jekyll_authors(&site, &mut harvest.skipped)?;
     let made: Vec<Made> = pages
         .into_par_iter()
         .map(|r| second_pass(&site, r, &places, &authors))
@@ -305,9 +316,14 @@ fn check_nesting(file: &Path, text: &str, body: &str) -> Result<(), ImportError>
 /// Jekyll's `_data/authors.yml`: key → (name, bio).
 fn jekyll_authors(
     site: &OldSite,
+    skipped: &mut Vec<Skip>,
 ) -> Result<HashMap<String, (String, Option<String>)>, ImportError> {
     let file = site.root.join("_data").join("authors.yml");
     if site.platform != Platform::Jekyll || !file.is_file() {
+        return Ok(HashMap::new());
+    }
+    if let Err(outside) = site.bounds.resolve(&file) {
+        skipped.push(site.bounds.skip(&file, &outside));
         return Ok(HashMap::new());
     }
     let data = values::config(&file)?;
@@ -494,7 +510,8 @@ fn second_pass(
 
     let mut files = Vec::new();
     if let Some(bundle) = &source.bundle {
-        for file in files_below(bundle).unwrap_or_default() {
+        // Its links leading out were said when its folder was walked.
+        for file in files_below(bundle, &site.bounds, &mut Vec::new()).unwrap_or_default() {
             if file != source.file {
                 files.push((file.clone(), rel_path(&file, bundle)));
             }
@@ -605,7 +622,7 @@ fn lead_image(
         _ => site.root.join("static"),
     };
     let under = src.trim_start_matches('/');
-    if !under.split('/').any(|s| s == "..") && static_dir.join(under).is_file() {
+    if !under.split('/').any(|s| s == "..") && site.bounds.is_file(&static_dir.join(under)) {
         return Some(LeadImage {
             src: format!("/{under}"),
             alt,

@@ -15,9 +15,10 @@ use rayon::prelude::*;
 mod files;
 mod wxr;
 
-use files::Files;
+use files::{Files, Upload};
 use wxr::{Channel, Item, decode, parse};
 
+use super::bounds::Bounds;
 use super::html::{self, Shortcode};
 use super::{
     Entry, Harvest, LeadImage, Profile, SectionInfo, Skip, counted, decoded_path, slug_of, unique,
@@ -47,6 +48,10 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let uploads = match uploads {
+        Some(dir) => Some((dir, Bounds::new(dir, "the --uploads folder")?)),
+        None => None,
+    };
     Ok(harvest(channel, uploads, label))
 }
 
@@ -139,7 +144,8 @@ fn machinery(post_type: &str) -> Option<&'static str> {
     })
 }
 
-fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
+fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) -> Harvest {
+    let given_uploads = uploads.is_some();
     let base = site_base(&channel);
     let host = url::Url::parse(&base)
         .ok()
@@ -232,6 +238,8 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
     let mut sections_used: Vec<String> = Vec::new();
     let mut authors_used: Vec<String> = Vec::new();
     let mut comments = 0;
+    // Links in `--uploads` leading out of it, once each however many posts use them.
+    let mut refused: Vec<Skip> = Vec::new();
     for (item, result) in channel
         .items
         .iter()
@@ -240,7 +248,12 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
     {
         comments += item.comments;
         match result {
-            Ok((entry, used, warnings)) => {
+            Ok((entry, used, warnings, links_out)) => {
+                for skip in links_out {
+                    if !refused.contains(&skip) {
+                        refused.push(skip);
+                    }
+                }
                 let section = entry.folder.split('/').next().unwrap_or("").to_string();
                 if !section.is_empty() && !sections_used.contains(&section) {
                     sections_used.push(section);
@@ -269,14 +282,20 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
     let mut not_at_hand = 0;
     for (id, url, line) in attachment_items {
         match files.local(&url) {
-            Some((path, file)) => harvest.statics.push((file, path)),
-            None if uploads.is_some() => harvest.skipped.push(Skip {
+            Some(Upload::Here(path, file)) => harvest.statics.push((file, path)),
+            Some(Upload::Refused(skip)) => {
+                if !refused.contains(&skip) {
+                    refused.push(skip);
+                }
+            }
+            None if given_uploads => harvest.skipped.push(Skip {
                 origin: format!("{label}:{line} (attachment {id})"),
                 reason: format!("its file is not in --uploads; pages keep linking {url}"),
             }),
             None => not_at_hand += 1,
         }
     }
+    harvest.skipped.extend(refused);
     if not_at_hand > 0 {
         harvest.warnings.push(format!(
             "{label}: {not_at_hand} attachments are not copied (no --uploads folder given): pages link them on the old site"
@@ -361,7 +380,9 @@ fn utc(d: NaiveDateTime) -> DateTime<FixedOffset> {
     d.and_utc().fixed_offset()
 }
 
-type Made = (Entry, Vec<(PathBuf, String)>, Vec<String>);
+/// An entry, the files it uses, its warnings, and links in `--uploads` it names that lead
+/// out of it.
+type Made = (Entry, Vec<(PathBuf, String)>, Vec<String>, Vec<Skip>);
 
 fn entry(
     item: &Item,
@@ -490,7 +511,7 @@ fn entry(
         }
         made
     });
-    let (content, mut used) = files.localize(&content);
+    let (content, mut used, mut links_out) = files.localize(&content);
     let (body, scripts) = html::to_markdown(&html::autop(&content));
     if !unknown.is_empty() {
         warnings.push(format!(
@@ -507,9 +528,13 @@ fn entry(
     let image = item.meta("_thumbnail_id").and_then(|thumb| {
         let (url, alt, caption) = files.attachments.get(thumb)?;
         let src = match files.local(url) {
-            Some((path, file)) => {
+            Some(Upload::Here(path, file)) => {
                 used.push((file, path.clone()));
                 format!("/{path}")
+            }
+            Some(Upload::Refused(skip)) => {
+                links_out.push(skip);
+                url.clone()
             }
             None => url.clone(),
         };
@@ -573,6 +598,7 @@ fn entry(
         },
         used,
         warnings,
+        links_out,
     ))
 }
 
