@@ -7,6 +7,36 @@ mod common;
 
 use common::TestSite;
 
+/// An image of `width` × `height` with a gradient (so it does not compress to nothing),
+/// encoded as `format`.
+fn encoded(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 7 % 256) as u8,
+            (y * 5 % 256) as u8,
+            ((x ^ y) % 256) as u8,
+        ])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut bytes, format).unwrap();
+    bytes.into_inner()
+}
+
+/// A lossy WebP (libwebp's, as cameras' and sites' are; `image` writes lossless ones).
+fn lossy_webp(width: u32, height: u32) -> Vec<u8> {
+    let rgb = image::load_from_memory(&encoded(width, height, image::ImageFormat::Png))
+        .unwrap()
+        .into_rgb8();
+    webp::Encoder::from_rgb(&rgb, width, height)
+        .encode(80.0)
+        .to_vec()
+}
+
+/// The first third of `bytes`: a file cut short, as a failed upload leaves it.
+fn cut(bytes: &[u8]) -> Vec<u8> {
+    bytes[..bytes.len() / 3].to_vec()
+}
+
 /// Every file below the site's folder (links not followed) whose bytes hold `text`, by
 /// its path there, in order.
 fn files_holding(site: &TestSite, text: &str) -> Vec<String> {
@@ -694,5 +724,69 @@ mod limits {
         }
         assert_eq!((code, stderr.as_str()), (Some(0), ""));
         assert!(site.read("public/deep/index.html").contains("quoted"));
+    }
+}
+
+#[test]
+fn images_cut_short_are_damaged_naming_the_articles_line_and_the_image() {
+    let site = TestSite::new();
+    site.write(
+        "content/camera/index.md",
+        "+++\ntitle = \"The camera\"\ndate = 2024-05-01\n+++\nText.\n",
+    );
+    site.build();
+    let article = |front: &str, body: &str| {
+        site.write(
+            "content/camera/index.md",
+            format!(
+                "+++\ntitle = \"The camera\"\ndate = 2024-05-01\n{front}+++\nText.\n\n{body}\n"
+            ),
+        );
+    };
+    use image::ImageFormat::{Gif, Jpeg, Png, WebP};
+    for (name, format, damage) in [
+        ("cut.jpg", Jpeg, "Exhausted data in the image"),
+        ("cut.png", Png, "unexpected end of file"),
+        (
+            "cut.webp",
+            WebP,
+            "Format error decoding WebP: Corrupt bitstream",
+        ),
+        (
+            "cut-lossy.webp",
+            WebP,
+            "Format error decoding WebP: Corrupt bitstream",
+        ),
+        ("cut.gif", Gif, "Unexpected End of File"),
+    ] {
+        let whole = match name {
+            "cut-lossy.webp" => lossy_webp(240, 160),
+            _ => encoded(240, 160, format),
+        };
+        site.write(&format!("content/camera/{name}"), cut(&whole));
+        let expected = |line: usize| {
+            format!(
+                "error: content/camera/index.md:{line}: image \"{name}\": content/camera/{name} is damaged: {damage}\n"
+            )
+        };
+        article(&format!("image = \"{name}\"\nimage_alt = \"x\"\n"), "");
+        assert_eq!(
+            site.build_fails_keeping_output(),
+            expected(4),
+            "{name} leading"
+        );
+        article("", &format!("A photo:\n![x]({name})"));
+        assert_eq!(
+            site.build_fails_keeping_output(),
+            expected(8),
+            "{name} in the text"
+        );
+        std::fs::remove_file(site.path().join("content/camera").join(name)).unwrap();
+    }
+    // Whole, each builds.
+    for (name, format) in [("whole.jpg", Jpeg), ("whole.png", Png), ("whole.gif", Gif)] {
+        site.write(&format!("content/camera/{name}"), encoded(240, 160, format));
+        article(&format!("image = \"{name}\"\nimage_alt = \"x\"\n"), "");
+        site.build();
     }
 }
