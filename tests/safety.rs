@@ -790,3 +790,76 @@ fn images_cut_short_are_damaged_naming_the_articles_line_and_the_image() {
         site.build();
     }
 }
+
+/// Every file the importer writes, and the build's output, has the usual mode (0666 less
+/// the umask; folders 0777 less it), as a web server running as another user needs: not a
+/// temporary file's 0600.
+#[cfg(unix)]
+#[test]
+fn imported_and_built_files_have_the_usual_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    for umask in [0o022, 0o027] {
+        let site = TestSite::new();
+        let photo = "https://old.example.com/wp-content/uploads/2014/11/photo.jpg";
+        site.write(
+            "old/uploads/2014/11/photo.jpg",
+            encoded(240, 160, image::ImageFormat::Jpeg),
+        )
+        .write(
+            "old/export.xml",
+            export(&[format!("<p>A photo.</p><img src=\"{photo}\" alt=\"x\">")]),
+        );
+        let gazette = |args: &[&str]| {
+            let run = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("umask {umask:03o}; exec \"$0\" \"$@\""))
+                .arg(env!("CARGO_BIN_EXE_gazette"))
+                .args(args)
+                .current_dir(site.path())
+                .output()
+                .unwrap();
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        };
+        gazette(&[
+            "import",
+            "--from",
+            "wordpress",
+            "old/export.xml",
+            "--uploads",
+            "old/uploads",
+        ]);
+        gazette(&["build"]);
+        let mut seen = 0;
+        for root in ["content", "static", "public"] {
+            for entry in walkdir::WalkDir::new(site.path().join(root)) {
+                let entry = entry.unwrap();
+                let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+                let usual = if entry.file_type().is_dir() {
+                    0o777
+                } else {
+                    0o666
+                } & !umask;
+                assert_eq!(
+                    mode,
+                    usual,
+                    "{:o} for {} under umask {umask:03o}",
+                    mode,
+                    entry.path().display()
+                );
+                seen += 1;
+            }
+        }
+        assert!(site.exists("static/wp-content/uploads/2014/11/photo.jpg"));
+        let variants = site.tree("public/wp-content/uploads/2014/11");
+        assert!(
+            variants.len() > 2,
+            "variants made and checked: {:?}",
+            variants.keys()
+        );
+        assert!(seen > 30, "{seen}");
+    }
+}
