@@ -251,13 +251,22 @@ fn count(html: &str, stop: usize) -> Counted {
             }
             continue;
         }
-        let lower = name.to_ascii_lowercase();
-        if UNSURE.contains(&lower.as_str()) {
+        // Lower-cased without allocating: no name the scan knows is longer than 16 bytes.
+        let mut buffer = [0u8; 16];
+        let lower = match buffer.get_mut(..name.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(name.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).unwrap_or("")
+            }
+            None => "",
+        };
+        if UNSURE.contains(&lower) {
             counted.unsure = true;
             break;
         }
-        close_implied(&lower, &mut open);
-        let implied = implied_parents(&lower, open.last().copied().unwrap_or(""));
+        close_implied(lower, &mut open);
+        let implied = implied_parents(lower, open.last().copied().unwrap_or(""));
         open.extend_from_slice(implied);
         // This element opens below the open ones.
         let depth = open.len() + 1;
@@ -268,11 +277,11 @@ fn count(html: &str, stop: usize) -> Counted {
         if depth > stop {
             break;
         }
-        if VOID.contains(&lower.as_str()) {
+        if VOID.contains(&lower) {
             continue;
         }
         open.push(name);
-        at = match contents_of(&lower) {
+        at = match contents_of(lower) {
             Contents::Markup => continue,
             Contents::Text => text_end(bytes, at, name),
             Contents::Script => script_end(bytes, at),
