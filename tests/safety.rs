@@ -683,8 +683,9 @@ mod limits {
     }
 
     #[test]
-    fn no_build_aborts_or_runs_away_on_deep_nesting() {
-        let site = TestSite::new();
+    fn no_build_or_check_aborts_or_runs_away_on_deep_nesting() {
+        // With search, whose index reads every article's HTML too.
+        let site = TestSite::with_config(&format!("{}[search]\nenabled = true\n", common::CONFIG));
         site.story("fine", "Fine", "2024-01-01");
         site.build();
         let before = site.tree("public");
@@ -706,7 +707,6 @@ mod limits {
             )
         );
         assert_eq!(site.tree("public"), before, "the previous output stays");
-        // Deep Markdown and HTML are read without recursion: built.
         site.write(
             "content/deep.md",
             format!(
@@ -718,11 +718,15 @@ mod limits {
                 "- ".repeat(10_000),
             ),
         );
-        let (code, stderr) = limited(&site, &["build"]);
-        for bad in ["panicked", "overflow", "memory allocation"] {
-            assert!(!stderr.contains(bad), "{stderr}");
+        // Deep Markdown and HTML are read without recursion (by the renderer, the image
+        // and link scanners, the search index): built, and checked.
+        for command in ["build", "check"] {
+            let (code, stderr) = limited(&site, &[command]);
+            for bad in ["panicked", "overflow", "memory allocation"] {
+                assert!(!stderr.contains(bad), "{command}: {stderr}");
+            }
+            assert_eq!((code, stderr.as_str()), (Some(0), ""), "{command}");
         }
-        assert_eq!((code, stderr.as_str()), (Some(0), ""));
         assert!(site.read("public/deep/index.html").contains("quoted"));
     }
 }
