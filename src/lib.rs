@@ -20,6 +20,7 @@ pub mod hash;
 pub mod images;
 pub mod import;
 pub mod location;
+pub mod nesting;
 pub mod output;
 pub mod parallel;
 pub mod paths;

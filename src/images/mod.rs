@@ -11,6 +11,8 @@
 //!   inputs, equal names and bytes (the encoders are deterministic); a changed image gets
 //!   new URLs, so no browser or CDN keeps a stale copy.
 //! - An image is never made larger, and never decoded above `max_megapixels`.
+//! - A damaged image (cut short, or with broken data) is an error naming where it is used,
+//!   found when its variants are made (a GIF, which has none, when its header is read).
 
 mod process;
 
@@ -147,11 +149,40 @@ pub struct Prepared {
     pub variants: Vec<Variant>,
     /// Variants `image(...)` in templates asks for, besides `variants`.
     pub extra: Vec<Variant>,
-    /// Where it is first named, for messages: the article (with the line of its `image`
-    /// when that is where), or the template and line.
-    pub place: String,
+    /// Where it is first named, for messages.
+    pub place: Place,
     /// As written there.
     pub written: String,
+}
+
+/// Where an image is named, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// An article's `image` (`file:line`), or a template's line.
+    At(String),
+    /// An article's text, whose line is looked up when a message needs it (the text is
+    /// read only then).
+    Text(PathBuf),
+}
+
+impl Place {
+    /// The place of `written` (as the image is written there), as messages show it.
+    pub fn describe(&self, written: &str) -> String {
+        match self {
+            Place::At(place) => place.clone(),
+            Place::Text(file) => {
+                let line = std::fs::read_to_string(file).ok().and_then(|text| {
+                    text.lines()
+                        .position(|line| line.contains(written))
+                        .map(|i| i + 1)
+                });
+                match line {
+                    Some(line) => format!("{}:{line}", file.display()),
+                    None => file.display().to_string(),
+                }
+            }
+        }
+    }
 }
 
 impl Prepared {
@@ -401,7 +432,7 @@ impl Planner {
         calls: &[ImageCall],
         cache_dir: &Path,
     ) -> Result<Images, ImageError> {
-        let mut wanted: BTreeMap<String, (PathBuf, String, &str)> = BTreeMap::new();
+        let mut wanted: BTreeMap<String, (PathBuf, Place, &str)> = BTreeMap::new();
         if calls.is_empty()
             && site
                 .documents()
@@ -434,10 +465,10 @@ impl Planner {
             if let Some(image) = article.image()
                 && let Some(path) = lead_path(article, &image.source)
             {
-                let place = format!("{}:{}", article.source().display(), image.line);
+                let place = Place::At(format!("{}:{}", article.source().display(), image.line));
                 let Some(file) = file_of(&path) else {
                     return Err(ImageError::Missing {
-                        place,
+                        place: place.describe(&image.written),
                         image: image.written.clone(),
                     });
                 };
@@ -448,9 +479,9 @@ impl Planner {
                 if let Some(path) = body_path(article, src)
                     && let Some(file) = file_of(&path)
                 {
-                    wanted
-                        .entry(path)
-                        .or_insert_with(|| (file, article.source().display().to_string(), src));
+                    wanted.entry(path).or_insert_with(|| {
+                        (file, Place::Text(article.source().to_path_buf()), src)
+                    });
                 }
             }
         }
@@ -461,48 +492,35 @@ impl Planner {
                     path: call.path.clone(),
                 });
             };
-            wanted
-                .entry(call.path.clone())
-                .or_insert((file, call.place.clone(), &call.path));
+            wanted.entry(call.path.clone()).or_insert((
+                file,
+                Place::At(call.place.clone()),
+                &call.path,
+            ));
         }
         let config = &site.config.images;
-        let entries: Vec<(String, (PathBuf, String, &str))> = wanted.into_iter().collect();
+        let entries: Vec<(String, (PathBuf, Place, &str))> = wanted.into_iter().collect();
         let memo = &self.memo;
         let probed = crate::parallel::try_map(&entries, |(path, (file, place, written))| {
-            let failed = |source| ImageError::Unreadable {
-                place: place.clone(),
-                image: written.to_string(),
-                file: file.clone(),
-                source,
-            };
             let stamp = std::fs::metadata(file).ok().and_then(|m| FileStamp::of(&m));
             let known = stamp.and_then(|s| {
                 memo.get(file)
                     .filter(|(old, _)| *old == s)
                     .map(|(_, p)| p.clone())
             });
-            let probe = match known {
-                Some(probe) => probe,
-                None => {
-                    let bytes = std::fs::read(file).map_err(failed)?;
-                    process::probe(&bytes).ok_or_else(|| ImageError::Unsupported {
-                        place: place.clone(),
-                        image: written.to_string(),
-                        file: file.clone(),
-                    })?
-                }
+            let named = Named {
+                file,
+                place,
+                written,
             };
-            let pixels = u64::from(probe.width) * u64::from(probe.height);
-            if pixels > u64::from(config.max_megapixels) * 1_000_000 {
-                return Err(ImageError::TooLarge {
-                    place: place.clone(),
-                    image: written.to_string(),
-                    file: file.clone(),
-                    width: probe.width,
-                    height: probe.height,
-                    limit: config.max_megapixels,
-                });
-            }
+            let max_megapixels = config.max_megapixels;
+            let probe = match known {
+                Some(probe) => {
+                    named.check_size(&probe, max_megapixels)?;
+                    probe
+                }
+                None => named.probe(max_megapixels)?,
+            };
             let variants = variants_of(path, &probe, config, cache_dir);
             Ok((
                 stamp,
@@ -538,6 +556,68 @@ impl Planner {
             images.for_templates.insert(call.key(), answer);
         }
         Ok(images)
+    }
+}
+
+/// An image as planning meets it: its file, and where it is named (as written there).
+struct Named<'a> {
+    file: &'a PathBuf,
+    place: &'a Place,
+    written: &'a str,
+}
+
+impl Named<'_> {
+    /// An error of this image's.
+    fn error(&self, kind: impl FnOnce(String, String, PathBuf) -> ImageError) -> ImageError {
+        kind(
+            self.place.describe(self.written),
+            self.written.to_string(),
+            self.file.clone(),
+        )
+    }
+
+    /// Reads the file's header (a GIF's blocks too: it is never decoded, being published
+    /// as it is), refusing one of more than `max_megapixels` million pixels.
+    fn probe(&self, max_megapixels: u32) -> Result<Probe, ImageError> {
+        let bytes = std::fs::read(self.file).map_err(|source| {
+            self.error(|place, image, file| ImageError::Unreadable {
+                place,
+                image,
+                file,
+                source,
+            })
+        })?;
+        let probe = process::probe(&bytes).ok_or_else(|| {
+            self.error(|place, image, file| ImageError::Unsupported { place, image, file })
+        })?;
+        self.check_size(&probe, max_megapixels)?;
+        if probe.format == Format::Gif {
+            process::gif_is_whole(&bytes).map_err(|message| {
+                self.error(|place, image, file| ImageError::Corrupt {
+                    place,
+                    image,
+                    file,
+                    message,
+                })
+            })?;
+        }
+        Ok(probe)
+    }
+
+    /// Refuses an image of more than `max_megapixels` million pixels.
+    fn check_size(&self, probe: &Probe, max_megapixels: u32) -> Result<(), ImageError> {
+        let pixels = u64::from(probe.width) * u64::from(probe.height);
+        if pixels > u64::from(max_megapixels) * 1_000_000 {
+            return Err(self.error(|place, image, file| ImageError::TooLarge {
+                place,
+                image,
+                file,
+                width: probe.width,
+                height: probe.height,
+                limit: max_megapixels,
+            }));
+        }
+        Ok(())
     }
 }
 

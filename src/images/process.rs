@@ -1,6 +1,12 @@
 //! Reading image headers, and making variants: decode once, resize (fast_image_resize,
 //! SIMD), encode (jpeg-encoder, libwebp through `webp`, `image`'s PNG encoder), write into
 //! the cache through a temporary file.
+//!
+//! Invariant: a damaged image is an error, never a published guess. Decoders fill in what
+//! a file lacks: JPEGs are decoded by zune-jpeg in its strict mode (`image` runs it
+//! lenient, and a JPEG cut to a third became four grey-bottomed variants), PNG and WebP by
+//! `image`, which stops at a cut; GIFs, published as they are, have their blocks walked to
+//! the trailer when their header is read.
 
 use std::io::Cursor;
 
@@ -99,13 +105,13 @@ pub fn make_missing(images: &Images, config: &ImagesConfig) -> Result<Made, Imag
 /// Makes the variants of one image that the cache lacks; returns how many.
 fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
     let corrupt = |message: String| ImageError::Corrupt {
-        place: p.place.clone(),
+        place: p.place.describe(&p.written),
         image: p.written.clone(),
         file: p.file.clone(),
         message,
     };
     let bytes = std::fs::read(&p.file).map_err(|source| ImageError::Unreadable {
-        place: p.place.clone(),
+        place: p.place.describe(&p.written),
         image: p.written.clone(),
         file: p.file.clone(),
         source,
@@ -117,7 +123,14 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
     reader.no_limits();
     let mut decoder = reader.into_decoder().map_err(|e| corrupt(e.to_string()))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e.to_string()))?;
+    let mut image = match p.probe.format {
+        Format::Jpeg => {
+            // Only its orientation was needed of `image`'s reading.
+            drop(decoder);
+            strict_jpeg(&bytes).map_err(corrupt)?
+        }
+        _ => DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e.to_string()))?,
+    };
     drop(bytes);
     image.apply_orientation(orientation);
     let alpha = image.color().has_alpha();
@@ -178,6 +191,44 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
         made += missing.len();
     }
     Ok(made)
+}
+
+/// A JPEG's pixels in RGB, decoded strictly: a cut scan, a broken Huffman code or a marker
+/// out of place is an error (the message zune-jpeg gives), not grey rows.
+fn strict_jpeg(bytes: &[u8]) -> Result<DynamicImage, String> {
+    use zune_jpeg::zune_core::{
+        bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions,
+    };
+    // Planning refused images above `max_megapixels`, so no size limit of the decoder's.
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    let pixels = decoder.decode().map_err(|e| e.to_string())?;
+    let (width, height) = decoder
+        .dimensions()
+        .ok_or_else(|| "it has no size".to_string())?;
+    u32::try_from(width)
+        .ok()
+        .zip(u32::try_from(height).ok())
+        .and_then(|(w, h)| image::RgbImage::from_raw(w, h, pixels))
+        .map(DynamicImage::ImageRgb8)
+        .ok_or_else(|| "its size differs from what its header says".to_string())
+}
+
+/// Whether a GIF is whole: its blocks walked to the trailer (no frame decoded).
+pub fn gif_is_whole(bytes: &[u8]) -> Result<(), String> {
+    let mut options = gif::DecodeOptions::new();
+    options.skip_frame_decoding(true);
+    let mut decoder = options.read_info(bytes).map_err(|e| e.to_string())?;
+    while decoder
+        .read_next_frame()
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {}
+    Ok(())
 }
 
 /// Encodes RGB (or, with `alpha`, RGBA) pixels.

@@ -1,6 +1,12 @@
 //! Front matter and config files of other platforms — TOML, YAML or JSON — read into one
 //! value type (`serde_json::Value`), with errors at their line and column in the file.
+//!
+//! Invariant: a value read here nests at most [`MAX_DEPTH`] levels deep and, where YAML
+//! aliases repeat what an anchor names, holds at most [`MAX_ALIASED`] bytes of copies: so
+//! nothing read recurses deeper than that, the `[extra]` tables written from it read back
+//! (TOML readers stop at 80 levels), and 563 bytes of nested aliases cannot ask for 14 GB.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
@@ -8,6 +14,16 @@ use serde_json::{Map, Value};
 
 use crate::import::ImportError;
 use crate::location::Position;
+
+/// How deep front matter and configs may nest. Their values go into an imported article's
+/// `[extra]`, which the build reads back with `toml` — and it stops at 80 levels; nothing
+/// real comes near either.
+pub const MAX_DEPTH: usize = 64;
+
+/// How many bytes YAML aliases may copy into a value: each alias repeats all its anchor
+/// names, so nine levels of nine aliases make 9⁹ copies of a few hundred bytes. Real front
+/// matter aliases a list of tags or a set of defaults: kilobytes.
+pub const MAX_ALIASED: usize = 16 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -113,7 +129,7 @@ pub fn parse(
     first_line: usize,
     path: &Path,
 ) -> Result<Value, ImportError> {
-    match format {
+    let value = match format {
         Format::Toml => {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
                 let p = e
@@ -125,21 +141,112 @@ pub fn parse(
                     });
                 error_at(path, p.line, p.column, e.message().trim())
             })?;
-            Ok(from_toml(toml::Value::Table(table)))
+            from_toml(toml::Value::Table(table))
         }
         Format::Json => serde_json::from_str(text)
-            .map_err(|e| error_at(path, e.line() + first_line - 1, e.column(), e)),
+            .map_err(|e| error_at(path, e.line() + first_line - 1, e.column(), e))?,
         Format::Yaml => {
-            let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| {
-                let m = e.marker();
-                error_at(path, m.line() + first_line - 1, m.col() + 1, e.info())
-            })?;
-            Ok(docs
-                .into_iter()
+            let at = |m: yaml_rust2::scanner::Marker, message: &dyn std::fmt::Display| {
+                error_at(path, m.line() + first_line - 1, m.col() + 1, message)
+            };
+            yaml_bounds(text).map_err(|(m, message)| at(m, &message))?;
+            let docs = yaml_rust2::YamlLoader::load_from_str(text)
+                .map_err(|e| at(*e.marker(), &e.info()))?;
+            docs.into_iter()
                 .next()
-                .map_or(Value::Object(Map::new()), from_yaml))
+                .map_or(Value::Object(Map::new()), from_yaml)
+        }
+    };
+    // TOML and JSON stop at depths of their own (80 and 128), past this one.
+    if depth(&value) > MAX_DEPTH {
+        return Err(error_at(
+            path,
+            first_line,
+            1,
+            format!("nests deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    Ok(value)
+}
+
+/// Refuses YAML whose values nest deeper than [`MAX_DEPTH`] or whose aliases copy more than
+/// [`MAX_ALIASED`] bytes, from the parser's events (linear in the text), before anything is
+/// built of it: the loader copies an anchor's value for each alias and recurses as deep
+/// as the text nests. Syntax errors are left for the loader to report.
+fn yaml_bounds(text: &str) -> Result<(), (yaml_rust2::scanner::Marker, String)> {
+    use yaml_rust2::Event;
+    /// Bytes a value is counted as, besides its text: what a node costs in memory.
+    const NODE: usize = 64;
+    // Each open sequence or mapping: its anchor, its size so far, its deepest child.
+    let mut open: Vec<(usize, usize, usize)> = Vec::new();
+    // Each anchor's value: size and depth.
+    let mut anchors: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut aliased = 0usize;
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
+    loop {
+        let Ok((event, mark)) = parser.next_token() else {
+            return Ok(());
+        };
+        // A value that is complete here: its anchor, size and depth.
+        let (anchor, size, depth) = match event {
+            Event::StreamEnd => return Ok(()),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err((mark, format!("nests deeper than {MAX_DEPTH} levels")));
+                }
+                open.push((anchor, NODE, 0));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((anchor, size, deepest)) = open.pop() else {
+                    continue;
+                };
+                (anchor, size, deepest + 1)
+            }
+            Event::Scalar(value, _, anchor, _) => (anchor, NODE + value.len(), 0),
+            Event::Alias(id) => {
+                let (size, depth) = anchors.get(&id).copied().unwrap_or((NODE, 0));
+                aliased = aliased.saturating_add(size);
+                if aliased > MAX_ALIASED {
+                    return Err((
+                        mark,
+                        format!(
+                            "its aliases (`*name`) copy more than {} MiB: an alias bomb?",
+                            MAX_ALIASED >> 20
+                        ),
+                    ));
+                }
+                if open.len() + depth > MAX_DEPTH {
+                    return Err((mark, format!("nests deeper than {MAX_DEPTH} levels")));
+                }
+                (0, size, depth)
+            }
+            _ => continue,
+        };
+        if anchor > 0 {
+            anchors.insert(anchor, (size, depth));
+        }
+        if let Some(parent) = open.last_mut() {
+            parent.1 = parent.1.saturating_add(size);
+            parent.2 = parent.2.max(depth);
         }
     }
+}
+
+/// How deep a value nests (a scalar 0, a list of scalars 1), found without recursion.
+fn depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 0)];
+    while let Some((value, above)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(above + 1);
+        stack.extend(children.map(|child| (child, above + 1)));
+    }
+    deepest
 }
 
 /// Reads a config file by its extension.
@@ -282,6 +389,79 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("b.md:3:"), "{err}");
+    }
+
+    /// A file's front matter, read, or the error as shown.
+    fn front_matter_of(text: &str) -> Result<Value, String> {
+        let s = split(text).unwrap();
+        parse(s.format, s.front_matter, s.first_line, Path::new("a.md")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn aliases_are_read_and_their_copies_bounded() {
+        let v = front_matter_of(
+            "---\ndefaults: &d {layout: post, tags: [a, b]}\nx: *d\ny: [*d, *d]\n---\n",
+        )
+        .unwrap();
+        assert_eq!(v["x"], v["defaults"]);
+        assert_eq!(v["y"][1]["tags"][1], "b");
+        // Each level repeats the one before nine times: 9⁹ copies of the first.
+        let mut bomb = String::from("---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..9u8 {
+            let (name, previous) = ((b'a' + level) as char, (b'a' + level - 1) as char);
+            let aliases = vec![format!("*{previous}"); 9].join(", ");
+            bomb.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+        }
+        bomb.push_str("---\n");
+        assert_eq!(
+            front_matter_of(&bomb).unwrap_err(),
+            "a.md:7:16: its aliases (`*name`) copy more than 16 MiB: an alias bomb?"
+        );
+    }
+
+    #[test]
+    fn values_nest_at_most_64_deep_in_every_format() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        // A front matter is a table: 63 arrays in it are 64 levels.
+        for text in [
+            format!("+++\nx = {}\n+++\n", nested(63)),
+            format!("---\nx: {}\n---\n", nested(63)),
+            format!("{{\"x\": {}}}\n", nested(63)),
+        ] {
+            assert_eq!(depth(&front_matter_of(&text).unwrap()), 64);
+        }
+        for (text, error) in [
+            (format!("+++\nx = {}\n+++\n", nested(64)), "a.md:2:1"),
+            (format!("{{\"x\": {}}}\n", nested(64)), "a.md:1:1"),
+            (format!("---\nx: {}\n---\n", nested(64)), "a.md:2:67"),
+            // Block style.
+            (
+                format!(
+                    "---\n{}---\n",
+                    (0..70)
+                        .map(|i| format!("{}x:\n", " ".repeat(i)))
+                        .collect::<String>()
+                ),
+                "a.md:66:66",
+            ),
+            // An alias nesting its anchor deeper.
+            (
+                format!(
+                    "---\na: &a {}\nb: {}*a{}\n---\n",
+                    nested(40),
+                    "[".repeat(30),
+                    "]".repeat(30)
+                ),
+                "a.md:3:34",
+            ),
+        ] {
+            assert_eq!(
+                front_matter_of(&text).unwrap_err(),
+                format!("{error}: nests deeper than 64 levels")
+            );
+        }
+        assert_eq!(depth(&Value::from(1)), 0);
+        assert_eq!(depth(&serde_json::json!({"a": [1, {"b": []}]})), 4);
     }
 
     #[test]

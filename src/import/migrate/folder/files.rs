@@ -1,12 +1,15 @@
 //! Finding a site folder's files: its content files, and the files it publishes as they
-//! are.
+//! are. Links are followed where they lead inside the site folder, once (a loop is an
+//! error); one leading out of it, or to nothing, is skipped with where it leads.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use walkdir::{DirEntry, WalkDir};
 
 use super::{Kind, OldSite, Source};
 use crate::import::ImportError;
+use crate::import::migrate::bounds::{Bounds, Outside};
 use crate::import::migrate::values;
 use crate::import::migrate::{Harvest, Platform, Skip};
 
@@ -52,7 +55,7 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
             Platform::Hugo => values::text(site.config.get("staticDir")).unwrap_or("static".into()),
             _ => "static".into(),
         });
-        for file in files_below(&static_dir)? {
+        for file in files_below(&static_dir, &site.bounds, &mut harvest.skipped)? {
             let rel = rel_path(&file, &static_dir);
             harvest.statics.push((file, rel));
         }
@@ -62,7 +65,7 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                 reason: "the site's content folder is missing".into(),
             });
         }
-        let files = files_below(&site.content)?;
+        let files = files_below(&site.content, &site.bounds, &mut harvest.skipped)?;
         let bundles: Vec<PathBuf> = files
             .iter()
             .filter(|f| is_named(f, "index"))
@@ -136,10 +139,10 @@ fn jekyll_sources(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, 
     let mut sources = Vec::new();
     let excluded: Vec<String> = values::list(site.config.get("exclude"), false);
     let published = jekyll_collections(site, harvest)?;
-    let walker = WalkDir::new(&site.root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
+    let entries = walk(
+        &site.root,
+        &site.bounds,
+        |e| {
             let name = e.file_name().to_string_lossy();
             e.depth() == 0
                 || !(name.starts_with('.')
@@ -150,17 +153,10 @@ fn jekyll_sources(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, 
                         && !(e.depth() == 1 && published.iter().any(|p| *p == name)))
                     || ["node_modules", "vendor", "_site"].contains(&name.as_ref())
                     || excluded.iter().any(|x| x.trim_matches('/') == name))
-        });
-    for entry in walker {
-        let entry = entry.map_err(|e| ImportError::Read {
-            path: e.path().map(Path::to_path_buf).unwrap_or_default(),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("a link loop")),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
+        },
+        &mut harvest.skipped,
+    )?;
+    for entry in entries {
         let file = entry.into_path();
         let rel = rel_path(&file, &site.root);
         let dirs = dirs_of(&rel);
@@ -305,27 +301,110 @@ fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Strin
     Ok(published)
 }
 
-pub(super) fn files_below(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
+/// The files below `dir` (not hidden ones), in path order; links leading out of `bounds`
+/// are skipped into `skipped`.
+pub(super) fn files_below(
+    dir: &Path,
+    bounds: &Bounds,
+    skipped: &mut Vec<Skip>,
+) -> Result<Vec<PathBuf>, ImportError> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    let entries = walk(dir, bounds, |_| true, skipped)?;
+    Ok(entries
+        .into_iter()
+        .map(DirEntry::into_path)
+        .filter(|file| !is_hidden(file))
+        .collect())
+}
+
+/// The files below `dir` in path order, in the folders `keep` lets through, following links
+/// that lead inside `bounds` (`dir` itself included); each that leads elsewhere, or to
+/// nothing, is a skip.
+fn walk(
+    dir: &Path,
+    bounds: &Bounds,
+    mut keep: impl FnMut(&DirEntry) -> bool,
+    skipped: &mut Vec<Skip>,
+) -> Result<Vec<DirEntry>, ImportError> {
+    let refused = RefCell::new(Vec::new());
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| {
+            if !keep(e) {
+                return false;
+            }
+            if !(e.path_is_symlink() || e.depth() == 0) {
+                return true;
+            }
+            match bounds.resolve(e.path()) {
+                Ok(_) => true,
+                Err(outside) => {
+                    if !is_hidden(e.path()) {
+                        refused.borrow_mut().push(bounds.skip(e.path(), &outside));
+                    }
+                    false
+                }
+            }
+        });
     let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name().follow_links(true) {
-        let entry = entry.map_err(|e| ImportError::Read {
-            path: e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| dir.to_path_buf()),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("a link loop")),
-        })?;
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type().is_file() && !hidden {
-            files.push(entry.into_path());
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => files.push(entry),
+            Ok(_) => {}
+            // A link to nothing fails as the walk follows it (an editor's lock file, `.#x`,
+            // is one: hidden names are never imported, so never said).
+            Err(e)
+                if e.loop_ancestor().is_none()
+                    && e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                    && e.path().is_some_and(is_link) =>
+            {
+                let path = e.path().expect("checked above");
+                if !is_hidden(path) {
+                    let outside = bounds
+                        .resolve(path)
+                        .err()
+                        .unwrap_or_else(|| Outside::Nowhere(path.to_path_buf()));
+                    refused.borrow_mut().push(bounds.skip(path, &outside));
+                }
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                if let Some(ancestor) = e.loop_ancestor() {
+                    return Err(ImportError::BadSource {
+                        reason: format!(
+                            "a link to {}, a folder it lies in: a loop",
+                            ancestor.display()
+                        ),
+                        path,
+                    });
+                }
+                return Err(ImportError::Read {
+                    path,
+                    source: e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("cannot walk it")),
+                });
+            }
         }
     }
+    skipped.extend(refused.into_inner());
     Ok(files)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 pub(super) fn rel_path(file: &Path, base: &Path) -> String {

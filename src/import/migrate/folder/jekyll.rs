@@ -385,10 +385,15 @@ impl Rules {
 }
 
 /// The site's data files — YAML or JSON in `_data/`, by name (`ruby.yml` is `ruby`) — for
-/// `{{ site.data.… }}`; a broken one is refused, as Jekyll refuses it.
-pub(super) fn site_data(root: &std::path::Path) -> Result<Map<String, Value>, ImportError> {
+/// `{{ site.data.… }}`; a broken one is refused, as Jekyll refuses it. A link that leads out
+/// of the site is not read (`_data/authors.yml`, the one that makes profiles, is listed as
+/// skipped where the authors are read).
+pub(super) fn site_data(
+    root: &std::path::Path,
+    bounds: &super::super::bounds::Bounds,
+) -> Result<Map<String, Value>, ImportError> {
     let mut data = Map::new();
-    for file in super::files::files_below(&root.join("_data"))? {
+    for file in super::files::files_below(&root.join("_data"), bounds, &mut Vec::new())? {
         let in_data = file.parent() == Some(root.join("_data").as_path());
         if in_data && super::files::has_ext(&file, &["yml", "yaml", "json"]) {
             let name = file

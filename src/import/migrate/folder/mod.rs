@@ -24,6 +24,7 @@ use files::{collect, files_below, has_ext, rel_path};
 use syntax::platform_syntax;
 use urls::{dated_name, old_url};
 
+use super::bounds::Bounds;
 use super::values;
 use super::{
     Entry, Harvest, LeadImage, Platform, Profile, Redirect, SectionInfo, Skip, counted, html,
@@ -37,6 +38,8 @@ use crate::import::ImportError;
 struct OldSite {
     platform: Platform,
     root: PathBuf,
+    /// The site folder, outside which nothing is read.
+    bounds: Bounds,
     content: PathBuf,
     config: Value,
     /// Jekyll's rules (collections, defaults, time zone…), for a Jekyll site.
@@ -65,6 +68,7 @@ impl OldSite {
             Platform::Zola => &["config.toml", "zola.toml"],
             _ => &["_config.yml", "_config.yaml", "_config.toml"],
         };
+        let bounds = Bounds::new(root, "the site folder")?;
         let Some(file) = candidates
             .iter()
             .map(|c| root.join(c))
@@ -79,6 +83,12 @@ impl OldSite {
                 ),
             });
         };
+        if let Err(outside) = bounds.resolve(&file) {
+            return Err(ImportError::BadSource {
+                reason: bounds.reason(&file, &outside),
+                path: file,
+            });
+        }
         let config = values::config(&file)?;
         let content = match platform {
             Platform::Hugo => {
@@ -88,11 +98,12 @@ impl OldSite {
             _ => root.to_path_buf(),
         };
         let jekyll = (platform == Platform::Jekyll)
-            .then(|| jekyll::Rules::read(&config, &file, jekyll::site_data(root)?))
+            .then(|| jekyll::Rules::read(&config, &file, jekyll::site_data(root, &bounds)?))
             .transpose()?;
         Ok(OldSite {
             platform,
             root: root.to_path_buf(),
+            bounds,
             content,
             config,
             jekyll,
@@ -179,7 +190,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
         })
         .collect();
     harvest.lists = lists::of(&site, &pages);
-    let authors = jekyll_authors(&site)?;
+    let authors = jekyll_authors(&site, &mut harvest.skipped)?;
     let made: Vec<Made> = pages
         .into_par_iter()
         .map(|r| second_pass(&site, r, &places, &authors))
@@ -252,6 +263,9 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
         None => fm,
     };
     let html = has_ext(&source.file, &["html", "htm"]);
+    if html {
+        check_nesting(&source.file, &text, &body)?;
+    }
     if source.kind == Kind::SectionIndex {
         return Ok(Read {
             source,
@@ -339,12 +353,29 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
     })
 }
 
+/// Refuses an HTML file whose markup nests deeper than anything reading it into a tree can
+/// take ([`crate::nesting`]), naming the line (`body` ends `text`).
+fn check_nesting(file: &Path, text: &str, body: &str) -> Result<(), ImportError> {
+    crate::nesting::check_html_depth(body).map_err(|deep| {
+        let body_line = 1 + text[..text.len() - body.len()].matches('\n').count();
+        ImportError::BadSource {
+            path: PathBuf::from(format!("{}:{}", file.display(), body_line + deep.line - 1)),
+            reason: deep.to_string(),
+        }
+    })
+}
+
 /// Jekyll's `_data/authors.yml`: key → (name, bio).
 fn jekyll_authors(
     site: &OldSite,
+    skipped: &mut Vec<Skip>,
 ) -> Result<HashMap<String, (String, Option<String>)>, ImportError> {
     let file = site.root.join("_data").join("authors.yml");
     if site.platform != Platform::Jekyll || !file.is_file() {
+        return Ok(HashMap::new());
+    }
+    if let Err(outside) = site.bounds.resolve(&file) {
+        skipped.push(site.bounds.skip(&file, &outside));
         return Ok(HashMap::new());
     }
     let data = values::config(&file)?;
@@ -550,7 +581,8 @@ fn second_pass(
 
     let mut files = Vec::new();
     if let Some(bundle) = &source.bundle {
-        for file in files_below(bundle).unwrap_or_default() {
+        // Its links leading out were said when its folder was walked.
+        for file in files_below(bundle, &site.bounds, &mut Vec::new()).unwrap_or_default() {
             if file != source.file {
                 files.push((file.clone(), rel_path(&file, bundle)));
             }
@@ -698,7 +730,7 @@ fn lead_image(
         _ => site.root.join("static"),
     };
     let under = src.trim_start_matches('/');
-    if !under.split('/').any(|s| s == "..") && static_dir.join(under).is_file() {
+    if !under.split('/').any(|s| s == "..") && site.bounds.is_file(&static_dir.join(under)) {
         return Some(LeadImage {
             src: format!("/{under}"),
             alt,

@@ -4,16 +4,27 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::import::migrate::decoded_path;
+use crate::import::migrate::bounds::{Bounds, Outside};
+use crate::import::migrate::{Skip, decoded_path};
 
 /// Where the uploads of a WordPress site live below its address.
 pub(super) const UPLOADS: &str = "wp-content/uploads/";
+
+/// An uploads URL's file in `--uploads`.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Upload {
+    /// At hand: its path below `static/` (and the old site's root), and the file.
+    Here(String, PathBuf),
+    /// A link there leading out of `--uploads` (or to nothing): not read.
+    Refused(Skip),
+}
 
 /// What the importer knows of the site's attachments and files.
 pub(super) struct Files<'a> {
     pub(super) base: String,
     pub(super) host: Option<String>,
-    pub(super) uploads: Option<&'a Path>,
+    /// `--uploads`, and the folder it is, outside which nothing is read.
+    pub(super) uploads: Option<(&'a Path, Bounds)>,
     /// post id → (url, alt, caption)
     pub(super) attachments: HashMap<String, (String, Option<String>, Option<String>)>,
     /// parent post id → attachment ids, in menu order
@@ -54,10 +65,9 @@ impl Files<'_> {
         text
     }
 
-    /// The path below `static/` (and the old site's root) of an uploads URL whose file is
-    /// in `--uploads`, with that file.
-    pub(super) fn local(&self, url: &str) -> Option<(String, PathBuf)> {
-        let uploads = self.uploads?;
+    /// The file in `--uploads` of an uploads URL, if it has one.
+    pub(super) fn local(&self, url: &str) -> Option<Upload> {
+        let (uploads, bounds) = self.uploads.as_ref()?;
         let at = url.find(UPLOADS)?;
         let site_path = if url.starts_with('/') && !url.starts_with("//") {
             url.to_string()
@@ -97,22 +107,35 @@ impl Files<'_> {
         let file = relative
             .split('/')
             .fold(uploads.to_path_buf(), |p, s| p.join(s));
-        if !file.is_file() {
-            return None;
+        match bounds.resolve(&file) {
+            Ok(real) if real.is_file() => {}
+            Ok(_) => return None,
+            // Not there, and no link either.
+            Err(Outside::Nowhere(_)) if std::fs::symlink_metadata(&file).is_err() => return None,
+            Err(outside) => {
+                let mut skip = bounds.skip(&file, &outside);
+                skip.reason.push_str(&format!("; pages keep linking {url}"));
+                return Some(Upload::Refused(skip));
+            }
         }
         let site_path = decoded_path(site_path.split(['?', '#']).next().unwrap_or(""))?;
-        Some((site_path.trim_start_matches('/').to_string(), file))
+        Some(Upload::Here(
+            site_path.trim_start_matches('/').to_string(),
+            file,
+        ))
     }
 
     /// `html` with links to the old site's pages made site paths (the pages keep their
-    /// URLs here), and each uploads URL whose file is at hand too; the files used.
-    pub(super) fn localize(&self, html: &str) -> (String, Vec<(PathBuf, String)>) {
+    /// URLs here), and each uploads URL whose file is at hand too; the files used, and
+    /// the links in `--uploads` refused.
+    pub(super) fn localize(&self, html: &str) -> (String, Vec<(PathBuf, String)>, Vec<Skip>) {
         let html = self.site_links(html);
         if self.uploads.is_none() || !html.contains(UPLOADS) {
-            return (html, Vec::new());
+            return (html, Vec::new(), Vec::new());
         }
         let mut out = String::with_capacity(html.len());
         let mut used = Vec::new();
+        let mut refused = Vec::new();
         let mut rest = html.as_str();
         while let Some(at) = rest.find(UPLOADS) {
             let start = rest[..at]
@@ -126,17 +149,21 @@ impl Files<'_> {
             out.push_str(&rest[..start]);
             let url = &rest[start..end];
             match self.local(url) {
-                Some((site_path, file)) => {
+                Some(Upload::Here(site_path, file)) => {
                     out.push('/');
                     out.push_str(&site_path);
                     used.push((file, site_path));
+                }
+                Some(Upload::Refused(skip)) => {
+                    out.push_str(url);
+                    refused.push(skip);
                 }
                 None => out.push_str(url),
             }
             rest = &rest[end..];
         }
         out.push_str(rest);
-        (out, used)
+        (out, used, refused)
     }
 }
 
@@ -152,11 +179,14 @@ mod tests {
         let files = Files {
             base: "https://old.example.com".into(),
             host: Some("old.example.com".into()),
-            uploads: Some(uploads.path()),
+            uploads: Some((
+                uploads.path(),
+                Bounds::new(uploads.path(), "--uploads").unwrap(),
+            )),
             attachments: HashMap::new(),
             children: HashMap::new(),
         };
-        let (html, used) = files.localize(
+        let (html, used, refused) = files.localize(
             "<a href=\"https://old.example.com/2014/x/\">x</a> <img src='http://old.example.com/wp-content/uploads/2014/11/a.jpg'> \
              <img src=\"https://old.example.com/wp-content/uploads/2014/11/missing.jpg\"> \
              https://cdn.example.net/wp-content/uploads/2014/11/a.jpg\u{a0}wp-content/uploads/\u{3000} \
@@ -182,5 +212,6 @@ mod tests {
         );
         assert_eq!(used.len(), 2);
         assert_eq!(used[0].1, "wp-content/uploads/2014/11/a.jpg");
+        assert_eq!(refused, []);
     }
 }

@@ -16,9 +16,10 @@ mod archives;
 mod files;
 mod wxr;
 
-use files::Files;
+use files::{Files, Upload};
 use wxr::{Channel, Item, decode, parse};
 
+use super::bounds::Bounds;
 use super::html::{self, Shortcode};
 use super::wpautop;
 use super::{
@@ -35,6 +36,7 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
     let channel = parse(&text, file)?;
     // Exports run to hundreds of megabytes: the records hold what is needed.
     drop(text);
+    check_nesting(&channel, file)?;
     if let Some(dir) = uploads
         && !dir.is_dir()
     {
@@ -48,7 +50,39 @@ pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let uploads = match uploads {
+        Some(dir) => Some((dir, Bounds::new(dir, "the --uploads folder")?)),
+        None => None,
+    };
     Ok(harvest(channel, uploads, label))
+}
+
+/// Refuses an export with a post whose HTML nests deeper than anything reading it into a
+/// tree can take ([`crate::nesting`]), before any of it is read so.
+fn check_nesting(channel: &Channel, file: &Path) -> Result<(), ImportError> {
+    let posts: Vec<&Item> = channel
+        .items
+        .iter()
+        .filter(|i| i.get("wp:post_type") != "attachment")
+        .collect();
+    crate::parallel::try_map(&posts, |item| {
+        // As written (not trimmed), so its lines are the text's.
+        let html = item
+            .fields
+            .get("content:encoded")
+            .map_or("", String::as_str);
+        crate::nesting::check_html_depth(html).map_err(|deep| ImportError::BadSource {
+            path: PathBuf::from(format!("{}:{}", file.display(), item.line)),
+            reason: format!(
+                "{} {} {:?} (line {} of its text): {deep}",
+                item.get("wp:post_type"),
+                item.get("wp:post_id"),
+                crate::text::html_text(item.get("title")),
+                deep.line
+            ),
+        })
+    })?;
+    Ok(())
 }
 
 /// The site's address without a trailing slash (`https://example.com/blog`).
@@ -112,7 +146,8 @@ fn machinery(post_type: &str) -> Option<&'static str> {
     })
 }
 
-fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
+fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) -> Harvest {
+    let given_uploads = uploads.is_some();
     let base = site_base(&channel);
     let host = url::Url::parse(&base)
         .ok()
@@ -217,6 +252,8 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
     let mut sections_used: Vec<String> = Vec::new();
     let mut authors_used: Vec<String> = Vec::new();
     let mut comments = 0;
+    // Links in `--uploads` leading out of it, once each however many posts use them.
+    let mut refused: Vec<Skip> = Vec::new();
     for (item, result) in channel
         .items
         .iter()
@@ -225,7 +262,12 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
     {
         comments += item.comments;
         match result {
-            Ok((entry, used, warnings)) => {
+            Ok((entry, used, warnings, links_out)) => {
+                for skip in links_out {
+                    if !refused.contains(&skip) {
+                        refused.push(skip);
+                    }
+                }
                 let section = entry.folder.split('/').next().unwrap_or("").to_string();
                 if !section.is_empty() && !entry.is_page() && !sections_used.contains(&section) {
                     sections_used.push(section);
@@ -254,14 +296,20 @@ fn harvest(channel: Channel, uploads: Option<&Path>, label: String) -> Harvest {
     let mut not_at_hand = 0;
     for (id, url, line) in attachment_items {
         match files.local(&url) {
-            Some((path, file)) => harvest.statics.push((file, path)),
-            None if uploads.is_some() => harvest.skipped.push(Skip {
+            Some(Upload::Here(path, file)) => harvest.statics.push((file, path)),
+            Some(Upload::Refused(skip)) => {
+                if !refused.contains(&skip) {
+                    refused.push(skip);
+                }
+            }
+            None if given_uploads => harvest.skipped.push(Skip {
                 origin: format!("{label}:{line} (attachment {id})"),
                 reason: format!("its file is not in --uploads; pages keep linking {url}"),
             }),
             None => not_at_hand += 1,
         }
     }
+    harvest.skipped.extend(refused);
     if not_at_hand > 0 {
         harvest.warnings.push(format!(
             "{label}: {not_at_hand} attachments are not copied (no --uploads folder given): pages link them on the old site"
@@ -308,7 +356,9 @@ fn utc(d: NaiveDateTime) -> DateTime<FixedOffset> {
     d.and_utc().fixed_offset()
 }
 
-type Made = (Entry, Vec<(PathBuf, String)>, Vec<String>);
+/// An entry, the files it uses, its warnings, and links in `--uploads` it names that lead
+/// out of it.
+type Made = (Entry, Vec<(PathBuf, String)>, Vec<String>, Vec<Skip>);
 
 fn entry(
     item: &Item,
@@ -437,7 +487,7 @@ fn entry(
         }
         made
     });
-    let (content, mut used) = files.localize(&content);
+    let (content, mut used, mut links_out) = files.localize(&content);
     let (body, unsafe_html) = html::to_markdown(&wpautop::shown(content));
     if !unknown.is_empty() {
         warnings.push(format!(
@@ -449,9 +499,13 @@ fn entry(
     let image = item.meta("_thumbnail_id").and_then(|thumb| {
         let (url, alt, caption) = files.attachments.get(thumb)?;
         let src = match files.local(url) {
-            Some((path, file)) => {
+            Some(Upload::Here(path, file)) => {
                 used.push((file, path.clone()));
                 format!("/{path}")
+            }
+            Some(Upload::Refused(skip)) => {
+                links_out.push(skip);
+                url.clone()
             }
             None => url.clone(),
         };
@@ -514,6 +568,7 @@ fn entry(
         },
         used,
         warnings,
+        links_out,
     ))
 }
 
