@@ -59,6 +59,16 @@ pub fn render(markdown: &str) -> Rendered {
     Renderer::default().render(markdown)
 }
 
+/// The id each heading of `markdown` gets when it is rendered, in order: for the
+/// importer, which keeps another platform's ids where they differ.
+pub fn heading_ids(markdown: &str) -> Vec<String> {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    assign_heading_ids(&mut events)
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
 /// Renders many documents, from any number of threads, highlighting each distinct code
 /// block once: syntax highlighting costs far more than the rest of Markdown rendering
 /// (about 35 µs per line), and newsrooms repeat snippets (install commands, boilerplate).

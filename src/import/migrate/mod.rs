@@ -17,6 +17,7 @@
 //! - Idempotent and deterministic: the same source gives the same files, in source order.
 
 mod folder;
+mod headings;
 mod html;
 mod values;
 mod wordpress;
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use rayon::prelude::*;
 
 use super::emit::{self, toml_list, toml_string};
@@ -96,6 +97,17 @@ pub struct Entry {
     pub files: Vec<(PathBuf, String)>,
     /// Values of the old front matter Gazette has no key for, kept for templates.
     pub extra: toml::Table,
+    /// The source file, for a site folder's pages.
+    pub file: Option<SourceFile>,
+}
+
+/// A content file of a site folder, where a post without a date finds one.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Its path below the old site's content folder, `/`-separated
+    /// (`posts/2025/06/26/launch.md`), which may carry a date.
+    pub below_content: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -165,6 +177,8 @@ pub struct MigrationReport {
     pub urls_kept: usize,
     pub profiles_written: usize,
     pub sections_written: usize,
+    /// Articles without a date in the source, dated by their URL or file name.
+    pub dated_by_path: usize,
     pub warnings: Vec<String>,
 }
 
@@ -190,6 +204,13 @@ impl std::fmt::Display for MigrationReport {
             self.profiles_written,
             self.sections_written
         )?;
+        if self.dated_by_path > 0 {
+            writeln!(
+                f,
+                "dated by their URL or file name (no date in the source): {}",
+                self.dated_by_path
+            )?;
+        }
         write!(f, "skipped: {}", self.skipped.len())?;
         for skip in &self.skipped {
             write!(f, "\n  {}: {}", skip.origin, skip.reason)?;
@@ -237,6 +258,7 @@ fn write(
     // which stays the same on re-imports.
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut placed = Vec::with_capacity(entries.len());
+    let mut dated_by_path = 0;
     // A section's list page takes its folder's URL: an old page there (WordPress's "News"
     // page beside its "News" category) gives it up, and the URL still answers.
     let section_urls: HashSet<String> = entries
@@ -263,6 +285,11 @@ fn write(
             entry.url = Some(own);
         }
         let mut target = target_of(content, &entry);
+        if entry.date.is_none() {
+            let (date, by_path) = date_of_undated(&entry, &target, &mut warnings);
+            entry.date = date;
+            dated_by_path += usize::from(by_path);
+        }
         if !taken.insert(target.clone()) {
             let suffix = format!("{:06x}", fnv1a(entry.origin.as_bytes()) & 0xff_ffff);
             let old = target.clone();
@@ -306,6 +333,7 @@ fn write(
         drafts: placed.iter().filter(|p| p.draft).count(),
         scheduled: placed.iter().filter(|p| p.scheduled).count(),
         skipped,
+        dated_by_path,
         urls_kept: placed.iter().map(|p| p.urls).sum(),
         ..MigrationReport::default()
     };
@@ -397,9 +425,7 @@ fn write(
                 let _ = writeln!(text, "weight = {weight}");
             }
             if !section.extra.is_empty() {
-                let mut extra = toml::Table::new();
-                extra.insert("extra".into(), toml::Value::Table(section.extra.clone()));
-                let _ = write!(text, "\n{}", toml::to_string(&extra).unwrap_or_default());
+                let _ = write!(text, "\n{}", extra_table(section.extra.clone()));
             }
             text.push_str("+++\n");
             if !section.intro.trim().is_empty() {
@@ -410,6 +436,86 @@ fn write(
     }
     report.warnings = warnings;
     Ok(report)
+}
+
+/// A date for an entry the source gave none, never 1970: the date its old URL or file
+/// name carries (`/2025/06/26/…`, `2025-06-26-launch.md`; `true` with it, for the
+/// summary), else its last change, else the date an earlier import gave it, else its
+/// file's modification time — the last three with a warning, as they are guesses.
+fn date_of_undated(
+    entry: &Entry,
+    target: &Path,
+    warnings: &mut Vec<String>,
+) -> (Option<DateTime<FixedOffset>>, bool) {
+    let paths = entry
+        .url
+        .iter()
+        .chain(&entry.aliases)
+        .chain(entry.file.as_ref().map(|f| &f.below_content));
+    if let Some(date) = paths.filter_map(|p| date_in_path(p)).next() {
+        return (Some(date), true);
+    }
+    let guess = entry
+        .updated
+        .map(|d| (d, "its last change"))
+        .or_else(|| {
+            super::existing_date(target)
+                .and_then(|d| values::date(&d))
+                .map(|d| (d, "the date its earlier import gave it"))
+        })
+        .or_else(|| {
+            let modified = std::fs::metadata(&entry.file.as_ref()?.path)
+                .and_then(|m| m.modified())
+                .ok()?;
+            Some((
+                DateTime::<Utc>::from(modified)
+                    .trunc_subsecs(0)
+                    .fixed_offset(),
+                "its file's modification time",
+            ))
+        });
+    if let Some((date, by)) = guess {
+        warnings.push(format!(
+            "{}: has no date, nor one in its URL or file name: dated {} by {by} (set `date` in the imported file)",
+            entry.origin,
+            emit::toml_date(date)
+        ));
+        return (Some(date), false);
+    }
+    (None, false)
+}
+
+/// The date a URL or file path carries: year, month and day folders (`/2025/06/26/`), or
+/// a name that starts with the date (`2025-06-26-launch.md`, `2025-6-8_launch`).
+fn date_in_path(path: &str) -> Option<DateTime<FixedOffset>> {
+    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let date = |y: &str, m: &str, d: &str| {
+        let year = i32::try_from(number(y, 4..=4)?).ok()?;
+        chrono::NaiveDate::from_ymd_opt(year, number(m, 1..=2)?, number(d, 1..=2)?)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().fixed_offset())
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        if let [y, m, d, ..] = &segments[i..]
+            && let Some(found) = date(y, m, d)
+        {
+            return Some(found);
+        }
+        let mut parts = segment.splitn(4, ['-', '_']);
+        if let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) {
+            // The day ends at the name's next separator or extension (`26.md`).
+            let d = d.split('.').next().unwrap_or(d);
+            if let Some(found) = date(y, m, d) {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 fn target_of(content: &Path, entry: &Entry) -> PathBuf {
@@ -512,12 +618,20 @@ fn article_file(entry: &Entry, warnings: &mut Vec<String>) -> (String, usize) {
         }
     }
     if !extra.is_empty() {
-        let extra = toml::to_string(&extra).unwrap_or_default();
-        let _ = write!(fm, "\n[extra]\n{extra}");
+        let _ = write!(fm, "\n{}", extra_table(extra));
     }
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
     (stamp(&entry.origin, entry.source_hash, &rest), urls)
+}
+
+/// `[extra]` as TOML, every value below it: a nested table is `[extra.menu.main]` and an
+/// array of tables `[[extra.resources]]`, never a table of the front matter's own (which
+/// the build refuses as an unknown key).
+fn extra_table(extra: toml::Table) -> String {
+    let mut front_matter = toml::Table::new();
+    front_matter.insert("extra".into(), toml::Value::Table(extra));
+    toml::to_string(&front_matter).expect("a TOML table always serializes")
 }
 
 /// Where the entry's old URLs go: the URL itself as `path` when it is a folder Gazette can

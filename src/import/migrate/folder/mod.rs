@@ -15,17 +15,20 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod files;
+mod hugo;
 mod syntax;
 mod urls;
+mod zola;
 
 use files::{collect, files_below, has_ext, rel_path};
 use syntax::platform_syntax;
 use urls::{dated_name, old_url};
 
-use super::values;
 use super::{
-    Entry, Harvest, LeadImage, Platform, Profile, SectionInfo, Skip, counted, html, unique,
+    Entry, Harvest, LeadImage, Platform, Profile, SectionInfo, Skip, SourceFile, counted, html,
+    unique,
 };
+use super::{headings, values};
 use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::import::ImportError;
@@ -36,6 +39,8 @@ struct OldSite {
     root: PathBuf,
     content: PathBuf,
     config: Value,
+    /// Hugo's settings, from all its configuration files (a Hugo site only).
+    hugo: Option<hugo::Settings>,
 }
 
 impl OldSite {
@@ -46,17 +51,17 @@ impl OldSite {
                 reason: format!("must be the {} site's folder", platform.name()),
             });
         }
+        if platform == Platform::Hugo {
+            let settings = hugo::Settings::load(root)?;
+            return Ok(OldSite {
+                platform,
+                root: root.to_path_buf(),
+                content: root.join(&settings.content_dir),
+                config: settings.config.clone(),
+                hugo: Some(settings),
+            });
+        }
         let candidates: &[&str] = match platform {
-            Platform::Hugo => &[
-                "hugo.toml",
-                "hugo.yaml",
-                "hugo.yml",
-                "hugo.json",
-                "config.toml",
-                "config.yaml",
-                "config.yml",
-                "config.json",
-            ],
             Platform::Zola => &["config.toml", "zola.toml"],
             _ => &["_config.yml", "_config.yaml", "_config.toml"],
         };
@@ -76,9 +81,6 @@ impl OldSite {
         };
         let config = values::config(&file)?;
         let content = match platform {
-            Platform::Hugo => {
-                root.join(values::text(config.get("contentDir")).unwrap_or("content".into()))
-            }
             Platform::Zola => root.join("content"),
             _ => root.to_path_buf(),
         };
@@ -87,6 +89,7 @@ impl OldSite {
             root: root.to_path_buf(),
             content,
             config,
+            hugo: None,
         })
     }
 
@@ -234,8 +237,22 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
         Platform::Hugo => (None, source.stem.as_str()),
         _ => dated_name(&source.stem),
     };
-    let date = field(&["date", "publishDate", "pubdate", "published"])
-        .and_then(|d| values::date(&d))
+    // Hugo's own order for a page's date (its `[frontmatter] date` default) ends with
+    // the last change.
+    let date_keys: &[&str] = match site.platform {
+        Platform::Hugo => &[
+            "date",
+            "publishDate",
+            "pubdate",
+            "published",
+            "lastmod",
+            "modified",
+        ],
+        _ => &["date", "publishDate", "pubdate", "published"],
+    };
+    let date = date_keys
+        .iter()
+        .find_map(|k| values::text(fm.get(*k)).and_then(|d| values::date(&d)))
         .or(name_date)
         .or_else(|| {
             // Jekyll shows a draft at its file's time.
@@ -381,6 +398,16 @@ fn second_pass(
             counted(&kept)
         ));
     }
+    if !is_html {
+        let lost;
+        (body, lost) = with_old_heading_ids(site, &body);
+        if lost > 0 {
+            warnings.push(format!(
+                "{}: {lost} headings had ids on the old site that a heading attribute cannot hold ({{#…}} with spaces or braces, or beside other attributes): links to them land at the top of the page",
+                source.shown
+            ));
+        }
+    }
     if is_html {
         let (markdown, scripts) = html::to_markdown(&body);
         body = markdown;
@@ -460,7 +487,11 @@ fn second_pass(
         .into_iter()
         .chain(values::list(fm.get("redirect_from"), false))
         .map(|a| {
-            if a.starts_with('/') || site.platform != Platform::Hugo {
+            if site.platform == Platform::Zola {
+                // Zola answers an alias with a file only when it ends in `.html`; any
+                // other is a folder (`releases/1.94.1` → `/releases/1.94.1/index.html`).
+                zola_alias(&a)
+            } else if a.starts_with('/') || site.platform != Platform::Hugo {
                 format!("/{}", a.trim_start_matches('/'))
             } else {
                 // Hugo: a relative alias is relative to the folder the page's URL is in
@@ -480,7 +511,12 @@ fn second_pass(
     let mut files = Vec::new();
     if let Some(bundle) = &source.bundle {
         for file in files_below(bundle).unwrap_or_default() {
-            if file != source.file {
+            // A translation's `index.fr.md` is a page of its language, not a file.
+            let translation = site.hugo.as_ref().is_some_and(|hugo| {
+                matches!(hugo.language_of(&file), hugo::FileLanguage::Other(_))
+                    && has_ext(&file, &["md", "markdown", "html", "htm"])
+            });
+            if file != source.file && !translation {
                 files.push((file.clone(), rel_path(&file, bundle)));
             }
         }
@@ -506,9 +542,53 @@ fn second_pass(
             body,
             files,
             extra,
+            file: Some(SourceFile {
+                below_content: rel_path(&source.file, &site.content),
+                path: source.file,
+            }),
         }),
         warnings,
     )
+}
+
+/// The URL a Zola alias answers: a file when it ends in `.html`, else a folder.
+fn zola_alias(alias: &str) -> String {
+    let alias = alias.trim().trim_matches('/');
+    if alias.is_empty() {
+        "/".into()
+    } else if alias.ends_with(".html") {
+        format!("/{alias}")
+    } else {
+        format!("/{alias}/")
+    }
+}
+
+/// The body with each heading's id on the old site written where Gazette's would differ
+/// (HTML content has only the ids its HTML gives), and how many could not be written.
+fn with_old_heading_ids(site: &OldSite, body: &str) -> (String, usize) {
+    match (site.platform, &site.hugo) {
+        (Platform::Hugo, Some(hugo)) => match hugo.heading_ids {
+            Some(kind) => headings::keep_ids(
+                body,
+                &headings::Rule {
+                    id: &|h| Some(hugo::heading_id(&h.line, kind)),
+                    written_first: false,
+                },
+            ),
+            None => (body.to_string(), 0),
+        },
+        (Platform::Zola, _) => {
+            let anchors = zola::Anchors::of(&site.config);
+            headings::keep_ids(
+                body,
+                &headings::Rule {
+                    id: &|h| anchors.id(&h.text),
+                    written_first: true,
+                },
+            )
+        }
+        _ => (body.to_string(), 0),
+    }
 }
 
 /// Front matter keys other than `mapped`, for `[extra]`; the source's own `extra` table is

@@ -541,6 +541,7 @@ fn entry(
             body,
             files: Vec::new(),
             extra,
+            file: None,
         },
         used,
         warnings,
