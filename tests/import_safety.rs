@@ -262,7 +262,7 @@ fn raw_html_in_markdown_is_made_safe_and_the_rest_kept_byte_for_byte() {
          </div>\n\n\
          A link, JAVASCRIPT:alert(4), a ref and [fine](https://example.com/ \"T\").\n\n\n\n\
          > <span>quoted</span> \n\n\
-         # Heading &#123;#top onclick=alert(8)}\n\n\
+         # Heading &#123;#top onclick=alert(8)} {#heading-123top-onclickalert8}\n\n\
          <!-- more -->\n"
     );
     assert_eq!(body(&site, "content/posts/other.md"), "\nHi there.\n");

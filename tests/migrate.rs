@@ -842,9 +842,9 @@ fn bad_front_matter_in_a_site_is_refused_with_its_position() {
     assert!(err.contains("old/_posts/2014-11-25-bad.md:4:"), "{err}");
     assert!(!site.exists("content"), "nothing written");
     let err = site.run(&["import", "--from", "hugo", "old"]).failure();
-    assert!(
-        err.contains("has no hugo.toml or hugo.yaml: is it a Hugo site?"),
-        "{err}"
+    assert_eq!(
+        err,
+        "error: old: has no Hugo configuration: looked for hugo.toml, hugo.yaml, hugo.yml, hugo.json, config.toml, config.yaml, config.yml, config.json and the folders config/_default/, config/production/: is it a Hugo site?\n"
     );
 }
 

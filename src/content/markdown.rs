@@ -60,6 +60,16 @@ pub fn render(markdown: &str) -> Rendered {
     Renderer::default().render(markdown)
 }
 
+/// The id each heading of `markdown` gets when it is rendered, in order: for the
+/// importer, which keeps another platform's ids where they differ.
+pub fn heading_ids(markdown: &str) -> Vec<String> {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    assign_heading_ids(&mut events)
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
 /// Renders many documents, from any number of threads, highlighting each distinct code
 /// block once: syntax highlighting costs far more than the rest of Markdown rendering
 /// (about 35 µs per line), and newsrooms repeat snippets (install commands, boilerplate).
@@ -232,16 +242,6 @@ fn count_words(text: &str) -> usize {
         })
         .sum();
     starts + usize::from(!space(first))
-}
-
-/// The id of every heading of `markdown`, in order, as [`render`] gives them: for the
-/// importer, which writes another platform's id where it differs.
-pub fn heading_ids(markdown: &str) -> Vec<String> {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    assign_heading_ids(&mut events)
-        .into_iter()
-        .map(|heading| heading.id)
-        .collect()
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique

@@ -38,6 +38,17 @@ impl TestSite {
         self
     }
 
+    /// Sets the modification time of a file of the site, in seconds since 1970.
+    pub fn touch(&self, relative: &str, seconds: u64) -> &Self {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(self.path().join(relative))
+            .unwrap();
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+            .unwrap();
+        self
+    }
+
     /// Writes `content/<slug>.md` with the given front matter lines and body.
     pub fn article(&self, slug: &str, front_matter: &str, body: &str) -> &Self {
         self.write(

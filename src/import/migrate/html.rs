@@ -65,6 +65,48 @@ static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
             text_of(element.node, &mut text);
             Some(fenced(text.trim_matches('\n')).into())
         })
+        // A heading's id is what links to it name (`<h2 id="1-1-overview">`): kept as a
+        // heading attribute, which the build reads.
+        .add_handler(
+            vec!["h1", "h2", "h3", "h4", "h5", "h6"],
+            |handlers: &dyn Handlers, element: Element| {
+                let id = element
+                    .attrs
+                    .iter()
+                    .find(|a| &*a.name.local == "id")
+                    .map(|a| a.value.trim().to_string());
+                let heading = handlers.fallback(element)?;
+                match id.filter(|id| super::headings::writable(id)) {
+                    Some(id) => {
+                        let text = heading.content.trim_end();
+                        Some(format!("{text} {{#{id}}}\n\n").into())
+                    }
+                    None => Some(heading),
+                }
+            },
+        )
+        // An anchor (`<a id="usage" href="#usage">`, `<a name="top"></a>`) is where links
+        // into the page land: kept as an empty element before the link's text.
+        .add_handler(vec!["a"], |handlers: &dyn Handlers, element: Element| {
+            let anchor = element
+                .attrs
+                .iter()
+                .filter(|a| matches!(&*a.name.local, "id" | "name"))
+                .map(|a| a.value.trim().to_string())
+                .find(|v| !v.is_empty());
+            let link = handlers.fallback(element)?;
+            match anchor {
+                Some(id) => Some(
+                    format!(
+                        "<a id=\"{}\"></a>{}",
+                        html_escape::encode_double_quoted_attribute(&id),
+                        link.content
+                    )
+                    .into(),
+                ),
+                None => Some(link),
+            }
+        })
         .add_handler(
             KEPT_AS_HTML.to_vec(),
             |handlers: &dyn Handlers, element: Element| Some(outer_html(handlers, &element).into()),
@@ -369,6 +411,25 @@ mod tests {
             "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>",
         );
         assert!(table.contains("| A") && table.contains("| 1"), "{table}");
+    }
+
+    #[test]
+    fn a_headings_id_is_kept_as_a_heading_attribute() {
+        let markdown = md(
+            "<h1 id=\"1.-introduction\" tabindex=\"-1\">1. INTRODUCTION</h1><p>Text.</p><h2 id=\"a b\">Spaced</h2><h3>Plain</h3>",
+        );
+        assert_eq!(
+            markdown,
+            "# 1\\. INTRODUCTION {#1.-introduction}\n\nText.\n\n## Spaced\n\n### Plain"
+        );
+        assert_eq!(
+            crate::content::markdown::heading_ids(&markdown),
+            ["1.-introduction", "spaced", "plain"]
+        );
+        assert_eq!(
+            md("<h2><a id=\"usage\" href=\"#usage\">Usage</a></h2><p><a name=\"top\"></a>Top.</p>"),
+            "## <a id=\"usage\"></a>[Usage](#usage)\n\n<a id=\"top\"></a>Top."
+        );
     }
 
     /// The text a reader sees of some HTML: tags dropped, entities decoded, whitespace one.

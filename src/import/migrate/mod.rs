@@ -18,6 +18,7 @@
 
 mod bounds;
 mod folder;
+mod headings;
 mod html;
 mod lists;
 mod place;
@@ -33,7 +34,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use rayon::prelude::*;
 
 use super::emit::{self, toml_list, toml_string};
@@ -109,6 +110,17 @@ pub struct Entry {
     pub files: Vec<(PathBuf, String)>,
     /// Values of the old front matter Gazette has no key for, kept for templates.
     pub extra: toml::Table,
+    /// The source file, for a site folder's pages.
+    pub file: Option<SourceFile>,
+}
+
+/// A content file of a site folder, where a post without a date finds one.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Its path below the old site's content folder, `/`-separated
+    /// (`posts/2025/06/26/launch.md`), which may carry a date.
+    pub below_content: String,
 }
 
 impl Entry {
@@ -206,6 +218,8 @@ pub struct MigrationReport {
     pub sections_written: usize,
     /// What became of the old site's settings (none when it has none).
     pub settings: Option<settings::Applied>,
+    /// Articles without a date in the source, dated by their URL or file name.
+    pub dated_by_path: usize,
     pub warnings: Vec<String>,
     /// Every old URL the source knows of, with what should answer it now: the articles'
     /// (but drafts' and scheduled ones'), and the lists' and feeds'.
@@ -243,6 +257,13 @@ impl std::fmt::Display for MigrationReport {
         }
         if let Some(settings) = &self.settings {
             writeln!(f, "{settings}")?;
+        }
+        if self.dated_by_path > 0 {
+            writeln!(
+                f,
+                "dated by their URL or file name (no date in the source): {}",
+                self.dated_by_path
+            )?;
         }
         write!(f, "skipped: {}", self.skipped.len())?;
         for skip in &self.skipped {
@@ -333,6 +354,18 @@ fn write_articles(
     let mut old_urls = Vec::new();
     let now = Utc::now();
     let content = &paths.content;
+    // Undated entries are dated before they are placed: the first published keeps a URL
+    // two want. Pages need no date.
+    let mut dated_by_path = 0;
+    for entry in entries
+        .iter_mut()
+        .filter(|e| e.date.is_none() && !e.is_page())
+    {
+        let target = target_of(content, entry);
+        let (date, by_path) = date_of_undated(entry, &target, &mut warnings);
+        entry.date = date;
+        dated_by_path += usize::from(by_path);
+    }
     let section_folders: Vec<String> = sections.iter().map(|s| s.folder.clone()).collect();
     let places = place::place(
         content,
@@ -393,6 +426,7 @@ fn write_articles(
         drafts: placed.iter().filter(|p| p.draft).count(),
         scheduled: placed.iter().filter(|p| p.scheduled).count(),
         skipped,
+        dated_by_path,
         urls_kept: placed.iter().map(|p| p.urls).sum(),
         old_urls,
         ..MigrationReport::default()
@@ -510,9 +544,7 @@ fn write_articles(
                 let _ = writeln!(text, "weight = {weight}");
             }
             if !section.extra.is_empty() {
-                let mut extra = toml::Table::new();
-                extra.insert("extra".into(), toml::Value::Table(section.extra.clone()));
-                let _ = write!(text, "\n{}", toml::to_string(&extra).unwrap_or_default());
+                let _ = write!(text, "\n{}", extra_table(section.extra.clone()));
             }
             text.push_str("+++\n");
             if !section.intro.trim().is_empty() {
@@ -541,6 +573,86 @@ fn old_urls_of(entry: &Entry, now: DateTime<Utc>) -> Vec<(String, String)> {
     urls.into_iter()
         .map(|url| (url, entry.origin.clone()))
         .collect()
+}
+
+/// A date for an entry the source gave none, never 1970: the date its old URL or file
+/// name carries (`/2025/06/26/…`, `2025-06-26-launch.md`; `true` with it, for the
+/// summary), else its last change, else the date an earlier import gave it, else its
+/// file's modification time — the last three with a warning, as they are guesses.
+fn date_of_undated(
+    entry: &Entry,
+    target: &Path,
+    warnings: &mut Vec<String>,
+) -> (Option<DateTime<FixedOffset>>, bool) {
+    let paths = entry
+        .url
+        .iter()
+        .chain(&entry.aliases)
+        .chain(entry.file.as_ref().map(|f| &f.below_content));
+    if let Some(date) = paths.filter_map(|p| date_in_path(p)).next() {
+        return (Some(date), true);
+    }
+    let guess = entry
+        .updated
+        .map(|d| (d, "its last change"))
+        .or_else(|| {
+            super::existing_date(target)
+                .and_then(|d| values::date(&d))
+                .map(|d| (d, "the date its earlier import gave it"))
+        })
+        .or_else(|| {
+            let modified = std::fs::metadata(&entry.file.as_ref()?.path)
+                .and_then(|m| m.modified())
+                .ok()?;
+            Some((
+                DateTime::<Utc>::from(modified)
+                    .trunc_subsecs(0)
+                    .fixed_offset(),
+                "its file's modification time",
+            ))
+        });
+    if let Some((date, by)) = guess {
+        warnings.push(format!(
+            "{}: has no date, nor one in its URL or file name: dated {} by {by} (set `date` in the imported file)",
+            entry.origin,
+            emit::toml_date(date)
+        ));
+        return (Some(date), false);
+    }
+    (None, false)
+}
+
+/// The date a URL or file path carries: year, month and day folders (`/2025/06/26/`), or
+/// a name that starts with the date (`2025-06-26-launch.md`, `2025-6-8_launch`).
+fn date_in_path(path: &str) -> Option<DateTime<FixedOffset>> {
+    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let date = |y: &str, m: &str, d: &str| {
+        let year = i32::try_from(number(y, 4..=4)?).ok()?;
+        chrono::NaiveDate::from_ymd_opt(year, number(m, 1..=2)?, number(d, 1..=2)?)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().fixed_offset())
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        if let [y, m, d, ..] = &segments[i..]
+            && let Some(found) = date(y, m, d)
+        {
+            return Some(found);
+        }
+        let mut parts = segment.splitn(4, ['-', '_']);
+        if let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) {
+            // The day ends at the name's next separator or extension (`26.md`).
+            let d = d.split('.').next().unwrap_or(d);
+            if let Some(found) = date(y, m, d) {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 fn target_of(content: &Path, entry: &Entry) -> PathBuf {
@@ -678,11 +790,7 @@ fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> Str
         }
     }
     if !extra.is_empty() {
-        // Under its key, so that a table in it is `[extra.params]`, not a `[params]` of
-        // the front matter's own.
-        let mut table = toml::Table::new();
-        table.insert("extra".into(), toml::Value::Table(extra));
-        let _ = write!(fm, "\n{}", toml::to_string(&table).unwrap_or_default());
+        let _ = write!(fm, "\n{}", extra_table(extra));
     }
     let body = entry.body.trim();
     let rest = format!("{fm}+++\n\n{body}\n");
@@ -712,6 +820,15 @@ fn redirect_pages(
         }
     }
     pages
+}
+
+/// `[extra]` as TOML, every value below it: a nested table is `[extra.menu.main]` and an
+/// array of tables `[[extra.resources]]`, never a table of the front matter's own (which
+/// the build refuses as an unknown key).
+fn extra_table(extra: toml::Table) -> String {
+    let mut front_matter = toml::Table::new();
+    front_matter.insert("extra".into(), toml::Value::Table(extra));
+    toml::to_string(&front_matter).expect("a TOML table always serializes")
 }
 
 /// A page that sends a browser on to `to` at once (as jekyll-redirect-from's did), and

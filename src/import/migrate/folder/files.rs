@@ -51,9 +51,9 @@ pub(super) const THEME_PAGE: &str = "a page the old site's templates make (home,
 pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, ImportError> {
     let mut sources = Vec::new();
     if site.platform != Platform::Jekyll {
-        let static_dir = site.root.join(match site.platform {
-            Platform::Hugo => values::text(site.config.get("staticDir")).unwrap_or("static".into()),
-            _ => "static".into(),
+        let static_dir = site.root.join(match &site.hugo {
+            Some(hugo) => hugo.static_dir.clone(),
+            None => "static".into(),
         });
         for file in files_below(&static_dir, &site.bounds, &mut harvest.skipped)? {
             let rel = rel_path(&file, &static_dir);
@@ -66,16 +66,32 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
             });
         }
         let files = files_below(&site.content, &site.bounds, &mut harvest.skipped)?;
+        // Each file with its name, without a language suffix Hugo reads (`post.en.md`).
+        let files: Vec<(PathBuf, String)> = match &site.hugo {
+            Some(hugo) => hugo.apart_from_other_languages(
+                &site.root,
+                &site.bounds,
+                files,
+                &mut harvest.skipped,
+            )?,
+            None => files
+                .into_iter()
+                .map(|f| {
+                    let stem = stem_of(&f);
+                    (f, stem)
+                })
+                .collect(),
+        };
         let bundles: Vec<PathBuf> = files
             .iter()
-            .filter(|f| is_named(f, "index"))
-            .filter_map(|f| f.parent().map(Path::to_path_buf))
+            .filter(|(_, stem)| stem == "index")
+            .filter_map(|(f, _)| f.parent().map(Path::to_path_buf))
             .collect();
-        for file in files {
+        for (file, stem) in files {
             let rel = rel_path(&file, &site.content);
             let in_bundle = bundles.iter().find(|b| file.starts_with(b));
             let is_markdown = has_ext(&file, &["md", "markdown", "html", "htm"]);
-            if is_named(&file, "index") && is_markdown {
+            if stem == "index" && is_markdown {
                 let bundle = file.parent().expect("in a folder").to_path_buf();
                 let mut dirs = dirs_of(&rel);
                 let stem = dirs.pop().unwrap_or_default();
@@ -89,7 +105,7 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                 });
             } else if in_bundle.is_some() {
                 // A file of a bundle: copied with its article.
-            } else if is_named(&file, "_index") && is_markdown {
+            } else if stem == "_index" && is_markdown {
                 sources.push(Source {
                     shown: site.shown(&file),
                     dirs: dirs_of(&rel),
@@ -99,10 +115,6 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                     kind: Kind::SectionIndex,
                 });
             } else if is_markdown {
-                let stem = file
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
                 sources.push(Source {
                     shown: site.shown(&file),
                     dirs: dirs_of(&rel),
@@ -420,8 +432,10 @@ pub(super) fn dirs_of(rel: &str) -> Vec<String> {
     parts
 }
 
-pub(super) fn is_named(file: &Path, stem: &str) -> bool {
-    file.file_stem().is_some_and(|s| s == stem)
+fn stem_of(file: &Path) -> String {
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 pub(super) fn has_ext(file: &Path, exts: &[&str]) -> bool {

@@ -15,20 +15,23 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod files;
+mod hugo;
 mod jekyll;
 mod lists;
 mod syntax;
 mod urls;
+mod zola;
 
 use files::{collect, files_below, has_ext, rel_path};
 use syntax::platform_syntax;
 use urls::{dated_name, old_url};
 
 use super::bounds::Bounds;
+use super::headings;
 use super::values;
 use super::{
-    Entry, Harvest, LeadImage, Platform, Profile, Redirect, SectionInfo, Skip, counted, html,
-    unique,
+    Entry, Harvest, LeadImage, Platform, Profile, Redirect, SectionInfo, Skip, SourceFile, counted,
+    html, unique,
 };
 use crate::content::slug::slugify;
 use crate::hash::fnv1a;
@@ -44,6 +47,8 @@ struct OldSite {
     config: Value,
     /// Jekyll's rules (collections, defaults, time zone…), for a Jekyll site.
     jekyll: Option<jekyll::Rules>,
+    /// Hugo's settings, from all its configuration files (a Hugo site only).
+    hugo: Option<hugo::Settings>,
 }
 
 impl OldSite {
@@ -54,21 +59,23 @@ impl OldSite {
                 reason: format!("must be the {} site's folder", platform.name()),
             });
         }
+        let bounds = Bounds::new(root, "the site folder")?;
+        if platform == Platform::Hugo {
+            let settings = hugo::Settings::load(root, &bounds)?;
+            return Ok(OldSite {
+                platform,
+                root: root.to_path_buf(),
+                bounds,
+                jekyll: None,
+                content: root.join(&settings.content_dir),
+                config: settings.config.clone(),
+                hugo: Some(settings),
+            });
+        }
         let candidates: &[&str] = match platform {
-            Platform::Hugo => &[
-                "hugo.toml",
-                "hugo.yaml",
-                "hugo.yml",
-                "hugo.json",
-                "config.toml",
-                "config.yaml",
-                "config.yml",
-                "config.json",
-            ],
             Platform::Zola => &["config.toml", "zola.toml"],
             _ => &["_config.yml", "_config.yaml", "_config.toml"],
         };
-        let bounds = Bounds::new(root, "the site folder")?;
         let Some(file) = candidates
             .iter()
             .map(|c| root.join(c))
@@ -91,9 +98,6 @@ impl OldSite {
         }
         let config = values::config(&file)?;
         let content = match platform {
-            Platform::Hugo => {
-                root.join(values::text(config.get("contentDir")).unwrap_or("content".into()))
-            }
             Platform::Zola => root.join("content"),
             _ => root.to_path_buf(),
         };
@@ -107,6 +111,7 @@ impl OldSite {
             content,
             config,
             jekyll,
+            hugo: None,
         })
     }
 
@@ -290,7 +295,20 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
             }),
         _ => dated_name(&source.stem),
     };
-    let date = field(&["date", "publishDate", "pubdate", "published"])
+    // Hugo's own order for a page's date (its `[frontmatter] date` default) ends with
+    // the last change.
+    let date_keys: &[&str] = match site.platform {
+        Platform::Hugo => &[
+            "date",
+            "publishDate",
+            "pubdate",
+            "published",
+            "lastmod",
+            "modified",
+        ],
+        _ => &["date", "publishDate", "pubdate", "published"],
+    };
+    let date = field(date_keys)
         .and_then(|d| site.date(&d))
         .or(name_date)
         .or_else(|| {
@@ -479,6 +497,16 @@ fn second_pass(
     if !is_html && let Some(rules) = &site.jekyll {
         body = rules.keep_heading_ids(&body);
     }
+    if !is_html {
+        let lost;
+        (body, lost) = with_old_heading_ids(site, &body);
+        if lost > 0 {
+            warnings.push(format!(
+                "{}: {lost} headings had ids on the old site that a heading attribute cannot hold ({{#…}} with spaces or braces, or beside other attributes): links to them land at the top of the page",
+                source.shown
+            ));
+        }
+    }
 
     if source.kind == Kind::SectionIndex {
         let reason = match source.dirs.len() {
@@ -562,6 +590,10 @@ fn second_pass(
                 // Another site's URL, or a script: kept as written for the writer to
                 // refuse, saying why, never turned into a path of this site.
                 a
+            } else if site.platform == Platform::Zola {
+                // Zola answers an alias with a file only when it ends in `.html`; any
+                // other is a folder (`releases/1.94.1` → `/releases/1.94.1/index.html`).
+                zola_alias(&a)
             } else if a.starts_with('/') || site.platform != Platform::Hugo {
                 format!("/{}", a.trim_start_matches('/'))
             } else {
@@ -583,7 +615,12 @@ fn second_pass(
     if let Some(bundle) = &source.bundle {
         // Its links leading out were said when its folder was walked.
         for file in files_below(bundle, &site.bounds, &mut Vec::new()).unwrap_or_default() {
-            if file != source.file {
+            // A translation's `index.fr.md` is a page of its language, not a file.
+            let translation = site.hugo.as_ref().is_some_and(|hugo| {
+                matches!(hugo.language_of(&file), hugo::FileLanguage::Other(_))
+                    && has_ext(&file, &["md", "markdown", "html", "htm"])
+            });
+            if file != source.file && !translation {
                 files.push((file.clone(), rel_path(&file, bundle)));
             }
         }
@@ -610,6 +647,10 @@ fn second_pass(
             unsafe_html,
             files,
             extra,
+            file: Some(SourceFile {
+                below_content: rel_path(&source.file, &site.content),
+                path: source.file,
+            }),
             ..Entry::default()
         }),
         warnings,
@@ -649,6 +690,46 @@ fn jekyll_redirect_or_theme_page(source: &Source, fm: &Value, url: Option<&str>)
         origin,
         reason: reason.into(),
     }))
+}
+
+/// The URL a Zola alias answers: a file when it ends in `.html`, else a folder.
+fn zola_alias(alias: &str) -> String {
+    let alias = alias.trim().trim_matches('/');
+    if alias.is_empty() {
+        "/".into()
+    } else if alias.ends_with(".html") {
+        format!("/{alias}")
+    } else {
+        format!("/{alias}/")
+    }
+}
+
+/// The body with each heading's id on the old site written where Gazette's would differ
+/// (HTML content has only the ids its HTML gives), and how many could not be written.
+fn with_old_heading_ids(site: &OldSite, body: &str) -> (String, usize) {
+    match (site.platform, &site.hugo) {
+        (Platform::Hugo, Some(hugo)) => match hugo.heading_ids {
+            Some(kind) => headings::keep_ids(
+                body,
+                &headings::Rule {
+                    id: &|h| Some(hugo::heading_id(&h.line, kind)),
+                    written_first: false,
+                },
+            ),
+            None => (body.to_string(), 0),
+        },
+        (Platform::Zola, _) => {
+            let anchors = zola::Anchors::of(&site.config);
+            headings::keep_ids(
+                body,
+                &headings::Rule {
+                    id: &|h| anchors.id(&h.text),
+                    written_first: true,
+                },
+            )
+        }
+        _ => (body.to_string(), 0),
+    }
 }
 
 /// Front matter keys other than `mapped`, for `[extra]`; the source's own `extra` table is

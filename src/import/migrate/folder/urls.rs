@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use serde_json::Value;
 
-use super::{OldSite, Source};
+use super::{OldSite, Source, hugo};
 use crate::content::slug::slugify;
 use crate::import::migrate::Platform;
 use crate::import::migrate::values;
@@ -30,69 +30,16 @@ pub(super) fn old_url(
     title: &str,
     date: Option<DateTime<FixedOffset>>,
 ) -> Option<String> {
-    let root_path = |p: &str| format!("/{}", p.trim_start_matches('/'));
     match site.platform {
         Platform::Hugo => {
-            if let Some(url) = values::text(fm.get("url")) {
-                return Some(root_path(&url));
-            }
-            let section = source.dirs.first().map(String::as_str).unwrap_or("");
-            let permalinks = site.config.get("permalinks");
-            let pattern = permalinks
-                .and_then(|p| {
-                    p.get("page")
-                        .and_then(|p| p.get(section))
-                        .or_else(|| p.get(section))
-                })
-                .and_then(|p| values::text(Some(p)));
-            let slug = written_slug
-                .map(hugo_urlize)
-                .unwrap_or_else(|| hugo_urlize(title));
-            let lower = !site
-                .config
-                .get("disablePathToLower")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let path = match pattern {
-                Some(pattern) => expand(&pattern, date, &|token| match token {
-                    "slug" => Some(slug.clone()),
-                    "title" => Some(hugo_urlize(title)),
-                    "filename" | "contentbasename" => Some(hugo_urlize(name)),
-                    "slugorfilename" | "slugorcontentbasename" => Some(
-                        written_slug
-                            .map(hugo_urlize)
-                            .unwrap_or_else(|| hugo_urlize(name)),
-                    ),
-                    "section" => Some(section.to_string()),
-                    "sections" => Some(source.dirs.join("/")),
-                    _ => None,
-                })?,
-                None => {
-                    let last = written_slug.unwrap_or(name);
-                    let mut parts = source.dirs.clone();
-                    parts.push(hugo_urlize(last));
-                    let ugly = site
-                        .config
-                        .get("uglyURLs")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false);
-                    if ugly {
-                        format!("/{}.html", parts.join("/"))
-                    } else {
-                        format!("/{}/", parts.join("/"))
-                    }
-                }
-            };
-            Some(if lower { path.to_lowercase() } else { path })
+            let hugo = site.hugo.as_ref()?;
+            hugo_url(hugo, source, fm, written_slug, name, title, date)
         }
         Platform::Zola => {
+            // Zola writes a page with a `path` into that folder, dots and all
+            // (`2015/05/15/Rust-1.0` → `/2015/05/15/Rust-1.0/index.html`).
             if let Some(path) = values::text(fm.get("path")) {
-                let trimmed = path.trim_matches('/');
-                return Some(if trimmed.contains('.') {
-                    format!("/{trimmed}")
-                } else {
-                    format!("/{trimmed}/")
-                });
+                return Some(format!("/{}/", path.trim_matches('/')));
             }
             let slug = slugify(written_slug.unwrap_or(name));
             let mut parts = source.dirs.clone();
@@ -105,6 +52,72 @@ pub(super) fn old_url(
         }
         Platform::Wordpress => None,
     }
+}
+
+/// The URL Hugo gave a page: `url` from its front matter, else its section's
+/// `permalinks` pattern, else its folders and name; `.html` instead of `/` where
+/// `uglyURLs` says so for its section; lowercased unless `disablePathToLower`; under the
+/// language's folder when `defaultContentLanguageInSubdir` puts it there.
+fn hugo_url(
+    hugo: &hugo::Settings,
+    source: &Source,
+    fm: &Value,
+    written_slug: Option<&str>,
+    name: &str,
+    title: &str,
+    date: Option<DateTime<FixedOffset>>,
+) -> Option<String> {
+    let language = hugo
+        .language_folder
+        .as_deref()
+        .map(|l| format!("/{l}"))
+        .unwrap_or_default();
+    if let Some(url) = values::text(fm.get("url")) {
+        // A URL without a leading slash is relative to the language's folder.
+        return Some(match url.strip_prefix('/') {
+            Some(rooted) => format!("/{rooted}"),
+            None => format!("{language}/{url}"),
+        });
+    }
+    let section = source.dirs.first().map(String::as_str).unwrap_or("");
+    let slug = written_slug
+        .map(hugo_urlize)
+        .unwrap_or_else(|| hugo_urlize(title));
+    // An undated page is dated Hugo's zero time, 0001-01-01, in its URL.
+    let date = date.or_else(|| values::date("0001-01-01"));
+    let path = match hugo.permalinks.get(&section.to_lowercase()) {
+        Some(pattern) => expand(pattern, date, &|token| match token {
+            "slug" => Some(slug.clone()),
+            "title" => Some(hugo_urlize(title)),
+            "filename" | "contentbasename" => Some(hugo_urlize(name)),
+            "slugorfilename" | "slugorcontentbasename" => Some(
+                written_slug
+                    .map(hugo_urlize)
+                    .unwrap_or_else(|| hugo_urlize(name)),
+            ),
+            "section" => Some(section.to_string()),
+            "sections" => Some(source.dirs.join("/")),
+            _ => None,
+        })?,
+        None => {
+            let mut parts = source.dirs.clone();
+            parts.push(hugo_urlize(written_slug.unwrap_or(name)));
+            format!("/{}/", parts.join("/"))
+        }
+    };
+    // An ugly URL is the page's last segment with `.html` (`/2014/11/18/slug.html`); a
+    // pretty one a folder, whether or not the pattern ends in `/`.
+    let path = path.trim_end_matches('/');
+    let path = if hugo.ugly_urls.of(section) {
+        format!("{language}{path}.html")
+    } else {
+        format!("{language}{path}/")
+    };
+    Some(if hugo.lowercase_paths {
+        path.to_lowercase()
+    } else {
+        path
+    })
 }
 
 /// Hugo's `urlize`, as far as URLs go: lowercase later, spaces to hyphens, letters,

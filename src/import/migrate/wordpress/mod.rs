@@ -565,6 +565,7 @@ fn entry(
             unsafe_html,
             files: Vec::new(),
             extra,
+            file: None,
         },
         used,
         warnings,
