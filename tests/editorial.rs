@@ -59,6 +59,22 @@ fn the_standfirst_follows_the_headline_under_the_sections_kicker() {
         "<p class=\"kicker\"><a href=\"https://example.org/tags/chips/\">Chips</a></p>\n    <h1>Loose</h1>"
     );
     assert!(!loose.contains("standfirst"), "{loose}");
+    // A description that only repeats the body's opening (as imports cut it) is no
+    // standfirst: the reader would read it twice.
+    site.article(
+        "imported",
+        "title = \"Imported\"\ndate = 2024-03-03\ndescription = \"The fund will go to the largest online video…\"",
+        "The fund will go to the largest online video company.\n\nMore.",
+    );
+    site.build().success();
+    let imported = site.read("public/imported/index.html");
+    assert_eq!(
+        between(&imported, "<h1>", "<p class=\"byline\">"),
+        "<h1>Imported</h1>\n    \n    \n    <p class=\"byline\">"
+    );
+    assert!(imported.contains(
+        "<meta name=\"description\" content=\"The fund will go to the largest online video…\">"
+    ));
 }
 
 #[test]

@@ -201,6 +201,10 @@ pub struct Article {
     pub description: Option<String>,
     /// The description, else the first paragraph as plain text.
     pub summary: String,
+    /// The description as a standfirst under the headline: none when it only repeats the
+    /// opening of the body (as descriptions cut from the first paragraph, which imports
+    /// write, do), which the reader would otherwise meet twice.
+    pub standfirst: Option<String>,
     /// The bylines, in the order written.
     pub authors: Vec<Link>,
     /// The tags, in the order written.
@@ -1079,6 +1083,9 @@ fn load_entry(
         title: clean(fm.title.trim().to_string()),
         date,
         updated,
+        standfirst: description
+            .clone()
+            .filter(|d| !repeats_opening(d, &rendered.first_paragraph)),
         description,
         summary,
         authors,
@@ -1101,6 +1108,13 @@ fn load_entry(
         version: version_of(path, &text),
         content_path,
     })))
+}
+
+/// Whether `description` is the start of `opening` (the body's first paragraph), perhaps
+/// cut short with an ellipsis.
+fn repeats_opening(description: &str, opening: &str) -> bool {
+    let start = description.trim_end_matches(['…', '.']).trim_end();
+    !start.is_empty() && opening.starts_with(start)
 }
 
 /// An article's `breaking_until` and `[[corrections]]` (sorted oldest first), checked.

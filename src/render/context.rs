@@ -774,6 +774,7 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
             date_string(&zone.local(&a.last_modified())),
         )
         .set("description", a.description.as_deref())
+        .set("standfirst", a.standfirst.as_deref())
         .set("summary", a.summary.as_str())
         .set("authors", authors)
         .set("tags", tags)
