@@ -516,3 +516,36 @@ fn breaking_until_needs_breaking_and_pages_are_never_breaking() {
         )
     );
 }
+
+#[test]
+fn a_build_by_the_clock_with_a_banner_that_ends_is_not_skipped_once_it_has_ended() {
+    let site = TestSite::new();
+    let until = chrono::Utc::now() + chrono::Duration::seconds(3);
+    site.article(
+        "quake",
+        &format!(
+            "title = \"Quake\"\ndate = 2024-01-01\nbreaking = true\nbreaking_until = {}",
+            until.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        "Text.",
+    )
+    .story("calm", "Calm", "2024-01-02");
+    site.build().success();
+    assert!(
+        site.read("public/calm/index.html")
+            .contains("class=\"breaking\"")
+    );
+    // Nothing changed but the time: the build record must not stand for the output.
+    let left = until - chrono::Utc::now();
+    std::thread::sleep(left.to_std().unwrap_or_default() + std::time::Duration::from_millis(300));
+    let again = site.build().stdout();
+    assert!(again.contains("\nbuilt 2 articles"), "{again}");
+    assert!(
+        !site
+            .read("public/calm/index.html")
+            .contains("class=\"breaking\"")
+    );
+    // Without a banner that ends, an unchanged site's build is skipped again.
+    let cached = site.build().stdout();
+    assert!(cached.contains("is up to date: 2 articles"), "{cached}");
+}
