@@ -849,6 +849,9 @@ fn load_entry(
             frontmatter::parse_date(until, split.front_matter, path, "pinned_until", zone)
         })
         .transpose()?;
+    if is_page {
+        refuse_news_keys(&fm, &invalid, path)?;
+    }
     let (breaking_until, corrections) = news_flags(&fm, split.front_matter, path, zone)?;
     // "Updated" and `dateModified` follow the latest correction.
     let updated = updated
@@ -946,46 +949,6 @@ fn load_entry(
             query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
-    if is_page {
-        // A page is in no list: a byline, tags or pinning would promise one.
-        let news_only = [
-            ("authors", fm.authors.as_ref().map(|a| a.span().start)),
-            ("tags", fm.tags.as_ref().map(|t| t.span().start)),
-            (
-                "pinned_until",
-                fm.pinned_until.as_ref().map(|p| p.span().start),
-            ),
-            (
-                "breaking_until",
-                fm.breaking_until.as_ref().map(|p| p.span().start),
-            ),
-            (
-                "corrections",
-                fm.corrections.first().map(|c| c.date.span().start),
-            ),
-        ];
-        if let Some((key, Some(at))) = news_only.into_iter().find(|(_, at)| at.is_some()) {
-            return Err(invalid(
-                at,
-                format!(
-                    "a page (in content/{}/) has no `{key}`: pages are in no list; \
-                     keep it under [extra], or move the file out of content/{}/ to make it an article",
-                    page::PAGES_DIR,
-                    page::PAGES_DIR
-                ),
-            ));
-        }
-        if fm.pinned || fm.breaking {
-            return Err(ContentError::Invalid {
-                location: Location::file(path),
-                message: format!(
-                    "a page (in content/{}/) cannot be `{}`: pages are in no list",
-                    page::PAGES_DIR,
-                    if fm.pinned { "pinned" } else { "breaking" }
-                ),
-            });
-        }
-    }
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
     let optional = |text: Option<String>| {
@@ -1108,6 +1071,53 @@ fn load_entry(
         version: version_of(path, &text),
         content_path,
     })))
+}
+
+/// Refuses on a page what only news has: a page is in no list, and a byline, tags,
+/// pinning, a banner or corrections would promise one.
+fn refuse_news_keys(
+    fm: &ArticleFrontMatter,
+    invalid: &impl Fn(usize, String) -> ContentError,
+    path: &Path,
+) -> Result<(), ContentError> {
+    let news_only = [
+        ("authors", fm.authors.as_ref().map(|a| a.span().start)),
+        ("tags", fm.tags.as_ref().map(|t| t.span().start)),
+        (
+            "pinned_until",
+            fm.pinned_until.as_ref().map(|p| p.span().start),
+        ),
+        (
+            "breaking_until",
+            fm.breaking_until.as_ref().map(|p| p.span().start),
+        ),
+        (
+            "corrections",
+            fm.corrections.first().map(|c| c.date.span().start),
+        ),
+    ];
+    if let Some((key, Some(at))) = news_only.into_iter().find(|(_, at)| at.is_some()) {
+        return Err(invalid(
+            at,
+            format!(
+                "a page (in content/{}/) has no `{key}`: pages are in no list; \
+                 keep it under [extra], or move the file out of content/{}/ to make it an article",
+                page::PAGES_DIR,
+                page::PAGES_DIR
+            ),
+        ));
+    }
+    if fm.pinned || fm.breaking {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: format!(
+                "a page (in content/{}/) cannot be `{}`: pages are in no list",
+                page::PAGES_DIR,
+                if fm.pinned { "pinned" } else { "breaking" }
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Whether `description` is the start of `opening` (the body's first paragraph), perhaps
