@@ -13,6 +13,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use url::Url;
 
+use crate::config::Timezone;
 use crate::content::{self, Site};
 use crate::engine::Engine;
 use crate::error::Error;
@@ -239,7 +240,10 @@ fn front_matter_problems(content_dir: &Path) -> Vec<Problem> {
     let markdown = content::markdown::Renderer::default();
     let mut problems: Vec<Problem> = files
         .par_iter()
-        .filter_map(|path| content::load_file(path, content_dir, &markdown).err())
+        // Whether a file loads does not depend on the zone its dates are read in.
+        .filter_map(|path| {
+            content::load_file(path, content_dir, &markdown, Timezone::default()).err()
+        })
         .map(|e| problem_of(&e))
         .collect();
     problems.sort();

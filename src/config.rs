@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Deserialize;
 use thiserror::Error;
 use toml::Spanned;
@@ -76,6 +77,54 @@ pub struct Config {
     /// `[tags.<slug>]` by the table's name, each URL with its place in the file.
     #[serde(skip)]
     pub tags: BTreeMap<String, OldUrls>,
+    /// The IANA name of the time zone pages show dates and times in (`UTC` unless set).
+    #[serde(default, rename = "timezone")]
+    written_timezone: Option<Spanned<String>>,
+    /// `timezone`, parsed: also the zone of dates written without an offset.
+    #[serde(skip)]
+    pub timezone: Timezone,
+    /// `[[menu]]` as written: the masthead's links, when the editor chooses them.
+    #[serde(default, rename = "menu")]
+    written_menu: Vec<WrittenMenuEntry>,
+    /// `[[footer_menu]]` as written: the footer's links.
+    #[serde(default, rename = "footer_menu")]
+    written_footer_menu: Vec<WrittenMenuEntry>,
+    /// `[[menu]]`, in the order shown (by `weight`, then as written).
+    #[serde(skip)]
+    pub menu: Vec<MenuEntry>,
+    /// `[[footer_menu]]`, in the order shown.
+    #[serde(skip)]
+    pub footer_menu: Vec<MenuEntry>,
+}
+
+/// A time zone by its IANA name (`Europe/London`), UTC by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timezone(pub chrono_tz::Tz);
+
+impl Default for Timezone {
+    fn default() -> Self {
+        Timezone(chrono_tz::UTC)
+    }
+}
+
+/// One link of a menu as written in `config.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenMenuEntry {
+    name: String,
+    url: Spanned<String>,
+    #[serde(default)]
+    weight: i64,
+}
+
+/// One link of a menu: its name, and where it leads as written — an absolute URL, a path
+/// from the site's root (`/about/`), or an `@/` content path the content stage resolves
+/// (with the place it is written, for the error when no such file is published).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub name: String,
+    pub url: Located,
+    pub weight: i64,
 }
 
 /// Old URLs of one of the site's lists (see `content::old_urls`) as written: in
@@ -350,7 +399,22 @@ impl Config {
             home,
             tags,
             markdown: MarkdownConfig { safe_html },
+            written_timezone: _,
+            timezone,
+            written_menu: _,
+            written_footer_menu: _,
+            menu,
+            footer_menu,
         } = self;
+        // Where a menu link is written does not change the site; what it says does.
+        let menus: Vec<Vec<(&str, &str, i64)>> = [menu, footer_menu]
+            .iter()
+            .map(|m| {
+                m.iter()
+                    .map(|e| (e.name.as_str(), e.url.text.as_str(), e.weight))
+                    .collect()
+            })
+            .collect();
         // Where an old URL is written does not change the site; what it says does.
         let old_urls: Vec<(&str, Vec<&str>)> = std::iter::once(("", home))
             .chain(tags.iter().map(|(k, v)| (k.as_str(), v)))
@@ -369,6 +433,7 @@ impl Config {
             search,
             old_urls,
             safe_html,
+            (timezone.0.name(), menus),
         ))
     }
 
@@ -420,6 +485,15 @@ impl Config {
             .iter()
             .map(|(tag, written)| (tag.clone(), written.located(at)))
             .collect();
+        if let Some(written) = &config.written_timezone {
+            config.timezone =
+                Timezone::parse(written.get_ref()).map_err(|message| ConfigError::Invalid {
+                    location: at(written.span().start),
+                    message,
+                })?;
+        }
+        config.menu = menu_of(&config.written_menu, "menu", &at)?;
+        config.footer_menu = menu_of(&config.written_footer_menu, "footer_menu", &at)?;
         config.base_url = normalize_base_url(&config.base_url).map_err(invalid)?;
         config.title = crate::text::clean(std::mem::take(&mut config.title));
         config.description = crate::text::clean(std::mem::take(&mut config.description));
@@ -449,6 +523,86 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+impl Timezone {
+    /// Reads an IANA time zone name such as `Europe/London` (or `UTC`).
+    pub fn parse(name: &str) -> Result<Timezone, String> {
+        name.trim().parse::<chrono_tz::Tz>().map(Timezone).map_err(|_| {
+            format!(
+                "`timezone` {name:?} is not a time zone: use an IANA name such as \"Europe/London\", \"America/New_York\" or \"UTC\""
+            )
+        })
+    }
+
+    /// The same moment, with this zone's offset at that moment.
+    pub fn local(self, date: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        date.with_timezone(&self.0).fixed_offset()
+    }
+
+    /// A time written without an offset, read as this zone's wall-clock time. A time the
+    /// clocks skip (a spring-forward gap) is read as if in the offset before the change;
+    /// a time they pass twice is the first.
+    pub fn from_wall_clock(self, time: &NaiveDateTime) -> DateTime<FixedOffset> {
+        use chrono::TimeZone as _;
+        match self.0.from_local_datetime(time).earliest() {
+            Some(t) => t.fixed_offset(),
+            None => {
+                // A day earlier is before the change (zones change at most a few times
+                // a year).
+                let day_before = *time - chrono::Duration::days(1);
+                let offset = self.0.from_utc_datetime(&day_before).fixed_offset();
+                let seconds = i64::from(offset.offset().local_minus_utc());
+                (time.and_utc() - chrono::Duration::seconds(seconds))
+                    .with_timezone(&self.0)
+                    .fixed_offset()
+            }
+        }
+    }
+}
+
+/// A menu's entries, checked, in the order shown: by `weight`, then as written (a stable
+/// sort). An entry's `url` is an absolute http(s) URL, a path from the site's root or an
+/// `@/` content path; whether that content exists is for the content stage to say.
+fn menu_of(
+    written: &[WrittenMenuEntry],
+    table: &str,
+    at: &impl Fn(usize) -> Location,
+) -> Result<Vec<MenuEntry>, ConfigError> {
+    let mut menu = Vec::with_capacity(written.len());
+    for entry in written {
+        let url = entry.url.get_ref().trim();
+        let name = crate::text::clean(entry.name.trim().to_string());
+        let problem = if name.is_empty() {
+            Some(format!("a `[[{table}]]` entry needs a non-empty `name`"))
+        } else if !(url.starts_with("@/")
+            || url.starts_with('/')
+            || url.starts_with("https://")
+            || url.starts_with("http://"))
+        {
+            Some(format!(
+                "`[[{table}]]` entry {name:?} has the `url` {url:?}: give an absolute URL (\"https://…\"), a path from the site's root (\"/about/\") or a content file (\"@/pages/about.md\")"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            return Err(ConfigError::Invalid {
+                location: at(entry.url.span().start),
+                message,
+            });
+        }
+        menu.push(MenuEntry {
+            name,
+            url: Located {
+                text: url.to_string(),
+                location: at(entry.url.span().start),
+            },
+            weight: entry.weight,
+        });
+    }
+    menu.sort_by_key(|e| e.weight);
+    Ok(menu)
 }
 
 /// Checks that a base URL is absolute and gives it exactly one trailing slash, so that
@@ -518,6 +672,32 @@ mod tests {
             err.starts_with("config.toml:4:1: unknown field `safe`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn wall_clock_times_in_a_gap_or_a_fold_of_the_zone_are_read_without_panicking() {
+        let berlin = Timezone::parse("Europe/Berlin").unwrap();
+        let at = |text: &str| {
+            let time = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+            berlin.from_wall_clock(&time).to_rfc3339()
+        };
+        assert_eq!(at("2024-01-10 09:30"), "2024-01-10T09:30:00+01:00");
+        assert_eq!(at("2024-07-10 09:30"), "2024-07-10T09:30:00+02:00");
+        // 02:30 on 31 March does not exist there (clocks go from 02:00 to 03:00).
+        assert_eq!(at("2024-03-31 02:30"), "2024-03-31T03:30:00+02:00");
+        // 02:30 on 27 October happens twice: the first.
+        assert_eq!(at("2024-10-27 02:30"), "2024-10-27T02:30:00+02:00");
+        assert_eq!(Timezone::default().0.name(), "UTC");
+    }
+
+    #[test]
+    fn menus_keep_the_written_order_among_equal_weights() {
+        let c = parse("title = \"T\"\nbase_url = \"https://e.org/\"\n[[menu]]\nname = \"B\"\nurl = \"/b/\"\nweight = 2\n[[menu]]\nname = \"C\"\nurl = \"/c/\"\n[[menu]]\nname = \"A\"\nurl = \"/a/\"\n").unwrap();
+        let names: Vec<&str> = c.menu.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["C", "A", "B"]);
+        assert_eq!(c.menu[0].url.location.to_string(), "config.toml:9:7");
+        let other = parse("title = \"T\"\nbase_url = \"https://e.org/\"\n[[menu]]\nname = \"B\"\nurl = \"/bee/\"\nweight = 2\n[[menu]]\nname = \"C\"\nurl = \"/c/\"\n[[menu]]\nname = \"A\"\nurl = \"/a/\"\n").unwrap();
+        assert_ne!(c.version(), other.version());
     }
 
     #[test]

@@ -144,6 +144,8 @@ pub struct Update {
     pub articles: usize,
     /// Articles left out as scheduled for later.
     pub scheduled: usize,
+    /// Whether a breaking-news banner comes down at a set time.
+    pub expiring: bool,
     pub millis: u128,
     /// Warnings of a full reload (incremental updates repeat none).
     pub warnings: Vec<String>,
@@ -175,7 +177,8 @@ pub struct Engine {
     pending: BTreeSet<PathBuf>,
     /// The theme changed but has not been reloaded successfully yet.
     theme_pending: bool,
-    /// When the first article left out as scheduled comes due (perhaps earlier: an
+    /// When the first article left out as scheduled comes due or the first breaking-news
+    /// banner comes down (perhaps earlier: an
     /// incremental update only sees the articles it reloads, so this only ever moves
     /// earlier until the next full reload).
     due: Option<DateTime<FixedOffset>>,
@@ -484,7 +487,7 @@ impl Engine {
         if let Some(manifest) = manifest {
             self.manifest = manifest;
         }
-        self.due = site.next_scheduled;
+        self.due = site.next_change();
         let previous = self.state.take().and_then(|s| s.shared);
         self.pending.clear();
         self.theme_pending = false;
@@ -663,10 +666,11 @@ impl Engine {
         // Load every pending file first: a broken one fails the update before the site
         // is touched, and stays pending.
         let pending: Vec<&PathBuf> = self.pending.iter().collect();
+        let zone = state.site.config.timezone;
         let loaded: Vec<(PathBuf, Option<content::Loaded>)> =
             parallel::try_map(&pending, |&path| {
                 if path.is_file() {
-                    content::load_file(path, &paths.content, &self.markdown)
+                    content::load_file(path, &paths.content, &self.markdown, zone)
                         .map(|l| (path.clone(), Some(l)))
                 } else {
                     Ok((path.clone(), None))
@@ -723,7 +727,7 @@ impl Engine {
         }
         match content::assemble(config, parts, load_options) {
             Ok(site) => {
-                self.due = self.due.into_iter().chain(site.next_scheduled).min();
+                self.due = self.due.into_iter().chain(site.next_change()).min();
                 state.by_source = by_source(&site);
                 state.folders = folders(&site);
                 state.site = site;
@@ -1053,6 +1057,7 @@ impl Engine {
             written,
             articles: site.articles.len(),
             scheduled: site.scheduled,
+            expiring: site.next_expiry.is_some(),
             millis: 0,
             warnings: Vec::new(),
             stages: timings.stages,
@@ -1098,6 +1103,10 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.date == new.date
         && old.updated == new.updated
         && old.draft == new.draft
+        // A breaking story's banner is on every page, with its title.
+        && old.breaking == new.breaking
+        && old.breaking_until == new.breaking_until
+        && (!new.breaking || old.title == new.title)
         && old.aliases == new.aliases
         && old.query_aliases == new.query_aliases
         && old.path == new.path
@@ -1152,6 +1161,10 @@ fn placeholder_site(site: &Site) -> Site {
         warnings: Vec::new(),
         scheduled: 0,
         next_scheduled: None,
+        breaking: Vec::new(),
+        next_expiry: None,
+        menu: Vec::new(),
+        footer_menu: Vec::new(),
     }
 }
 

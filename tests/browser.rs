@@ -601,3 +601,64 @@ fn nothing_an_import_carries_runs_in_the_browser() {
         ])
     );
 }
+
+#[test]
+fn the_breaking_news_banner_shows_and_links_its_story_on_phones_and_desktops() {
+    let Some(binary) = chromium() else {
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let port = free_port();
+    let site = TestSite::with_config(&format!(
+        "title = \"Test News\"\nbase_url = \"http://127.0.0.1:{port}/news/\"\n[search]\nenabled = true\n"
+    ));
+    site.article(
+        "quake",
+        "title = \"A strong earthquake stops the island's largest chip plant\"\ndate = 2024-03-01\nbreaking = true",
+        "The fab stopped.",
+    );
+    site.story("calm", "A calm day", "2024-02-01");
+    let host = publish_under_news(&site, port);
+    let browser = open(
+        &binary,
+        &format!("http://127.0.0.1:{}/news/calm/", host.port),
+    );
+    let mut page = Page::attach(&browser, "/news/calm/");
+    for (width, height, mobile) in [(412, 915, true), (1280, 800, false)] {
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }),
+        );
+        page.call(
+            "Page.navigate",
+            serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/calm/") }),
+        );
+        page.wait_for(
+            "document.readyState === 'complete' && location.pathname === '/news/calm/' && innerWidth > 0",
+        );
+        assert_eq!(page.eval("innerWidth"), serde_json::json!(width));
+        // On screen without scrolling, whole, and nothing scrolls sideways.
+        let seen = page.eval(
+            "(() => { const a = document.querySelector('.breaking a'); const r = a.getBoundingClientRect(); \
+             const s = getComputedStyle(document.querySelector('.breaking')); \
+             return [a.href, r.width > 0 && r.height > 0, r.top >= 0 && r.bottom <= innerHeight, r.left >= 0 && r.right <= innerWidth, \
+             s.display !== 'none' && s.visibility === 'visible', document.documentElement.scrollWidth <= innerWidth, \
+             (() => { const f = a.getClientRects()[0]; return document.elementFromPoint(f.left + f.width / 2, f.top + f.height / 2) === a; })()]; })()",
+        );
+        assert_eq!(
+            seen,
+            serde_json::json!([
+                format!("http://127.0.0.1:{port}/news/quake/"),
+                true,
+                true,
+                true,
+                true,
+                true,
+                true
+            ]),
+            "at {width} px"
+        );
+        page.eval("document.querySelector('.breaking a').click()");
+        page.wait_for("location.pathname === '/news/quake/'");
+    }
+}

@@ -67,8 +67,14 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
             rng.below(100)
         ),
     };
+    // Now and then a breaking story, whose banner is on every page.
+    let breaking = match rng.below(8) {
+        0 => "breaking = true\n",
+        1 => "breaking = true\nbreaking_until = 2999-01-01\n",
+        _ => "",
+    };
     format!(
-        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
+        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{breaking}{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
         rng.below(24),
         quoted(authors),
         quoted(tags),
@@ -768,4 +774,91 @@ fn an_image_that_cannot_be_made_fails_every_update_until_it_is_fixed() {
         })
         .unwrap();
     assert_eq!(site.tree("public"), build_fresh(&site));
+}
+
+#[test]
+fn a_breaking_banner_follows_edits_incrementally() {
+    let (site, mut session) = each_rewrite_of_one_equals_a_fresh_build(&[
+        "breaking = true",
+        "breaking = true\n[[corrections]]\ndate = 2024-01-03\ntext = \"Fixed.\"",
+        "breaking = true\nbreaking_until = 2999-01-01",
+        "breaking = false",
+    ]);
+    // A breaking story's new title is in every page's banner.
+    let one = site.path().join("content/one.md");
+    for title in ["One", "One, updated"] {
+        site.article(
+            "one",
+            &format!("title = \"{title}\"\ndate = 2024-01-01\nbreaking = true"),
+            "Some text.",
+        );
+        session
+            .update(&Changes {
+                content: [one.clone()].into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            site.read("public/two/index.html")
+                .contains(&format!(">{title}</a></p></div>"))
+        );
+        assert_eq!(site.tree("public"), build_fresh(&site), "{title}");
+    }
+}
+
+#[test]
+fn a_breaking_banner_comes_down_in_a_session_when_it_ends() {
+    let site = TestSite::new();
+    let until = chrono::Utc::now() + chrono::Duration::seconds(3);
+    site.article(
+        "quake",
+        &format!(
+            "title = \"Quake\"\ndate = 2024-01-01\nbreaking = true\nbreaking_until = {}",
+            until.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        "Text.",
+    );
+    site.story("calm", "Calm", "2024-01-02");
+    let options = BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        holder: Holder::Session,
+        reference: pipeline::Reference::Clock,
+        ..Default::default()
+    };
+    let mut session = Engine::new(options.clone());
+    session.update(&Changes::default()).unwrap();
+    assert!(
+        site.read("public/calm/index.html")
+            .contains("class=\"breaking\"")
+    );
+    let due = session
+        .next_due()
+        .expect("the banner's end is when the site changes");
+    let wait = due
+        .duration_since(std::time::SystemTime::now())
+        .unwrap_or_default();
+    assert!(wait <= std::time::Duration::from_secs(4), "{wait:?}");
+    std::thread::sleep(wait + std::time::Duration::from_millis(200));
+    session
+        .update(&Changes {
+            due: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        !site
+            .read("public/calm/index.html")
+            .contains("class=\"breaking\"")
+    );
+    assert_eq!(session.next_due(), None);
+    drop(session);
+    let _ = std::fs::remove_dir_all(site.path().join("fresh"));
+    pipeline::build(&BuildOptions {
+        output: Some(site.path().join("fresh")),
+        holder: Holder::Build,
+        ..options
+    })
+    .unwrap();
+    assert_eq!(site.tree("public"), site.tree("fresh"));
 }

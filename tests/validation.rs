@@ -68,12 +68,12 @@ fn every_page_of_a_rich_site_is_valid_html5() {
         return;
     };
     let site = TestSite::with_config(&format!(
-        "{}paginate_by = 2\ndescription = \"News & views\"\n[search]\nenabled = true\n",
+        "{}paginate_by = 2\ndescription = \"News & views\"\ntimezone = \"Europe/Berlin\"\n[search]\nenabled = true\n\n[[menu]]\nname = \"Reviews & tests\"\nurl = \"@/reviews/\"\n\n[[menu]]\nname = \"About\"\nurl = \"@/pages/about/index.md\"\n\n[[footer_menu]]\nname = \"Topics\"\nurl = \"/tags/\"\n",
         common::CONFIG
     ));
     site.article(
         "rich",
-        "title = \"Rich <story> & more\"\ndate = 2024-01-02\nupdated = 2024-01-05\naliases = [\"/?p=3\"]\nauthors = [\"Ann Lee\", \"Bo Chen\", \"Cy Diaz\"]\ntags = [\"Rust\", \"C++\"]\n\n[extra]\nimage_credit = \"Flickr (Thomas An)\"\nrelated = [\"Other story\"]",
+        "title = \"Rich <story> & more\"\ndate = 2024-01-02 09:30\nupdated = 2024-01-05\ndescription = \"A standfirst <with> & more.\"\nbreaking = true\naliases = [\"/?p=3\"]\nauthors = [\"Ann Lee\", \"Bo Chen\", \"Cy Diaz\"]\ntags = [\"Rust\", \"C++\"]\n\n[[corrections]]\ndate = 2024-01-06T10:00:00Z\ntext = \"We <mis>named & fixed it.\"\n\n[extra]\nimage_credit = \"Flickr (Thomas An)\"\nrelated = [\"Other story\"]",
         "Intro with a footnote[^1] and ~~struck~~ text.\n\n## Table\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n\n- one\n- two\n\n> quote\n\n[^1]: The note.",
     );
     for day in 3..=6 {
@@ -83,9 +83,14 @@ fn every_page_of_a_rich_site_is_valid_html5() {
             &format!("2024-01-0{day}"),
         );
     }
+    // A profile with a photo, a role and links.
+    let face = image::RgbImage::from_fn(300, 300, |x, y| image::Rgb([y as u8, x as u8, 60]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    face.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    site.write("static/images/ann.png", png.into_inner());
     site.write(
         "content/authors/ann-lee.md",
-        "+++\nname = \"Ann Lee\"\n+++\nAnn writes.\n",
+        "+++\nname = \"Ann Lee\"\nrole = \"Rust & chips\"\nimage = \"/images/ann.png\"\n[links]\nsite = \"https://ann.example/\"\nmastodon = \"https://mastodon.social/@ann\"\n+++\nAnn writes.\n",
     );
     // A section, with its intro, list pages and breadcrumbs.
     site.write(

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ContentError;
+use crate::config::Timezone;
 use crate::location::{Location, Position};
 
 /// A content file cut into its front matter and its body.
@@ -92,8 +93,23 @@ pub struct ArticleFrontMatter {
     pub image_alt: Option<String>,
     pub image_credit: Option<String>,
     pub image_caption: Option<String>,
+    /// Corrections to the story, each dated (`[[corrections]]`).
+    #[serde(default)]
+    pub corrections: Vec<WrittenCorrection>,
+    /// Announced in a banner on every page (`breaking = true`) until `breaking_until`.
+    #[serde(default)]
+    pub breaking: bool,
+    pub breaking_until: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// One `[[corrections]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrittenCorrection {
+    pub date: Spanned<toml::Value>,
+    pub text: Spanned<String>,
 }
 
 /// An author profile's front matter as written.
@@ -108,18 +124,61 @@ pub struct AuthorFrontMatter {
     pub rss_aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub atom_aliases: Vec<Spanned<String>>,
+    /// A photo: a path under `static/`, a file beside the profile, or a URL.
+    pub image: Option<Spanned<String>>,
+    /// What the author does ("Senior reporter").
+    pub role: Option<String>,
+    /// Where else the author is, by kind.
+    #[serde(default)]
+    pub links: WrittenAuthorLinks,
     #[serde(default)]
     pub extra: toml::Table,
 }
 
+/// `[links]` of an author profile: each a URL; a key not listed here is refused (a typo
+/// would lose the link), and `[extra]` stays free for anything else.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrittenAuthorLinks {
+    pub site: Option<Spanned<String>>,
+    pub mastodon: Option<Spanned<String>>,
+    pub bluesky: Option<Spanned<String>>,
+    pub threads: Option<Spanned<String>>,
+    pub x: Option<Spanned<String>>,
+    pub linkedin: Option<Spanned<String>>,
+    pub github: Option<Spanned<String>>,
+    pub youtube: Option<Spanned<String>>,
+}
+
+impl WrittenAuthorLinks {
+    /// The links that are set, in the order shown: (key, URL as written).
+    pub fn set(&self) -> Vec<(&'static str, &Spanned<String>)> {
+        [
+            ("site", &self.site),
+            ("mastodon", &self.mastodon),
+            ("bluesky", &self.bluesky),
+            ("threads", &self.threads),
+            ("x", &self.x),
+            ("linkedin", &self.linkedin),
+            ("github", &self.github),
+            ("youtube", &self.youtube),
+        ]
+        .into_iter()
+        .filter_map(|(key, url)| url.as_ref().map(|u| (key, u)))
+        .collect()
+    }
+}
+
 /// Reads a date given as a TOML date or datetime, or as a string in RFC 3339 or
-/// `YYYY-MM-DD[ HH:MM[:SS]]` form. Times without an offset are UTC, dates are midnight UTC:
-/// the build must not depend on the machine's time zone.
+/// `YYYY-MM-DD[ HH:MM[:SS]]` form. Times without an offset are the site's `timezone`
+/// (UTC unless set), dates are midnight there: the build must not depend on the
+/// machine's time zone.
 pub fn parse_date(
     value: &Spanned<toml::Value>,
     front_matter: &str,
     path: &Path,
     key: &str,
+    zone: Timezone,
 ) -> Result<DateTime<FixedOffset>, ContentError> {
     let text = match value.get_ref() {
         toml::Value::Datetime(d) => Some(d.to_string()),
@@ -132,7 +191,7 @@ pub fn parse_date(
             Position::of_offset(front_matter, value.span().start).shifted(2),
         )
     };
-    let date = text.as_deref().and_then(date_from_str);
+    let date = text.as_deref().and_then(|t| date_from_str_in(t, zone));
     // Feeds and sitemaps speak RFC 3339 and RFC 822, whose years have four digits; a
     // year past 9999 would also schedule the article away for good.
     if let Some(d) = date
@@ -158,13 +217,17 @@ pub fn parse_date(
     })
 }
 
-/// Parses the date formats that front matter accepts.
+/// Parses the date formats that front matter accepts, times without an offset in UTC.
 pub fn date_from_str(text: &str) -> Option<DateTime<FixedOffset>> {
+    date_from_str_in(text, Timezone::default())
+}
+
+/// Parses the date formats that front matter accepts, times without an offset in `zone`.
+pub fn date_from_str_in(text: &str, zone: Timezone) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(text) {
         return Some(d);
     }
-    let utc = FixedOffset::east_opt(0)?;
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -172,15 +235,12 @@ pub fn date_from_str(text: &str) -> Option<DateTime<FixedOffset>> {
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(d.and_utc().with_timezone(&utc));
+            return Some(zone.from_wall_clock(&d));
         }
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| {
-        d.and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc()
-            .with_timezone(&utc)
-    })
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|d| zone.from_wall_clock(&d.and_hms_opt(0, 0, 0).expect("midnight exists")))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod frontmatter;
 pub mod markdown;
 pub mod media;
+pub mod menu;
 pub mod old_urls;
 pub mod page;
 pub mod section;
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use thiserror::Error;
 
-use crate::config::Config;
+use crate::config::{Config, Timezone};
 use crate::location::Location;
 use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
@@ -200,6 +201,10 @@ pub struct Article {
     pub description: Option<String>,
     /// The description, else the first paragraph as plain text.
     pub summary: String,
+    /// The description as a standfirst under the headline: none when it only repeats the
+    /// opening of the body (as descriptions cut from the first paragraph, which imports
+    /// write, do), which the reader would otherwise meet twice.
+    pub standfirst: Option<String>,
     /// The bylines, in the order written.
     pub authors: Vec<Link>,
     /// The tags, in the order written.
@@ -212,6 +217,12 @@ pub struct Article {
     pub pinned: bool,
     /// When pinning ends (`pinned_until`), if it does.
     pub pinned_until: Option<DateTime<FixedOffset>>,
+    /// Its corrections, oldest first. `updated` is at least the latest one's date.
+    pub corrections: Vec<Correction>,
+    /// Announced as breaking news (`breaking = true`), until `breaking_until` if set;
+    /// whether it still is at the build's reference time is [`Site::breaking`].
+    pub breaking: bool,
+    pub breaking_until: Option<DateTime<FixedOffset>>,
     pub extra: toml::Table,
     pub html: Html,
     /// A hash of the file's bytes: equal versions, equal articles.
@@ -254,6 +265,13 @@ impl Article {
     }
 }
 
+/// A correction to an article (`[[corrections]]`): when, and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: DateTime<FixedOffset>,
+    pub text: String,
+}
+
 /// A link to another article by its file, such as `@/2024/story.md#details`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InternalLink {
@@ -289,6 +307,13 @@ pub struct Author {
     pub permalink: Permalink,
     /// The profile's Markdown body as HTML (empty without a profile).
     pub bio_html: String,
+    /// The author's photo (`image`): a path under `static/` (planned like lead images)
+    /// or a URL.
+    pub image: Option<AuthorImage>,
+    /// What the author does (`role`), such as "Senior reporter".
+    pub role: Option<String>,
+    /// Where else the author is (`[links]`): (kind, URL), in a fixed order of kinds.
+    pub links: Vec<(&'static str, String)>,
     pub extra: toml::Table,
     /// The profile file, if the author has one.
     pub profile: Option<PathBuf>,
@@ -298,6 +323,15 @@ pub struct Author {
     pub version: u64,
     /// Indices into [`Site::articles`], newest first.
     pub articles: Vec<usize>,
+}
+
+/// An author's photo as written in the profile, and what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorImage {
+    pub written: String,
+    /// The line of `image` in the profile, for messages.
+    pub line: usize,
+    pub source: ImageRef,
 }
 
 #[derive(Debug, Clone)]
@@ -348,6 +382,15 @@ pub struct Site {
     pub scheduled: usize,
     /// The date of the first of them to come due.
     pub next_scheduled: Option<DateTime<FixedOffset>>,
+    /// Indices into `articles` of the breaking stories whose banner is up at the
+    /// reference time, newest first (with no reference time, `--future`, every one).
+    pub breaking: Vec<usize>,
+    /// When the first of their banners comes down, if one has a `breaking_until`.
+    pub next_expiry: Option<DateTime<FixedOffset>>,
+    /// `[[menu]]` of the configuration, resolved (empty: the theme's own navigation).
+    pub menu: Vec<menu::MenuLink>,
+    /// `[[footer_menu]]` of the configuration, resolved.
+    pub footer_menu: Vec<menu::MenuLink>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -395,8 +438,9 @@ pub fn load(
         Bodies::Rendered => markdown::Renderer::new(config.markdown.safe_html),
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
+    let zone = config.timezone;
     let entries = parallel::try_map(&article_files, |path| {
-        load_entry(path, content_dir, &markdown)
+        load_entry(path, content_dir, &markdown, zone)
     })?;
     let mut parts = Parts {
         profiles: parallel::try_map(&profile_files, |path| load_profile(path))?,
@@ -457,13 +501,14 @@ pub fn load_file(
     path: &Path,
     content_dir: &Path,
     markdown: &markdown::Renderer,
+    zone: Timezone,
 ) -> Result<Loaded, ContentError> {
     if path.starts_with(content_dir.join(AUTHORS_DIR)) {
         load_profile(path).map(Loaded::Profile)
     } else if section::is_index_file(path) {
         section::load_index(path, content_dir, markdown).map(Loaded::Section)
     } else {
-        load_entry(path, content_dir, markdown)
+        load_entry(path, content_dir, markdown, zone)
     }
 }
 
@@ -605,6 +650,20 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
             resolve_with(&index, &config.base_url, page);
         }
     }
+    let (breaking, next_expiry) = breaking_news(&articles, options.published_by);
+    let base = config.base_url.as_str();
+    let menu = menu::resolve(
+        &config.menu,
+        documents_of(&articles, &pages),
+        &sections,
+        base,
+    )?;
+    let footer_menu = menu::resolve(
+        &config.footer_menu,
+        documents_of(&articles, &pages),
+        &sections,
+        base,
+    )?;
     Ok(Site {
         config,
         articles,
@@ -616,7 +675,42 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         warnings,
         scheduled,
         next_scheduled,
+        breaking,
+        next_expiry,
+        menu,
+        footer_menu,
     })
+}
+
+/// The breaking stories whose banner is up at `now` (every one without a reference time:
+/// a preview of everything, like `--future`'s scheduled articles), and when the first of
+/// those that end comes down.
+fn breaking_news(
+    articles: &[Article],
+    now: Option<DateTime<FixedOffset>>,
+) -> (Vec<usize>, Option<DateTime<FixedOffset>>) {
+    let up = |a: &Article| {
+        a.breaking
+            && a.breaking_until
+                .is_none_or(|until| now.is_none_or(|now| until > now))
+    };
+    let breaking: Vec<usize> = (0..articles.len()).filter(|&i| up(&articles[i])).collect();
+    let next_expiry = now.and_then(|_| {
+        let ends = breaking.iter().filter_map(|&i| articles[i].breaking_until);
+        ends.min()
+    });
+    (breaking, next_expiry)
+}
+
+impl Site {
+    /// When the site next changes by the clock alone: a scheduled article comes due or a
+    /// breaking-news banner comes down.
+    pub fn next_change(&self) -> Option<DateTime<FixedOffset>> {
+        self.next_scheduled
+            .into_iter()
+            .chain(self.next_expiry)
+            .min()
+    }
 }
 
 impl Site {
@@ -708,6 +802,7 @@ fn load_entry(
     path: &Path,
     content_dir: &Path,
     markdown: &markdown::Renderer,
+    zone: Timezone,
 ) -> Result<Loaded, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
@@ -734,12 +829,12 @@ fn load_entry(
     let date = fm
         .date
         .as_ref()
-        .map(|d| frontmatter::parse_date(d, split.front_matter, path, "date"))
+        .map(|d| frontmatter::parse_date(d, split.front_matter, path, "date", zone))
         .transpose()?;
     let updated = fm
         .updated
         .as_ref()
-        .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated"))
+        .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated", zone))
         .transpose()?;
     let pinned_until = fm
         .pinned_until
@@ -751,9 +846,18 @@ fn load_entry(
                     "`pinned_until` says when pinning ends: set `pinned = true` too".into(),
                 ));
             }
-            frontmatter::parse_date(until, split.front_matter, path, "pinned_until")
+            frontmatter::parse_date(until, split.front_matter, path, "pinned_until", zone)
         })
         .transpose()?;
+    if is_page {
+        refuse_news_keys(&fm, &invalid, path)?;
+    }
+    let (breaking_until, corrections) = news_flags(&fm, split.front_matter, path, zone)?;
+    // "Updated" and `dateModified` follow the latest correction.
+    let updated = updated
+        .into_iter()
+        .chain(corrections.last().map(|c| c.date))
+        .max();
     if drop_controls(&fm.title).trim().is_empty() {
         return Err(ContentError::Invalid {
             location: Location::file(path),
@@ -845,37 +949,6 @@ fn load_entry(
             query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
-    if is_page {
-        // A page is in no list: a byline, tags or pinning would promise one.
-        let news_only = [
-            ("authors", fm.authors.as_ref().map(|a| a.span().start)),
-            ("tags", fm.tags.as_ref().map(|t| t.span().start)),
-            (
-                "pinned_until",
-                fm.pinned_until.as_ref().map(|p| p.span().start),
-            ),
-        ];
-        if let Some((key, Some(at))) = news_only.into_iter().find(|(_, at)| at.is_some()) {
-            return Err(invalid(
-                at,
-                format!(
-                    "a page (in content/{}/) has no `{key}`: pages are in no list; \
-                     keep it under [extra], or move the file out of content/{}/ to make it an article",
-                    page::PAGES_DIR,
-                    page::PAGES_DIR
-                ),
-            ));
-        }
-        if fm.pinned {
-            return Err(ContentError::Invalid {
-                location: Location::file(path),
-                message: format!(
-                    "a page (in content/{}/) cannot be `pinned`: pages are in no list",
-                    page::PAGES_DIR
-                ),
-            });
-        }
-    }
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
     let tags = list(fm.tags, "tags", MAX_TAGS)?;
     let optional = |text: Option<String>| {
@@ -973,6 +1046,9 @@ fn load_entry(
         title: clean(fm.title.trim().to_string()),
         date,
         updated,
+        standfirst: description
+            .clone()
+            .filter(|d| !repeats_opening(d, &rendered.first_paragraph)),
         description,
         summary,
         authors,
@@ -980,6 +1056,9 @@ fn load_entry(
         draft: fm.draft,
         pinned: fm.pinned,
         pinned_until,
+        corrections,
+        breaking: fm.breaking,
+        breaking_until,
         extra,
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
@@ -992,6 +1071,103 @@ fn load_entry(
         version: version_of(path, &text),
         content_path,
     })))
+}
+
+/// Refuses on a page what only news has: a page is in no list, and a byline, tags,
+/// pinning, a banner or corrections would promise one.
+fn refuse_news_keys(
+    fm: &ArticleFrontMatter,
+    invalid: &impl Fn(usize, String) -> ContentError,
+    path: &Path,
+) -> Result<(), ContentError> {
+    let news_only = [
+        ("authors", fm.authors.as_ref().map(|a| a.span().start)),
+        ("tags", fm.tags.as_ref().map(|t| t.span().start)),
+        (
+            "pinned_until",
+            fm.pinned_until.as_ref().map(|p| p.span().start),
+        ),
+        (
+            "breaking_until",
+            fm.breaking_until.as_ref().map(|p| p.span().start),
+        ),
+        (
+            "corrections",
+            fm.corrections.first().map(|c| c.date.span().start),
+        ),
+    ];
+    if let Some((key, Some(at))) = news_only.into_iter().find(|(_, at)| at.is_some()) {
+        return Err(invalid(
+            at,
+            format!(
+                "a page (in content/{}/) has no `{key}`: pages are in no list; \
+                 keep it under [extra], or move the file out of content/{}/ to make it an article",
+                page::PAGES_DIR,
+                page::PAGES_DIR
+            ),
+        ));
+    }
+    if fm.pinned || fm.breaking {
+        return Err(ContentError::Invalid {
+            location: Location::file(path),
+            message: format!(
+                "a page (in content/{}/) cannot be `{}`: pages are in no list",
+                page::PAGES_DIR,
+                if fm.pinned { "pinned" } else { "breaking" }
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `description` is the start of `opening` (the body's first paragraph), perhaps
+/// cut short with an ellipsis.
+fn repeats_opening(description: &str, opening: &str) -> bool {
+    let start = description.trim_end_matches(['…', '.']).trim_end();
+    !start.is_empty() && opening.starts_with(start)
+}
+
+/// An article's `breaking_until` and `[[corrections]]` (sorted oldest first), checked.
+fn news_flags(
+    fm: &ArticleFrontMatter,
+    front_matter: &str,
+    path: &Path,
+    zone: Timezone,
+) -> Result<(Option<DateTime<FixedOffset>>, Vec<Correction>), ContentError> {
+    let at = |offset: usize| {
+        Location::at(
+            path,
+            crate::location::Position::of_offset(front_matter, offset).shifted(2),
+        )
+    };
+    let breaking_until = fm
+        .breaking_until
+        .as_ref()
+        .map(|until| {
+            if !fm.breaking {
+                return Err(ContentError::Invalid {
+                    location: at(until.span().start),
+                    message: "`breaking_until` says when the breaking-news banner ends: set `breaking = true` too".into(),
+                });
+            }
+            frontmatter::parse_date(until, front_matter, path, "breaking_until", zone)
+        })
+        .transpose()?;
+    let mut corrections = Vec::with_capacity(fm.corrections.len());
+    for written in &fm.corrections {
+        let date = frontmatter::parse_date(&written.date, front_matter, path, "date", zone)?;
+        let text = clean(written.text.get_ref().trim().to_string());
+        if text.is_empty() {
+            return Err(ContentError::Invalid {
+                location: at(written.text.span().start),
+                message: "a correction's `text` must say what was corrected".into(),
+            });
+        }
+        corrections.push(Correction { date, text });
+    }
+    // Stable: corrections of one moment keep their written order.
+    corrections.sort_by_key(|c| c.date);
+    Ok((breaking_until, corrections))
 }
 
 /// The slug of an article that sets none: a bundle is named by its folder, other articles
@@ -1126,7 +1302,57 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
         )
     };
     let aliases = ListAliases::of(&written.located(at), path)?;
+    let image = fm
+        .image
+        .as_ref()
+        .map(|written| {
+            let invalid = |message: String| ContentError::Invalid {
+                location: at(written.span().start),
+                message,
+            };
+            match media::image_ref(written.get_ref(), None) {
+                Ok(source) => Ok(AuthorImage {
+                    written: written.get_ref().trim().to_string(),
+                    line: at(written.span().start).position.map_or(0, |p| p.line),
+                    source,
+                }),
+                Err(_) if !written.get_ref().contains(['/', ':']) => Err(invalid(format!(
+                    "an author's image {:?} is a path under static/ (\"/images/{}\") or a URL",
+                    written.get_ref(),
+                    written.get_ref().trim()
+                ))),
+                Err(message) => Err(invalid(message)),
+            }
+        })
+        .transpose()?;
+    let links = fm
+        .links
+        .set()
+        .into_iter()
+        .map(|(kind, url)| {
+            let text = url.get_ref().trim();
+            let lower = text.to_ascii_lowercase();
+            let web = lower.starts_with("https://") || lower.starts_with("http://");
+            if web && url::Url::parse(text).is_ok() {
+                Ok((kind, text.to_string()))
+            } else {
+                Err(ContentError::Invalid {
+                    location: at(url.span().start),
+                    message: format!(
+                        "`links.{kind}` must be an http(s) URL such as \"https://example.org/\", not {text:?}"
+                    ),
+                })
+            }
+        })
+        .collect::<Result<Vec<_>, ContentError>>()?;
+    let role = fm
+        .role
+        .map(|r| clean(r.trim().to_string()))
+        .filter(|r| !r.is_empty());
     Ok(Author {
+        image,
+        role,
+        links,
         permalink: Permalink::from_segments([AUTHORS_DIR, slug.as_str()]),
         slug,
         aliases,
@@ -1250,6 +1476,9 @@ fn cross_reference_authors(
                     slug: link.slug.clone(),
                     name: link.name.clone(),
                     bio_html: String::new(),
+                    image: None,
+                    role: None,
+                    links: Vec::new(),
                     extra: toml::Table::new(),
                     profile: None,
                     aliases: ListAliases::default(),

@@ -219,6 +219,11 @@ impl Images {
         self.by_path.get(&lead_path(article, &image.source)?)
     }
 
+    /// The prepared image of a path below the site root (an author's photo).
+    pub fn at_path(&self, path: &str) -> Option<&Prepared> {
+        self.by_path.get(path)
+    }
+
     /// The prepared image `src` in article `article`'s body names.
     pub fn in_body(&self, article: &(impl Document + ?Sized), src: &str) -> Option<&Prepared> {
         self.by_path.get(&body_path(article, src)?)
@@ -434,6 +439,7 @@ impl Planner {
     ) -> Result<Images, ImageError> {
         let mut wanted: BTreeMap<String, (PathBuf, Place, &str)> = BTreeMap::new();
         if calls.is_empty()
+            && site.authors.iter().all(|a| a.image.is_none())
             && site
                 .documents()
                 .all(|a| a.image().is_none() && a.body_images().is_empty())
@@ -483,6 +489,23 @@ impl Planner {
                         (file, Place::Text(article.source().to_path_buf()), src)
                     });
                 }
+            }
+        }
+        // Authors' photos under `static/`, named by their profile's line.
+        for author in &site.authors {
+            if let (Some(image), Some(profile)) = (&author.image, &author.profile)
+                && let ImageRef::Site(path) = &image.source
+            {
+                let place = Place::At(format!("{}:{}", profile.display(), image.line));
+                let Some(file) = file_of(path) else {
+                    return Err(ImageError::Missing {
+                        place: place.describe(&image.written),
+                        image: image.written.clone(),
+                    });
+                };
+                wanted
+                    .entry(path.clone())
+                    .or_insert((file, place, &image.written));
             }
         }
         for call in calls {

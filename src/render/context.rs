@@ -12,9 +12,11 @@ use rayon::prelude::*;
 use tera::{Map, Value};
 
 use super::Theme;
+use crate::config::Timezone;
+use crate::content::menu::MenuLink;
 use crate::content::slug::slugify;
 use crate::content::{
-    AUTHORS_DIR, Article, Author, Document, Link, Page, Permalink, Section, Site, Tag,
+    Article, Author, Document, ImageRef, Link, Page, Permalink, Section, Site, Tag,
 };
 use crate::images::Images;
 
@@ -92,6 +94,7 @@ impl Shared {
         // Feed items made for a theme with another use of `content_xml` have other fields.
         let previous = previous.filter(|p| p.content_xml == content_xml);
         let base = site.config.base_url.as_str();
+        let zone = site.config.timezone;
         let links = Links::of(site, images);
         let in_feeds = in_feeds(site);
         let article_versions: Vec<u64> = site
@@ -136,7 +139,12 @@ impl Shared {
         let (pages, page_versions): (Vec<Value>, Vec<u64>) = site
             .pages
             .par_iter()
-            .map(|p| (page_value(p, base, images), page_version(p, base, images)))
+            .map(|p| {
+                (
+                    page_value(p, base, images, zone),
+                    page_version(p, base, images, zone),
+                )
+            })
             .unzip();
         Shared {
             pages,
@@ -154,7 +162,11 @@ impl Shared {
             title_slugs,
             titles,
             articles,
-            authors: site.authors.iter().map(|a| author_value(a, base)).collect(),
+            authors: site
+                .authors
+                .iter()
+                .map(|a| author_value(a, base, images))
+                .collect(),
             tags: site.tags.iter().map(|t| tag_value(t, base)).collect(),
             sections: site
                 .sections
@@ -175,6 +187,11 @@ impl Shared {
                         .into_iter()
                         .map(|i| (&site.sections[i].title, &site.sections[i].slug))
                         .collect::<Vec<_>>(),
+                    (&site.menu, &site.footer_menu),
+                    site.breaking
+                        .iter()
+                        .map(|&i| (&site.articles[i].title, site.articles[i].permalink.path()))
+                        .collect::<Vec<_>>(),
                 )),
                 site_counts: hash_of((site.articles.len(), site.authors.len(), site.tags.len())),
                 articles: article_versions,
@@ -182,7 +199,10 @@ impl Shared {
                 authors: site
                     .authors
                     .iter()
-                    .map(|a| hash_of((a.version, &a.name, &a.slug, a.articles.len(), base)))
+                    .map(|a| {
+                        let photo = photo_version(a, images);
+                        hash_of((a.version, &a.name, &a.slug, a.articles.len(), base, photo))
+                    })
                     .collect(),
                 tags: site
                     .tags
@@ -305,8 +325,10 @@ fn article_values(
 ) -> (Value, Option<Value>) {
     let (html, content) = content_of(a, base, links.images);
     let fields = article_fields(a, base, links);
-    let feed = feed_form
-        .map(|content_xml| feed_item_value(a, &html, &content, base, fields.clone(), content_xml));
+    let feed = feed_form.map(|content_xml| {
+        let place = (base, links.zone);
+        feed_item_value(a, &html, &content, place, fields.clone(), content_xml)
+    });
     (fields.set("content", content).done(), feed)
 }
 
@@ -340,18 +362,31 @@ fn content_of<'a>(
 }
 
 /// A page's value: see docs/templates.md.
-fn page_value(p: &Page, base: &str, images: &Images) -> Value {
+fn page_value(p: &Page, base: &str, images: &Images, zone: Timezone) -> Value {
     let (_, content) = content_of(p, base, images);
+    let local = |d: &Option<DateTime<FixedOffset>>| d.as_ref().map(|d| zone.local(d));
+    let (date, updated) = (local(&p.date), local(&p.updated));
     Obj::new()
         .set("title", p.title.as_str())
         .set("slug", p.slug.as_str())
         .set("url", p.permalink.url(base))
         .set("path", format!("/{}", p.permalink.path()))
-        .set("date", p.date.as_ref().map(date_string))
-        .set("date_display", p.date.as_ref().map(display_date))
-        .set("updated", p.updated.as_ref().map(date_string))
-        .set("updated_display", p.updated.as_ref().map(display_date))
-        .set("last_modified", p.last_modified().as_ref().map(date_string))
+        .set("date", date.as_ref().map(date_string))
+        .set("date_display", date.as_ref().map(display_date))
+        .set(
+            "time_display",
+            date.as_ref().and_then(|d| display_time(d, zone)),
+        )
+        .set("updated", updated.as_ref().map(date_string))
+        .set("updated_display", updated.as_ref().map(display_date))
+        .set(
+            "updated_time_display",
+            updated.as_ref().and_then(|d| display_time(d, zone)),
+        )
+        .set(
+            "last_modified",
+            local(&p.last_modified()).as_ref().map(date_string),
+        )
         .set("description", p.description.as_deref())
         .set("summary", p.summary.as_str())
         .set("image", super::pictures::lead_value(p, images, base))
@@ -366,11 +401,12 @@ fn page_value(p: &Page, base: &str, images: &Images) -> Value {
 
 /// The version of a page's value: its file, its images, where its links lead and where
 /// it is.
-fn page_version(p: &Page, base: &str, images: &Images) -> u64 {
+fn page_version(p: &Page, base: &str, images: &Images, zone: Timezone) -> u64 {
     hash_of((
         p.version,
         images.version_for(p),
         base,
+        zone.0.name(),
         &p.internal_links,
         p.permalink.path(),
     ))
@@ -405,6 +441,9 @@ fn with_internal_links<'a>(a: &impl Document, html: &'a str) -> std::borrow::Cow
 /// shared by the articles that name them.
 struct Links<'a> {
     images: &'a Images,
+    zone: Timezone,
+    /// Of each author's photo as bylines show it.
+    author_photos: Vec<u64>,
     authors: Vec<Value>,
     tags: Vec<Value>,
     sections: Vec<Value>,
@@ -418,10 +457,20 @@ impl<'a> Links<'a> {
         let base = site.config.base_url.as_str();
         Links {
             images,
+            zone: site.config.timezone,
+            author_photos: site
+                .authors
+                .iter()
+                .map(|a| photo_version(a, images))
+                .collect(),
             authors: site
                 .authors
                 .iter()
-                .map(|a| link_value(&a.name, &a.slug, a.permalink.url(base)))
+                .map(|a| {
+                    let link = link_value(&a.name, &a.slug, a.permalink.url(base));
+                    let photo = photo_value(a, images, base).unwrap_or_else(Value::none);
+                    with_field(link, "image", photo)
+                })
                 .collect(),
             tags: site
                 .tags
@@ -449,10 +498,17 @@ impl<'a> Links<'a> {
             .chain(a.tags.iter().map(|l| self.tag_names[l.at()].as_str()))
             .collect();
         let section = a.section.as_ref().map(|l| &self.section_titles[l.at()]);
+        let photos: Vec<u64> = a
+            .authors
+            .iter()
+            .map(|l| self.author_photos[l.at()])
+            .collect();
         // The permalink too: the site's `permalink` pattern places it, not its file alone.
         hash_of((
             a.version,
             names,
+            photos,
+            self.zone.0.name(),
             section,
             self.images.version_for(a),
             base,
@@ -521,7 +577,35 @@ fn site_value(site: &Site, query_keys: &[String]) -> Value {
         )
         .set("search", search_value(site))
         .set("query_aliases", query_aliases_value(site, query_keys))
+        .set("timezone", c.timezone.0.name())
+        .set("menu", menu_value(&site.menu))
+        .set("footer_menu", menu_value(&site.footer_menu))
+        .set(
+            "breaking",
+            site.breaking
+                .iter()
+                .map(|&i| {
+                    let a = &site.articles[i];
+                    Obj::new()
+                        .set("title", a.title.as_str())
+                        .set("url", a.permalink.url(&c.base_url))
+                        .done()
+                })
+                .collect::<Vec<_>>(),
+        )
         .done()
+}
+
+/// `[{name, url}]` of a menu, in order.
+fn menu_value(menu: &[MenuLink]) -> Vec<Value> {
+    menu.iter()
+        .map(|l| {
+            Obj::new()
+                .set("name", l.name.as_str())
+                .set("url", l.url.as_str())
+                .done()
+        })
+        .collect()
 }
 
 /// `{url, keys}` of the site's map of query aliases, or none when it has none.
@@ -578,6 +662,13 @@ fn display_date(date: &DateTime<FixedOffset>) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// The time of day in the site's zone, as `09:30 CET`; none at midnight, which is what a
+/// date written without a time means (showing "00:00" would claim a time nobody gave).
+fn display_time(date: &DateTime<FixedOffset>, zone: Timezone) -> Option<String> {
+    let local = date.with_timezone(&zone.0);
+    (local.time() != chrono::NaiveTime::MIN).then(|| local.format("%H:%M %Z").to_string())
+}
+
 /// `{name, slug, url}` for an author or tag named in an article.
 fn link_value(name: &str, slug: &str, url: String) -> Value {
     Obj::new()
@@ -595,7 +686,7 @@ fn feed_item_value(
     a: &Article,
     html: &str,
     html_value: &Value,
-    base: &str,
+    (base, zone): (&str, Timezone),
     fields: Obj,
     content_xml: bool,
 ) -> Value {
@@ -619,8 +710,11 @@ fn feed_item_value(
     let mut fields = fields
         .set("content", content_value)
         .set("content_cdata", cdata)
-        .set("date_rfc822", rfc822(&a.date))
-        .set("last_modified_rfc822", rfc822(&a.last_modified()));
+        .set("date_rfc822", rfc822(&zone.local(&a.date)))
+        .set(
+            "last_modified_rfc822",
+            rfc822(&zone.local(&a.last_modified())),
+        );
     if content_xml {
         let mut xml = String::with_capacity(content.len() + content.len() / 4);
         pulldown_cmark_escape::escape_html(&mut xml, &content)
@@ -633,12 +727,16 @@ fn feed_item_value(
 /// Every field of an article's value except `content`.
 fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
     // The shared value, unless this article spells the name differently.
-    let linked = |link: &Link, shared: &[Value], canonical: &str, section: &str| {
+    // The shared value, with this article's spelling of the name where it differs.
+    let linked = |link: &Link, shared: &[Value], canonical: &str| {
         if link.name == canonical {
             shared[link.at()].clone()
         } else {
-            let url = Permalink::from_segments([section, link.slug.as_str()]).url(base);
-            link_value(&link.name, &link.slug, url)
+            with_field(
+                shared[link.at()].clone(),
+                "name",
+                Value::from(link.name.as_str()),
+            )
         }
     };
     let authors: Vec<Value> = a
@@ -646,25 +744,37 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .iter()
         .map(|l| {
             let canonical = &links.author_names[l.at()];
-            linked(l, &links.authors, canonical, AUTHORS_DIR)
+            linked(l, &links.authors, canonical)
         })
         .collect();
     let tags: Vec<Value> = a
         .tags
         .iter()
-        .map(|l| linked(l, &links.tags, &links.tag_names[l.at()], "tags"))
+        .map(|l| linked(l, &links.tags, &links.tag_names[l.at()]))
         .collect();
+    let zone = links.zone;
+    let date = zone.local(&a.date);
+    let updated = a.updated.as_ref().map(|d| zone.local(d));
     Obj::new()
         .set("title", a.title.as_str())
         .set("slug", a.slug.as_str())
         .set("url", a.permalink.url(base))
         .set("path", format!("/{}", a.permalink.path()))
-        .set("date", date_string(&a.date))
-        .set("date_display", display_date(&a.date))
-        .set("updated", a.updated.as_ref().map(date_string))
-        .set("updated_display", a.updated.as_ref().map(display_date))
-        .set("last_modified", date_string(&a.last_modified()))
+        .set("date", date_string(&date))
+        .set("date_display", display_date(&date))
+        .set("time_display", display_time(&date, zone))
+        .set("updated", updated.as_ref().map(date_string))
+        .set("updated_display", updated.as_ref().map(display_date))
+        .set(
+            "updated_time_display",
+            updated.as_ref().and_then(|d| display_time(d, zone)),
+        )
+        .set(
+            "last_modified",
+            date_string(&zone.local(&a.last_modified())),
+        )
         .set("description", a.description.as_deref())
+        .set("standfirst", a.standfirst.as_deref())
         .set("summary", a.summary.as_str())
         .set("authors", authors)
         .set("tags", tags)
@@ -681,10 +791,28 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .set("draft", a.draft)
         .set("pinned", a.pinned)
         .set("pinned_until", a.pinned_until.as_ref().map(date_string))
+        .set("breaking", a.breaking)
+        .set("corrections", corrections_value(a, zone))
         .set("extra", table_to_value(&a.extra))
 }
 
-fn author_value(a: &Author, base: &str) -> Value {
+/// `[{date, date_display, time_display, text}]` of an article's corrections, oldest first.
+fn corrections_value(a: &Article, zone: Timezone) -> Vec<Value> {
+    a.corrections
+        .iter()
+        .map(|c| {
+            let date = zone.local(&c.date);
+            Obj::new()
+                .set("date", date_string(&date))
+                .set("date_display", display_date(&date))
+                .set("time_display", display_time(&date, zone))
+                .set("text", c.text.as_str())
+                .done()
+        })
+        .collect()
+}
+
+fn author_value(a: &Author, base: &str, images: &Images) -> Value {
     Obj::new()
         .set("name", a.name.as_str())
         .set("slug", a.slug.as_str())
@@ -692,10 +820,83 @@ fn author_value(a: &Author, base: &str) -> Value {
         .set("atom_url", format!("{}atom.xml", a.permalink.url(base)))
         .set("rss_url", format!("{}rss.xml", a.permalink.url(base)))
         .set("bio", Value::safe_string(&a.bio_html))
+        .set("image", photo_value(a, images, base))
+        .set("role", a.role.as_deref())
+        .set(
+            "links",
+            a.links
+                .iter()
+                .map(|(kind, url)| {
+                    Obj::new()
+                        .set("kind", *kind)
+                        .set("label", link_label(kind))
+                        .set("url", url.as_str())
+                        .done()
+                })
+                .collect::<Vec<_>>(),
+        )
         .set("has_profile", a.profile.is_some())
         .set("extra", table_to_value(&a.extra))
         .set("article_count", a.articles.len())
         .done()
+}
+
+/// How a kind of author link is named on the page.
+fn link_label(kind: &str) -> &'static str {
+    match kind {
+        "site" => "Website",
+        "mastodon" => "Mastodon",
+        "bluesky" => "Bluesky",
+        "threads" => "Threads",
+        "x" => "X",
+        "linkedin" => "LinkedIn",
+        "github" => "GitHub",
+        "youtube" => "YouTube",
+        _ => "Link",
+    }
+}
+
+/// `{url, width, height, webp_url}` of an author's photo (its smallest variant when it is
+/// the site's own; `width` and `height` none for a URL), or none without one.
+fn photo_value(a: &Author, images: &Images, base: &str) -> Option<Value> {
+    let image = a.image.as_ref()?;
+    match &image.source {
+        ImageRef::Remote(url) => Some(
+            Obj::new()
+                .set("url", url.as_str())
+                .set("width", Value::none())
+                .set("height", Value::none())
+                .set("webp_url", Value::none())
+                .done(),
+        ),
+        ImageRef::Site(path) => images
+            .at_path(path)
+            .map(|p| super::pictures::smallest_value(p, base)),
+        // A profile has no folder of its own: its loader refuses the form.
+        ImageRef::Beside(_) => None,
+    }
+}
+
+/// A hash of what pages show of an author's photo.
+fn photo_version(a: &Author, images: &Images) -> u64 {
+    let Some(image) = &a.image else {
+        return 0;
+    };
+    let planned = match &image.source {
+        ImageRef::Site(path) => images.at_path(path).map(|p| {
+            let names: Vec<&str> = p.variants.iter().map(|v| v.url_path.as_str()).collect();
+            hash_of((p.probe.width, p.probe.height, names))
+        }),
+        _ => None,
+    };
+    hash_of((&image.source, planned))
+}
+
+/// `value` (an object) with one more field.
+fn with_field(value: Value, key: &'static str, field: Value) -> Value {
+    let mut map = value.as_map().cloned().unwrap_or_default();
+    map.insert(key.into(), field);
+    Value::from(map)
 }
 
 fn tag_value(t: &Tag, base: &str) -> Value {

@@ -534,6 +534,7 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
             .max()
             .or_else(|| site.articles.iter().map(|a| a.last_modified()).max());
         let page_url = permalink.url(base);
+        let zone = site.config.timezone;
         Obj::new()
             .set("kind", kind)
             .set("title", feed_title)
@@ -543,13 +544,16 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
             .set("json_url", format!("{page_url}feed.json"))
             .set(
                 "updated",
-                updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| date_string(&d)),
+                updated.map_or_else(
+                    || "1970-01-01T00:00:00Z".to_string(),
+                    |d| date_string(&zone.local(&d)),
+                ),
             )
             .set(
                 "updated_rfc822",
                 updated.map_or_else(
                     || "Thu, 01 Jan 1970 00:00:00 +0000".to_string(),
-                    |d| rfc822(&d),
+                    |d| rfc822(&zone.local(&d)),
                 ),
             )
             .set("page_url", page_url)

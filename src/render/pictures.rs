@@ -52,6 +52,22 @@ pub fn lead_value(article: &impl Document, images: &Images, base: &str) -> Value
     }
 }
 
+/// `{url, width, height, webp_url}` of an image's smallest variant (the original when it
+/// has none): for small pictures such as an author's photo.
+pub fn smallest_value(p: &Prepared, base: &str) -> Value {
+    let own = p.own().next();
+    let webp = p.webp().next().map(|w| format!("{base}{}", w.url_path));
+    let (path, width, height) = own.map_or((&p.url_path, p.probe.width, p.probe.height), |v| {
+        (&v.url_path, v.width, v.height)
+    });
+    Obj::new()
+        .set("url", format!("{base}{path}"))
+        .set("width", width)
+        .set("height", height)
+        .set("webp_url", webp)
+        .done()
+}
+
 fn prepared_value(common: Obj, p: &Prepared, base: &str) -> Obj {
     let own: Vec<&Variant> = p.own().collect();
     let webp: Vec<&Variant> = p.webp().collect();

@@ -90,6 +90,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/story_card.html",
         include_str!("../../themes/broadsheet/templates/partials/story_card.html"),
     ),
+    (
+        "partials/head.html",
+        include_str!("../../themes/broadsheet/templates/partials/head.html"),
+    ),
 ];
 
 /// Templates every theme has, falling back to the built-in ones.

@@ -350,6 +350,8 @@ fn search_version(site: &Site, images: &Images, a: &Article) -> u64 {
     crate::hash::of((
         a.version,
         a.date,
+        // Dates show in the site's zone.
+        site.config.timezone.0.name(),
         a.permalink.path(),
         authors,
         tags,
@@ -379,8 +381,18 @@ fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragme
     part::Fragment {
         url: a.permalink.path().to_string(),
         title: &a.title,
-        date: a.date.format("%Y-%m-%d").to_string(),
-        display_date: a.date.format("%-d %B %Y").to_string(),
+        date: site
+            .config
+            .timezone
+            .local(&a.date)
+            .format("%Y-%m-%d")
+            .to_string(),
+        display_date: site
+            .config
+            .timezone
+            .local(&a.date)
+            .format("%-d %B %Y")
+            .to_string(),
         authors: a
             .authors
             .iter()

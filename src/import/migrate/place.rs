@@ -234,28 +234,30 @@ fn standing(
     let markdown = content::markdown::Renderer::default();
     let loaded: Vec<Result<Option<Standing>, String>> = files
         .par_iter()
-        .map(|file| match content::load_file(file, content, &markdown) {
-            Ok(content::Loaded::Article(a)) => Ok(Some(Standing {
-                file: (*file).clone(),
-                page: permalink_in(&config.pattern, &a),
-                aliases: a.aliases.clone(),
-                queries: a.query_aliases.clone(),
-                section: a.section.as_ref().map(|l| l.slug.clone()),
-            })),
-            // A page is at its own `path` or `/<slug>/`, whatever the pattern says, and
-            // belongs to no section.
-            Ok(content::Loaded::Page(p)) => Ok(Some(Standing {
-                file: (*file).clone(),
-                page: p.path.clone().unwrap_or_else(|| p.permalink.clone()),
-                aliases: p.aliases.clone(),
-                queries: p.query_aliases.clone(),
-                section: None,
-            })),
-            Ok(_) => Ok(None),
-            Err(e) => Err(format!(
-                "{e} (the import's URLs are not checked against this file)"
-            )),
-        })
+        .map(
+            |file| match content::load_file(file, content, &markdown, config.timezone) {
+                Ok(content::Loaded::Article(a)) => Ok(Some(Standing {
+                    file: (*file).clone(),
+                    page: permalink_in(&config.pattern, &a),
+                    aliases: a.aliases.clone(),
+                    queries: a.query_aliases.clone(),
+                    section: a.section.as_ref().map(|l| l.slug.clone()),
+                })),
+                // A page is at its own `path` or `/<slug>/`, whatever the pattern says, and
+                // belongs to no section.
+                Ok(content::Loaded::Page(p)) => Ok(Some(Standing {
+                    file: (*file).clone(),
+                    page: p.path.clone().unwrap_or_else(|| p.permalink.clone()),
+                    aliases: p.aliases.clone(),
+                    queries: p.query_aliases.clone(),
+                    section: None,
+                })),
+                Ok(_) => Ok(None),
+                Err(e) => Err(format!(
+                    "{e} (the import's URLs are not checked against this file)"
+                )),
+            },
+        )
         .collect();
     let mut standing = Vec::new();
     for result in loaded {
