@@ -20,7 +20,7 @@ use super::{
 };
 use crate::config::WrittenOldUrls;
 use crate::location::{Location, Position};
-use crate::text::{clean, clean_table, drop_controls};
+use crate::text::{clean, clean_table};
 
 /// The file that describes a section.
 pub const INDEX_FILE: &str = "_index.md";
@@ -210,7 +210,7 @@ pub fn load_index(
             clean_table(&mut extra);
             extra
         },
-        intro_html: markdown.render(&drop_controls(split.body)).html,
+        intro_html: super::render_body(markdown, path, &text, split.body)?.html,
         aliases,
         version: version_of(path, &text),
     })
