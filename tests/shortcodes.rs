@@ -112,6 +112,23 @@ fn a_sites_own_shortcodes_come_before_the_themes_and_the_built_ins() {
 }
 
 #[test]
+fn a_build_after_a_shortcode_template_changed_renders_its_articles_again() {
+    let site = TestSite::new();
+    site.write("templates/shortcodes/note.html", "<aside>First</aside>");
+    site.article(
+        "noted",
+        "title = \"Noted\"\ndate = 2024-05-01",
+        "{{ note() }}",
+    );
+    site.story("plain", "Plain", "2024-05-02");
+    site.build();
+    assert!(body(&site, "noted").starts_with("<aside>First</aside>"));
+    site.write("templates/shortcodes/note.html", "<aside>Second</aside>");
+    site.build();
+    assert_eq!(body(&site, "noted"), "<aside>Second</aside>\n");
+}
+
+#[test]
 fn a_bad_shortcode_names_its_file_line_and_column() {
     let site = TestSite::new();
     site.story("fine", "Fine", "2024-04-01").build();

@@ -31,6 +31,9 @@ pub struct Rendered {
     pub word_count: usize,
     /// Every heading, in order: the table of contents.
     pub toc: Vec<Heading>,
+    /// The version of the site's own shortcode templates when the body used shortcodes
+    /// (0 otherwise): the HTML changes with them while the file does not.
+    pub shortcodes: u64,
 }
 
 /// One heading of a document, for its table of contents.
@@ -174,6 +177,7 @@ impl Renderer {
             first_paragraph,
             word_count,
             toc,
+            shortcodes: expanded.map_or(0, |e| e.version),
         }
     }
 

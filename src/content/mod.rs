@@ -1007,7 +1007,7 @@ fn load_entry(
             query_aliases,
             internal_links: internal_links(&rendered.html),
             html,
-            version: version_of(path, &text),
+            version: version_with(path, &text, rendered.shortcodes),
             content_path,
         })));
     }
@@ -1049,7 +1049,7 @@ fn load_entry(
         query_aliases,
         internal_links: internal_links(&rendered.html),
         html,
-        version: version_of(path, &text),
+        version: version_with(path, &text, rendered.shortcodes),
         content_path,
     })))
 }
@@ -1135,6 +1135,15 @@ fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, document: &mu
 
 fn version_of(path: &Path, text: &str) -> u64 {
     crate::hash::of((path, text))
+}
+
+/// [`version_of`] for a file whose body used the site's own shortcodes, whose templates
+/// (`shortcodes`, their version) change its HTML too.
+pub(crate) fn version_with(path: &Path, text: &str, shortcodes: u64) -> u64 {
+    match shortcodes {
+        0 => version_of(path, text),
+        shortcodes => crate::hash::of((path, text, shortcodes)),
+    }
 }
 
 /// Trims names and drops empty and repeated ones (by slug), keeping the written order.

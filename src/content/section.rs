@@ -16,7 +16,7 @@ use super::frontmatter;
 use super::slug::slugify;
 use super::{
     AUTHORS_DIR, Article, ContentError, Link, ListAliases, Permalink, is_reserved_slug, markdown,
-    read_text, version_of,
+    read_text,
 };
 use crate::config::WrittenOldUrls;
 use crate::location::{Location, Position};
@@ -199,6 +199,7 @@ pub fn load_index(
         s.map(|s| clean(s.trim().to_string()))
             .filter(|s| !s.is_empty())
     };
+    let intro = super::render_body(markdown, path, &text, split.body)?;
     Ok(SectionIndex {
         file: path.to_path_buf(),
         folder,
@@ -210,9 +211,9 @@ pub fn load_index(
             clean_table(&mut extra);
             extra
         },
-        intro_html: super::render_body(markdown, path, &text, split.body)?.html,
+        intro_html: intro.html,
         aliases,
-        version: version_of(path, &text),
+        version: super::version_with(path, &text, intro.shortcodes),
     })
 }
 

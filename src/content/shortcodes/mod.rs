@@ -84,6 +84,8 @@ pub struct Shortcodes {
     tera: Tera,
     /// Name → the file of a site's or theme's own template (absent for built-ins).
     own: BTreeMap<String, String>,
+    /// A hash of the own templates (0 without any): a body's HTML depends on it.
+    pub version: u64,
 }
 
 static BUILT_IN: LazyLock<Arc<Shortcodes>> = LazyLock::new(|| {
@@ -133,12 +135,18 @@ impl Shortcodes {
                     }
                 })?;
         }
+        let version = if own.is_empty() {
+            0
+        } else {
+            crate::hash::of(&own)
+        };
         Ok(Shortcodes {
             tera,
             own: own
                 .into_iter()
                 .map(|(name, (file, _))| (name, file))
                 .collect(),
+            version,
         })
     }
 
@@ -301,6 +309,8 @@ pub struct Expanded {
     pub html: Vec<String>,
     /// The character around each marker's number (one absent from the source).
     mark: char,
+    /// The version of the shortcodes that made the HTML ([`Shortcodes::version`]).
+    pub version: u64,
 }
 
 impl Expanded {
@@ -331,6 +341,7 @@ impl Expanded {
             markdown,
             html,
             mark,
+            version: shortcodes.version,
         })
     }
 
