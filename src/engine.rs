@@ -70,6 +70,17 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// A shortcode template changed (or a theme file that may be one): every body that
+    /// uses it renders again, so everything is reloaded.
+    pub fn shortcodes_changed(&self) -> bool {
+        self.theme
+            && (self.theme_files.is_empty()
+                || self.theme_files.iter().any(|p| {
+                    p.components()
+                        .any(|c| c.as_os_str() == content::shortcodes::FOLDER)
+                }))
+    }
+
     /// Only stylesheets changed: a browser can swap them without reloading the page.
     pub fn styles_only(&self) -> bool {
         self.theme
@@ -478,9 +489,13 @@ impl Engine {
         self.markdown
             .set_safe_html(opened.config.markdown.safe_html);
         let theme = Theme::load(paths, &opened.config.theme)?;
+        let shortcodes =
+            content::shortcodes::Shortcodes::load(&paths.templates, &paths.theme.join("templates"))
+                .map_err(content::ContentError::from)?;
+        self.markdown.set_shortcodes(shortcodes.clone());
         let options = self.load_options();
         let (site, manifest) = rayon::join(
-            || content::load(opened.config, &paths.content, options),
+            || content::load_with(opened.config, &paths.content, options, shortcodes),
             || record.and_then(|r| Manifest::from_record(r, &paths.output)),
         );
         let site = site?;
@@ -526,6 +541,7 @@ impl Engine {
             || changes.config
             || changes.rescan
             || changes.due
+            || changes.shortcodes_changed()
             || self.folders_changed(&changes.content_other);
         let stale = if full {
             // Set again by a load that succeeds; one that fails must not be retried at

@@ -44,8 +44,8 @@ pub use tags::{Edit, TagEdits, apply, clean_tags};
 /// Hosts an `<iframe>` may show, each with the path its players live under. Anything
 /// else is removed whole: a frame runs its page's script, so each host is trusted.
 /// - YouTube (`www.youtube.com`) and its cookie-less twin (`www.youtube-nocookie.com`,
-///   what Hugo's and Zola's `youtube` shortcodes become): the video player newsrooms embed
-///   most, at `/embed/<id>`.
+///   the player Gazette's `youtube` shortcode loads on a click): the video player
+///   newsrooms embed most, at `/embed/<id>`.
 /// - Vimeo's player (`player.vimeo.com`, at `/video/<id>`): the other one Hugo and Zola
 ///   have shortcodes for.
 pub const EMBED_HOSTS: &[(&str, &str)] = &[

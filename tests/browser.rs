@@ -662,3 +662,82 @@ fn the_breaking_news_banner_shows_and_links_its_story_on_phones_and_desktops() {
         page.wait_for("location.pathname === '/news/quake/'");
     }
 }
+
+/// A YouTube embed on a 360 px phone: nothing scrolls sideways, and a tap on the facade
+/// puts the cookie-less player in its place (its address is checked, not its loading:
+/// the test needs no network).
+#[test]
+fn a_video_facade_fits_a_phone_and_becomes_the_player_on_a_click() {
+    let Some(binary) = chromium() else {
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let port = free_port();
+    let site = TestSite::with_config(&format!(
+        "title = \"Test News\"\nbase_url = \"http://127.0.0.1:{port}/news/\"\n"
+    ));
+    site.article(
+        "launch",
+        "title = \"The launch\"\ndate = 2024-03-01",
+        "Watch the launch.\n\n\
+         {{ youtube(id=\"dQw4w9WgXcQ\", title=\"Launch-day-coverage-from-the-pad-without-any-spaces-at-all\") }}\n\n\
+         {{ x(url=\"https://x.com/someone_with_a_long_name/status/12345678901234567890\", \
+         text=\"https://example.com/a-very-long-address-without-spaces-that-would-push-the-page-wider\") }}\n\n\
+         After the video.",
+    );
+    let host = publish_under_news(&site, port);
+    let browser = open(&binary, "about:blank");
+    let mut page = Page::attach(&browser, "about:blank");
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{}/news/launch/", host.port) }),
+    );
+    page.wait_for("location.pathname === '/news/launch/' && document.readyState === 'complete'");
+    let no_sideways_scroll =
+        "document.documentElement.scrollWidth <= window.innerWidth && window.innerWidth === 360";
+    assert_eq!(page.eval(no_sideways_scroll), true);
+    // 16:9 across the column.
+    assert_eq!(
+        page.eval(
+            "(() => { const r = document.querySelector('.embed-video').getBoundingClientRect(); \
+             return r.width > 300 && Math.abs(r.width * 9 / 16 - r.height) < 1.5; })()"
+        ),
+        true
+    );
+    assert_eq!(page.eval("document.querySelectorAll('iframe').length"), 0);
+
+    page.eval("document.querySelector('a[data-embed]').scrollIntoView({block: 'center'})");
+    let point = page.eval(
+        "(() => { const r = document.querySelector('a[data-embed]').getBoundingClientRect(); \
+         return [r.x + r.width / 2, r.y + r.height / 2]; })()",
+    );
+    for kind in ["mousePressed", "mouseReleased"] {
+        page.call(
+            "Input.dispatchMouseEvent",
+            serde_json::json!({ "type": kind, "x": point[0], "y": point[1], "button": "left", "clickCount": 1 }),
+        );
+    }
+    page.wait_for("document.querySelectorAll('.embed-video iframe').length === 1");
+    assert_eq!(
+        page.eval("document.querySelector('.embed-video iframe').getAttribute('src')"),
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+    );
+    assert_eq!(page.eval("location.pathname"), "/news/launch/");
+    assert_eq!(
+        page.eval("document.querySelectorAll('a[data-embed]').length"),
+        0
+    );
+    assert_eq!(
+        page.eval(
+            "(() => { const f = document.querySelector('.embed-video iframe').getBoundingClientRect(); \
+             const b = document.querySelector('.embed-video').getBoundingClientRect(); \
+             return f.width === b.width && f.height === b.height; })()"
+        ),
+        true
+    );
+    assert_eq!(page.eval(no_sideways_scroll), true);
+}

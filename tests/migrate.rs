@@ -343,7 +343,7 @@ fn wordpress_pages_keep_their_text_and_old_urls_answer() {
         "The Mi TV 2 at launch",
         "Model Price",
         "Mi TV 2 $640",
-        "https://www.youtube.com/watch?v=abc123",
+        "YouTube video YouTube",
         "print(\"a < b & c\")",
         "[poll id=\"7\"]",
         "Read the earlier story .",
@@ -361,6 +361,8 @@ fn wordpress_pages_keep_their_text_and_old_urls_answer() {
         "<table>",
         "<em>The Mi TV 2 at launch</em>",
         "href=\"/2014/11/20/earlier/\"",
+        "<a class=\"embed-facade\" href=\"https://www.youtube.com/watch?v=abc123\" \
+         data-embed=\"https://www.youtube-nocookie.com/embed/abc123?autoplay=1\">",
     ] {
         assert!(page.contains(html), "{html} in {page}");
     }
@@ -631,10 +633,9 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
         "unknown keys kept for templates"
     );
     for markdown in [
-        "![An A](/images/a.png)",
-        "*The letter*",
-        "youtube-nocookie.com/embed/abc123",
-        "See /2014/12/second/ and <https://gist.github.com/jane/42>",
+        "Hello \n\n{{ figure(src=\"/images/a.png\", alt=\"An A\", caption=\"The letter\") }}",
+        "{{ youtube(id=\"abc123\") }}",
+        "See /2014/12/second/ and {{ gist(user=\"jane\", id=\"42\") }}.",
         "{{< unknown thing >}}",
         "```go\nfunc main() {}\n```",
     ] {
@@ -721,7 +722,10 @@ fn zola_sites_take_dates_from_file_names_and_keep_internal_links() {
         body.contains("[the other](@/blog/other/index.md#top)"),
         "{body}"
     );
-    assert!(body.contains("youtube-nocookie.com/embed/xyz"), "{body}");
+    assert!(
+        body.contains("{{ youtube(id=\"xyz\") }}\n\n{%/* note() */%}\nA note\n{%/* end */%}"),
+        "Gazette's own youtube, the site's own shortcode as text: {body}"
+    );
     let (other, other_body) = content_file(&site.read("content/blog/other/index.md"));
     assert!(
         other_body.contains("[Back](@/blog/hello.md)"),
@@ -1115,4 +1119,49 @@ fn an_article_meeting_a_file_of_the_sites_own_gets_a_name_and_url_of_its_own_eve
         site.read("public/welcome-29ec07/index.html")
             .contains("Text of Welcome.")
     );
+}
+
+#[test]
+fn wordpress_embeds_become_shortcodes_and_braces_in_text_stay_text() {
+    let site = TestSite::new();
+    let content = "Watch:\n\n[embed]https://youtu.be/dQw4w9WgXcQ[/embed]\n\n\
+                   https://vimeo.com/76979871\n\n\
+                   https://twitter.com/jack/status/20\n\n\
+                   [embed]https://example.com/page[/embed]\n\n\
+                   Say {{ youtube(id=\"zz\") }} and {% end %} in text.";
+    site.write(
+        "old/export.xml",
+        export(&[item(
+            70,
+            "post",
+            "embeds",
+            "/embeds/",
+            "2016-01-01 09:00:00",
+            "Embeds",
+        )
+        .replace(
+            "Text of Embeds. See <a href=\"https://old.example.com/?p=40\">the gadget</a>.",
+            content,
+        )]),
+    );
+    site.run(&["import", "--from", "wordpress", "old/export.xml"])
+        .success();
+    let (_, body) = content_file(&site.read("content/embeds.md"));
+    assert_eq!(
+        body,
+        "\nWatch:\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n{{ vimeo(id=\"76979871\") }}\n\n\
+         {{ x(url=\"https://x.com/jack/status/20\", author=\"@jack\") }}\n\n\
+         [https://example.com/page](https://example.com/page)\n\n\
+         Say \\{{ youtube(id=\"zz\") }} and \\{% end %} in text.\n"
+    );
+    site.build();
+    let page = site.read("public/embeds/index.html");
+    for html in [
+        "data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\"",
+        "data-embed=\"https://player.vimeo.com/video/76979871?autoplay=1\"",
+        "<p><a class=\"embed-post-link\" href=\"https://x.com/jack/status/20\">A post by @jack on X</a></p>",
+        "<p>Say {{ youtube(id=\"zz\") }} and {% end %} in text.</p>",
+    ] {
+        assert!(page.contains(html), "{html} in {page}");
+    }
 }

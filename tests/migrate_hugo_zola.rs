@@ -551,3 +551,79 @@ fn a_script_beside_an_article_is_not_taken_for_an_image() {
         "{page}"
     );
 }
+
+/// The body of an imported article: what follows its front matter.
+fn body_of(site: &TestSite, path: &str) -> String {
+    let text = site.read(path);
+    let after = text.splitn(3, "+++\n").nth(2).unwrap_or_default();
+    after.to_string()
+}
+
+#[test]
+fn hugo_and_zola_embeds_become_gazettes_shortcodes_and_build() {
+    let hugo = TestSite::new();
+    hugo.write("old/hugo.toml", "baseURL = \"https://old.example.com/\"\n")
+        .write("old/static/a.png", png(8, 8))
+        .write(
+            "old/content/posts/embeds.md",
+            "+++\ntitle = \"Embeds\"\ndate = 2024-01-02\n+++\n\
+             {{< youtube id=\"dQw4w9WgXcQ\" title=\"A talk\" >}}\n\n\
+             {{< vimeo 76979871 >}}\n\n\
+             {{< tweet user=\"jack\" id=\"20\" >}}\n\n\
+             {{< figure src=\"/a.png\" title=\"Its title\" >}}\n",
+        );
+    hugo.run(&["import", "--from", "hugo", "old"]).success();
+    assert_eq!(
+        body_of(&hugo, "content/posts/embeds.md"),
+        "\n{{ youtube(id=\"dQw4w9WgXcQ\", title=\"A talk\") }}\n\n\
+         {{ vimeo(id=\"76979871\") }}\n\n\
+         {{ x(url=\"https://x.com/jack/status/20\", author=\"@jack\") }}\n\n\
+         {{ figure(src=\"/a.png\", alt=\"Its title\") }}\n"
+    );
+    hugo.build();
+    let page = hugo.read("public/posts/embeds/index.html");
+    for html in [
+        "<span class=\"embed-title\">A talk</span>",
+        "data-embed=\"https://player.vimeo.com/video/76979871?autoplay=1\"",
+        "<p><a class=\"embed-post-link\" href=\"https://x.com/jack/status/20\">A post by @jack on X</a></p>",
+        "<figure class=\"embed-figure\">",
+    ] {
+        assert!(page.contains(html), "{html} in {page}");
+    }
+
+    let zola = TestSite::new();
+    zola.write(
+        "old/config.toml",
+        "base_url = \"https://old.example.com\"\n",
+    )
+    .write(
+        "old/content/post.md",
+        "+++\ntitle = \"Zola\"\ndate = 2024-01-02\n+++\n\
+             {{ youtube(id=\"dQw4w9WgXcQ\", autoplay=true, class=\"wide\") }}\n\n\
+             {{ gist(url=\"https://gist.github.com/ann/9f3a\") }}\n\n\
+             {{/* youtube(id=\"shown\") */}}\n\n\
+             {% quote(author=\"Ann\") %}\nWords\n{% end %}\n",
+    );
+    let run = zola.run(&["import", "--from", "zola", "old"]).success();
+    assert_eq!(
+        run.stderr(),
+        "warning: old/content/post.md: Zola syntax kept as written (pages show it as text): {% quote() %}\n"
+    );
+    assert_eq!(
+        body_of(&zola, "content/post.md"),
+        "\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n\
+         {{ gist(url=\"https://gist.github.com/ann/9f3a\") }}\n\n\
+         {{/* youtube(id=\"shown\") */}}\n\n\
+         {%/* quote(author=\"Ann\") */%}\nWords\n{%/* end */%}\n"
+    );
+    zola.build();
+    let page = zola.read("public/post/index.html");
+    for html in [
+        "data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\"",
+        "<p><a class=\"embed-gist\" href=\"https://gist.github.com/ann/9f3a\">Gist ann/9f3a on GitHub</a></p>",
+        "<p>{{ youtube(id=\"shown\") }}</p>",
+        "<p>{% quote(author=\"Ann\") %}\nWords\n{% end %}</p>",
+    ] {
+        assert!(page.contains(html), "{html} in {page}");
+    }
+}

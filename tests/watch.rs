@@ -203,3 +203,31 @@ fn configured_folders_are_watched() {
     );
     drop(watch);
 }
+
+#[test]
+fn a_shortcode_template_edited_renders_its_articles_again() {
+    let (site, _watch) = watched_site();
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside>First {{ body }}</aside>",
+    );
+    site.article(
+        "noted",
+        "title = \"Noted\"\ndate = 2024-01-03",
+        "{% note() %}\nsaid\n{% end %}",
+    );
+    wait_for_output(
+        &site,
+        "public/noted/index.html",
+        contains("<aside>First said</aside>"),
+    );
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside>Second {{ body }}</aside>",
+    );
+    wait_for_output(
+        &site,
+        "public/noted/index.html",
+        contains("<aside>Second said</aside>"),
+    );
+}

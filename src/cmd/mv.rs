@@ -23,11 +23,12 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
             "the slug `{new}` is used by the site itself: choose another"
         )));
     }
-    // Drafts and scheduled articles can be moved too.
+    // Drafts and scheduled articles can be moved too. Only where each page is matters
+    // (bodies, with the site's shortcodes, are the build's business).
     let everything = LoadOptions {
         drafts: true,
         published_by: None,
-        ..LoadOptions::default()
+        bodies: content::Bodies::Skipped,
     };
     let site = content::load(config.clone(), &content_dir, everything)?;
     let article = find(&site.articles, &args.article, &root)?;

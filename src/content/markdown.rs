@@ -7,15 +7,18 @@
 //! Fenced code is highlighted with CSS classes (`hl-…`), never inline styles, so themes
 //! control the colours. With `[markdown] safe_html` the HTML goes through the sanitizer
 //! here, once per article load, before anything reads it (images, links, pictures).
+//! Shortcodes ([`super::shortcodes`]) are rendered here too, after the sanitizer: their
+//! HTML is Gazette's (or the site's templates'), not the article's.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use super::shortcodes::{Expanded, ShortcodeError, Shortcodes, parse};
 use super::slug::slugify;
 
 /// What one Markdown document becomes.
@@ -28,6 +31,9 @@ pub struct Rendered {
     pub word_count: usize,
     /// Every heading, in order: the table of contents.
     pub toc: Vec<Heading>,
+    /// The version of the site's own shortcode templates when the body used shortcodes
+    /// (0 otherwise): the HTML changes with them while the file does not.
+    pub shortcodes: u64,
 }
 
 /// One heading of a document, for its table of contents.
@@ -55,9 +61,10 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders Markdown to HTML with heading ids and highlighted code.
+/// Renders Markdown to HTML with heading ids and highlighted code, shortcodes left as
+/// text: for author bios and the importers' checks of what text renders to.
 pub fn render(markdown: &str) -> Rendered {
-    Renderer::default().render(markdown)
+    Renderer::default().render_markdown(markdown, None)
 }
 
 /// The id each heading of `markdown` gets when it is rendered, in order: for the
@@ -82,6 +89,8 @@ pub struct Renderer {
     skip: bool,
     /// Whether the HTML goes through the sanitizer (`[markdown] safe_html`).
     safe_html: bool,
+    /// The site's shortcodes; `None` for the built-in ones alone.
+    shortcodes: Option<Arc<Shortcodes>>,
 }
 
 impl Renderer {
@@ -107,12 +116,52 @@ impl Renderer {
         self.safe_html = safe_html;
     }
 
-    pub fn render(&self, markdown: &str) -> Rendered {
+    /// Sets the shortcodes bodies may use (the site's and its theme's with the built-ins).
+    pub fn set_shortcodes(&mut self, shortcodes: Arc<Shortcodes>) {
+        self.shortcodes = Some(shortcodes);
+    }
+
+    /// Renders a body with its shortcodes; an error names the byte of the body where the
+    /// shortcode that failed is.
+    pub fn render(&self, markdown: &str) -> Result<Rendered, ShortcodeError> {
         if self.skip {
-            return Rendered::default();
+            return Ok(Rendered::default());
         }
+        let Some(pieces) = parse::parse(markdown)? else {
+            return Ok(self.render_markdown(markdown, None));
+        };
+        let built_in;
+        let shortcodes = match &self.shortcodes {
+            Some(own) => own,
+            None => {
+                built_in = Shortcodes::built_in();
+                &built_in
+            }
+        };
+        let expanded = Expanded::of(markdown, pieces, shortcodes)?;
+        Ok(self.render_markdown(&expanded.markdown, Some(&expanded)))
+    }
+
+    /// Renders Markdown whose shortcodes, if any, are `expanded`'s markers.
+    fn render_markdown(&self, markdown: &str, expanded: Option<&Expanded>) -> Rendered {
         let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-        let (first_paragraph, word_count) = text_facts(&events);
+        let (first_paragraph, word_count) = match expanded {
+            Some(expanded) => {
+                events = lift_markers(events, expanded);
+                // A shortcode's arguments are not the article's words.
+                let stripped: Vec<Event> = events
+                    .iter()
+                    .map(|e| match e {
+                        Event::Text(t) => {
+                            Event::Text(CowStr::from(expanded.replace(t, |_| String::new())))
+                        }
+                        other => other.clone(),
+                    })
+                    .collect();
+                text_facts(&stripped)
+            }
+            None => text_facts(&events),
+        };
         let toc = assign_heading_ids(&mut events);
         let events = self.highlight_code(events);
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -120,11 +169,15 @@ impl Renderer {
         if self.safe_html {
             html = crate::sanitize::clean_html(&html);
         }
+        if let Some(expanded) = expanded {
+            html = expanded.finish(&html);
+        }
         Rendered {
             html,
             first_paragraph,
             word_count,
             toc,
+            shortcodes: expanded.map_or(0, |e| e.version),
         }
     }
 
@@ -172,6 +225,30 @@ impl Renderer {
         lock().insert(key, html.clone());
         html
     }
+}
+
+/// A paragraph holding one shortcode's marker alone, whose HTML is a block (a `<div>`, a
+/// `<figure>`), becomes the bare marker, so the HTML stands in its place rather than
+/// inside a `<p>`.
+fn lift_markers<'a>(events: Vec<Event<'a>>, expanded: &Expanded) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if let (
+            Event::Start(Tag::Paragraph),
+            Some(Event::Text(t)),
+            Some(Event::End(TagEnd::Paragraph)),
+        ) = (&events[i], events.get(i + 1), events.get(i + 2))
+            && expanded.is_block(t)
+        {
+            out.push(Event::Html(CowStr::from(format!("{}\n", t.trim()))));
+            i += 3;
+            continue;
+        }
+        out.push(events[i].clone());
+        i += 1;
+    }
+    out
 }
 
 fn text_facts(events: &[Event]) -> (String, usize) {
@@ -406,8 +483,8 @@ mod tests {
     fn a_renderer_highlights_a_repeated_block_once_with_the_same_result() {
         let renderer = Renderer::default();
         let doc = "```rust\nlet x = 1;\n```\n";
-        let first = renderer.render(doc);
-        assert_eq!(renderer.render(doc), first);
+        let first = renderer.render(doc).unwrap();
+        assert_eq!(renderer.render(doc).unwrap(), first);
         assert_eq!(render(doc), first);
         assert_eq!(renderer.highlighted.lock().unwrap().len(), 1);
     }

@@ -14,6 +14,7 @@ pub mod menu;
 pub mod old_urls;
 pub mod page;
 pub mod section;
+pub mod shortcodes;
 pub mod slug;
 pub mod urls;
 
@@ -69,6 +70,9 @@ pub enum ContentError {
     NotUtf8 { path: PathBuf },
     #[error("{location}: {message}")]
     Invalid { location: Location, message: String },
+    /// A shortcode template that cannot be read or parsed (`place` is its file).
+    #[error("{place}: {message}")]
+    ShortcodeTemplate { place: String, message: String },
     #[error(
         "{} and {} both want the URL /{permalink}: give one of them another `slug`",
         first.display(),
@@ -88,6 +92,19 @@ pub enum ContentError {
     },
 }
 
+impl From<shortcodes::TemplatesError> for ContentError {
+    fn from(e: shortcodes::TemplatesError) -> ContentError {
+        match e {
+            shortcodes::TemplatesError::Read { path, source } => {
+                ContentError::Read { path, source }
+            }
+            shortcodes::TemplatesError::Template { place, message } => {
+                ContentError::ShortcodeTemplate { place, message }
+            }
+        }
+    }
+}
+
 impl ContentError {
     /// The message in two parts, where (`path`, or `path:line:column`) and what, for
     /// reports that list problems by place.
@@ -101,6 +118,7 @@ impl ContentError {
                 "not valid UTF-8 text (content files must be UTF-8)".into(),
             ),
             ContentError::Invalid { location, message } => (location.to_string(), message.clone()),
+            ContentError::ShortcodeTemplate { place, message } => (place.clone(), message.clone()),
             ContentError::AliasTaken { article, .. } => {
                 let text = self.to_string();
                 let place = article.display().to_string();
@@ -413,11 +431,27 @@ pub enum Bodies {
     Skipped,
 }
 
-/// Loads every article and author profile under `content_dir`.
+/// Loads every article and author profile under `content_dir`, with the built-in
+/// shortcodes alone.
 pub fn load(
     config: Config,
     content_dir: &Path,
     options: LoadOptions,
+) -> Result<Site, ContentError> {
+    load_with(
+        config,
+        content_dir,
+        options,
+        shortcodes::Shortcodes::built_in(),
+    )
+}
+
+/// [`load`] with the site's shortcodes.
+pub fn load_with(
+    config: Config,
+    content_dir: &Path,
+    options: LoadOptions,
+    shortcodes: std::sync::Arc<shortcodes::Shortcodes>,
 ) -> Result<Site, ContentError> {
     let mut skipped = Vec::new();
     let files = markdown_files_noting(content_dir, &mut skipped)?;
@@ -435,7 +469,11 @@ pub fn load(
         .partition(|p| section::is_index_file(p));
 
     let markdown = match options.bodies {
-        Bodies::Rendered => markdown::Renderer::new(config.markdown.safe_html),
+        Bodies::Rendered => {
+            let mut renderer = markdown::Renderer::new(config.markdown.safe_html);
+            renderer.set_shortcodes(shortcodes);
+            renderer
+        }
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
     let zone = config.timezone;
@@ -796,6 +834,28 @@ fn read_text(path: &Path) -> Result<String, ContentError> {
     })
 }
 
+/// Renders the body of the file `path` (whose text is `text`): a shortcode's error is
+/// placed at its line and column in the file.
+pub(crate) fn render_body(
+    markdown: &markdown::Renderer,
+    path: &Path,
+    text: &str,
+    body: &str,
+) -> Result<markdown::Rendered, ContentError> {
+    let cleaned = drop_controls(body);
+    markdown.render(&cleaned).map_err(|e| {
+        // The body is a slice of the text: the line it starts on places the error.
+        let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        let first_line = text.get(..start).map_or(0, |t| t.matches('\n').count()) + 1;
+        // (It starts a line: the one after the closing `+++`.)
+        let position = crate::location::Position::of_offset(&cleaned, e.at).shifted(first_line);
+        ContentError::Invalid {
+            location: Location::at(path, position),
+            message: e.message,
+        }
+    })
+}
+
 /// An article, or a page when its file is below `content/pages/` (the same front matter,
 /// less what only news has).
 fn load_entry(
@@ -903,7 +963,7 @@ fn load_entry(
         });
     }
     debug_assert!(is_slug(&slug));
-    let rendered = markdown.render(&drop_controls(split.body));
+    let rendered = render_body(markdown, path, &text, split.body)?;
     let description = fm
         .description
         .map(|d| clean(d.trim().to_string()))
@@ -1020,7 +1080,7 @@ fn load_entry(
             query_aliases,
             internal_links: internal_links(&rendered.html),
             html,
-            version: version_of(path, &text),
+            version: version_with(path, &text, rendered.shortcodes),
             content_path,
         })));
     }
@@ -1068,7 +1128,7 @@ fn load_entry(
         query_aliases,
         internal_links: internal_links(&rendered.html),
         html,
-        version: version_of(path, &text),
+        version: version_with(path, &text, rendered.shortcodes),
         content_path,
     })))
 }
@@ -1251,6 +1311,15 @@ fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, document: &mu
 
 fn version_of(path: &Path, text: &str) -> u64 {
     crate::hash::of((path, text))
+}
+
+/// [`version_of`] for a file whose body used the site's own shortcodes, whose templates
+/// (`shortcodes`, their version) change its HTML too.
+pub(crate) fn version_with(path: &Path, text: &str, shortcodes: u64) -> u64 {
+    match shortcodes {
+        0 => version_of(path, text),
+        shortcodes => crate::hash::of((path, text, shortcodes)),
+    }
 }
 
 /// Trims names and drops empty and repeated ones (by slug), keeping the written order.

@@ -16,11 +16,11 @@ use super::frontmatter;
 use super::slug::slugify;
 use super::{
     AUTHORS_DIR, Article, ContentError, Link, ListAliases, Permalink, is_reserved_slug, markdown,
-    read_text, version_of,
+    read_text,
 };
 use crate::config::WrittenOldUrls;
 use crate::location::{Location, Position};
-use crate::text::{clean, clean_table, drop_controls};
+use crate::text::{clean, clean_table};
 
 /// The file that describes a section.
 pub const INDEX_FILE: &str = "_index.md";
@@ -199,6 +199,7 @@ pub fn load_index(
         s.map(|s| clean(s.trim().to_string()))
             .filter(|s| !s.is_empty())
     };
+    let intro = super::render_body(markdown, path, &text, split.body)?;
     Ok(SectionIndex {
         file: path.to_path_buf(),
         folder,
@@ -210,9 +211,9 @@ pub fn load_index(
             clean_table(&mut extra);
             extra
         },
-        intro_html: markdown.render(&drop_controls(split.body)).html,
+        intro_html: intro.html,
         aliases,
-        version: version_of(path, &text),
+        version: super::version_with(path, &text, intro.shortcodes),
     })
 }
 

@@ -691,13 +691,17 @@ fn feed_item_value(
     content_xml: bool,
 ) -> Value {
     let url = a.permalink.url(base);
+    // Feed readers run no script: a video facade is its link there.
+    let unscripted = html.strip_suffix(crate::content::shortcodes::EMBED_SCRIPT);
+    let html = unscripted.unwrap_or(html);
     // base_url was validated as an absolute http(s) URL, so the page URL parses.
     let content = match url::Url::parse(&url) {
         Ok(page) => super::links::absolutize(html, &page),
         Err(_) => html.into(),
     };
     let content_value = match &content {
-        std::borrow::Cow::Borrowed(_) => html_value.clone(),
+        std::borrow::Cow::Borrowed(_) if unscripted.is_none() => html_value.clone(),
+        std::borrow::Cow::Borrowed(unchanged) => Value::safe_string(unchanged),
         std::borrow::Cow::Owned(absolute) => Value::safe_string(absolute),
     };
     // A CDATA section ends at the first `]]>`, so one in the HTML (raw HTML can hold

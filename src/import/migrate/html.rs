@@ -174,6 +174,8 @@ pub fn to_markdown(html: &str) -> (String, Removed) {
     let (markdown, made) = super::safe_markdown::sanitize(&tidy(&markdown));
     let mut removed = cleaned.removed;
     removed.merge(made);
+    // The HTML's text is text, also where it reads as one of Gazette's shortcodes.
+    let markdown = crate::content::shortcodes::parse::as_text(&markdown).into_owned();
     (markdown, removed)
 }
 

@@ -17,6 +17,7 @@
 //! - Idempotent and deterministic: the same source gives the same files, in source order.
 
 mod bounds;
+mod embeds;
 mod folder;
 mod headings;
 mod html;

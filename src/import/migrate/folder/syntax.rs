@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{OldSite, Source};
 use crate::import::emit;
-use crate::import::migrate::{Platform, html};
+use crate::import::migrate::{Platform, embeds, html};
 
 /// The body with the platform's own syntax mapped where Gazette has an equivalent; the
 /// names of what was kept as written.
@@ -115,19 +115,43 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
         let mapped = match name {
             "figure" => arg("src", 0).map(|src| {
                 let alt = arg("alt", 99).or(arg("title", 99)).unwrap_or_default();
-                let caption = arg("caption", 99)
-                    .map(|c| format!("\n\n*{}*", text(&c)))
-                    .unwrap_or_default();
-                format!("![{}]({}){caption}", bracketed(&alt), destination(&src))
+                let caption = arg("caption", 99);
+                let shortcode = embeds::write(
+                    "figure",
+                    &[
+                        ("src", Some(&destination(&src))),
+                        ("alt", Some(&alt)),
+                        ("caption", caption.as_deref()),
+                    ],
+                );
+                match shortcode {
+                    // A figure is a block: it starts a paragraph of its own.
+                    Some(figure) if out.ends_with('\n') || out.is_empty() => figure,
+                    Some(figure) => format!("\n\n{figure}"),
+                    None => {
+                        let caption = caption
+                            .map(|c| format!("\n\n*{}*", text(&c)))
+                            .unwrap_or_default();
+                        format!("![{}]({}){caption}", bracketed(&alt), destination(&src))
+                    }
+                }
             }),
-            "youtube" => arg("id", 0).map(|id| youtube(&id).unwrap_or_else(&mut refuse)),
-            "vimeo" => arg("id", 0).map(|id| vimeo(&id).unwrap_or_else(&mut refuse)),
+            "youtube" => arg("id", 0).map(|id| {
+                let title = arg("title", 99);
+                embeds::write("youtube", &[("id", Some(&id)), ("title", title.as_deref())])
+                    .unwrap_or_else(&mut refuse)
+            }),
+            "vimeo" => arg("id", 0)
+                .map(|id| embeds::write("vimeo", &[("id", Some(&id))]).unwrap_or_else(&mut refuse)),
             "tweet" | "x" | "twitter" => match (arg("user", 0), arg("id", 1)) {
                 (Some(user), Some(id)) => Some(
                     if made_of(&user, 15, |c| c.is_ascii_alphanumeric() || c == '_')
                         && made_of(&id, 32, |c| c.is_ascii_digit())
                     {
-                        format!("<https://x.com/{user}/status/{id}>")
+                        let url = format!("https://x.com/{user}/status/{id}");
+                        let author = format!("@{user}");
+                        embeds::write("x", &[("url", Some(&url)), ("author", Some(&author))])
+                            .unwrap_or_else(&mut refuse)
                     } else {
                         refuse()
                     },
@@ -136,13 +160,8 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
             },
             "gist" => match (arg("user", 0), arg("id", 1)) {
                 (Some(user), Some(id)) => Some(
-                    if made_of(&user, 39, |c| c.is_ascii_alphanumeric() || c == '-')
-                        && made_of(&id, 64, |c| c.is_ascii_alphanumeric())
-                    {
-                        format!("<https://gist.github.com/{user}/{id}>")
-                    } else {
-                        refuse()
-                    },
+                    embeds::write("gist", &[("user", Some(&user)), ("id", Some(&id))])
+                        .unwrap_or_else(&mut refuse),
                 ),
                 _ => None,
             },
@@ -227,16 +246,31 @@ fn zola(
             let (attrs, _) = html::attributes(args);
             let arg = |key: &str| attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
             let mut refuse = || as_text(whole, &format!("{open} {name}() {close}"), kept);
+            // Gazette reads Zola's shortcodes: the built-ins get their own arguments
+            // (Zola's `class`, `autoplay` are not theirs).
             let replacement = match name {
-                "youtube" => arg("id").map(|id| youtube(&id).unwrap_or_else(&mut refuse)),
-                "vimeo" => arg("id").map(|id| vimeo(&id).unwrap_or_else(&mut refuse)),
-                "gist" => arg("url").map(|u| gist(&u).unwrap_or_else(&mut refuse)),
+                "youtube" | "vimeo" => arg("id").map(|id| {
+                    embeds::write(name, &[("id", Some(&id))]).unwrap_or_else(&mut refuse)
+                }),
+                "gist" => arg("url").map(|u| {
+                    embeds::write("gist", &[("url", Some(&u))]).unwrap_or_else(&mut refuse)
+                }),
                 _ => None,
             };
             match replacement {
                 Some(r) => mapped.push_str(&r),
+                // Zola's own way of showing a shortcode as text, which Gazette reads too.
+                None if inner.starts_with("/*") => mapped.push_str(whole),
+                None if inner.contains('(') || name == "end" => {
+                    if name != "end" {
+                        kept.push(format!("{open} {name}() {close}"));
+                    }
+                    // The site's own shortcode, which Gazette would refuse as unknown: shown
+                    // as text (Zola's `{{/* … */}}`) until the site has its template.
+                    mapped.push_str(&format!("{open}/* {inner} */{close}"));
+                }
                 None => {
-                    if name != "end" && !name.is_empty() {
+                    if !name.is_empty() {
                         kept.push(format!("{open} {name}() {close}"));
                     }
                     mapped.push_str(whole);
@@ -421,43 +455,6 @@ fn find_closing<'a>(text: &'a str, closing: &str) -> Option<(&'a str, &'a str)> 
         }
     }
     None
-}
-
-/// The YouTube player of video `id` (letters, digits, `-` and `_`), as the sanitizer
-/// writes every frame.
-fn youtube(id: &str) -> Option<String> {
-    made_of(id, 64, |c| {
-        c.is_ascii_alphanumeric() || c == '-' || c == '_'
-    })
-    .then(|| {
-        crate::sanitize::embed(
-            &format!("https://www.youtube-nocookie.com/embed/{id}"),
-            "YouTube video",
-        )
-    })
-    .flatten()
-}
-
-/// The Vimeo player of video `id` (digits).
-fn vimeo(id: &str) -> Option<String> {
-    made_of(id, 32, |c| c.is_ascii_digit())
-        .then(|| {
-            crate::sanitize::embed(
-                &format!("https://player.vimeo.com/video/{id}"),
-                "Vimeo video",
-            )
-        })
-        .flatten()
-}
-
-/// A link to a gist: its URL when it is one (`https://gist.github.com/…`, nothing that
-/// would end a Markdown autolink).
-fn gist(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    (parsed.scheme() == "https"
-        && parsed.host_str() == Some("gist.github.com")
-        && parsed.as_str() == url)
-        .then(|| format!("<{url}>"))
 }
 
 /// Whether `text` is 1 to `most` characters, each `allowed`.

@@ -20,6 +20,7 @@ use files::{Files, Upload};
 use wxr::{Channel, Item, decode, parse};
 
 use super::bounds::Bounds;
+use super::embeds;
 use super::html::{self, Shortcode};
 use super::wpautop;
 use super::{
@@ -480,15 +481,22 @@ fn entry(
 
     // The body: shortcodes first (they hold HTML), then paragraphs, then Markdown.
     let mut unknown = Vec::new();
+    // Embeds become Gazette's shortcodes, which wait as markers until the HTML is Markdown.
+    let mut waiting = embeds::Waiting::for_html(item.get("content:encoded"));
     let content = html::shortcodes(item.get("content:encoded"), |code| {
-        let made = shortcode(code, item, files);
+        let made = match code.name {
+            "embed" => embed(code, &mut waiting),
+            _ => shortcode(code, item, files),
+        };
         if made.is_none() {
             unknown.push(code.name.to_string());
         }
         made
     });
+    let content = waiting.bare_addresses(&content);
     let (content, mut used, mut links_out) = files.localize(&content);
     let (body, unsafe_html) = html::to_markdown(&wpautop::shown(content));
+    let body = waiting.put_back(&body);
     if !unknown.is_empty() {
         warnings.push(format!(
             "{origin}: shortcodes kept as written, which pages show as text: {}",
@@ -573,6 +581,22 @@ fn entry(
     ))
 }
 
+/// `[embed]URL[/embed]`: Gazette's shortcode for a video or a post, else a link.
+fn embed(code: &Shortcode, waiting: &mut embeds::Waiting) -> Option<String> {
+    let url = code
+        .content
+        .map(str::trim)
+        .or(code.attr("src"))
+        .or(code.positional.first().map(String::as_str))?;
+    Some(match embeds::of_url(url) {
+        Some(shortcode) => waiting.hold(shortcode),
+        None => format!(
+            "\n\n<p><a href=\"{0}\">{0}</a></p>\n\n",
+            html_escape::encode_double_quoted_attribute(url)
+        ),
+    })
+}
+
 /// The HTML a known shortcode stands for; `None` keeps it as written.
 fn shortcode(code: &Shortcode, item: &Item, files: &Files) -> Option<String> {
     let escape = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
@@ -620,17 +644,6 @@ fn shortcode(code: &Shortcode, item: &Item, files: &Files) -> Option<String> {
                 return None;
             }
             Some(format!("\n\n{}\n\n", images.join("\n\n")))
-        }
-        "embed" => {
-            let url = code
-                .content
-                .map(str::trim)
-                .or(code.attr("src"))
-                .or(code.positional.first().map(String::as_str))?;
-            Some(format!(
-                "\n\n<p><a href=\"{0}\">{0}</a></p>\n\n",
-                escape(url)
-            ))
         }
         "video" | "audio" => {
             let src = code.attr("src").or_else(|| {
