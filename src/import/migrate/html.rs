@@ -167,6 +167,7 @@ fn outer_html(handlers: &dyn Handlers, element: &Element) -> String {
 /// Markdown htmd makes of it is checked as every imported text is, since htmd writes some
 /// text as syntax (a heading's trailing `{…}`, an image's alt text).
 pub fn to_markdown(html: &str) -> (String, Removed) {
+    let html = super::lazy::unwrap_noscript_images(html);
     let html = html.replace("<!--more-->", &format!("<p>{MORE}</p>"));
     let cleaned = crate::sanitize::clean(&html);
     let markdown = CONVERTER.tree_to_markdown(&cleaned.document());
