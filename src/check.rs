@@ -270,6 +270,7 @@ fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
             message: w.message.clone(),
         })
         .collect();
+    let mut names = Vec::new();
     for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {
         let article = &site.articles[tag.articles[0]];
         let line = std::fs::read_to_string(&article.source)
@@ -291,14 +292,33 @@ fn site_problems(site: &Site) -> (Vec<Problem>, Vec<Problem>) {
                     tag.name, other.name
                 ),
             }),
-            None => notes.push(Problem {
-                location,
-                message: format!("tag \"{}\" is used by this article only", tag.name),
-            }),
+            None => {
+                names.push(format!("\"{}\"", tag.name));
+                notes.push(Problem {
+                    location,
+                    message: format!("tag \"{}\" is used by this article only", tag.name),
+                })
+            }
         }
     }
     warnings.sort();
-    (warnings, notes)
+    (warnings, once_used(notes, &names))
+}
+
+/// The notes of tags used once, as one line when there are several: a young site has many
+/// (every story brings new tags), and a line each would bury the warnings.
+fn once_used(notes: Vec<Problem>, names: &[String]) -> Vec<Problem> {
+    if notes.len() < 2 {
+        return notes;
+    }
+    vec![Problem {
+        location: "tags".into(),
+        message: format!(
+            "{} used by one article only: {}",
+            names.len(),
+            names.join(", ")
+        ),
+    }]
 }
 
 /// The site's warnings that are problems for `check`: a lead image without alt text.

@@ -36,6 +36,10 @@ pub enum Command {
     /// Render the site in memory and report broken links and anchors, authors without a
     /// profile and tags used once, without touching the output
     Check(CheckArgs),
+    /// Print a checksum of the built site (`digest=…`) and, with `--since FILE`, whether it
+    /// differs from the one in FILE (`changed=true|false`): a scheduled deploy publishes
+    /// only when something came due or changed
+    Digest(DigestArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `gazette man > gazette.1`
@@ -94,6 +98,18 @@ pub struct InitArgs {
     /// Also use a folder that is not empty (existing files are still never overwritten)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The built site [default: output_dir from config.toml, "public"]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// A file holding the digest of the site last deployed (missing: nothing deployed yet)
+    #[arg(long)]
+    pub since: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

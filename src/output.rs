@@ -720,6 +720,38 @@ fn remove_tree(dir: &Path) -> std::io::Result<usize> {
     Ok(files)
 }
 
+/// A checksum of the site in `dir`: every file's path below it and bytes (FNV-1a, stable
+/// across builds and releases, so a deploy can compare it with the last one's). Two
+/// outputs with the same files, byte for byte, have the same digest; symbolic links and
+/// empty folders count for nothing (a build writes neither).
+pub fn digest(dir: &Path) -> Result<u64, OutputError> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            io(&path, "cannot read")(e.into())
+        })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    let sums: Vec<u64> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(file).map_err(io(file, "cannot read"))?;
+            Ok(crate::hash::fnv1a(&bytes))
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let mut list = Vec::new();
+    for (file, sum) in files.iter().zip(sums) {
+        let relative = file.strip_prefix(dir).unwrap_or(file);
+        list.extend_from_slice(relative.to_string_lossy().as_bytes());
+        list.push(0);
+        list.extend_from_slice(&sum.to_le_bytes());
+    }
+    Ok(crate::hash::fnv1a(&list))
+}
+
 /// Writes `bytes` to `path` whole or not at all: through a temporary file beside it, renamed
 /// over it (an interrupted write never leaves half a file). For the files Gazette keeps
 /// outside the output — imported content, a moved article, the image cache (whose files the

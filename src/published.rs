@@ -250,6 +250,11 @@ impl Published {
         self.0.is_empty()
     }
 
+    /// Whether `path` (below the site root, `old-story/`) is one of the URLs.
+    pub fn contains(&self, path: &str) -> bool {
+        self.0.contains_key(path)
+    }
+
     pub fn to_record(&self) -> Vec<(String, String)> {
         self.0.iter().map(|(p, s)| (p.clone(), s.clone())).collect()
     }

@@ -1,5 +1,6 @@
 //! Text hygiene shared by every stage that takes text from users, the one scan for where
-//! an HTML tag ends, and the text a reader sees of some HTML.
+//! an HTML tag ends, the text a reader sees of some HTML, and counts in messages
+//! ([`count`]: "1 draft", "2 drafts").
 //!
 //! Invariant: text that reaches a template has no control characters other than tab,
 //! line feed and carriage return. XML 1.0 forbids them outright and HTML treats them as
@@ -202,8 +203,25 @@ fn collapse_spaces(text: &str) -> String {
     out
 }
 
+/// `n` and the noun for it, singular for one (`count(1, "draft", "drafts")` is
+/// "1 draft"): every message that counts says it so.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(super::count(0, "draft", "drafts"), "0 drafts");
+        assert_eq!(super::count(1, "draft", "drafts"), "1 draft");
+        assert_eq!(super::count(2, "entry", "entries"), "2 entries");
+    }
+
     use super::*;
 
     #[test]

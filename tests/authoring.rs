@@ -508,3 +508,29 @@ fn pinned_stories_tell_templates_so() {
     let at = |title: &str| home.find(&format!(">{title}<")).unwrap();
     assert!(at("Plain") < at("Pinned") && at("Pinned") < at("Lead"));
 }
+
+/// `mv` keeps an old URL only where a build published it: an article written since the
+/// last build has no readers at its old URL, so it gets no alias.
+#[test]
+fn mv_adds_no_alias_for_a_url_no_build_published() {
+    let site = TestSite::new();
+    site.story("first", "First", "2024-01-01");
+    site.build();
+    site.story("fresh", "Fresh", "2024-01-02");
+    let out = site.run(&["mv", "fresh", "renamed"]).success().stdout();
+    assert_eq!(
+        out,
+        "content/fresh.md → content/renamed.md; it was not published yet, so no alias was needed\n"
+    );
+    assert_eq!(
+        site.read("content/renamed.md"),
+        "+++\ntitle = \"Fresh\"\ndate = 2024-01-02\n+++\nSome text.\n"
+    );
+    // Once built, it was.
+    site.build();
+    let out = site.run(&["mv", "renamed", "final"]).success().stdout();
+    assert_eq!(
+        out,
+        "content/renamed.md → content/final.md; /renamed/ now redirects to the new URL (added to `aliases`)\n"
+    );
+}

@@ -437,6 +437,52 @@ fn an_old_query_link_leads_to_its_article() {
     );
 }
 
+/// An old URL with a fragment (`/old/#section`) lands on the same section of the new one:
+/// the redirect page's script keeps it, where its refresh would drop it.
+#[test]
+fn an_alias_keeps_the_fragment_it_was_asked_with() {
+    let Some(binary) = chromium() else {
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let port = free_port();
+    let site = TestSite::with_config(&format!(
+        "title = \"Test News\"\nbase_url = \"http://127.0.0.1:{port}/news/\"\n"
+    ));
+    site.article(
+        "launch",
+        "title = \"Launch\"\ndate = 2024-03-01\naliases = [\"/2014/old-launch.html\", \"/old/\"]",
+        "Lift-off.\n\n## The countdown\n\nTen, nine.",
+    );
+    let host = publish_under_news(&site, port);
+    let browser = open(
+        &binary,
+        &format!("http://127.0.0.1:{}/news/old/#the-countdown", host.port),
+    );
+    let mut page = Page::attach(&browser, "/news/");
+    page.wait_for("location.pathname === '/news/launch/'");
+    assert_eq!(page.eval("location.hash"), "#the-countdown");
+    assert_eq!(
+        page.eval("document.getElementById('the-countdown').textContent"),
+        "The countdown"
+    );
+    // Without a fragment, and from an old file name, it lands on the page itself.
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/") }),
+    );
+    page.wait_for("location.pathname === '/news/'");
+    page.call(
+        "Page.navigate",
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/news/2014/old-launch.html") }),
+    );
+    page.wait_for("location.pathname === '/news/launch/' && document.readyState === 'complete'");
+    assert_eq!(
+        page.eval("location.href"),
+        format!("http://127.0.0.1:{port}/news/launch/")
+    );
+}
+
 /// What a WordPress post can carry that would run: each payload, if it ran, would set
 /// `top.pwned` to its name.
 const WORDPRESS_PAYLOADS: &str = r#"<details open ontoggle="top.pwned='details'"><summary>More</summary>Hidden</details>

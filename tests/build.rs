@@ -1222,3 +1222,86 @@ fn a_site_without_folders_has_no_sections() {
         "Latest, Authors, Topics: {nav}"
     );
 }
+
+/// What a build says counts in words that agree with the count ("1 article", "1 scheduled
+/// article"), and a site without seeds hears nothing about importing them.
+#[test]
+fn a_build_says_what_it_did_in_the_singular_for_one() {
+    let site = TestSite::new();
+    site.story("now", "Now", "2024-01-01");
+    site.story("later", "Later", "2999-01-01");
+    let out = site.build().stdout();
+    // The time a build took is the one thing that varies.
+    let (before, after) = out.split_once(" in ").unwrap();
+    let after = after.split_once(" ms ").unwrap().1;
+    assert_eq!(
+        format!("{before} in … ms {after}"),
+        "left out 1 scheduled article dated after the reference time (--future includes them)\n\
+         built 1 article, 13 files into public in … ms (13 written, 0 unchanged, 0 removed; 8 pages rendered)\n"
+    );
+    // With seeds, their line is there.
+    site.write("seeds/a.txt", "Undated story\nBody text.\n");
+    let out = site.build().stdout();
+    assert!(
+        out.starts_with("import: imported 1, unchanged 0, kept 0 hand-edited\n"),
+        "{out}"
+    );
+}
+
+/// `gazette digest` tells a scheduled deploy whether the built site differs from the one
+/// last deployed: the same for the same files, changed when a scheduled article came due,
+/// changed when nothing was deployed yet, and an error naming the folder when there is no
+/// built site.
+#[test]
+fn digest_tells_whether_the_site_differs_from_the_one_deployed() {
+    let site = TestSite::new();
+    site.story("now", "Now", "2024-01-01");
+    site.story("later", "Later", "2024-06-01");
+    let build_at = |epoch: &str| {
+        site.command(&["build"])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .run()
+            .success();
+    };
+    // 2024-03-01: "Later" is scheduled.
+    build_at("1709251200");
+    let out = site.run(&["digest"]).success().stdout();
+    let digest = out
+        .strip_prefix("digest=")
+        .and_then(|d| d.strip_suffix('\n'))
+        .unwrap()
+        .to_string();
+    assert!(
+        digest.len() == 16 && digest.chars().all(|c| c.is_ascii_hexdigit()),
+        "{out}"
+    );
+    let since = |site: &TestSite| {
+        site.run(&[
+            "digest",
+            "--output",
+            "public",
+            "--since",
+            ".gazette-deployed",
+        ])
+        .success()
+        .stdout()
+    };
+    assert_eq!(since(&site), format!("digest={digest}\nchanged=true\n"));
+    site.write(".gazette-deployed", format!("{digest}\n"));
+    assert_eq!(since(&site), format!("digest={digest}\nchanged=false\n"));
+    // A fresh build of the same sources at the same time: the same site.
+    std::fs::remove_dir_all(site.path().join("public")).unwrap();
+    build_at("1709251200");
+    assert_eq!(since(&site), format!("digest={digest}\nchanged=false\n"));
+    // "Later" comes due.
+    build_at("1719792000");
+    let out = since(&site);
+    assert!(out.ends_with("\nchanged=true\n"), "{out}");
+    assert_ne!(out, format!("digest={digest}\nchanged=true\n"));
+
+    let err = site.run(&["digest", "--output", "nowhere"]).failure();
+    assert_eq!(
+        err,
+        "error: nowhere: no built site here: run gazette build first\n"
+    );
+}

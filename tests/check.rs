@@ -387,3 +387,38 @@ fn a_fragment_with_non_ascii_letters_finds_its_heading() {
          checked 9 pages, 180 internal links, external links not checked (--external checks them): 1 problem\n"
     );
 }
+
+/// Tags used once are common on a young site (each story brings its own): one note lists
+/// them all, rather than a line each burying the warnings.
+#[test]
+fn tags_used_once_are_one_note() {
+    let site = clean_site();
+    site.article(
+        "three",
+        "title = \"Three\"\ndate = 2024-01-03\nauthors = [\"Ann Lee\"]\ntags = [\"Rust\", \"AI\"]",
+        "Text.",
+    );
+    site.article(
+        "four",
+        "title = \"Four\"\ndate = 2024-01-04\nauthors = [\"Ann Lee\"]\ntags = [\"Linux\"]",
+        "Text.",
+    );
+    let out = site.run(&["check"]).success().stdout();
+    assert_eq!(
+        out,
+        "tags: 3 used by one article only: \"AI\", \"Linux\", \"Rust\" (note)\n\
+         checked 13 pages, 249 internal links, external links not checked (--external checks them): no problems\n"
+    );
+    // One alone keeps its place.
+    site.remove("content/four.md");
+    site.article(
+        "three",
+        "title = \"Three\"\ndate = 2024-01-03\nauthors = [\"Ann Lee\"]\ntags = [\"Rust\"]",
+        "Text.",
+    );
+    let out = site.run(&["check"]).success().stdout();
+    assert!(
+        out.starts_with("content/three.md:5: tag \"Rust\" is used by this article only (note)\n"),
+        "{out}"
+    );
+}

@@ -465,3 +465,30 @@ fn templates_ask_for_other_images_with_the_image_function() {
         "{stderr}"
     );
 }
+
+/// A credit that says what it is ("Photo: …") is shown as written, not after a second
+/// label ("Image: Photo: …"); one that does not gets the theme's.
+#[test]
+fn a_credit_with_a_label_of_its_own_is_not_labelled_again() {
+    let site = TestSite::new();
+    site.write("content/camera/hero.jpg", jpeg(400, 200));
+    site.write(
+        "content/camera/index.md",
+        "+++\ntitle = \"The camera\"\ndate = 2024-05-01\nimage = \"hero.jpg\"\nimage_alt = \"A camera\"\nimage_credit = \"Photo: Ann Lee\"\n+++\nText.\n",
+    );
+    site.article(
+        "old",
+        "title = \"Old\"\ndate = 2024-01-01\nimage_credit = \"Illustration: Bo Chen\"",
+        "Text.",
+    );
+    site.build();
+    let page = site.read("public/camera/index.html");
+    assert!(
+        page.contains("<figcaption> <span class=\"credit\">Photo: Ann Lee</span></figcaption>"),
+        "{page}"
+    );
+    assert!(
+        site.read("public/old/index.html")
+            .contains("<p class=\"credit\">Illustration: Bo Chen</p>")
+    );
+}

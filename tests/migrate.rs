@@ -584,7 +584,7 @@ fn hugo_sites_come_across_with_bundles_sections_and_their_urls() {
     let run = site.run(&["import", "--from", "hugo", "old"]).success();
     let out = run.stdout();
     assert!(
-        out.contains("imported 5 articles (1 drafts, 0 scheduled): 5 written"),
+        out.contains("imported 5 articles (1 draft, 0 scheduled): 5 written"),
         "{out}"
     );
     assert!(out.contains("files: 3 copied"), "{out}");
@@ -765,7 +765,7 @@ fn jekyll_sites_keep_their_html_urls_as_redirects() {
     let run = site.run(&["import", "--from", "jekyll", "old"]).success();
     let out = run.stdout();
     assert!(
-        out.contains("imported 5 articles (1 drafts, 0 scheduled)"),
+        out.contains("imported 5 articles (1 draft, 0 scheduled)"),
         "{out}"
     );
     assert!(
@@ -1076,7 +1076,7 @@ fn an_article_meeting_a_file_of_the_sites_own_gets_a_name_and_url_of_its_own_eve
         assert_eq!(
             run.stdout(),
             format!(
-                "imported 1 articles (0 drafts, 0 scheduled): {} written, {} unchanged, 0 kept hand-edited\n\
+                "imported 1 article (0 drafts, 0 scheduled): {} written, {} unchanged, 0 kept hand-edited\n\
                  files: 0 copied, 0 unchanged, 0 kept; URLs kept: 1; author profiles written: {}; section indexes written: 0\n\
                  old URLs of lists and feeds kept: 3\n\
                  site settings: the old site had title \"Old\": config.toml was left alone (it has its own)\n\
@@ -1164,4 +1164,27 @@ fn wordpress_embeds_become_shortcodes_and_braces_in_text_stay_text() {
     ] {
         assert!(page.contains(html), "{html} in {page}");
     }
+}
+
+/// The lazy-load pattern of WordPress plugins (a placeholder waiting for a script, the real
+/// image in `<noscript>`) comes across as what a reader without script sees: the real
+/// image, once, with no placeholder and no `<noscript>`.
+#[test]
+fn a_lazy_loaded_image_comes_across_as_its_real_image() {
+    let site = TestSite::new();
+    let lazy = "<p>Before.</p>\n<p><img class=\"lazyload\" data-src=\"https://cdn.example.net/real.jpg\" src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" alt=\"The launch\">\n<noscript><img src=\"https://cdn.example.net/real.jpg\" alt=\"The launch\"></noscript></p>\n<p>After.</p>";
+    site.write(
+        "old/export.xml",
+        export(&[format!(
+            "<item><title>Lazy</title><link>https://old.example.com/lazy/</link><dc:creator>priya</dc:creator><content:encoded><![CDATA[{lazy}]]></content:encoded><wp:post_id>7</wp:post_id><wp:post_date_gmt>2024-01-01 09:00:00</wp:post_date_gmt><wp:post_name>lazy</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        )]),
+    );
+    site.run(&["import", "--from", "wordpress", "old/export.xml"])
+        .success();
+    let (_, body) = content_file(&site.read("content/lazy.md"));
+    assert_eq!(
+        body,
+        "\nBefore.\n\n![The launch](https://cdn.example.net/real.jpg)\n\nAfter.\n"
+    );
+    site.build();
 }

@@ -85,7 +85,7 @@ fn hugo_config_folder_is_read_and_other_languages_are_listed_as_skipped() {
     let run = site.run(&["import", "--from", "hugo", "old"]).success();
     assert_eq!(
         run.stdout(),
-        "imported 1 articles (0 drafts, 0 scheduled): 1 written, 0 unchanged, 0 kept hand-edited\n\
+        "imported 1 article (0 drafts, 0 scheduled): 1 written, 0 unchanged, 0 kept hand-edited\n\
          files: 0 copied, 0 unchanged, 0 kept; URLs kept: 1; author profiles written: 0; section indexes written: 1\n\
          old URLs of lists and feeds kept: 2\n\
          skipped: 1\n  \
@@ -148,7 +148,7 @@ fn hugo_languages_told_apart_by_file_name() {
          old URLs of lists and feeds kept: 2\n\
          skipped: 2\n  \
          old/content (*.en.md): the site in the language \"en\": 2 pages not imported (a Gazette site has one language; this import brings the default one, \"de\")\n  \
-         old/content (*.fr.md): the site in the language \"fr\": 1 pages not imported (a Gazette site has one language; this import brings the default one, \"de\")\n\
+         old/content (*.fr.md): the site in the language \"fr\": 1 page not imported (a Gazette site has one language; this import brings the default one, \"de\")\n\
          old URLs: 7 of 7 answer\n\
          recorded in published.toml: 6 (build and check keep them answering)\n"
     );
@@ -626,4 +626,65 @@ fn hugo_and_zola_embeds_become_gazettes_shortcodes_and_build() {
     ] {
         assert!(page.contains(html), "{html} in {page}");
     }
+}
+
+/// A configuration file is read whole or the import refused: one that is a link leading
+/// out of the site (its root file, or one of its configuration folder) is an error naming
+/// it and where it leads, and nothing is imported.
+#[cfg(unix)]
+#[test]
+fn a_hugo_config_file_linked_from_outside_the_site_is_refused() {
+    let outside = TestSite::new();
+    outside.write("secret.toml", "baseURL = \"https://elsewhere.example/\"\n");
+    let secret = outside.path().join("secret.toml").canonicalize().unwrap();
+    let post = "---\ntitle: Post\ndate: 2024-01-01\n---\nText.\n";
+
+    let site = TestSite::new();
+    site.write("old/content/posts/post.md", post);
+    std::os::unix::fs::symlink(&secret, site.path().join("old/hugo.toml")).unwrap();
+    let err = site.run(&["import", "--from", "hugo", "old"]).failure();
+    assert_eq!(
+        err,
+        format!(
+            "error: old/hugo.toml: a link to {}, outside the site folder\n",
+            secret.display()
+        )
+    );
+    assert!(!site.exists("content/posts"));
+
+    let site = TestSite::new();
+    site.write("old/hugo.toml", "baseURL = \"https://old.example.org/\"\n")
+        .write("old/config/_default/menus.toml", "")
+        .write("old/content/posts/post.md", post);
+    std::os::unix::fs::symlink(&secret, site.path().join("old/config/_default/params.toml"))
+        .unwrap();
+    let err = site.run(&["import", "--from", "hugo", "old"]).failure();
+    assert_eq!(
+        err,
+        format!(
+            "error: old/config/_default: old/config/_default/params.toml: a link to {}, outside the site folder\n",
+            secret.display()
+        )
+    );
+    assert!(!site.exists("content/posts"));
+}
+
+/// Flow lists written across lines with their lines (and closing `]`) at column 1, as
+/// hugoDocs writes `aliases`, parse as Hugo's own YAML parser reads them.
+#[test]
+fn yaml_flow_lists_closed_at_column_one_parse_as_hugo_reads_them() {
+    let site = TestSite::new();
+    site.write("old/hugo.toml", "baseURL = \"https://old.example.org/\"\n")
+        .write(
+            "old/content/apply.md",
+            "---\ntitle: Apply\ndate: 2020-01-02\naliases: [\n  /functions/apply/,\n  /old/apply/\n]\nparams:\n  keywords: [one,\ntwo\n]\n---\nText.\n",
+        );
+    site.run(&["import", "--from", "hugo", "old"]).success();
+    assert_eq!(
+        imported(&site, "content/apply.md"),
+        "+++\ntitle = \"Apply\"\ndate = 2020-01-02\npath = \"/apply/\"\naliases = [\"/functions/apply/\", \"/old/apply/\"]\n\n\
+         [extra.params]\nkeywords = [\"one\", \"two\"]\n+++\n\nText.\n"
+    );
+    site.build();
+    answers(&site, &["/apply/", "/functions/apply/", "/old/apply/"]);
 }

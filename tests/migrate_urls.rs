@@ -82,13 +82,16 @@ fn import(site: &TestSite, extra: &[&str]) -> common::Run {
     site.run(&args).success()
 }
 
-/// A page sending browsers to `url`, titled `title`, as the build writes one.
+/// A page sending browsers to `url`, titled `title`, as the build writes one: its script
+/// keeps the address's fragment, its refresh is for browsers without script.
 fn redirect(title: &str, url: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<link rel=\"canonical\" href=\"{url}\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
-         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
+         <script>location.replace(\"{url}\" + location.hash)</script>\n\
+         <noscript><meta http-equiv=\"refresh\" content=\"0; url={url}\"></noscript>\n\
+         </head>\n<body>\n\
          <p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
 }

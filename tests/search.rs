@@ -226,7 +226,7 @@ fn a_build_where_no_article_changed_keeps_the_index_files_as_they_are() {
         "{% extends \"base.html\" %}{% block content %}Gone.{% endblock content %}",
     );
     let built = site.build().stdout();
-    assert!(built.contains("1 pages rendered"), "{built}");
+    assert!(built.contains("1 page rendered"), "{built}");
     let after = stamps(&site.path().join("public/search"));
     let parts_before: Vec<_> = before
         .iter()

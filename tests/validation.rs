@@ -73,7 +73,7 @@ fn every_page_of_a_rich_site_is_valid_html5() {
     ));
     site.article(
         "rich",
-        "title = \"Rich <story> & more\"\ndate = 2024-01-02 09:30\nupdated = 2024-01-05\ndescription = \"A standfirst <with> & more.\"\nbreaking = true\naliases = [\"/?p=3\"]\nauthors = [\"Ann Lee\", \"Bo Chen\", \"Cy Diaz\"]\ntags = [\"Rust\", \"C++\"]\n\n[[corrections]]\ndate = 2024-01-06T10:00:00Z\ntext = \"We <mis>named & fixed it.\"\n\n[extra]\nimage_credit = \"Flickr (Thomas An)\"\nrelated = [\"Other story\"]",
+        "title = \"Rich <story> & more\"\ndate = 2024-01-02 09:30\nupdated = 2024-01-05\ndescription = \"A standfirst <with> & more.\"\nbreaking = true\naliases = [\"/?p=3\", \"/2014/rich.html\", \"/old-rich/\"]\nauthors = [\"Ann Lee\", \"Bo Chen\", \"Cy Diaz\"]\ntags = [\"Rust\", \"C++\"]\n\n[[corrections]]\ndate = 2024-01-06T10:00:00Z\ntext = \"We <mis>named & fixed it.\"\n\n[extra]\nimage_credit = \"Flickr (Thomas An)\"\nrelated = [\"Other story\"]",
         "Intro with a footnote[^1] and ~~struck~~ text.\n\n## Table\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n\n- one\n- two\n\n> quote\n\n[^1]: The note.",
     );
     for day in 3..=6 {

@@ -176,3 +176,75 @@ fn the_workflow_restores_the_build_record_before_the_check() {
         "the record is .<output>.gazette-cache"
     );
 }
+
+/// A scheduled story is published within minutes of its time without a push: the workflow
+/// runs every ten minutes, and deploys only a site that differs from the one last
+/// deployed (whose digest the deploy job saves, once it succeeded), or when run by hand.
+#[test]
+fn the_workflow_runs_every_ten_minutes_and_deploys_only_a_changed_site() {
+    let w = workflow();
+    assert_eq!(
+        w["on"]["schedule"][0]["cron"].as_str(),
+        Some("3-59/10 * * * *")
+    );
+    let steps = w["jobs"]["build"]["steps"].as_vec().unwrap();
+    let at = |needle: &str| {
+        steps
+            .iter()
+            .position(|s| step_text(s).contains(needle))
+            .unwrap_or_else(|| panic!("no step with {needle:?}"))
+    };
+    let restore = at("actions/cache/restore@v5");
+    assert_eq!(
+        steps[restore]["with"]["path"].as_str(),
+        Some(".gazette-deployed")
+    );
+    assert_eq!(
+        steps[restore]["with"]["restore-keys"].as_str(),
+        Some("gazette-deployed-")
+    );
+    let digest = at("gazette digest");
+    assert_eq!(
+        steps[digest]["run"].as_str(),
+        Some("gazette digest --output public --since .gazette-deployed >> \"$GITHUB_OUTPUT\"")
+    );
+    assert_eq!(steps[digest]["id"].as_str(), Some("digest"));
+    assert!(at("gazette build") < restore && restore < digest);
+    let upload = at("actions/upload-pages-artifact");
+    assert!(digest < upload);
+    let when = "steps.digest.outputs.changed == 'true' || github.event_name == 'workflow_dispatch'";
+    assert_eq!(steps[upload]["if"].as_str(), Some(when));
+    let build = &w["jobs"]["build"];
+    assert_eq!(
+        build["outputs"]["changed"].as_str(),
+        Some("${{ steps.digest.outputs.changed }}")
+    );
+    assert_eq!(
+        build["outputs"]["digest"].as_str(),
+        Some("${{ steps.digest.outputs.digest }}")
+    );
+
+    let deploy = &w["jobs"]["deploy"];
+    assert_eq!(
+        deploy["if"].as_str(),
+        Some("needs.build.outputs.changed == 'true' || github.event_name == 'workflow_dispatch'")
+    );
+    let steps: Vec<String> = deploy["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(step_text)
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "actions/deploy-pages@v5 ",
+            " echo \"${{ needs.build.outputs.digest }}\" > .gazette-deployed",
+            "actions/cache/save@v5 ",
+        ]
+    );
+    assert_eq!(
+        deploy["steps"][2]["with"]["key"].as_str(),
+        Some("gazette-deployed-${{ github.run_id }}-${{ github.run_attempt }}")
+    );
+}

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::cli::BuildArgs;
 use crate::error::Error;
 use crate::pipeline::{self, BuildOptions, Holder, Progress, Reference};
+use crate::text::count;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let started = Instant::now();
@@ -31,13 +32,17 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
         }
     }
-    println!("import: {}", report.import);
+    // A site without seeds has nothing to say about them.
+    let import = &report.import;
+    if import.imported + import.unchanged + import.kept > 0 {
+        println!("import: {import}");
+    }
     if report.cached {
         println!(
-            "{} is up to date: {} articles, {} files, nothing changed since the last build ({} ms)",
+            "{} is up to date: {}, {}, nothing changed since the last build ({} ms)",
             report.output_dir.display(),
-            report.articles,
-            report.files,
+            count(report.articles, "article", "articles"),
+            count(report.files, "file", "files"),
             started.elapsed().as_millis()
         );
         return Ok(());
@@ -45,23 +50,23 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     let w = report.written;
     if report.scheduled > 0 {
         println!(
-            "left out {} scheduled articles dated after the reference time (--future includes them)",
-            report.scheduled
+            "left out {} dated after the reference time (--future includes them)",
+            count(report.scheduled, "scheduled article", "scheduled articles")
         );
     }
     println!(
-        "built {} articles, {} files into {} in {} ms ({} written, {} unchanged, {} removed; {} pages rendered{})",
-        report.articles,
-        report.files,
+        "built {}, {} into {} in {} ms ({} written, {} unchanged, {} removed; {} rendered{})",
+        count(report.articles, "article", "articles"),
+        count(report.files, "file", "files"),
         report.output_dir.display(),
         started.elapsed().as_millis(),
         w.written,
         w.unchanged,
         w.removed,
-        report.rendered,
+        count(report.rendered, "page", "pages"),
         match report.images_made {
             0 => String::new(),
-            n => format!(", {n} image variants made"),
+            n => format!(", {} made", count(n, "image variant", "image variants")),
         }
     );
     Ok(())

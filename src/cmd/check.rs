@@ -3,6 +3,7 @@
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::error::Error;
+use crate::text::count;
 
 pub fn run(args: CheckArgs) -> Result<(), Error> {
     let report = check::run(&args.site.root(), args.external, args.drafts, args.base_url)?;
@@ -25,7 +26,10 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
         }));
     }
     let external = match report.external {
-        Some((checked, failed)) => format!(", {checked} external links ({failed} failing)"),
+        Some((checked, failed)) => format!(
+            ", {} ({failed} failing)",
+            count(checked, "external link", "external links")
+        ),
         None => ", external links not checked (--external checks them)".into(),
     };
     let warnings = match report.warnings.len() {
@@ -34,9 +38,9 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
         n => format!(", {n} warnings"),
     };
     println!(
-        "checked {} pages, {} internal links{external}: {}{warnings}",
-        report.pages,
-        report.internal_links,
+        "checked {}, {}{external}: {}{warnings}",
+        count(report.pages, "page", "pages"),
+        count(report.internal_links, "internal link", "internal links"),
         match report.problems.len() {
             0 => "no problems".to_string(),
             1 => "1 problem".to_string(),

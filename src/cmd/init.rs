@@ -95,8 +95,9 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
         ));
     }
     println!(
-        "created a site in {} ({written} files); next: cd {} && gazette serve",
+        "created a site in {} ({}); next: cd {} && gazette serve",
         dir.display(),
+        crate::text::count(written, "file", "files"),
         dir.display()
     );
     println!(

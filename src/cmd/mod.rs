@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod digest;
 pub mod import;
 pub mod init;
 pub mod mv;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Mv(args) => mv::run(args),
         Command::Init(args) => init::run(args),
         Command::Check(args) => check::run(args),
+        Command::Digest(args) => digest::run(args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "gazette", &mut std::io::stdout());
@@ -80,7 +82,7 @@ fn group_warnings(warnings: &[String], verbose: bool) -> Vec<String> {
             rest.len(),
             files.join(", "),
             if more > 0 {
-                format!(" and {more} others")
+                format!(" and {}", crate::text::count(more, "other", "others"))
             } else {
                 String::new()
             }

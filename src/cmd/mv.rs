@@ -1,5 +1,7 @@
 //! `gazette mv ARTICLE NEW-SLUG`: gives an article a new slug, so a new URL, and keeps its
-//! old URL answering: the old one goes into the article's `aliases` (if it was published).
+//! old URL answering: the old one goes into the article's `aliases` if it was published —
+//! as the build record (or the last output's sitemap) and `published.toml` say, or, where
+//! no build has left either, if the article is neither a draft nor scheduled.
 
 use std::path::{Path, PathBuf};
 
@@ -9,11 +11,13 @@ use crate::content::slug::{is_slug, slugify};
 use crate::content::{self, Article, LoadOptions, frontmatter};
 use crate::error::Error;
 use crate::pipeline::load_config;
+use crate::published::Published;
 
 pub fn run(args: MvArgs) -> Result<(), Error> {
     let root = args.site.root();
     let config = load_config(&root, None)?;
-    let content_dir = crate::paths::SitePaths::unchecked(&root, &config, None).content;
+    let paths = crate::paths::SitePaths::unchecked(&root, &config, None);
+    let content_dir = paths.content.clone();
     let new = args.new_slug.trim();
     if !is_slug(new) {
         return Err(Error::Usage(not_a_slug(new)));
@@ -46,9 +50,7 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
     }
     let source = article.source.clone();
     let old_url = format!("/{}", article.permalink.path());
-    // A draft or a scheduled article was never published: nobody has its old URL.
-    let now = chrono::Utc::now().fixed_offset();
-    let published = !article.draft && article.date <= now;
+    let published = was_published(&paths, &config, article)?;
     let original = std::fs::read_to_string(&source)
         .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", source.display())))?;
     let split = frontmatter::split(&original, &source)?;
@@ -110,6 +112,23 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
         println!("{moved}; it was not published yet, so no alias was needed");
     }
     Ok(())
+}
+
+/// Whether readers may have the article's URL: what the last builds published says, and
+/// without any (a site never built here), whether it is public now (a draft or a scheduled
+/// article was never published: nobody has its old URL).
+fn was_published(
+    paths: &crate::paths::SitePaths,
+    config: &crate::config::Config,
+    article: &Article,
+) -> Result<bool, Error> {
+    let record = crate::cache::load(paths);
+    let before = Published::before(record.as_ref(), paths, &config.base_url)?;
+    if record.is_some() || !before.is_empty() {
+        return Ok(before.contains(article.permalink.path()));
+    }
+    let now = chrono::Utc::now().fixed_offset();
+    Ok(!article.draft && article.date <= now)
 }
 
 /// Why `given` is not a slug, with the slug it would make where that is one `mv` takes.

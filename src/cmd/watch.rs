@@ -7,6 +7,7 @@ use crate::engine::{Changes, Engine, Update};
 use crate::error::Error;
 use crate::paths::SitePaths;
 use crate::pipeline::{BuildOptions, Holder, Reference};
+use crate::text::count;
 use crate::watch::{self, Watcher};
 
 pub fn run(args: WatchArgs) -> Result<(), Error> {
@@ -89,14 +90,14 @@ pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>, ve
         Ok(r) => {
             super::warn_all(&r.warnings, verbose);
             eprintln!(
-                "[{time}] {what}: {} articles, {} pages rendered{}, {} files written, {} removed in {} ms{}",
-                r.articles,
-                r.rendered,
+                "[{time}] {what}: {}, {} rendered{}, {} written, {} removed in {} ms{}",
+                count(r.articles, "article", "articles"),
+                count(r.rendered, "page", "pages"),
                 match r.images_made {
                     0 => String::new(),
-                    n => format!(", {n} image variants made"),
+                    n => format!(", {} made", count(n, "image variant", "image variants")),
                 },
-                r.written.written,
+                count(r.written.written, "file", "files"),
                 r.written.removed,
                 r.millis,
                 if r.full { " (full)" } else { "" }

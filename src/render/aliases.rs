@@ -160,15 +160,28 @@ fn prefixed(path: &str, base: &str) -> String {
 
 /// A page that sends a browser on to `url` at once and tells search engines the page
 /// lives there now (canonical link, not indexed), with a link for anyone it does not move;
-/// `what` moved: an article, or a page (a list).
+/// `what` moved: an article, or a page (a list). Its script keeps the address's fragment
+/// (`/old/#section` lands on `/new/#section`), which a refresh would drop; the refresh is
+/// for browsers without script, so it never races the script.
 fn page(what: &str, title: &str, url: &str, language: &str) -> Vec<u8> {
+    let script_url = script_string(url);
     let (title, url, language) = (xml_escape(title), xml_escape(url), xml_escape(language));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<link rel=\"canonical\" href=\"{url}\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
-         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
+         <script>location.replace({script_url} + location.hash)</script>\n\
+         <noscript><meta http-equiv=\"refresh\" content=\"0; url={url}\"></noscript>\n\
+         </head>\n<body>\n\
          <p>This {what} has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
     .into_bytes()
+}
+
+/// `text` as a JavaScript string literal that is safe inside `<script>`: JSON, with `<`
+/// escaped so that no `</script>` can appear.
+fn script_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .expect("a string is JSON")
+        .replace('<', "\\u003c")
 }

@@ -1,5 +1,6 @@
 //! Filters Gazette adds to Tera. Tera 2 has no date filter, so dates are formatted here,
-//! in Rust, with chrono; nor a JSON filter, which feeds and JSON-LD need.
+//! in Rust, with chrono; nor a JSON filter, which feeds and JSON-LD need. `credit` labels
+//! an image credit once, whether or not its writer labelled it.
 
 use chrono::DateTime;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
@@ -7,6 +8,24 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 pub fn register(tera: &mut Tera) {
     tera.register_filter("date", date);
     tera.register_filter("json", json);
+    tera.register_filter("credit", credit);
+}
+
+/// `{{ img.credit | credit(label="Image") }}`: the credit after its label ("Image: Jane
+/// Doe"), unless it has one of its own ("Photo: Jane Doe", "Illustration: …"): a short
+/// run of words then a colon and a space. A URL (`https://…`) is not a label.
+fn credit(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let label = kwargs.get::<&str>("label")?.unwrap_or("Image");
+    let labelled = value.split_once(": ").is_some_and(|(head, _)| {
+        head.chars().count() <= 24
+            && head.chars().all(|c| c.is_alphabetic() || c == ' ')
+            && head.split(' ').count() <= 3
+    });
+    Ok(if labelled {
+        value.to_string()
+    } else {
+        format!("{label}: {value}")
+    })
 }
 
 /// `{{ value | json }}`: the value as JSON, safe to embed anywhere — in a JSON file or in
@@ -73,6 +92,26 @@ mod tests {
         let back: String = serde_json::from_str(&out).unwrap();
         assert_eq!(back, "</script> & \"quoted\" \u{2028}");
         assert_eq!(render("{{ [1, \"a\"] | json }}").unwrap(), "[1,\"a\"]");
+    }
+
+    #[test]
+    fn a_credit_is_labelled_once() {
+        let credit = |c: &str| render(&format!("{{{{ {c:?} | credit }}}}")).unwrap();
+        assert_eq!(credit("Jane Doe"), "Image: Jane Doe");
+        assert_eq!(credit("Photo: Jane Doe"), "Photo: Jane Doe");
+        assert_eq!(credit("Image courtesy of: ACME"), "Image courtesy of: ACME");
+        assert_eq!(
+            credit("https://example.org/x"),
+            "Image: https://example.org/x"
+        );
+        assert_eq!(
+            credit("Reuters, 2024: archive"),
+            "Image: Reuters, 2024: archive"
+        );
+        assert_eq!(
+            render("{{ \"Jane\" | credit(label=\"Image credit\") }}").unwrap(),
+            "Image credit: Jane"
+        );
     }
 
     #[test]

@@ -167,10 +167,19 @@ fn outer_html(handlers: &dyn Handlers, element: &Element) -> String {
 /// Markdown htmd makes of it is checked as every imported text is, since htmd writes some
 /// text as syntax (a heading's trailing `{…}`, an image's alt text).
 pub fn to_markdown(html: &str) -> (String, Removed) {
-    let html = html.replace("<!--more-->", &format!("<p>{MORE}</p>"));
+    let mut html = super::lazy::unwrap_noscript_images(html);
+    // Most posts have no marker: no copy of their text for it.
+    let more = html.contains("<!--more-->");
+    if more {
+        html = html
+            .replace("<!--more-->", &format!("<p>{MORE}</p>"))
+            .into();
+    }
     let cleaned = crate::sanitize::clean(&html);
-    let markdown = CONVERTER.tree_to_markdown(&cleaned.document());
-    let markdown = markdown.replace(MORE, "<!--more-->");
+    let mut markdown = CONVERTER.tree_to_markdown(&cleaned.document());
+    if more {
+        markdown = markdown.replace(MORE, "<!--more-->");
+    }
     let (markdown, made) = super::safe_markdown::sanitize(&tidy(&markdown));
     let mut removed = cleaned.removed;
     removed.merge(made);

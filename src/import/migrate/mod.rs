@@ -18,9 +18,11 @@
 
 mod bounds;
 mod embeds;
+mod flow_indent;
 mod folder;
 mod headings;
 mod html;
+mod lazy;
 mod lists;
 mod place;
 mod safe_markdown;
@@ -46,6 +48,7 @@ use crate::config::Config;
 use crate::content::AUTHORS_DIR;
 use crate::content::slug::slugify;
 use crate::paths::SitePaths;
+use crate::text::count;
 use place::Place;
 
 /// The platforms an archive can come from.
@@ -236,8 +239,13 @@ impl std::fmt::Display for MigrationReport {
         };
         writeln!(
             f,
-            "{verb} {} articles ({} drafts, {} scheduled): {} {written}, {} unchanged, {} kept hand-edited",
-            self.articles, self.drafts, self.scheduled, self.written, self.unchanged, self.kept
+            "{verb} {} ({}, {} scheduled): {} {written}, {} unchanged, {} kept hand-edited",
+            count(self.articles, "article", "articles"),
+            count(self.drafts, "draft", "drafts"),
+            self.scheduled,
+            self.written,
+            self.unchanged,
+            self.kept
         )?;
         writeln!(
             f,

@@ -149,12 +149,16 @@ pub fn parse(
             let at = |m: yaml_rust2::scanner::Marker, message: &dyn std::fmt::Display| {
                 error_at(path, m.line() + first_line - 1, m.col() + 1, message)
             };
-            yaml_bounds(text).map_err(|(m, message)| at(m, &message))?;
-            let docs = yaml_rust2::YamlLoader::load_from_str(text)
-                .map_err(|e| at(*e.marker(), &e.info()))?;
-            docs.into_iter()
-                .next()
-                .map_or(Value::Object(Map::new()), from_yaml)
+            // Flow collections laid out as the platforms' own parsers take them, tried
+            // only after the text as written was refused (the first error is the one told).
+            load_yaml(text)
+                .or_else(|first| {
+                    super::flow_indent::indent_flow_lines(text)
+                        .ok_or(())
+                        .and_then(|indented| load_yaml(&indented).map_err(|_| ()))
+                        .map_err(|()| first)
+                })
+                .map_err(|(m, message)| at(m, &message))?
         }
     };
     // TOML and JSON stop at depths of their own (80 and 128), past this one.
@@ -167,6 +171,17 @@ pub fn parse(
         ));
     }
     Ok(value)
+}
+
+/// The value of the YAML `text` (its first document), bounded by [`yaml_bounds`].
+fn load_yaml(text: &str) -> Result<Value, (yaml_rust2::scanner::Marker, String)> {
+    yaml_bounds(text)?;
+    let docs = yaml_rust2::YamlLoader::load_from_str(text)
+        .map_err(|e| (*e.marker(), e.info().to_string()))?;
+    Ok(docs
+        .into_iter()
+        .next()
+        .map_or(Value::Object(Map::new()), from_yaml))
 }
 
 /// Refuses YAML whose values nest deeper than [`MAX_DEPTH`] or whose aliases copy more than

@@ -47,7 +47,6 @@ macro_rules! patterns {
 
 patterns! {
     DOUBLE_BR = r"<br{S}*/?>{S}*<br{S}*/?>";
-    BLOCK_NAME = r"\A{B}\z";
     HR = r"\A<hr{S}*?/?>";
     BEFORE_OPTION = r"{S}*<option";
     AFTER_OPTION = r"</option>{S}*";
@@ -74,6 +73,22 @@ patterns! {
     MORE = r"[ \t]*<!--more-->[ \t]*";
     // `<br>`s followed by nothing but closing tags up to a block tag or the end.
     ENDING_BR = r"(?:<br{S}*/?>{S}*)+(?:</[A-Za-z][A-Za-z0-9]*>{S}*)*(?:</?{B}[{S}/>]|\z)";
+}
+
+/// Whether `name` is one of [`ALL_BLOCKS`] (as it is spelt there: case-sensitive), without
+/// a regex: this is asked of every tag of every post. (`block_names_are_wordpresss` holds
+/// the two together.)
+#[rustfmt::skip]
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "table" | "thead" | "tfoot" | "caption" | "col" | "colgroup" | "tbody" | "tr" | "td"
+            | "th" | "div" | "dl" | "dd" | "dt" | "ul" | "ol" | "li" | "pre" | "form" | "map"
+            | "area" | "blockquote" | "address" | "style" | "p" | "h1" | "h2" | "h3" | "h4"
+            | "h5" | "h6" | "hr" | "fieldset" | "legend" | "section" | "article" | "aside"
+            | "hgroup" | "header" | "footer" | "nav" | "figure" | "figcaption" | "details"
+            | "menu" | "summary"
+    )
 }
 
 /// PCRE's `\s` (see [`S`]).
@@ -243,7 +258,7 @@ fn separate_blocks(text: &str) -> String {
             .unwrap_or(rest.len() - name_start);
         let name = &rest[name_start..name_start + name_len];
         let after = rest[name_start + name_len..].chars().next();
-        if name.is_empty() || after.is_none() || !BLOCK_NAME.is_match(name) {
+        if name.is_empty() || after.is_none() || !is_block(name) {
             continue;
         }
         if closing {
@@ -259,7 +274,9 @@ fn separate_blocks(text: &str) -> String {
         out.push_str(&text[copied..open]);
         out.push_str("\n\n");
         copied = open;
-        if let Some(hr) = HR.find(&text[open..]) {
+        if name == "hr"
+            && let Some(hr) = HR.find(&text[open..])
+        {
             let end = open + hr.end();
             out.push_str(&text[copied..end]);
             out.push_str("\n\n");
@@ -340,13 +357,19 @@ fn paragraphs(text: &str) -> String {
 
 /// Paragraph tags taken off block tags they wrap, precede or follow.
 fn unwrap_blocks(text: String) -> String {
-    let text = replace(&EMPTY_P, text, "");
-    let text = replace_with(&UNCLOSED_P, text, |m, out| {
-        let close = m.rfind("</").expect("the pattern ends in a closing tag");
-        out.push_str(&m[..close]);
-        out.push_str("</p>");
-        out.push_str(&m[close..]);
-    });
+    let mut text = replace(&EMPTY_P, text, "");
+    // Its `[^<]+` reads every paragraph through: only where it can match.
+    if ["</div>", "</address>", "</form>"]
+        .iter()
+        .any(|close| text.contains(close))
+    {
+        text = replace_with(&UNCLOSED_P, text, |m, out| {
+            let close = m.rfind("</").expect("the pattern ends in a closing tag");
+            out.push_str(&m[..close]);
+            out.push_str("</p>");
+            out.push_str(&m[close..]);
+        });
+    }
     let text = replace_with(&WRAPPED_BLOCK_TAG, text, |m, out| {
         out.push_str(trim(&m["<p>".len()..m.len() - "</p>".len()]));
     });
@@ -403,26 +426,32 @@ fn line_breaks(text: String, join: bool) -> String {
                 .rposition(|&b| b == b'\n')
                 .unwrap_or(0);
         out.push_str(&text[at..start]);
+        // With `join`, no line break is written after a `<br />` (rather than dropped
+        // by another pass over the text: every post comes through here).
         let mut from = start;
         if text[..start].ends_with("<br />") {
             if end - start == 1 {
-                out.push('\n');
+                if !join {
+                    out.push('\n');
+                }
                 at = end;
                 continue;
             }
             // The character is ASCII whitespace: one byte.
-            out.push_str(&text[from..from + 1]);
+            if !(join && bytes[from] == b'\n') {
+                out.push_str(&text[from..from + 1]);
+            }
             from += 1;
         }
         debug_assert!(from < end);
-        out.push_str("<br />\n");
+        out.push_str(if join { "<br />" } else { "<br />\n" });
         at = end;
     }
     out.push_str(&text[at..]);
-    if join {
-        out = out.replace("<br />\n", "<br />");
+    if out.contains(PRESERVED_NEWLINE) {
+        out = out.replace(PRESERVED_NEWLINE, "\n");
     }
-    out.replace(PRESERVED_NEWLINE, "\n")
+    out
 }
 
 /// Line breaks inside `<script>`, `<style>`, `<svg>` and `<math>` (to the first closing tag
@@ -491,6 +520,22 @@ mod tests {
             "<p>Check:</p>\n<ul>\n<li>one</li>\n<li>two\n<ol>\n<li>nested</li>\n</ol>\n</li>\n</ul>\n<p>After</p>\n"
         );
         assert_eq!(md(text), "Check:\n\n- one\n- two\n  1. nested\n\nAfter");
+    }
+
+    #[test]
+    fn block_names_are_wordpresss() {
+        let pattern = pattern(r"\A{B}\z");
+        let names = ALL_BLOCKS
+            .trim_start_matches("(?:")
+            .trim_end_matches(')')
+            .split('|')
+            .flat_map(|n| match n {
+                "h[1-6]" => (1..=6).map(|i| format!("h{i}")).collect(),
+                n => vec![n.to_string()],
+            });
+        for name in names.chain(["span", "P", "b", "header1", "h7", ""].map(String::from)) {
+            assert_eq!(is_block(&name), pattern.is_match(&name), "{name}");
+        }
     }
 
     #[test]

@@ -316,7 +316,8 @@ impl Settings {
         }
         let not_imported = |code: &str, pages: usize| {
             format!(
-                "the site in the language {code:?}: {pages} pages not imported (a Gazette site has one language; this import brings the default one, {:?})",
+                "the site in the language {code:?}: {} not imported (a Gazette site has one language; this import brings the default one, {:?})",
+                crate::text::count(pages, "page", "pages"),
                 self.language
             )
         };

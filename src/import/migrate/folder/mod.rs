@@ -502,8 +502,9 @@ fn second_pass(
         (body, lost) = with_old_heading_ids(site, &body);
         if lost > 0 {
             warnings.push(format!(
-                "{}: {lost} headings had ids on the old site that a heading attribute cannot hold ({{#…}} with spaces or braces, or beside other attributes): links to them land at the top of the page",
-                source.shown
+                "{}: {} ids on the old site that a heading attribute cannot hold ({{#…}} with spaces or braces, or beside other attributes): links to them land at the top of the page",
+                source.shown,
+                crate::text::count(lost, "heading had", "headings had")
             ));
         }
     }

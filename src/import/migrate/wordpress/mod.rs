@@ -289,7 +289,8 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
         harvest.skipped.push(Skip {
             origin: label.clone(),
             reason: format!(
-                "{comments} comments: a static site has none (keep them with a comment service, or export them from WordPress separately)"
+                "{}: a static site has none (keep them with a comment service, or export them from WordPress separately)",
+                crate::text::count(comments, "comment", "comments")
             ),
         });
     }
@@ -313,7 +314,8 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
     harvest.skipped.extend(refused);
     if not_at_hand > 0 {
         harvest.warnings.push(format!(
-            "{label}: {not_at_hand} attachments are not copied (no --uploads folder given): pages link them on the old site"
+            "{label}: {} not copied (no --uploads folder given): pages link them on the old site",
+            crate::text::count(not_at_hand, "attachment is", "attachments are")
         ));
     }
     harvest.lists = archives::lists(&channel, &categories, &names, &harvest.entries, &label);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
+use rayon::prelude::*;
 
 use crate::hash::fnv1a;
 use crate::import::ImportError;
@@ -126,6 +127,9 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Channel, ImportError> {
     let mut category_attrs = (String::new(), String::new());
     let mut meta = (String::new(), String::new());
     let mut saw_rss = false;
+    // Each item's bytes, hashed once the reading is done, in parallel (the reading is
+    // the import's one serial step).
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     // Lines are counted as the reader moves on, not from the start each time: exports run
     // to 100 MB.
     let mut counted = (0usize, 1usize);
@@ -219,9 +223,9 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Channel, ImportError> {
                 let value = std::mem::take(&mut buffer);
                 match (stack.len(), item.as_mut()) {
                     (2, Some(_)) if name == "item" => {
-                        let (mut done, start) = item.take().expect("in an item");
+                        let (done, start) = item.take().expect("in an item");
                         let end = reader.buffer_position() as usize;
-                        done.hash = fnv1a(&text.as_bytes()[start..end.min(text.len())]);
+                        spans.push((start, end.min(text.len())));
                         channel.items.push(done);
                     }
                     (3, Some((item, _))) => match name.as_str() {
@@ -270,6 +274,13 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Channel, ImportError> {
                         "the file holds no <rss> element".into(),
                     ));
                 }
+                channel
+                    .items
+                    .par_iter_mut()
+                    .zip(spans)
+                    .for_each(|(item, (start, end))| {
+                        item.hash = fnv1a(&text.as_bytes()[start..end]);
+                    });
                 return Ok(channel);
             }
             _ => {}
