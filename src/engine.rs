@@ -64,8 +64,8 @@ pub struct Changes {
     /// Something changed that cannot be pinned to files (a folder moved in or out, lost
     /// events): everything is reloaded.
     pub rescan: bool,
-    /// Nothing changed, but an article scheduled for later came due: everything is
-    /// reloaded (with the clock's new "now").
+    /// Nothing changed, but an article scheduled for later came due (or a pin ended):
+    /// everything is reloaded (with the clock's new "now").
     pub due: bool,
 }
 
@@ -121,7 +121,7 @@ impl Changes {
             n => parts.push(format!("{n} content files")),
         }
         if parts.is_empty() && self.due {
-            return "a scheduled article came due".to_string();
+            return "a scheduled article came due, or a pin ended".to_string();
         }
         if parts.is_empty() {
             parts.push("files".to_string());
@@ -175,9 +175,9 @@ pub struct Engine {
     pending: BTreeSet<PathBuf>,
     /// The theme changed but has not been reloaded successfully yet.
     theme_pending: bool,
-    /// When the first article left out as scheduled comes due (perhaps earlier: an
-    /// incremental update only sees the articles it reloads, so this only ever moves
-    /// earlier until the next full reload).
+    /// When the first article left out as scheduled comes due or a pin ends (perhaps
+    /// earlier: an incremental update only sees the articles it reloads, so this only ever
+    /// moves earlier until the next full reload).
     due: Option<DateTime<FixedOffset>>,
     /// Salts every signature with the renderer's identity (binary, options, output).
     salt: u64,
@@ -329,8 +329,8 @@ impl Engine {
         }
     }
 
-    /// When a scheduled article comes due and the site should be reloaded to publish it;
-    /// `None` when none is scheduled, or the reference time is fixed.
+    /// When a scheduled article comes due (or a pin ends) and the site should be reloaded
+    /// to publish it; `None` when nothing is due, or the reference time is fixed.
     pub fn next_due(&self) -> Option<std::time::SystemTime> {
         let due = self
             .due
@@ -484,7 +484,7 @@ impl Engine {
         if let Some(manifest) = manifest {
             self.manifest = manifest;
         }
-        self.due = site.next_scheduled;
+        self.due = next_change(&site);
         let previous = self.state.take().and_then(|s| s.shared);
         self.pending.clear();
         self.theme_pending = false;
@@ -723,7 +723,7 @@ impl Engine {
         }
         match content::assemble(config, parts, load_options) {
             Ok(site) => {
-                self.due = self.due.into_iter().chain(site.next_scheduled).min();
+                self.due = self.due.into_iter().chain(next_change(&site)).min();
                 state.by_source = by_source(&site);
                 state.folders = folders(&site);
                 state.site = site;
@@ -1098,6 +1098,8 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.date == new.date
         && old.updated == new.updated
         && old.draft == new.draft
+        && old.pinned == new.pinned
+        && old.pinned_until == new.pinned_until
         && old.aliases == new.aliases
         && old.query_aliases == new.query_aliases
         && old.path == new.path
@@ -1118,6 +1120,15 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
             .iter()
             .zip(&new.tags)
             .all(|(a, b)| a.name == b.name)
+}
+
+/// When the site next changes by the clock alone: a scheduled article comes due, or a
+/// pin ends.
+fn next_change(site: &Site) -> Option<DateTime<FixedOffset>> {
+    site.next_scheduled
+        .into_iter()
+        .chain(site.next_unpinned)
+        .min()
 }
 
 fn by_source(site: &Site) -> HashMap<PathBuf, usize> {
@@ -1152,6 +1163,8 @@ fn placeholder_site(site: &Site) -> Site {
         warnings: Vec::new(),
         scheduled: 0,
         next_scheduled: None,
+        front: content::Front::default(),
+        next_unpinned: None,
     }
 }
 

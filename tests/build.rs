@@ -650,6 +650,48 @@ fn scheduled_articles_wait_for_their_date_unless_future() {
 }
 
 #[test]
+fn a_pin_holds_until_its_end_by_the_reference_time() {
+    let site = TestSite::new();
+    site.story("plain", "Plain", "2024-01-02");
+    site.article(
+        "pinned",
+        "title = \"Pinned\"\ndate = 2024-01-01\npinned = true\npinned_until = 2030-06-01T09:00:00Z",
+        "Text.",
+    );
+    site.write("templates/index.html", "{{ front.lead.slug }}");
+    let lead = |epoch: Option<&str>, args: &[&str]| {
+        let mut command = site.command(args);
+        if let Some(epoch) = epoch {
+            command = command.env("SOURCE_DATE_EPOCH", epoch);
+        }
+        command.run().success();
+        site.read("public/index.html")
+    };
+    assert_eq!(lead(Some("1893456000"), &["build"]), "pinned"); // 2030-01-01
+    assert_eq!(lead(Some("1924992000"), &["build"]), "plain"); // 2031
+    // A preview of everything (`--future`) keeps every pin.
+    assert_eq!(lead(Some("1924992000"), &["build", "--future"]), "pinned");
+    // By the clock the pin holds, and the build is out of date when it ends: never
+    // skipped by the build cache (as a site without the pin's end is).
+    settle(&site);
+    assert_eq!(lead(None, &["build"]), "pinned");
+    let again = site.build();
+    assert!(
+        !again.stdout().contains("is up to date"),
+        "{}",
+        again.stdout()
+    );
+    site.article(
+        "pinned",
+        "title = \"Pinned\"\ndate = 2024-01-01\npinned = true",
+        "Text.",
+    );
+    settle(&site);
+    site.build();
+    assert!(site.build().stdout().contains("is up to date"));
+}
+
+#[test]
 fn builds_with_the_same_source_date_epoch_are_reproducible() {
     let site = three_articles();
     site.story("later", "Later", "2025-06-01");

@@ -53,6 +53,16 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
             .join(", ")
     };
     let draft = rng.below(10) == 0;
+    // Pinned now and then, which moves it to the top of the home and section pages (its
+    // pin's end, past or not, never ends it in a session publishing everything).
+    let pinned = match rng.below(8) {
+        0 => "pinned = true\n".to_string(),
+        1 => format!(
+            "pinned = true\npinned_until = 2024-0{}-01\n",
+            1 + rng.below(5)
+        ),
+        _ => String::new(),
+    };
     // Old URLs now and then (random enough never to collide).
     let aliases = match rng.below(6) {
         0 => format!("aliases = [\"/was/{}/\"]\n", rng.next() % 1_000_000),
@@ -68,7 +78,7 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
         ),
     };
     format!(
-        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
+        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{pinned}{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
         rng.below(24),
         quoted(authors),
         quoted(tags),
