@@ -143,14 +143,19 @@ fn lists_are_paginated() {
         );
     }
     site.build();
+    // The front page leads with the newest story; ten more are the first page of the
+    // river of latest news, which the further pages continue.
     let page1 = site.read("public/index.html");
     assert!(
-        page1.contains("Story 25") && page1.contains("Story 16") && !page1.contains("Story 15")
+        page1.contains("Story 25") && page1.contains("Story 15") && !page1.contains("Story 14")
     );
     assert!(page1.contains("href=\"https://example.org/page/2/\""));
     let page2 = site.read("public/page/2/index.html");
     assert!(
-        page2.contains("Story 15") && page2.contains("Story 06") && !page2.contains("Story 05")
+        page2.contains("Story 14")
+            && page2.contains("Story 05")
+            && !page2.contains("Story 04")
+            && !page2.contains("Story 15")
     );
     assert!(page2.contains("rel=\"prev\" href=\"https://example.org/\""));
     let page3 = site.read("public/page/3/index.html");

@@ -437,19 +437,13 @@ fn home(d: &mut impl Describe, shared: &Shared, site: &Site, number: usize) {
     let per_page = site.config.paginate_by;
     let total_pages = front.page_count(per_page);
     let items = front.page(number, per_page);
-    let version = || (number, total_pages, versions_of(shared, &items));
+    let total = site.articles.len();
+    let version = || (number, total_pages, total, versions_of(shared, &items));
     d.show("paginator", version, || {
         let values = items.iter().map(|&i| shared.articles[i].clone()).collect();
         let root = Permalink::root();
         let base = &site.config.base_url;
-        paginator(
-            values,
-            number,
-            total_pages,
-            site.articles.len(),
-            &root,
-            base,
-        )
+        paginator(values, number, total_pages, total, &root, base)
     });
     let first = number == 1;
     let lead = front.lead.filter(|_| first);
