@@ -418,6 +418,43 @@ fn the_same_holds_with_configured_folders() {
 }
 
 #[test]
+fn the_front_page_follows_pins_and_counts_in_a_session() {
+    let site = TestSite::with_config(&format!("{}paginate_by = 3\n", common::CONFIG));
+    for day in 1..=5 {
+        site.story(
+            &format!("s{day}"),
+            &format!("Story {day}"),
+            &format!("2024-01-0{day}"),
+        );
+    }
+    site.write(
+        "templates/index.html",
+        "{{ paginator.total_items }} {% if front.lead %}{{ front.lead.slug }}{% endif %}:{% for a in front.river %} {{ a.slug }}{% endfor %}",
+    );
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    assert_eq!(site.read("public/index.html"), "5 s5: s4 s3 s2");
+    let changed = |files: &[&str]| Changes {
+        content: files.iter().map(|f| site.path().join(f)).collect(),
+        ..Default::default()
+    };
+    // An older story joins the last page of the river, which keeps its number of pages:
+    // the first page shows only the count's change.
+    site.story("s0", "Story 0", "2023-12-31");
+    session.update(&changed(&["content/s0.md"])).unwrap();
+    assert_eq!(site.read("public/index.html"), "6 s5: s4 s3 s2");
+    // Pinned in an edit that keeps everything else, a story leads.
+    site.article(
+        "s2",
+        "title = \"Story 2\"\ndate = 2024-01-02\npinned = true",
+        "Some text.",
+    );
+    session.update(&changed(&["content/s2.md"])).unwrap();
+    assert_eq!(site.read("public/index.html"), "6 s2: s5 s4 s3");
+    assert_eq!(site.tree("public"), build_fresh(&site));
+}
+
+#[test]
 fn an_edit_re_renders_only_the_pages_that_show_the_article() {
     let site = TestSite::with_config(&format!("{}paginate_by = 2\n", common::CONFIG));
     for day in 1..=9 {
