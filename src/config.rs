@@ -65,9 +65,10 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub markdown: MarkdownConfig,
-    /// `[home]` as written: old URLs of the home page and its feeds.
+    /// `[home]` as written: old URLs of the home page and its feeds, and the sections
+    /// its front page shows.
     #[serde(default, rename = "home")]
-    written_home: WrittenOldUrls,
+    written_home: WrittenHome,
     /// `[tags.<slug>]` as written: old URLs of each tag's page and feeds.
     #[serde(default, rename = "tags")]
     written_tags: BTreeMap<String, WrittenOldUrls>,
@@ -95,6 +96,11 @@ pub struct Config {
     /// `[[footer_menu]]`, in the order shown.
     #[serde(skip)]
     pub footer_menu: Vec<MenuEntry>,
+    /// `[home] sections`: the slugs of the sections the front page gives a block, in its
+    /// order, each with its place in the file; `None` (not written) shows every section,
+    /// by weight.
+    #[serde(skip)]
+    pub home_sections: Option<Vec<Located>>,
 }
 
 /// A time zone by its IANA name (`Europe/London`), UTC by default.
@@ -125,6 +131,21 @@ pub struct MenuEntry {
     pub name: String,
     pub url: Located,
     pub weight: i64,
+}
+
+/// `[home]` as written: the home page's old URLs (as every list has them) and the
+/// sections its front page shows.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenHome {
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    rss_aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    atom_aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    sections: Option<Vec<Spanned<String>>>,
 }
 
 /// Old URLs of one of the site's lists (see `content::old_urls`) as written: in
@@ -398,6 +419,7 @@ impl Config {
             written_tags: _,
             home,
             tags,
+            home_sections,
             markdown: MarkdownConfig { safe_html },
             written_timezone: _,
             timezone,
@@ -420,6 +442,9 @@ impl Config {
             .chain(tags.iter().map(|(k, v)| (k.as_str(), v)))
             .map(|(key, urls)| (key, urls.texts().collect()))
             .collect();
+        let home_sections: Option<Vec<&str>> = home_sections
+            .as_ref()
+            .map(|slugs| slugs.iter().map(|s| s.text.as_str()).collect());
         // TOML values have no hash of their own; their text, with keys in order, is one.
         let extra = toml::to_string(extra).unwrap_or_default();
         crate::hash::of((
@@ -434,6 +459,7 @@ impl Config {
             old_urls,
             safe_html,
             (timezone.0.name(), menus),
+            home_sections,
         ))
     }
 
@@ -479,7 +505,22 @@ impl Config {
             })?;
         }
         let at = |offset: usize| Location::at(path, Position::of_offset(text, offset));
-        config.home = config.written_home.located(at);
+        let home = &config.written_home;
+        let old_urls = WrittenOldUrls {
+            aliases: home.aliases.clone(),
+            rss_aliases: home.rss_aliases.clone(),
+            atom_aliases: home.atom_aliases.clone(),
+        };
+        config.home = old_urls.located(at);
+        config.home_sections = home.sections.as_ref().map(|slugs| {
+            slugs
+                .iter()
+                .map(|s| Located {
+                    text: s.get_ref().clone(),
+                    location: at(s.span().start),
+                })
+                .collect()
+        });
         config.tags = config
             .written_tags
             .iter()

@@ -64,8 +64,8 @@ pub struct Changes {
     /// Something changed that cannot be pinned to files (a folder moved in or out, lost
     /// events): everything is reloaded.
     pub rescan: bool,
-    /// Nothing changed, but an article scheduled for later came due: everything is
-    /// reloaded (with the clock's new "now").
+    /// Nothing changed, but an article scheduled for later came due (or a pin ended):
+    /// everything is reloaded (with the clock's new "now").
     pub due: bool,
 }
 
@@ -132,7 +132,7 @@ impl Changes {
             n => parts.push(format!("{n} content files")),
         }
         if parts.is_empty() && self.due {
-            return "a scheduled article came due".to_string();
+            return "a scheduled article came due, or a pin ended".to_string();
         }
         if parts.is_empty() {
             parts.push("files".to_string());
@@ -155,8 +155,6 @@ pub struct Update {
     pub articles: usize,
     /// Articles left out as scheduled for later.
     pub scheduled: usize,
-    /// Whether a breaking-news banner comes down at a set time.
-    pub expiring: bool,
     pub millis: u128,
     /// Warnings of a full reload (incremental updates repeat none).
     pub warnings: Vec<String>,
@@ -188,10 +186,9 @@ pub struct Engine {
     pending: BTreeSet<PathBuf>,
     /// The theme changed but has not been reloaded successfully yet.
     theme_pending: bool,
-    /// When the first article left out as scheduled comes due or the first breaking-news
-    /// banner comes down (perhaps earlier: an
-    /// incremental update only sees the articles it reloads, so this only ever moves
-    /// earlier until the next full reload).
+    /// When the first article left out as scheduled comes due, a breaking-news banner
+    /// comes down or a pin ends (perhaps earlier: an incremental update only sees the
+    /// articles it reloads, so this only ever moves earlier until the next full reload).
     due: Option<DateTime<FixedOffset>>,
     /// Salts every signature with the renderer's identity (binary, options, output).
     salt: u64,
@@ -343,8 +340,8 @@ impl Engine {
         }
     }
 
-    /// When a scheduled article comes due and the site should be reloaded to publish it;
-    /// `None` when none is scheduled, or the reference time is fixed.
+    /// When a scheduled article comes due (or a pin ends) and the site should be reloaded
+    /// to publish it; `None` when nothing is due, or the reference time is fixed.
     pub fn next_due(&self) -> Option<std::time::SystemTime> {
         let due = self
             .due
@@ -1073,7 +1070,6 @@ impl Engine {
             written,
             articles: site.articles.len(),
             scheduled: site.scheduled,
-            expiring: site.next_expiry.is_some(),
             millis: 0,
             warnings: Vec::new(),
             stages: timings.stages,
@@ -1123,6 +1119,8 @@ fn stays_in_place(old: &content::Article, new: &content::Article) -> bool {
         && old.breaking == new.breaking
         && old.breaking_until == new.breaking_until
         && (!new.breaking || old.title == new.title)
+        && old.pinned == new.pinned
+        && old.pinned_until == new.pinned_until
         && old.aliases == new.aliases
         && old.query_aliases == new.query_aliases
         && old.path == new.path
@@ -1181,6 +1179,8 @@ fn placeholder_site(site: &Site) -> Site {
         next_expiry: None,
         menu: Vec::new(),
         footer_menu: Vec::new(),
+        front: content::Front::default(),
+        next_unpinned: None,
     }
 }
 

@@ -249,10 +249,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let update = engine.commit_all()?;
     timings.stages.extend(update.stages.iter().copied());
     timings.restart();
-    // A build that left scheduled articles out by the clock, or shows a banner that ends,
-    // is out of date as soon as the first of them is due: it is not recorded.
-    let time_bound =
-        options.reference == Reference::Clock && (update.scheduled > 0 || update.expiring);
+    // A build that left scheduled articles out by the clock, shows a banner that
+    // ends or pinned a story until a moment to come, is out of date as soon as the first of those moments passes: it is
+    // not recorded.
+    let time_bound = options.reference == Reference::Clock && engine.next_due().is_some();
     let inputs = fingerprint
         .filter(|f| f.settled && !time_bound)
         .map(|f| f.fingerprint);

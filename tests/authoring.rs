@@ -503,10 +503,181 @@ fn pinned_stories_tell_templates_so() {
     ] {
         assert_eq!(site.read(&format!("public/{slug}/index.html")), shown);
     }
-    // The home page keeps its order by date (the front page places pinned stories).
+    // The home page leads with the story pinned now: `Lead`'s pin ended on 1 February
+    // 2024, by the build's clock, so it takes its place by date.
     let home = site.read("public/index.html");
     let at = |title: &str| home.find(&format!(">{title}<")).unwrap();
-    assert!(at("Plain") < at("Pinned") && at("Pinned") < at("Lead"));
+    assert!(at("Pinned") < at("Plain") && at("Plain") < at("Lead"));
+}
+
+/// A site to run a front page on: two sections, stories with and without (remote) lead
+/// images, pins that hold, one that ended and one with an end to come.
+fn newsroom(home: &str) -> TestSite {
+    let site = TestSite::with_config(&format!(
+        "{}paginate_by = 2
+{home}",
+        common::CONFIG
+    ));
+    let image = "image = \"https://example.org/i.jpg\"\nimage_alt = \"A picture\"\n";
+    for (slug, date, more) in [
+        ("news/n1", "2024-01-10", image),
+        ("news/n2", "2024-01-09", ""),
+        ("news/n3", "2024-01-08", image),
+        ("reviews/r1", "2024-01-07", image),
+        ("reviews/r2", "2024-01-06", ""),
+        ("t1", "2024-01-05", image),
+        ("t2", "2024-01-04", "pinned = true\n"),
+        (
+            "t3",
+            "2024-01-03",
+            "pinned = true\npinned_until = 2024-01-20\n",
+        ),
+        (
+            "news/n4",
+            "2024-01-02",
+            "pinned = true\npinned_until = 2999-01-01\nimage = \"https://example.org/i.jpg\"\nimage_alt = \"A\"\n",
+        ),
+        ("t4", "2024-01-01", image),
+        ("t5", "2023-12-31", ""),
+        ("reviews/r3", "2023-12-30", image),
+        ("reviews/r4", "2023-12-29", ""),
+        ("reviews/r5", "2023-12-28", ""),
+        ("reviews/r6", "2023-12-27", ""),
+    ] {
+        let title = slug.rsplit('/').next().unwrap();
+        site.article(
+            slug,
+            &format!("title = \"{title}\"\ndate = {date}\n{more}"),
+            "Text.",
+        );
+    }
+    site.write(
+        "templates/index.html",
+        "{{ paginator.number }}/{{ paginator.total_pages }} of {{ paginator.total_items }}\n\
+         lead: {% if front.lead %}{{ front.lead.slug }}{% else %}-{% endif %}\n\
+         tier:{% for a in front.tier %} {{ a.slug }}{% endfor %}\n\
+         {% for b in front.sections %}{{ b.section.title }}:{% for a in b.articles %} {{ a.slug }}{% endfor %}\n{% endfor %}\
+         river:{% for a in front.river %} {{ a.slug }}{% endfor %}\n\
+         items:{% for a in paginator.items %} {{ a.slug }}{% endfor %}\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{{ section.slug }} {{ paginator.number }}:{% for a in paginator.items %} {{ a.slug }}{% endfor %}",
+    );
+    site
+}
+
+#[test]
+fn the_front_page_runs_in_the_editors_order() {
+    let site = newsroom("[home]\nsections = [\"reviews\", \"news\"]\n");
+    site.build();
+    // Pinned now: t2 and n4 (t3's pin ended). The newest pinned leads, the other opens
+    // the tier, filled with the newest stories with an image; each home section's block
+    // has its newest stories not featured above; the river has everything else, and
+    // every story is on one home page once.
+    assert_eq!(
+        site.read("public/index.html"),
+        "1/3 of 15\n\
+         lead: t2\n\
+         tier: n4 n1 n3 r1\n\
+         Reviews: r2 r3 r4 r5\n\
+         News: n2\n\
+         river: t1 t3\n\
+         items: t2 n4 n1 n2 n3 r1 r2 t1 t3 r3 r4 r5\n"
+    );
+    assert_eq!(
+        site.read("public/page/2/index.html"),
+        "2/3 of 15\nlead: -\ntier:\nriver: t4 t5\nitems: t4 t5\n"
+    );
+    assert_eq!(
+        site.read("public/page/3/index.html"),
+        "3/3 of 15\nlead: -\ntier:\nriver: r6\nitems: r6\n"
+    );
+    assert!(!site.exists("public/page/4/index.html"));
+    // A section's pinned stories head its pages; feeds keep the order by date.
+    assert_eq!(site.read("public/news/index.html"), "news 1: n4 n1");
+    assert_eq!(site.read("public/news/page/2/index.html"), "news 2: n2 n3");
+    assert_eq!(site.read("public/reviews/index.html"), "reviews 1: r1 r2");
+    let feed = site.read("public/news/atom.xml");
+    let at = |slug: &str| feed.find(&format!("/{slug}/")).unwrap();
+    assert!(at("n1") < at("n2") && at("n3") < at("n4"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/page/3/</loc>"));
+    assert!(!sitemap.contains("<loc>https://example.org/page/4/</loc>"));
+}
+
+#[test]
+fn home_sections_default_to_every_section_by_weight_and_can_be_none() {
+    let site = newsroom("");
+    site.write("content/reviews/_index.md", "+++\nweight = -1\n+++\n");
+    site.build();
+    let home = site.read("public/index.html");
+    let blocks: Vec<&str> = home.lines().filter(|l| l.starts_with(['N', 'R'])).collect();
+    assert_eq!(blocks, ["Reviews: r2 r3 r4 r5", "News: n2"]);
+    site.remove("content/reviews/_index.md");
+    site.build();
+    let home = site.read("public/index.html");
+    let blocks: Vec<&str> = home.lines().filter(|l| l.starts_with(['N', 'R'])).collect();
+    assert_eq!(blocks, ["News: n2", "Reviews: r2 r3 r4 r5"]);
+
+    let site = newsroom("[home]\nsections = []\n");
+    site.build();
+    assert_eq!(
+        site.read("public/index.html"),
+        "1/5 of 15\n\
+         lead: t2\n\
+         tier: n4 n1 n3 r1\n\
+         river: n2 r2\n\
+         items: t2 n4 n1 n2 n3 r1 r2\n"
+    );
+}
+
+/// The stories a broadsheet page's headlines link to, in order.
+fn headlines(page: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = page;
+    while let Some((at, length)) = ["<h2><a href=\"", "<h3><a href=\""]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+        .min()
+    {
+        rest = &rest[at + length..];
+        let url = rest.split('"').next().unwrap();
+        let slug = url
+            .trim_start_matches("https://example.org/")
+            .trim_end_matches('/');
+        found.push(slug.to_string());
+    }
+    found
+}
+
+#[test]
+fn broadsheets_front_page_shows_each_story_once_in_its_places() {
+    let site = newsroom("[home]\nsections = [\"reviews\", \"news\"]\n");
+    site.remove("templates/index.html");
+    site.remove("templates/section.html");
+    site.build();
+    let home = site.read("public/index.html");
+    // The lead, the tier, the Reviews and News blocks, then the river.
+    assert_eq!(
+        headlines(&home),
+        [
+            "t2", "n4", "n1", "n3", "r1", "r2", "r3", "r4", "r5", "n2", "t1", "t3"
+        ]
+    );
+    assert_eq!(home.matches("<article class=\"lead-story\">").count(), 1);
+    assert!(home.contains(
+        "<h2 id=\"block-reviews\"><a href=\"https://example.org/reviews/\">Reviews</a></h2>"
+    ));
+    assert!(
+        home.contains("<h2 id=\"block-news\"><a href=\"https://example.org/news/\">News</a></h2>")
+    );
+    let page2 = site.read("public/page/2/index.html");
+    assert_eq!(headlines(&page2), ["t4", "t5"]);
+    assert!(!page2.contains("lead-story") && !page2.contains("class=\"tier\""));
+    assert!(
+        page2.contains("<h1 class=\"section-title\" id=\"river-title\">Latest news, page 2</h1>")
+    );
 }
 
 /// `mv` keeps an old URL only where a build published it: an article written since the

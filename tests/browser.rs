@@ -787,3 +787,124 @@ fn a_video_facade_fits_a_phone_and_becomes_the_player_on_a_click() {
     );
     assert_eq!(page.eval(no_sideways_scroll), true);
 }
+
+/// A JPEG of `width` × `height` in bands of colour: a lead image as a newsroom's would be.
+fn picture(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    let bands = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([shade, (x * 255 / width) as u8, (y * 255 / height) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    bands
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .unwrap();
+    bytes.into_inner()
+}
+
+#[test]
+fn the_front_page_is_a_grid_on_a_desktop_and_one_column_on_a_phone() {
+    let Some(binary) = chromium() else {
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let port = free_port();
+    let site = TestSite::with_config(&format!(
+        "title = \"The Morning Wire\"\nbase_url = \"http://127.0.0.1:{port}/\"\ndescription = \"Technology news.\"\n[search]\nenabled = true\n"
+    ));
+    // Enough stories with images for the lead and the tier, and two sections with blocks
+    // (names long enough that the phone's row of sections must scroll).
+    for n in 0..15u8 {
+        let folder = ["news", "reviews", "long-reads-and-features"][usize::from(n % 3)];
+        site.write(
+            &format!("static/images/p{n}.jpg"),
+            picture(960, 540, n * 16),
+        );
+        site.article(
+            &format!("{folder}/story-{n}"),
+            &format!(
+                "title = \"Story {n}: a headline long enough to wrap over two lines or three\"\ndate = 2024-03-{:02}\nauthors = [\"Ann Lee\"]\nimage = \"/images/p{n}.jpg\"\nimage_alt = \"Bands of colour\"{}",
+                10 + n,
+                if n == 2 { "\npinned = true" } else { "" }
+            ),
+            "A paragraph of the story, which the front page shows as its summary.",
+        );
+    }
+    let www = site.path().join("www");
+    site.run(&["build", "--output", www.to_str().unwrap()])
+        .success();
+    let host = static_host(&www, port);
+    let browser = open(&binary, &format!("http://127.0.0.1:{}/", host.port));
+    let mut page = Page::attach(&browser, &format!(":{port}/"));
+    // The tab is listed at its URL before the document loads.
+    page.wait_for("document.readyState === 'complete' && !!document.querySelector('.lead-story')");
+    let mut at = |width: u32, mobile: bool| {
+        let metrics = serde_json::json!({
+            "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile
+        });
+        page.call("Emulation.setDeviceMetricsOverride", metrics);
+        page.eval(
+            "(() => {
+                const box = e => e.getBoundingClientRect();
+                const tier = [...document.querySelectorAll('.tier > li')].map(box);
+                return {
+                    lead: box(document.querySelector('.lead-story')).width,
+                    lead_text: document.querySelector('.lead-story h2').textContent,
+                    tier_widths: tier.map(b => Math.round(b.width)),
+                    tier_rows: new Set(tier.map(b => Math.round(b.top))).size,
+                    tier_columns: new Set(tier.map(b => Math.round(b.left))).size,
+                    blocks: [...document.querySelectorAll('.block h2')].map(h => h.textContent),
+                    block_columns: new Set([...document.querySelectorAll('.block')].map(b => Math.round(box(b).left))).size,
+                    masthead: box(document.querySelector('.masthead')).height,
+                    scroll: document.documentElement.scrollWidth,
+                    viewport: document.documentElement.clientWidth,
+                };
+            })()",
+        )
+    };
+
+    let desktop = at(1280, false);
+    assert_eq!(
+        desktop["lead_text"], "Story 2: a headline long enough to wrap over two lines or three",
+        "the pinned story leads"
+    );
+    let tier: Vec<f64> = desktop["tier_widths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_f64().unwrap())
+        .collect();
+    assert_eq!(tier.len(), 4, "{desktop}");
+    assert_eq!(
+        desktop["tier_rows"], 1,
+        "four top stories side by side: {desktop}"
+    );
+    assert!(
+        desktop["lead"].as_f64().unwrap() > 3.0 * tier[0],
+        "{desktop}"
+    );
+    assert!(
+        desktop["lead"].as_f64().unwrap() > 1100.0,
+        "the window's width: {desktop}"
+    );
+    assert_eq!(
+        desktop["block_columns"], 2,
+        "blocks side by side, the river beside them: {desktop}"
+    );
+    assert_eq!(desktop["scroll"], desktop["viewport"], "{desktop}");
+
+    let phone = at(412, true);
+    assert_eq!(phone["tier_columns"], 1, "one column: {phone}");
+    assert_eq!(phone["tier_rows"], 4, "{phone}");
+    assert_eq!(phone["block_columns"], 1, "{phone}");
+    assert!(phone["masthead"].as_f64().unwrap() < 120.0, "{phone}");
+    assert_eq!(
+        phone["scroll"], 412,
+        "nothing wider than the phone: {phone}"
+    );
+
+    let small = at(360, true);
+    assert_eq!(
+        small["scroll"], 360,
+        "no sideways scrolling at 360 px: {small}"
+    );
+    assert!(small["masthead"].as_f64().unwrap() < 120.0, "{small}");
+}

@@ -675,3 +675,48 @@ fn pinned_until_without_pinned_is_refused_at_its_line() {
         "error: content/lead.md:4:16: `pinned_until` says when pinning ends: set `pinned = true` too"
     );
 }
+
+#[test]
+fn a_home_section_that_is_no_section_is_refused_at_its_line() {
+    let site = built_site();
+    site.story("news/one", "One", "2024-01-01");
+    site.story("reviews/two", "Two", "2024-01-02");
+    site.write(
+        "config.toml",
+        format!(
+            "{}[home]\nsections = [\"news\", \"revews\"]\n",
+            common::CONFIG
+        ),
+    );
+    let err = site.build_fails_keeping_output();
+    assert_eq!(
+        err.trim_end(),
+        "error: config.toml:4:21: `[home] sections` names \"revews\", which is no section (a top-level folder of the content, by its URL slug): the site has news, reviews"
+    );
+    // A folder of drafts only is a section to come: named rightly, it has no block yet.
+    site.article(
+        "later/three",
+        "title = \"Three\"\ndate = 2024-01-03\ndraft = true",
+        "Text.",
+    );
+    site.write(
+        "config.toml",
+        format!(
+            "{}[home]\nsections = [\"later\", \"news\", \"news\"]\n",
+            common::CONFIG
+        ),
+    );
+    let err = site.build_fails_keeping_output();
+    assert_eq!(
+        err.trim_end(),
+        "error: config.toml:4:30: `[home] sections` names the section \"news\" twice"
+    );
+    site.write(
+        "config.toml",
+        format!(
+            "{}[home]\nsections = [\"later\", \"news\"]\n",
+            common::CONFIG
+        ),
+    );
+    site.build();
+}

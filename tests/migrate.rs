@@ -324,6 +324,43 @@ fn the_old_sites_title_description_and_language_replace_inits_placeholders() {
 }
 
 #[test]
+fn the_home_pages_old_urls_join_a_home_table_that_only_chooses_sections() {
+    let site = wordpress_site();
+    let config = format!("{}[home]\nsections = []\n", common::CONFIG);
+    site.write("config.toml", &config);
+    import_wordpress(&site);
+    let written = site.read("config.toml");
+    assert!(
+        written.contains(
+            "\n[home]\nsections = []\nrss_aliases = [\"/feed/\", \"/feed/rss2/\"]\natom_aliases = [\"/feed/atom/\"]\n\n"
+        ),
+        "{written}"
+    );
+    assert_eq!(written.matches("[home]").count(), 1, "{written}");
+    site.build();
+    assert!(site.exists("public/feed/rss2/index.html"));
+
+    // A `[home]` naming old URLs of its own is left as written.
+    let own = format!("{}[home]\naliases = [\"/blog/\"]\n", common::CONFIG);
+    site.write("config.toml", &own);
+    site.run(&[
+        "import",
+        "--from",
+        "wordpress",
+        "old/export.xml",
+        "--uploads",
+        "old/uploads",
+        "--force",
+    ])
+    .success();
+    assert!(
+        site.read("config.toml")
+            .contains("[home]\naliases = [\"/blog/\"]\n")
+    );
+    assert!(!site.read("config.toml").contains("/feed/atom/"));
+}
+
+#[test]
 fn wordpress_pages_keep_their_text_and_old_urls_answer() {
     let site = wordpress_site();
     import_wordpress(&site);

@@ -53,6 +53,16 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
             .join(", ")
     };
     let draft = rng.below(10) == 0;
+    // Pinned now and then, which moves it to the top of the home and section pages (its
+    // pin's end, past or not, never ends it in a session publishing everything).
+    let pinned = match rng.below(8) {
+        0 => "pinned = true\n".to_string(),
+        1 => format!(
+            "pinned = true\npinned_until = 2024-0{}-01\n",
+            1 + rng.below(5)
+        ),
+        _ => String::new(),
+    };
     // Old URLs now and then (random enough never to collide).
     let aliases = match rng.below(6) {
         0 => format!("aliases = [\"/was/{}/\"]\n", rng.next() % 1_000_000),
@@ -74,7 +84,7 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
         _ => "",
     };
     format!(
-        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{breaking}{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
+        "+++\ntitle = \"{title}\"\ndate = 2024-02-{day:02}T{:02}:00:00Z\nauthors = [{}]\ntags = [{}]\ndraft = {draft}\n{breaking}{pinned}{aliases}{read_more}+++\nParagraph {} about {title}.\n\n## Section\n\nMore [text](other/) here.\n",
         rng.below(24),
         quoted(authors),
         quoted(tags),
@@ -411,6 +421,43 @@ fn incremental_rebuilds_equal_full_builds_after_random_changes() {
 #[test]
 fn the_same_holds_with_configured_folders() {
     random_changes_match_full_builds("articles", "site", 60, 0x2545_F491_4F6C_DD1D);
+}
+
+#[test]
+fn the_front_page_follows_pins_and_counts_in_a_session() {
+    let site = TestSite::with_config(&format!("{}paginate_by = 3\n", common::CONFIG));
+    for day in 1..=5 {
+        site.story(
+            &format!("s{day}"),
+            &format!("Story {day}"),
+            &format!("2024-01-0{day}"),
+        );
+    }
+    site.write(
+        "templates/index.html",
+        "{{ paginator.total_items }} {% if front.lead %}{{ front.lead.slug }}{% endif %}:{% for a in front.river %} {{ a.slug }}{% endfor %}",
+    );
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    assert_eq!(site.read("public/index.html"), "5 s5: s4 s3 s2");
+    let changed = |files: &[&str]| Changes {
+        content: files.iter().map(|f| site.path().join(f)).collect(),
+        ..Default::default()
+    };
+    // An older story joins the last page of the river, which keeps its number of pages:
+    // the first page shows only the count's change.
+    site.story("s0", "Story 0", "2023-12-31");
+    session.update(&changed(&["content/s0.md"])).unwrap();
+    assert_eq!(site.read("public/index.html"), "6 s5: s4 s3 s2");
+    // Pinned in an edit that keeps everything else, a story leads.
+    site.article(
+        "s2",
+        "title = \"Story 2\"\ndate = 2024-01-02\npinned = true",
+        "Some text.",
+    );
+    session.update(&changed(&["content/s2.md"])).unwrap();
+    assert_eq!(site.read("public/index.html"), "6 s2: s5 s4 s3");
+    assert_eq!(site.tree("public"), build_fresh(&site));
 }
 
 #[test]

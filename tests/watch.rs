@@ -174,6 +174,43 @@ fn a_scheduled_article_is_published_when_it_comes_due() {
     watch.wait_for_line("a scheduled article came due");
 }
 
+/// The story the home page leads with: the link of the lead story's headline.
+fn lead_of(page: &str) -> Option<String> {
+    let lead = page.split("<article class=\"lead-story\">").nth(1)?;
+    let heading = lead.split("<h2><a href=\"").nth(1)?;
+    heading.split('"').next().map(str::to_string)
+}
+
+#[test]
+fn a_pin_ends_when_its_time_comes() {
+    let (site, watch) = watched_site();
+    let until = chrono::Utc::now() + chrono::Duration::seconds(4);
+    site.article(
+        "one",
+        &format!(
+            "title = \"One\"\ndate = 2024-01-01\npinned = true\npinned_until = {}",
+            until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        "Pinned for now.",
+    );
+    watch.wait_for_line("content/one.md changed");
+    let home = site.read("public/index.html");
+    assert_eq!(
+        lead_of(&home).as_deref(),
+        Some("https://example.org/one/"),
+        "pinned, the older story leads"
+    );
+    // Nothing else changes: the watcher rebuilds by itself when the pin ends.
+    wait_for_output(&site, "public/index.html", |page| {
+        page.and_then(|p| lead_of(&p)).as_deref() == Some("https://example.org/two/")
+    });
+    assert!(
+        chrono::Utc::now().timestamp() >= until.timestamp(),
+        "not before"
+    );
+    watch.wait_for_line("a pin ended");
+}
+
 #[test]
 fn configured_folders_are_watched() {
     let site = TestSite::with_config(&format!(

@@ -7,6 +7,7 @@
 //! its article indices in that same order. Later stages only read it.
 
 pub mod edit;
+pub mod front;
 pub mod frontmatter;
 pub mod markdown;
 pub mod media;
@@ -28,6 +29,7 @@ use crate::config::{Config, Timezone};
 use crate::location::Location;
 use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
+pub use front::Front;
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
 pub use old_urls::{FeedKind, ListAliases};
@@ -409,6 +411,10 @@ pub struct Site {
     pub menu: Vec<menu::MenuLink>,
     /// `[[footer_menu]]` of the configuration, resolved.
     pub footer_menu: Vec<menu::MenuLink>,
+    /// The home page's running order and the stories pinned at the reference time.
+    pub front: Front,
+    /// When the first of those pins ends (`pinned_until`), so the site changes then.
+    pub next_unpinned: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -620,6 +626,15 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         let links = articles.iter().flat_map(|a| &a.tags);
         links.map(|l| l.slug.clone()).collect()
     };
+    // A home section of drafts or scheduled stories only is named rightly; it has no
+    // block until one is published.
+    let known_sections: HashSet<String> = if config.home_sections.is_some() {
+        let links = articles.iter().filter_map(|a| a.section.as_ref());
+        let folders = indexes.iter().map(|i| slugify(&i.folder));
+        links.map(|l| l.slug.clone()).chain(folders).collect()
+    } else {
+        HashSet::new()
+    };
     articles.retain(|a| options.drafts || !a.draft);
     pages.retain(|p| options.drafts || !p.draft);
     // Pages are no news: never scheduled, wherever their date lies.
@@ -667,13 +682,16 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let mut tags = cross_reference_tags(&mut articles);
     let home_aliases = config_list_aliases(&config, &known_tags, &mut tags)?;
+    let (pinned, next_unpinned) = front::pins(&articles, options.published_by);
+    let order = front::home_sections(&config, &sections, &known_sections)?;
+    let front = Front::of(&articles, &sections, pinned, &order);
     urls::check_list_aliases(
         &articles,
         &pages,
         &sections,
         &authors,
         &tags,
-        &home_aliases,
+        (&home_aliases, front.page_count(config.paginate_by)),
         config.paginate_by,
     )?;
     if documents_of(&articles, &pages).any(|d| !d.internal_links().is_empty()) {
@@ -717,6 +735,8 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         next_expiry,
         menu,
         footer_menu,
+        front,
+        next_unpinned,
     })
 }
 
@@ -741,12 +761,13 @@ fn breaking_news(
 }
 
 impl Site {
-    /// When the site next changes by the clock alone: a scheduled article comes due or a
-    /// breaking-news banner comes down.
+    /// When the site next changes by the clock alone: a scheduled article comes due, a
+    /// breaking-news banner comes down or a pin ends.
     pub fn next_change(&self) -> Option<DateTime<FixedOffset>> {
         self.next_scheduled
             .into_iter()
             .chain(self.next_expiry)
+            .chain(self.next_unpinned)
             .min()
     }
 }

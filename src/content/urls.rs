@@ -381,10 +381,12 @@ pub(super) fn check_list_aliases(
     sections: &[Section],
     authors: &[Author],
     tags: &[Tag],
-    home: &ListAliases,
+    (home, home_pages): (&ListAliases, usize),
     per_page: usize,
 ) -> Result<(), ContentError> {
-    let lists: Vec<(&ListAliases, usize)> = std::iter::once((home, articles.len()))
+    // Counts of articles, from which each list's number of pages follows; the home
+    // page's is its number of pages already (its river, see `super::front`).
+    let lists: Vec<(&ListAliases, usize)> = std::iter::once((home, home_pages * per_page))
         .chain(
             sections
                 .iter()

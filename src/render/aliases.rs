@@ -112,10 +112,12 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
 /// Each list with old URLs: its title, its permalink, how many articles it lists, and
 /// the old URLs; the home page first, then sections, authors and tags.
 fn lists(site: &Site) -> impl Iterator<Item = (&str, Permalink, usize, &ListAliases)> + '_ {
+    // The home page's count of pages is its river's (see `content::front`).
+    let per_page = site.config.paginate_by;
     let home = (
         site.config.title.as_str(),
         Permalink::root(),
-        site.articles.len(),
+        site.front.page_count(per_page) * per_page,
         &site.home_aliases,
     );
     let sections = site.sections.iter().filter_map(|s| {

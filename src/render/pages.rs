@@ -223,13 +223,7 @@ impl Job {
                 d.show("page", || v.pages[i], || shared.pages[i].clone());
                 d.show("toc", || v.pages[i], || toc(&site.pages[i].toc));
             }
-            Page::Home { number } => {
-                let per_page = site.config.paginate_by;
-                let total = site.articles.len();
-                let start = ((number - 1) * per_page).min(total);
-                let chunk: Vec<usize> = (start..(start + per_page).min(total)).collect();
-                list(d, shared, &Permalink::root(), &chunk, total, number, site);
-            }
+            Page::Home { number } => home(d, shared, site, number),
             Page::Authors => d.show(
                 "authors",
                 || &v.authors,
@@ -252,7 +246,8 @@ impl Job {
             }
             Page::Section { section, number } => {
                 let s = &site.sections[section];
-                list_of(d, shared, site, &s.permalink, &s.articles, number);
+                let articles = site.front.section_list(&site.sections, section);
+                list_of(d, shared, site, &s.permalink, articles, number);
                 d.show(
                     "section",
                     || v.sections[section],
@@ -434,6 +429,70 @@ fn list_of(
     list(d, shared, root, chunk, articles.len(), number, site);
 }
 
+/// Home page `number`: its `front` (the lead, the tier, the section blocks and its part
+/// of the river; see `content::front`) and a paginator over the river whose items are
+/// every story the page shows, for themes that list them in one list.
+fn home(d: &mut impl Describe, shared: &Shared, site: &Site, number: usize) {
+    let front = &site.front;
+    let per_page = site.config.paginate_by;
+    let total_pages = front.page_count(per_page);
+    let items = front.page(number, per_page);
+    let total = site.articles.len();
+    let version = || (number, total_pages, total, versions_of(shared, &items));
+    d.show("paginator", version, || {
+        let values = items.iter().map(|&i| shared.articles[i].clone()).collect();
+        let root = Permalink::root();
+        let base = &site.config.base_url;
+        paginator(values, number, total_pages, total, &root, base)
+    });
+    let first = number == 1;
+    let lead = front.lead.filter(|_| first);
+    let tier: &[usize] = if first { &front.tier } else { &[] };
+    let blocks: &[crate::content::front::Block] = if first { &front.blocks } else { &[] };
+    let river = front.river_page(number, per_page);
+    let v = &shared.versions;
+    let version = || {
+        let blocks: Vec<(u64, Vec<u64>)> = blocks
+            .iter()
+            .map(|b| (v.sections[b.section], versions_of(shared, &b.articles)))
+            .collect();
+        let lead = lead.map(|i| v.articles[i]);
+        (
+            lead,
+            versions_of(shared, tier),
+            blocks,
+            versions_of(shared, river),
+        )
+    };
+    d.show("front", version, || {
+        let of = |list: &[usize]| -> Value {
+            Value::from(
+                list.iter()
+                    .map(|&i| shared.articles[i].clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let sections: Vec<Value> = blocks
+            .iter()
+            .map(|b| {
+                Obj::new()
+                    .set("section", shared.sections[b.section].clone())
+                    .set("articles", of(&b.articles))
+                    .done()
+            })
+            .collect();
+        Obj::new()
+            .set(
+                "lead",
+                lead.map_or_else(Value::none, |i| shared.articles[i].clone()),
+            )
+            .set("tier", of(tier))
+            .set("sections", sections)
+            .set("river", of(river))
+            .done()
+    });
+}
+
 /// The paginator of page `number` of a list of `total` articles, showing `chunk`.
 fn list(
     d: &mut impl Describe,
@@ -591,7 +650,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             page: Page::Page(i),
         });
     }
-    for number in 1..=pages_of(site.articles.len()) {
+    for number in 1..=site.front.page_count(per_page) {
         jobs.push(Job {
             path: at(Permalink::root().page(number)),
             page: Page::Home { number },

@@ -110,6 +110,14 @@ fn entries(site: &Site) -> Vec<(String, Option<String>)> {
     };
     let per_page = site.config.paginate_by;
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    // The home page's pages show its river (the first page what it features too), and a
+    // section's its pinned stories first (see `content::front`).
+    let front = &site.front;
+    for n in 1..=front.page_count(per_page) {
+        let lastmod = newest(&mut front.page(n, per_page).into_iter());
+        let url = Permalink::root().page(n).url(base);
+        entries.push((url, lastmod.as_ref().map(date_string)));
+    }
     let mut list = |root: &Permalink, articles: &[usize]| {
         let pages = articles.len().div_ceil(per_page).max(1);
         for n in 1..=pages {
@@ -118,16 +126,14 @@ fn entries(site: &Site) -> Vec<(String, Option<String>)> {
             entries.push((root.page(n).url(base), lastmod.as_ref().map(date_string)));
         }
     };
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    list(&Permalink::root(), &all);
     for author in &site.authors {
         list(&author.permalink, &author.articles);
     }
     for tag in &site.tags {
         list(&tag.permalink, &tag.articles);
     }
-    for section in &site.sections {
-        list(&section.permalink, &section.articles);
+    for (s, section) in site.sections.iter().enumerate() {
+        list(&section.permalink, front.section_list(&site.sections, s));
     }
     let everything = newest(&mut (0..site.articles.len()))
         .as_ref()

@@ -302,6 +302,17 @@ fn config_tables(file: &Path, lists: &[(ListRef, Kept)]) -> Result<(), ImportErr
                 doc["home"] = toml_edit::Item::Table(table);
                 true
             }
+            // A `[home]` that says only which sections the front page shows gets the old
+            // URLs beside that; one that names old URLs already is left as written.
+            ListRef::Home => match doc["home"].as_table_mut() {
+                Some(home) if !names_old_urls(home) => {
+                    for (key, value) in table.iter() {
+                        home.insert(key, value.clone());
+                    }
+                    true
+                }
+                _ => false,
+            },
             ListRef::Tag(slug) => {
                 let tags = doc.entry("tags").or_insert_with(|| {
                     let mut tags = toml_edit::Table::new();
@@ -325,6 +336,13 @@ fn config_tables(file: &Path, lists: &[(ListRef, Kept)]) -> Result<(), ImportErr
         write_file(file, &edited)?;
     }
     Ok(())
+}
+
+/// Whether a list's table in `config.toml` names old URLs of the list.
+fn names_old_urls(table: &toml_edit::Table) -> bool {
+    ["aliases", "rss_aliases", "atom_aliases"]
+        .iter()
+        .any(|key| table.contains_key(key))
 }
 
 #[cfg(test)]
