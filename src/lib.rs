@@ -1,8 +1,9 @@
 //! Gazette: a static site generator for tech-news publishing.
 //!
 //! Data flows one way through one module per stage:
-//! seeds → [`import`] → content files → [`content`] (load, parse) → [`render`] (themes,
-//! pages) → [`output`] (atomic write). [`engine`] runs the stages for every command
+//! seeds → [`import`] → content files → [`content`] (load, parse, assemble the site) →
+//! [`images`] (variants of the images articles use) → [`search`] (the index) → [`render`]
+//! (themes, pages) → [`output`] (atomic write). [`engine`] runs the stages for every command
 //! ([`pipeline`] is `build`'s one run of it); [`paths`] says where every folder is;
 //! [`cli`] and [`cmd`] turn command lines into calls. See ARCHITECTURE.md for the map and
 //! its invariants.
