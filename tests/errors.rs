@@ -516,6 +516,52 @@ fn an_alias_that_is_not_a_path_of_the_site_is_refused_saying_why() {
     }
 }
 
+/// The site's own root files (the sitemap's parts too, which a site makes once it passes
+/// 50,000 URLs) are no article's: not as its `path` (a folder where the file is) nor as an
+/// alias.
+#[test]
+fn the_sites_own_files_are_no_articles_path_or_alias() {
+    let site = built_site();
+    for (path, column) in [
+        ("/sitemap.xml/", 8),
+        ("/sitemap-2.xml/x/", 8),
+        ("/robots.txt", 8),
+    ] {
+        site.article(
+            "moved",
+            &format!("title = \"Moved\"\ndate = 2024-01-02\npath = {path:?}"),
+            "Text.",
+        );
+        assert_eq!(
+            site.build_fails_keeping_output(),
+            format!(
+                "error: content/moved.md:4:{column}: path {path:?} is a file of the site's own\n"
+            ),
+        );
+    }
+    for alias in ["/sitemap-1.xml", "/sitemap-12.xml", "/sitemap.xml/old/"] {
+        site.article(
+            "moved",
+            &format!("title = \"Moved\"\ndate = 2024-01-02\naliases = [{alias:?}]"),
+            "Text.",
+        );
+        assert_eq!(
+            site.build_fails_keeping_output(),
+            format!(
+                "error: content/moved.md: the alias {alias} is a page of the site's own: remove it or choose another\n"
+            ),
+        );
+    }
+    // A name that only looks like a part stays free.
+    site.article(
+        "moved",
+        "title = \"Moved\"\ndate = 2024-01-02\naliases = [\"/sitemap-old.xml\"]",
+        "Text.",
+    );
+    site.build();
+    assert!(site.exists("public/sitemap-old.xml"));
+}
+
 #[test]
 fn a_body_image_or_link_leaving_the_site_names_the_file_and_line() {
     let site = built_site();

@@ -298,6 +298,9 @@ pub(crate) fn path_permalink(written: &str) -> Result<Permalink, String> {
     if RESERVED_SLUGS.contains(&segments[0]) {
         return refuse("is below a page of the site's own");
     }
+    if is_root_file(segments[0]) {
+        return refuse("is a file of the site's own");
+    }
     Ok(Permalink::from_segments(segments))
 }
 
@@ -365,11 +368,23 @@ const ROOT_FILES: &[&str] = &[
     crate::render::aliases::QUERY_MAP,
 ];
 
+/// Whether `name` is a file the site makes at its root: one of [`ROOT_FILES`], or a part of
+/// the sitemap (`sitemap-1.xml`, `sitemap-2.xml`…: made once a site passes 50,000 URLs, so
+/// they are the site's before it has them).
+fn is_root_file(name: &str) -> bool {
+    let part = name
+        .strip_prefix("sitemap-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    part || ROOT_FILES.contains(&name)
+}
+
 /// Whether an output file (an alias's) is one the site makes itself, or below a folder of
-/// its own pages (`tags/…`).
+/// its own pages (`tags/…`), or below a name its root files have (`sitemap.xml/…` would
+/// need a folder where the file is).
 pub(crate) fn is_own_file(file: &str) -> bool {
     let first = file.split('/').next().unwrap_or("");
-    RESERVED_SLUGS.contains(&first) || ROOT_FILES.contains(&file)
+    RESERVED_SLUGS.contains(&first) || is_root_file(file) || is_root_file(first)
 }
 
 /// Every old URL of a list takes an output file nothing else has: no page of an article
@@ -451,7 +466,7 @@ pub(super) fn check_list_aliases(
 /// `tags/` and `authors/` (Hugo's tag feeds are `tags/<term>/index.xml`, and its terms
 /// keep letters Gazette's slugs do not: `tags/c++/`).
 pub fn is_own_list_file(file: &str) -> bool {
-    if ROOT_FILES.contains(&file) {
+    if is_root_file(file) || is_root_file(file.split('/').next().unwrap_or("")) {
         return true;
     }
     let number = |n: &str| n.parse::<usize>().is_ok();
