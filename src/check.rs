@@ -14,9 +14,11 @@ use rayon::prelude::*;
 use url::Url;
 
 use crate::config::Timezone;
+use crate::content::shortcodes::Shortcodes;
 use crate::content::{self, Site};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::paths::SitePaths;
 use crate::pipeline::BuildOptions;
 use crate::published::Published;
 use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
@@ -72,9 +74,8 @@ pub fn run(
         ..BuildOptions::default()
     });
     let opened = engine.open_read_only()?;
-    let content_dir = engine.paths().expect("opened").content.clone();
     // Every file's front matter problems at once, rather than the build's first one.
-    let broken = front_matter_problems(&content_dir);
+    let broken = front_matter_problems(engine.paths().expect("opened"));
     if !broken.is_empty() {
         return Ok(Report {
             problems: broken,
@@ -230,19 +231,25 @@ pub fn run(
     })
 }
 
-/// Each content file that does not load (front matter, encoding), as a problem with the
-/// file's position.
-fn front_matter_problems(content_dir: &Path) -> Vec<Problem> {
-    let files = match content::markdown_files(content_dir) {
+/// Each content file that does not load (front matter, encoding, a body's shortcodes), as
+/// a problem with the file's position. Bodies are rendered with the site's shortcodes, as
+/// a build renders them: with the built-ins alone, a site's own would be "unknown".
+fn front_matter_problems(paths: &SitePaths) -> Vec<Problem> {
+    let shortcodes = match Shortcodes::of_site(paths) {
+        Ok(shortcodes) => shortcodes,
+        Err(e) => return vec![problem_of(&content::ContentError::from(e))],
+    };
+    let files = match content::markdown_files(&paths.content) {
         Ok(files) => files,
         Err(e) => return vec![problem_of(&e)],
     };
-    let markdown = content::markdown::Renderer::default();
+    let mut markdown = content::markdown::Renderer::default();
+    markdown.set_shortcodes(shortcodes);
     let mut problems: Vec<Problem> = files
         .par_iter()
         // Whether a file loads does not depend on the zone its dates are read in.
         .filter_map(|path| {
-            content::load_file(path, content_dir, &markdown, Timezone::default()).err()
+            content::load_file(path, &paths.content, &markdown, Timezone::default()).err()
         })
         .map(|e| problem_of(&e))
         .collect();

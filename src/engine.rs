@@ -487,8 +487,7 @@ impl Engine {
             .set_safe_html(opened.config.markdown.safe_html);
         let theme = Theme::load(paths, &opened.config.theme)?;
         let shortcodes =
-            content::shortcodes::Shortcodes::load(&paths.templates, &paths.theme.join("templates"))
-                .map_err(content::ContentError::from)?;
+            content::shortcodes::Shortcodes::of_site(paths).map_err(content::ContentError::from)?;
         self.markdown.set_shortcodes(shortcodes.clone());
         let options = self.load_options();
         let (site, manifest) = rayon::join(

@@ -765,9 +765,15 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let builder = {
+        let mut builder = tempfile::Builder::new();
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        builder
+    };
+    // Elsewhere a new file's permissions are the platform's own.
+    #[cfg(not(unix))]
+    let builder = tempfile::Builder::new();
     let mut file = builder.tempfile_in(dir)?;
     #[cfg(unix)]
     if let Ok(replaced) = std::fs::metadata(path) {

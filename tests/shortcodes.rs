@@ -225,3 +225,44 @@ fn walk(path: &std::path::Path) -> Vec<String> {
         vec![path.display().to_string()]
     }
 }
+
+/// `check` renders bodies with the same shortcodes as `build`: the site's own and its
+/// theme's are known there too (they were "unknown" to it, and the shipped workflow runs
+/// `check` before every build), and an unknown one is still a problem at its place.
+#[test]
+fn check_knows_the_sites_and_the_themes_own_shortcodes() {
+    let site = TestSite::new();
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside>{{ body }}</aside>",
+    )
+    .write(
+        "themes/broadsheet/templates/shortcodes/pull.html",
+        "<p class=\"pull\">{{ text }}</p>",
+    );
+    site.article(
+        "own",
+        "title = \"Own\"\ndate = 2024-05-01",
+        "{% note() %}\nCareful\n{% end %}\n\n{{ pull(text=\"Quote\") }}",
+    );
+    site.build();
+    let run = site.run(&["check"]).success();
+    assert_eq!(
+        run.stdout().lines().last().unwrap_or_default(),
+        "checked 5 pages, 75 internal links, external links not checked (--external checks them): no problems"
+    );
+    site.article(
+        "own",
+        "title = \"Own\"\ndate = 2024-05-01",
+        "{% note() %}\nCareful\n{% end %}\n\n{{ aside(text=\"Quote\") }}",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.output.status.code(), Some(1));
+    assert_eq!(
+        format!("{}{}", run.stdout(), run.stderr()),
+        "content/own.md:9:1: unknown shortcode `aside` (there are bluesky, figure, gist, mastodon, \
+         note, pull, video, vimeo, x, youtube; a site's own goes in templates/shortcodes/aside.html)\n\
+         content files that do not load stop the check before links are checked: fix them first\n\
+         error: 1 file does not load\n"
+    );
+}

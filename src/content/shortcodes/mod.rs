@@ -114,6 +114,12 @@ impl Shortcodes {
         Shortcodes::with(own).map(Arc::new)
     }
 
+    /// The shortcodes a site's bodies may use: its own `templates/` over its theme's.
+    /// `build`, `watch` and `check` all ask this, so they agree on what is known.
+    pub fn of_site(paths: &crate::paths::SitePaths) -> Result<Arc<Shortcodes>, TemplatesError> {
+        Shortcodes::load(&paths.templates, &paths.theme.join("templates"))
+    }
+
     /// The built-ins and `own` (name → (file, text)), own ones winning.
     fn with(own: BTreeMap<String, (String, String)>) -> Result<Shortcodes, TemplatesError> {
         let mut tera = Tera::new();
