@@ -28,9 +28,7 @@ fn chromium() -> Option<String> {
                 .output()
                 .is_ok_and(|o| o.status.success())
         });
-    let required = std::env::var_os("GAZETTE_REQUIRE_VALIDATOR").is_some()
-        || std::env::var("CI").is_ok_and(|v| v == "true");
-    if found.is_none() && required {
+    if found.is_none() && common::tools_required() {
         panic!("chromium is not installed, and CI=true or GAZETTE_REQUIRE_VALIDATOR asks for it");
     }
     found.map(str::to_string)

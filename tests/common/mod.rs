@@ -179,6 +179,14 @@ impl Gazette {
     }
 }
 
+/// Whether a tool a test needs (Chromium, Java and the Nu checker, feedparser,
+/// check-jsonschema) must be there: in CI (`CI=true`, which CI services set) or when
+/// `GAZETTE_REQUIRE_VALIDATOR` asks, a missing one fails the test instead of skipping it.
+pub fn tools_required() -> bool {
+    std::env::var_os("GAZETTE_REQUIRE_VALIDATOR").is_some()
+        || std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
 pub struct Run {
     pub output: Output,
 }
