@@ -510,10 +510,17 @@ fn breaking_until_needs_breaking_and_pages_are_never_breaking() {
     );
     assert_eq!(
         site.run(&["build"]).failure(),
-        format!(
-            "error: {}: a page (in content/pages/) cannot be `breaking`: pages are in no list\n",
-            "content/pages/about.md"
-        )
+        "error: content/pages/about.md:3:12: a page (in content/pages/) cannot be `breaking`: \
+         pages are in no list\n"
+    );
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About\"\npinned = true\nbreaking = false\n+++\nUs.\n",
+    );
+    assert_eq!(
+        site.run(&["build"]).failure(),
+        "error: content/pages/about.md:3:10: a page (in content/pages/) cannot be `pinned`: \
+         pages are in no list\n"
     );
 }
 

@@ -84,8 +84,8 @@ pub struct ArticleFrontMatter {
     #[serde(default)]
     pub draft: bool,
     /// Kept on top of the home page (and its section's) by the editor.
-    #[serde(default)]
-    pub pinned: bool,
+    /// With its place: a page refuses it at its line.
+    pub pinned: Option<Spanned<bool>>,
     /// When pinning ends.
     pub pinned_until: Option<Spanned<toml::Value>>,
     /// The lead image: a file beside the article, a path under `static/`, or a URL.
@@ -97,11 +97,22 @@ pub struct ArticleFrontMatter {
     #[serde(default)]
     pub corrections: Vec<WrittenCorrection>,
     /// Announced in a banner on every page (`breaking = true`) until `breaking_until`.
-    #[serde(default)]
-    pub breaking: bool,
+    pub breaking: Option<Spanned<bool>>,
     pub breaking_until: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+impl ArticleFrontMatter {
+    /// `pinned = true`.
+    pub fn is_pinned(&self) -> bool {
+        self.pinned.as_ref().is_some_and(|p| *p.get_ref())
+    }
+
+    /// `breaking = true`.
+    pub fn is_breaking(&self) -> bool {
+        self.breaking.as_ref().is_some_and(|b| *b.get_ref())
+    }
 }
 
 /// One `[[corrections]]` entry as written.

@@ -888,6 +888,7 @@ fn load_entry(
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
     let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
+    let (pinned, breaking) = (fm.is_pinned(), fm.is_breaking());
     let invalid = |span_start: usize, message: String| ContentError::Invalid {
         location: Location::at(
             path,
@@ -921,7 +922,7 @@ fn load_entry(
         .pinned_until
         .as_ref()
         .map(|until| {
-            if !fm.pinned {
+            if !pinned {
                 return Err(invalid(
                     until.span().start,
                     "`pinned_until` says when pinning ends: set `pinned = true` too".into(),
@@ -931,7 +932,7 @@ fn load_entry(
         })
         .transpose()?;
     if is_page {
-        refuse_news_keys(&fm, &invalid, path)?;
+        refuse_news_keys(&fm, &invalid)?;
     }
     let (breaking_until, corrections) = news_flags(&fm, split.front_matter, path, zone)?;
     // "Updated" and `dateModified` follow the latest correction.
@@ -1135,10 +1136,10 @@ fn load_entry(
         authors,
         tags,
         draft: fm.draft,
-        pinned: fm.pinned,
+        pinned,
         pinned_until,
         corrections,
-        breaking: fm.breaking,
+        breaking,
         breaking_until,
         extra,
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
@@ -1159,7 +1160,6 @@ fn load_entry(
 fn refuse_news_keys(
     fm: &ArticleFrontMatter,
     invalid: &impl Fn(usize, String) -> ContentError,
-    path: &Path,
 ) -> Result<(), ContentError> {
     let news_only = [
         ("authors", fm.authors.as_ref().map(|a| a.span().start)),
@@ -1188,15 +1188,20 @@ fn refuse_news_keys(
             ),
         ));
     }
-    if fm.pinned || fm.breaking {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: format!(
-                "a page (in content/{}/) cannot be `{}`: pages are in no list",
-                page::PAGES_DIR,
-                if fm.pinned { "pinned" } else { "breaking" }
+    let set = |flag: &Option<toml::Spanned<bool>>| {
+        flag.as_ref()
+            .filter(|f| *f.get_ref())
+            .map(|f| f.span().start)
+    };
+    let flags = [("pinned", set(&fm.pinned)), ("breaking", set(&fm.breaking))];
+    if let Some((key, Some(at))) = flags.into_iter().find(|(_, at)| at.is_some()) {
+        return Err(invalid(
+            at,
+            format!(
+                "a page (in content/{}/) cannot be `{key}`: pages are in no list",
+                page::PAGES_DIR
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -1225,7 +1230,7 @@ fn news_flags(
         .breaking_until
         .as_ref()
         .map(|until| {
-            if !fm.breaking {
+            if !fm.is_breaking() {
                 return Err(ContentError::Invalid {
                     location: at(until.span().start),
                     message: "`breaking_until` says when the breaking-news banner ends: set `breaking = true` too".into(),
