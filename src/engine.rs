@@ -1180,6 +1180,7 @@ fn placeholder_site(site: &Site) -> Site {
         footer_menu: Vec::new(),
         front: content::Front::default(),
         next_unpinned: None,
+        left_out: Vec::new(),
     }
 }
 

@@ -460,6 +460,55 @@ fn the_front_page_follows_pins_and_counts_in_a_session() {
     assert_eq!(site.tree("public"), build_fresh(&site));
 }
 
+/// A home section and a tag's old URLs named by drafts alone are named rightly in a
+/// session too: taking the site apart for an edit (a pin, which reorders the front page)
+/// keeps what the drafts left out of it name, and a deleted draft takes its names away.
+#[test]
+fn what_drafts_alone_name_stays_named_when_the_site_is_assembled_again() {
+    let site = TestSite::with_config(&format!(
+        "{}[home]\nsections = [\"news\", \"drafty\"]\n[tags.rare]\naliases = [\"/old-rare/\"]\n",
+        common::CONFIG
+    ));
+    site.write(
+        "content/news/n1.md",
+        "+++\ntitle = \"One\"\ndate = 2024-01-01\n+++\nText.\n",
+    )
+    .write(
+        "content/news/n2.md",
+        "+++\ntitle = \"Two\"\ndate = 2024-01-02\n+++\nText.\n",
+    )
+    .write(
+        "content/drafty/d.md",
+        "+++\ntitle = \"Draft\"\ndate = 2024-01-03\ndraft = true\ntags = [\"Rare\"]\n+++\nText.\n",
+    );
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    let changed = |file: &str| Changes {
+        content: [site.path().join(file)].into(),
+        ..Default::default()
+    };
+    site.write(
+        "content/news/n1.md",
+        "+++\ntitle = \"One\"\ndate = 2024-01-01\npinned = true\n+++\nText.\n",
+    );
+    session.update(&changed("content/news/n1.md")).unwrap();
+    assert_eq!(site.tree("public"), build_fresh(&site));
+    // Without the draft, its tag is no tag of the site, as a fresh build says too.
+    site.remove("content/drafty/d.md");
+    let error = session
+        .update(&changed("content/drafty/d.md"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: `[tags.rare]` gives old URLs of the tag `rare`, which no article has: \
+             tag an article with it, or remove the table",
+            site.path().join("config.toml:6:12").display()
+        )
+    );
+}
+
 #[test]
 fn an_edit_re_renders_only_the_pages_that_show_the_article() {
     let site = TestSite::with_config(&format!("{}paginate_by = 2\n", common::CONFIG));

@@ -415,6 +415,18 @@ pub struct Site {
     pub front: Front,
     /// When the first of those pins ends (`pinned_until`), so the site changes then.
     pub next_unpinned: Option<DateTime<FixedOffset>>,
+    /// The section and tags of each draft left out of the site, by its file: a home
+    /// section or a tag's old URLs named by drafts alone are named rightly, also when the
+    /// site is taken apart and assembled again without reloading them.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Where a draft left out of the site would go: its section's and tags' slugs.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    pub source: PathBuf,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -508,6 +520,8 @@ pub struct Parts {
     pub pages: Vec<Page>,
     pub profiles: Vec<Author>,
     pub indexes: Vec<SectionIndex>,
+    /// Drafts left out of the site when it was assembled (see [`Site::left_out`]).
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Parts {
@@ -526,6 +540,7 @@ impl Parts {
         self.pages.retain(|p| p.source != file);
         self.profiles.retain(|p| p.profile.as_deref() != Some(file));
         self.indexes.retain(|i| i.file != file);
+        self.left_out.retain(|d| d.source != file);
     }
 }
 
@@ -616,6 +631,7 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         mut pages,
         profiles,
         indexes,
+        mut left_out,
     } = parts;
     let total = articles.len();
     // A tag of drafts or scheduled articles only keeps its old URLs for when it is
@@ -623,18 +639,34 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
     let known_tags: HashSet<String> = if config.tags.is_empty() {
         HashSet::new()
     } else {
-        let links = articles.iter().flat_map(|a| &a.tags);
-        links.map(|l| l.slug.clone()).collect()
+        let links = articles
+            .iter()
+            .flat_map(|a| &a.tags)
+            .map(|l| l.slug.as_str());
+        let drafts = left_out.iter().flat_map(|d| &d.tags).map(String::as_str);
+        links.chain(drafts).map(str::to_string).collect()
     };
     // A home section of drafts or scheduled stories only is named rightly; it has no
     // block until one is published.
     let known_sections: HashSet<String> = if config.home_sections.is_some() {
         let links = articles.iter().filter_map(|a| a.section.as_ref());
         let folders = indexes.iter().map(|i| slugify(&i.folder));
-        links.map(|l| l.slug.clone()).chain(folders).collect()
+        let drafts = left_out.iter().filter_map(|d| d.section.clone());
+        links
+            .map(|l| l.slug.clone())
+            .chain(folders)
+            .chain(drafts)
+            .collect()
     } else {
         HashSet::new()
     };
+    if !options.drafts {
+        left_out.extend(articles.iter().filter(|a| a.draft).map(|a| LeftOut {
+            source: a.source.clone(),
+            section: a.section.as_ref().map(|l| l.slug.clone()),
+            tags: a.tags.iter().map(|l| l.slug.clone()).collect(),
+        }));
+    }
     articles.retain(|a| options.drafts || !a.draft);
     pages.retain(|p| options.drafts || !p.draft);
     // Pages are no news: never scheduled, wherever their date lies.
@@ -737,6 +769,7 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         footer_menu,
         front,
         next_unpinned,
+        left_out,
     })
 }
 
@@ -800,6 +833,7 @@ impl Site {
             pages: self.pages,
             profiles,
             indexes,
+            left_out: self.left_out,
         };
         (self.config, parts)
     }
