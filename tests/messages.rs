@@ -10,7 +10,7 @@ use common::golden::assert_golden;
 
 struct Case {
     name: &'static str,
-    files: Vec<(&'static str, Vec<u8>)>,
+    files: Vec<(String, Vec<u8>)>,
     args: &'static [&'static str],
     exit: i32,
 }
@@ -25,7 +25,7 @@ fn case(
         name,
         files: files
             .iter()
-            .map(|(p, t)| (*p, t.as_bytes().to_vec()))
+            .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
             .collect(),
         args,
         exit,
@@ -102,8 +102,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "image_damaged",
             files: vec![
-                ("content/pic.md", article("![a](/x.png)").into_bytes()),
-                ("static/x.png", common::damaged_png(20, 10)),
+                (
+                    "content/pic.md".into(),
+                    article("![a](/x.png)").into_bytes(),
+                ),
+                ("static/x.png".into(), common::damaged_png(20, 10)),
             ],
             args: &["build"],
             exit: 1,
@@ -148,7 +151,10 @@ fn cases() -> Vec<Case> {
         ),
         Case {
             name: "import_seed_not_utf8",
-            files: vec![("seeds/latin1.txt", b"Caf\xe9 news\n\nBody.\n".to_vec())],
+            files: vec![(
+                "seeds/latin1.txt".into(),
+                b"Caf\xe9 news\n\nBody.\n".to_vec(),
+            )],
             args: &["import"],
             exit: 1,
         },
@@ -171,7 +177,107 @@ fn cases() -> Vec<Case> {
             1,
         ),
         case("unknown_command", &[], &["publish"], 1),
+        case(
+            "image_missing_under_static",
+            &[(
+                "content/pic.md",
+                "+++\ntitle = \"Pic\"\ndate = 2024-01-02\nimage = \"/images/nope.jpg\"\n+++\nx\n",
+            )],
+            &["build"],
+            1,
+        ),
+        Case {
+            name: "theme_without_search_template",
+            files: thin_theme("[search]\nenabled = true\n", &[]),
+            args: &["build"],
+            exit: 1,
+        },
+        Case {
+            name: "theme_without_page_template",
+            files: thin_theme(
+                "",
+                &[(
+                    "content/pages/about.md",
+                    "+++\ntitle = \"About\"\n+++\nUs.\n",
+                )],
+            ),
+            args: &["build"],
+            exit: 1,
+        },
+        case(
+            "shortcode_unknown",
+            &[("content/coded.md", &article("{{ nope(x=1) }}"))],
+            &["build"],
+            1,
+        ),
+        case(
+            "shortcode_template_syntax",
+            &[
+                ("templates/shortcodes/box.html", "<div>{{ body </div>"),
+                ("content/coded.md", &article("{{ box() }}")),
+            ],
+            &["build"],
+            1,
+        ),
+        Case {
+            name: "template_not_utf8",
+            files: vec![("templates/article.html".into(), b"<p>Caf\xe9</p>".to_vec())],
+            args: &["build"],
+            exit: 1,
+        },
+        case(
+            "published_not_toml",
+            &[("published.toml", "urls = [\n")],
+            &["build"],
+            1,
+        ),
+        case(
+            "import_missing_hugo_folder",
+            &[],
+            &["import", "--from", "hugo", "nowhere"],
+            1,
+        ),
+        case(
+            "check_warnings",
+            &[
+                (
+                    "content/a.md",
+                    "+++\ntitle = \"A\"\ndate = 2024-01-02\nauthors = [\"Zed Nobody\"]\ntags = [\"Elections\"]\n+++\nx\n",
+                ),
+                (
+                    "content/b.md",
+                    "+++\ntitle = \"B\"\ndate = 2024-01-03\ntags = [\"Electons\", \"Elections\"]\n+++\nx\n",
+                ),
+            ],
+            &["check"],
+            0,
+        ),
     ]
+}
+
+/// Files of a site using a theme that has only the seven page templates every theme needs,
+/// with `config_extra` added to the configuration, and `more` files.
+fn thin_theme(config_extra: &str, more: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = [
+        "index", "article", "author", "authors", "tag", "tags", "404",
+    ]
+    .iter()
+    .map(|page| {
+        (
+            format!("themes/thin/templates/{page}.html"),
+            b"<p>{{ page_url }}</p>".to_vec(),
+        )
+    })
+    .collect();
+    files.push((
+        "config.toml".into(),
+        format!("{}theme = \"thin\"\n{config_extra}", common::CONFIG).into_bytes(),
+    ));
+    files.extend(
+        more.iter()
+            .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())),
+    );
+    files
 }
 
 #[test]
