@@ -21,6 +21,7 @@ fn malformed_front_matter_reports_path_line_and_column() {
         "+++\ntitle = \"Bad\"\ndate = 2024-01-01\ntags = [\"a\",\n+++\nBody\n",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(err.contains("content/bad.md:4:13: unclosed array"), "{err}");
 }
 
@@ -29,6 +30,7 @@ fn missing_title() {
     let site = built_site();
     site.article("untitled", "date = 2024-01-01", "Body");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/untitled.md") && err.contains("title"),
         "{err}"
@@ -44,6 +46,7 @@ fn of_several_broken_files_the_first_in_order_is_reported_every_time() {
     }
     for _ in 0..5 {
         let err = site.build_fails_keeping_output();
+        site.pin(&err);
         assert!(err.starts_with("error: content/broken-10.md"), "{err}");
     }
 }
@@ -53,6 +56,7 @@ fn missing_date() {
     let site = built_site();
     site.article("undated", "title = \"Undated\"", "Body");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/undated.md") && err.contains("date"),
         "{err}"
@@ -64,6 +68,7 @@ fn invalid_date() {
     let site = built_site();
     site.article("when", "title = \"When\"\ndate = \"next tuesday\"", "Body");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(err.contains("content/when.md:3:8: invalid `date`"), "{err}");
 }
 
@@ -76,6 +81,7 @@ fn unknown_front_matter_key() {
         "Body",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/typo.md:4:1") && err.contains("author"),
         "{err}"
@@ -87,6 +93,7 @@ fn missing_front_matter() {
     let site = built_site();
     site.write("content/plain.md", "Just text.\n");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/plain.md:1:1: expected front matter"),
         "{err}"
@@ -101,6 +108,7 @@ fn non_utf8_content_file() {
         b"+++\ntitle = \"Caf\xe9\"\ndate = 2024-01-01\n+++\n".as_slice(),
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(err.contains("content/latin1.md: not valid UTF-8"), "{err}");
 }
 
@@ -113,6 +121,7 @@ fn duplicate_permalink_names_both_files() {
         "Body",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/good.md")
             && err.contains("content/other.md")
@@ -130,6 +139,7 @@ fn slug_leaving_the_output_folder() {
         "Body",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/escape.md:4:8") && err.contains("would leave the output folder"),
         "{err}"
@@ -141,6 +151,7 @@ fn reserved_slug() {
     let site = built_site();
     site.article("tags", "title = \"Tags\"\ndate = 2024-01-01", "Body");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("content/tags.md") && err.contains("used by the site itself"),
         "{err}"
@@ -155,6 +166,7 @@ fn unknown_theme() {
         format!("{}theme = \"nope\"\n", common::CONFIG),
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(err.contains("unknown theme `nope`"), "{err}");
 }
 
@@ -163,6 +175,7 @@ fn template_syntax_error_names_the_template_file_and_position() {
     let site = built_site();
     site.write("templates/article.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title \n{% endblock content %}");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(err.contains("templates/article.html:"), "{err}");
 }
 
@@ -174,6 +187,7 @@ fn undefined_variable_names_the_template_and_the_article() {
         "<p>\n{{ article.no_such_field }}</p>",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(err.contains("templates/article.html:2:"), "{err}");
     assert!(err.contains("no_such_field"), "{err}");
     assert!(err.contains("while rendering content/good.md"), "{err}");
@@ -189,6 +203,7 @@ fn missing_template_in_a_theme() {
     site.write("themes/thin/templates/index.html", "home");
     site.write("templates/404.html", "the site's own 404 page counts");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.starts_with(
             "error: themes/thin/templates: the theme `thin` lacks the page templates \
@@ -206,6 +221,7 @@ fn a_template_including_a_missing_one_names_it() {
         "{% include \"partials/nowhere.html\" %}",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.starts_with(
             "error: templates/article.html:1:12: Unknown template `partials/nowhere.html`"
@@ -222,18 +238,21 @@ fn config_errors() {
         "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate = 5\n",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("config.toml:3:1") && err.contains("paginate"),
         "{err}"
     );
     site.write("config.toml", "title = \"T\"\n");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("config.toml") && err.contains("base_url"),
         "{err}"
     );
     site.write("config.toml", "title = \"T\"\nbase_url = \"example.org\"\n");
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert!(
         err.contains("config.toml") && err.contains("absolute"),
         "{err}"
@@ -245,6 +264,7 @@ fn no_config_at_all() {
     let site = TestSite::new();
     site.remove("config.toml");
     let err = site.run(&["build"]).failure();
+    site.pin(&err);
     assert!(err.contains("config.toml"), "{err}");
 }
 
@@ -254,6 +274,7 @@ fn output_over_the_sources_is_refused() {
     let before = site.tree("content");
     for output in ["content", "content/sub", "."] {
         let err = site.run(&["build", "--output", output]).failure();
+        site.pin(&err);
         assert!(
             err.contains("refusing to use this folder as output"),
             "{output}: {err}"
@@ -278,6 +299,7 @@ fn an_output_folder_that_is_a_source_folder_is_refused_whatever_its_name() {
     );
     for _ in 0..2 {
         let stderr = site.run(&["build"]).failure();
+        site.pin(&stderr);
         assert!(
             stderr.contains("refusing to use this folder as output")
                 && stderr.contains("content folder"),
@@ -292,10 +314,12 @@ fn an_output_folder_that_is_a_source_folder_is_refused_whatever_its_name() {
         common::CONFIG
     ));
     let stderr = site.run(&["build"]).failure();
+    site.pin(&stderr);
     assert!(stderr.contains("seeds folder"), "{stderr}");
     let site = TestSite::new();
     site.story("a", "A", "2024-01-01");
     let stderr = site.run(&["build", "--output", "content/x"]).failure();
+    site.pin(&stderr);
     assert!(stderr.contains("content folder"), "{stderr}");
     assert!(site.exists("content/a.md"));
 }
@@ -312,6 +336,7 @@ fn a_slug_too_long_for_a_file_name_names_the_article() {
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/long.md:4:") && stderr.contains("at most 200"),
         "{stderr}"
@@ -325,6 +350,7 @@ fn dates_outside_the_years_1_to_9999_are_refused() {
         let site = built_site();
         site.article("odd", &format!("title = \"Odd\"\ndate = {date}"), "Text.");
         let stderr = site.build_fails_keeping_output();
+        site.pin(&stderr);
         assert!(
             stderr.contains("content/odd.md:3:") && stderr.contains("years 1 to 9999"),
             "{date}: {stderr}"
@@ -350,6 +376,7 @@ fn more_tags_or_authors_than_the_limits_name_the_article() {
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/tagged.md:4:8: 2000 tags; an article may have at most 100"),
         "{stderr}"
@@ -363,6 +390,7 @@ fn more_tags_or_authors_than_the_limits_name_the_article() {
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("4000 authors; an article may have at most 50"),
         "{stderr}"
@@ -390,6 +418,7 @@ fn a_component_calling_itself_is_named_at_its_definition() {
         "{% extends \"base.html\" %}\n{% component looping(n) %}{{ n }}{{<looping n={n}/>}}{% endcomponent looping %}\n{% block content %}{{<looping n={1}/>}}{% endblock content %}\n",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("templates/article.html:2: the component `looping` calls itself"),
         "{stderr}"
@@ -409,6 +438,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/moved.md: the alias /good/ is the page of content/good.md"),
         "{stderr}"
@@ -419,6 +449,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(stderr.contains("is a page of the site's own"), "{stderr}");
     site.article(
         "moved",
@@ -431,6 +462,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("the alias /was/ is an alias of content/"),
         "{stderr}"
@@ -442,6 +474,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/moved.md:4:12: alias \"/old#part\" has a fragment"),
         "{stderr}"
@@ -452,6 +485,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/moved.md:4:12: alias \"/?p=1 2\" must have a query"),
         "{stderr}"
@@ -468,6 +502,7 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_and_odd_ones_name_the_li
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("the alias /?p=123 is an alias of content/"),
         "{stderr}"
@@ -609,6 +644,7 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
             format!("{}permalink = \"{pattern}\"\n", common::CONFIG),
         );
         let stderr = site.build_fails_keeping_output();
+        site.pin(&stderr);
         assert!(stderr.contains(expected), "{pattern}: {stderr}");
     }
     let site = built_site();
@@ -621,6 +657,7 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
         "+++\ntitle = \"Good too\"\ndate = 2024-01-02\n+++\nText.\n",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/desk/good.md and content/good.md both want the URL /good/")
             || stderr.contains("content/good.md and content/desk/good.md both want the URL /good/"),
@@ -633,6 +670,7 @@ fn permalink_patterns_that_could_collide_or_collide_are_refused() {
         "Text.",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/odd.md:4:8: path \"/../up/\""),
         "{stderr}"
@@ -650,6 +688,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
     );
     site.story("reviews/phone", "Phone", "2024-01-03");
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains(
             "content/reviews/_index.md and content/reviews.md both want the URL /reviews/"
@@ -661,6 +700,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
     for misplaced in ["content/reviews/2024/_index.md", "content/_index.md"] {
         site.write(misplaced, "+++\ntitle = \"Deep\"\n+++\n");
         let stderr = site.build_fails_keeping_output();
+        site.pin(&stderr);
         assert!(
             stderr.contains(&format!("{misplaced}: `_index.md` describes a section")),
             "{stderr}"
@@ -670,6 +710,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
     // A folder whose section would take a URL of the site's own.
     site.story("tags/mine", "Mine", "2024-01-04");
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/tags: the folder makes a section at /tags/"),
         "{stderr}"
@@ -681,6 +722,7 @@ fn sections_that_cannot_be_are_refused_naming_the_file() {
         "+++\ntitle = \"R\"\nsort_by = \"date\"\n+++\n",
     );
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/reviews/_index.md:3:1: unknown field `sort_by`"),
         "{stderr}"
@@ -695,6 +737,7 @@ fn a_theme_without_a_section_template_is_refused_only_once_the_site_has_a_sectio
     site.build();
     site.story("reviews/phone", "Phone", "2024-01-02");
     let stderr = site.build_fails_keeping_output();
+    site.pin(&stderr);
     assert!(
         stderr.contains("content/reviews: the site has the section `reviews`, and the theme `plain` has no section.html"),
         "{stderr}"
@@ -716,6 +759,7 @@ fn pinned_until_without_pinned_is_refused_at_its_line() {
         "Body",
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert_eq!(
         err.trim_end(),
         "error: content/lead.md:4:16: `pinned_until` says when pinning ends: set `pinned = true` too"
@@ -735,6 +779,7 @@ fn a_home_section_that_is_no_section_is_refused_at_its_line() {
         ),
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert_eq!(
         err.trim_end(),
         "error: config.toml:4:21: `[home] sections` names \"revews\", which is no section (a top-level folder of the content, by its URL slug): the site has news, reviews"
@@ -753,6 +798,7 @@ fn a_home_section_that_is_no_section_is_refused_at_its_line() {
         ),
     );
     let err = site.build_fails_keeping_output();
+    site.pin(&err);
     assert_eq!(
         err.trim_end(),
         "error: config.toml:4:30: `[home] sections` names the section \"news\" twice"

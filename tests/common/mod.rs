@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod golden;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -405,4 +407,37 @@ pub fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+impl TestSite {
+    /// The text with this site's folder (a temp dir, different each run) written `$SITE`.
+    pub fn normalize(&self, text: &str) -> String {
+        let canonical = self.path().canonicalize().unwrap();
+        text.replace(canonical.to_str().unwrap(), "$SITE")
+            .replace(self.path().to_str().unwrap(), "$SITE")
+    }
+
+    /// Checks a whole stderr (or stdout) against the next golden file of the running test:
+    /// `tests/golden/<test file>/<test>.<n>.txt`, n counting the test's calls from 1, so a
+    /// test that checks several messages (in a loop too) pins each one.
+    #[track_caller]
+    pub fn pin(&self, text: &str) {
+        thread_local! {
+            static CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        }
+        let n = CALLS.with(|calls| {
+            calls.set(calls.get() + 1);
+            calls.get()
+        });
+        let thread = std::thread::current();
+        let test = thread.name().expect("a test's thread is named after it");
+        golden::assert_golden(
+            &format!(
+                "{}/{}.{n}.txt",
+                env!("CARGO_CRATE_NAME"),
+                test.replace("::", "/")
+            ),
+            &self.normalize(text),
+        );
+    }
 }
