@@ -61,31 +61,30 @@ pub const MAX_TAGS: usize = 100;
 /// Words per minute assumed for reading time.
 const READING_SPEED: usize = 200;
 
+/// A refusal of the content stage. Each carries its place (a file, or `file:line:column`)
+/// and its message as data, so reports that list problems by place take them as they are
+/// instead of cutting the printed text apart.
 #[derive(Debug, Error)]
 pub enum ContentError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}", self.printed())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: not valid UTF-8 text (content files must be UTF-8)", path.display())]
+    #[error("{}", self.printed())]
     NotUtf8 { path: PathBuf },
-    #[error("{location}: {message}")]
+    #[error("{}", self.printed())]
     Invalid { location: Location, message: String },
     /// A shortcode template that cannot be read or parsed (`place` is its file).
-    #[error("{place}: {message}")]
+    #[error("{}", self.printed())]
     ShortcodeTemplate { place: String, message: String },
-    #[error(
-        "{} and {} both want the URL /{permalink}: give one of them another `slug`",
-        first.display(),
-        second.display()
-    )]
+    #[error("{}", self.printed())]
     DuplicatePermalink {
         permalink: String,
         first: PathBuf,
         second: PathBuf,
     },
-    #[error("{}: the alias /{alias} is {taken}: remove it or choose another", article.display())]
+    #[error("{}", self.printed())]
     AliasTaken {
         alias: String,
         article: PathBuf,
@@ -108,35 +107,48 @@ impl From<shortcodes::TemplatesError> for ContentError {
 }
 
 impl ContentError {
-    /// The message in two parts, where (`path`, or `path:line:column`) and what, for
-    /// reports that list problems by place.
-    pub fn place_and_message(&self) -> (String, String) {
+    /// Where: the file, or `file:line:column`.
+    pub fn place(&self) -> String {
         match self {
-            ContentError::Read { path, source } => {
-                (path.display().to_string(), format!("cannot read: {source}"))
+            ContentError::Read { path, .. } | ContentError::NotUtf8 { path } => {
+                path.display().to_string()
             }
-            ContentError::NotUtf8 { path } => (
-                path.display().to_string(),
-                "not valid UTF-8 text (content files must be UTF-8)".into(),
+            ContentError::Invalid { location, .. } => location.to_string(),
+            ContentError::ShortcodeTemplate { place, .. } => place.clone(),
+            ContentError::DuplicatePermalink { first, .. } => first.display().to_string(),
+            ContentError::AliasTaken { article, .. } => article.display().to_string(),
+        }
+    }
+
+    /// What is wrong, without the place.
+    pub fn message(&self) -> String {
+        match self {
+            ContentError::Read { source, .. } => format!("cannot read: {source}"),
+            ContentError::NotUtf8 { .. } => {
+                "not valid UTF-8 text (content files must be UTF-8)".into()
+            }
+            ContentError::Invalid { message, .. }
+            | ContentError::ShortcodeTemplate { message, .. } => message.clone(),
+            ContentError::DuplicatePermalink {
+                permalink, second, ..
+            } => format!(
+                "and {} both want the URL /{permalink}: give one of them another `slug`",
+                second.display()
             ),
-            ContentError::Invalid { location, message } => (location.to_string(), message.clone()),
-            ContentError::ShortcodeTemplate { place, message } => (place.clone(), message.clone()),
-            ContentError::AliasTaken { article, .. } => {
-                let text = self.to_string();
-                let place = article.display().to_string();
-                let message = text.strip_prefix(&place).unwrap_or(&text);
-                (
-                    place,
-                    message.trim_start_matches(':').trim_start().to_string(),
-                )
-            }
-            ContentError::DuplicatePermalink { first, .. } => {
-                let text = self.to_string();
-                let place = first.display().to_string();
-                let message = text.strip_prefix(&place).unwrap_or(&text).trim_start();
-                (place, message.to_string())
+            ContentError::AliasTaken { alias, taken, .. } => {
+                format!("the alias /{alias} is {taken}: remove it or choose another")
             }
         }
+    }
+
+    /// The printed error: place, then message. A duplicate permalink reads as one sentence
+    /// naming both files (`a.md and b.md both want…`), so no colon follows its place.
+    fn printed(&self) -> String {
+        let separator = match self {
+            ContentError::DuplicatePermalink { .. } => " ",
+            _ => ": ",
+        };
+        format!("{}{separator}{}", self.place(), self.message())
     }
 }
 
@@ -1659,4 +1671,79 @@ fn cross_reference_tags(articles: &mut [Article]) -> Vec<Tag> {
         }
     }
     tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::location::Position;
+
+    /// Each refusal's full text, and its place and message as reports take them.
+    #[test]
+    fn content_errors_print_place_then_message() {
+        let cases = [
+            (
+                ContentError::NotUtf8 {
+                    path: "content/a.md".into(),
+                },
+                "content/a.md",
+                "not valid UTF-8 text (content files must be UTF-8)",
+                "content/a.md: not valid UTF-8 text (content files must be UTF-8)",
+            ),
+            (
+                ContentError::Invalid {
+                    location: Location::at(
+                        Path::new("content/a.md"),
+                        Position { line: 2, column: 7 },
+                    ),
+                    message: "missing `title`".into(),
+                },
+                "content/a.md:2:7",
+                "missing `title`",
+                "content/a.md:2:7: missing `title`",
+            ),
+            (
+                ContentError::ShortcodeTemplate {
+                    place: "templates/shortcodes/x.html".into(),
+                    message: "bad".into(),
+                },
+                "templates/shortcodes/x.html",
+                "bad",
+                "templates/shortcodes/x.html: bad",
+            ),
+            (
+                ContentError::DuplicatePermalink {
+                    permalink: "story/".into(),
+                    first: "content/a.md".into(),
+                    second: "content/b.md".into(),
+                },
+                "content/a.md",
+                "and content/b.md both want the URL /story/: give one of them another `slug`",
+                "content/a.md and content/b.md both want the URL /story/: give one of them \
+                 another `slug`",
+            ),
+            (
+                ContentError::AliasTaken {
+                    alias: "old/".into(),
+                    article: "content/a.md".into(),
+                    taken: "the page of content/b.md".into(),
+                },
+                "content/a.md",
+                "the alias /old/ is the page of content/b.md: remove it or choose another",
+                "content/a.md: the alias /old/ is the page of content/b.md: remove it or \
+                 choose another",
+            ),
+        ];
+        for (error, place, message, printed) in cases {
+            assert_eq!(error.place(), place);
+            assert_eq!(error.message(), message);
+            assert_eq!(error.to_string(), printed);
+        }
+        let read = ContentError::Read {
+            path: "content/a.md".into(),
+            source: std::io::Error::other("denied"),
+        };
+        assert_eq!(read.to_string(), "content/a.md: cannot read: denied");
+        assert_eq!(read.message(), "cannot read: denied");
+    }
 }

@@ -242,13 +242,11 @@ fn front_matter(file: &Path, start: &str, kept: &Kept) -> Result<(), ImportError
                 absent_lists: &lists,
                 ..FrontMatterEdit::default()
             };
-            let edited = edit_front_matter(&text, file, &edit).map_err(|e| {
-                let (place, message) = e.place_and_message();
-                ImportError::BadSource {
-                    path: PathBuf::from(place),
-                    reason: message,
-                }
-            })?;
+            let edited =
+                edit_front_matter(&text, file, &edit).map_err(|e| ImportError::BadSource {
+                    path: PathBuf::from(e.place()),
+                    reason: e.message(),
+                })?;
             if edited == text {
                 return Ok(());
             }
