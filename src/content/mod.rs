@@ -1059,7 +1059,7 @@ fn load_entry(
     let own_path = fm
         .path
         .as_ref()
-        .map(|p| path_permalink(p.get_ref()).map_err(|message| invalid(p.span().start, message)))
+        .map(|p| path_permalink(p.get_ref()).map_err(|e| invalid(p.span().start, e.to_string())))
         .transpose()?;
     let (query_aliases, aliases): (Vec<_>, Vec<_>) = fm
         .aliases
@@ -1068,13 +1068,13 @@ fn load_entry(
     let aliases = aliases
         .into_iter()
         .map(|alias| {
-            alias_path(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
+            alias_path(alias.get_ref()).map_err(|e| invalid(alias.span().start, e.to_string()))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
     let query_aliases = query_aliases
         .into_iter()
         .map(|alias| {
-            query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
+            query_alias(alias.get_ref()).map_err(|e| invalid(alias.span().start, e.to_string()))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
     let authors = list(fm.authors, "authors", MAX_AUTHORS)?;

@@ -196,7 +196,7 @@ fn aliases_of<'a>(
         if url.contains('?') {
             return Err("a list's old URL with a query (`?…`) is one no file can answer".into());
         }
-        let file = crate::content::alias_path(url)?;
+        let file = crate::content::alias_path(url).map_err(|e| e.to_string())?;
         if crate::content::is_own_list_file(&file) {
             return Err(format!("{url:?} is where the site keeps pages of its own"));
         }
