@@ -1100,7 +1100,7 @@ fn load_entry(
                     alt: optional(fm.image_alt.clone()),
                     caption: optional(fm.image_caption.clone()),
                 })
-                .map_err(|message| invalid(written.span().start, message))
+                .map_err(|e| invalid(written.span().start, e.to_string()))
         })
         .transpose()?;
     let image_credit = optional(fm.image_credit.clone()).or_else(|| {
@@ -1462,7 +1462,7 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
                     written.get_ref(),
                     written.get_ref().trim()
                 ))),
-                Err(message) => Err(invalid(message)),
+                Err(e) => Err(invalid(e.to_string())),
             }
         })
         .transpose()?;
