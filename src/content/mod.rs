@@ -923,8 +923,76 @@ pub(crate) fn render_body(
     })
 }
 
+/// An entry's file while it loads: where a key of its front matter is, for its errors.
+struct EntryFile<'a> {
+    path: &'a Path,
+    /// The front matter's text, which the keys' spans are offsets into.
+    front_matter: &'a str,
+}
+
+impl EntryFile<'_> {
+    /// The position of a front matter offset in the file (whose front matter starts on
+    /// its second line).
+    fn position(&self, offset: usize) -> crate::location::Position {
+        crate::location::Position::of_offset(self.front_matter, offset).shifted(2)
+    }
+
+    /// A refusal placed at the key whose value starts at `offset`.
+    fn invalid(&self, offset: usize, message: String) -> ContentError {
+        ContentError::Invalid {
+            location: Location::at(self.path, self.position(offset)),
+            message,
+        }
+    }
+
+    /// A refusal of the whole file.
+    fn refused(&self, message: String) -> ContentError {
+        ContentError::Invalid {
+            location: Location::file(self.path),
+            message,
+        }
+    }
+}
+
+/// An entry's dates, checked: "updated" already follows its latest correction.
+struct EntryDates {
+    date: Option<DateTime<FixedOffset>>,
+    updated: Option<DateTime<FixedOffset>>,
+    pinned_until: Option<DateTime<FixedOffset>>,
+    breaking_until: Option<DateTime<FixedOffset>>,
+    corrections: Vec<Correction>,
+}
+
+/// The addresses an entry asks for besides its own: its `path`, and its aliases (as the
+/// files they are written to) and query aliases.
+struct EntryUrls {
+    own_path: Option<Permalink>,
+    aliases: Vec<String>,
+    query_aliases: Vec<String>,
+}
+
+/// What a page and an article share, loaded and checked.
+struct Entry {
+    path: PathBuf,
+    content_path: String,
+    bundle: Option<Bundle>,
+    slug: String,
+    title: String,
+    dates: EntryDates,
+    description: Option<String>,
+    summary: String,
+    rendered: markdown::Rendered,
+    image: Option<LeadImage>,
+    image_credit: Option<String>,
+    draft: bool,
+    extra: toml::Table,
+    urls: EntryUrls,
+    version: u64,
+}
+
 /// An article, or a page when its file is below `content/pages/` (the same front matter,
-/// less what only news has).
+/// less what only news has). Its keys are checked in the order the steps below take
+/// them, so a file with several faults is always refused for the same one.
 fn load_entry(
     path: &Path,
     content_dir: &Path,
@@ -933,70 +1001,144 @@ fn load_entry(
 ) -> Result<Loaded, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
-    let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
-    let (pinned, breaking) = (fm.is_pinned(), fm.is_breaking());
-    let invalid = |span_start: usize, message: String| ContentError::Invalid {
-        location: Location::at(
-            path,
-            crate::location::Position::of_offset(split.front_matter, span_start).shifted(2),
-        ),
-        message,
+    let mut fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
+    let file = EntryFile {
+        path,
+        front_matter: split.front_matter,
     };
     let bundle = media::is_bundle_index(path)
         .then(|| path.parent().filter(|dir| *dir != content_dir))
         .flatten()
         .map(|_| Bundle::of(path));
-    let content_path = path
-        .strip_prefix(content_dir)
+    let content_path = content_path_of(path, content_dir);
+    let is_page = page::is_page_path(&content_path);
+    let dates = entry_dates(&fm, &file, zone, is_page)?;
+    let slug = entry_slug(&fm, &file, bundle.is_some())?;
+    let rendered = render_body(markdown, path, &text, split.body)?;
+    let description = fm
+        .description
+        .take()
+        .map(|d| clean(d.trim().to_string()))
+        .filter(|d| !d.is_empty());
+    let summary = description
+        .clone()
+        .unwrap_or_else(|| rendered.first_paragraph.clone());
+    let urls = entry_urls(&fm, &file)?;
+    let authors = capped_list(fm.authors.take(), "authors", MAX_AUTHORS, &file)?;
+    let tags = capped_list(fm.tags.take(), "tags", MAX_TAGS, &file)?;
+    let image = lead_image(&fm, &file, bundle.as_ref())?;
+    let image_credit = optional(fm.image_credit.clone()).or_else(|| {
+        optional(
+            fm.extra
+                .get("image_credit")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string),
+        )
+    });
+    let (pinned, breaking) = (fm.is_pinned(), fm.is_breaking());
+    let mut extra = fm.extra;
+    clean_table(&mut extra);
+    let entry = Entry {
+        path: path.to_path_buf(),
+        version: version_with(path, &text, rendered.shortcodes),
+        content_path,
+        bundle,
+        slug,
+        title: clean(fm.title.trim().to_string()),
+        dates,
+        description,
+        summary,
+        rendered,
+        image,
+        image_credit,
+        draft: fm.draft,
+        extra,
+        urls,
+    };
+    if is_page {
+        return Ok(Loaded::Page(Box::new(page_of(entry))));
+    }
+    let byline = Byline {
+        authors,
+        tags,
+        pinned,
+        breaking,
+    };
+    Ok(Loaded::Article(Box::new(article_of(entry, byline, &file)?)))
+}
+
+/// A file's path below `content/`, `/`-separated.
+fn content_path_of(path: &Path, content_dir: &Path) -> String {
+    path.strip_prefix(content_dir)
         .unwrap_or(path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/");
-    let is_page = page::is_page_path(&content_path);
-    let date = fm
-        .date
-        .as_ref()
-        .map(|d| frontmatter::parse_date(d, split.front_matter, path, "date", zone))
-        .transpose()?;
+        .join("/")
+}
+
+/// The entry's dates; on a page, first refuses what only news has.
+fn entry_dates(
+    fm: &ArticleFrontMatter,
+    file: &EntryFile,
+    zone: Timezone,
+    is_page: bool,
+) -> Result<EntryDates, ContentError> {
+    let date_of = |value: &toml::Spanned<toml::Value>, key: &str| {
+        frontmatter::parse_date(value, file.front_matter, file.path, key, zone)
+    };
+    let date = fm.date.as_ref().map(|d| date_of(d, "date")).transpose()?;
     let updated = fm
         .updated
         .as_ref()
-        .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated", zone))
+        .map(|u| date_of(u, "updated"))
         .transpose()?;
     let pinned_until = fm
         .pinned_until
         .as_ref()
         .map(|until| {
-            if !pinned {
-                return Err(invalid(
+            if !fm.is_pinned() {
+                return Err(file.invalid(
                     until.span().start,
                     "`pinned_until` says when pinning ends: set `pinned = true` too".into(),
                 ));
             }
-            frontmatter::parse_date(until, split.front_matter, path, "pinned_until", zone)
+            date_of(until, "pinned_until")
         })
         .transpose()?;
     if is_page {
-        refuse_news_keys(&fm, &invalid)?;
+        refuse_news_keys(fm, &|offset, message| file.invalid(offset, message))?;
     }
-    let (breaking_until, corrections) = news_flags(&fm, split.front_matter, path, zone)?;
+    let (breaking_until, corrections) = news_flags(fm, file.front_matter, file.path, zone)?;
     // "Updated" and `dateModified` follow the latest correction.
     let updated = updated
         .into_iter()
         .chain(corrections.last().map(|c| c.date))
         .max();
+    Ok(EntryDates {
+        date,
+        updated,
+        pinned_until,
+        breaking_until,
+        corrections,
+    })
+}
+
+/// The entry's slug, checked (after its title, which must not be empty): the one it
+/// gives, or its file's.
+fn entry_slug(
+    fm: &ArticleFrontMatter,
+    file: &EntryFile,
+    bundle: bool,
+) -> Result<String, ContentError> {
     if drop_controls(&fm.title).trim().is_empty() {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: "`title` must not be empty".into(),
-        });
+        return Err(file.refused("`title` must not be empty".into()));
     }
     let slug = match &fm.slug {
         Some(s) => {
             let written = s.get_ref();
             if written.contains(['/', '\\']) || written.contains("..") {
-                return Err(invalid(
+                return Err(file.invalid(
                     s.span().start,
                     format!(
                         "slug {written:?} would leave the output folder: use letters, digits and hyphens"
@@ -1005,7 +1147,7 @@ fn load_entry(
             }
             let whole = slug::slugify_whole(written);
             if whole.len() > slug::MAX_WRITTEN {
-                return Err(invalid(
+                return Err(file.invalid(
                     s.span().start,
                     format!(
                         "the slug is {} characters long; at most {} fit in a file name",
@@ -1016,50 +1158,30 @@ fn load_entry(
             }
             whole
         }
-        None => file_slug(path, bundle.is_some()),
+        None => file_slug(file.path, bundle),
     };
     if slug.is_empty() {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: "the slug is empty: set `slug` to letters, digits and hyphens".into(),
-        });
+        return Err(
+            file.refused("the slug is empty: set `slug` to letters, digits and hyphens".into())
+        );
     }
     if RESERVED_SLUGS.contains(&slug.as_str()) {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: format!("the slug `{slug}` is used by the site itself: choose another `slug`"),
-        });
+        return Err(file.refused(format!(
+            "the slug `{slug}` is used by the site itself: choose another `slug`"
+        )));
     }
     debug_assert!(is_slug(&slug));
-    let rendered = render_body(markdown, path, &text, split.body)?;
-    let description = fm
-        .description
-        .map(|d| clean(d.trim().to_string()))
-        .filter(|d| !d.is_empty());
-    let summary = description
-        .clone()
-        .unwrap_or_else(|| rendered.first_paragraph.clone());
-    let list = |field: Option<toml::Spanned<Vec<String>>>, what: &str, most: usize| {
-        let Some(field) = field else {
-            return Ok(Vec::new());
-        };
-        let start = field.span().start;
-        let links = clean_list(field.into_inner());
-        if links.len() > most {
-            return Err(invalid(
-                start,
-                format!(
-                    "{} {what}; an article may have at most {most} (each of their pages shows it with all of them)",
-                    links.len()
-                ),
-            ));
-        }
-        Ok(links)
-    };
+    Ok(slug)
+}
+
+/// The entry's `path` and aliases, each placed at its key when refused.
+fn entry_urls(fm: &ArticleFrontMatter, file: &EntryFile) -> Result<EntryUrls, ContentError> {
     let own_path = fm
         .path
         .as_ref()
-        .map(|p| path_permalink(p.get_ref()).map_err(|e| invalid(p.span().start, e.to_string())))
+        .map(|p| {
+            path_permalink(p.get_ref()).map_err(|e| file.invalid(p.span().start, e.to_string()))
+        })
         .transpose()?;
     let (query_aliases, aliases): (Vec<_>, Vec<_>) = fm
         .aliases
@@ -1068,137 +1190,173 @@ fn load_entry(
     let aliases = aliases
         .into_iter()
         .map(|alias| {
-            alias_path(alias.get_ref()).map_err(|e| invalid(alias.span().start, e.to_string()))
+            alias_path(alias.get_ref()).map_err(|e| file.invalid(alias.span().start, e.to_string()))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
     let query_aliases = query_aliases
         .into_iter()
         .map(|alias| {
-            query_alias(alias.get_ref()).map_err(|e| invalid(alias.span().start, e.to_string()))
+            query_alias(alias.get_ref())
+                .map_err(|e| file.invalid(alias.span().start, e.to_string()))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
-    let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
-    let tags = list(fm.tags, "tags", MAX_TAGS)?;
-    let optional = |text: Option<String>| {
-        text.map(|t| clean(t.trim().to_string()))
-            .filter(|t| !t.is_empty())
+    Ok(EntryUrls {
+        own_path,
+        aliases,
+        query_aliases,
+    })
+}
+
+/// An entry's authors or tags, cleaned, at most `most` of them.
+fn capped_list(
+    field: Option<toml::Spanned<Vec<String>>>,
+    what: &str,
+    most: usize,
+    file: &EntryFile,
+) -> Result<Vec<Link>, ContentError> {
+    let Some(field) = field else {
+        return Ok(Vec::new());
     };
-    let image = fm
-        .image
+    let start = field.span().start;
+    let links = clean_list(field.into_inner());
+    if links.len() > most {
+        return Err(file.invalid(
+            start,
+            format!(
+                "{} {what}; an article may have at most {most} (each of their pages shows it with all of them)",
+                links.len()
+            ),
+        ));
+    }
+    Ok(links)
+}
+
+/// A text the author may leave out: trimmed and cleaned, `None` when empty.
+fn optional(text: Option<String>) -> Option<String> {
+    text.map(|t| clean(t.trim().to_string()))
+        .filter(|t| !t.is_empty())
+}
+
+/// The entry's lead image, with its alt text and caption.
+fn lead_image(
+    fm: &ArticleFrontMatter,
+    file: &EntryFile,
+    bundle: Option<&Bundle>,
+) -> Result<Option<LeadImage>, ContentError> {
+    fm.image
         .as_ref()
         .map(|written| {
-            media::image_ref(written.get_ref(), bundle.as_ref())
+            media::image_ref(written.get_ref(), bundle)
                 .map(|source| LeadImage {
                     written: written.get_ref().trim().to_string(),
-                    line: crate::location::Position::of_offset(
-                        split.front_matter,
-                        written.span().start,
-                    )
-                    .shifted(2)
-                    .line,
+                    line: file.position(written.span().start).line,
                     source,
                     alt: optional(fm.image_alt.clone()),
                     caption: optional(fm.image_caption.clone()),
                 })
-                .map_err(|e| invalid(written.span().start, e.to_string()))
+                .map_err(|e| file.invalid(written.span().start, e.to_string()))
         })
-        .transpose()?;
-    let image_credit = optional(fm.image_credit.clone()).or_else(|| {
-        optional(
-            fm.extra
-                .get("image_credit")
-                .and_then(toml::Value::as_str)
-                .map(str::to_string),
-        )
-    });
-    // Where the article is: its file, or for a bundle its folder.
-    let place = match &bundle {
+        .transpose()
+}
+
+/// Where an entry is: its file, or for a bundle its folder.
+fn place_of(entry: &Entry) -> &str {
+    let content_path = entry.content_path.as_str();
+    match &entry.bundle {
         Some(_) => content_path
             .rsplit_once('/')
-            .map_or(content_path.as_str(), |(dir, _)| dir),
-        None => content_path.as_str(),
-    };
-    let html = Html::new(&rendered.html);
-    let extra = {
-        let mut extra = fm.extra;
-        clean_table(&mut extra);
-        extra
-    };
-    if is_page {
-        return Ok(Loaded::Page(Box::new(Page {
-            bundle,
-            image,
-            image_credit,
-            body_images: media::body_images(&rendered.html),
-            source: path.to_path_buf(),
-            permalink: Permalink::from_segments([slug.as_str()]),
-            slug,
-            title: clean(fm.title.trim().to_string()),
-            date,
-            updated,
-            description,
-            summary,
-            draft: fm.draft,
-            extra,
-            reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
-            word_count: rendered.word_count,
-            toc: rendered.toc,
-            path: own_path,
-            aliases,
-            query_aliases,
-            internal_links: internal_links(&rendered.html),
-            html,
-            version: version_with(path, &text, rendered.shortcodes),
-            content_path,
-        })));
+            .map_or(content_path, |(dir, _)| dir),
+        None => content_path,
     }
-    let Some(date) = date else {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: format!(
-                "missing `date`: an article needs one (a page, in content/{}/, does not)",
-                page::PAGES_DIR
-            ),
-        });
-    };
-    Ok(Loaded::Article(Box::new(Article {
-        section: section::link_of(place),
-        bundle,
-        image,
-        image_credit,
+}
+
+fn page_of(entry: Entry) -> Page {
+    let rendered = entry.rendered;
+    Page {
+        bundle: entry.bundle,
+        image: entry.image,
+        image_credit: entry.image_credit,
         body_images: media::body_images(&rendered.html),
-        climbing_paths: media::climbing_paths(&rendered.html),
-        source: path.to_path_buf(),
-        permalink: Permalink::from_segments([slug.as_str()]),
-        slug,
-        title: clean(fm.title.trim().to_string()),
-        date,
-        updated,
-        standfirst: description
-            .clone()
-            .filter(|d| !repeats_opening(d, &rendered.first_paragraph)),
-        description,
-        summary,
-        authors,
-        tags,
-        draft: fm.draft,
-        pinned,
-        pinned_until,
-        corrections,
-        breaking,
-        breaking_until,
-        extra,
+        source: entry.path,
+        permalink: Permalink::from_segments([entry.slug.as_str()]),
+        slug: entry.slug,
+        title: entry.title,
+        date: entry.dates.date,
+        updated: entry.dates.updated,
+        description: entry.description,
+        summary: entry.summary,
+        draft: entry.draft,
+        extra: entry.extra,
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         toc: rendered.toc,
-        path: own_path,
-        aliases,
-        query_aliases,
+        path: entry.urls.own_path,
+        aliases: entry.urls.aliases,
+        query_aliases: entry.urls.query_aliases,
         internal_links: internal_links(&rendered.html),
-        html,
-        version: version_with(path, &text, rendered.shortcodes),
-        content_path,
-    })))
+        html: Html::new(&rendered.html),
+        version: entry.version,
+        content_path: entry.content_path,
+    }
+}
+
+/// What only an article has of its front matter: its byline and tags, and its flags.
+struct Byline {
+    authors: Vec<Link>,
+    tags: Vec<Link>,
+    pinned: bool,
+    breaking: bool,
+}
+
+/// An article of the entry, which must have a date.
+fn article_of(entry: Entry, byline: Byline, file: &EntryFile) -> Result<Article, ContentError> {
+    let Some(date) = entry.dates.date else {
+        return Err(file.refused(format!(
+            "missing `date`: an article needs one (a page, in content/{}/, does not)",
+            page::PAGES_DIR
+        )));
+    };
+    let section = section::link_of(place_of(&entry));
+    let rendered = entry.rendered;
+    Ok(Article {
+        section,
+        bundle: entry.bundle,
+        image: entry.image,
+        image_credit: entry.image_credit,
+        body_images: media::body_images(&rendered.html),
+        climbing_paths: media::climbing_paths(&rendered.html),
+        source: entry.path,
+        permalink: Permalink::from_segments([entry.slug.as_str()]),
+        slug: entry.slug,
+        title: entry.title,
+        date,
+        updated: entry.dates.updated,
+        standfirst: entry
+            .description
+            .clone()
+            .filter(|d| !repeats_opening(d, &rendered.first_paragraph)),
+        description: entry.description,
+        summary: entry.summary,
+        authors: byline.authors,
+        tags: byline.tags,
+        draft: entry.draft,
+        pinned: byline.pinned,
+        pinned_until: entry.dates.pinned_until,
+        corrections: entry.dates.corrections,
+        breaking: byline.breaking,
+        breaking_until: entry.dates.breaking_until,
+        extra: entry.extra,
+        reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
+        word_count: rendered.word_count,
+        toc: rendered.toc,
+        path: entry.urls.own_path,
+        aliases: entry.urls.aliases,
+        query_aliases: entry.urls.query_aliases,
+        internal_links: internal_links(&rendered.html),
+        html: Html::new(&rendered.html),
+        version: entry.version,
+        content_path: entry.content_path,
+    })
 }
 
 /// Refuses on a page what only news has: a page is in no list, and a byline, tags,
