@@ -645,68 +645,12 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         indexes,
         mut left_out,
     } = parts;
-    let total = articles.len();
-    // A tag of drafts or scheduled articles only keeps its old URLs for when it is
-    // published: it is a tag of the site, with no page yet.
-    let known_tags: HashSet<String> = if config.tags.is_empty() {
-        HashSet::new()
-    } else {
-        let links = articles
-            .iter()
-            .flat_map(|a| &a.tags)
-            .map(|l| l.slug.as_str());
-        let drafts = left_out.iter().flat_map(|d| &d.tags).map(String::as_str);
-        links.chain(drafts).map(str::to_string).collect()
-    };
-    // A home section of drafts or scheduled stories only is named rightly; it has no
-    // block until one is published.
-    let known_sections: HashSet<String> = if config.home_sections.is_some() {
-        let links = articles.iter().filter_map(|a| a.section.as_ref());
-        let folders = indexes.iter().map(|i| slugify(&i.folder));
-        let drafts = left_out.iter().filter_map(|d| d.section.clone());
-        links
-            .map(|l| l.slug.clone())
-            .chain(folders)
-            .chain(drafts)
-            .collect()
-    } else {
-        HashSet::new()
-    };
-    if !options.drafts {
-        left_out.extend(articles.iter().filter(|a| a.draft).map(|a| LeftOut {
-            source: a.source.clone(),
-            section: a.section.as_ref().map(|l| l.slug.clone()),
-            tags: a.tags.iter().map(|l| l.slug.clone()).collect(),
-        }));
-    }
-    articles.retain(|a| options.drafts || !a.draft);
-    pages.retain(|p| options.drafts || !p.draft);
-    // Pages are no news: never scheduled, wherever their date lies.
-    pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    for p in &mut pages {
-        if let Some(own) = &p.path {
-            p.permalink = own.clone();
-        }
-    }
-    let unscheduled = articles.len();
-    let next_scheduled = options.published_by.and_then(|now| {
-        articles
-            .iter()
-            .map(|a| a.date)
-            .filter(|&date| date > now)
-            .min()
-    });
-    articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
-    let scheduled = unscheduled - articles.len();
-    debug_assert!(unscheduled <= total);
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    if config.pattern != crate::config::PermalinkPattern::default()
-        || articles.iter().any(|a| a.path.is_some())
-    {
-        for a in &mut articles {
-            a.permalink = urls::permalink_in(&config.pattern, a);
-        }
-    }
+    let known = known_names(&config, &articles, &indexes, &left_out);
+    let Shown {
+        scheduled,
+        next_scheduled,
+    } = keep_shown(&mut articles, &mut pages, &mut left_out, &options);
+    place_articles(&config, &mut articles);
     let sections = section::cross_reference(&mut articles, indexes)?;
     {
         let documents: Vec<&dyn Document> = documents_of(&articles, &pages).collect();
@@ -714,20 +658,12 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
     }
     check_climbing_paths(&articles)?;
 
-    let mut warnings: Vec<Warning> = documents_of(&articles, &pages)
-        .filter(|d| d.image().is_some_and(|i| i.alt.is_none()))
-        .map(|d| Warning {
-            file: d.source().to_path_buf(),
-            message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
-                .into(),
-            fails_check: true,
-        })
-        .collect();
+    let mut warnings = lead_images_without_alt(&articles, &pages);
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let mut tags = cross_reference_tags(&mut articles);
-    let home_aliases = config_list_aliases(&config, &known_tags, &mut tags)?;
+    let home_aliases = config_list_aliases(&config, &known.tags, &mut tags)?;
     let (pinned, next_unpinned) = front::pins(&articles, options.published_by);
-    let order = front::home_sections(&config, &sections, &known_sections)?;
+    let order = front::home_sections(&config, &sections, &known.sections)?;
     let front = Front::of(&articles, &sections, pinned, &order);
     urls::check_list_aliases(
         &articles,
@@ -738,18 +674,7 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         (&home_aliases, front.page_count(config.paginate_by)),
         config.paginate_by,
     )?;
-    if documents_of(&articles, &pages).any(|d| !d.internal_links().is_empty()) {
-        let index: HashMap<String, Permalink> = documents_of(&articles, &pages)
-            .map(|d| (d.content_path().to_string(), d.permalink().clone()))
-            .collect();
-        let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
-            resolve_with(&index, &config.base_url, article);
-        }
-        for page in pages.iter_mut().filter(|p| !p.internal_links.is_empty()) {
-            resolve_with(&index, &config.base_url, page);
-        }
-    }
+    resolve_internal_links(&config.base_url, &mut articles, &mut pages);
     let (breaking, next_expiry) = breaking_news(&articles, options.published_by);
     let base = config.base_url.as_str();
     let menu = menu::resolve(
@@ -783,6 +708,143 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         next_unpinned,
         left_out,
     })
+}
+
+/// The tags and home sections a site may name though they have no page: those of its
+/// drafts and scheduled articles too, so their names and old URLs are not refused.
+struct KnownNames {
+    tags: HashSet<String>,
+    sections: HashSet<String>,
+}
+
+/// The names the site knows (see [`KnownNames`]), each gathered only when the config
+/// names tags or home sections.
+fn known_names(
+    config: &Config,
+    articles: &[Article],
+    indexes: &[SectionIndex],
+    left_out: &[LeftOut],
+) -> KnownNames {
+    // A tag of drafts or scheduled articles only keeps its old URLs for when it is
+    // published: it is a tag of the site, with no page yet.
+    let tags: HashSet<String> = if config.tags.is_empty() {
+        HashSet::new()
+    } else {
+        let links = articles
+            .iter()
+            .flat_map(|a| &a.tags)
+            .map(|l| l.slug.as_str());
+        let drafts = left_out.iter().flat_map(|d| &d.tags).map(String::as_str);
+        links.chain(drafts).map(str::to_string).collect()
+    };
+    // A home section of drafts or scheduled stories only is named rightly; it has no
+    // block until one is published.
+    let sections: HashSet<String> = if config.home_sections.is_some() {
+        let links = articles.iter().filter_map(|a| a.section.as_ref());
+        let folders = indexes.iter().map(|i| slugify(&i.folder));
+        let drafts = left_out.iter().filter_map(|d| d.section.clone());
+        links
+            .map(|l| l.slug.clone())
+            .chain(folders)
+            .chain(drafts)
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    KnownNames { tags, sections }
+}
+
+/// How many articles are scheduled (dated after the reference time), and the first of
+/// their dates.
+struct Shown {
+    scheduled: usize,
+    next_scheduled: Option<DateTime<FixedOffset>>,
+}
+
+/// Keeps what the site shows: drafts only when asked (the rest recorded as left out),
+/// articles published by the reference time, newest first; pages in their files' order,
+/// at their own `path` where they give one.
+fn keep_shown(
+    articles: &mut Vec<Article>,
+    pages: &mut Vec<Page>,
+    left_out: &mut Vec<LeftOut>,
+    options: &LoadOptions,
+) -> Shown {
+    let total = articles.len();
+    if !options.drafts {
+        left_out.extend(articles.iter().filter(|a| a.draft).map(|a| LeftOut {
+            source: a.source.clone(),
+            section: a.section.as_ref().map(|l| l.slug.clone()),
+            tags: a.tags.iter().map(|l| l.slug.clone()).collect(),
+        }));
+    }
+    articles.retain(|a| options.drafts || !a.draft);
+    pages.retain(|p| options.drafts || !p.draft);
+    // Pages are no news: never scheduled, wherever their date lies.
+    pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    for p in pages.iter_mut() {
+        if let Some(own) = &p.path {
+            p.permalink = own.clone();
+        }
+    }
+    let unscheduled = articles.len();
+    let next_scheduled = options.published_by.and_then(|now| {
+        articles
+            .iter()
+            .map(|a| a.date)
+            .filter(|&date| date > now)
+            .min()
+    });
+    articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
+    let scheduled = unscheduled - articles.len();
+    debug_assert!(unscheduled <= total);
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    Shown {
+        scheduled,
+        next_scheduled,
+    }
+}
+
+/// Gives each article its permalink under the site's pattern or its own `path` (the
+/// default pattern without any `path` is the slug each already has).
+fn place_articles(config: &Config, articles: &mut [Article]) {
+    if config.pattern != crate::config::PermalinkPattern::default()
+        || articles.iter().any(|a| a.path.is_some())
+    {
+        for a in articles.iter_mut() {
+            a.permalink = urls::permalink_in(&config.pattern, a);
+        }
+    }
+}
+
+/// A warning, failing `check`, for each lead image without alt text.
+fn lead_images_without_alt(articles: &[Article], pages: &[Page]) -> Vec<Warning> {
+    documents_of(articles, pages)
+        .filter(|d| d.image().is_some_and(|i| i.alt.is_none()))
+        .map(|d| Warning {
+            file: d.source().to_path_buf(),
+            message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
+                .into(),
+            fails_check: true,
+        })
+        .collect()
+}
+
+/// Resolves the `@/file.md` links of articles and pages to the permalinks of the files
+/// they name.
+fn resolve_internal_links(base_url: &str, articles: &mut [Article], pages: &mut [Page]) {
+    if documents_of(articles, pages).any(|d| !d.internal_links().is_empty()) {
+        let index: HashMap<String, Permalink> = documents_of(articles, pages)
+            .map(|d| (d.content_path().to_string(), d.permalink().clone()))
+            .collect();
+        let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
+            resolve_with(&index, base_url, article);
+        }
+        for page in pages.iter_mut().filter(|p| !p.internal_links.is_empty()) {
+            resolve_with(&index, base_url, page);
+        }
+    }
 }
 
 /// The breaking stories whose banner is up at `now` (every one without a reference time:
