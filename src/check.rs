@@ -258,8 +258,10 @@ fn front_matter_problems(paths: &SitePaths) -> Vec<Problem> {
 }
 
 fn problem_of(error: &content::ContentError) -> Problem {
-    let (location, message) = error.place_and_message();
-    Problem { location, message }
+    Problem {
+        location: error.place(),
+        message: error.message(),
+    }
 }
 
 /// Warnings about the content itself — authors without a profile, files left out, tags

@@ -233,16 +233,35 @@ impl Default for PermalinkPattern {
     }
 }
 
+/// Why a `permalink` pattern is refused (the place is the key's, given by the caller).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PatternError {
+    #[error("`permalink` {written:?} must start and end with `/`, as in \"/:year/:slug/\"")]
+    NotBetweenSlashes { written: String },
+    #[error(
+        "`permalink` has the unknown token {token}: the tokens are :year, :month, :day, :slug, :section and :author"
+    )]
+    UnknownToken { token: String },
+    #[error(
+        "`permalink` segment {segment:?} is neither a token nor lowercase letters, digits and hyphens"
+    )]
+    BadSegment { segment: String },
+    #[error("`permalink` {written:?} has no :slug, so two articles could have one URL")]
+    NoSlug { written: String },
+    #[error("`permalink` starts with /{first}/, which the site uses for its own pages")]
+    Reserved { first: String },
+}
+
 impl PermalinkPattern {
     /// Parses a pattern: `/`-delimited, every segment a token or lowercase letters,
     /// digits and hyphens, `:slug` among them (without it, two articles of one day or one
     /// author would have one URL).
-    pub fn parse(text: &str) -> Result<PermalinkPattern, String> {
+    pub fn parse(text: &str) -> Result<PermalinkPattern, PatternError> {
         let inner = text
             .strip_prefix('/')
             .and_then(|t| t.strip_suffix('/'))
-            .ok_or_else(|| {
-                format!("`permalink` {text:?} must start and end with `/`, as in \"/:year/:slug/\"")
+            .ok_or_else(|| PatternError::NotBetweenSlashes {
+                written: text.to_string(),
             })?;
         let segments = inner
             .split('/')
@@ -253,28 +272,28 @@ impl PermalinkPattern {
                 ":slug" => Ok(Segment::Slug),
                 ":section" => Ok(Segment::Section),
                 ":author" => Ok(Segment::Author),
-                token if token.starts_with(':') => Err(format!(
-                    "`permalink` has the unknown token {token}: the tokens are :year, :month, :day, :slug, :section and :author"
-                )),
+                token if token.starts_with(':') => Err(PatternError::UnknownToken {
+                    token: token.to_string(),
+                }),
                 literal if crate::content::slug::is_slug(literal) => {
                     Ok(Segment::Literal(literal.to_string()))
                 }
-                other => Err(format!(
-                    "`permalink` segment {other:?} is neither a token nor lowercase letters, digits and hyphens"
-                )),
+                other => Err(PatternError::BadSegment {
+                    segment: other.to_string(),
+                }),
             })
-            .collect::<Result<Vec<Segment>, String>>()?;
+            .collect::<Result<Vec<Segment>, PatternError>>()?;
         if !segments.contains(&Segment::Slug) {
-            return Err(format!(
-                "`permalink` {text:?} has no :slug, so two articles could have one URL"
-            ));
+            return Err(PatternError::NoSlug {
+                written: text.to_string(),
+            });
         }
         if let Some(Segment::Literal(first)) = segments.first()
             && crate::content::is_reserved_slug(first)
         {
-            return Err(format!(
-                "`permalink` starts with /{first}/, which the site uses for its own pages"
-            ));
+            return Err(PatternError::Reserved {
+                first: first.clone(),
+            });
         }
         Ok(PermalinkPattern(segments))
     }
@@ -494,15 +513,14 @@ impl Config {
             message,
         };
         if let Some(written) = &config.permalink {
-            config.pattern = PermalinkPattern::parse(written.get_ref()).map_err(|message| {
-                ConfigError::Invalid {
+            config.pattern =
+                PermalinkPattern::parse(written.get_ref()).map_err(|e| ConfigError::Invalid {
                     location: Location {
                         path: path.to_path_buf(),
                         position: Some(Position::of_offset(text, written.span().start)),
                     },
-                    message,
-                }
-            })?;
+                    message: e.to_string(),
+                })?;
         }
         let at = |offset: usize| Location::at(path, Position::of_offset(text, offset));
         let home = &config.written_home;
@@ -749,5 +767,31 @@ mod tests {
         );
         assert!(normalize_base_url("example.org").is_err());
         assert!(normalize_base_url("/news/").is_err());
+    }
+
+    /// The full text of every refusal of a `permalink` pattern.
+    #[test]
+    fn pattern_errors_print_their_whole_message() {
+        let printed = |text: &str| PermalinkPattern::parse(text).unwrap_err().to_string();
+        assert_eq!(
+            printed(":slug"),
+            "`permalink` \":slug\" must start and end with `/`, as in \"/:year/:slug/\""
+        );
+        assert_eq!(
+            printed("/:week/:slug/"),
+            "`permalink` has the unknown token :week: the tokens are :year, :month, :day, :slug, :section and :author"
+        );
+        assert_eq!(
+            printed("/News/:slug/"),
+            "`permalink` segment \"News\" is neither a token nor lowercase letters, digits and hyphens"
+        );
+        assert_eq!(
+            printed("/:year/"),
+            "`permalink` \"/:year/\" has no :slug, so two articles could have one URL"
+        );
+        assert_eq!(
+            printed("/tags/:slug/"),
+            "`permalink` starts with /tags/, which the site uses for its own pages"
+        );
     }
 }

@@ -14,6 +14,7 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
+use thiserror::Error;
 
 /// The file that makes a folder an article (a page bundle).
 pub const BUNDLE_INDEX: &str = "index.md";
@@ -94,22 +95,51 @@ pub struct LeadImage {
     pub caption: Option<String>,
 }
 
-/// Reads an `image` value; the message says why one is refused.
-pub fn image_ref(written: &str, bundle: Option<&Bundle>) -> Result<ImageRef, String> {
+/// Why an `image` value is refused: what was written (quoted first) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ImageRefError {
+    #[error("image {written:?} is not a valid URL: {reason}")]
+    BadUrl {
+        written: String,
+        reason: url::ParseError,
+    },
+    #[error("`image` is empty")]
+    Empty,
+    #[error(
+        "image {written:?}: only http(s) URLs, paths under static/ (/images/x.jpg) and files beside the article are images"
+    )]
+    NotAnImage { written: String },
+    #[error(
+        "image {written:?} leaves the site: name a file beside the article or a path under static/ without `..`"
+    )]
+    LeavesSite { written: String },
+    #[error("image {written:?} is not in the article's folder {}", dir.display())]
+    NotInFolder { written: String, dir: PathBuf },
+    /// `path` is the file as written, without its leading `/`.
+    #[error(
+        "image {written:?} would be a file beside the article, which only an article that is a folder has (content/<slug>/index.md with the image in it); or give a path under static/ such as \"/images/{path}\""
+    )]
+    NoFolder { written: String, path: String },
+}
+
+/// Reads an `image` value, or says why it is refused.
+pub fn image_ref(written: &str, bundle: Option<&Bundle>) -> Result<ImageRef, ImageRefError> {
     let text = written.trim();
     let lower = text.to_ascii_lowercase();
+    let written = || written.to_string();
     if lower.starts_with("https://") || lower.starts_with("http://") {
         return url::Url::parse(text)
             .map(|_| ImageRef::Remote(text.to_string()))
-            .map_err(|e| format!("image {written:?} is not a valid URL: {e}"));
+            .map_err(|reason| ImageRefError::BadUrl {
+                written: written(),
+                reason,
+            });
     }
     if text.is_empty() {
-        return Err("`image` is empty".into());
+        return Err(ImageRefError::Empty);
     }
     if lower.contains(':') && !text.starts_with('/') {
-        return Err(format!(
-            "image {written:?}: only http(s) URLs, paths under static/ (/images/x.jpg) and files beside the article are images"
-        ));
+        return Err(ImageRefError::NotAnImage { written: written() });
     }
     let path = text.trim_start_matches('/');
     let leaves = text.contains('\\')
@@ -117,22 +147,21 @@ pub fn image_ref(written: &str, bundle: Option<&Bundle>) -> Result<ImageRef, Str
             .split('/')
             .any(|s| s.is_empty() || s == "." || s == "..");
     if leaves {
-        return Err(format!(
-            "image {written:?} leaves the site: name a file beside the article or a path under static/ without `..`"
-        ));
+        return Err(ImageRefError::LeavesSite { written: written() });
     }
     if text.starts_with('/') {
         return Ok(ImageRef::Site(path.to_string()));
     }
     match bundle {
         Some(bundle) if bundle.has(path) => Ok(ImageRef::Beside(path.to_string())),
-        Some(bundle) => Err(format!(
-            "image {written:?} is not in the article's folder {}",
-            bundle.dir.display()
-        )),
-        None => Err(format!(
-            "image {written:?} would be a file beside the article, which only an article that is a folder has (content/<slug>/index.md with the image in it); or give a path under static/ such as \"/images/{path}\""
-        )),
+        Some(bundle) => Err(ImageRefError::NotInFolder {
+            written: written(),
+            dir: bundle.dir.clone(),
+        }),
+        None => Err(ImageRefError::NoFolder {
+            written: written(),
+            path: path.to_string(),
+        }),
     }
 }
 
@@ -458,13 +487,45 @@ mod tests {
             ("data:image/png;base64,xx", "only http(s) URLs"),
             ("missing.jpg", "is not in the article's folder"),
         ] {
-            let message = image_ref(bad, Some(&b)).unwrap_err();
+            let message = image_ref(bad, Some(&b)).unwrap_err().to_string();
             assert!(message.contains(why), "{bad}: {message}");
         }
         assert!(
             image_ref("hero.jpg", None)
                 .unwrap_err()
+                .to_string()
                 .contains("content/<slug>/index.md")
+        );
+    }
+
+    /// The full text of every refusal of an `image` value.
+    #[test]
+    fn image_ref_errors_print_what_was_written_then_why() {
+        let b = bundle();
+        let printed = |written: &str, bundle| image_ref(written, bundle).unwrap_err().to_string();
+        assert_eq!(
+            printed("https://exa mple.org/x.jpg", None),
+            "image \"https://exa mple.org/x.jpg\" is not a valid URL: invalid international domain name"
+        );
+        assert_eq!(printed("  ", None), "`image` is empty");
+        assert_eq!(
+            printed("data:x", None),
+            "image \"data:x\": only http(s) URLs, paths under static/ (/images/x.jpg) and files beside the article are images"
+        );
+        assert_eq!(
+            printed("../x.jpg", None),
+            "image \"../x.jpg\" leaves the site: name a file beside the article or a path under static/ without `..`"
+        );
+        assert_eq!(
+            printed("gone.jpg", Some(&b)),
+            format!(
+                "image \"gone.jpg\" is not in the article's folder {}",
+                b.dir.display()
+            )
+        );
+        assert_eq!(
+            printed("hero.jpg", None),
+            "image \"hero.jpg\" would be a file beside the article, which only an article that is a folder has (content/<slug>/index.md with the image in it); or give a path under static/ such as \"/images/hero.jpg\""
         );
     }
 

@@ -61,31 +61,30 @@ pub const MAX_TAGS: usize = 100;
 /// Words per minute assumed for reading time.
 const READING_SPEED: usize = 200;
 
+/// A refusal of the content stage. Each carries its place (a file, or `file:line:column`)
+/// and its message as data, so reports that list problems by place take them as they are
+/// instead of cutting the printed text apart.
 #[derive(Debug, Error)]
 pub enum ContentError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}", self.printed())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: not valid UTF-8 text (content files must be UTF-8)", path.display())]
+    #[error("{}", self.printed())]
     NotUtf8 { path: PathBuf },
-    #[error("{location}: {message}")]
+    #[error("{}", self.printed())]
     Invalid { location: Location, message: String },
     /// A shortcode template that cannot be read or parsed (`place` is its file).
-    #[error("{place}: {message}")]
+    #[error("{}", self.printed())]
     ShortcodeTemplate { place: String, message: String },
-    #[error(
-        "{} and {} both want the URL /{permalink}: give one of them another `slug`",
-        first.display(),
-        second.display()
-    )]
+    #[error("{}", self.printed())]
     DuplicatePermalink {
         permalink: String,
         first: PathBuf,
         second: PathBuf,
     },
-    #[error("{}: the alias /{alias} is {taken}: remove it or choose another", article.display())]
+    #[error("{}", self.printed())]
     AliasTaken {
         alias: String,
         article: PathBuf,
@@ -108,35 +107,48 @@ impl From<shortcodes::TemplatesError> for ContentError {
 }
 
 impl ContentError {
-    /// The message in two parts, where (`path`, or `path:line:column`) and what, for
-    /// reports that list problems by place.
-    pub fn place_and_message(&self) -> (String, String) {
+    /// Where: the file, or `file:line:column`.
+    pub fn place(&self) -> String {
         match self {
-            ContentError::Read { path, source } => {
-                (path.display().to_string(), format!("cannot read: {source}"))
+            ContentError::Read { path, .. } | ContentError::NotUtf8 { path } => {
+                path.display().to_string()
             }
-            ContentError::NotUtf8 { path } => (
-                path.display().to_string(),
-                "not valid UTF-8 text (content files must be UTF-8)".into(),
+            ContentError::Invalid { location, .. } => location.to_string(),
+            ContentError::ShortcodeTemplate { place, .. } => place.clone(),
+            ContentError::DuplicatePermalink { first, .. } => first.display().to_string(),
+            ContentError::AliasTaken { article, .. } => article.display().to_string(),
+        }
+    }
+
+    /// What is wrong, without the place.
+    pub fn message(&self) -> String {
+        match self {
+            ContentError::Read { source, .. } => format!("cannot read: {source}"),
+            ContentError::NotUtf8 { .. } => {
+                "not valid UTF-8 text (content files must be UTF-8)".into()
+            }
+            ContentError::Invalid { message, .. }
+            | ContentError::ShortcodeTemplate { message, .. } => message.clone(),
+            ContentError::DuplicatePermalink {
+                permalink, second, ..
+            } => format!(
+                "and {} both want the URL /{permalink}: give one of them another `slug`",
+                second.display()
             ),
-            ContentError::Invalid { location, message } => (location.to_string(), message.clone()),
-            ContentError::ShortcodeTemplate { place, message } => (place.clone(), message.clone()),
-            ContentError::AliasTaken { article, .. } => {
-                let text = self.to_string();
-                let place = article.display().to_string();
-                let message = text.strip_prefix(&place).unwrap_or(&text);
-                (
-                    place,
-                    message.trim_start_matches(':').trim_start().to_string(),
-                )
-            }
-            ContentError::DuplicatePermalink { first, .. } => {
-                let text = self.to_string();
-                let place = first.display().to_string();
-                let message = text.strip_prefix(&place).unwrap_or(&text).trim_start();
-                (place, message.to_string())
+            ContentError::AliasTaken { alias, taken, .. } => {
+                format!("the alias /{alias} is {taken}: remove it or choose another")
             }
         }
+    }
+
+    /// The printed error: place, then message. A duplicate permalink reads as one sentence
+    /// naming both files (`a.md and b.md both want…`), so no colon follows its place.
+    fn printed(&self) -> String {
+        let separator = match self {
+            ContentError::DuplicatePermalink { .. } => " ",
+            _ => ": ",
+        };
+        format!("{}{separator}{}", self.place(), self.message())
     }
 }
 
@@ -633,68 +645,12 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         indexes,
         mut left_out,
     } = parts;
-    let total = articles.len();
-    // A tag of drafts or scheduled articles only keeps its old URLs for when it is
-    // published: it is a tag of the site, with no page yet.
-    let known_tags: HashSet<String> = if config.tags.is_empty() {
-        HashSet::new()
-    } else {
-        let links = articles
-            .iter()
-            .flat_map(|a| &a.tags)
-            .map(|l| l.slug.as_str());
-        let drafts = left_out.iter().flat_map(|d| &d.tags).map(String::as_str);
-        links.chain(drafts).map(str::to_string).collect()
-    };
-    // A home section of drafts or scheduled stories only is named rightly; it has no
-    // block until one is published.
-    let known_sections: HashSet<String> = if config.home_sections.is_some() {
-        let links = articles.iter().filter_map(|a| a.section.as_ref());
-        let folders = indexes.iter().map(|i| slugify(&i.folder));
-        let drafts = left_out.iter().filter_map(|d| d.section.clone());
-        links
-            .map(|l| l.slug.clone())
-            .chain(folders)
-            .chain(drafts)
-            .collect()
-    } else {
-        HashSet::new()
-    };
-    if !options.drafts {
-        left_out.extend(articles.iter().filter(|a| a.draft).map(|a| LeftOut {
-            source: a.source.clone(),
-            section: a.section.as_ref().map(|l| l.slug.clone()),
-            tags: a.tags.iter().map(|l| l.slug.clone()).collect(),
-        }));
-    }
-    articles.retain(|a| options.drafts || !a.draft);
-    pages.retain(|p| options.drafts || !p.draft);
-    // Pages are no news: never scheduled, wherever their date lies.
-    pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    for p in &mut pages {
-        if let Some(own) = &p.path {
-            p.permalink = own.clone();
-        }
-    }
-    let unscheduled = articles.len();
-    let next_scheduled = options.published_by.and_then(|now| {
-        articles
-            .iter()
-            .map(|a| a.date)
-            .filter(|&date| date > now)
-            .min()
-    });
-    articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
-    let scheduled = unscheduled - articles.len();
-    debug_assert!(unscheduled <= total);
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    if config.pattern != crate::config::PermalinkPattern::default()
-        || articles.iter().any(|a| a.path.is_some())
-    {
-        for a in &mut articles {
-            a.permalink = urls::permalink_in(&config.pattern, a);
-        }
-    }
+    let known = known_names(&config, &articles, &indexes, &left_out);
+    let Shown {
+        scheduled,
+        next_scheduled,
+    } = keep_shown(&mut articles, &mut pages, &mut left_out, &options);
+    place_articles(&config, &mut articles);
     let sections = section::cross_reference(&mut articles, indexes)?;
     {
         let documents: Vec<&dyn Document> = documents_of(&articles, &pages).collect();
@@ -702,20 +658,12 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
     }
     check_climbing_paths(&articles)?;
 
-    let mut warnings: Vec<Warning> = documents_of(&articles, &pages)
-        .filter(|d| d.image().is_some_and(|i| i.alt.is_none()))
-        .map(|d| Warning {
-            file: d.source().to_path_buf(),
-            message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
-                .into(),
-            fails_check: true,
-        })
-        .collect();
+    let mut warnings = lead_images_without_alt(&articles, &pages);
     let authors = cross_reference_authors(&mut articles, profiles, &mut warnings);
     let mut tags = cross_reference_tags(&mut articles);
-    let home_aliases = config_list_aliases(&config, &known_tags, &mut tags)?;
+    let home_aliases = config_list_aliases(&config, &known.tags, &mut tags)?;
     let (pinned, next_unpinned) = front::pins(&articles, options.published_by);
-    let order = front::home_sections(&config, &sections, &known_sections)?;
+    let order = front::home_sections(&config, &sections, &known.sections)?;
     let front = Front::of(&articles, &sections, pinned, &order);
     urls::check_list_aliases(
         &articles,
@@ -726,18 +674,7 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         (&home_aliases, front.page_count(config.paginate_by)),
         config.paginate_by,
     )?;
-    if documents_of(&articles, &pages).any(|d| !d.internal_links().is_empty()) {
-        let index: HashMap<String, Permalink> = documents_of(&articles, &pages)
-            .map(|d| (d.content_path().to_string(), d.permalink().clone()))
-            .collect();
-        let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
-            resolve_with(&index, &config.base_url, article);
-        }
-        for page in pages.iter_mut().filter(|p| !p.internal_links.is_empty()) {
-            resolve_with(&index, &config.base_url, page);
-        }
-    }
+    resolve_internal_links(&config.base_url, &mut articles, &mut pages);
     let (breaking, next_expiry) = breaking_news(&articles, options.published_by);
     let base = config.base_url.as_str();
     let menu = menu::resolve(
@@ -771,6 +708,143 @@ pub fn assemble(config: Config, parts: Parts, options: LoadOptions) -> Result<Si
         next_unpinned,
         left_out,
     })
+}
+
+/// The tags and home sections a site may name though they have no page: those of its
+/// drafts and scheduled articles too, so their names and old URLs are not refused.
+struct KnownNames {
+    tags: HashSet<String>,
+    sections: HashSet<String>,
+}
+
+/// The names the site knows (see [`KnownNames`]), each gathered only when the config
+/// names tags or home sections.
+fn known_names(
+    config: &Config,
+    articles: &[Article],
+    indexes: &[SectionIndex],
+    left_out: &[LeftOut],
+) -> KnownNames {
+    // A tag of drafts or scheduled articles only keeps its old URLs for when it is
+    // published: it is a tag of the site, with no page yet.
+    let tags: HashSet<String> = if config.tags.is_empty() {
+        HashSet::new()
+    } else {
+        let links = articles
+            .iter()
+            .flat_map(|a| &a.tags)
+            .map(|l| l.slug.as_str());
+        let drafts = left_out.iter().flat_map(|d| &d.tags).map(String::as_str);
+        links.chain(drafts).map(str::to_string).collect()
+    };
+    // A home section of drafts or scheduled stories only is named rightly; it has no
+    // block until one is published.
+    let sections: HashSet<String> = if config.home_sections.is_some() {
+        let links = articles.iter().filter_map(|a| a.section.as_ref());
+        let folders = indexes.iter().map(|i| slugify(&i.folder));
+        let drafts = left_out.iter().filter_map(|d| d.section.clone());
+        links
+            .map(|l| l.slug.clone())
+            .chain(folders)
+            .chain(drafts)
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    KnownNames { tags, sections }
+}
+
+/// How many articles are scheduled (dated after the reference time), and the first of
+/// their dates.
+struct Shown {
+    scheduled: usize,
+    next_scheduled: Option<DateTime<FixedOffset>>,
+}
+
+/// Keeps what the site shows: drafts only when asked (the rest recorded as left out),
+/// articles published by the reference time, newest first; pages in their files' order,
+/// at their own `path` where they give one.
+fn keep_shown(
+    articles: &mut Vec<Article>,
+    pages: &mut Vec<Page>,
+    left_out: &mut Vec<LeftOut>,
+    options: &LoadOptions,
+) -> Shown {
+    let total = articles.len();
+    if !options.drafts {
+        left_out.extend(articles.iter().filter(|a| a.draft).map(|a| LeftOut {
+            source: a.source.clone(),
+            section: a.section.as_ref().map(|l| l.slug.clone()),
+            tags: a.tags.iter().map(|l| l.slug.clone()).collect(),
+        }));
+    }
+    articles.retain(|a| options.drafts || !a.draft);
+    pages.retain(|p| options.drafts || !p.draft);
+    // Pages are no news: never scheduled, wherever their date lies.
+    pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    for p in pages.iter_mut() {
+        if let Some(own) = &p.path {
+            p.permalink = own.clone();
+        }
+    }
+    let unscheduled = articles.len();
+    let next_scheduled = options.published_by.and_then(|now| {
+        articles
+            .iter()
+            .map(|a| a.date)
+            .filter(|&date| date > now)
+            .min()
+    });
+    articles.retain(|a| options.published_by.is_none_or(|now| a.date <= now));
+    let scheduled = unscheduled - articles.len();
+    debug_assert!(unscheduled <= total);
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    Shown {
+        scheduled,
+        next_scheduled,
+    }
+}
+
+/// Gives each article its permalink under the site's pattern or its own `path` (the
+/// default pattern without any `path` is the slug each already has).
+fn place_articles(config: &Config, articles: &mut [Article]) {
+    if config.pattern != crate::config::PermalinkPattern::default()
+        || articles.iter().any(|a| a.path.is_some())
+    {
+        for a in articles.iter_mut() {
+            a.permalink = urls::permalink_in(&config.pattern, a);
+        }
+    }
+}
+
+/// A warning, failing `check`, for each lead image without alt text.
+fn lead_images_without_alt(articles: &[Article], pages: &[Page]) -> Vec<Warning> {
+    documents_of(articles, pages)
+        .filter(|d| d.image().is_some_and(|i| i.alt.is_none()))
+        .map(|d| Warning {
+            file: d.source().to_path_buf(),
+            message: "the lead image has no `image_alt`: describe it for readers who cannot see it"
+                .into(),
+            fails_check: true,
+        })
+        .collect()
+}
+
+/// Resolves the `@/file.md` links of articles and pages to the permalinks of the files
+/// they name.
+fn resolve_internal_links(base_url: &str, articles: &mut [Article], pages: &mut [Page]) {
+    if documents_of(articles, pages).any(|d| !d.internal_links().is_empty()) {
+        let index: HashMap<String, Permalink> = documents_of(articles, pages)
+            .map(|d| (d.content_path().to_string(), d.permalink().clone()))
+            .collect();
+        let index: HashMap<&str, &Permalink> = index.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        for article in articles.iter_mut().filter(|a| !a.internal_links.is_empty()) {
+            resolve_with(&index, base_url, article);
+        }
+        for page in pages.iter_mut().filter(|p| !p.internal_links.is_empty()) {
+            resolve_with(&index, base_url, page);
+        }
+    }
 }
 
 /// The breaking stories whose banner is up at `now` (every one without a reference time:
@@ -911,8 +985,76 @@ pub(crate) fn render_body(
     })
 }
 
+/// An entry's file while it loads: where a key of its front matter is, for its errors.
+struct EntryFile<'a> {
+    path: &'a Path,
+    /// The front matter's text, which the keys' spans are offsets into.
+    front_matter: &'a str,
+}
+
+impl EntryFile<'_> {
+    /// The position of a front matter offset in the file (whose front matter starts on
+    /// its second line).
+    fn position(&self, offset: usize) -> crate::location::Position {
+        crate::location::Position::of_offset(self.front_matter, offset).shifted(2)
+    }
+
+    /// A refusal placed at the key whose value starts at `offset`.
+    fn invalid(&self, offset: usize, message: String) -> ContentError {
+        ContentError::Invalid {
+            location: Location::at(self.path, self.position(offset)),
+            message,
+        }
+    }
+
+    /// A refusal of the whole file.
+    fn refused(&self, message: String) -> ContentError {
+        ContentError::Invalid {
+            location: Location::file(self.path),
+            message,
+        }
+    }
+}
+
+/// An entry's dates, checked: "updated" already follows its latest correction.
+struct EntryDates {
+    date: Option<DateTime<FixedOffset>>,
+    updated: Option<DateTime<FixedOffset>>,
+    pinned_until: Option<DateTime<FixedOffset>>,
+    breaking_until: Option<DateTime<FixedOffset>>,
+    corrections: Vec<Correction>,
+}
+
+/// The addresses an entry asks for besides its own: its `path`, and its aliases (as the
+/// files they are written to) and query aliases.
+struct EntryUrls {
+    own_path: Option<Permalink>,
+    aliases: Vec<String>,
+    query_aliases: Vec<String>,
+}
+
+/// What a page and an article share, loaded and checked.
+struct Entry {
+    path: PathBuf,
+    content_path: String,
+    bundle: Option<Bundle>,
+    slug: String,
+    title: String,
+    dates: EntryDates,
+    description: Option<String>,
+    summary: String,
+    rendered: markdown::Rendered,
+    image: Option<LeadImage>,
+    image_credit: Option<String>,
+    draft: bool,
+    extra: toml::Table,
+    urls: EntryUrls,
+    version: u64,
+}
+
 /// An article, or a page when its file is below `content/pages/` (the same front matter,
-/// less what only news has).
+/// less what only news has). Its keys are checked in the order the steps below take
+/// them, so a file with several faults is always refused for the same one.
 fn load_entry(
     path: &Path,
     content_dir: &Path,
@@ -921,70 +1063,144 @@ fn load_entry(
 ) -> Result<Loaded, ContentError> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text, path)?;
-    let fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
-    let (pinned, breaking) = (fm.is_pinned(), fm.is_breaking());
-    let invalid = |span_start: usize, message: String| ContentError::Invalid {
-        location: Location::at(
-            path,
-            crate::location::Position::of_offset(split.front_matter, span_start).shifted(2),
-        ),
-        message,
+    let mut fm: ArticleFrontMatter = frontmatter::parse(split.front_matter, path)?;
+    let file = EntryFile {
+        path,
+        front_matter: split.front_matter,
     };
     let bundle = media::is_bundle_index(path)
         .then(|| path.parent().filter(|dir| *dir != content_dir))
         .flatten()
         .map(|_| Bundle::of(path));
-    let content_path = path
-        .strip_prefix(content_dir)
+    let content_path = content_path_of(path, content_dir);
+    let is_page = page::is_page_path(&content_path);
+    let dates = entry_dates(&fm, &file, zone, is_page)?;
+    let slug = entry_slug(&fm, &file, bundle.is_some())?;
+    let rendered = render_body(markdown, path, &text, split.body)?;
+    let description = fm
+        .description
+        .take()
+        .map(|d| clean(d.trim().to_string()))
+        .filter(|d| !d.is_empty());
+    let summary = description
+        .clone()
+        .unwrap_or_else(|| rendered.first_paragraph.clone());
+    let urls = entry_urls(&fm, &file)?;
+    let authors = capped_list(fm.authors.take(), "authors", MAX_AUTHORS, &file)?;
+    let tags = capped_list(fm.tags.take(), "tags", MAX_TAGS, &file)?;
+    let image = lead_image(&fm, &file, bundle.as_ref())?;
+    let image_credit = optional(fm.image_credit.clone()).or_else(|| {
+        optional(
+            fm.extra
+                .get("image_credit")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string),
+        )
+    });
+    let (pinned, breaking) = (fm.is_pinned(), fm.is_breaking());
+    let mut extra = fm.extra;
+    clean_table(&mut extra);
+    let entry = Entry {
+        path: path.to_path_buf(),
+        version: version_with(path, &text, rendered.shortcodes),
+        content_path,
+        bundle,
+        slug,
+        title: clean(fm.title.trim().to_string()),
+        dates,
+        description,
+        summary,
+        rendered,
+        image,
+        image_credit,
+        draft: fm.draft,
+        extra,
+        urls,
+    };
+    if is_page {
+        return Ok(Loaded::Page(Box::new(page_of(entry))));
+    }
+    let byline = Byline {
+        authors,
+        tags,
+        pinned,
+        breaking,
+    };
+    Ok(Loaded::Article(Box::new(article_of(entry, byline, &file)?)))
+}
+
+/// A file's path below `content/`, `/`-separated.
+fn content_path_of(path: &Path, content_dir: &Path) -> String {
+    path.strip_prefix(content_dir)
         .unwrap_or(path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/");
-    let is_page = page::is_page_path(&content_path);
-    let date = fm
-        .date
-        .as_ref()
-        .map(|d| frontmatter::parse_date(d, split.front_matter, path, "date", zone))
-        .transpose()?;
+        .join("/")
+}
+
+/// The entry's dates; on a page, first refuses what only news has.
+fn entry_dates(
+    fm: &ArticleFrontMatter,
+    file: &EntryFile,
+    zone: Timezone,
+    is_page: bool,
+) -> Result<EntryDates, ContentError> {
+    let date_of = |value: &toml::Spanned<toml::Value>, key: &str| {
+        frontmatter::parse_date(value, file.front_matter, file.path, key, zone)
+    };
+    let date = fm.date.as_ref().map(|d| date_of(d, "date")).transpose()?;
     let updated = fm
         .updated
         .as_ref()
-        .map(|u| frontmatter::parse_date(u, split.front_matter, path, "updated", zone))
+        .map(|u| date_of(u, "updated"))
         .transpose()?;
     let pinned_until = fm
         .pinned_until
         .as_ref()
         .map(|until| {
-            if !pinned {
-                return Err(invalid(
+            if !fm.is_pinned() {
+                return Err(file.invalid(
                     until.span().start,
                     "`pinned_until` says when pinning ends: set `pinned = true` too".into(),
                 ));
             }
-            frontmatter::parse_date(until, split.front_matter, path, "pinned_until", zone)
+            date_of(until, "pinned_until")
         })
         .transpose()?;
     if is_page {
-        refuse_news_keys(&fm, &invalid)?;
+        refuse_news_keys(fm, &|offset, message| file.invalid(offset, message))?;
     }
-    let (breaking_until, corrections) = news_flags(&fm, split.front_matter, path, zone)?;
+    let (breaking_until, corrections) = news_flags(fm, file.front_matter, file.path, zone)?;
     // "Updated" and `dateModified` follow the latest correction.
     let updated = updated
         .into_iter()
         .chain(corrections.last().map(|c| c.date))
         .max();
+    Ok(EntryDates {
+        date,
+        updated,
+        pinned_until,
+        breaking_until,
+        corrections,
+    })
+}
+
+/// The entry's slug, checked (after its title, which must not be empty): the one it
+/// gives, or its file's.
+fn entry_slug(
+    fm: &ArticleFrontMatter,
+    file: &EntryFile,
+    bundle: bool,
+) -> Result<String, ContentError> {
     if drop_controls(&fm.title).trim().is_empty() {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: "`title` must not be empty".into(),
-        });
+        return Err(file.refused("`title` must not be empty".into()));
     }
     let slug = match &fm.slug {
         Some(s) => {
             let written = s.get_ref();
             if written.contains(['/', '\\']) || written.contains("..") {
-                return Err(invalid(
+                return Err(file.invalid(
                     s.span().start,
                     format!(
                         "slug {written:?} would leave the output folder: use letters, digits and hyphens"
@@ -993,7 +1209,7 @@ fn load_entry(
             }
             let whole = slug::slugify_whole(written);
             if whole.len() > slug::MAX_WRITTEN {
-                return Err(invalid(
+                return Err(file.invalid(
                     s.span().start,
                     format!(
                         "the slug is {} characters long; at most {} fit in a file name",
@@ -1004,50 +1220,30 @@ fn load_entry(
             }
             whole
         }
-        None => file_slug(path, bundle.is_some()),
+        None => file_slug(file.path, bundle),
     };
     if slug.is_empty() {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: "the slug is empty: set `slug` to letters, digits and hyphens".into(),
-        });
+        return Err(
+            file.refused("the slug is empty: set `slug` to letters, digits and hyphens".into())
+        );
     }
     if RESERVED_SLUGS.contains(&slug.as_str()) {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: format!("the slug `{slug}` is used by the site itself: choose another `slug`"),
-        });
+        return Err(file.refused(format!(
+            "the slug `{slug}` is used by the site itself: choose another `slug`"
+        )));
     }
     debug_assert!(is_slug(&slug));
-    let rendered = render_body(markdown, path, &text, split.body)?;
-    let description = fm
-        .description
-        .map(|d| clean(d.trim().to_string()))
-        .filter(|d| !d.is_empty());
-    let summary = description
-        .clone()
-        .unwrap_or_else(|| rendered.first_paragraph.clone());
-    let list = |field: Option<toml::Spanned<Vec<String>>>, what: &str, most: usize| {
-        let Some(field) = field else {
-            return Ok(Vec::new());
-        };
-        let start = field.span().start;
-        let links = clean_list(field.into_inner());
-        if links.len() > most {
-            return Err(invalid(
-                start,
-                format!(
-                    "{} {what}; an article may have at most {most} (each of their pages shows it with all of them)",
-                    links.len()
-                ),
-            ));
-        }
-        Ok(links)
-    };
+    Ok(slug)
+}
+
+/// The entry's `path` and aliases, each placed at its key when refused.
+fn entry_urls(fm: &ArticleFrontMatter, file: &EntryFile) -> Result<EntryUrls, ContentError> {
     let own_path = fm
         .path
         .as_ref()
-        .map(|p| path_permalink(p.get_ref()).map_err(|message| invalid(p.span().start, message)))
+        .map(|p| {
+            path_permalink(p.get_ref()).map_err(|e| file.invalid(p.span().start, e.to_string()))
+        })
         .transpose()?;
     let (query_aliases, aliases): (Vec<_>, Vec<_>) = fm
         .aliases
@@ -1056,137 +1252,173 @@ fn load_entry(
     let aliases = aliases
         .into_iter()
         .map(|alias| {
-            alias_path(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
+            alias_path(alias.get_ref()).map_err(|e| file.invalid(alias.span().start, e.to_string()))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
     let query_aliases = query_aliases
         .into_iter()
         .map(|alias| {
-            query_alias(alias.get_ref()).map_err(|message| invalid(alias.span().start, message))
+            query_alias(alias.get_ref())
+                .map_err(|e| file.invalid(alias.span().start, e.to_string()))
         })
         .collect::<Result<Vec<String>, ContentError>>()?;
-    let authors = list(fm.authors, "authors", MAX_AUTHORS)?;
-    let tags = list(fm.tags, "tags", MAX_TAGS)?;
-    let optional = |text: Option<String>| {
-        text.map(|t| clean(t.trim().to_string()))
-            .filter(|t| !t.is_empty())
+    Ok(EntryUrls {
+        own_path,
+        aliases,
+        query_aliases,
+    })
+}
+
+/// An entry's authors or tags, cleaned, at most `most` of them.
+fn capped_list(
+    field: Option<toml::Spanned<Vec<String>>>,
+    what: &str,
+    most: usize,
+    file: &EntryFile,
+) -> Result<Vec<Link>, ContentError> {
+    let Some(field) = field else {
+        return Ok(Vec::new());
     };
-    let image = fm
-        .image
+    let start = field.span().start;
+    let links = clean_list(field.into_inner());
+    if links.len() > most {
+        return Err(file.invalid(
+            start,
+            format!(
+                "{} {what}; an article may have at most {most} (each of their pages shows it with all of them)",
+                links.len()
+            ),
+        ));
+    }
+    Ok(links)
+}
+
+/// A text the author may leave out: trimmed and cleaned, `None` when empty.
+fn optional(text: Option<String>) -> Option<String> {
+    text.map(|t| clean(t.trim().to_string()))
+        .filter(|t| !t.is_empty())
+}
+
+/// The entry's lead image, with its alt text and caption.
+fn lead_image(
+    fm: &ArticleFrontMatter,
+    file: &EntryFile,
+    bundle: Option<&Bundle>,
+) -> Result<Option<LeadImage>, ContentError> {
+    fm.image
         .as_ref()
         .map(|written| {
-            media::image_ref(written.get_ref(), bundle.as_ref())
+            media::image_ref(written.get_ref(), bundle)
                 .map(|source| LeadImage {
                     written: written.get_ref().trim().to_string(),
-                    line: crate::location::Position::of_offset(
-                        split.front_matter,
-                        written.span().start,
-                    )
-                    .shifted(2)
-                    .line,
+                    line: file.position(written.span().start).line,
                     source,
                     alt: optional(fm.image_alt.clone()),
                     caption: optional(fm.image_caption.clone()),
                 })
-                .map_err(|message| invalid(written.span().start, message))
+                .map_err(|e| file.invalid(written.span().start, e.to_string()))
         })
-        .transpose()?;
-    let image_credit = optional(fm.image_credit.clone()).or_else(|| {
-        optional(
-            fm.extra
-                .get("image_credit")
-                .and_then(toml::Value::as_str)
-                .map(str::to_string),
-        )
-    });
-    // Where the article is: its file, or for a bundle its folder.
-    let place = match &bundle {
+        .transpose()
+}
+
+/// Where an entry is: its file, or for a bundle its folder.
+fn place_of(entry: &Entry) -> &str {
+    let content_path = entry.content_path.as_str();
+    match &entry.bundle {
         Some(_) => content_path
             .rsplit_once('/')
-            .map_or(content_path.as_str(), |(dir, _)| dir),
-        None => content_path.as_str(),
-    };
-    let html = Html::new(&rendered.html);
-    let extra = {
-        let mut extra = fm.extra;
-        clean_table(&mut extra);
-        extra
-    };
-    if is_page {
-        return Ok(Loaded::Page(Box::new(Page {
-            bundle,
-            image,
-            image_credit,
-            body_images: media::body_images(&rendered.html),
-            source: path.to_path_buf(),
-            permalink: Permalink::from_segments([slug.as_str()]),
-            slug,
-            title: clean(fm.title.trim().to_string()),
-            date,
-            updated,
-            description,
-            summary,
-            draft: fm.draft,
-            extra,
-            reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
-            word_count: rendered.word_count,
-            toc: rendered.toc,
-            path: own_path,
-            aliases,
-            query_aliases,
-            internal_links: internal_links(&rendered.html),
-            html,
-            version: version_with(path, &text, rendered.shortcodes),
-            content_path,
-        })));
+            .map_or(content_path, |(dir, _)| dir),
+        None => content_path,
     }
-    let Some(date) = date else {
-        return Err(ContentError::Invalid {
-            location: Location::file(path),
-            message: format!(
-                "missing `date`: an article needs one (a page, in content/{}/, does not)",
-                page::PAGES_DIR
-            ),
-        });
-    };
-    Ok(Loaded::Article(Box::new(Article {
-        section: section::link_of(place),
-        bundle,
-        image,
-        image_credit,
+}
+
+fn page_of(entry: Entry) -> Page {
+    let rendered = entry.rendered;
+    Page {
+        bundle: entry.bundle,
+        image: entry.image,
+        image_credit: entry.image_credit,
         body_images: media::body_images(&rendered.html),
-        climbing_paths: media::climbing_paths(&rendered.html),
-        source: path.to_path_buf(),
-        permalink: Permalink::from_segments([slug.as_str()]),
-        slug,
-        title: clean(fm.title.trim().to_string()),
-        date,
-        updated,
-        standfirst: description
-            .clone()
-            .filter(|d| !repeats_opening(d, &rendered.first_paragraph)),
-        description,
-        summary,
-        authors,
-        tags,
-        draft: fm.draft,
-        pinned,
-        pinned_until,
-        corrections,
-        breaking,
-        breaking_until,
-        extra,
+        source: entry.path,
+        permalink: Permalink::from_segments([entry.slug.as_str()]),
+        slug: entry.slug,
+        title: entry.title,
+        date: entry.dates.date,
+        updated: entry.dates.updated,
+        description: entry.description,
+        summary: entry.summary,
+        draft: entry.draft,
+        extra: entry.extra,
         reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
         word_count: rendered.word_count,
         toc: rendered.toc,
-        path: own_path,
-        aliases,
-        query_aliases,
+        path: entry.urls.own_path,
+        aliases: entry.urls.aliases,
+        query_aliases: entry.urls.query_aliases,
         internal_links: internal_links(&rendered.html),
-        html,
-        version: version_with(path, &text, rendered.shortcodes),
-        content_path,
-    })))
+        html: Html::new(&rendered.html),
+        version: entry.version,
+        content_path: entry.content_path,
+    }
+}
+
+/// What only an article has of its front matter: its byline and tags, and its flags.
+struct Byline {
+    authors: Vec<Link>,
+    tags: Vec<Link>,
+    pinned: bool,
+    breaking: bool,
+}
+
+/// An article of the entry, which must have a date.
+fn article_of(entry: Entry, byline: Byline, file: &EntryFile) -> Result<Article, ContentError> {
+    let Some(date) = entry.dates.date else {
+        return Err(file.refused(format!(
+            "missing `date`: an article needs one (a page, in content/{}/, does not)",
+            page::PAGES_DIR
+        )));
+    };
+    let section = section::link_of(place_of(&entry));
+    let rendered = entry.rendered;
+    Ok(Article {
+        section,
+        bundle: entry.bundle,
+        image: entry.image,
+        image_credit: entry.image_credit,
+        body_images: media::body_images(&rendered.html),
+        climbing_paths: media::climbing_paths(&rendered.html),
+        source: entry.path,
+        permalink: Permalink::from_segments([entry.slug.as_str()]),
+        slug: entry.slug,
+        title: entry.title,
+        date,
+        updated: entry.dates.updated,
+        standfirst: entry
+            .description
+            .clone()
+            .filter(|d| !repeats_opening(d, &rendered.first_paragraph)),
+        description: entry.description,
+        summary: entry.summary,
+        authors: byline.authors,
+        tags: byline.tags,
+        draft: entry.draft,
+        pinned: byline.pinned,
+        pinned_until: entry.dates.pinned_until,
+        corrections: entry.dates.corrections,
+        breaking: byline.breaking,
+        breaking_until: entry.dates.breaking_until,
+        extra: entry.extra,
+        reading_time: rendered.word_count.div_ceil(READING_SPEED).max(1),
+        word_count: rendered.word_count,
+        toc: rendered.toc,
+        path: entry.urls.own_path,
+        aliases: entry.urls.aliases,
+        query_aliases: entry.urls.query_aliases,
+        internal_links: internal_links(&rendered.html),
+        html: Html::new(&rendered.html),
+        version: entry.version,
+        content_path: entry.content_path,
+    })
 }
 
 /// Refuses on a page what only news has: a page is in no list, and a byline, tags,
@@ -1450,7 +1682,7 @@ fn load_profile(path: &Path) -> Result<Author, ContentError> {
                     written.get_ref(),
                     written.get_ref().trim()
                 ))),
-                Err(message) => Err(invalid(message)),
+                Err(e) => Err(invalid(e.to_string())),
             }
         })
         .transpose()?;
@@ -1659,4 +1891,79 @@ fn cross_reference_tags(articles: &mut [Article]) -> Vec<Tag> {
         }
     }
     tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::location::Position;
+
+    /// Each refusal's full text, and its place and message as reports take them.
+    #[test]
+    fn content_errors_print_place_then_message() {
+        let cases = [
+            (
+                ContentError::NotUtf8 {
+                    path: "content/a.md".into(),
+                },
+                "content/a.md",
+                "not valid UTF-8 text (content files must be UTF-8)",
+                "content/a.md: not valid UTF-8 text (content files must be UTF-8)",
+            ),
+            (
+                ContentError::Invalid {
+                    location: Location::at(
+                        Path::new("content/a.md"),
+                        Position { line: 2, column: 7 },
+                    ),
+                    message: "missing `title`".into(),
+                },
+                "content/a.md:2:7",
+                "missing `title`",
+                "content/a.md:2:7: missing `title`",
+            ),
+            (
+                ContentError::ShortcodeTemplate {
+                    place: "templates/shortcodes/x.html".into(),
+                    message: "bad".into(),
+                },
+                "templates/shortcodes/x.html",
+                "bad",
+                "templates/shortcodes/x.html: bad",
+            ),
+            (
+                ContentError::DuplicatePermalink {
+                    permalink: "story/".into(),
+                    first: "content/a.md".into(),
+                    second: "content/b.md".into(),
+                },
+                "content/a.md",
+                "and content/b.md both want the URL /story/: give one of them another `slug`",
+                "content/a.md and content/b.md both want the URL /story/: give one of them \
+                 another `slug`",
+            ),
+            (
+                ContentError::AliasTaken {
+                    alias: "old/".into(),
+                    article: "content/a.md".into(),
+                    taken: "the page of content/b.md".into(),
+                },
+                "content/a.md",
+                "the alias /old/ is the page of content/b.md: remove it or choose another",
+                "content/a.md: the alias /old/ is the page of content/b.md: remove it or \
+                 choose another",
+            ),
+        ];
+        for (error, place, message, printed) in cases {
+            assert_eq!(error.place(), place);
+            assert_eq!(error.message(), message);
+            assert_eq!(error.to_string(), printed);
+        }
+        let read = ContentError::Read {
+            path: "content/a.md".into(),
+            source: std::io::Error::other("denied"),
+        };
+        assert_eq!(read.to_string(), "content/a.md: cannot read: denied");
+        assert_eq!(read.message(), "cannot read: denied");
+    }
 }

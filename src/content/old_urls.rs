@@ -62,7 +62,7 @@ impl ListAliases {
                     url.text
                 )));
             }
-            alias_path(&url.text).map_err(refuse)
+            alias_path(&url.text).map_err(|e| refuse(e.to_string()))
         };
         let pages = written
             .aliases

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
+use thiserror::Error;
 
 use super::old_urls::{FeedKind, ListAliases};
 use super::page::{Document, Page};
@@ -185,31 +186,93 @@ pub(super) fn check_urls(
     Ok(())
 }
 
+/// Why a written alias or `path` is no address of this site: what was written (quoted
+/// first, as the place) and what is wrong with it, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UrlError {
+    #[error("alias {written:?} {fault}")]
+    Alias { written: String, fault: AliasFault },
+    #[error("path {written:?} {fault}")]
+    Path { written: String, fault: PathFault },
+}
+
+/// What is wrong with an alias (the message after its quoted text).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AliasFault {
+    #[error("is a `{scheme}:` URL: an alias is a path of this site, starting with `/`")]
+    Scheme { scheme: String },
+    #[error(
+        "names another host (`//…`): an alias is a path of this site, starting with a single `/`"
+    )]
+    OtherHost,
+    /// `suggestion` is the alias written from the root, without its leading dots and slashes.
+    #[error(
+        "does not start with `/`: an alias is a path of this site from its root, such as \"/{suggestion}\""
+    )]
+    NotFromRoot { suggestion: String },
+    #[error("is the home page")]
+    HomePage,
+    #[error("has a fragment (`#…`), which browsers never send to the server")]
+    Fragment,
+    #[error("has a control character")]
+    Control,
+    #[error("has a backslash: the segments of a path are separated by `/`")]
+    Backslash,
+    #[error("has a space: an alias is one path, without spaces")]
+    Space,
+    #[error("has an empty segment (`//`)")]
+    EmptySegment,
+    #[error("has a `.` or `..` segment")]
+    DotSegment,
+    #[error("has a segment too long for a file name")]
+    LongSegment,
+    #[error("has no query")]
+    NoQuery,
+    #[error("must have a query of `key=value` pairs, without spaces or a fragment")]
+    BadQuery,
+}
+
+/// What is wrong with an article's `path` (the message after its quoted text).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PathFault {
+    #[error("is the home page")]
+    HomePage,
+    #[error("must be segments of letters, digits and - _ . ~")]
+    BadSegment,
+    #[error("has a segment too long for a file name")]
+    LongSegment,
+    #[error("is below a page of the site's own")]
+    BelowOwnPage,
+    #[error("is a file of the site's own")]
+    OwnFile,
+}
+
 /// `written` as a path of this site (trimmed), or why it is not one: an alias names an
 /// address of this site, never another site's (`https://…`, `//host/…`) nor a script
 /// (`javascript:…`), and is written from the root.
-fn site_path(written: &str) -> Result<&str, String> {
+fn site_path(written: &str) -> Result<&str, UrlError> {
     let text = written.trim();
+    let refuse = |fault| UrlError::Alias {
+        written: written.to_string(),
+        fault,
+    };
     let scheme = text.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
         s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
     if let Some(scheme) = scheme {
-        return Err(format!(
-            "alias {written:?} is a `{scheme}:` URL: an alias is a path of this site, starting with `/`"
-        ));
+        return Err(refuse(AliasFault::Scheme {
+            scheme: scheme.to_string(),
+        }));
     }
     if text.starts_with("//") {
-        return Err(format!(
-            "alias {written:?} names another host (`//…`): an alias is a path of this site, starting with a single `/`"
-        ));
+        return Err(refuse(AliasFault::OtherHost));
     }
     if !text.starts_with('/') {
-        return Err(format!(
-            "alias {written:?} does not start with `/`: an alias is a path of this site from its root, such as \"/{}\"",
-            text.trim_start_matches(['.', '/'])
-        ));
+        return Err(refuse(AliasFault::NotFromRoot {
+            suggestion: text.trim_start_matches(['.', '/']).to_string(),
+        }));
     }
     Ok(text)
 }
@@ -217,33 +280,38 @@ fn site_path(written: &str) -> Result<&str, String> {
 /// The output file an alias (an old URL) is written to: `old/index.html` for `/old/` or
 /// `/old`, `2014/11/24/old.html` for a file name; refused, saying why, where it could not
 /// be a file of the site.
-pub(crate) fn alias_path(written: &str) -> Result<String, String> {
+pub(crate) fn alias_path(written: &str) -> Result<String, UrlError> {
     let path = site_path(written)?.trim_start_matches('/');
-    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
+    let refuse = |fault| {
+        Err(UrlError::Alias {
+            written: written.to_string(),
+            fault,
+        })
+    };
     if path.is_empty() {
-        return refuse("is the home page");
+        return refuse(AliasFault::HomePage);
     }
     if path.contains('#') {
-        return refuse("has a fragment (`#…`), which browsers never send to the server");
+        return refuse(AliasFault::Fragment);
     }
     if path.chars().any(char::is_control) {
-        return refuse("has a control character");
+        return refuse(AliasFault::Control);
     }
     if path.contains('\\') {
-        return refuse("has a backslash: the segments of a path are separated by `/`");
+        return refuse(AliasFault::Backslash);
     }
     if path.chars().any(char::is_whitespace) {
-        return refuse("has a space: an alias is one path, without spaces");
+        return refuse(AliasFault::Space);
     }
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     if segments.iter().any(|s| s.is_empty()) {
-        return refuse("has an empty segment (`//`)");
+        return refuse(AliasFault::EmptySegment);
     }
     if segments.iter().any(|s| *s == "." || *s == "..") {
-        return refuse("has a `.` or `..` segment");
+        return refuse(AliasFault::DotSegment);
     }
     if segments.iter().any(|s| s.len() > slug::MAX_WRITTEN) {
-        return refuse("has a segment too long for a file name");
+        return refuse(AliasFault::LongSegment);
     }
     let last = segments.last().expect("not empty");
     let is_file = !path.ends_with('/') && last.contains('.');
@@ -256,17 +324,22 @@ pub(crate) fn alias_path(written: &str) -> Result<String, String> {
 
 /// An alias with a query (`/?p=123`, `/index.php?page_id=7`), normalized: the path checked
 /// as an alias's is (the home page allowed), the query as written.
-pub(crate) fn query_alias(written: &str) -> Result<String, String> {
+pub(crate) fn query_alias(written: &str) -> Result<String, UrlError> {
     let trimmed = site_path(written)?;
-    let refuse = |why: &str| Err(format!("alias {written:?} {why}"));
+    let refuse = |fault| {
+        Err(UrlError::Alias {
+            written: written.to_string(),
+            fault,
+        })
+    };
     let Some((path, query)) = trimmed.split_once('?') else {
-        return refuse("has no query");
+        return refuse(AliasFault::NoQuery);
     };
     if query.is_empty()
         || query.contains(['#', '?'])
         || query.chars().any(|c| c.is_whitespace() || c.is_control())
     {
-        return refuse("must have a query of `key=value` pairs, without spaces or a fragment");
+        return refuse(AliasFault::BadQuery);
     }
     let path = path.trim_start_matches('/');
     if !path.is_empty() {
@@ -277,11 +350,16 @@ pub(crate) fn query_alias(written: &str) -> Result<String, String> {
 
 /// The permalink an article's `path` asks for: `/`-separated segments of letters, digits
 /// and `-_.~`, never `.` or `..`, not the home page nor a page of the site's own.
-pub(crate) fn path_permalink(written: &str) -> Result<Permalink, String> {
+pub(crate) fn path_permalink(written: &str) -> Result<Permalink, UrlError> {
     let inner = written.trim().trim_matches('/');
-    let refuse = |why: &str| Err(format!("path {written:?} {why}"));
+    let refuse = |fault| {
+        Err(UrlError::Path {
+            written: written.to_string(),
+            fault,
+        })
+    };
     if inner.is_empty() {
-        return refuse("is the home page");
+        return refuse(PathFault::HomePage);
     }
     let segments: Vec<&str> = inner.split('/').collect();
     for segment in &segments {
@@ -289,17 +367,17 @@ pub(crate) fn path_permalink(written: &str) -> Result<Permalink, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
         if segment.is_empty() || *segment == "." || *segment == ".." || !safe {
-            return refuse("must be segments of letters, digits and - _ . ~");
+            return refuse(PathFault::BadSegment);
         }
         if segment.len() > slug::MAX_WRITTEN {
-            return refuse("has a segment too long for a file name");
+            return refuse(PathFault::LongSegment);
         }
     }
     if RESERVED_SLUGS.contains(&segments[0]) {
-        return refuse("is below a page of the site's own");
+        return refuse(PathFault::BelowOwnPage);
     }
     if is_root_file(segments[0]) {
-        return refuse("is a file of the site's own");
+        return refuse(PathFault::OwnFile);
     }
     Ok(Permalink::from_segments(segments))
 }
@@ -521,15 +599,61 @@ mod tests {
             ),
             ("/", "alias \"/\" is the home page"),
         ] {
-            assert_eq!(alias_path(written), Err(message.to_string()), "{written}");
+            assert_eq!(
+                alias_path(written).map_err(|e| e.to_string()),
+                Err(message.to_string()),
+                "{written}"
+            );
         }
         assert_eq!(
-            query_alias("?p=12"),
+            query_alias("?p=12").map_err(|e| e.to_string()),
             Err("alias \"?p=12\" does not start with `/`: an alias is a path of this site from its root, such as \"/?p=12\"".into())
         );
         assert_eq!(alias_path(" /2014/old.html "), Ok("2014/old.html".into()));
         assert_eq!(alias_path("/old"), Ok("old/index.html".into()));
         assert_eq!(query_alias("/?p=12"), Ok("/?p=12".into()));
+    }
+
+    /// The full text of each refusal the existing cases above leave out.
+    #[test]
+    fn url_errors_print_what_was_written_then_the_fault() {
+        let long = format!("/{}/", "a".repeat(slug::MAX_WRITTEN + 1));
+        let printed = |r: Result<String, UrlError>| r.unwrap_err().to_string();
+        assert_eq!(
+            printed(alias_path("/a#b")),
+            "alias \"/a#b\" has a fragment (`#…`), which browsers never send to the server"
+        );
+        assert_eq!(
+            printed(alias_path("/a\u{7}")),
+            "alias \"/a\\u{7}\" has a control character"
+        );
+        assert_eq!(
+            printed(alias_path(&long)),
+            format!("alias {long:?} has a segment too long for a file name")
+        );
+        assert_eq!(printed(query_alias("/a/")), "alias \"/a/\" has no query");
+        assert_eq!(
+            printed(query_alias("/?a b")),
+            "alias \"/?a b\" must have a query of `key=value` pairs, without spaces or a fragment"
+        );
+        let path = |written: &str| path_permalink(written).unwrap_err().to_string();
+        assert_eq!(path("/"), "path \"/\" is the home page");
+        assert_eq!(
+            path("/a b/"),
+            "path \"/a b/\" must be segments of letters, digits and - _ . ~"
+        );
+        assert_eq!(
+            path(&long),
+            format!("path {long:?} has a segment too long for a file name")
+        );
+        assert_eq!(
+            path("/tags/x/"),
+            "path \"/tags/x/\" is below a page of the site's own"
+        );
+        assert_eq!(
+            path("/atom.xml"),
+            "path \"/atom.xml\" is a file of the site's own"
+        );
     }
 
     #[test]

@@ -615,12 +615,12 @@ impl Named<'_> {
         })?;
         self.check_size(&probe, max_megapixels)?;
         if probe.format == Format::Gif {
-            process::gif_is_whole(&bytes).map_err(|message| {
+            process::gif_is_whole(&bytes).map_err(|damage| {
                 self.error(|place, image, file| ImageError::Corrupt {
                     place,
                     image,
                     file,
-                    message,
+                    message: damage.to_string(),
                 })
             })?;
         }

@@ -13,6 +13,7 @@ use std::io::Cursor;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use thiserror::Error;
 
 use super::{Encoding, Format, ImageError, Images, Prepared, Probe};
 use crate::config::ImagesConfig;
@@ -127,7 +128,7 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
         Format::Jpeg => {
             // Only its orientation was needed of `image`'s reading.
             drop(decoder);
-            strict_jpeg(&bytes).map_err(corrupt)?
+            strict_jpeg(&bytes).map_err(|e| corrupt(e.to_string()))?
         }
         _ => DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e.to_string()))?,
     };
@@ -193,9 +194,23 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
     Ok(made)
 }
 
+/// Why an image's bytes are damaged: the decoder's own words, or what a decoded JPEG's
+/// header and pixels disagree on.
+#[derive(Debug, Error)]
+pub enum DamageError {
+    #[error("{0}")]
+    Jpeg(zune_jpeg::errors::DecodeErrors),
+    #[error("it has no size")]
+    NoSize,
+    #[error("its size differs from what its header says")]
+    SizeMismatch,
+    #[error("{0}")]
+    Gif(gif::DecodingError),
+}
+
 /// A JPEG's pixels in RGB, decoded strictly: a cut scan, a broken Huffman code or a marker
 /// out of place is an error (the message zune-jpeg gives), not grey rows.
-fn strict_jpeg(bytes: &[u8]) -> Result<DynamicImage, String> {
+fn strict_jpeg(bytes: &[u8]) -> Result<DynamicImage, DamageError> {
     use zune_jpeg::zune_core::{
         bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions,
     };
@@ -206,26 +221,24 @@ fn strict_jpeg(bytes: &[u8]) -> Result<DynamicImage, String> {
         .set_max_width(usize::MAX)
         .set_max_height(usize::MAX);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
-    let pixels = decoder.decode().map_err(|e| e.to_string())?;
-    let (width, height) = decoder
-        .dimensions()
-        .ok_or_else(|| "it has no size".to_string())?;
+    let pixels = decoder.decode().map_err(DamageError::Jpeg)?;
+    let (width, height) = decoder.dimensions().ok_or(DamageError::NoSize)?;
     u32::try_from(width)
         .ok()
         .zip(u32::try_from(height).ok())
         .and_then(|(w, h)| image::RgbImage::from_raw(w, h, pixels))
         .map(DynamicImage::ImageRgb8)
-        .ok_or_else(|| "its size differs from what its header says".to_string())
+        .ok_or(DamageError::SizeMismatch)
 }
 
 /// Whether a GIF is whole: its blocks walked to the trailer (no frame decoded).
-pub fn gif_is_whole(bytes: &[u8]) -> Result<(), String> {
+pub fn gif_is_whole(bytes: &[u8]) -> Result<(), DamageError> {
     let mut options = gif::DecodeOptions::new();
     options.skip_frame_decoding(true);
-    let mut decoder = options.read_info(bytes).map_err(|e| e.to_string())?;
+    let mut decoder = options.read_info(bytes).map_err(DamageError::Gif)?;
     while decoder
         .read_next_frame()
-        .map_err(|e| e.to_string())?
+        .map_err(DamageError::Gif)?
         .is_some()
     {}
     Ok(())
@@ -291,5 +304,29 @@ fn encode(
                 .map_err(|e| e.to_string())?;
             Ok(out)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The full text of each damage, as an image's `Corrupt` error quotes it.
+    #[test]
+    fn damage_errors_print_the_decoders_words() {
+        let jpeg = strict_jpeg(b"\xff\xd8\xff").unwrap_err();
+        assert!(matches!(jpeg, DamageError::Jpeg(_)));
+        assert_eq!(
+            jpeg.to_string(),
+            "I/O errors Not enough bytes, expected 1 but found 0\n"
+        );
+        let gif = gif_is_whole(b"GIF89a\x01\x00\x01\x00").unwrap_err();
+        assert!(matches!(gif, DamageError::Gif(_)));
+        assert_eq!(gif.to_string(), "Unexpected End of File");
+        assert_eq!(DamageError::NoSize.to_string(), "it has no size");
+        assert_eq!(
+            DamageError::SizeMismatch.to_string(),
+            "its size differs from what its header says"
+        );
     }
 }

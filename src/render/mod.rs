@@ -16,6 +16,7 @@ pub mod links;
 pub mod pages;
 pub mod pictures;
 mod sitemap;
+mod tera_text;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -136,12 +137,13 @@ impl RenderError {
             // Unknown filters, functions, tests, components and included templates are
             // found when the templates are added, and come as one message holding a
             // report per place.
-            tera::ErrorKind::Msg(text) if reports(text).is_some() => {
-                let mut places = reports(text)
+            tera::ErrorKind::Msg(text) if tera_text::reports(text).is_some() => {
+                let mut places = tera_text::reports(text)
                     .expect("checked by the guard")
                     .into_iter()
-                    .map(|(name, position, message)| {
-                        (format!("{}:{position}", source_of(name)), message)
+                    .map(|r| {
+                        let place = format!("{}:{}", source_of(r.template), r.position);
+                        (place, r.message.to_string())
                     });
                 let (location, mut message) = places.next().expect("reports are never empty");
                 for (place, other) in places {
@@ -165,27 +167,6 @@ impl RenderError {
             rendering: rendering.map(str::to_string),
         }
     }
-}
-
-/// The reports in a message of Tera's, as (template name, `line:column`, message), if it
-/// holds any: each is an `error: <message>` line followed by a ` --> <name>:<line>:<col>`
-/// line, then the quoted source.
-fn reports(text: &str) -> Option<Vec<(&str, &str, String)>> {
-    let mut found = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let Some(message) = line.strip_prefix("error: ") else {
-            continue;
-        };
-        let place = lines.next()?.trim_start().strip_prefix("--> ")?;
-        let (name, line_number) = place.rsplit_once(':')?.0.rsplit_once(':')?;
-        let position = &place[name.len() + 1..];
-        if !line_number.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        found.push((name, position, message.to_string()));
-    }
-    (!found.is_empty()).then_some(found)
 }
 
 /// What a file of the built site consists of.
@@ -307,11 +288,5 @@ mod tests {
             "templates/a.html:1:8: Unknown filter `nofilter`\n\
              templates/a.html:2:12: Unknown template `gone.html`"
         );
-    }
-
-    #[test]
-    fn other_messages_are_not_taken_for_reports() {
-        assert_eq!(reports("error: something\nwithout a place"), None);
-        assert_eq!(reports("plain words"), None);
     }
 }

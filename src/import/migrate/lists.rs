@@ -196,7 +196,7 @@ fn aliases_of<'a>(
         if url.contains('?') {
             return Err("a list's old URL with a query (`?…`) is one no file can answer".into());
         }
-        let file = crate::content::alias_path(url)?;
+        let file = crate::content::alias_path(url).map_err(|e| e.to_string())?;
         if crate::content::is_own_list_file(&file) {
             return Err(format!("{url:?} is where the site keeps pages of its own"));
         }
@@ -242,13 +242,11 @@ fn front_matter(file: &Path, start: &str, kept: &Kept) -> Result<(), ImportError
                 absent_lists: &lists,
                 ..FrontMatterEdit::default()
             };
-            let edited = edit_front_matter(&text, file, &edit).map_err(|e| {
-                let (place, message) = e.place_and_message();
-                ImportError::BadSource {
-                    path: PathBuf::from(place),
-                    reason: message,
-                }
-            })?;
+            let edited =
+                edit_front_matter(&text, file, &edit).map_err(|e| ImportError::BadSource {
+                    path: PathBuf::from(e.place()),
+                    reason: e.message(),
+                })?;
             if edited == text {
                 return Ok(());
             }
