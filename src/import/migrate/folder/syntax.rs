@@ -1,9 +1,8 @@
 //! The platforms' own syntax in page bodies — Hugo and Zola shortcodes, Jekyll's Liquid,
 //! internal links — mapped where Gazette has an equivalent, else kept and named.
 
-use std::collections::HashMap;
 
-use super::{OldSite, Source};
+use super::{OldSite, Places, Source};
 use crate::import::emit;
 use crate::import::migrate::{Platform, embeds, html};
 
@@ -13,7 +12,7 @@ pub(super) fn platform_syntax(
     site: &OldSite,
     source: &Source,
     body: &str,
-    places: &HashMap<String, (Option<String>, String)>,
+    places: &Places,
 ) -> (String, Vec<String>) {
     let mut kept = Vec::new();
     let pages = Pages {
@@ -37,7 +36,7 @@ pub(super) fn platform_syntax(
 /// Where each page of the old site went, for links to it: (old URL, new file below
 /// `content/`) by its file's path below the old content root.
 struct Pages<'a> {
-    places: &'a HashMap<String, (Option<String>, String)>,
+    places: &'a Places,
     /// The linking page's folder below the content root.
     dir: String,
 }
@@ -199,7 +198,7 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
 /// Zola's `@/` links, `{{ name(args) }}` and `{% name(args) %}…{% end %}`.
 fn zola(
     body: &str,
-    places: &HashMap<String, (Option<String>, String)>,
+    places: &Places,
     kept: &mut Vec<String>,
 ) -> String {
     let mut out = String::with_capacity(body.len());
