@@ -409,10 +409,7 @@ fn check_nesting(file: &Path, text: &str, body: &str) -> Result<(), ImportError>
 }
 
 /// Jekyll's `_data/authors.yml`: key → (name, bio).
-fn jekyll_authors(
-    site: &OldSite,
-    skipped: &mut Vec<Skip>,
-) -> Result<JekyllAuthors, ImportError> {
+fn jekyll_authors(site: &OldSite, skipped: &mut Vec<Skip>) -> Result<JekyllAuthors, ImportError> {
     let file = site.root.join("_data").join("authors.yml");
     if site.platform != Platform::Jekyll || !file.is_file() {
         return Ok(HashMap::new());
