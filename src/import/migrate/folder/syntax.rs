@@ -534,6 +534,8 @@ fn fenced(lang: &str, code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     /// Every way of cutting the platforms' marks short or running them together is text,
