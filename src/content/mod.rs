@@ -37,7 +37,7 @@ pub use page::{Document, Page};
 pub use section::{Section, SectionIndex};
 use slug::{is_slug, slugify};
 pub use urls::is_own_list_file;
-pub(crate) use urls::{alias_path, path_permalink, query_alias};
+pub(crate) use urls::{UrlError, alias_path, path_permalink, query_alias};
 
 /// Folder of `content/` holding author profiles rather than articles.
 pub const AUTHORS_DIR: &str = "authors";

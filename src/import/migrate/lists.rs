@@ -192,16 +192,6 @@ fn aliases_of<'a>(
     origin: &str,
     warnings: &mut Vec<String>,
 ) -> Vec<&'a String> {
-    let keepable = |url: &str| -> Result<(), String> {
-        if url.contains('?') {
-            return Err("a list's old URL with a query (`?…`) is one no file can answer".into());
-        }
-        let file = crate::content::alias_path(url).map_err(|e| e.to_string())?;
-        if crate::content::is_own_list_file(&file) {
-            return Err(format!("{url:?} is where the site keeps pages of its own"));
-        }
-        Ok(())
-    };
     urls.iter()
         .filter(|url| url.trim_start_matches('/') != own_file)
         .filter(|url| match keepable(url) {
@@ -212,6 +202,32 @@ fn aliases_of<'a>(
             }
         })
         .collect()
+}
+
+/// Why a list's old URL is not kept as an alias.
+#[derive(Debug, thiserror::Error)]
+enum NotKept {
+    #[error("a list's old URL with a query (`?…`) is one no file can answer")]
+    Query,
+    /// The alias rules' refusal (of the home page, a path leading out…), as they word it.
+    #[error(transparent)]
+    NoFile(#[from] crate::content::UrlError),
+    #[error("{url:?} is where the site keeps pages of its own")]
+    SitesOwn { url: String },
+}
+
+/// Whether an old URL can be an alias the build accepts.
+fn keepable(url: &str) -> Result<(), NotKept> {
+    if url.contains('?') {
+        return Err(NotKept::Query);
+    }
+    let file = crate::content::alias_path(url)?;
+    if crate::content::is_own_list_file(&file) {
+        return Err(NotKept::SitesOwn {
+            url: url.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Adds `urls` to `to`, each once.

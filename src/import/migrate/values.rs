@@ -406,10 +406,10 @@ mod tests {
         assert!(err.starts_with("b.md:3:"), "{err}");
     }
 
-    /// A file's front matter, read, or the error as shown.
-    fn front_matter_of(text: &str) -> Result<Value, String> {
+    /// A file's front matter, read, or the error.
+    fn front_matter_of(text: &str) -> Result<Value, ImportError> {
         let s = split(text).unwrap();
-        parse(s.format, s.front_matter, s.first_line, Path::new("a.md")).map_err(|e| e.to_string())
+        parse(s.format, s.front_matter, s.first_line, Path::new("a.md"))
     }
 
     #[test]
@@ -429,7 +429,7 @@ mod tests {
         }
         bomb.push_str("---\n");
         assert_eq!(
-            front_matter_of(&bomb).unwrap_err(),
+            front_matter_of(&bomb).unwrap_err().to_string(),
             "a.md:7:16: its aliases (`*name`) copy more than 16 MiB: an alias bomb?"
         );
     }
@@ -471,7 +471,7 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                front_matter_of(&text).unwrap_err(),
+                front_matter_of(&text).unwrap_err().to_string(),
                 format!("{error}: nests deeper than 64 levels")
             );
         }

@@ -180,7 +180,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
     // The first bad file in path order is the one reported, whatever thread finds it.
     let pages: Vec<Read> = crate::parallel::try_map(&sources, |s| first_pass(&site, s.clone()))?;
     // Where each page went, for links between them: by path below the content root.
-    let places: HashMap<String, (Option<String>, String)> = pages
+    let places: Places = pages
         .iter()
         .filter(|r| r.source.kind != Kind::SectionIndex)
         .map(|r| {
@@ -239,18 +239,7 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
 }
 
 fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
-    let bytes = std::fs::read(&source.file).map_err(|e| ImportError::Read {
-        path: source.file.clone(),
-        source: e,
-    })?;
-    let hash = fnv1a(&bytes);
-    let text = String::from_utf8(bytes).map_err(|e| ImportError::BadSource {
-        path: source.file.clone(),
-        reason: format!(
-            "not valid UTF-8 (byte {} is not part of a UTF-8 character)",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
+    let (text, hash) = read_text(&source.file)?;
     let (fm, body) = match values::split(&text) {
         Some(split) => (
             values::parse(
@@ -295,38 +284,7 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
             }),
         _ => dated_name(&source.stem),
     };
-    // Hugo's own order for a page's date (its `[frontmatter] date` default) ends with
-    // the last change.
-    let date_keys: &[&str] = match site.platform {
-        Platform::Hugo => &[
-            "date",
-            "publishDate",
-            "pubdate",
-            "published",
-            "lastmod",
-            "modified",
-        ],
-        _ => &["date", "publishDate", "pubdate", "published"],
-    };
-    let date = field(date_keys)
-        .and_then(|d| site.date(&d))
-        .or(name_date)
-        .or_else(|| {
-            // Jekyll shows a draft at its file's time.
-            (source.kind == Kind::Draft)
-                .then(|| {
-                    std::fs::metadata(&source.file)
-                        .and_then(|m| m.modified())
-                        .ok()
-                })
-                .flatten()
-                .map(|t| {
-                    let date = DateTime::<chrono::Utc>::from(t).fixed_offset();
-                    site.jekyll
-                        .as_ref()
-                        .map_or(date, |rules| rules.in_zone(date))
-                })
-        });
+    let date = page_date(site, &source, &fm, name_date);
     let title = field(&["title"]).unwrap_or_default();
     let written_slug = field(&["slug"]);
     let name = site
@@ -344,6 +302,83 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
         &title,
         date,
     );
+    let folder = folder_of(site, &source);
+    Ok(Read {
+        source,
+        fm,
+        body,
+        html,
+        hash,
+        date,
+        slug,
+        url,
+        folder,
+    })
+}
+
+/// A content file's text and the hash of its bytes.
+fn read_text(file: &Path) -> Result<(String, u64), ImportError> {
+    let bytes = std::fs::read(file).map_err(|e| ImportError::Read {
+        path: file.to_path_buf(),
+        source: e,
+    })?;
+    let hash = fnv1a(&bytes);
+    let text = String::from_utf8(bytes).map_err(|e| ImportError::BadSource {
+        path: file.to_path_buf(),
+        reason: format!(
+            "not valid UTF-8 (byte {} is not part of a UTF-8 character)",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    Ok((text, hash))
+}
+
+/// A page's date: its front matter's, else its file name's, else (a Jekyll draft) its
+/// file's time.
+fn page_date(
+    site: &OldSite,
+    source: &Source,
+    fm: &Value,
+    name_date: Option<DateTime<FixedOffset>>,
+) -> Option<DateTime<FixedOffset>> {
+    // Hugo's own order for a page's date (its `[frontmatter] date` default) ends with
+    // the last change.
+    let date_keys: &[&str] = match site.platform {
+        Platform::Hugo => &[
+            "date",
+            "publishDate",
+            "pubdate",
+            "published",
+            "lastmod",
+            "modified",
+        ],
+        _ => &["date", "publishDate", "pubdate", "published"],
+    };
+    date_keys
+        .iter()
+        .find_map(|k| values::text(fm.get(*k)))
+        .and_then(|d| site.date(&d))
+        .or(name_date)
+        .or_else(|| {
+            // Jekyll shows a draft at its file's time.
+            (source.kind == Kind::Draft)
+                .then(|| {
+                    std::fs::metadata(&source.file)
+                        .and_then(|m| m.modified())
+                        .ok()
+                })
+                .flatten()
+                .map(|t| {
+                    let date = DateTime::<chrono::Utc>::from(t).fixed_offset();
+                    site.jekyll
+                        .as_ref()
+                        .map_or(date, |rules| rules.in_zone(date))
+                })
+        })
+}
+
+/// The page's new folder: its folders slugified, Jekyll's pages in `pages/`.
+fn folder_of(site: &OldSite, source: &Source) -> String {
     let mut folder: Vec<String> = source
         .dirs
         .iter()
@@ -358,17 +393,7 @@ fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
     if folder.first().is_some_and(|f| f == "page") {
         folder[0] = "pages".into();
     }
-    Ok(Read {
-        source,
-        fm,
-        body,
-        html,
-        hash,
-        date,
-        slug,
-        url,
-        folder: folder.join("/"),
-    })
+    folder.join("/")
 }
 
 /// Refuses an HTML file whose markup nests deeper than anything reading it into a tree can
@@ -384,10 +409,7 @@ fn check_nesting(file: &Path, text: &str, body: &str) -> Result<(), ImportError>
 }
 
 /// Jekyll's `_data/authors.yml`: key → (name, bio).
-fn jekyll_authors(
-    site: &OldSite,
-    skipped: &mut Vec<Skip>,
-) -> Result<HashMap<String, (String, Option<String>)>, ImportError> {
+fn jekyll_authors(site: &OldSite, skipped: &mut Vec<Skip>) -> Result<JekyllAuthors, ImportError> {
     let file = site.root.join("_data").join("authors.yml");
     if site.platform != Platform::Jekyll || !file.is_file() {
         return Ok(HashMap::new());
@@ -455,11 +477,24 @@ const MAPPED: &[&str] = &[
     "weight",
 ];
 
+/// Where each page went, for links between them: by path below the content root, its old
+/// URL and its new file.
+type Places = HashMap<String, (Option<String>, String)>;
+
+/// Jekyll's `_data/authors.yml`: key → (name, bio).
+type JekyllAuthors = HashMap<String, (String, Option<String>)>;
+
+/// A page's body made Gazette's: Markdown, made safe, with what sanitizing removed.
+struct Body {
+    markdown: String,
+    unsafe_html: crate::sanitize::Removed,
+}
+
 fn second_pass(
     site: &OldSite,
     read: Read,
-    places: &HashMap<String, (Option<String>, String)>,
-    jekyll_authors: &HashMap<String, (String, Option<String>)>,
+    places: &Places,
+    jekyll_authors: &JekyllAuthors,
 ) -> Made {
     let Read {
         source,
@@ -479,67 +514,9 @@ fn second_pass(
         return made;
     }
     let mut warnings = Vec::new();
-    let (body, kept) = platform_syntax(site, &source, &body, places);
-    if !kept.is_empty() {
-        warnings.push(format!(
-            "{}: {} syntax kept as written (pages show it as text): {}",
-            source.shown,
-            site.platform.name(),
-            counted(&kept)
-        ));
-    }
-    // Imported text is made safe: an HTML file whole, Markdown's raw HTML and links.
-    let (mut body, unsafe_html) = if is_html {
-        html::to_markdown(&body)
-    } else {
-        super::safe_markdown::sanitize(&body)
-    };
-    if !is_html && let Some(rules) = &site.jekyll {
-        body = rules.keep_heading_ids(&body);
-    }
-    if !is_html {
-        let lost;
-        (body, lost) = with_old_heading_ids(site, &body);
-        if lost > 0 {
-            warnings.push(format!(
-                "{}: {} ids on the old site that a heading attribute cannot hold ({{#…}} with spaces or braces, or beside other attributes): links to them land at the top of the page",
-                source.shown,
-                crate::text::count(lost, "heading had", "headings had")
-            ));
-        }
-    }
-
+    let body = body_of(site, &source, &body, is_html, places, &mut warnings);
     if source.kind == Kind::SectionIndex {
-        let reason = match source.dirs.len() {
-            0 => "the home page's text: Gazette's home page is its theme's `index.html`",
-            1 if !crate::content::is_reserved_slug(&slugify(&source.dirs[0])) => {
-                if !unsafe_html.is_empty() {
-                    warnings.push(super::unsafe_warning(&source.shown, None, &unsafe_html));
-                }
-                return Made::Section(
-                    SectionInfo {
-                        folder: slugify(&source.dirs[0]),
-                        title: field(&["title"]).unwrap_or_else(|| source.dirs[0].clone()),
-                        description: field(&["description", "summary"]),
-                        intro: body,
-                        weight: fm.get("weight").and_then(Value::as_i64),
-                        extra: extra_of(&fm, &["title", "description", "summary", "weight"]),
-                    },
-                    warnings,
-                );
-            }
-            2 if slugify(&source.dirs[0]) == "authors" => {
-                return Made::Profile(Profile {
-                    name: field(&["title", "name"]).unwrap_or_else(|| source.dirs[1].clone()),
-                    bio: Some(body.trim().to_string()).filter(|b| !b.is_empty()),
-                });
-            }
-            _ => "a list page of a folder Gazette lists by itself (its articles are imported)",
-        };
-        return Made::Skip(Skip {
-            origin: source.shown,
-            reason: reason.into(),
-        });
+        return section_index(source, &fm, body, warnings);
     }
     if let Some(first) = folder.split('/').next()
         && crate::content::is_reserved_slug(first)
@@ -549,16 +526,136 @@ fn second_pass(
             reason: format!("below content/{first}/, which Gazette's own pages use"),
         });
     }
-
     let title = field(&["title"]).unwrap_or_default();
     let updated =
         field(&["lastmod", "modified", "updated", "last_modified_at"]).and_then(|d| site.date(&d));
     let draft = fm.get("draft").and_then(Value::as_bool).unwrap_or(false)
         || fm.get("published").and_then(Value::as_bool) == Some(false)
         || source.kind == Kind::Draft;
+    let aliases = aliases_of(site, &fm, url.as_deref());
+    let files = bundle_files(site, &source);
+    let image = lead_image(site, &fm, &files, &source, &mut warnings);
+    Made::Entry(
+        Box::new(Entry {
+            origin: source.shown.clone(),
+            source_hash: hash,
+            folder,
+            slug,
+            title,
+            date,
+            updated,
+            draft,
+            authors: authors_of(&fm, jekyll_authors),
+            tags: tags_of(site, &fm),
+            description: field(&["description", "summary", "excerpt"]),
+            image,
+            url,
+            aliases,
+            body: body.markdown,
+            unsafe_html: body.unsafe_html,
+            files,
+            extra: extra_of(&fm, MAPPED),
+            file: Some(SourceFile {
+                below_content: rel_path(&source.file, &site.content),
+                path: source.file,
+            }),
+            ..Entry::default()
+        }),
+        warnings,
+    )
+}
+
+/// The body with the platform's syntax mapped, made safe (an HTML file whole, Markdown's
+/// raw HTML and links), its headings keeping their old ids; warnings for what was kept
+/// as written or lost.
+fn body_of(
+    site: &OldSite,
+    source: &Source,
+    body: &str,
+    is_html: bool,
+    places: &Places,
+    warnings: &mut Vec<String>,
+) -> Body {
+    let (body, kept) = platform_syntax(site, source, body, places);
+    if !kept.is_empty() {
+        warnings.push(format!(
+            "{}: {} syntax kept as written (pages show it as text): {}",
+            source.shown,
+            site.platform.name(),
+            counted(&kept)
+        ));
+    }
+    let (mut markdown, unsafe_html) = if is_html {
+        html::to_markdown(&body)
+    } else {
+        super::safe_markdown::sanitize(&body)
+    };
+    if !is_html && let Some(rules) = &site.jekyll {
+        markdown = rules.keep_heading_ids(&markdown);
+    }
+    if !is_html {
+        let lost;
+        (markdown, lost) = with_old_heading_ids(site, &markdown);
+        if lost > 0 {
+            warnings.push(format!(
+                "{}: {} ids on the old site that a heading attribute cannot hold ({{#…}} with spaces or braces, or beside other attributes): links to them land at the top of the page",
+                source.shown,
+                crate::text::count(lost, "heading had", "headings had")
+            ));
+        }
+    }
+    Body {
+        markdown,
+        unsafe_html,
+    }
+}
+
+/// A folder's list page (`_index.md`): a section's title and intro, an author's profile,
+/// or skipped (the home page's, and deeper folders', Gazette makes by itself).
+fn section_index(source: Source, fm: &Value, body: Body, mut warnings: Vec<String>) -> Made {
+    let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
+    let reason = match source.dirs.len() {
+        0 => "the home page's text: Gazette's home page is its theme's `index.html`",
+        1 if !crate::content::is_reserved_slug(&slugify(&source.dirs[0])) => {
+            if !body.unsafe_html.is_empty() {
+                warnings.push(super::unsafe_warning(
+                    &source.shown,
+                    None,
+                    &body.unsafe_html,
+                ));
+            }
+            return Made::Section(
+                SectionInfo {
+                    folder: slugify(&source.dirs[0]),
+                    title: field(&["title"]).unwrap_or_else(|| source.dirs[0].clone()),
+                    description: field(&["description", "summary"]),
+                    intro: body.markdown,
+                    weight: fm.get("weight").and_then(Value::as_i64),
+                    extra: extra_of(fm, &["title", "description", "summary", "weight"]),
+                },
+                warnings,
+            );
+        }
+        2 if slugify(&source.dirs[0]) == "authors" => {
+            return Made::Profile(Profile {
+                name: field(&["title", "name"]).unwrap_or_else(|| source.dirs[1].clone()),
+                bio: Some(body.markdown.trim().to_string()).filter(|b| !b.is_empty()),
+            });
+        }
+        _ => "a list page of a folder Gazette lists by itself (its articles are imported)",
+    };
+    Made::Skip(Skip {
+        origin: source.shown,
+        reason: reason.into(),
+    })
+}
+
+/// Tags from tags and categories, wherever the platform keeps them (Jekyll's may be one
+/// string of words).
+fn tags_of(site: &OldSite, fm: &Value) -> Vec<String> {
     let taxonomies = fm.get("taxonomies");
     let split = site.platform == Platform::Jekyll;
-    let tags = unique(
+    unique(
         values::list(fm.get("tags"), split)
             .into_iter()
             .chain(values::list(fm.get("categories"), split))
@@ -568,8 +665,13 @@ fn second_pass(
                 taxonomies.and_then(|t| t.get("categories")),
                 false,
             )),
-    );
-    let authors = unique(
+    )
+}
+
+/// The page's authors, by the names Jekyll's `_data/authors.yml` gives their keys.
+fn authors_of(fm: &Value, jekyll_authors: &JekyllAuthors) -> Vec<String> {
+    let taxonomies = fm.get("taxonomies");
+    unique(
         values::list(fm.get("authors"), false)
             .into_iter()
             .chain(values::list(fm.get("author"), false))
@@ -578,7 +680,12 @@ fn second_pass(
                 false,
             ))
             .map(|a| jekyll_authors.get(&a).map_or(a, |(name, _)| name.clone())),
-    );
+    )
+}
+
+/// The page's other old URLs (`aliases`, `redirect_from`), as paths of this site the way
+/// the platform reads them.
+fn aliases_of(site: &OldSite, fm: &Value, url: Option<&str>) -> Vec<String> {
     let mut aliases: Vec<String> = values::list(fm.get("aliases"), false)
         .into_iter()
         .chain(values::list(fm.get("redirect_from"), false))
@@ -600,7 +707,7 @@ fn second_pass(
             } else {
                 // Hugo: a relative alias is relative to the folder the page's URL is in
                 // (`legacy` beside `/2021/12/post/` is `/2021/12/legacy`).
-                let url = url.as_deref().unwrap_or("/");
+                let url = url.unwrap_or("/");
                 let parent = url
                     .trim_end_matches('/')
                     .rsplit_once('/')
@@ -611,7 +718,11 @@ fn second_pass(
         .filter_map(|a| super::decoded_path(&a))
         .collect();
     aliases.dedup();
+    aliases
+}
 
+/// A bundle's other files, which go beside the article: (file, path in the bundle).
+fn bundle_files(site: &OldSite, source: &Source) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     if let Some(bundle) = &source.bundle {
         // Its links leading out were said when its folder was walked.
@@ -626,36 +737,7 @@ fn second_pass(
             }
         }
     }
-    let image = lead_image(site, &fm, &files, &source, &mut warnings);
-    let extra = extra_of(&fm, MAPPED);
-    Made::Entry(
-        Box::new(Entry {
-            origin: source.shown.clone(),
-            source_hash: hash,
-            folder,
-            slug,
-            title,
-            date,
-            updated,
-            draft,
-            authors,
-            tags,
-            description: field(&["description", "summary", "excerpt"]),
-            image,
-            url,
-            aliases,
-            body,
-            unsafe_html,
-            files,
-            extra,
-            file: Some(SourceFile {
-                below_content: rel_path(&source.file, &site.content),
-                path: source.file,
-            }),
-            ..Entry::default()
-        }),
-        warnings,
-    )
+    files
 }
 
 /// A Jekyll page that is no article: one with `redirect_to` (jekyll-redirect-from makes

@@ -1,9 +1,7 @@
 //! The platforms' own syntax in page bodies — Hugo and Zola shortcodes, Jekyll's Liquid,
 //! internal links — mapped where Gazette has an equivalent, else kept and named.
 
-use std::collections::HashMap;
-
-use super::{OldSite, Source};
+use super::{OldSite, Places, Source};
 use crate::import::emit;
 use crate::import::migrate::{Platform, embeds, html};
 
@@ -13,7 +11,7 @@ pub(super) fn platform_syntax(
     site: &OldSite,
     source: &Source,
     body: &str,
-    places: &HashMap<String, (Option<String>, String)>,
+    places: &Places,
 ) -> (String, Vec<String>) {
     let mut kept = Vec::new();
     let pages = Pages {
@@ -37,7 +35,7 @@ pub(super) fn platform_syntax(
 /// Where each page of the old site went, for links to it: (old URL, new file below
 /// `content/`) by its file's path below the old content root.
 struct Pages<'a> {
-    places: &'a HashMap<String, (Option<String>, String)>,
+    places: &'a Places,
     /// The linking page's folder below the content root.
     dir: String,
 }
@@ -115,26 +113,8 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
         let mapped = match name {
             "figure" => arg("src", 0).map(|src| {
                 let alt = arg("alt", 99).or(arg("title", 99)).unwrap_or_default();
-                let caption = arg("caption", 99);
-                let shortcode = embeds::write(
-                    "figure",
-                    &[
-                        ("src", Some(&destination(&src))),
-                        ("alt", Some(&alt)),
-                        ("caption", caption.as_deref()),
-                    ],
-                );
-                match shortcode {
-                    // A figure is a block: it starts a paragraph of its own.
-                    Some(figure) if out.ends_with('\n') || out.is_empty() => figure,
-                    Some(figure) => format!("\n\n{figure}"),
-                    None => {
-                        let caption = caption
-                            .map(|c| format!("\n\n*{}*", text(&c)))
-                            .unwrap_or_default();
-                        format!("![{}]({}){caption}", bracketed(&alt), destination(&src))
-                    }
-                }
+                let block_start = out.ends_with('\n') || out.is_empty();
+                figure(&src, &alt, arg("caption", 99), block_start)
             }),
             "youtube" => arg("id", 0).map(|id| {
                 let title = arg("title", 99);
@@ -144,18 +124,7 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
             "vimeo" => arg("id", 0)
                 .map(|id| embeds::write("vimeo", &[("id", Some(&id))]).unwrap_or_else(&mut refuse)),
             "tweet" | "x" | "twitter" => match (arg("user", 0), arg("id", 1)) {
-                (Some(user), Some(id)) => Some(
-                    if made_of(&user, 15, |c| c.is_ascii_alphanumeric() || c == '_')
-                        && made_of(&id, 32, |c| c.is_ascii_digit())
-                    {
-                        let url = format!("https://x.com/{user}/status/{id}");
-                        let author = format!("@{user}");
-                        embeds::write("x", &[("url", Some(&url)), ("author", Some(&author))])
-                            .unwrap_or_else(&mut refuse)
-                    } else {
-                        refuse()
-                    },
-                ),
+                (Some(user), Some(id)) => Some(x_post(&user, &id).unwrap_or_else(&mut refuse)),
                 _ => None,
             },
             "gist" => match (arg("user", 0), arg("id", 1)) {
@@ -196,12 +165,43 @@ fn hugo(body: &str, pages: &Pages, kept: &mut Vec<String>) -> String {
     out
 }
 
+/// Hugo's `figure` as Gazette's (a block: it starts a paragraph of its own unless at the
+/// start of a line), else as an image with its caption under it.
+fn figure(src: &str, alt: &str, caption: Option<String>, block_start: bool) -> String {
+    let shortcode = embeds::write(
+        "figure",
+        &[
+            ("src", Some(&destination(src))),
+            ("alt", Some(alt)),
+            ("caption", caption.as_deref()),
+        ],
+    );
+    match shortcode {
+        Some(figure) if block_start => figure,
+        Some(figure) => format!("\n\n{figure}"),
+        None => {
+            let caption = caption
+                .map(|c| format!("\n\n*{}*", text(&c)))
+                .unwrap_or_default();
+            format!("![{}]({}){caption}", bracketed(alt), destination(src))
+        }
+    }
+}
+
+/// Hugo's `tweet` as Gazette's `x`; `None` when its user or id is not one X could have.
+fn x_post(user: &str, id: &str) -> Option<String> {
+    if !(made_of(user, 15, |c| c.is_ascii_alphanumeric() || c == '_')
+        && made_of(id, 32, |c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let url = format!("https://x.com/{user}/status/{id}");
+    let author = format!("@{user}");
+    embeds::write("x", &[("url", Some(&url)), ("author", Some(&author))])
+}
+
 /// Zola's `@/` links, `{{ name(args) }}` and `{% name(args) %}…{% end %}`.
-fn zola(
-    body: &str,
-    places: &HashMap<String, (Option<String>, String)>,
-    kept: &mut Vec<String>,
-) -> String {
+fn zola(body: &str, places: &Places, kept: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     // `@/path.md` links name files, which this import may rename.
@@ -534,6 +534,8 @@ fn fenced(lang: &str, code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     /// Every way of cutting the platforms' marks short or running them together is text,

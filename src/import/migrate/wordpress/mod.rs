@@ -147,13 +147,75 @@ fn machinery(post_type: &str) -> Option<&'static str> {
     })
 }
 
+/// The authors' logins and the names pages show for them.
+type AuthorNames = HashMap<String, String>;
+
+/// The categories by `nicename`.
+type Categories = HashMap<String, Category>;
+
+/// An attachment's item, whose file the site keeps under its old URL where it is at hand.
+struct Attachment {
+    id: String,
+    url: String,
+    line: usize,
+}
+
+/// What the site's entries use: the sections (top folders) and authors in the order they
+/// first appear, and links in `--uploads` leading out of it, once each however many posts
+/// use them.
+#[derive(Default)]
+struct Used {
+    sections: Vec<String>,
+    authors: Vec<String>,
+    refused: Vec<Skip>,
+}
+
+impl Used {
+    fn refuse(&mut self, skip: Skip) {
+        if !self.refused.contains(&skip) {
+            self.refused.push(skip);
+        }
+    }
+}
+
 fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) -> Harvest {
     let given_uploads = uploads.is_some();
-    let base = site_base(&channel);
-    let host = url::Url::parse(&base)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
-    let names: HashMap<String, String> = channel
+    let names = author_names(&channel);
+    let categories = categories_of(&channel);
+    let (files, attachments) = files_of(&channel, uploads);
+    let mut harvest = Harvest {
+        label: label.clone(),
+        site: site_settings(&channel),
+        ..Harvest::default()
+    };
+    let origin = |item: &Item| {
+        let id = item.get("wp:post_id");
+        format!("{label} ({} {id})", item.get("wp:post_type"))
+    };
+    let results: Vec<Result<Made, Skip>> = channel
+        .items
+        .par_iter()
+        .filter(|i| i.get("wp:post_type") != "attachment")
+        .map(|item| entry(item, &files, &names, &categories, origin(item)))
+        .collect();
+    let mut used = gather(&channel, results, &mut harvest);
+    keep_attachments(attachments, &files, given_uploads, &mut harvest, &mut used);
+    harvest.lists = archives::lists(&channel, &categories, &names, &harvest.entries, &label);
+    harvest.statics.sort();
+    harvest.statics.dedup();
+    harvest.profiles = used
+        .authors
+        .into_iter()
+        .map(|name| Profile { name, bio: None })
+        .collect();
+    harvest.sections = sections(used.sections, &categories);
+    harvest
+}
+
+/// Each author's login and the name pages show: the display name, else the first and last
+/// names, else the login.
+fn author_names(channel: &Channel) -> AuthorNames {
+    channel
         .authors
         .iter()
         .filter_map(|a| {
@@ -172,9 +234,12 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
                 .unwrap_or_else(|| login.clone());
             Some((login, display))
         })
-        .collect();
-    // nicename → (name, parent nicename, description)
-    let categories: HashMap<String, Category> = channel
+        .collect()
+}
+
+/// The channel's categories by `nicename` (those without one are no category to file by).
+fn categories_of(channel: &Channel) -> Categories {
+    channel
         .categories
         .iter()
         .filter_map(|c| {
@@ -190,16 +255,26 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
                 (nicename, category)
             })
         })
-        .collect();
+        .collect()
+}
 
+/// What posts need to know of the site's files, and the attachment items in order.
+fn files_of<'a>(
+    channel: &Channel,
+    uploads: Option<(&'a Path, Bounds)>,
+) -> (Files<'a>, Vec<Attachment>) {
+    let base = site_base(channel);
+    let host = url::Url::parse(&base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
     let mut files = Files {
-        base: base.clone(),
+        base,
         host,
         uploads,
         attachments: HashMap::new(),
         children: HashMap::new(),
     };
-    let mut attachment_items = Vec::new();
+    let mut attachments = Vec::new();
     for item in channel
         .items
         .iter()
@@ -221,9 +296,17 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
                 .or_default()
                 .push(id.clone());
         }
-        attachment_items.push((id, url, item.line));
+        attachments.push(Attachment {
+            id,
+            url,
+            line: item.line,
+        });
     }
+    (files, attachments)
+}
 
+/// The old site's title, description and language, as text.
+fn site_settings(channel: &Channel) -> super::settings::SiteSettings {
     let setting = |key: &str| {
         channel
             .fields
@@ -231,30 +314,18 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
             .map(|text| crate::text::html_text(text))
             .filter(|text| !text.is_empty())
     };
-    let mut harvest = Harvest {
-        label: label.clone(),
-        site: super::settings::SiteSettings {
-            title: setting("title"),
-            description: setting("description"),
-            language: setting("language"),
-        },
-        ..Harvest::default()
-    };
-    let origin = |item: &Item| {
-        let id = item.get("wp:post_id");
-        format!("{label} ({} {id})", item.get("wp:post_type"))
-    };
-    let results: Vec<Result<Made, Skip>> = channel
-        .items
-        .par_iter()
-        .filter(|i| i.get("wp:post_type") != "attachment")
-        .map(|item| entry(item, &files, &names, &categories, origin(item)))
-        .collect();
-    let mut sections_used: Vec<String> = Vec::new();
-    let mut authors_used: Vec<String> = Vec::new();
+    super::settings::SiteSettings {
+        title: setting("title"),
+        description: setting("description"),
+        language: setting("language"),
+    }
+}
+
+/// The entries made (and items skipped) into the harvest, in the export's order; what they
+/// use; and one skip for all the comments, which a static site has no place for.
+fn gather(channel: &Channel, results: Vec<Result<Made, Skip>>, harvest: &mut Harvest) -> Used {
+    let mut used = Used::default();
     let mut comments = 0;
-    // Links in `--uploads` leading out of it, once each however many posts use them.
-    let mut refused: Vec<Skip> = Vec::new();
     for (item, result) in channel
         .items
         .iter()
@@ -263,23 +334,22 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
     {
         comments += item.comments;
         match result {
-            Ok((entry, used, warnings, links_out)) => {
-                for skip in links_out {
-                    if !refused.contains(&skip) {
-                        refused.push(skip);
-                    }
+            Ok(made) => {
+                let entry = made.entry;
+                for skip in made.links_out {
+                    used.refuse(skip);
                 }
                 let section = entry.folder.split('/').next().unwrap_or("").to_string();
-                if !section.is_empty() && !entry.is_page() && !sections_used.contains(&section) {
-                    sections_used.push(section);
+                if !section.is_empty() && !entry.is_page() && !used.sections.contains(&section) {
+                    used.sections.push(section);
                 }
                 for a in &entry.authors {
-                    if !authors_used.contains(a) {
-                        authors_used.push(a.clone());
+                    if !used.authors.contains(a) {
+                        used.authors.push(a.clone());
                     }
                 }
-                harvest.statics.extend(used);
-                harvest.warnings.extend(warnings);
+                harvest.statics.extend(made.files);
+                harvest.warnings.extend(made.warnings);
                 harvest.entries.push(entry);
             }
             Err(skip) => harvest.skipped.push(skip),
@@ -287,23 +357,31 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
     }
     if comments > 0 {
         harvest.skipped.push(Skip {
-            origin: label.clone(),
+            origin: harvest.label.clone(),
             reason: format!(
                 "{}: a static site has none (keep them with a comment service, or export them from WordPress separately)",
                 crate::text::count(comments, "comment", "comments")
             ),
         });
     }
-    // Every attachment's file, where it is at hand, keeps its old URL too.
+    used
+}
+
+/// Every attachment's file, where it is at hand, keeps its old URL too; the links refused
+/// follow the skips.
+fn keep_attachments(
+    attachments: Vec<Attachment>,
+    files: &Files,
+    given_uploads: bool,
+    harvest: &mut Harvest,
+    used: &mut Used,
+) {
+    let label = &harvest.label;
     let mut not_at_hand = 0;
-    for (id, url, line) in attachment_items {
+    for Attachment { id, url, line } in attachments {
         match files.local(&url) {
             Some(Upload::Here(path, file)) => harvest.statics.push((file, path)),
-            Some(Upload::Refused(skip)) => {
-                if !refused.contains(&skip) {
-                    refused.push(skip);
-                }
-            }
+            Some(Upload::Refused(skip)) => used.refuse(skip),
             None if given_uploads => harvest.skipped.push(Skip {
                 origin: format!("{label}:{line} (attachment {id})"),
                 reason: format!("its file is not in --uploads; pages keep linking {url}"),
@@ -311,21 +389,18 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
             None => not_at_hand += 1,
         }
     }
-    harvest.skipped.extend(refused);
+    harvest.skipped.append(&mut used.refused);
     if not_at_hand > 0 {
         harvest.warnings.push(format!(
             "{label}: {} not copied (no --uploads folder given): pages link them on the old site",
             crate::text::count(not_at_hand, "attachment is", "attachments are")
         ));
     }
-    harvest.lists = archives::lists(&channel, &categories, &names, &harvest.entries, &label);
-    harvest.statics.sort();
-    harvest.statics.dedup();
-    harvest.profiles = authors_used
-        .into_iter()
-        .map(|name| Profile { name, bio: None })
-        .collect();
-    harvest.sections = sections_used
+}
+
+/// The sections entries were filed in, titled and described by their categories.
+fn sections(folders: Vec<String>, categories: &Categories) -> Vec<SectionInfo> {
+    folders
         .into_iter()
         .map(|folder| {
             let (title, description) = categories
@@ -342,8 +417,7 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
                 extra: toml::Table::new(),
             }
         })
-        .collect();
-    harvest
+        .collect()
 }
 
 /// A date of the export: `YYYY-MM-DD HH:MM:SS`, zero when unset.
@@ -359,24 +433,102 @@ fn utc(d: NaiveDateTime) -> DateTime<FixedOffset> {
     d.and_utc().fixed_offset()
 }
 
-/// An entry, the files it uses, its warnings, and links in `--uploads` it names that lead
-/// out of it.
-type Made = (Entry, Vec<(PathBuf, String)>, Vec<String>, Vec<Skip>);
+/// An entry, the files it uses (for `static/`), its warnings, and links in `--uploads` it
+/// names that lead out of it.
+struct Made {
+    entry: Entry,
+    files: Vec<(PathBuf, String)>,
+    warnings: Vec<String>,
+    links_out: Vec<Skip>,
+}
+
+/// Where a post is filed: its section folder (empty for none), its tags, and its other
+/// taxonomies' terms (kept for templates).
+struct Filing {
+    folder: String,
+    tags: Vec<String>,
+    extra: toml::Table,
+}
+
+/// A post's body as Markdown, with the files it uses and the links it names leading out of
+/// `--uploads`.
+struct Body {
+    markdown: String,
+    unsafe_html: crate::sanitize::Removed,
+    files: Vec<(PathBuf, String)>,
+    links_out: Vec<Skip>,
+}
 
 fn entry(
     item: &Item,
     files: &Files,
-    names: &HashMap<String, String>,
-    categories: &HashMap<String, Category>,
+    names: &AuthorNames,
+    categories: &Categories,
     origin: String,
 ) -> Result<Made, Skip> {
+    let post_type = item.get("wp:post_type");
+    let title = crate::text::html_text(item.get("title"));
+    let mut warnings = Vec::new();
+    let draft = admit(item, &origin, &mut warnings)?;
+    let id = item.get("wp:post_id").to_string();
+    let date = wp_date(item.get("wp:post_date_gmt"))
+        .map(utc)
+        .or_else(|| wp_date(item.get("wp:post_date")).map(utc))
+        .or_else(|| DateTime::parse_from_rfc2822(item.get("pubDate")).ok());
+    let updated = wp_date(item.get("wp:post_modified_gmt")).map(utc);
+    let fallback = format!("{post_type}-{id}");
+    let slug = slug_of(Some(item.get("wp:post_name")), &title, &fallback);
+    let Filing {
+        folder,
+        tags,
+        mut extra,
+    } = filing(item, categories);
+    let authors = authors(item, names);
+    let mut body = body(item, files, &origin, &mut warnings);
+    let image = lead_image(item, files, &mut body, &origin, &mut warnings);
+    let description =
+        Some(crate::text::html_text(item.get("excerpt:encoded"))).filter(|d| !d.is_empty());
+    let url = old_path(item.get("link"), &files.base).filter(|_| !draft);
+    keep_fields(item, &id, &mut extra);
+    let entry = Entry {
+        origin,
+        source_hash: item.hash,
+        folder,
+        slug,
+        title,
+        date,
+        updated,
+        draft,
+        pinned: item.get("wp:is_sticky") == "1",
+        authors,
+        tags: unique(tags),
+        description,
+        image,
+        url,
+        aliases: short_link(post_type, &id, draft),
+        body: body.markdown,
+        unsafe_html: body.unsafe_html,
+        files: Vec::new(),
+        extra,
+        file: None,
+    };
+    Ok(Made {
+        entry,
+        files: body.files,
+        warnings,
+        links_out: body.links_out,
+    })
+}
+
+/// Whether an item is imported, and as a draft: posts and pages are, published or not;
+/// WordPress's machinery, other post types, the trash and auto-drafts are skipped.
+fn admit(item: &Item, origin: &str, warnings: &mut Vec<String>) -> Result<bool, Skip> {
     let skip = |reason: String| Skip {
-        origin: origin.clone(),
+        origin: origin.to_string(),
         reason,
     };
     let post_type = item.get("wp:post_type");
     let status = item.get("wp:status");
-    let title = crate::text::html_text(item.get("title"));
     if let Some(why) = machinery(post_type) {
         return Err(skip(why.to_string()));
     }
@@ -396,7 +548,6 @@ fn entry(
             }
             other => return Err(skip(format!("has the unknown status {other:?}"))),
         };
-    let mut warnings = Vec::new();
     if status == "private" {
         warnings.push(format!(
             "{origin}: private in WordPress: imported as a draft"
@@ -407,17 +558,14 @@ fn entry(
             "{origin}: password-protected in WordPress: imported as a draft (a static page cannot ask for a password)"
         ));
     }
-    let id = item.get("wp:post_id").to_string();
-    let date = wp_date(item.get("wp:post_date_gmt"))
-        .map(utc)
-        .or_else(|| wp_date(item.get("wp:post_date")).map(utc))
-        .or_else(|| DateTime::parse_from_rfc2822(item.get("pubDate")).ok());
-    let updated = wp_date(item.get("wp:post_modified_gmt")).map(utc);
-    let fallback = format!("{post_type}-{id}");
-    let slug = slug_of(Some(item.get("wp:post_name")), &title, &fallback);
+    Ok(draft)
+}
 
-    // Sections from categories: the top-level ancestor of the first category — or of the
-    // primary one, where Yoast SEO records it (news sites mostly run it).
+/// Sections from categories: the top-level ancestor of the first category — or of the
+/// primary one, where Yoast SEO records it (news sites mostly run it). Pages are filed in
+/// `pages`; a reserved folder is none.
+fn filing(item: &Item, categories: &Categories) -> Filing {
+    let post_type = item.get("wp:post_type");
     let primary = item.meta("_yoast_wpseo_primary_category").and_then(|id| {
         categories
             .iter()
@@ -428,33 +576,32 @@ fn entry(
     ordered.sort_by_key(|(domain, nicename, _)| {
         !(domain == "category" && Some(nicename.as_str()) == primary)
     });
-    let mut tags = Vec::new();
-    let mut folder = String::new();
-    let mut extra = toml::Table::new();
+    let mut filing = Filing {
+        folder: String::new(),
+        tags: Vec::new(),
+        extra: toml::Table::new(),
+    };
     for (domain, nicename, name) in ordered {
         let name = crate::text::html_text(name);
         match domain.as_str() {
             "category"
-                if folder.is_empty() && post_type == "post" && nicename != "uncategorized" =>
+                if filing.folder.is_empty()
+                    && post_type == "post"
+                    && nicename != "uncategorized" =>
             {
-                let mut top = nicename.clone();
-                for _ in 0..16 {
-                    match categories.get(&top).map(|c| c.parent.clone()) {
-                        Some(parent) if !parent.is_empty() => top = parent,
-                        _ => break,
-                    }
-                }
-                folder = crate::content::slug::slugify(&top);
+                let top = top_category(nicename, categories);
+                filing.folder = crate::content::slug::slugify(&top);
                 let top_name = categories.get(&top).map(|c| c.name.clone());
                 if top_name.as_deref() != Some(name.as_str()) {
-                    tags.push(name);
+                    filing.tags.push(name);
                 }
             }
             "category" if nicename == "uncategorized" => {}
-            "category" | "post_tag" => tags.push(name),
+            "category" | "post_tag" => filing.tags.push(name),
             other => {
                 let key = crate::content::slug::slugify(other).replace('-', "_");
-                let list = extra
+                let list = filing
+                    .extra
                     .entry(key)
                     .or_insert_with(|| toml::Value::Array(Vec::new()));
                 if let toml::Value::Array(values) = list {
@@ -464,13 +611,29 @@ fn entry(
         }
     }
     if post_type == "page" {
-        folder = "pages".into();
+        filing.folder = "pages".into();
     }
-    if folder.is_empty() || crate::content::is_reserved_slug(&folder) {
-        folder.clear();
+    if filing.folder.is_empty() || crate::content::is_reserved_slug(&filing.folder) {
+        filing.folder.clear();
     }
+    filing
+}
 
-    let authors: Vec<String> = [item.get("dc:creator")]
+/// A category's top-level ancestor (16 levels up at most: a loop of parents ends).
+fn top_category(nicename: &str, categories: &Categories) -> String {
+    let mut top = nicename.to_string();
+    for _ in 0..16 {
+        match categories.get(&top).map(|c| c.parent.clone()) {
+            Some(parent) if !parent.is_empty() => top = parent,
+            _ => break,
+        }
+    }
+    top
+}
+
+/// The post's author by the name pages show (the login when the channel lists none).
+fn authors(item: &Item, names: &AuthorNames) -> Vec<String> {
+    [item.get("dc:creator")]
         .into_iter()
         .filter(|l| !l.is_empty())
         .map(|login| {
@@ -479,9 +642,11 @@ fn entry(
                 .cloned()
                 .unwrap_or_else(|| login.to_string())
         })
-        .collect();
+        .collect()
+}
 
-    // The body: shortcodes first (they hold HTML), then paragraphs, then Markdown.
+/// The body: shortcodes first (they hold HTML), then paragraphs, then Markdown.
+fn body(item: &Item, files: &Files, origin: &str, warnings: &mut Vec<String>) -> Body {
     let mut unknown = Vec::new();
     // Embeds become Gazette's shortcodes, which wait as markers until the HTML is Markdown.
     let mut waiting = embeds::Waiting::for_html(item.get("content:encoded"));
@@ -496,91 +661,83 @@ fn entry(
         made
     });
     let content = waiting.bare_addresses(&content);
-    let (content, mut used, mut links_out) = files.localize(&content);
-    let (body, unsafe_html) = html::to_markdown(&wpautop::shown(content));
-    let body = waiting.put_back(&body);
+    let (content, used, links_out) = files.localize(&content);
+    let (markdown, unsafe_html) = html::to_markdown(&wpautop::shown(content));
+    let markdown = waiting.put_back(&markdown);
     if !unknown.is_empty() {
         warnings.push(format!(
             "{origin}: shortcodes kept as written, which pages show as text: {}",
             counted(&unknown)
         ));
     }
+    Body {
+        markdown,
+        unsafe_html,
+        files: used,
+        links_out,
+    }
+}
 
-    let image = item.meta("_thumbnail_id").and_then(|thumb| {
-        let (url, alt, caption) = files.attachments.get(thumb)?;
+/// The featured image, its file among those the body uses where it is at hand.
+fn lead_image(
+    item: &Item,
+    files: &Files,
+    body: &mut Body,
+    origin: &str,
+    warnings: &mut Vec<String>,
+) -> Option<LeadImage> {
+    let thumb = item.meta("_thumbnail_id")?;
+    let image = files.attachments.get(thumb).map(|(url, alt, caption)| {
         let src = match files.local(url) {
             Some(Upload::Here(path, file)) => {
-                used.push((file, path.clone()));
+                body.files.push((file, path.clone()));
                 format!("/{path}")
             }
             Some(Upload::Refused(skip)) => {
-                links_out.push(skip);
+                body.links_out.push(skip);
                 url.clone()
             }
             None => url.clone(),
         };
-        Some(LeadImage {
+        LeadImage {
             src,
             alt: alt.clone(),
             caption: caption.clone(),
-        })
+        }
     });
-    if item.meta("_thumbnail_id").is_some() && image.is_none() {
+    if image.is_none() {
         warnings.push(format!(
-            "{origin}: its featured image (attachment {}) is not in the export",
-            item.meta("_thumbnail_id").unwrap_or_default()
+            "{origin}: its featured image (attachment {thumb}) is not in the export"
         ));
     }
-    let description =
-        Some(crate::text::html_text(item.get("excerpt:encoded"))).filter(|d| !d.is_empty());
-    let url = old_path(item.get("link"), &files.base).filter(|_| !draft);
+    image
+}
+
+/// The post's id, and its custom fields: WordPress's own start with `_` (`_edit_lock`);
+/// the others are the site's, kept for templates.
+fn keep_fields(item: &Item, id: &str, extra: &mut toml::Table) {
     if !id.is_empty() {
         extra.insert(
             "wordpress_id".into(),
             toml::Value::Integer(id.parse().unwrap_or(0)),
         );
     }
-    // Custom fields: WordPress's own start with `_` (`_edit_lock`); the others are the
-    // site's, kept for templates.
     for (key, value) in &item.meta {
         if !key.starts_with('_') && !key.is_empty() && !extra.contains_key(key) {
             extra.insert(key.clone(), toml::Value::String(value.clone()));
         }
     }
-    Ok((
-        Entry {
-            origin,
-            source_hash: item.hash,
-            folder,
-            slug,
-            title,
-            date,
-            updated,
-            draft,
-            pinned: item.get("wp:is_sticky") == "1",
-            authors,
-            tags: unique(tags),
-            description,
-            image,
-            url,
-            // WordPress's short link, which it answers for every post and page.
-            aliases: if draft || id.is_empty() {
-                Vec::new()
-            } else if post_type == "page" {
-                vec![format!("/?page_id={id}")]
-            } else {
-                vec![format!("/?p={id}")]
-            },
-            body,
-            unsafe_html,
-            files: Vec::new(),
-            extra,
-            file: None,
-        },
-        used,
-        warnings,
-        links_out,
-    ))
+}
+
+/// WordPress's short link, which it answers for every post and page.
+fn short_link(post_type: &str, id: &str, draft: bool) -> Vec<String> {
+    if draft || id.is_empty() {
+        Vec::new()
+    } else if post_type == "page" {
+        vec![format!("/?page_id={id}")]
+    } else {
+        vec![format!("/?p={id}")]
+    }
 }
 
 /// `[embed]URL[/embed]`: Gazette's shortcode for a video or a post, else a link.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use rayon::prelude::*;
 
 use crate::hash::fnv1a;
@@ -119,173 +119,251 @@ fn bad_xml(file: &Path, text: &str, offset: usize, reason: String) -> ImportErro
 /// (`wp:post_id`): WordPress always writes these prefixes.
 pub(super) fn parse(text: &str, file: &Path) -> Result<Channel, ImportError> {
     let mut reader = quick_xml::Reader::from_str(text);
-    let mut channel = Channel::default();
-    let mut stack: Vec<String> = Vec::new();
-    let mut buffer = String::new();
-    let mut item: Option<(Item, usize)> = None;
-    let mut record: HashMap<String, String> = HashMap::new();
-    let mut category_attrs = (String::new(), String::new());
-    let mut meta = (String::new(), String::new());
-    let mut saw_rss = false;
-    // Each item's bytes, hashed once the reading is done, in parallel (the reading is
-    // the import's one serial step).
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    // Lines are counted as the reader moves on, not from the start each time: exports run
-    // to 100 MB.
-    let mut counted = (0usize, 1usize);
-    let mut line_at = |offset: usize| {
-        let (from, line) = counted;
-        let offset = offset.max(from).min(text.len());
-        counted = (offset, line + memchr_count(&text.as_bytes()[from..offset]));
-        counted.1
-    };
+    let mut reading = Reading::new(text, file);
     loop {
         let before = reader.buffer_position() as usize;
         let event = reader
             .read_event()
             .map_err(|e| bad_xml(file, text, reader.error_position() as usize, e.to_string()))?;
         match event {
-            Event::Start(start) => {
-                let name = start.name().as_ref().to_string();
-                buffer.clear();
-                if stack.is_empty() {
-                    if name != "rss" {
-                        return Err(bad_xml(
-                            file,
-                            text,
-                            before,
-                            format!(
-                                "the root element is <{name}>, not <rss>: export the site with Tools → Export in WordPress"
-                            ),
-                        ));
-                    }
-                    saw_rss = true;
-                }
-                match (stack.len(), name.as_str()) {
-                    (2, "item") => {
-                        item = Some((
-                            Item {
-                                line: line_at(before),
-                                ..Item::default()
-                            },
-                            before,
-                        ))
-                    }
-                    (2, "wp:author" | "wp:category") => record.clear(),
-                    (3, "category") if item.is_some() => {
-                        let mut domain = String::new();
-                        let mut nicename = String::new();
-                        for attr in start.attributes().flatten() {
-                            let value = attr
-                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .map(|v| v.into_owned())
-                                .unwrap_or_default();
-                            match attr.key.as_ref() {
-                                "domain" => domain = value,
-                                "nicename" => nicename = value,
-                                _ => {}
-                            }
-                        }
-                        category_attrs = (domain, nicename);
-                    }
-                    _ => {}
-                }
-                stack.push(name);
+            Event::Start(start) => reading.start(&start, before)?,
+            Event::Empty(start) => reading.empty(&start),
+            Event::Text(t) => reading.buffer.push_str(&t.xml10_content()),
+            Event::CData(t) => reading.buffer.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => reading.reference(&r, before)?,
+            Event::End(_) => reading.end(reader.buffer_position() as usize),
+            Event::Eof => return reading.finish(),
+            _ => {}
+        }
+    }
+}
+
+/// An `<item>` being read, and the offset its bytes start at.
+struct OpenItem {
+    item: Item,
+    start: usize,
+}
+
+/// Lines counted as the reader moves on, not from the start each time: exports run to
+/// 100 MB.
+struct Lines {
+    /// The offset counted up to, and the line it is on.
+    from: usize,
+    line: usize,
+}
+
+impl Lines {
+    fn at(&mut self, text: &str, offset: usize) -> usize {
+        let offset = offset.max(self.from).min(text.len());
+        self.line += memchr_count(&text.as_bytes()[self.from..offset]);
+        self.from = offset;
+        self.line
+    }
+}
+
+/// The parser's state between events: the open elements, the text read since the last
+/// one, and the record being filled.
+struct Reading<'t> {
+    text: &'t str,
+    file: &'t Path,
+    channel: Channel,
+    stack: Vec<String>,
+    buffer: String,
+    item: Option<OpenItem>,
+    /// A `<wp:author>` or `<wp:category>` of the channel.
+    record: HashMap<String, String>,
+    /// The open `<category>`'s (domain, nicename).
+    category_attrs: (String, String),
+    /// The open `<wp:postmeta>`'s (key, value).
+    meta: (String, String),
+    saw_rss: bool,
+    /// Each item's bytes, hashed once the reading is done, in parallel (the reading is
+    /// the import's one serial step).
+    spans: Vec<(usize, usize)>,
+    lines: Lines,
+}
+
+impl<'t> Reading<'t> {
+    fn new(text: &'t str, file: &'t Path) -> Self {
+        Reading {
+            text,
+            file,
+            channel: Channel::default(),
+            stack: Vec::new(),
+            buffer: String::new(),
+            item: None,
+            record: HashMap::new(),
+            category_attrs: (String::new(), String::new()),
+            meta: (String::new(), String::new()),
+            saw_rss: false,
+            spans: Vec::new(),
+            lines: Lines { from: 0, line: 1 },
+        }
+    }
+
+    fn start(&mut self, start: &BytesStart, before: usize) -> Result<(), ImportError> {
+        let name = start.name().as_ref().to_string();
+        self.buffer.clear();
+        if self.stack.is_empty() {
+            if name != "rss" {
+                return Err(bad_xml(
+                    self.file,
+                    self.text,
+                    before,
+                    format!(
+                        "the root element is <{name}>, not <rss>: export the site with Tools → Export in WordPress"
+                    ),
+                ));
             }
-            Event::Empty(start) => {
-                let name = start.name().as_ref().to_string();
-                if let Some((item, _)) = item.as_mut()
-                    && stack.len() == 3
-                {
-                    item.fields.insert(name, String::new());
-                }
+            self.saw_rss = true;
+        }
+        match (self.stack.len(), name.as_str()) {
+            (2, "item") => {
+                self.item = Some(OpenItem {
+                    item: Item {
+                        line: self.lines.at(self.text, before),
+                        ..Item::default()
+                    },
+                    start: before,
+                })
             }
-            Event::Text(t) => buffer.push_str(&t.xml10_content()),
-            Event::CData(t) => buffer.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => match r.resolve_char_ref() {
-                Ok(Some(c)) => buffer.push(c),
+            (2, "wp:author" | "wp:category") => self.record.clear(),
+            (3, "category") if self.item.is_some() => self.category_attrs = category_attrs(start),
+            _ => {}
+        }
+        self.stack.push(name);
+        Ok(())
+    }
+
+    fn empty(&mut self, start: &BytesStart) {
+        let name = start.name().as_ref().to_string();
+        if let Some(open) = self.item.as_mut()
+            && self.stack.len() == 3
+        {
+            open.item.fields.insert(name, String::new());
+        }
+    }
+
+    /// A character or entity reference in text: XML's, else HTML's named entities (which
+    /// exports hold), else an error.
+    fn reference(&mut self, r: &BytesRef, before: usize) -> Result<(), ImportError> {
+        match r.resolve_char_ref() {
+            Ok(Some(c)) => self.buffer.push(c),
+            _ => {
+                let entity = format!("&{};", &**r);
+                let decoded = html_escape::decode_html_entities(&entity);
+                if decoded == entity {
+                    return Err(bad_xml(
+                        self.file,
+                        self.text,
+                        before,
+                        format!("unknown entity {entity}"),
+                    ));
+                }
+                self.buffer.push_str(&decoded);
+            }
+        }
+        Ok(())
+    }
+
+    /// An element closed at `end`: its text goes to the record it belongs to.
+    fn end(&mut self, end: usize) {
+        let name = self.stack.pop().unwrap_or_default();
+        let value = std::mem::take(&mut self.buffer);
+        match (self.stack.len(), self.item.as_mut()) {
+            (2, Some(_)) if name == "item" => {
+                let OpenItem { item, start } = self.item.take().expect("in an item");
+                self.spans.push((start, end.min(self.text.len())));
+                self.channel.items.push(item);
+            }
+            (3, Some(open)) => match name.as_str() {
+                "category" => {
+                    let (domain, nicename) = std::mem::take(&mut self.category_attrs);
+                    open.item.categories.push((domain, nicename, value));
+                }
+                "wp:postmeta" => open.item.meta.push(std::mem::take(&mut self.meta)),
+                "wp:comment" => open.item.comments += 1,
                 _ => {
-                    let entity = format!("&{};", &*r);
-                    let decoded = html_escape::decode_html_entities(&entity);
-                    if decoded == entity {
-                        return Err(bad_xml(
-                            file,
-                            text,
-                            before,
-                            format!("unknown entity {entity}"),
-                        ));
-                    }
-                    buffer.push_str(&decoded);
+                    open.item.fields.insert(name, value);
                 }
             },
-            Event::End(_) => {
-                let name = stack.pop().unwrap_or_default();
-                let value = std::mem::take(&mut buffer);
-                match (stack.len(), item.as_mut()) {
-                    (2, Some(_)) if name == "item" => {
-                        let (done, start) = item.take().expect("in an item");
-                        let end = reader.buffer_position() as usize;
-                        spans.push((start, end.min(text.len())));
-                        channel.items.push(done);
-                    }
-                    (3, Some((item, _))) => match name.as_str() {
-                        "category" => {
-                            let (domain, nicename) = std::mem::take(&mut category_attrs);
-                            item.categories.push((domain, nicename, value));
-                        }
-                        "wp:postmeta" => item.meta.push(std::mem::take(&mut meta)),
-                        "wp:comment" => item.comments += 1,
-                        _ => {
-                            item.fields.insert(name, value);
-                        }
-                    },
-                    (4, Some(_)) if stack[3] == "wp:postmeta" => match name.as_str() {
-                        "wp:meta_key" => meta.0 = value,
-                        "wp:meta_value" => meta.1 = value,
-                        _ => {}
-                    },
-                    (2, None) => match name.as_str() {
-                        "wp:author" => channel.authors.push(std::mem::take(&mut record)),
-                        "wp:category" => channel.categories.push(std::mem::take(&mut record)),
-                        _ => {
-                            channel.fields.insert(name, value);
-                        }
-                    },
-                    (3, None) if matches!(stack[2].as_str(), "wp:author" | "wp:category") => {
-                        record.insert(name, value);
-                    }
-                    _ => {}
+            (4, Some(_)) if self.stack[3] == "wp:postmeta" => match name.as_str() {
+                "wp:meta_key" => self.meta.0 = value,
+                "wp:meta_value" => self.meta.1 = value,
+                _ => {}
+            },
+            (2, None) => match name.as_str() {
+                "wp:author" => self.channel.authors.push(std::mem::take(&mut self.record)),
+                "wp:category" => self
+                    .channel
+                    .categories
+                    .push(std::mem::take(&mut self.record)),
+                _ => {
+                    self.channel.fields.insert(name, value);
                 }
-            }
-            Event::Eof => {
-                if let Some(open) = stack.last() {
-                    return Err(bad_xml(
-                        file,
-                        text,
-                        text.len(),
-                        format!("the file ends inside <{open}>: the export is cut short"),
-                    ));
-                }
-                if !saw_rss {
-                    return Err(bad_xml(
-                        file,
-                        text,
-                        0,
-                        "the file holds no <rss> element".into(),
-                    ));
-                }
-                channel
-                    .items
-                    .par_iter_mut()
-                    .zip(spans)
-                    .for_each(|(item, (start, end))| {
-                        item.hash = fnv1a(&text.as_bytes()[start..end]);
-                    });
-                return Ok(channel);
+            },
+            (3, None) if matches!(self.stack[2].as_str(), "wp:author" | "wp:category") => {
+                self.record.insert(name, value);
             }
             _ => {}
         }
     }
+
+    /// The end of the file: the channel, its items hashed, unless the file is cut short
+    /// or holds no export.
+    fn finish(self) -> Result<Channel, ImportError> {
+        let Reading {
+            text,
+            file,
+            mut channel,
+            stack,
+            saw_rss,
+            spans,
+            ..
+        } = self;
+        if let Some(open) = stack.last() {
+            return Err(bad_xml(
+                file,
+                text,
+                text.len(),
+                format!("the file ends inside <{open}>: the export is cut short"),
+            ));
+        }
+        if !saw_rss {
+            return Err(bad_xml(
+                file,
+                text,
+                0,
+                "the file holds no <rss> element".into(),
+            ));
+        }
+        channel
+            .items
+            .par_iter_mut()
+            .zip(spans)
+            .for_each(|(item, (start, end))| {
+                item.hash = fnv1a(&text.as_bytes()[start..end]);
+            });
+        Ok(channel)
+    }
+}
+
+/// A `<category>`'s domain and nicename.
+fn category_attrs(start: &BytesStart) -> (String, String) {
+    let mut domain = String::new();
+    let mut nicename = String::new();
+    for attr in start.attributes().flatten() {
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map(|v| v.into_owned())
+            .unwrap_or_default();
+        match attr.key.as_ref() {
+            "domain" => domain = value,
+            "nicename" => nicename = value,
+            _ => {}
+        }
+    }
+    (domain, nicename)
 }
 
 fn memchr_count(bytes: &[u8]) -> usize {
