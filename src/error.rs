@@ -27,6 +27,8 @@ pub enum Error {
     Watch(#[from] crate::watch::WatchError),
     #[error(transparent)]
     Serve(#[from] crate::serve::ServeError),
+    #[error(transparent)]
+    Authoring(#[from] crate::authoring::AuthoringError),
     #[error("{0}")]
     Usage(String),
 }

@@ -8,6 +8,7 @@
 //! [`cli`] and [`cmd`] turn command lines into calls. See ARCHITECTURE.md for the map and
 //! its invariants.
 
+pub mod authoring;
 pub mod cache;
 pub mod check;
 pub mod cli;

@@ -1,7 +1,10 @@
 //! Front matter: the TOML block between `+++` lines at the top of a content file.
 //!
 //! Parsing happens here, once; everything after this module works with typed values.
-//! Positions in errors are positions in the whole file, not in the TOML excerpt.
+//! Positions in errors are positions in the whole file, not in the TOML excerpt. Writing
+//! front matter is [`write`]'s job.
+
+pub mod write;
 
 use std::path::Path;
 

@@ -7,41 +7,11 @@
 use std::fmt::Write;
 
 use super::parse::{Block, SeedArticle};
+use crate::content::frontmatter::write::FrontMatterWriter;
 
-/// `text` as a TOML basic string on one line: a line break inside a multi-line string
-/// (which the toml crate would choose) could read as the front matter's closing `+++`.
-pub fn toml_string(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
-}
-
-/// A date as front matter writes it: a local date when it is midnight UTC, else a
-/// datetime with its offset (`Z` for UTC).
-pub fn toml_date(date: chrono::DateTime<chrono::FixedOffset>) -> String {
-    if date.offset().local_minus_utc() == 0 && date.time() == chrono::NaiveTime::MIN {
-        date.format("%Y-%m-%d").to_string()
-    } else {
-        date.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-    }
-}
-
-pub fn toml_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
-    format!("[{}]", quoted.join(", "))
-}
+// Front matter is written by the one writer (`content::frontmatter::write`, where its
+// date format is tested); these names stay for the import code that still formats a line.
+pub use crate::content::frontmatter::write::{string as toml_string, string_list as toml_list};
 
 /// Bytes that [`escape`] has to look at more closely.
 const MAYBE_SPECIAL: [bool; 256] = {
@@ -118,25 +88,15 @@ pub fn body(article: &SeedArticle) -> String {
 /// An author profile file: the name, where it came from (`[extra] <key> = <origin>`) and
 /// the bio (plain text).
 pub fn profile(name: &str, bio: &str, key: &str, origin: &str) -> String {
-    format!(
-        "+++\nname = {}\n\n[extra]\n{key} = {}\n+++\n\n{}\n",
-        toml_string(name),
-        toml_string(origin),
-        escape(bio)
-    )
+    let mut fm = FrontMatterWriter::new();
+    fm.string("name", name);
+    fm.table("extra").string(key, origin);
+    fm.file(&format!("\n{}\n", escape(bio)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_written_as_toml_reads_them() {
-        let d = chrono::DateTime::parse_from_rfc3339("2014-11-24T15:05:00+01:00").unwrap();
-        assert_eq!(toml_date(d), "2014-11-24T15:05:00+01:00");
-        let midnight = chrono::DateTime::parse_from_rfc3339("2014-11-24T00:00:00Z").unwrap();
-        assert_eq!(toml_date(midnight), "2014-11-24");
-    }
 
     #[test]
     fn toml_strings_stay_on_one_line_and_read_back() {

@@ -18,7 +18,6 @@ mod owned;
 mod parse;
 mod tags;
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
@@ -27,6 +26,7 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::content::AUTHORS_DIR;
+use crate::content::frontmatter::write::FrontMatterWriter;
 use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::paths::SitePaths;
@@ -465,10 +465,19 @@ enum DateValue {
 }
 
 impl DateValue {
-    fn toml(&self) -> String {
+    /// Sets `date`. A kept date that is no TOML value (an earlier file broken by hand, which
+    /// was copied as it was and so broke the new file too) becomes 1970-01-01, which the
+    /// editor sees and fixes.
+    fn write(&self, fm: &mut FrontMatterWriter) {
         match self {
-            DateValue::Seed(d) => emit::toml_date(d.and_utc().fixed_offset()),
-            DateValue::Kept(s) => s.clone(),
+            DateValue::Seed(d) => {
+                fm.date("date", d.and_utc().fixed_offset());
+            }
+            DateValue::Kept(s) => {
+                if fm.kept("date", s).is_err() {
+                    fm.date("date", DateTime::<Utc>::UNIX_EPOCH.fixed_offset());
+                }
+            }
         }
     }
 }
@@ -525,28 +534,29 @@ fn article_file(
         &article.authors,
         &config.import,
     );
-    let mut fm = String::new();
-    let _ = writeln!(fm, "title = {}", emit::toml_string(&article.title));
-    let _ = writeln!(fm, "date = {}", date.toml());
+    let mut fm = FrontMatterWriter::new();
+    fm.string("title", &article.title);
+    date.write(&mut fm);
     if !article.authors.is_empty() {
-        let _ = writeln!(fm, "authors = {}", emit::toml_list(&article.authors));
+        fm.strings("authors", &article.authors);
     }
     if !tags.is_empty() {
-        let _ = writeln!(fm, "tags = {}", emit::toml_list(&tags));
+        fm.strings("tags", &tags);
     }
     if let Some(d) = description(article) {
-        let _ = writeln!(fm, "description = {}", emit::toml_string(&d));
+        fm.string("description", &d);
     }
     // The credit of the page's image (which the seed does not hold): kept for when an
     // editor adds the image.
     if let Some(credit) = &article.image_credit {
-        let _ = writeln!(fm, "image_credit = {}", emit::toml_string(credit));
+        fm.string("image_credit", credit);
     }
-    let _ = writeln!(fm, "\n[extra]\nseed = {}", emit::toml_string(provenance));
+    let mut extra = fm.table("extra");
+    extra.string("seed", provenance);
     if !article.related.is_empty() {
-        let _ = writeln!(fm, "related = {}", emit::toml_list(&article.related));
+        extra.strings("related", &article.related);
     }
-    let rest = format!("{fm}+++\n\n{}", emit::body(article));
+    let rest = format!("{}+++\n\n{}", fm.toml(), emit::body(article));
     owned::stamp(provenance, seed_hash, &rest)
 }
 

@@ -34,18 +34,18 @@ mod wpautop;
 pub use lists::{Answer, ListRef, OldList, OldUrl};
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use rayon::prelude::*;
 
-use super::emit::{self, toml_list, toml_string};
+use super::emit;
 use super::{
     ImportError, ImportOptions, Outcome, Planned, owned, write_article, write_bytes, write_file,
 };
 use crate::config::Config;
 use crate::content::AUTHORS_DIR;
+use crate::content::frontmatter::write::FrontMatterWriter;
 use crate::content::slug::slugify;
 use crate::paths::SitePaths;
 use crate::text::count;
@@ -360,21 +360,11 @@ fn write_articles(
         mut warnings,
         site,
     } = harvest;
-    let mut old_urls = Vec::new();
     let now = Utc::now();
     let content = &paths.content;
     // Undated entries are dated before they are placed: the first published keeps a URL
-    // two want. Pages need no date.
-    let mut dated_by_path = 0;
-    for entry in entries
-        .iter_mut()
-        .filter(|e| e.date.is_none() && !e.is_page())
-    {
-        let target = target_of(content, entry);
-        let (date, by_path) = date_of_undated(entry, &target, &mut warnings);
-        entry.date = date;
-        dated_by_path += usize::from(by_path);
-    }
+    // two want.
+    let dated_by_path = date_undated(content, &mut entries, &mut warnings);
     let section_folders: Vec<String> = sections.iter().map(|s| s.folder.clone()).collect();
     let places = place::place(
         content,
@@ -385,6 +375,70 @@ fn write_articles(
         &mut warnings,
     )?;
     place::link_short(&mut entries, &places);
+    let (placed, old_urls) = place_entries(content, entries, places, now, &mut warnings);
+    let mut report = MigrationReport {
+        dry_run: options.dry_run,
+        articles: placed.len(),
+        drafts: placed.iter().filter(|p| p.draft).count(),
+        scheduled: placed.iter().filter(|p| p.scheduled).count(),
+        skipped,
+        dated_by_path,
+        urls_kept: placed.iter().map(|p| p.urls).sum(),
+        old_urls,
+        ..MigrationReport::default()
+    };
+    write_placed(content, &placed, options, &mut report, &mut warnings)?;
+    let copies: Vec<(PathBuf, PathBuf)> = placed
+        .iter()
+        .filter(|_| files == Files::Copy)
+        .flat_map(|p| p.files.iter().cloned())
+        .chain(statics.into_iter().map(|(from, to)| {
+            let target = to
+                .split('/')
+                .fold(paths.static_files.clone(), |path, part| path.join(part));
+            (from, target)
+        }))
+        .collect();
+    copy_files(
+        paths,
+        &copies,
+        &redirects,
+        options,
+        &mut report,
+        &mut warnings,
+    )?;
+    write_profiles(content, profiles, &label, options, &mut report)?;
+    write_sections(content, sections, &label, options, &mut report)?;
+    report.settings = settings::apply(&paths.config_file, &site, options.dry_run)?;
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// Dates the entries the source gave no date (pages need none); how many of them their
+/// URL or file name dated.
+fn date_undated(content: &Path, entries: &mut [Entry], warnings: &mut Vec<String>) -> usize {
+    let mut dated_by_path = 0;
+    for entry in entries
+        .iter_mut()
+        .filter(|e| e.date.is_none() && !e.is_page())
+    {
+        let target = target_of(content, entry);
+        let (date, by_path) = date_of_undated(entry, &target, warnings);
+        entry.date = date;
+        dated_by_path += usize::from(by_path);
+    }
+    dated_by_path
+}
+
+/// Each entry at its place, with its file's text, and the old URLs that now lead to it.
+fn place_entries(
+    content: &Path,
+    entries: Vec<Entry>,
+    places: Vec<Place>,
+    now: DateTime<Utc>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Placed>, Vec<OldUrl>) {
+    let mut old_urls = Vec::new();
     let mut placed = Vec::with_capacity(entries.len());
     for (entry, place) in entries.into_iter().zip(places) {
         old_urls.extend(
@@ -410,7 +464,7 @@ fn write_articles(
             .iter()
             .map(|(from, name)| (from.clone(), folder.join(name)))
             .collect();
-        let text = article_file(&entry, &place, &mut warnings);
+        let text = article_file(&entry, &place, warnings);
         placed.push(Placed {
             draft: entry.draft,
             scheduled: !entry.draft && entry.date.is_some_and(|d| d > now),
@@ -428,21 +482,20 @@ fn write_articles(
             urls: place.urls_kept,
         });
     }
+    (placed, old_urls)
+}
 
-    let mut report = MigrationReport {
-        dry_run: options.dry_run,
-        articles: placed.len(),
-        drafts: placed.iter().filter(|p| p.draft).count(),
-        scheduled: placed.iter().filter(|p| p.scheduled).count(),
-        skipped,
-        dated_by_path,
-        urls_kept: placed.iter().map(|p| p.urls).sum(),
-        old_urls,
-        ..MigrationReport::default()
-    };
+/// Writes the articles' files (in parallel), counting what became of each.
+fn write_placed(
+    content: &Path,
+    placed: &[Placed],
+    options: ImportOptions,
+    report: &mut MigrationReport,
+    warnings: &mut Vec<String>,
+) -> Result<(), ImportError> {
     if !options.dry_run {
         std::fs::create_dir_all(content).map_err(|source| ImportError::Write {
-            path: content.clone(),
+            path: content.to_path_buf(),
             source,
         })?;
     }
@@ -460,23 +513,24 @@ fn write_articles(
             }
         }
     }
+    Ok(())
+}
 
-    let copies: Vec<(PathBuf, PathBuf)> = placed
-        .iter()
-        .filter(|_| files == Files::Copy)
-        .flat_map(|p| p.files.iter().cloned())
-        .chain(statics.into_iter().map(|(from, to)| {
-            let target = to
-                .split('/')
-                .fold(paths.static_files.clone(), |path, part| path.join(part));
-            (from, target)
-        }))
-        .collect();
+/// Copies the source's files (in parallel) and writes the redirect pages, counting what
+/// became of each.
+fn copy_files(
+    paths: &SitePaths,
+    copies: &[(PathBuf, PathBuf)],
+    redirects: &[Redirect],
+    options: ImportOptions,
+    report: &mut MigrationReport,
+    warnings: &mut Vec<String>,
+) -> Result<(), ImportError> {
     let copied: Vec<CopyOutcome> = copies
         .par_iter()
         .map(|(from, to)| copy_file(from, to, options))
         .collect::<Result<_, _>>()?;
-    let redirect_pages = redirect_pages(paths, &redirects, &mut warnings);
+    let redirect_pages = redirect_pages(paths, redirects, warnings);
     report.urls_kept += redirect_pages.len();
     let placed_pages: Vec<CopyOutcome> = redirect_pages
         .iter()
@@ -500,8 +554,18 @@ fn write_articles(
             }
         }
     }
+    Ok(())
+}
 
-    // Names that fold to one slug share a profile: the first writes it, in a dry run too.
+/// Writes a profile for each author that has none. Names that fold to one slug share a
+/// profile: the first writes it, in a dry run too.
+fn write_profiles(
+    content: &Path,
+    profiles: Vec<Profile>,
+    label: &str,
+    options: ImportOptions,
+    report: &mut MigrationReport,
+) -> Result<(), ImportError> {
     let mut profile_slugs = HashSet::new();
     for profile in profiles {
         let slug = slugify(&profile.name);
@@ -518,16 +582,26 @@ fn write_articles(
                 &profile.name,
                 profile.bio.as_deref().unwrap_or(""),
                 "imported_from",
-                &label,
+                label,
             );
             write_file(&path, &text)?;
         }
     }
+    Ok(())
+}
+
+/// Writes each section's index where it has none; pages' folder has no list page.
+fn write_sections(
+    content: &Path,
+    sections: Vec<SectionInfo>,
+    label: &str,
+    options: ImportOptions,
+    report: &mut MigrationReport,
+) -> Result<(), ImportError> {
     for section in sections {
         if section.folder == crate::content::page::PAGES_DIR {
-            // Pages have no list page to describe.
             report.skipped.push(Skip {
-                origin: label.clone(),
+                origin: label.to_string(),
                 reason: format!(
                     "the description of the section {:?}: its articles are pages, which have no list page",
                     section.title
@@ -538,33 +612,38 @@ fn write_articles(
         let path = section
             .folder
             .split('/')
-            .fold(content.clone(), |path, part| path.join(part))
+            .fold(content.to_path_buf(), |path, part| path.join(part))
             .join(crate::content::section::INDEX_FILE);
         if path.exists() {
             continue;
         }
         report.sections_written += 1;
         if !options.dry_run {
-            let mut text = format!("+++\ntitle = {}\n", toml_string(&section.title));
-            if let Some(d) = &section.description {
-                let _ = writeln!(text, "description = {}", toml_string(d));
-            }
-            if let Some(weight) = section.weight {
-                let _ = writeln!(text, "weight = {weight}");
-            }
-            if !section.extra.is_empty() {
-                let _ = write!(text, "\n{}", extra_table(section.extra.clone()));
-            }
-            text.push_str("+++\n");
-            if !section.intro.trim().is_empty() {
-                let _ = write!(text, "\n{}\n", section.intro.trim());
-            }
-            write_file(&path, &text)?;
+            write_file(&path, &section_index(section))?;
         }
     }
-    report.settings = settings::apply(&paths.config_file, &site, options.dry_run)?;
-    report.warnings = warnings;
-    Ok(report)
+    Ok(())
+}
+
+/// A section's `_index.md`: its title, description, weight and extra, then its intro.
+fn section_index(section: SectionInfo) -> String {
+    let mut fm = FrontMatterWriter::new();
+    fm.string("title", &section.title);
+    if let Some(d) = &section.description {
+        fm.string("description", d);
+    }
+    if let Some(weight) = section.weight {
+        fm.integer("weight", weight);
+    }
+    if !section.extra.is_empty() {
+        fm.toml_table("extra", section.extra);
+    }
+    let intro = section.intro.trim();
+    if intro.is_empty() {
+        fm.file("")
+    } else {
+        fm.file(&format!("\n{intro}\n"))
+    }
 }
 
 /// The old URLs of an entry readers could reach (not a draft's, nor a scheduled one's),
@@ -624,7 +703,7 @@ fn date_of_undated(
         warnings.push(format!(
             "{}: has no date, nor one in its URL or file name: dated {} by {by} (set `date` in the imported file)",
             entry.origin,
-            emit::toml_date(date)
+            crate::content::frontmatter::write::date(date)
         ));
         return (Some(date), false);
     }
@@ -705,41 +784,22 @@ fn unsafe_warning(
 
 /// An entry's content file, stamped, with the URLs its place gives it.
 fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> String {
-    let mut fm = String::new();
-    let title = if entry.title.trim().is_empty() {
-        warnings.push(format!(
-            "{}: has no title; titled by its slug",
-            entry.origin
-        ));
-        entry.slug.clone()
-    } else {
-        entry.title.trim().to_string()
-    };
-    let _ = writeln!(fm, "title = {}", toml_string(&title));
+    let mut fm = FrontMatterWriter::new();
+    fm.string("title", &title_of(entry, warnings));
     // A page needs no date: one it has says when it changed, none is made up.
     let page = entry.is_page();
-    let date = match entry.date {
-        Some(date) => Some(date),
-        None if page => None,
-        None => {
-            warnings.push(format!(
-                "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
-                entry.origin
-            ));
-            Some(DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
-        }
-    };
+    let date = date_of(entry, page, warnings);
     if let Some(date) = date {
-        let _ = writeln!(fm, "date = {}", emit::toml_date(date));
+        fm.date("date", date);
     }
     if let Some(updated) = entry.updated.filter(|u| date.is_none_or(|d| *u > d)) {
-        let _ = writeln!(fm, "updated = {}", emit::toml_date(updated));
+        fm.date("updated", updated);
     }
     if let Some(path) = &place.path {
-        let _ = writeln!(fm, "path = {}", toml_string(path));
+        fm.string("path", path);
     }
     if !place.aliases.is_empty() {
-        let _ = writeln!(fm, "aliases = {}", toml_list(&place.aliases));
+        fm.strings("aliases", &place.aliases);
     }
     if let Some(d) = entry
         .description
@@ -747,7 +807,7 @@ fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> Str
         .map(str::trim)
         .filter(|d| !d.is_empty())
     {
-        let _ = writeln!(fm, "description = {}", toml_string(d));
+        fm.string("description", d);
     }
     let mut extra = entry.extra.clone();
     // A page is in no list: its bylines and tags are kept for templates, under [extra].
@@ -759,51 +819,85 @@ fn article_file(entry: &Entry, place: &Place, warnings: &mut Vec<String>) -> Str
             let list = names.iter().cloned().map(toml::Value::String).collect();
             extra.insert(key.into(), toml::Value::Array(list));
         } else {
-            let _ = writeln!(fm, "{key} = {}", toml_list(names));
+            fm.strings(key, names);
         }
     }
     if entry.draft {
-        fm.push_str("draft = true\n");
+        fm.flag("draft", true);
     }
     if entry.pinned && !page {
-        fm.push_str("pinned = true\n");
+        fm.flag("pinned", true);
     }
-    // A lead image must be one Gazette reads (feeds and link previews need its size); an
-    // SVG or AVIF one is kept where an editor finds it.
-    let image = entry.image.as_ref().filter(|image| {
-        let remote = image.src.starts_with("http://") || image.src.starts_with("https://");
-        let readable = remote || {
-            let path = image.src.split(['?', '#']).next().unwrap_or("");
-            path.rsplit_once('.').is_some_and(|(_, ext)| {
-                ["jpg", "jpeg", "png", "webp", "gif"]
-                    .iter()
-                    .any(|e| ext.eq_ignore_ascii_case(e))
-            })
-        };
-        if !readable {
-            warnings.push(format!(
-                "{}: its lead image {:?} is not JPEG, PNG, WebP or GIF, which a lead image must be: kept in `extra.image`",
-                entry.origin, image.src
-            ));
-            extra.insert("image".into(), toml::Value::String(image.src.clone()));
-        }
-        readable
-    });
-    if let Some(image) = image {
-        let _ = writeln!(fm, "image = {}", toml_string(&image.src));
+    if let Some(image) = lead_image(entry, &mut extra, warnings) {
+        fm.string("image", &image.src);
         if let Some(alt) = &image.alt {
-            let _ = writeln!(fm, "image_alt = {}", toml_string(alt));
+            fm.string("image_alt", alt);
         }
         if let Some(caption) = &image.caption {
-            let _ = writeln!(fm, "image_caption = {}", toml_string(caption));
+            fm.string("image_caption", caption);
         }
     }
     if !extra.is_empty() {
-        let _ = write!(fm, "\n{}", extra_table(extra));
+        fm.toml_table("extra", extra);
     }
-    let body = entry.body.trim();
-    let rest = format!("{fm}+++\n\n{body}\n");
+    let rest = format!("{}+++\n\n{}\n", fm.toml(), entry.body.trim());
     owned::stamp(&entry.origin, entry.source_hash, &rest)
+}
+
+/// An entry's title, else (with a warning) its slug.
+fn title_of(entry: &Entry, warnings: &mut Vec<String>) -> String {
+    if entry.title.trim().is_empty() {
+        warnings.push(format!(
+            "{}: has no title; titled by its slug",
+            entry.origin
+        ));
+        entry.slug.clone()
+    } else {
+        entry.title.trim().to_string()
+    }
+}
+
+/// An entry's date: its own, none for a page without one, else (with a warning) 1970.
+fn date_of(entry: &Entry, page: bool, warnings: &mut Vec<String>) -> Option<DateTime<FixedOffset>> {
+    match entry.date {
+        Some(date) => Some(date),
+        None if page => None,
+        None => {
+            warnings.push(format!(
+                "{}: has no date; dated 1970-01-01 (set `date` in the imported file)",
+                entry.origin
+            ));
+            Some(DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
+        }
+    }
+}
+
+/// An entry's lead image, when it is one Gazette reads (feeds and link previews need its
+/// size); an SVG or AVIF one is kept in `extra.image`, where an editor finds it.
+fn lead_image<'e>(
+    entry: &'e Entry,
+    extra: &mut toml::Table,
+    warnings: &mut Vec<String>,
+) -> Option<&'e LeadImage> {
+    let image = entry.image.as_ref()?;
+    let remote = image.src.starts_with("http://") || image.src.starts_with("https://");
+    let readable = remote || {
+        let path = image.src.split(['?', '#']).next().unwrap_or("");
+        path.rsplit_once('.').is_some_and(|(_, ext)| {
+            ["jpg", "jpeg", "png", "webp", "gif"]
+                .iter()
+                .any(|e| ext.eq_ignore_ascii_case(e))
+        })
+    };
+    if readable {
+        return Some(image);
+    }
+    warnings.push(format!(
+        "{}: its lead image {:?} is not JPEG, PNG, WebP or GIF, which a lead image must be: kept in `extra.image`",
+        entry.origin, image.src
+    ));
+    extra.insert("image".into(), toml::Value::String(image.src.clone()));
+    None
 }
 
 /// Each redirect's page and the file below `static/` it goes to; a redirect whose old URL
@@ -829,15 +923,6 @@ fn redirect_pages(
         }
     }
     pages
-}
-
-/// `[extra]` as TOML, every value below it: a nested table is `[extra.menu.main]` and an
-/// array of tables `[[extra.resources]]`, never a table of the front matter's own (which
-/// the build refuses as an unknown key).
-fn extra_table(extra: toml::Table) -> String {
-    let mut front_matter = toml::Table::new();
-    front_matter.insert("extra".into(), toml::Value::Table(extra));
-    toml::to_string(&front_matter).expect("a TOML table always serializes")
 }
 
 /// A page that sends a browser on to `to` at once (as jekyll-redirect-from's did), and
