@@ -16,10 +16,10 @@ use url::Url;
 use crate::config::Timezone;
 use crate::content::shortcodes::Shortcodes;
 use crate::content::{self, Site};
+use crate::engine::BuildOptions;
 use crate::engine::Engine;
-use crate::error::Error;
+use crate::engine::EngineError;
 use crate::paths::SitePaths;
-use crate::pipeline::BuildOptions;
 use crate::published::Published;
 use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
 
@@ -65,7 +65,7 @@ pub fn run(
     external: bool,
     drafts: bool,
     base_url: Option<String>,
-) -> Result<Report, Error> {
+) -> Result<Report, EngineError> {
     // Every article, scheduled ones included, as the site will have them.
     let mut engine = Engine::new(BuildOptions {
         root: root.to_path_buf(),
@@ -125,7 +125,7 @@ pub fn run(
         .iter()
         .map(|(i, s)| (loaded.jobs[*i].path.as_str(), &s.ids))
         .collect();
-    let base = Url::parse(&site.config.base_url).map_err(|e| Error::Usage(e.to_string()))?;
+    let base = Url::parse(&site.config.base_url).map_err(EngineError::UnparsableBaseUrl)?;
 
     let locator = Locator {
         sources: &sources,

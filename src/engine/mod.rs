@@ -34,15 +34,19 @@ use rayon::prelude::*;
 use crate::cache::{self, FileStamp};
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Site, markdown};
-use crate::error::Error;
 use crate::images::{self, Images};
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output::{self, OutputLock, WriteReport};
 use crate::parallel;
 use crate::paths::SitePaths;
-use crate::pipeline::{BuildOptions, Holder, Reference, Timings, load_config};
 use crate::render::{self, Theme, context::Shared, pages};
 use crate::search::Search;
+
+mod error;
+mod options;
+
+pub use error::EngineError;
+pub use options::{BuildOptions, Holder, Progress, Reference, Timings, load_config};
 
 /// What changed since the last update, as the watcher saw it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -383,7 +387,7 @@ impl Engine {
 
     /// Reads the configuration, maps the site's folders, takes the output's lock (unless
     /// this engine holds it) and imports the seeds.
-    pub fn open(&mut self) -> Result<Opened, Error> {
+    pub fn open(&mut self) -> Result<Opened, EngineError> {
         let root = self.options.root.as_path();
         let config = load_config(root, self.options.base_url.as_deref())?;
         let paths = SitePaths::new(root, &config, self.options.output.as_deref())?;
@@ -409,7 +413,7 @@ impl Engine {
 
     /// Reads the configuration and maps the site's folders without locking the output or
     /// importing seeds: for `check`, which commits nothing and writes nothing.
-    pub fn open_read_only(&mut self) -> Result<Opened, Error> {
+    pub fn open_read_only(&mut self) -> Result<Opened, EngineError> {
         let root = self.options.root.as_path();
         let config = load_config(root, self.options.base_url.as_deref())?;
         self.paths = Some(SitePaths::unchecked(
@@ -429,7 +433,7 @@ impl Engine {
         &mut self,
         wanted: impl Fn(&pages::Job) -> bool + Sync,
         visit: impl Fn(usize, &[u8]) -> T + Sync,
-    ) -> Result<Vec<T>, Error> {
+    ) -> Result<Vec<T>, EngineError> {
         let state = self.state.as_mut().expect("loaded");
         let paths = self.paths.as_ref().expect("opened");
         render::check_theme(&state.site, &state.theme, paths)?;
@@ -454,7 +458,7 @@ impl Engine {
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
             .collect();
-        let seen = parallel::try_map(&indices, |&i| -> Result<_, Error> {
+        let seen = parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
             let file = state.jobs[i].render(&state.site, &shared, &state.theme)?;
             let render::Contents::Rendered(bytes) = &file.contents else {
                 unreachable!("pages are rendered")
@@ -480,7 +484,11 @@ impl Engine {
     /// Loads the theme and the content of an opened site. `record`, the last build's,
     /// lets pages it recorded be carried over if the output is exactly as it left it
     /// (the output is walked to check, while the content loads).
-    pub fn load(&mut self, opened: Opened, record: Option<&cache::Record>) -> Result<(), Error> {
+    pub fn load(
+        &mut self,
+        opened: Opened,
+        record: Option<&cache::Record>,
+    ) -> Result<(), EngineError> {
         let paths = self.paths.as_ref().expect("opened");
         // Updates render what changed as the load renders everything.
         self.markdown
@@ -520,7 +528,7 @@ impl Engine {
     }
 
     /// Renders what the loaded site needs and commits it: the update of a build.
-    pub fn commit_all(&mut self) -> Result<Update, Error> {
+    pub fn commit_all(&mut self) -> Result<Update, EngineError> {
         let started = Instant::now();
         let mut update = self.commit(Stale::ALL, true)?;
         update.full = true;
@@ -531,7 +539,7 @@ impl Engine {
 
     /// Applies `changes` and brings the output in step (everything, the first time, after
     /// the configuration changed, or after the previous attempt failed to load the site).
-    pub fn update(&mut self, changes: &Changes) -> Result<Update, Error> {
+    pub fn update(&mut self, changes: &Changes) -> Result<Update, EngineError> {
         let started = Instant::now();
         let full = self.state.is_none()
             || changes.config
@@ -630,7 +638,7 @@ impl Engine {
         }
     }
 
-    fn apply(&mut self, changes: &Changes) -> Result<Stale, Error> {
+    fn apply(&mut self, changes: &Changes) -> Result<Stale, EngineError> {
         let load_options = self.load_options();
         // Remember everything first, so that what fails below is retried next time.
         let paths = self.paths.as_ref().expect("apply runs on a loaded engine");
@@ -757,7 +765,11 @@ impl Engine {
 
     /// Builds what is stale, renders the pages whose signature the manifest lacks, carries
     /// the rest over, and commits the complete site in one step.
-    fn commit(&mut self, mut stale: Stale, mut rebuild_values: bool) -> Result<Update, Error> {
+    fn commit(
+        &mut self,
+        mut stale: Stale,
+        mut rebuild_values: bool,
+    ) -> Result<Update, EngineError> {
         let mut timings = Timings::start();
         let progress = self.options.progress.clone().unwrap_or_default();
         progress.enter("preparing pages");
@@ -943,7 +955,7 @@ impl Engine {
         }
         let indices: Vec<usize> = (0..jobs.len()).collect();
         let render_pages = || {
-            parallel::try_map(&indices, |&i| -> Result<_, Error> {
+            parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
                 let stamp = match carried(i) {
                     Some(stamp) => {
                         staging.keep(&jobs[i].path)?;
@@ -1006,7 +1018,7 @@ impl Engine {
         let file_indices: Vec<usize> = (0..state.files.len()).collect();
         stamps.extend(parallel::try_map(
             &file_indices,
-            |&i| -> Result<_, Error> {
+            |&i| -> Result<_, EngineError> {
                 let file = &state.files[i];
                 if files_current {
                     staging.keep(&file.path)?;
