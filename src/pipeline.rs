@@ -46,7 +46,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
     progress.enter("importing seeds");
     let opened = engine.open()?;
     timings.lap("open and import");
-    let paths = engine.paths().expect("opened").clone();
+    let paths = opened.paths.clone();
     let output_dir = paths.output.clone();
     let fingerprint = input_fingerprint(&paths, &engine.identity());
     let record = cache::load(&paths);
@@ -63,7 +63,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
             import: opened.import,
             output_dir,
             articles: record.articles,
-            scheduled: 0,
+            scheduled: record.scheduled,
             files: record.files,
             written: output::WriteReport {
                 unchanged: record.files,

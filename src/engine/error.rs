@@ -39,4 +39,7 @@ pub enum EngineError {
     /// site's own files, not the copy's.
     #[error("{message}")]
     DryRun { message: String },
+    /// A commit asked of an engine opened read-only (or that gave its lock up).
+    #[error("the output is not locked: an engine opened read-only commits nothing")]
+    ReadOnly,
 }

@@ -25,11 +25,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 
 use crate::cache::{self, FileStamp};
 use crate::config::Config;
@@ -42,6 +40,8 @@ use crate::paths::SitePaths;
 use crate::render::{self, Theme, context::Shared, pages};
 use crate::search::Search;
 
+mod apply;
+mod commit;
 mod error;
 mod options;
 
@@ -169,22 +169,96 @@ pub struct Update {
 }
 
 /// A site whose configuration was read, whose folders are mapped and whose output is
-/// locked, with its seeds imported: what [`Engine::load`] loads.
+/// locked, with its seeds imported: what [`Engine::load_and_commit`] loads.
 pub struct Opened {
     pub config: Config,
     pub import: ImportReport,
+    pub paths: SitePaths,
 }
 
 pub struct Engine {
+    /// How far the engine got with its site.
+    phase: Phase,
+    /// What the engine keeps from one load or update to the next.
+    work: Work,
+}
+
+/// How far an engine got with its site; each state holds its data.
+enum Phase {
+    /// Nothing opened yet.
+    New,
+    /// The configuration read and the folders mapped, but no site loaded: none yet, or
+    /// the last was taken apart by an update that failed (the next one reloads it all).
+    Open(Box<SitePaths>),
+    /// A site loaded, with its folders.
+    Loaded(Box<State>),
+}
+
+impl Phase {
+    fn paths(&self) -> Option<&SitePaths> {
+        match self {
+            Phase::New => None,
+            Phase::Open(paths) => Some(paths.as_ref()),
+            Phase::Loaded(state) => Some(&state.paths),
+        }
+    }
+
+    fn state(&self) -> Option<&State> {
+        match self {
+            Phase::Loaded(state) => Some(state),
+            _ => None,
+        }
+    }
+
+    /// The folders of the last [`Engine::open`], a loaded site's included (so that an
+    /// update after a reload that failed works where the configuration now says).
+    fn set_paths(&mut self, paths: SitePaths) {
+        match self {
+            Phase::Loaded(state) => state.paths = paths,
+            _ => *self = Phase::Open(Box::new(paths)),
+        }
+    }
+
+    /// Takes the loaded site out for an update, leaving its folders.
+    fn take_state(&mut self) -> Option<Box<State>> {
+        match std::mem::replace(self, Phase::New) {
+            Phase::Loaded(state) => {
+                *self = Phase::Open(Box::new(state.paths.clone()));
+                Some(state)
+            }
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+
+    /// Keeps a site just loaded, and lends it.
+    fn hold(&mut self, state: Box<State>) -> &State {
+        *self = Phase::Loaded(state);
+        match self {
+            Phase::Loaded(state) => state,
+            Phase::New | Phase::Open(_) => unreachable!("just loaded"),
+        }
+    }
+
+    /// Puts a site back whose reload failed, with the folders the engine now has.
+    fn restore(&mut self, mut state: Box<State>) {
+        if let Some(paths) = self.paths() {
+            state.paths = paths.clone();
+        }
+        *self = Phase::Loaded(state);
+    }
+}
+
+/// What an engine keeps across loads and updates, beside the site itself.
+struct Work {
     options: BuildOptions,
     /// Highlighted code blocks, kept across updates.
     markdown: markdown::Renderer,
     /// The output's lock, from the first [`Engine::open`] on (taken again if the output
-    /// moves), with the folder it locks.
+    /// moves), with the folder it locks; none for a read-only engine, or once released.
     lock: Option<(PathBuf, OutputLock)>,
-    /// The site's folders, as of the last [`Engine::open`].
-    paths: Option<SitePaths>,
-    state: Option<State>,
     manifest: Manifest,
     /// Content files changed but not yet successfully reloaded.
     pending: BTreeSet<PathBuf>,
@@ -205,10 +279,13 @@ pub struct Engine {
 
 /// A view of what an engine loaded, for `check`.
 pub struct Loaded<'a> {
+    pub paths: &'a SitePaths,
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub jobs: &'a [pages::Job],
     pub files: &'a [render::OutputFile],
+    /// The URLs the site publishes (see [`crate::published`]).
+    pub published: crate::published::Published,
 }
 
 impl Loaded<'_> {
@@ -221,8 +298,9 @@ impl Loaded<'_> {
     }
 }
 
-/// The loaded site and everything derived from it.
+/// The loaded site and everything derived from it, with the folders it came from.
 struct State {
+    paths: SitePaths,
     theme: Theme,
     site: Site,
     /// Index of each article in `site` by the file it came from. An edit looks its file up
@@ -329,18 +407,19 @@ impl Engine {
     /// An engine that has loaded nothing yet.
     pub fn new(options: BuildOptions) -> Engine {
         Engine {
-            options,
-            markdown: markdown::Renderer::default(),
-            lock: None,
-            paths: None,
-            state: None,
-            manifest: Manifest::default(),
-            pending: BTreeSet::new(),
-            theme_pending: false,
-            due: None,
-            salt: 0,
-            planner: images::Planner::new(),
-            images_stale: true,
+            phase: Phase::New,
+            work: Work {
+                options,
+                markdown: markdown::Renderer::default(),
+                lock: None,
+                manifest: Manifest::default(),
+                pending: BTreeSet::new(),
+                theme_pending: false,
+                due: None,
+                salt: 0,
+                planner: images::Planner::new(),
+                images_stale: true,
+            },
         }
     }
 
@@ -348,24 +427,25 @@ impl Engine {
     /// to publish it; `None` when nothing is due, or the reference time is fixed.
     pub fn next_due(&self) -> Option<std::time::SystemTime> {
         let due = self
+            .work
             .due
-            .filter(|_| self.options.reference == Reference::Clock)?;
+            .filter(|_| self.work.options.reference == Reference::Clock)?;
         Some(due.with_timezone(&chrono::Utc).into())
     }
 
     /// Gives the output's lock up (the engine commits nothing more).
     pub fn release_output(&mut self) {
-        self.lock = None;
+        self.work.lock = None;
     }
 
     /// The site's folders, as of the last successful [`Engine::open`].
     pub fn paths(&self) -> Option<&SitePaths> {
-        self.paths.as_ref()
+        self.phase.paths()
     }
 
     /// The output folder, once known.
     pub fn output_dir(&self) -> Option<&Path> {
-        self.paths.as_ref().map(|p| p.output.as_path())
+        self.paths().map(|p| p.output.as_path())
     }
 
     /// The renderer's identity: the binary (a new gazette may render differently, and
@@ -375,22 +455,257 @@ impl Engine {
             .and_then(std::fs::metadata)
             .ok()
             .map(|m| (m.len(), m.modified().ok()));
-        let output = self.paths.as_ref().map(|p| p.output.display().to_string());
+        let output = self.paths().map(|p| p.output.display().to_string());
+        let options = &self.work.options;
         format!(
             "{} {exe:?} {output:?} {:?} {} {:?}",
             env!("CARGO_PKG_VERSION"),
-            self.options.base_url,
-            self.options.drafts,
-            self.options.reference.identity()
+            options.base_url,
+            options.drafts,
+            options.reference.identity()
         )
     }
 
     /// Reads the configuration, maps the site's folders, takes the output's lock (unless
     /// this engine holds it) and imports the seeds.
     pub fn open(&mut self) -> Result<Opened, EngineError> {
-        let root = self.options.root.as_path();
-        let config = load_config(root, self.options.base_url.as_deref())?;
-        let paths = SitePaths::new(root, &config, self.options.output.as_deref())?;
+        let root = self.work.options.root.as_path();
+        let config = load_config(root, self.work.options.base_url.as_deref())?;
+        let paths = SitePaths::new(root, &config, self.work.options.output.as_deref())?;
+        self.work.lock_output(&paths)?;
+        self.phase.set_paths(paths.clone());
+        self.work.salt = crate::hash::of(self.identity());
+        let import = import::run(&paths, &config, ImportOptions::default())?;
+        Ok(Opened {
+            config,
+            import,
+            paths,
+        })
+    }
+
+    /// Reads the configuration and maps the site's folders without locking the output or
+    /// importing seeds: for `check`, which commits nothing and writes nothing.
+    pub fn open_read_only(&mut self) -> Result<Opened, EngineError> {
+        let root = self.work.options.root.as_path();
+        let config = load_config(root, self.work.options.base_url.as_deref())?;
+        let paths = SitePaths::unchecked(root, &config, self.work.options.output.as_deref());
+        self.phase.set_paths(paths.clone());
+        Ok(Opened {
+            config,
+            import: ImportReport::default(),
+            paths,
+        })
+    }
+
+    /// Loads an opened site and renders the pages `wanted` picks in memory, in parallel,
+    /// committing nothing, and hands each to `visit`; returns what it made of them, in
+    /// the order of the pages, and what was loaded.
+    pub fn load_in_memory<T: Send>(
+        &mut self,
+        opened: Opened,
+        wanted: impl Fn(&pages::Job) -> bool + Sync,
+        visit: impl Fn(usize, &[u8]) -> T + Sync,
+    ) -> Result<(Vec<T>, Loaded<'_>), EngineError> {
+        let mut previous = self.phase.take_state();
+        let mut state = self.work.load(opened, None, previous.as_deref_mut())?;
+        let seen = self.work.render_in_memory(&mut state, wanted, visit)?;
+        let published = published_of(&self.work.options, &state.site);
+        let state = self.phase.hold(state);
+        let loaded = Loaded {
+            paths: &state.paths,
+            site: &state.site,
+            theme: &state.theme,
+            jobs: &state.jobs,
+            files: &state.files,
+            published,
+        };
+        Ok((seen, loaded))
+    }
+
+    /// Loads the theme and the content of an opened site, renders what it needs and
+    /// commits it: the update of a build. `record`, the last build's, lets pages it
+    /// recorded be carried over if the output is exactly as it left it (the output is
+    /// walked to check, while the content loads).
+    pub fn load_and_commit(
+        &mut self,
+        opened: Opened,
+        record: Option<&cache::Record>,
+        timings: &mut Timings,
+    ) -> Result<Update, EngineError> {
+        let mut previous = self.phase.take_state();
+        let state = self.work.load(opened, record, previous.as_deref_mut());
+        let state = match state {
+            Ok(state) => state,
+            Err(e) => {
+                if let Some(previous) = previous {
+                    self.phase.restore(previous);
+                }
+                return Err(e);
+            }
+        };
+        timings.lap("load content");
+        let started = Instant::now();
+        let mut update = self.check_and_commit(state, Stale::ALL, true)?;
+        update.full = true;
+        update.warnings = self.warnings();
+        update.millis = started.elapsed().as_millis();
+        Ok(update)
+    }
+
+    /// Applies `changes` and brings the output in step (everything, the first time, after
+    /// the configuration changed, or after the previous attempt failed to load the site).
+    pub fn update(&mut self, changes: &Changes) -> Result<Update, EngineError> {
+        let started = Instant::now();
+        let (state, stale, full) = match self.phase.take_state() {
+            Some(mut state) if !self.needs_reload(&state, changes) => {
+                match self.work.apply(&mut state, changes) {
+                    Ok(stale) => (state, stale, false),
+                    Err(Failed { error, kept }) => {
+                        // A site taken apart is dropped: the next update reloads it all
+                        // (and keeps reporting this error until it is fixed).
+                        if kept {
+                            self.phase = Phase::Loaded(state);
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            mut previous => {
+                // Set again by a load that succeeds; one that fails must not be retried
+                // at once, over and over, for a due time that has passed.
+                self.work.due = None;
+                let loaded = self
+                    .open()
+                    .and_then(|opened| self.work.load(opened, None, previous.as_deref_mut()));
+                match loaded {
+                    Ok(state) => (state, Stale::ALL, true),
+                    Err(e) => {
+                        if let Some(previous) = previous {
+                            self.phase.restore(previous);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        let mut update = self.check_and_commit(state, stale, full)?;
+        update.full = full;
+        if full {
+            update.warnings = self.warnings();
+        }
+        update.millis = started.elapsed().as_millis();
+        Ok(update)
+    }
+
+    /// Commits `state` and keeps it, unless its theme cannot render it: then the next
+    /// update starts afresh.
+    fn check_and_commit(
+        &mut self,
+        mut state: Box<State>,
+        stale: Stale,
+        rebuild_values: bool,
+    ) -> Result<Update, EngineError> {
+        render::check_theme(&state.site, &state.theme, &state.paths)?;
+        let committed = self.work.commit(&mut state, stale, rebuild_values);
+        self.phase = Phase::Loaded(state);
+        committed
+    }
+
+    /// Whether `changes` need the whole site loaded again rather than applied to it.
+    fn needs_reload(&self, state: &State, changes: &Changes) -> bool {
+        changes.config
+            || changes.rescan
+            || changes.due
+            || changes.shortcodes_changed()
+            || state.folders_changed(&changes.content_other)
+    }
+
+    /// The loaded site's warnings.
+    pub fn warnings(&self) -> Vec<String> {
+        self.phase
+            .state()
+            .iter()
+            .flat_map(|s| &s.site.warnings)
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The build record of the output as the last commit left it: `None` without a
+    /// stamp for every file (then nothing may be recorded). `inputs` is the inputs'
+    /// fingerprint, when the build may be skipped next time.
+    pub fn record(&self, inputs: Option<u64>) -> Option<cache::Record> {
+        let state = self.phase.state()?;
+        let manifest = &self.work.manifest;
+        let paths = state
+            .jobs
+            .iter()
+            .map(|j| j.path.as_str())
+            .chain(state.files.iter().map(|f| f.path.as_str()));
+        let output = cache::output_of(paths.zip(manifest.stamps.iter().copied()))?;
+        Some(cache::Record {
+            inputs,
+            output,
+            articles: state.site.articles.len(),
+            files: state.jobs.len() + state.files.len(),
+            pages: manifest.pages.clone(),
+            warnings: self.warnings(),
+            published: Vec::new(),
+        })
+    }
+
+    /// The URLs the loaded site publishes (see [`crate::published`]).
+    pub fn published(&self) -> Option<crate::published::Published> {
+        let state = self.phase.state()?;
+        Some(published_of(&self.work.options, &state.site))
+    }
+}
+
+/// The URLs `site` publishes at the moment `options` say.
+fn published_of(options: &BuildOptions, site: &Site) -> crate::published::Published {
+    // A preview of what is scheduled (`--future`) published nothing of it.
+    let now = options
+        .reference
+        .now()
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    crate::published::Published::of(site, now)
+}
+
+/// An update that could not be applied.
+struct Failed {
+    error: EngineError,
+    /// Whether the site is as it was (else it was taken apart, and must be reloaded).
+    kept: bool,
+}
+
+impl<E: Into<EngineError>> From<E> for Failed {
+    fn from(error: E) -> Failed {
+        Failed {
+            error: error.into(),
+            kept: true,
+        }
+    }
+}
+
+impl State {
+    /// Whether any of `paths` is a folder of content that came or went: a folder now, or
+    /// the folder of a file the site has.
+    fn folders_changed(&self, paths: &BTreeSet<PathBuf>) -> bool {
+        paths.iter().any(|p| {
+            p.is_dir()
+                || self.by_source.contains_key(p)
+                || self.folders.contains(p)
+                || self
+                    .site
+                    .authors
+                    .iter()
+                    .any(|a| a.profile.as_ref().is_some_and(|f| f.starts_with(p)))
+        })
+    }
+}
+
+impl Work {
+    /// Takes the lock of `paths`' output, unless this engine holds it already.
+    fn lock_output(&mut self, paths: &SitePaths) -> Result<(), EngineError> {
         if self
             .lock
             .as_ref()
@@ -399,43 +714,77 @@ impl Engine {
             // The old output's lock goes first: the new one may be the same folder named
             // another way.
             self.lock = None;
-            let lock = OutputLock::acquire(&paths, self.options.holder())?;
+            let lock = OutputLock::acquire(paths, self.options.holder())?;
             self.lock = Some((paths.output.clone(), lock));
             // Whatever the engine knew of another output says nothing of this one.
             self.manifest = Manifest::default();
         }
-        self.paths = Some(paths);
-        self.salt = crate::hash::of(self.identity());
-        let paths = self.paths.as_ref().expect("just set");
-        let import = import::run(paths, &config, ImportOptions::default())?;
-        Ok(Opened { config, import })
+        Ok(())
     }
 
-    /// Reads the configuration and maps the site's folders without locking the output or
-    /// importing seeds: for `check`, which commits nothing and writes nothing.
-    pub fn open_read_only(&mut self) -> Result<Opened, EngineError> {
-        let root = self.options.root.as_path();
-        let config = load_config(root, self.options.base_url.as_deref())?;
-        self.paths = Some(SitePaths::unchecked(
-            root,
-            &config,
-            self.options.output.as_deref(),
-        ));
-        Ok(Opened {
-            config,
-            import: ImportReport::default(),
-        })
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.options.drafts,
+            // By the clock, "now" is the moment of each load: an article written during a
+            // session is dated after the session started, and must not count as scheduled.
+            published_by: self.options.reference.now(),
+            ..LoadOptions::default()
+        }
     }
 
-    /// Renders the pages `wanted` picks in memory, in parallel, committing nothing, and
-    /// hands each to `visit`; returns what it made of them, in the order of the pages.
-    pub fn render_in_memory<T: Send>(
+    /// Loads the theme and the content of an opened site; on success the template values
+    /// of `previous` (the site loaded before) are reused where they still hold.
+    fn load(
         &mut self,
+        opened: Opened,
+        record: Option<&cache::Record>,
+        previous: Option<&mut State>,
+    ) -> Result<Box<State>, EngineError> {
+        let paths = opened.paths;
+        // Updates render what changed as the load renders everything.
+        self.markdown
+            .set_safe_html(opened.config.markdown.safe_html);
+        let theme = Theme::load(&paths, &opened.config.theme)?;
+        let shortcodes = content::shortcodes::Shortcodes::of_site(&paths)
+            .map_err(content::ContentError::from)?;
+        self.markdown.set_shortcodes(shortcodes.clone());
+        let options = self.load_options();
+        let (site, manifest) = rayon::join(
+            || content::load_with(opened.config, &paths.content, options, shortcodes),
+            || record.and_then(|r| Manifest::from_record(r, &paths.output)),
+        );
+        let site = site?;
+        if let Some(manifest) = manifest {
+            self.manifest = manifest;
+        }
+        self.due = site.next_change();
+        self.pending.clear();
+        self.theme_pending = false;
+        self.images_stale = true;
+        Ok(Box::new(State {
+            paths,
+            theme,
+            by_source: by_source(&site),
+            folders: folders(&site),
+            site,
+            // Built by the commit, reusing the previous values where they still hold.
+            shared: previous.and_then(|s| s.shared.take()),
+            jobs: Vec::new(),
+            files: Vec::new(),
+            images: Images::default(),
+            search: None,
+            search_files: 0,
+        }))
+    }
+
+    /// Renders the pages `wanted` picks in memory (see [`Engine::load_in_memory`]).
+    fn render_in_memory<T: Send>(
+        &mut self,
+        state: &mut State,
         wanted: impl Fn(&pages::Job) -> bool + Sync,
         visit: impl Fn(usize, &[u8]) -> T + Sync,
     ) -> Result<Vec<T>, EngineError> {
-        let state = self.state.as_mut().expect("loaded");
-        let paths = self.paths.as_ref().expect("opened");
+        let paths = &state.paths;
         render::check_theme(&state.site, &state.theme, paths)?;
         state.jobs = pages::jobs(&state.site);
         // Planned (every image read and checked), not made: a check writes nothing.
@@ -453,8 +802,8 @@ impl Engine {
             Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
         // Planned (its files listed), not made.
         state.search = plan_search(&state.site, &state.images);
-        state.list_files(paths);
-        let state = &*state;
+        let paths = state.paths.clone();
+        state.list_files(&paths);
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
             .collect();
@@ -465,627 +814,8 @@ impl Engine {
             };
             Ok(visit(i, bytes))
         })?;
-        self.state.as_mut().expect("loaded").shared = Some(shared);
+        state.shared = Some(shared);
         Ok(seen)
-    }
-
-    /// The loaded site and theme, and every output path (pages, then other files) as of
-    /// the last commit or [`Engine::render_in_memory`].
-    pub fn loaded(&self) -> Option<Loaded<'_>> {
-        let state = self.state.as_ref()?;
-        Some(Loaded {
-            site: &state.site,
-            theme: &state.theme,
-            jobs: &state.jobs,
-            files: &state.files,
-        })
-    }
-
-    /// Loads the theme and the content of an opened site. `record`, the last build's,
-    /// lets pages it recorded be carried over if the output is exactly as it left it
-    /// (the output is walked to check, while the content loads).
-    pub fn load(
-        &mut self,
-        opened: Opened,
-        record: Option<&cache::Record>,
-    ) -> Result<(), EngineError> {
-        let paths = self.paths.as_ref().expect("opened");
-        // Updates render what changed as the load renders everything.
-        self.markdown
-            .set_safe_html(opened.config.markdown.safe_html);
-        let theme = Theme::load(paths, &opened.config.theme)?;
-        let shortcodes =
-            content::shortcodes::Shortcodes::of_site(paths).map_err(content::ContentError::from)?;
-        self.markdown.set_shortcodes(shortcodes.clone());
-        let options = self.load_options();
-        let (site, manifest) = rayon::join(
-            || content::load_with(opened.config, &paths.content, options, shortcodes),
-            || record.and_then(|r| Manifest::from_record(r, &paths.output)),
-        );
-        let site = site?;
-        if let Some(manifest) = manifest {
-            self.manifest = manifest;
-        }
-        self.due = site.next_change();
-        let previous = self.state.take().and_then(|s| s.shared);
-        self.pending.clear();
-        self.theme_pending = false;
-        self.state = Some(State {
-            theme,
-            by_source: by_source(&site),
-            folders: folders(&site),
-            site,
-            // Built by the commit, reusing the previous values where they still hold.
-            shared: previous,
-            jobs: Vec::new(),
-            files: Vec::new(),
-            images: Images::default(),
-            search: None,
-            search_files: 0,
-        });
-        self.images_stale = true;
-        Ok(())
-    }
-
-    /// Renders what the loaded site needs and commits it: the update of a build.
-    pub fn commit_all(&mut self) -> Result<Update, EngineError> {
-        let started = Instant::now();
-        let mut update = self.commit(Stale::ALL, true)?;
-        update.full = true;
-        update.warnings = self.warnings();
-        update.millis = started.elapsed().as_millis();
-        Ok(update)
-    }
-
-    /// Applies `changes` and brings the output in step (everything, the first time, after
-    /// the configuration changed, or after the previous attempt failed to load the site).
-    pub fn update(&mut self, changes: &Changes) -> Result<Update, EngineError> {
-        let started = Instant::now();
-        let full = self.state.is_none()
-            || changes.config
-            || changes.rescan
-            || changes.due
-            || changes.shortcodes_changed()
-            || self.folders_changed(&changes.content_other);
-        let stale = if full {
-            // Set again by a load that succeeds; one that fails must not be retried at
-            // once, over and over, for a due time that has passed.
-            self.due = None;
-            let opened = self.open()?;
-            self.load(opened, None)?;
-            Stale::ALL
-        } else {
-            self.apply(changes)?
-        };
-        let mut update = self.commit(stale, full)?;
-        update.full = full;
-        if full {
-            update.warnings = self.warnings();
-        }
-        update.millis = started.elapsed().as_millis();
-        Ok(update)
-    }
-
-    /// The loaded site's warnings.
-    pub fn warnings(&self) -> Vec<String> {
-        self.state
-            .iter()
-            .flat_map(|s| &s.site.warnings)
-            .map(ToString::to_string)
-            .collect()
-    }
-
-    /// The build record of the output as the last commit left it: `None` without a
-    /// stamp for every file (then nothing may be recorded). `inputs` is the inputs'
-    /// fingerprint, when the build may be skipped next time.
-    pub fn record(&self, inputs: Option<u64>) -> Option<cache::Record> {
-        let state = self.state.as_ref()?;
-        let paths = state
-            .jobs
-            .iter()
-            .map(|j| j.path.as_str())
-            .chain(state.files.iter().map(|f| f.path.as_str()));
-        let output = cache::output_of(paths.zip(self.manifest.stamps.iter().copied()))?;
-        Some(cache::Record {
-            inputs,
-            output,
-            articles: state.site.articles.len(),
-            files: state.jobs.len() + state.files.len(),
-            pages: self.manifest.pages.clone(),
-            warnings: self.warnings(),
-            published: Vec::new(),
-        })
-    }
-
-    /// The URLs the loaded site publishes (see [`crate::published`]).
-    pub fn published(&self) -> Option<crate::published::Published> {
-        // A preview of what is scheduled (`--future`) published nothing of it.
-        let now = self
-            .options
-            .reference
-            .now()
-            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-        self.state
-            .as_ref()
-            .map(|s| crate::published::Published::of(&s.site, now))
-    }
-
-    /// Whether any of `paths` is a folder of content that came or went: a folder now, or
-    /// the folder of a file the site has.
-    fn folders_changed(&self, paths: &BTreeSet<PathBuf>) -> bool {
-        let Some(state) = &self.state else {
-            return true;
-        };
-        paths.iter().any(|p| {
-            p.is_dir()
-                || state.by_source.contains_key(p)
-                || state.folders.contains(p)
-                || state
-                    .site
-                    .authors
-                    .iter()
-                    .any(|a| a.profile.as_ref().is_some_and(|f| f.starts_with(p)))
-        })
-    }
-
-    fn load_options(&self) -> LoadOptions {
-        LoadOptions {
-            drafts: self.options.drafts,
-            // By the clock, "now" is the moment of each load: an article written during a
-            // session is dated after the session started, and must not count as scheduled.
-            published_by: self.options.reference.now(),
-            ..LoadOptions::default()
-        }
-    }
-
-    fn apply(&mut self, changes: &Changes) -> Result<Stale, EngineError> {
-        let load_options = self.load_options();
-        // Remember everything first, so that what fails below is retried next time.
-        let paths = self.paths.as_ref().expect("apply runs on a loaded engine");
-        // A file of a page bundle (an image beside `index.md`, or a note) changes its
-        // article's files, not the site's articles: its `index.md` is reloaded (listing
-        // the files again) and the images planned again.
-        for path in changes.content.iter().chain(&changes.content_other) {
-            match content::bundle_index_of(path, &paths.content) {
-                Some(index) => {
-                    self.pending.insert(index);
-                    self.images_stale = true;
-                }
-                None if changes.content.contains(path) => {
-                    self.pending.insert(path.clone());
-                }
-                None => {}
-            }
-        }
-        self.theme_pending |= changes.theme;
-        let state = self.state.as_mut().expect("apply runs on a loaded engine");
-        if changes.seeds {
-            import::run(paths, &state.site.config, ImportOptions::default())?;
-        }
-        let mut stale = Stale {
-            jobs: false,
-            files: false,
-        };
-        if self.theme_pending {
-            state.theme = Theme::load(paths, &state.site.config.theme)?;
-            self.theme_pending = false;
-            stale.files = true;
-            // Feed items take or drop their escaped HTML with the theme's use of it: the
-            // commit builds the values again (see `Shared::build_reusing`).
-            if state
-                .shared
-                .as_ref()
-                .is_some_and(|s| s.content_xml != state.theme.uses_content_xml())
-            {
-                state.shared = None;
-            }
-        }
-        if self.pending.is_empty() {
-            return Ok(stale);
-        }
-        // Load every pending file first: a broken one fails the update before the site
-        // is touched, and stays pending.
-        let pending: Vec<&PathBuf> = self.pending.iter().collect();
-        let zone = state.site.config.timezone;
-        let loaded: Vec<(PathBuf, Option<content::Loaded>)> =
-            parallel::try_map(&pending, |&path| {
-                if path.is_file() {
-                    content::load_file(path, &paths.content, &self.markdown, zone)
-                        .map(|l| (path.clone(), Some(l)))
-                } else {
-                    Ok((path.clone(), None))
-                }
-            })?;
-
-        // The fast path: articles edited in place (same date, slug, bylines, tags, draft
-        // state) change their own values and nothing else.
-        let in_place: Option<Vec<usize>> = loaded
-            .iter()
-            .map(|(path, file)| match file {
-                Some(content::Loaded::Article(new)) => state
-                    .by_source
-                    .get(path)
-                    .copied()
-                    .filter(|&i| stays_in_place(&state.site.articles[i], new)),
-                _ => None,
-            })
-            .collect();
-        if let (Some(indices), Some(shared)) = (in_place, state.shared.as_mut()) {
-            for ((_, file), i) in loaded.into_iter().zip(indices) {
-                let Some(content::Loaded::Article(mut new)) = file else {
-                    unreachable!("only articles take the fast path")
-                };
-                let old = &state.site.articles[i];
-                stale.files |= old.title != new.title;
-                for (link, old) in new.authors.iter_mut().zip(&old.authors) {
-                    link.index = old.index;
-                }
-                for (link, old) in new.tags.iter_mut().zip(&old.tags) {
-                    link.index = old.index;
-                }
-                // The same file is in the same folder, so in the same section.
-                new.section = old.section.clone();
-                // Its place in the URL space stays too (the pattern's values did not change).
-                new.permalink = old.permalink.clone();
-                state.site.resolve_internal_links(&mut new);
-                state.site.articles[i] = *new;
-                shared.refresh_article(&state.site, &state.images, i);
-            }
-            self.pending.clear();
-            return Ok(stale);
-        }
-
-        let placeholder = placeholder_site(&state.site);
-        let site = std::mem::replace(&mut state.site, placeholder);
-        let (config, mut parts) = site.disassemble();
-        // Drafts left out of the site are not in `parts`, so a file is matched by path.
-        for (path, file) in loaded {
-            parts.remove(&path);
-            if let Some(file) = file {
-                parts.add(file);
-            }
-        }
-        match content::assemble(config, parts, load_options) {
-            Ok(site) => {
-                self.due = self.due.into_iter().chain(site.next_change()).min();
-                state.by_source = by_source(&site);
-                state.folders = folders(&site);
-                state.site = site;
-                self.pending.clear();
-                Ok(Stale::ALL)
-            }
-            Err(e) => {
-                // The site was taken apart; the next update reloads everything (and keeps
-                // reporting this error until it is fixed).
-                self.state = None;
-                Err(e.into())
-            }
-        }
-    }
-
-    /// Builds what is stale, renders the pages whose signature the manifest lacks, carries
-    /// the rest over, and commits the complete site in one step.
-    fn commit(
-        &mut self,
-        mut stale: Stale,
-        mut rebuild_values: bool,
-    ) -> Result<Update, EngineError> {
-        let mut timings = Timings::start();
-        let progress = self.options.progress.clone().unwrap_or_default();
-        progress.enter("preparing pages");
-        let paths = self.paths.as_ref().expect("opened");
-        let (_, lock) = self.lock.as_ref().expect("taken by open");
-        let loaded = self.state.as_ref().expect("loaded");
-        if let Err(e) = render::check_theme(&loaded.site, &loaded.theme, paths) {
-            // Planned for a site this theme cannot render: the next update starts afresh.
-            self.state = None;
-            return Err(e.into());
-        }
-        let state = self.state.as_mut().expect("loaded");
-        if stale.jobs {
-            state.jobs = pages::jobs(&state.site);
-            self.manifest.by_job.clear();
-        }
-        // Images are planned again whenever what uses them or what they are may have
-        // changed; pages whose images changed get new values and signatures.
-        let plan_images = self.images_stale || stale.jobs || stale.files;
-        if plan_images {
-            self.images_stale = true;
-            let images = self.planner.plan(
-                &state.site,
-                &state.theme.static_files,
-                &state.theme.image_calls,
-                &paths.image_cache,
-            )?;
-            if images.by_path != state.images.by_path
-                || images.for_templates != state.images.for_templates
-            {
-                rebuild_values = true;
-                stale.files = true;
-            }
-            state
-                .theme
-                .answer_images(images.answers(&state.site.config.base_url));
-            state.images = images;
-            self.images_stale = false;
-        }
-        // A session brings its spare copy of the output up to date rather than staging
-        // the whole site (which costs a folder and a link per page: ~0.3 s at 10,000
-        // articles); a build stages the whole site.
-        let session = self.options.holder == Holder::Session;
-        let previous_site = self.manifest.site.clone();
-        let staging = match self.manifest.spare.take() {
-            Some(spare) if session && previous_site.is_some() => {
-                output::Staging::reuse(paths, lock, spare)
-            }
-            Some(spare) => {
-                spare.discard();
-                output::Staging::create(paths, lock)?
-            }
-            None => output::Staging::create(paths, lock)?,
-        };
-        // The values are built while the pages' folders are made: making folders in one
-        // parent is serialized by the kernel, so it gains nothing from more threads.
-        let page_paths = || state.jobs.iter().map(|j| j.path.as_str());
-        let made = if rebuild_values || stale.jobs || state.shared.is_none() {
-            let previous = state.shared.take();
-            let (shared, made) = rayon::join(
-                || {
-                    Shared::build_reusing(
-                        &state.site,
-                        &state.theme,
-                        &state.images,
-                        previous.as_ref(),
-                    )
-                },
-                || staging.make_dirs(page_paths()),
-            );
-            state.shared = Some(shared);
-            made
-        } else {
-            staging.make_dirs(page_paths())
-        };
-        made?;
-        // The search index follows every article; planning it hashes each one. Its parts
-        // are made (or found in the cache) before its files can be listed.
-        timings.lap("plan (template values, folders)");
-        let search = plan_search(&state.site, &state.images);
-        let make_search = search != state.search;
-        if make_search {
-            let previous = state.search.take();
-            if let Some(mut search) = search {
-                search.make(
-                    &state.site,
-                    &state.images,
-                    &paths.search_cache,
-                    previous.as_ref(),
-                )?;
-                state.search = Some(search);
-            }
-        }
-        timings.lap("search index");
-        // The search files are the last of the files: when only they changed (an article
-        // edited in place), they are swapped, not every file listed again.
-        let mut swapped: Option<Vec<render::OutputFile>> = None;
-        if stale.jobs || stale.files {
-            state.list_files(paths);
-            self.manifest.files_current = false;
-        } else if make_search {
-            let old = state
-                .files
-                .split_off(state.files.len() - state.search_files);
-            let new = search_files(state.search.as_ref(), paths);
-            state.search_files = new.len();
-            state.files.extend(new);
-            swapped = Some(old);
-            self.manifest.files_current = false;
-        }
-        staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
-        // The paths of the new site, for a session: the same set while they stay the same.
-        let site_paths: Option<Arc<HashSet<String>>> = match &previous_site {
-            _ if !session => None,
-            Some(previous) if !stale.jobs && !stale.files => match &swapped {
-                None => Some(previous.clone()),
-                Some(old) => {
-                    let mut paths = HashSet::clone(previous);
-                    for file in old {
-                        paths.remove(&file.path);
-                    }
-                    let new = &state.files[state.files.len() - state.search_files..];
-                    paths.extend(new.iter().map(|f| f.path.clone()));
-                    Some(Arc::new(paths))
-                }
-            },
-            _ => Some(Arc::new(
-                state
-                    .jobs
-                    .iter()
-                    .map(|j| j.path.clone())
-                    .chain(state.files.iter().map(|f| f.path.clone()))
-                    .collect(),
-            )),
-        };
-        if staging.reuses() {
-            // What the spare has that the new site does not: what differs from the output,
-            // and, if the site's paths changed, what the output itself has.
-            let new = site_paths.as_deref().expect("a session's");
-            let previous = previous_site.as_deref().expect("checked when reused");
-            let mut gone: Vec<&str> = staging.differing().filter(|p| !new.contains(*p)).collect();
-            if !std::ptr::eq(new, previous) {
-                gone.extend(
-                    previous
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|p| !new.contains(*p)),
-                );
-            }
-            gone.sort_unstable();
-            gone.dedup();
-            for path in gone {
-                staging.remove(path, previous.contains(path))?;
-            }
-        }
-        let (site, theme, jobs) = (&state.site, &state.theme, &state.jobs);
-        let shared = state.shared.as_ref().expect("built above");
-        let salt = self.salt;
-        let signatures: Vec<u64> = jobs
-            .par_iter()
-            .map(|job| crate::hash::of((salt, job.signature(site, shared, theme))))
-            .collect();
-        timings.lap("plan (signatures)");
-
-        // Which pages the output already holds as they would render now, and their stamps.
-        let manifest = &self.manifest;
-        let carried = |i: usize| -> Option<Option<FileStamp>> {
-            if manifest.by_job.len() == jobs.len() {
-                return (manifest.by_job[i] == signatures[i]).then(|| manifest.stamps[i]);
-            }
-            manifest.pages.binary_search(&signatures[i]).ok()?;
-            match &manifest.walked {
-                Some(walked) => walked.get(&jobs[i].path).map(|s| Some(*s)),
-                None => Some(None),
-            }
-        };
-        progress.total.store(jobs.len(), Ordering::Relaxed);
-        progress.enter("rendering");
-        let rendered = AtomicUsize::new(0);
-        // Each thread renders into the buffer its last page was written from.
-        thread_local! {
-            static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-        }
-        let indices: Vec<usize> = (0..jobs.len()).collect();
-        let render_pages = || {
-            parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
-                let stamp = match carried(i) {
-                    Some(stamp) => {
-                        staging.keep(&jobs[i].path)?;
-                        stamp
-                    }
-                    None => {
-                        rendered.fetch_add(1, Ordering::Relaxed);
-                        let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
-                        let stamp = staging.write(&file)?;
-                        if let render::Contents::Rendered(buffer) = file.contents {
-                            PAGE.set(buffer);
-                        }
-                        stamp
-                    }
-                };
-                progress.done.fetch_add(1, Ordering::Relaxed);
-                Ok(stamp)
-            })
-        };
-        // Variants are made while pages render: pages need only their names and sizes.
-        let images = &state.images;
-        let (made, stamps) = rayon::join(
-            || {
-                if plan_images {
-                    images.process(&site.config.images)
-                } else {
-                    Ok(images::Made::default())
-                }
-            },
-            render_pages,
-        );
-        // A variant that could not be made (an image damaged past its header) is tried
-        // again, and reported again, at the next commit, whatever it changes.
-        if made.is_err() {
-            self.images_stale = true;
-        }
-        let made = made?;
-        let mut stamps = stamps?;
-        progress.total.store(0, Ordering::Relaxed);
-        progress.enter("writing");
-        let files_current =
-            manifest.files_current && manifest.stamps.len() == stamps.len() + state.files.len();
-        let offset = jobs.len();
-        // A packed file (a search part's) is named by what it holds: one the output had at
-        // the last commit known exactly (recorded and walked, or this session's) holds it.
-        let known_before = |file: &render::OutputFile| -> Option<Option<FileStamp>> {
-            let render::Contents::Static(render::StaticSource::Packed { len, .. }) = &file.contents
-            else {
-                return None;
-            };
-            match (&manifest.walked, &previous_site) {
-                (Some(walked), _) => walked
-                    .get(&file.path)
-                    .filter(|stamp| stamp.len == *len)
-                    .map(|stamp| Some(*stamp)),
-                (None, Some(previous)) => previous.contains(&file.path).then_some(None),
-                (None, None) => None,
-            }
-        };
-        let file_indices: Vec<usize> = (0..state.files.len()).collect();
-        stamps.extend(parallel::try_map(
-            &file_indices,
-            |&i| -> Result<_, EngineError> {
-                let file = &state.files[i];
-                if files_current {
-                    staging.keep(&file.path)?;
-                    Ok(manifest.stamps[offset + i])
-                } else if let Some(stamp) = known_before(file) {
-                    staging.keep(&file.path)?;
-                    Ok(stamp)
-                } else {
-                    Ok(staging.write(file)?)
-                }
-            },
-        )?);
-        timings.lap("render and compare/write");
-        progress.enter("committing");
-        let (written, spare) = match &site_paths {
-            None => (staging.commit()?, SpareTree::None),
-            Some(new) => {
-                let (mut written, replaced) = staging.commit_keeping()?;
-                if let Some(previous) = &previous_site {
-                    written.removed = previous.iter().filter(|p| !new.contains(*p)).count();
-                }
-                // The replaced tree becomes the next spare; where that means reading or
-                // copying the whole tree, on another thread, off the edit's path.
-                let new = new.clone();
-                let spare = match replaced {
-                    Some(replaced) if replaced.is_known() => {
-                        SpareTree::Ready(replaced.into_spare(&new)?)
-                    }
-                    Some(replaced) => SpareTree::Making(std::thread::spawn(move || {
-                        replaced.into_spare(&new).ok()
-                    })),
-                    None => SpareTree::None,
-                };
-                (written, spare)
-            }
-        };
-        timings.lap("commit");
-
-        if plan_images {
-            state.images.prune(&paths.image_cache);
-        }
-        if make_search && let Some(search) = &state.search {
-            search.prune(&paths.search_cache);
-        }
-        let mut sorted = signatures.clone();
-        sorted.par_sort_unstable();
-        self.manifest = Manifest {
-            pages: sorted,
-            walked: None,
-            by_job: signatures,
-            stamps,
-            files_current: true,
-            site: site_paths,
-            spare,
-        };
-        Ok(Update {
-            full: false,
-            rendered: rendered.into_inner(),
-            files: jobs.len() + state.files.len(),
-            written,
-            articles: site.articles.len(),
-            scheduled: site.scheduled,
-            millis: 0,
-            warnings: Vec::new(),
-            stages: timings.stages,
-            images_made: made.variants,
-        })
     }
 }
 
@@ -1200,7 +930,7 @@ impl Drop for Engine {
     /// A session's spare copy of the output goes with it (waiting for it if it is being
     /// made), so nothing of the session stays beside the output.
     fn drop(&mut self) {
-        if let Some(spare) = self.manifest.spare.take() {
+        if let Some(spare) = self.work.manifest.spare.take() {
             spare.discard();
         }
     }
