@@ -79,9 +79,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
     timings.lap("check the build cache");
     progress.enter("loading content");
     let import = opened.import.clone();
-    engine.load(opened, record.as_ref())?;
-    timings.lap("load content");
-    let update = engine.commit_all()?;
+    let update = engine.load_and_commit(opened, record.as_ref(), &mut timings)?;
     timings.stages.extend(update.stages.iter().copied());
     timings.restart();
     // A build that left scheduled articles out by the clock, shows a banner that

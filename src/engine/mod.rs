@@ -646,6 +646,7 @@ impl Engine {
             inputs,
             output,
             articles: state.site.articles.len(),
+            scheduled: state.site.scheduled,
             files: state.jobs.len() + state.files.len(),
             pages: manifest.pages.clone(),
             warnings: self.warnings(),
