@@ -307,9 +307,7 @@ fn clear_spare(
 /// Every page's signature, salted with the renderer's identity, in the order of the jobs.
 fn sign(state: &State, salt: u64) -> Vec<u64> {
     let (site, theme, jobs) = (&state.site, &state.theme, &state.jobs);
-    let Some(shared) = &state.shared else {
-        unreachable!("build_values builds them")
-    };
+    let shared = state.values();
     jobs.par_iter()
         .map(|job| crate::hash::of((salt, job.signature(site, shared, theme))))
         .collect()
