@@ -36,6 +36,9 @@ pub struct Record {
     pub inputs: Option<u64>,
     pub output: u64,
     pub articles: usize,
+    /// Articles the build left out as scheduled for later, reported again when it is
+    /// skipped.
+    pub scheduled: usize,
     pub files: usize,
     /// The signature of every page the build left in the output (see
     /// `render::pages::Job::signature`, salted with the renderer's identity), sorted: over
@@ -49,7 +52,7 @@ pub struct Record {
     pub published: Vec<(String, String)>,
 }
 
-const HEADER: &str = "gazette build cache 6";
+const HEADER: &str = "gazette build cache 7";
 
 pub fn load(paths: &SitePaths) -> Option<Record> {
     let text = std::fs::read_to_string(paths.record()).ok()?;
@@ -70,6 +73,7 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
     let inputs = optional(field("inputs")?)?;
     let output = number(&field("output")?)?;
     let articles = number(&field("articles")?)? as usize;
+    let scheduled = number(&field("scheduled")?)? as usize;
     let files = number(&field("files")?)? as usize;
     let pages = field("pages")?
         .split_ascii_whitespace()
@@ -94,6 +98,7 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
         inputs,
         output,
         articles,
+        scheduled,
         files,
         pages,
         warnings,
@@ -106,8 +111,8 @@ pub fn save(paths: &SitePaths, record: &Record) {
     {
         let inputs = record.inputs.map_or("none".to_string(), |i| i.to_string());
         let mut text = format!(
-            "{HEADER}\ninputs {inputs}\noutput {}\narticles {}\nfiles {}\npages",
-            record.output, record.articles, record.files
+            "{HEADER}\ninputs {inputs}\noutput {}\narticles {}\nscheduled {}\nfiles {}\npages",
+            record.output, record.articles, record.scheduled, record.files
         );
         text.reserve(record.pages.len() * 17);
         for page in &record.pages {
@@ -327,6 +332,7 @@ mod tests {
             inputs: Some(1),
             output: u64::MAX,
             articles: 3,
+            scheduled: 2,
             files: 40,
             pages: vec![0, 1, 0xfeed, u64::MAX],
             warnings: vec!["a: one".into(), "b:\ntwo lines".into()],

@@ -16,10 +16,10 @@ use url::Url;
 use crate::config::Timezone;
 use crate::content::shortcodes::Shortcodes;
 use crate::content::{self, Site};
-use crate::engine::Engine;
-use crate::error::Error;
+use crate::engine::BuildOptions;
+use crate::engine::EngineError;
+use crate::engine::{Engine, Loaded};
 use crate::paths::SitePaths;
-use crate::pipeline::BuildOptions;
 use crate::published::Published;
 use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
 
@@ -65,7 +65,7 @@ pub fn run(
     external: bool,
     drafts: bool,
     base_url: Option<String>,
-) -> Result<Report, Error> {
+) -> Result<Report, EngineError> {
     // Every article, scheduled ones included, as the site will have them.
     let mut engine = Engine::new(BuildOptions {
         root: root.to_path_buf(),
@@ -75,7 +75,7 @@ pub fn run(
     });
     let opened = engine.open_read_only()?;
     // Every file's front matter problems at once, rather than the build's first one.
-    let broken = front_matter_problems(engine.paths().expect("opened"));
+    let broken = front_matter_problems(&opened.paths);
     if !broken.is_empty() {
         return Ok(Report {
             problems: broken,
@@ -83,137 +83,22 @@ pub fn run(
             ..Report::default()
         });
     }
-    engine.load(opened, None)?;
     // An old feed URL such as `feed/` is a feed at `feed/index.html`: not a page to scan.
-    let rendered: Vec<(usize, Scanned)> = engine.render_in_memory(
+    let (rendered, loaded): (Vec<(usize, Scanned)>, _) = engine.load_in_memory(
+        opened,
         |job| job.path.ends_with(".html") && !matches!(job.page, Page::Feed { .. }),
         |i, bytes| (i, scan(&String::from_utf8_lossy(bytes))),
     )?;
-    let loaded = engine.loaded().expect("loaded");
-    let (site, theme) = (loaded.site, loaded.theme);
+    let site = loaded.site;
     let (warnings, notes) = site_problems(site);
     // URLs the last build recorded as published, which the site no longer answers.
-    let mut problems: Vec<Problem> = Vec::new();
-    if let (Some(paths), Some(now)) = (engine.paths(), engine.published()) {
-        let record = crate::cache::load(paths);
-        let before = Published::before(record.as_ref(), paths, &site.config.base_url)?;
-        problems.extend(before.gone(&now).into_iter().map(|gone| {
-            let text = gone.to_string();
-            let message = text
-                .strip_prefix(&format!("{}: ", gone.source))
-                .unwrap_or(&text)
-                .to_string();
-            Problem {
-                location: gone.source,
-                message,
-            }
-        }));
-    }
+    let mut problems = gone_problems(&loaded)?;
     problems.extend(failing_warnings(site));
-    // Articles, then pages.
-    let sources: Vec<(PathBuf, String)> = site
-        .documents()
-        .map(|a| {
-            (
-                a.source().to_path_buf(),
-                std::fs::read_to_string(a.source()).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let existing: HashSet<&str> = loaded.paths().collect();
-    let ids: HashMap<&str, &HashSet<String>> = rendered
-        .iter()
-        .map(|(i, s)| (loaded.jobs[*i].path.as_str(), &s.ids))
-        .collect();
-    let base = Url::parse(&site.config.base_url).map_err(|e| Error::Usage(e.to_string()))?;
-
-    let locator = Locator {
-        sources: &sources,
-        articles: site.articles.len(),
-        theme,
-        base_url: &site.config.base_url,
-    };
-    let mut internal = 0;
-    let mut outside: BTreeMap<String, String> = BTreeMap::new();
-    for (i, scanned) in &rendered {
-        let job = &loaded.jobs[*i];
-        let page_path = job.path.strip_suffix("index.html").unwrap_or(&job.path);
-        let Ok(page_url) = base.join(page_path) else {
-            continue;
-        };
-        for (value, attribute) in &scanned.links {
-            let value = value.replace("&amp;", "&");
-            let problem = |message: String| Problem {
-                location: locator.locate(job, &value),
-                message,
-            };
-            let Ok(target) = page_url.join(&value) else {
-                problems.push(problem(format!("{value} is not a valid URL")));
-                continue;
-            };
-            if !matches!(target.scheme(), "http" | "https") {
-                continue; // mailto:, tel:, data: …
-            }
-            let same_origin = target.origin() == base.origin();
-            if same_origin && !target.path().starts_with(base.path()) {
-                // On a site served under a path prefix, `/one/` leaves the site.
-                problems.push(problem(format!(
-                    "link {value} leads outside the site ({base})"
-                )));
-                continue;
-            }
-            if !same_origin {
-                let origin = locator.locate(job, &value);
-                outside.entry(target.to_string()).or_insert(origin);
-                continue;
-            }
-            internal += 1;
-            let relative = &target.path()[base.path().len()..];
-            let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
-            let file = if relative.is_empty() || relative.ends_with('/') {
-                format!("{relative}index.html")
-            } else {
-                relative.into_owned()
-            };
-            let found = if existing.contains(file.as_str()) {
-                Some(file.clone())
-            } else {
-                let folder = format!("{file}/index.html");
-                existing.contains(folder.as_str()).then_some(folder)
-            };
-            let what = if *attribute == "src" {
-                "image or file"
-            } else {
-                "link"
-            };
-            match found {
-                None => problems.push(problem(format!(
-                    "{what} {value} leads to no page of the site"
-                ))),
-                Some(found) => {
-                    // A browser looks for the fragment as written, then percent-decoded
-                    // (`#caf%C3%A9` finds `id="café"`).
-                    if let Some(fragment) = target.fragment()
-                        && let Some(page_ids) = ids.get(found.as_str())
-                        && !page_ids.contains(fragment)
-                        && !page_ids.contains(
-                            percent_encoding::percent_decode_str(fragment)
-                                .decode_utf8_lossy()
-                                .as_ref(),
-                        )
-                    {
-                        problems.push(problem(format!(
-                            "{value}: there is no #{fragment} on that page"
-                        )));
-                    }
-                }
-            }
-        }
-    }
-
+    let links = check_links(&loaded, &rendered)?;
+    problems.extend(links.problems);
     let external = external.then(|| {
-        let failures = check_external(&outside);
-        let checked = outside.len();
+        let failures = check_external(&links.outside);
+        let checked = links.outside.len();
         let failed = failures.len();
         problems.extend(failures);
         (checked, failed)
@@ -226,9 +111,175 @@ pub fn run(
         notes,
         unloadable: false,
         pages: rendered.len(),
-        internal_links: internal,
+        internal_links: links.internal,
         external,
     })
+}
+
+/// Each URL the last build recorded as published that the site no longer answers.
+fn gone_problems(loaded: &Loaded<'_>) -> Result<Vec<Problem>, EngineError> {
+    let record = crate::cache::load(loaded.paths);
+    let before = Published::before(record.as_ref(), loaded.paths, &loaded.site.config.base_url)?;
+    Ok(before
+        .gone(&loaded.published)
+        .into_iter()
+        .map(|gone| {
+            let text = gone.to_string();
+            let message = text
+                .strip_prefix(&format!("{}: ", gone.source))
+                .unwrap_or(&text)
+                .to_string();
+            Problem {
+                location: gone.source,
+                message,
+            }
+        })
+        .collect())
+}
+
+/// What the links of the rendered pages came to.
+struct Links {
+    problems: Vec<Problem>,
+    /// Links within the site, checked.
+    internal: usize,
+    /// Each URL outside the site, with where it is first linked from.
+    outside: BTreeMap<String, String>,
+}
+
+/// What a link within the site must find: the output's paths and each page's ids.
+struct Targets<'a> {
+    existing: HashSet<&'a str>,
+    ids: HashMap<&'a str, &'a HashSet<String>>,
+    base: &'a Url,
+}
+
+/// Checks every link of the rendered pages: within the site, that it leads to a page
+/// (and to an id on it, for a fragment); outside, it is collected for `--external`.
+fn check_links(loaded: &Loaded<'_>, rendered: &[(usize, Scanned)]) -> Result<Links, EngineError> {
+    let site = loaded.site;
+    // Articles, then pages.
+    let sources: Vec<(PathBuf, String)> = site
+        .documents()
+        .map(|a| {
+            (
+                a.source().to_path_buf(),
+                std::fs::read_to_string(a.source()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let base = Url::parse(&site.config.base_url).map_err(EngineError::UnparsableBaseUrl)?;
+    let targets = Targets {
+        existing: loaded.paths().collect(),
+        ids: rendered
+            .iter()
+            .map(|(i, s)| (loaded.jobs[*i].path.as_str(), &s.ids))
+            .collect(),
+        base: &base,
+    };
+    let locator = Locator {
+        sources: &sources,
+        articles: site.articles.len(),
+        theme: loaded.theme,
+        base_url: &site.config.base_url,
+    };
+    let mut links = Links {
+        problems: Vec::new(),
+        internal: 0,
+        outside: BTreeMap::new(),
+    };
+    for (i, scanned) in rendered {
+        let job = &loaded.jobs[*i];
+        let page_path = job.path.strip_suffix("index.html").unwrap_or(&job.path);
+        let Ok(page_url) = base.join(page_path) else {
+            continue;
+        };
+        for (value, attribute) in &scanned.links {
+            let value = value.replace("&amp;", "&");
+            let located = || locator.locate(job, &value);
+            check_link(&targets, &page_url, &value, attribute, located, &mut links);
+        }
+    }
+    Ok(links)
+}
+
+/// Checks one link, found at `located()`, of the page at `page_url`.
+fn check_link(
+    targets: &Targets<'_>,
+    page_url: &Url,
+    value: &str,
+    attribute: &str,
+    located: impl Fn() -> String,
+    links: &mut Links,
+) {
+    let base = targets.base;
+    let problem = |message: String| Problem {
+        location: located(),
+        message,
+    };
+    let Ok(target) = page_url.join(value) else {
+        links
+            .problems
+            .push(problem(format!("{value} is not a valid URL")));
+        return;
+    };
+    if !matches!(target.scheme(), "http" | "https") {
+        return; // mailto:, tel:, data: …
+    }
+    let same_origin = target.origin() == base.origin();
+    if same_origin && !target.path().starts_with(base.path()) {
+        // On a site served under a path prefix, `/one/` leaves the site.
+        links.problems.push(problem(format!(
+            "link {value} leads outside the site ({base})"
+        )));
+        return;
+    }
+    if !same_origin {
+        links
+            .outside
+            .entry(target.to_string())
+            .or_insert_with(located);
+        return;
+    }
+    links.internal += 1;
+    let relative = &target.path()[base.path().len()..];
+    let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
+    let file = if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.into_owned()
+    };
+    let found = if targets.existing.contains(file.as_str()) {
+        Some(file.clone())
+    } else {
+        let folder = format!("{file}/index.html");
+        targets.existing.contains(folder.as_str()).then_some(folder)
+    };
+    let what = if attribute == "src" {
+        "image or file"
+    } else {
+        "link"
+    };
+    let Some(found) = found else {
+        links.problems.push(problem(format!(
+            "{what} {value} leads to no page of the site"
+        )));
+        return;
+    };
+    // A browser looks for the fragment as written, then percent-decoded (`#caf%C3%A9`
+    // finds `id="café"`).
+    if let Some(fragment) = target.fragment()
+        && let Some(page_ids) = targets.ids.get(found.as_str())
+        && !page_ids.contains(fragment)
+        && !page_ids.contains(
+            percent_encoding::percent_decode_str(fragment)
+                .decode_utf8_lossy()
+                .as_ref(),
+        )
+    {
+        links.problems.push(problem(format!(
+            "{value}: there is no #{fragment} on that page"
+        )));
+    }
 }
 
 /// Each content file that does not load (front matter, encoding, a body's shortcodes), as

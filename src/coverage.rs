@@ -26,11 +26,11 @@ use crate::config::Config;
 use crate::content::{
     self, Bodies, Document, FeedKind, LoadOptions, Site, alias_path, query_alias,
 };
-use crate::error::Error;
+use crate::engine::EngineError;
+use crate::engine::load_config;
 use crate::import::migrate::{self, Answer, ListRef, Migration, MigrationReport, OldUrl};
 use crate::import::{ImportError, ImportOptions};
 use crate::paths::SitePaths;
-use crate::pipeline::load_config;
 use crate::published::Published;
 use crate::render::pages::{self, FeedFormat, Page, Subject};
 
@@ -81,7 +81,7 @@ impl fmt::Display for Coverage {
 pub fn import(
     root: &Path,
     migration: &Migration,
-) -> Result<(MigrationReport, Result<Coverage, Error>), Error> {
+) -> Result<(MigrationReport, Result<Coverage, EngineError>), EngineError> {
     let config = load_config(root, None)?;
     let paths = SitePaths::unchecked(root, &config, None);
     let harvest = migrate::read(migration)?;
@@ -115,7 +115,9 @@ pub fn import(
             }
             Ok(coverage)
         }
-        Err(e) => Err(Error::Usage(scratch.unmask(&e.to_string(), &paths))),
+        Err(e) => Err(EngineError::DryRun {
+            message: scratch.unmask(&e.to_string(), &paths),
+        }),
     };
     Ok((report, coverage))
 }
@@ -126,7 +128,7 @@ pub fn import(
 fn measure(
     paths: &SitePaths,
     old_urls: &[OldUrl],
-) -> Result<(Coverage, Vec<(String, String)>), Error> {
+) -> Result<(Coverage, Vec<(String, String)>), EngineError> {
     // As a build by the clock loads it; only where each page is matters here.
     let config = Config::load_file(&paths.config_file)?;
     let options = LoadOptions {

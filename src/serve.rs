@@ -18,7 +18,7 @@
 //! read rebuild errors with their file paths). A connection that has not sent its request
 //! headers within [`HEADER_TIMEOUT`] is closed, so slow sockets cannot pile up.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -54,6 +54,118 @@ pub enum ServeError {
     Server(std::io::Error),
     #[error("cannot create a folder for the served site: {0}")]
     TempDir(std::io::Error),
+    /// `--base-url` is not a URL a site can live at.
+    #[error("--base-url: {message}")]
+    BaseUrl { message: String },
+    /// The thread that builds and watches the site ended before it was ready.
+    #[error("the watcher stopped")]
+    WatcherStopped,
+}
+
+/// Listens on `addr` (a busy port is reported before any work); returns the listener and
+/// the port it got (the one asked for, or the system's choice for 0).
+pub async fn listen(addr: SocketAddr) -> Result<(tokio::net::TcpListener, u16), ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let port = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?
+        .port();
+    Ok((listener, port))
+}
+
+/// The addresses a served site answers at and links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addresses {
+    /// This server's own address, e.g. `http://127.0.0.1:1111/`.
+    pub local: String,
+    /// The base URL the site is built with.
+    pub base_url: String,
+    /// The address rewritten in responses to whichever one each request came to: this
+    /// server's own, unless `--base-url` names another.
+    pub rewritten: Option<String>,
+    /// The host a tunnel or proxy in front names (`example.org`, `example.org:8080`).
+    pub also: Option<String>,
+}
+
+impl Addresses {
+    /// The addresses of a server bound to `bind` on `port`, built with `base_url` if given.
+    pub fn of(bind: IpAddr, port: u16, base_url: Option<&str>) -> Result<Addresses, ServeError> {
+        // Links point at this server, whatever base_url says; an unspecified address is
+        // reached through the loopback one.
+        let host = match bind {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ip => ip,
+        };
+        let local = format!("http://{}/", SocketAddr::new(host, port));
+        // `--base-url` (a tunnel's address, say) is built with and left alone; this
+        // server's own address is rewritten to whichever one each request came to.
+        let Some(url) = base_url else {
+            return Ok(Addresses {
+                base_url: local.clone(),
+                rewritten: Some(local.clone()),
+                local,
+                also: None,
+            });
+        };
+        let base_url = crate::config::normalize_base_url(url)
+            .map_err(|message| ServeError::BaseUrl { message })?;
+        let also = url::Url::parse(&base_url).ok().and_then(|url| {
+            let host = url.host_str()?;
+            Some(match url.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host.to_string(),
+            })
+        });
+        Ok(Addresses {
+            local,
+            base_url,
+            rewritten: None,
+            also,
+        })
+    }
+}
+
+/// The folder a served site is written to: the one asked for, or a temporary one (so
+/// `public/` keeps the production base URL), removed when this is dropped.
+pub struct ServedOutput {
+    path: PathBuf,
+    /// Held for its drop, which removes the folder.
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl ServedOutput {
+    pub fn new(asked: Option<PathBuf>) -> Result<ServedOutput, ServeError> {
+        if let Some(path) = asked {
+            return Ok(ServedOutput { path, _temp: None });
+        }
+        // Memory-backed where there is such a folder: a dev server's output is rewritten
+        // constantly and thrown away on exit.
+        let shm = Path::new("/dev/shm");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("gazette-serve-");
+        let temp = if shm.is_dir() {
+            builder.tempdir_in(shm).or_else(|_| builder.tempdir())
+        } else {
+            builder.tempdir()
+        }
+        .map_err(ServeError::TempDir)?;
+        Ok(ServedOutput {
+            path: temp.path().join("site"),
+            _temp: Some(temp),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Makes the folder, for a server that starts before a build succeeded.
+    pub fn create(&self) -> Result<(), ServeError> {
+        std::fs::create_dir_all(&self.path).map_err(ServeError::TempDir)
+    }
 }
 
 /// Tells connected browsers about rebuilds.

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use thiserror::Error;
 
-use crate::engine::{Changes, Engine, Update};
+use crate::engine::{Changes, Engine, EngineError, Update};
 use crate::paths::SitePaths;
 
 /// How long the file system must be quiet before a batch of events is handled.
@@ -300,7 +300,7 @@ pub fn classify(paths: &SitePaths, path: &Path, changes: &mut Changes) {
 pub fn drive(
     engine: &mut Engine,
     watcher: &mut Watcher,
-    mut after: impl FnMut(&Changes, Result<Update, crate::Error>),
+    mut after: impl FnMut(&Changes, Result<Update, EngineError>),
 ) {
     // Scheduled articles are published when they come due, as a build run then would.
     while let Some(changes) = watcher.next_changes(engine.next_due()) {
@@ -310,6 +310,45 @@ pub fn drive(
             let _ = watcher.follow(paths);
         }
         after(&changes, result);
+    }
+}
+
+/// Ctrl-C and SIGTERM, caught from the moment they are registered (inside a tokio
+/// runtime): one that arrives before anyone waits is kept, not fatal, so a signal sent
+/// right after a command says it is ready still stops it cleanly.
+pub struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    pub fn register() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Waits for the first of them.
+    pub async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

@@ -958,3 +958,38 @@ fn a_breaking_banner_comes_down_in_a_session_when_it_ends() {
     .unwrap();
     assert_eq!(site.tree("public"), site.tree("fresh"));
 }
+
+/// A build skipped because nothing changed reports the scheduled articles the build it
+/// repeats left out (it reported none: the count was not in the build record).
+#[test]
+fn a_skipped_build_reports_the_scheduled_articles_left_out() {
+    let site = TestSite::new();
+    site.story("past", "Past", "2024-01-01");
+    site.story("soon", "Soon", "2030-06-01T09:00:00Z");
+    // As if written a minute ago: the build cache ignores inputs younger than that.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(site.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    }
+    // 2030-01-01T00:00:00Z, as SOURCE_DATE_EPOCH=1893456000 sets it.
+    let reference = chrono::DateTime::from_timestamp(1_893_456_000, 0).unwrap();
+    let options = BuildOptions {
+        root: site.path().to_path_buf(),
+        reference: pipeline::Reference::Fixed(reference.fixed_offset()),
+        ..Default::default()
+    };
+    let first = pipeline::build(&options).unwrap();
+    assert!(!first.cached);
+    assert_eq!((first.articles, first.scheduled), (1, 1));
+    let again = pipeline::build(&options).unwrap();
+    assert!(again.cached, "nothing changed: the build is skipped");
+    assert_eq!((again.articles, again.scheduled), (1, 1));
+}

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
+use crate::engine::{BuildOptions, Holder, Progress, Reference};
 use crate::error::Error;
-use crate::pipeline::{self, BuildOptions, Holder, Progress, Reference};
+use crate::pipeline;
 use crate::text::count;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {

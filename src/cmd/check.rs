@@ -20,10 +20,9 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
         println!(
             "content files that do not load stop the check before links are checked: fix them first"
         );
-        return Err(Error::Usage(match report.problems.len() {
-            1 => "1 file does not load".to_string(),
-            n => format!("{n} files do not load"),
-        }));
+        return Err(Error::Unloadable {
+            count: report.problems.len(),
+        });
     }
     let external = match report.external {
         Some((checked, failed)) => format!(
@@ -50,9 +49,8 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
     if report.problems.is_empty() {
         Ok(())
     } else {
-        Err(Error::Usage(match report.problems.len() {
-            1 => "1 problem found".to_string(),
-            n => format!("{n} problems found"),
-        }))
+        Err(Error::Problems {
+            count: report.problems.len(),
+        })
     }
 }

@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use crate::cli::WatchArgs;
-use crate::engine::{Changes, Engine, Update};
+use crate::engine::{BuildOptions, Changes, Engine, EngineError, Holder, Reference, Update};
 use crate::error::Error;
 use crate::paths::SitePaths;
-use crate::pipeline::{BuildOptions, Holder, Reference};
 use crate::text::count;
-use crate::watch::{self, Watcher};
+use crate::watch::{self, StopSignals, WatchError, Watcher};
 
 pub fn run(args: WatchArgs) -> Result<(), Error> {
     let root = args.site.root();
@@ -39,7 +38,7 @@ pub fn run(args: WatchArgs) -> Result<(), Error> {
 /// lock is released, and `watch` exits with 0.
 struct Signals {
     runtime: tokio::runtime::Runtime,
-    signals: super::serve::StopSignals,
+    signals: StopSignals,
 }
 
 impl Signals {
@@ -49,9 +48,7 @@ impl Signals {
             .enable_all()
             .build()
             .ok()?;
-        let signals = runtime
-            .block_on(async { super::serve::StopSignals::register() })
-            .ok()?;
+        let signals = runtime.block_on(async { StopSignals::register() }).ok()?;
         Some(Signals { runtime, signals })
     }
 
@@ -67,7 +64,7 @@ impl Signals {
 
 /// The first build, then a watcher over the site. A first build that fails is reported
 /// and watching starts anyway: fixing the file recovers.
-pub fn start(root: &Path, engine: &mut Engine, verbose: bool) -> Result<Watcher, Error> {
+pub fn start(root: &Path, engine: &mut Engine, verbose: bool) -> Result<Watcher, WatchError> {
     let first = engine.update(&Changes::default());
     report(root, &Changes::default(), &first, verbose);
     // Until a configuration loads, the folders are where they are by default; the
@@ -79,7 +76,7 @@ pub fn start(root: &Path, engine: &mut Engine, verbose: bool) -> Result<Watcher,
 }
 
 /// One line per rebuild: what changed, what was written, how long it took.
-pub fn report(root: &Path, changes: &Changes, result: &Result<Update, Error>, verbose: bool) {
+pub fn report(root: &Path, changes: &Changes, result: &Result<Update, EngineError>, verbose: bool) {
     let time = chrono::Local::now().format("%H:%M:%S");
     let what = if changes.is_empty() {
         "build".to_string()

@@ -1,0 +1,466 @@
+//! A commit, as a sequence of steps each working from what the one before produced:
+//! list the pages, plan the images, pick a staging tree, build the template values
+//! (while the pages' folders are made), make the search index, list the other files,
+//! track the new site's paths, sign every page, render and write, switch the staging
+//! tree in, prune the caches and keep the new manifest.
+//!
+//! Invariant: nothing reaches the output before the switch; a step that fails leaves the
+//! output as the last commit left it (the staging tree is dropped with its files).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use super::{Holder, Manifest, SpareTree, Stale, State, Timings, Update, Work, search_files};
+use crate::cache::FileStamp;
+use crate::engine::{EngineError, Progress, plan_search};
+use crate::images;
+use crate::output::{OutputLock, Staging, WriteReport};
+use crate::parallel;
+use crate::paths::SitePaths;
+use crate::render::{self, context::Shared, pages};
+
+/// The staging tree picked for a commit, and the paths the output held after the last
+/// one (a session's; `None` for a build).
+struct Staged {
+    staging: Staging,
+    previous_site: Option<Arc<HashSet<String>>>,
+}
+
+/// What rendering the pages produced.
+struct Rendered {
+    /// Each page's stamp in the output, in the order of the jobs.
+    stamps: Vec<Option<FileStamp>>,
+    /// How many were rendered (not carried over).
+    rendered: usize,
+}
+
+impl Work {
+    /// Builds what is stale, renders the pages whose signature the manifest lacks, carries
+    /// the rest over, and commits the complete site in one step.
+    pub(super) fn commit(
+        &mut self,
+        state: &mut State,
+        mut stale: Stale,
+        mut rebuild_values: bool,
+    ) -> Result<Update, EngineError> {
+        let mut timings = Timings::start();
+        let progress = self.options.progress.clone().unwrap_or_default();
+        progress.enter("preparing pages");
+        let Some((_, lock)) = &self.lock else {
+            return Err(EngineError::ReadOnly);
+        };
+        if stale.jobs {
+            state.jobs = pages::jobs(&state.site);
+            self.manifest.by_job.clear();
+        }
+        // Images are planned again whenever what uses them or what they are may have
+        // changed; pages whose images changed get new values and signatures.
+        let plan_images = self.images_stale || stale.jobs || stale.files;
+        if plan_images && plan_images_again(&mut self.planner, &mut self.images_stale, state)? {
+            rebuild_values = true;
+            stale.files = true;
+        }
+        let Staged {
+            staging,
+            previous_site,
+        } = pick_staging(&mut self.manifest, &self.options, &state.paths, lock)?;
+        rebuild_values |= stale.jobs;
+        build_values(state, &staging, rebuild_values)?;
+        timings.lap("plan (template values, folders)");
+        let make_search = make_search(state)?;
+        timings.lap("search index");
+        let swapped = list_files(state, &mut self.manifest, stale, make_search);
+        staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
+        let site_paths = (self.options.holder == Holder::Session)
+            .then(|| site_paths(state, previous_site.as_ref(), stale, swapped.as_deref()));
+        if let (true, Some(new), Some(previous)) = (staging.reuses(), &site_paths, &previous_site) {
+            clear_spare(&staging, new, previous)?;
+        }
+        let signatures = sign(state, self.salt);
+        timings.lap("plan (signatures)");
+        let (made, rendered) = render_pages(
+            state,
+            &self.manifest,
+            &staging,
+            &signatures,
+            plan_images,
+            &progress,
+        );
+        // A variant that could not be made (an image damaged past its header) is tried
+        // again, and reported again, at the next commit, whatever it changes.
+        if made.is_err() {
+            self.images_stale = true;
+        }
+        let images_made = made?.variants;
+        let mut rendered = rendered?;
+        progress.total.store(0, Ordering::Relaxed);
+        progress.enter("writing");
+        let files = write_files(state, &self.manifest, &staging, &previous_site, &rendered)?;
+        rendered.stamps.extend(files);
+        timings.lap("render and compare/write");
+        progress.enter("committing");
+        let (written, spare) = switch(staging, site_paths.as_ref(), previous_site.as_deref())?;
+        timings.lap("commit");
+        if plan_images {
+            state.images.prune(&state.paths.image_cache);
+        }
+        if make_search && let Some(search) = &state.search {
+            search.prune(&state.paths.search_cache);
+        }
+        let mut sorted = signatures.clone();
+        sorted.par_sort_unstable();
+        self.manifest = Manifest {
+            pages: sorted,
+            walked: None,
+            by_job: signatures,
+            stamps: rendered.stamps,
+            files_current: true,
+            site: site_paths,
+            spare,
+        };
+        Ok(Update {
+            full: false,
+            rendered: rendered.rendered,
+            files: state.jobs.len() + state.files.len(),
+            written,
+            articles: state.site.articles.len(),
+            scheduled: state.site.scheduled,
+            millis: 0,
+            warnings: Vec::new(),
+            stages: timings.stages,
+            images_made,
+        })
+    }
+}
+
+/// Plans the site's images again; returns whether what pages and templates see of them
+/// changed (their values and the other files are then stale).
+fn plan_images_again(
+    planner: &mut images::Planner,
+    images_stale: &mut bool,
+    state: &mut State,
+) -> Result<bool, EngineError> {
+    *images_stale = true;
+    let images = planner.plan(
+        &state.site,
+        &state.theme.static_files,
+        &state.theme.image_calls,
+        &state.paths.image_cache,
+    )?;
+    let changed = images.by_path != state.images.by_path
+        || images.for_templates != state.images.for_templates;
+    state
+        .theme
+        .answer_images(images.answers(&state.site.config.base_url));
+    state.images = images;
+    *images_stale = false;
+    Ok(changed)
+}
+
+/// A session brings its spare copy of the output up to date rather than staging the
+/// whole site (which costs a folder and a link per page: ~0.3 s at 10,000 articles); a
+/// build stages the whole site.
+fn pick_staging(
+    manifest: &mut Manifest,
+    options: &super::BuildOptions,
+    paths: &SitePaths,
+    lock: &OutputLock,
+) -> Result<Staged, EngineError> {
+    let session = options.holder == Holder::Session;
+    let previous_site = manifest.site.clone();
+    let staging = match manifest.spare.take() {
+        Some(spare) if session && previous_site.is_some() => Staging::reuse(paths, lock, spare),
+        Some(spare) => {
+            spare.discard();
+            Staging::create(paths, lock)?
+        }
+        None => Staging::create(paths, lock)?,
+    };
+    Ok(Staged {
+        staging,
+        previous_site,
+    })
+}
+
+/// Builds the template values if they are stale (reusing the previous ones where they
+/// still hold) while the pages' folders are made: making folders in one parent is
+/// serialized by the kernel, so it gains nothing from more threads.
+fn build_values(state: &mut State, staging: &Staging, rebuild: bool) -> Result<(), EngineError> {
+    let page_paths = || state.jobs.iter().map(|j| j.path.as_str());
+    if !rebuild && state.shared.is_some() {
+        return Ok(staging.make_dirs(page_paths())?);
+    }
+    let previous = state.shared.take();
+    let (shared, made) = rayon::join(
+        || Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref()),
+        || staging.make_dirs(page_paths()),
+    );
+    state.shared = Some(shared);
+    Ok(made?)
+}
+
+/// Plans the search index, which follows every article (planning it hashes each one),
+/// and makes its parts (or finds them in the cache) if it changed; returns whether it
+/// did.
+fn make_search(state: &mut State) -> Result<bool, EngineError> {
+    let search = plan_search(&state.site, &state.images);
+    let changed = search != state.search;
+    if changed {
+        let previous = state.search.take();
+        if let Some(mut search) = search {
+            search.make(
+                &state.site,
+                &state.images,
+                &state.paths.search_cache,
+                previous.as_ref(),
+            )?;
+            state.search = Some(search);
+        }
+    }
+    Ok(changed)
+}
+
+/// Lists the files no template renders again if they are stale. The search files are the
+/// last of them: when only they changed (an article edited in place), they are swapped,
+/// not every file listed again; returns the ones swapped out.
+fn list_files(
+    state: &mut State,
+    manifest: &mut Manifest,
+    stale: Stale,
+    search_changed: bool,
+) -> Option<Vec<render::OutputFile>> {
+    if stale.jobs || stale.files {
+        let paths = state.paths.clone();
+        state.list_files(&paths);
+        manifest.files_current = false;
+        return None;
+    }
+    if !search_changed {
+        return None;
+    }
+    let old = state
+        .files
+        .split_off(state.files.len() - state.search_files);
+    let new = search_files(state.search.as_ref(), &state.paths);
+    state.search_files = new.len();
+    state.files.extend(new);
+    manifest.files_current = false;
+    Some(old)
+}
+
+/// The paths of the new site, for a session: the same set while they stay the same.
+fn site_paths(
+    state: &State,
+    previous: Option<&Arc<HashSet<String>>>,
+    stale: Stale,
+    swapped: Option<&[render::OutputFile]>,
+) -> Arc<HashSet<String>> {
+    match (previous, swapped) {
+        (Some(previous), None) if !stale.jobs && !stale.files => previous.clone(),
+        (Some(previous), Some(old)) if !stale.jobs && !stale.files => {
+            let mut paths = HashSet::clone(previous);
+            for file in old {
+                paths.remove(&file.path);
+            }
+            let new = &state.files[state.files.len() - state.search_files..];
+            paths.extend(new.iter().map(|f| f.path.clone()));
+            Arc::new(paths)
+        }
+        _ => Arc::new(
+            state
+                .jobs
+                .iter()
+                .map(|j| j.path.clone())
+                .chain(state.files.iter().map(|f| f.path.clone()))
+                .collect(),
+        ),
+    }
+}
+
+/// Removes from a reused spare what the new site does not have: what differs from the
+/// output, and, if the site's paths changed, what the output itself has.
+fn clear_spare(
+    staging: &Staging,
+    new: &Arc<HashSet<String>>,
+    previous: &Arc<HashSet<String>>,
+) -> Result<(), EngineError> {
+    let mut gone: Vec<&str> = staging.differing().filter(|p| !new.contains(*p)).collect();
+    if !Arc::ptr_eq(new, previous) {
+        gone.extend(
+            previous
+                .iter()
+                .map(String::as_str)
+                .filter(|p| !new.contains(*p)),
+        );
+    }
+    gone.sort_unstable();
+    gone.dedup();
+    for path in gone {
+        staging.remove(path, previous.contains(path))?;
+    }
+    Ok(())
+}
+
+/// Every page's signature, salted with the renderer's identity, in the order of the jobs.
+fn sign(state: &State, salt: u64) -> Vec<u64> {
+    let (site, theme, jobs) = (&state.site, &state.theme, &state.jobs);
+    let shared = state.values();
+    jobs.par_iter()
+        .map(|job| crate::hash::of((salt, job.signature(site, shared, theme))))
+        .collect()
+}
+
+impl State {
+    /// The template values, which [`build_values`] builds before any page is signed.
+    fn values(&self) -> &Shared {
+        match &self.shared {
+            Some(shared) => shared,
+            None => unreachable!("build_values builds them before pages are signed"),
+        }
+    }
+}
+
+/// Renders every page whose signature the manifest lacks (carrying the others over)
+/// while the image variants are made: pages need only their names and sizes.
+fn render_pages(
+    state: &State,
+    manifest: &Manifest,
+    staging: &Staging,
+    signatures: &[u64],
+    make_images: bool,
+    progress: &Progress,
+) -> (
+    Result<images::Made, images::ImageError>,
+    Result<Rendered, EngineError>,
+) {
+    let (site, theme, jobs) = (&state.site, &state.theme, &state.jobs);
+    let shared = state.values();
+    // Which pages the output already holds as they would render now, and their stamps.
+    let carried = |i: usize| -> Option<Option<FileStamp>> {
+        if manifest.by_job.len() == jobs.len() {
+            return (manifest.by_job[i] == signatures[i]).then(|| manifest.stamps[i]);
+        }
+        manifest.pages.binary_search(&signatures[i]).ok()?;
+        match &manifest.walked {
+            Some(walked) => walked.get(&jobs[i].path).map(|s| Some(*s)),
+            None => Some(None),
+        }
+    };
+    progress.total.store(jobs.len(), Ordering::Relaxed);
+    progress.enter("rendering");
+    let rendered = AtomicUsize::new(0);
+    // Each thread renders into the buffer its last page was written from.
+    thread_local! {
+        static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let indices: Vec<usize> = (0..jobs.len()).collect();
+    let render_pages = || {
+        parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
+            let stamp = match carried(i) {
+                Some(stamp) => {
+                    staging.keep(&jobs[i].path)?;
+                    stamp
+                }
+                None => {
+                    rendered.fetch_add(1, Ordering::Relaxed);
+                    let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
+                    let stamp = staging.write(&file)?;
+                    if let render::Contents::Rendered(buffer) = file.contents {
+                        PAGE.set(buffer);
+                    }
+                    stamp
+                }
+            };
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            Ok(stamp)
+        })
+    };
+    let images = &state.images;
+    let (made, stamps) = rayon::join(
+        || {
+            if make_images {
+                images.process(&site.config.images)
+            } else {
+                Ok(images::Made::default())
+            }
+        },
+        render_pages,
+    );
+    let pages = stamps.map(|stamps| Rendered {
+        stamps,
+        rendered: rendered.into_inner(),
+    });
+    (made, pages)
+}
+
+/// Writes the files no template renders (or keeps them, if the output has them as they
+/// are); returns their stamps, in order.
+fn write_files(
+    state: &State,
+    manifest: &Manifest,
+    staging: &Staging,
+    previous_site: &Option<Arc<HashSet<String>>>,
+    pages: &Rendered,
+) -> Result<Vec<Option<FileStamp>>, EngineError> {
+    let files_current =
+        manifest.files_current && manifest.stamps.len() == pages.stamps.len() + state.files.len();
+    let offset = state.jobs.len();
+    // A packed file (a search part's) is named by what it holds: one the output had at
+    // the last commit known exactly (recorded and walked, or this session's) holds it.
+    let known_before = |file: &render::OutputFile| -> Option<Option<FileStamp>> {
+        let render::Contents::Static(render::StaticSource::Packed { len, .. }) = &file.contents
+        else {
+            return None;
+        };
+        match (&manifest.walked, previous_site) {
+            (Some(walked), _) => walked
+                .get(&file.path)
+                .filter(|stamp| stamp.len == *len)
+                .map(|stamp| Some(*stamp)),
+            (None, Some(previous)) => previous.contains(&file.path).then_some(None),
+            (None, None) => None,
+        }
+    };
+    let file_indices: Vec<usize> = (0..state.files.len()).collect();
+    parallel::try_map(&file_indices, |&i| -> Result<_, EngineError> {
+        let file = &state.files[i];
+        if files_current {
+            staging.keep(&file.path)?;
+            Ok(manifest.stamps[offset + i])
+        } else if let Some(stamp) = known_before(file) {
+            staging.keep(&file.path)?;
+            Ok(stamp)
+        } else {
+            Ok(staging.write(file)?)
+        }
+    })
+}
+
+/// Switches the staging tree in. A session keeps the tree it replaced as its next
+/// spare; where that means reading or copying the whole tree, on another thread, off
+/// the edit's path.
+fn switch(
+    staging: Staging,
+    site_paths: Option<&Arc<HashSet<String>>>,
+    previous_site: Option<&HashSet<String>>,
+) -> Result<(WriteReport, SpareTree), EngineError> {
+    let Some(new) = site_paths else {
+        return Ok((staging.commit()?, SpareTree::None));
+    };
+    let (mut written, replaced) = staging.commit_keeping()?;
+    if let Some(previous) = previous_site {
+        written.removed = previous.iter().filter(|p| !new.contains(*p)).count();
+    }
+    let new = new.clone();
+    let spare = match replaced {
+        Some(replaced) if replaced.is_known() => SpareTree::Ready(replaced.into_spare(&new)?),
+        Some(replaced) => {
+            SpareTree::Making(std::thread::spawn(move || replaced.into_spare(&new).ok()))
+        }
+        None => SpareTree::None,
+    };
+    Ok((written, spare))
+}
