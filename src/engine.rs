@@ -31,10 +31,11 @@ use std::time::Instant;
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
-use crate::cache::{self, FileStamp};
+use crate::cache;
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Site, markdown};
 use crate::error::Error;
+use crate::files::{self, FileStamp};
 use crate::images::{self, Images};
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output::{self, OutputLock, WriteReport};
@@ -204,7 +205,7 @@ pub struct Loaded<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub jobs: &'a [pages::Job],
-    pub files: &'a [render::OutputFile],
+    pub files: &'a [files::OutputFile],
 }
 
 impl Loaded<'_> {
@@ -232,7 +233,7 @@ struct State {
     /// Every page of `site`, kept while the site's structure does not change.
     jobs: Vec<pages::Job>,
     /// Sitemaps, robots.txt and static files, kept while nothing they show changes.
-    files: Vec<render::OutputFile>,
+    files: Vec<files::OutputFile>,
     /// The site's images, as last planned.
     images: Images,
     /// The site's search index, as last planned (none with search off).
@@ -456,7 +457,7 @@ impl Engine {
             .collect();
         let seen = parallel::try_map(&indices, |&i| -> Result<_, Error> {
             let file = state.jobs[i].render(&state.site, &shared, &state.theme)?;
-            let render::Contents::Rendered(bytes) = &file.contents else {
+            let files::Contents::Rendered(bytes) = &file.contents else {
                 unreachable!("pages are rendered")
             };
             Ok(visit(i, bytes))
@@ -854,7 +855,7 @@ impl Engine {
         timings.lap("search index");
         // The search files are the last of the files: when only they changed (an article
         // edited in place), they are swapped, not every file listed again.
-        let mut swapped: Option<Vec<render::OutputFile>> = None;
+        let mut swapped: Option<Vec<files::OutputFile>> = None;
         if stale.jobs || stale.files {
             state.list_files(paths);
             self.manifest.files_current = false;
@@ -953,7 +954,7 @@ impl Engine {
                         rendered.fetch_add(1, Ordering::Relaxed);
                         let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
                         let stamp = staging.write(&file)?;
-                        if let render::Contents::Rendered(buffer) = file.contents {
+                        if let files::Contents::Rendered(buffer) = file.contents {
                             PAGE.set(buffer);
                         }
                         stamp
@@ -989,8 +990,8 @@ impl Engine {
         let offset = jobs.len();
         // A packed file (a search part's) is named by what it holds: one the output had at
         // the last commit known exactly (recorded and walked, or this session's) holds it.
-        let known_before = |file: &render::OutputFile| -> Option<Option<FileStamp>> {
-            let render::Contents::Static(render::StaticSource::Packed { len, .. }) = &file.contents
+        let known_before = |file: &files::OutputFile| -> Option<Option<FileStamp>> {
+            let files::Contents::Static(files::StaticSource::Packed { len, .. }) = &file.contents
             else {
                 return None;
             };
@@ -1102,7 +1103,7 @@ fn plan_search(site: &Site, images: &Images) -> Option<Search> {
 }
 
 /// The search index's files, if the site has search.
-fn search_files(search: Option<&Search>, paths: &SitePaths) -> Vec<render::OutputFile> {
+fn search_files(search: Option<&Search>, paths: &SitePaths) -> Vec<files::OutputFile> {
     search.map_or_else(Vec::new, |s| s.files(&paths.search_cache))
 }
 

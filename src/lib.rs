@@ -17,6 +17,7 @@ pub mod content;
 pub mod coverage;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod hash;
 pub mod images;
 pub mod import;

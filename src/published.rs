@@ -184,7 +184,7 @@ impl Published {
         let file_table = toml::Table::from_iter([("urls".to_string(), toml::Value::Table(table))]);
         let body = toml::to_string(&file_table).expect("a table of strings is TOML");
         let text = format!("{COMMITTED_HEAD}\n{body}");
-        crate::output::write_whole(file, text.as_bytes()).map_err(|source| {
+        crate::files::write_whole(file, text.as_bytes()).map_err(|source| {
             PublishedError::Write {
                 path: file.to_path_buf(),
                 source,

@@ -182,9 +182,9 @@ fn find<'a>(articles: &'a [Article], given: &str, root: &Path) -> Result<&'a Art
     }
 }
 
-/// Writes an article's text whole (see [`crate::output::write_whole`]).
+/// Writes an article's text whole (see [`crate::files::write_whole`]).
 fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
-    crate::output::write_whole(path, text.as_bytes())
+    crate::files::write_whole(path, text.as_bytes())
         .map_err(|e| Error::Usage(format!("{}: cannot write: {e}", path.display())))
 }
 

@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::cache::FileStamp;
 use crate::config::ImagesConfig;
 use crate::content::{Document, ImageRef, Site};
+use crate::files::FileStamp;
+use crate::files::{Contents, OutputFile, StaticSource};
 use crate::render::image_fn::ImageCall;
-use crate::render::{Contents, OutputFile, StaticSource};
 
 pub use process::Made;
 
@@ -422,7 +422,7 @@ impl Planner {
         if let Some(dir) = file.parent()
             && std::fs::create_dir_all(dir).is_ok()
         {
-            let _ = crate::output::write_whole(&file, entries.concat().as_bytes());
+            let _ = crate::files::write_whole(&file, entries.concat().as_bytes());
         }
     }
 

@@ -603,7 +603,7 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        crate::output::write_whole(path, bytes)
+        crate::files::write_whole(path, bytes)
     };
     write().map_err(|source| ImportError::Write {
         path: path.to_path_buf(),

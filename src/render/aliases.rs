@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sitemap::xml_escape;
-use super::{Contents, OutputFile};
 use crate::content::{ListAliases, Permalink, Site};
+use crate::files::{Contents, OutputFile};
 
 /// The map of query aliases to their articles' URLs, at the site's root.
 pub const QUERY_MAP: &str = "query-aliases.json";

@@ -24,8 +24,9 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::content::Site;
+use crate::files::{Contents, OutputFile, StaticSource};
 use crate::paths::SitePaths;
-pub use theme::{StaticSource, Theme};
+pub use theme::Theme;
 
 #[derive(Debug, Error)]
 pub enum RenderError {
@@ -186,20 +187,6 @@ fn reports(text: &str) -> Option<Vec<(&str, &str, String)>> {
         found.push((name, position, message.to_string()));
     }
     (!found.is_empty()).then_some(found)
-}
-
-/// What a file of the built site consists of.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    Rendered(Vec<u8>),
-    Static(StaticSource),
-}
-
-/// One file of the built site; `path` is relative to the output folder, `/`-separated.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Contents,
 }
 
 /// The files of every page bundle, published at its article's URL (`.md` files there are

@@ -14,6 +14,7 @@ use tera::Tera;
 use super::RenderError;
 use super::pages::PAGE_TEMPLATES;
 use crate::config::DEFAULT_THEME;
+use crate::files::StaticSource;
 use crate::paths::SitePaths;
 
 /// The default theme's templates, compiled in so that a site needs no `themes/` folder.
@@ -110,23 +111,6 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/broadsheet/static/style.css"),
     ),
 ];
-
-/// Where a static file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum StaticSource {
-    Embedded(&'static [u8]),
-    File(PathBuf),
-    /// A file Gazette made and never changes in place (a processed image in the image
-    /// cache, replaced only by a rename): the output may share it by a hard link.
-    Made(PathBuf),
-    /// `len` bytes at `offset` of a file Gazette made holding many (a part of the search
-    /// index in its cache: one file, not hundreds, per part).
-    Packed {
-        pack: PathBuf,
-        offset: u64,
-        len: u64,
-    },
-}
 
 pub struct Theme {
     pub tera: Tera,
