@@ -18,10 +18,11 @@ use crate::content::shortcodes::Shortcodes;
 use crate::content::{self, Site};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::html::for_each_attribute;
 use crate::paths::SitePaths;
 use crate::pipeline::BuildOptions;
 use crate::published::Published;
-use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
+use crate::render::{self, Theme, pages::Page};
 
 /// One thing to fix.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -256,7 +256,7 @@ impl PermalinkPattern {
                 token if token.starts_with(':') => Err(format!(
                     "`permalink` has the unknown token {token}: the tokens are :year, :month, :day, :slug, :section and :author"
                 )),
-                literal if crate::content::slug::is_slug(literal) => {
+                literal if crate::urls::slug::is_slug(literal) => {
                     Ok(Segment::Literal(literal.to_string()))
                 }
                 other => Err(format!(
@@ -270,7 +270,7 @@ impl PermalinkPattern {
             ));
         }
         if let Some(Segment::Literal(first)) = segments.first()
-            && crate::content::is_reserved_slug(first)
+            && crate::urls::is_reserved_slug(first)
         {
             return Err(format!(
                 "`permalink` starts with /{first}/, which the site uses for its own pages"

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod hash;
+pub mod html;
 pub mod images;
 pub mod import;
 pub mod location;
@@ -33,6 +34,7 @@ pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod text;
+pub mod urls;
 pub mod watch;
 
 pub use error::Error;

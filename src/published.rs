@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use thiserror::Error;
 
-use crate::content::{Document, ListAliases, Site, is_reserved_slug};
+use crate::content::{Document, ListAliases, Site};
 use crate::location::{Location, Position};
+use crate::urls::is_reserved_slug;
 
 #[derive(Debug, Error)]
 pub enum PublishedError {

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::MvArgs;
 use crate::content::edit::{FrontMatterEdit, edit_front_matter};
-use crate::content::slug::{is_slug, slugify};
 use crate::content::{self, Article, LoadOptions, frontmatter};
 use crate::error::Error;
 use crate::pipeline::load_config;
 use crate::published::Published;
+use crate::urls::slug::{is_slug, slugify};
 
 pub fn run(args: MvArgs) -> Result<(), Error> {
     let root = args.site.root();
@@ -22,7 +22,7 @@ pub fn run(args: MvArgs) -> Result<(), Error> {
     if !is_slug(new) {
         return Err(Error::Usage(not_a_slug(new)));
     }
-    if content::is_reserved_slug(new) {
+    if crate::urls::is_reserved_slug(new) {
         return Err(Error::Usage(format!(
             "the slug `{new}` is used by the site itself: choose another"
         )));
@@ -138,7 +138,7 @@ fn not_a_slug(given: &str) -> String {
         format!(
             "{given:?} is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens"
         )
-    } else if content::is_reserved_slug(&suggestion) {
+    } else if crate::urls::is_reserved_slug(&suggestion) {
         format!(
             "{given:?} is not a slug, and `{suggestion}` is used by the site itself: use lowercase letters, digits and hyphens"
         )

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use crate::cli::NewArgs;
-use crate::content::slug::slugify;
 use crate::error::Error;
 use crate::pipeline::load_config;
+use crate::urls::slug::slugify;
 
 pub fn run(args: NewArgs) -> Result<(), Error> {
     let root = args.site.root();
@@ -19,7 +19,7 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
         )));
     }
     // Refused here rather than by every build after it.
-    if crate::content::is_reserved_slug(&slug) {
+    if crate::urls::is_reserved_slug(&slug) {
         return Err(Error::Usage(format!(
             "the title {title:?} would take the URL /{slug}/, which the site uses itself: choose another title"
         )));
@@ -29,7 +29,7 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
     if let Some(section) = &args.section {
         let section = slugify(section);
         if section.is_empty()
-            || crate::content::is_reserved_slug(&section)
+            || crate::urls::is_reserved_slug(&section)
             || section == crate::content::AUTHORS_DIR
         {
             return Err(Error::Usage(format!(

@@ -27,9 +27,9 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::content::AUTHORS_DIR;
-use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::paths::SitePaths;
+use crate::urls::slug::slugify;
 use owned::Found;
 use parse::{ParseError, SeedArticle};
 

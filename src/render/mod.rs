@@ -252,7 +252,7 @@ pub fn files(
 ) -> Vec<OutputFile> {
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
-    let search_dir = format!("{}/", crate::search::DIR);
+    let search_dir = format!("{}/", crate::urls::SEARCH_DIR);
     let in_search = |path: &str| site.config.search.enabled && path.starts_with(&search_dir);
     let mut files = sitemap::files(site);
     files.extend(aliases::files(site));

@@ -695,7 +695,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     });
     if site.config.search.enabled {
         jobs.push(Job {
-            path: at(Permalink::from_segments([crate::search::DIR])),
+            path: at(Permalink::from_segments([crate::urls::SEARCH_DIR])),
             page: Page::Search,
         });
     }

@@ -38,8 +38,7 @@ use crate::content::{Article, Site};
 use crate::files::{Contents, OutputFile, StaticSource};
 use crate::images::Images;
 
-/// The folder of the output the search files are in (and the search page's URL).
-pub const DIR: &str = "search";
+use crate::urls::SEARCH_DIR as DIR;
 
 /// About how many articles a part holds: one edit re-indexes this many.
 const PART_TARGET: usize = 500;

@@ -33,9 +33,9 @@ use super::{
     Entry, Harvest, LeadImage, Platform, Profile, Redirect, SectionInfo, Skip, SourceFile, counted,
     html, unique,
 };
-use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::import::ImportError;
+use crate::urls::slug::slugify;
 
 /// The old site: where its parts are and how it made URLs.
 struct OldSite {
@@ -512,7 +512,7 @@ fn second_pass(
     if source.kind == Kind::SectionIndex {
         let reason = match source.dirs.len() {
             0 => "the home page's text: Gazette's home page is its theme's `index.html`",
-            1 if !crate::content::is_reserved_slug(&slugify(&source.dirs[0])) => {
+            1 if !crate::urls::is_reserved_slug(&slugify(&source.dirs[0])) => {
                 if !unsafe_html.is_empty() {
                     warnings.push(super::unsafe_warning(&source.shown, None, &unsafe_html));
                 }
@@ -542,7 +542,7 @@ fn second_pass(
         });
     }
     if let Some(first) = folder.split('/').next()
-        && crate::content::is_reserved_slug(first)
+        && crate::urls::is_reserved_slug(first)
     {
         return Made::Skip(Skip {
             origin: source.shown,

@@ -330,7 +330,7 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
         .map(|folder| {
             let (title, description) = categories
                 .iter()
-                .find(|(nicename, _)| crate::content::slug::slugify(nicename) == folder)
+                .find(|(nicename, _)| crate::urls::slug::slugify(nicename) == folder)
                 .map(|(_, c)| (c.name.clone(), c.description.clone()))
                 .unwrap_or_else(|| (folder.clone(), String::new()));
             SectionInfo {
@@ -444,7 +444,7 @@ fn entry(
                         _ => break,
                     }
                 }
-                folder = crate::content::slug::slugify(&top);
+                folder = crate::urls::slug::slugify(&top);
                 let top_name = categories.get(&top).map(|c| c.name.clone());
                 if top_name.as_deref() != Some(name.as_str()) {
                     tags.push(name);
@@ -453,7 +453,7 @@ fn entry(
             "category" if nicename == "uncategorized" => {}
             "category" | "post_tag" => tags.push(name),
             other => {
-                let key = crate::content::slug::slugify(other).replace('-', "_");
+                let key = crate::urls::slug::slugify(other).replace('-', "_");
                 let list = extra
                     .entry(key)
                     .or_insert_with(|| toml::Value::Array(Vec::new()));
@@ -466,7 +466,7 @@ fn entry(
     if post_type == "page" {
         folder = "pages".into();
     }
-    if folder.is_empty() || crate::content::is_reserved_slug(&folder) {
+    if folder.is_empty() || crate::urls::is_reserved_slug(&folder) {
         folder.clear();
     }
 
