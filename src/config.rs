@@ -14,6 +14,10 @@ use toml::Spanned;
 
 use crate::location::{Located, Location, Position};
 
+/// The site's configuration file, relative to the site folder. The only path known before
+/// the configuration is read.
+pub const CONFIG_FILE: &str = "config.toml";
+
 /// The name of the theme compiled into the binary.
 pub const DEFAULT_THEME: &str = "broadsheet";
 
@@ -465,7 +469,7 @@ impl Config {
 
     /// Reads `<root>/config.toml`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
-        Config::load_file(&root.join(crate::paths::CONFIG_FILE))
+        Config::load_file(&root.join(CONFIG_FILE))
     }
 
     /// Reads the configuration file `path`.

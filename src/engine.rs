@@ -111,7 +111,7 @@ impl Changes {
     pub fn describe(&self, root: &Path) -> String {
         let mut parts = Vec::new();
         if self.config {
-            parts.push(crate::paths::CONFIG_FILE.to_string());
+            parts.push(crate::config::CONFIG_FILE.to_string());
         }
         if self.seeds {
             parts.push("seeds".to_string());

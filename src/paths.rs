@@ -13,11 +13,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::config::Config;
+use crate::config::{CONFIG_FILE, Config};
 
-/// The site's configuration file, relative to the site folder. The only path known before
-/// the configuration is read.
-pub const CONFIG_FILE: &str = "config.toml";
 /// Beside it: the URLs the site published before Gazette built it (`crate::published`),
 /// kept in git so that a fresh clone knows them.
 const PUBLISHED_FILE: &str = "published.toml";
