@@ -128,7 +128,7 @@ pub struct Theme {
     /// Output path (relative, `/`-separated) → where to copy it from.
     pub static_files: BTreeMap<String, StaticSource>,
     /// Every `image(...)` the templates make, read when the theme loads.
-    pub image_calls: Vec<super::image_fn::ImageCall>,
+    pub image_calls: Vec<crate::images::ImageCall>,
     /// What `image(...)` answers, set once the images are planned.
     image_answers: super::image_fn::Answers,
 }
@@ -224,12 +224,19 @@ impl Theme {
 
 impl Theme {
     /// Sets what `image(...)` answers (the planned variants' `{url, width, height}`, by
-    /// [`super::image_fn::ImageCall::key`]).
-    pub fn answer_images(&self, answers: std::collections::HashMap<String, tera::Value>) {
+    /// [`crate::images::ImageCall::key`]).
+    pub fn answer_images(
+        &self,
+        answers: std::collections::HashMap<String, crate::images::ImageAnswer>,
+    ) {
+        let values = answers
+            .into_iter()
+            .map(|(key, answer)| (key, super::image_fn::value(&answer)))
+            .collect();
         *self
             .image_answers
             .write()
-            .expect("never poisoned: writers do not panic") = answers;
+            .expect("never poisoned: writers do not panic") = values;
     }
 
     /// Whether pages of `template` may show `site.article_count`, `author_count` or
