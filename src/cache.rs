@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::files::FileStamp;
 use crate::paths::SitePaths;
 
 /// What the last successful build into an output folder saw and wrote.
@@ -151,28 +152,6 @@ struct Stamp {
 impl Stamp {
     fn folder(path: String) -> Stamp {
         Stamp { path, file: None }
-    }
-}
-
-/// A file's size and modification time (nanoseconds since 1970), as a build saw it when
-/// writing or keeping it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FileStamp {
-    pub len: u64,
-    pub modified: u128,
-}
-
-impl FileStamp {
-    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        Some(FileStamp {
-            len: meta.len(),
-            modified,
-        })
     }
 }
 

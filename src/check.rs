@@ -19,9 +19,10 @@ use crate::content::{self, Site};
 use crate::engine::BuildOptions;
 use crate::engine::EngineError;
 use crate::engine::{Engine, Loaded};
+use crate::html::for_each_attribute;
 use crate::paths::SitePaths;
 use crate::published::Published;
-use crate::render::{self, Theme, links::for_each_attribute, pages::Page};
+use crate::render::{self, Theme, pages::Page};
 
 /// One thing to fix.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

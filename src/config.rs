@@ -14,6 +14,10 @@ use toml::Spanned;
 
 use crate::location::{Located, Location, Position};
 
+/// The site's configuration file, relative to the site folder. The only path known before
+/// the configuration is read.
+pub const CONFIG_FILE: &str = "config.toml";
+
 /// The name of the theme compiled into the binary.
 pub const DEFAULT_THEME: &str = "broadsheet";
 
@@ -275,7 +279,7 @@ impl PermalinkPattern {
                 token if token.starts_with(':') => Err(PatternError::UnknownToken {
                     token: token.to_string(),
                 }),
-                literal if crate::content::slug::is_slug(literal) => {
+                literal if crate::urls::slug::is_slug(literal) => {
                     Ok(Segment::Literal(literal.to_string()))
                 }
                 other => Err(PatternError::BadSegment {
@@ -289,7 +293,7 @@ impl PermalinkPattern {
             });
         }
         if let Some(Segment::Literal(first)) = segments.first()
-            && crate::content::is_reserved_slug(first)
+            && crate::urls::is_reserved_slug(first)
         {
             return Err(PatternError::Reserved {
                 first: first.clone(),
@@ -484,7 +488,7 @@ impl Config {
 
     /// Reads `<root>/config.toml`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
-        Config::load_file(&root.join(crate::paths::CONFIG_FILE))
+        Config::load_file(&root.join(CONFIG_FILE))
     }
 
     /// Reads the configuration file `path`.

@@ -18,7 +18,9 @@ pub mod content;
 pub mod coverage;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod hash;
+pub mod html;
 pub mod images;
 pub mod import;
 pub mod location;
@@ -33,6 +35,7 @@ pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod text;
+pub mod urls;
 pub mod watch;
 
 pub use error::Error;

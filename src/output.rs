@@ -30,9 +30,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::cache::FileStamp;
+use crate::files::FileStamp;
+use crate::files::{Contents, OutputFile, StaticSource};
 use crate::paths::SitePaths;
-use crate::render::{Contents, OutputFile, StaticSource};
 
 #[derive(Debug, Error)]
 pub enum OutputError {
@@ -752,38 +752,6 @@ pub fn digest(dir: &Path) -> Result<u64, OutputError> {
     Ok(crate::hash::fnv1a(&list))
 }
 
-/// Writes `bytes` to `path` whole or not at all: through a temporary file beside it, renamed
-/// over it (an interrupted write never leaves half a file). For the files Gazette keeps
-/// outside the output — imported content, a moved article, the image cache (whose files the
-/// output links).
-///
-/// The file gets the mode of the file it replaces, else the usual one (0666 less the
-/// umask), not a temporary file's 0600: a web server running as another user must read
-/// what is published.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    #[cfg(unix)]
-    let builder = {
-        let mut builder = tempfile::Builder::new();
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        builder
-    };
-    // Elsewhere a new file's permissions are the platform's own.
-    #[cfg(not(unix))]
-    let builder = tempfile::Builder::new();
-    let mut file = builder.tempfile_in(dir)?;
-    #[cfg(unix)]
-    if let Ok(replaced) = std::fs::metadata(path) {
-        file.as_file().set_permissions(replaced.permissions())?;
-    }
-    std::io::Write::write_all(&mut file, bytes)?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// Writes a new file; returns its stamp, taken from the open file rather than by path.
 fn write_new(target: &Path, bytes: &[u8]) -> Result<Option<FileStamp>, OutputError> {
     use std::io::Write;
@@ -900,30 +868,6 @@ fn read_packed(pack: &Path, offset: u64, len: u64) -> Result<Vec<u8>, OutputErro
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn a_whole_write_has_the_usual_mode_or_keeps_the_replaced_files() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let mode = |name: &str| {
-            std::fs::metadata(dir.path().join(name))
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o7777
-        };
-        // What any program's new file gets here: 0666 less the umask.
-        std::fs::write(dir.path().join("usual"), "x").unwrap();
-        write_whole(&dir.path().join("new"), b"new").unwrap();
-        assert_eq!(mode("new"), mode("usual"));
-        let kept = dir.path().join("kept");
-        std::fs::write(&kept, "old").unwrap();
-        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_whole(&kept, b"new").unwrap();
-        assert_eq!(mode("kept"), 0o640);
-        assert_eq!(std::fs::read(&kept).unwrap(), b"new");
-    }
 
     #[test]
     fn a_file_is_the_same_only_if_every_byte_is() {

@@ -13,11 +13,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::config::Config;
+use crate::config::{CONFIG_FILE, Config};
 
-/// The site's configuration file, relative to the site folder. The only path known before
-/// the configuration is read.
-pub const CONFIG_FILE: &str = "config.toml";
 /// Beside it: the URLs the site published before Gazette built it (`crate::published`),
 /// kept in git so that a fresh clone knows them.
 const PUBLISHED_FILE: &str = "published.toml";
@@ -229,12 +226,6 @@ impl SitePaths {
         format!(".{}.staging-", self.output_name())
     }
 
-    /// Whether `name`, an entry beside the output, is one a build wrote there (a
-    /// staging folder, the lock or the record): never a source.
-    pub fn is_build_debris(&self, name: &str) -> bool {
-        name.starts_with(&format!(".{}.", self.output_name()))
-    }
-
     fn check_output(&self) -> Result<(), PathsError> {
         let unsafe_dir = |reason: String| PathsError::Unsafe {
             output: self.output.clone(),
@@ -340,8 +331,6 @@ mod tests {
         assert_eq!(p.output, Path::new("/s/site"));
         assert_eq!(p.theme, Path::new("/s/themes/t"));
         assert_eq!(p.record(), Path::new("/s/.site.gazette-cache"));
-        assert!(p.is_build_debris(".site.staging-12-0"));
-        assert!(!p.is_build_debris("site"));
     }
 
     #[test]

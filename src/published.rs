@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use thiserror::Error;
 
-use crate::content::{Document, ListAliases, Site, is_reserved_slug};
+use crate::content::{Document, ListAliases, Site};
 use crate::location::{Location, Position};
+use crate::urls::is_reserved_slug;
 
 #[derive(Debug, Error)]
 pub enum PublishedError {
@@ -184,7 +185,7 @@ impl Published {
         let file_table = toml::Table::from_iter([("urls".to_string(), toml::Value::Table(table))]);
         let body = toml::to_string(&file_table).expect("a table of strings is TOML");
         let text = format!("{COMMITTED_HEAD}\n{body}");
-        crate::output::write_whole(file, text.as_bytes()).map_err(|source| {
+        crate::files::write_whole(file, text.as_bytes()).map_err(|source| {
             PublishedError::Write {
                 path: file.to_path_buf(),
                 source,

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use super::AuthoringError;
 use crate::config::Config;
 use crate::content::edit::{FrontMatterEdit, edit_front_matter};
-use crate::content::slug::{is_slug, slugify};
 use crate::content::{self, Article, LoadOptions, frontmatter};
 use crate::paths::SitePaths;
 use crate::published::Published;
+use crate::urls::slug::{is_slug, slugify};
 
 /// What `mv` did.
 #[derive(Debug)]
@@ -45,7 +45,7 @@ pub fn move_article(
             given: new.to_string(),
         });
     }
-    if content::is_reserved_slug(new) {
+    if crate::urls::is_reserved_slug(new) {
         return Err(AuthoringError::SlugTaken {
             slug: new.to_string(),
         });
@@ -170,7 +170,7 @@ pub(super) fn not_a_slug(given: &str) -> String {
         format!(
             "{given:?} is not a slug and has no letters or digits to make one of: use lowercase letters, digits and hyphens"
         )
-    } else if content::is_reserved_slug(&suggestion) {
+    } else if crate::urls::is_reserved_slug(&suggestion) {
         format!(
             "{given:?} is not a slug, and `{suggestion}` is used by the site itself: use lowercase letters, digits and hyphens"
         )
@@ -214,9 +214,9 @@ fn find<'a>(
     }
 }
 
-/// Writes an article's text whole (see [`crate::output::write_whole`]).
+/// Writes an article's text whole (see [`crate::files::write_whole`]).
 fn write_atomically(path: &Path, text: &str) -> Result<(), AuthoringError> {
-    crate::output::write_whole(path, text.as_bytes()).map_err(|source| AuthoringError::Write {
+    crate::files::write_whole(path, text.as_bytes()).map_err(|source| AuthoringError::Write {
         path: path.to_path_buf(),
         source,
     })

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use super::AuthoringError;
 use crate::config::Config;
 use crate::content::frontmatter::write::FrontMatterWriter;
-use crate::content::slug::slugify;
 use crate::content::{self, AUTHORS_DIR};
 use crate::import::emit::escape;
+use crate::urls::slug::slugify;
 
 /// What `gazette new` was asked for.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +83,7 @@ fn article_path(
             title: title.to_string(),
         });
     }
-    if content::is_reserved_slug(&slug) {
+    if crate::urls::is_reserved_slug(&slug) {
         return Err(AuthoringError::TitleTaken {
             title: title.to_string(),
             slug,
@@ -92,7 +92,7 @@ fn article_path(
     let mut dir = content.to_path_buf();
     if let Some(given) = request.section {
         let section = slugify(given);
-        if section.is_empty() || content::is_reserved_slug(&section) || section == AUTHORS_DIR {
+        if section.is_empty() || crate::urls::is_reserved_slug(&section) || section == AUTHORS_DIR {
             return Err(AuthoringError::BadSection {
                 section: given.to_string(),
             });

@@ -19,7 +19,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use super::shortcodes::{Expanded, ShortcodeError, Shortcodes, parse};
-use super::slug::slugify;
+use crate::urls::slug::slugify;
 
 /// What one Markdown document becomes.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -379,7 +379,7 @@ pub fn climbing_paths(html: &str) -> Vec<String> {
     if !may_climb(html) {
         return paths;
     }
-    crate::render::links::for_each_attribute(html, |name, value, _| {
+    crate::html::for_each_attribute(html, |name, value, _| {
         if ["href", "src", "poster", "cite"]
             .iter()
             .any(|n| name.eq_ignore_ascii_case(n))

@@ -16,7 +16,6 @@ pub mod old_urls;
 pub mod page;
 pub mod section;
 pub mod shortcodes;
-pub mod slug;
 pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -29,27 +28,19 @@ use crate::config::{Config, Timezone};
 use crate::location::Location;
 use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
+use crate::urls::RESERVED_SLUGS;
+use crate::urls::slug::{self, is_slug, slugify};
 pub use front::Front;
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
 pub use old_urls::{FeedKind, ListAliases};
 pub use page::{Document, Page};
 pub use section::{Section, SectionIndex};
-use slug::{is_slug, slugify};
 pub use urls::is_own_list_file;
 pub(crate) use urls::{UrlError, alias_path, path_permalink, query_alias};
 
 /// Folder of `content/` holding author profiles rather than articles.
 pub const AUTHORS_DIR: &str = "authors";
-
-/// First path segments the site itself uses; an article may not take them.
-const RESERVED_SLUGS: &[&str] = &["authors", "tags", "page", "static", "404", "search"];
-
-/// Whether the site uses `slug` for pages of its own (`/authors/`, `/tags/`, `/page/2/`…),
-/// so no article may have it.
-pub fn is_reserved_slug(slug: &str) -> bool {
-    RESERVED_SLUGS.contains(&slug)
-}
 
 /// The most authors one article may name. Every author's page and feeds show the article
 /// with all its bylines, so a site's size grows with the square of one article's list:
@@ -1537,7 +1528,7 @@ pub(crate) fn file_slug(path: &Path, bundle: bool) -> String {
 fn internal_links(html: &str) -> Vec<InternalLink> {
     let mut links = Vec::new();
     if html.contains("\"@/") {
-        crate::render::links::for_each_attribute(html, |name, value, _| {
+        crate::html::for_each_attribute(html, |name, value, _| {
             if name == "href"
                 && value.starts_with("@/")
                 && !links.iter().any(|l: &InternalLink| l.written == value)

@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::frontmatter;
-use super::slug::slugify;
 use super::{
-    AUTHORS_DIR, Article, ContentError, Link, ListAliases, Permalink, is_reserved_slug, markdown,
-    read_text,
+    AUTHORS_DIR, Article, ContentError, Link, ListAliases, Permalink, markdown, read_text,
 };
 use crate::config::WrittenOldUrls;
 use crate::location::{Location, Position};
 use crate::text::{clean, clean_table};
+use crate::urls::is_reserved_slug;
+use crate::urls::slug::slugify;
 
 /// The file that describes a section.
 pub const INDEX_FILE: &str = "_index.md";

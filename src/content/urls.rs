@@ -23,8 +23,9 @@ use thiserror::Error;
 use super::old_urls::{FeedKind, ListAliases};
 use super::page::{Document, Page};
 use super::section::Section;
-use super::slug::is_slug;
-use super::{Article, Author, ContentError, Permalink, RESERVED_SLUGS, Tag, slug};
+use super::{Article, Author, ContentError, Permalink, Tag};
+use crate::urls::slug::{self, is_slug};
+use crate::urls::{RESERVED_SLUGS, is_root_file};
 
 /// What already answers an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -430,31 +431,6 @@ pub(crate) fn permalink_in(pattern: &crate::config::PermalinkPattern, a: &Articl
             },
         ),
     }
-}
-
-/// Files of the site's own at its root, which no alias may take.
-const ROOT_FILES: &[&str] = &[
-    "index.html",
-    "404.html",
-    "atom.xml",
-    "rss.xml",
-    "feed.json",
-    "sitemap.xml",
-    "news-sitemap.xml",
-    "robots.txt",
-    "_redirects",
-    crate::render::aliases::QUERY_MAP,
-];
-
-/// Whether `name` is a file the site makes at its root: one of [`ROOT_FILES`], or a part of
-/// the sitemap (`sitemap-1.xml`, `sitemap-2.xml`…: made once a site passes 50,000 URLs, so
-/// they are the site's before it has them).
-fn is_root_file(name: &str) -> bool {
-    let part = name
-        .strip_prefix("sitemap-")
-        .and_then(|rest| rest.strip_suffix(".xml"))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    part || ROOT_FILES.contains(&name)
 }
 
 /// Whether an output file (an alias's) is one the site makes itself, or below a folder of

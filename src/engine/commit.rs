@@ -14,13 +14,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::{Holder, Manifest, SpareTree, Stale, State, Timings, Update, Work, search_files};
-use crate::cache::FileStamp;
 use crate::engine::{EngineError, Progress, plan_search};
+use crate::files::FileStamp;
 use crate::images;
 use crate::output::{OutputLock, Staging, WriteReport};
 use crate::parallel;
 use crate::paths::SitePaths;
-use crate::render::{self, context::Shared, pages};
+use crate::render::{context::Shared, pages};
 
 /// The staging tree picked for a commit, and the paths the output held after the last
 /// one (a session's; `None` for a build).
@@ -231,7 +231,7 @@ fn list_files(
     manifest: &mut Manifest,
     stale: Stale,
     search_changed: bool,
-) -> Option<Vec<render::OutputFile>> {
+) -> Option<Vec<crate::files::OutputFile>> {
     if stale.jobs || stale.files {
         let paths = state.paths.clone();
         state.list_files(&paths);
@@ -256,7 +256,7 @@ fn site_paths(
     state: &State,
     previous: Option<&Arc<HashSet<String>>>,
     stale: Stale,
-    swapped: Option<&[render::OutputFile]>,
+    swapped: Option<&[crate::files::OutputFile]>,
 ) -> Arc<HashSet<String>> {
     match (previous, swapped) {
         (Some(previous), None) if !stale.jobs && !stale.files => previous.clone(),
@@ -368,7 +368,7 @@ fn render_pages(
                     rendered.fetch_add(1, Ordering::Relaxed);
                     let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
                     let stamp = staging.write(&file)?;
-                    if let render::Contents::Rendered(buffer) = file.contents {
+                    if let crate::files::Contents::Rendered(buffer) = file.contents {
                         PAGE.set(buffer);
                     }
                     stamp
@@ -410,8 +410,9 @@ fn write_files(
     let offset = state.jobs.len();
     // A packed file (a search part's) is named by what it holds: one the output had at
     // the last commit known exactly (recorded and walked, or this session's) holds it.
-    let known_before = |file: &render::OutputFile| -> Option<Option<FileStamp>> {
-        let render::Contents::Static(render::StaticSource::Packed { len, .. }) = &file.contents
+    let known_before = |file: &crate::files::OutputFile| -> Option<Option<FileStamp>> {
+        let crate::files::Contents::Static(crate::files::StaticSource::Packed { len, .. }) =
+            &file.contents
         else {
             return None;
         };

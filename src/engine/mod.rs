@@ -29,9 +29,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::cache::{self, FileStamp};
+use crate::cache;
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Site, markdown};
+use crate::files::{self, FileStamp};
 use crate::images::{self, Images};
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::output::{self, OutputLock, WriteReport};
@@ -114,7 +115,7 @@ impl Changes {
     pub fn describe(&self, root: &Path) -> String {
         let mut parts = Vec::new();
         if self.config {
-            parts.push(crate::paths::CONFIG_FILE.to_string());
+            parts.push(crate::config::CONFIG_FILE.to_string());
         }
         if self.seeds {
             parts.push("seeds".to_string());
@@ -283,7 +284,7 @@ pub struct Loaded<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub jobs: &'a [pages::Job],
-    pub files: &'a [render::OutputFile],
+    pub files: &'a [crate::files::OutputFile],
     /// The URLs the site publishes (see [`crate::published`]).
     pub published: crate::published::Published,
 }
@@ -314,7 +315,7 @@ struct State {
     /// Every page of `site`, kept while the site's structure does not change.
     jobs: Vec<pages::Job>,
     /// Sitemaps, robots.txt and static files, kept while nothing they show changes.
-    files: Vec<render::OutputFile>,
+    files: Vec<files::OutputFile>,
     /// The site's images, as last planned.
     images: Images,
     /// The site's search index, as last planned (none with search off).
@@ -810,7 +811,7 @@ impl Work {
             .collect();
         let seen = parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
             let file = state.jobs[i].render(&state.site, &shared, &state.theme)?;
-            let render::Contents::Rendered(bytes) = &file.contents else {
+            let files::Contents::Rendered(bytes) = &file.contents else {
                 unreachable!("pages are rendered")
             };
             Ok(visit(i, bytes))
@@ -845,7 +846,7 @@ fn plan_search(site: &Site, images: &Images) -> Option<Search> {
 }
 
 /// The search index's files, if the site has search.
-fn search_files(search: Option<&Search>, paths: &SitePaths) -> Vec<render::OutputFile> {
+fn search_files(search: Option<&Search>, paths: &SitePaths) -> Vec<files::OutputFile> {
     search.map_or_else(Vec::new, |s| s.files(&paths.search_cache))
 }
 

@@ -14,6 +14,7 @@
 //! - A damaged image (cut short, or with broken data) is an error naming where it is used,
 //!   found when its variants are made (a GIF, which has none, when its header is read).
 
+mod call;
 mod process;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,12 +22,12 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::cache::FileStamp;
 use crate::config::ImagesConfig;
 use crate::content::{Document, ImageRef, Site};
-use crate::render::image_fn::ImageCall;
-use crate::render::{Contents, OutputFile, StaticSource};
+use crate::files::FileStamp;
+use crate::files::{Contents, OutputFile, StaticSource};
 
+pub use call::{ImageAnswer, ImageCall, call_key};
 pub use process::Made;
 
 /// Changes whenever the way variants are made does, so cached variants made otherwise are
@@ -247,17 +248,18 @@ impl Images {
         crate::hash::of((lead, body))
     }
 
-    /// What `image(...)` answers in templates: `{url, width, height}` by call key.
-    pub fn answers(&self, base: &str) -> HashMap<String, tera::Value> {
+    /// What `image(...)` answers in templates (`{url, width, height}`, with `base` before the
+    /// path), by call key.
+    pub fn answers(&self, base: &str) -> HashMap<String, ImageAnswer> {
         self.for_templates
             .iter()
             .map(|(key, (path, width, height))| {
-                let value = crate::render::context::Obj::new()
-                    .set("url", format!("{base}{path}"))
-                    .set("width", *width)
-                    .set("height", *height)
-                    .done();
-                (key.clone(), value)
+                let answer = ImageAnswer {
+                    url: format!("{base}{path}"),
+                    width: *width,
+                    height: *height,
+                };
+                (key.clone(), answer)
             })
             .collect()
     }
@@ -422,7 +424,7 @@ impl Planner {
         if let Some(dir) = file.parent()
             && std::fs::create_dir_all(dir).is_ok()
         {
-            let _ = crate::output::write_whole(&file, entries.concat().as_bytes());
+            let _ = crate::files::write_whole(&file, entries.concat().as_bytes());
         }
     }
 

@@ -182,7 +182,7 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
         crate::parallel::try_map(&missing, |variant| {
             let encoded =
                 encode(data, w, h, alpha, variant.encoding, config.quality).map_err(corrupt)?;
-            crate::output::write_whole(&variant.cache_file, &encoded).map_err(|source| {
+            crate::files::write_whole(&variant.cache_file, &encoded).map_err(|source| {
                 ImageError::Cache {
                     path: variant.cache_file.clone(),
                     source,

@@ -27,9 +27,9 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::content::AUTHORS_DIR;
 use crate::content::frontmatter::write::FrontMatterWriter;
-use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::paths::SitePaths;
+use crate::urls::slug::slugify;
 use owned::Found;
 use parse::{ParseError, SeedArticle};
 
@@ -613,7 +613,7 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        crate::output::write_whole(path, bytes)
+        crate::files::write_whole(path, bytes)
     };
     write().map_err(|source| ImportError::Write {
         path: path.to_path_buf(),

@@ -18,11 +18,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sitemap::xml_escape;
-use super::{Contents, OutputFile};
 use crate::content::{ListAliases, Permalink, Site};
+use crate::files::{Contents, OutputFile};
 
 /// The map of query aliases to their articles' URLs, at the site's root.
-pub const QUERY_MAP: &str = "query-aliases.json";
+use crate::urls::QUERY_MAP;
 
 /// The query keys the site's query aliases use (`p`, `page_id`), sorted: the script asks
 /// for the map only when the address has one.

@@ -14,11 +14,11 @@ use tera::{Map, Value};
 use super::Theme;
 use crate::config::Timezone;
 use crate::content::menu::MenuLink;
-use crate::content::slug::slugify;
 use crate::content::{
     Article, Author, Document, ImageRef, Link, Page, Permalink, Section, Site, Tag,
 };
 use crate::images::Images;
+use crate::urls::slug::slugify;
 
 /// The values shared across one build.
 pub struct Shared {
@@ -420,7 +420,7 @@ fn with_internal_links<'a>(a: &impl Document, html: &'a str) -> std::borrow::Cow
     }
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
-    super::links::for_each_attribute(html, |name, value, range| {
+    crate::html::for_each_attribute(html, |name, value, range| {
         if name == "href"
             && let Some(url) = a
                 .internal_links()
@@ -616,7 +616,7 @@ fn query_aliases_value(site: &Site, keys: &[String]) -> Value {
     Obj::new()
         .set(
             "url",
-            format!("{}{}", site.config.base_url, super::aliases::QUERY_MAP),
+            format!("{}{}", site.config.base_url, crate::urls::QUERY_MAP),
         )
         .set("keys", keys.to_vec())
         .done()
@@ -628,7 +628,7 @@ fn search_value(site: &Site) -> Value {
     if !site.config.search.enabled {
         return Value::none();
     }
-    let dir = crate::search::DIR;
+    let dir = crate::urls::SEARCH_DIR;
     Obj::new()
         .set("url", format!("{base}{dir}/"))
         .set("index_url", format!("{base}{dir}/index.json"))

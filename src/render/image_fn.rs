@@ -16,34 +16,16 @@ use std::sync::{Arc, RwLock};
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use super::RenderError;
+use crate::images::{ImageAnswer, ImageCall, call_key as key};
 use crate::location::Position;
 
-/// One `image(...)` in a template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageCall {
-    /// Where it is written: the template's source and line.
-    pub place: String,
-    /// Below the site root, without the leading `/`.
-    pub path: String,
-    pub width: Option<u32>,
-    /// `webp`, `jpg`, `png`, or none for the image's own.
-    pub format: Option<String>,
-}
-
-impl ImageCall {
-    /// What the function is asked, as the key of its answer.
-    pub fn key(&self) -> String {
-        key(&self.path, self.width, self.format.as_deref())
-    }
-}
-
-fn key(path: &str, width: Option<u32>, format: Option<&str>) -> String {
-    format!(
-        "{}|{}|{}",
-        path.trim_start_matches('/'),
-        width.map_or(String::new(), |w| w.to_string()),
-        format.unwrap_or("")
-    )
+/// The template value of an answer: `{url, width, height}`.
+pub fn value(answer: &ImageAnswer) -> Value {
+    super::context::Obj::new()
+        .set("url", answer.url.clone())
+        .set("width", answer.width)
+        .set("height", answer.height)
+        .done()
 }
 
 /// The answers, filled in by the engine once the images are planned.

@@ -25,8 +25,9 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::content::Site;
+use crate::files::{Contents, OutputFile, StaticSource};
 use crate::paths::SitePaths;
-pub use theme::{StaticSource, Theme};
+pub use theme::Theme;
 
 #[derive(Debug, Error)]
 pub enum RenderError {
@@ -169,20 +170,6 @@ impl RenderError {
     }
 }
 
-/// What a file of the built site consists of.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    Rendered(Vec<u8>),
-    Static(StaticSource),
-}
-
-/// One file of the built site; `path` is relative to the output folder, `/`-separated.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Contents,
-}
-
 /// The files of every page bundle, published at its article's URL (`.md` files there are
 /// notes, not published).
 fn bundle_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
@@ -246,7 +233,7 @@ pub fn files(
 ) -> Vec<OutputFile> {
     let page_paths: std::collections::HashSet<&str> =
         pages.iter().map(|j| j.path.as_str()).collect();
-    let search_dir = format!("{}/", crate::search::DIR);
+    let search_dir = format!("{}/", crate::urls::SEARCH_DIR);
     let in_search = |path: &str| site.config.search.enabled && path.starts_with(&search_dir);
     let mut files = sitemap::files(site);
     files.extend(aliases::files(site));

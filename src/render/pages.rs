@@ -10,8 +10,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use tera::{Context, Value};
 
 use super::context::{Obj, Shared, date_string, paginator, rfc822};
-use super::{Contents, OutputFile, RenderError, Theme};
+use super::{RenderError, Theme};
 use crate::content::{AUTHORS_DIR, FeedKind, Permalink, Site};
+use crate::files::{Contents, OutputFile};
 
 /// What a rendered file shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -694,7 +695,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     });
     if site.config.search.enabled {
         jobs.push(Job {
-            path: at(Permalink::from_segments([crate::search::DIR])),
+            path: at(Permalink::from_segments([crate::urls::SEARCH_DIR])),
             page: Page::Search,
         });
     }

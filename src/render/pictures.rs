@@ -160,7 +160,7 @@ pub fn with_pictures<'a>(
         from = end;
         let tag = &html[start..end];
         let mut attributes: Vec<(String, &str)> = Vec::new();
-        super::links::for_each_attribute(tag, |name, _, range| {
+        crate::html::for_each_attribute(tag, |name, _, range| {
             attributes.push((name.to_string(), &tag[range]));
         });
         let Some(prepared) = attributes

@@ -10,8 +10,8 @@ use std::fmt::Write;
 use rayon::prelude::*;
 
 use super::context::date_string;
-use super::{Contents, OutputFile};
 use crate::content::{AUTHORS_DIR, Permalink, Site};
+use crate::files::{Contents, OutputFile};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
 const MAX_URLS_PER_SITEMAP: usize = 50_000;

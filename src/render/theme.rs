@@ -14,6 +14,7 @@ use tera::Tera;
 use super::RenderError;
 use super::pages::PAGE_TEMPLATES;
 use crate::config::DEFAULT_THEME;
+use crate::files::StaticSource;
 use crate::paths::SitePaths;
 
 /// The default theme's templates, compiled in so that a site needs no `themes/` folder.
@@ -111,23 +112,6 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// Where a static file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum StaticSource {
-    Embedded(&'static [u8]),
-    File(PathBuf),
-    /// A file Gazette made and never changes in place (a processed image in the image
-    /// cache, replaced only by a rename): the output may share it by a hard link.
-    Made(PathBuf),
-    /// `len` bytes at `offset` of a file Gazette made holding many (a part of the search
-    /// index in its cache: one file, not hundreds, per part).
-    Packed {
-        pack: PathBuf,
-        offset: u64,
-        len: u64,
-    },
-}
-
 pub struct Theme {
     pub tera: Tera,
     /// Template name → version of the template with everything it uses (see `versions`).
@@ -144,7 +128,7 @@ pub struct Theme {
     /// Output path (relative, `/`-separated) → where to copy it from.
     pub static_files: BTreeMap<String, StaticSource>,
     /// Every `image(...)` the templates make, read when the theme loads.
-    pub image_calls: Vec<super::image_fn::ImageCall>,
+    pub image_calls: Vec<crate::images::ImageCall>,
     /// What `image(...)` answers, set once the images are planned.
     image_answers: super::image_fn::Answers,
 }
@@ -240,12 +224,19 @@ impl Theme {
 
 impl Theme {
     /// Sets what `image(...)` answers (the planned variants' `{url, width, height}`, by
-    /// [`super::image_fn::ImageCall::key`]).
-    pub fn answer_images(&self, answers: std::collections::HashMap<String, tera::Value>) {
+    /// [`crate::images::ImageCall::key`]).
+    pub fn answer_images(
+        &self,
+        answers: std::collections::HashMap<String, crate::images::ImageAnswer>,
+    ) {
+        let values = answers
+            .into_iter()
+            .map(|(key, answer)| (key, super::image_fn::value(&answer)))
+            .collect();
         *self
             .image_answers
             .write()
-            .expect("never poisoned: writers do not panic") = answers;
+            .expect("never poisoned: writers do not panic") = values;
     }
 
     /// Whether pages of `template` may show `site.article_count`, `author_count` or

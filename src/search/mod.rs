@@ -35,11 +35,10 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::content::{Article, Site};
+use crate::files::{Contents, OutputFile, StaticSource};
 use crate::images::Images;
-use crate::render::{Contents, OutputFile, StaticSource};
 
-/// The folder of the output the search files are in (and the search page's URL).
-pub const DIR: &str = "search";
+use crate::urls::SEARCH_DIR as DIR;
 
 /// About how many articles a part holds: one edit re-indexes this many.
 const PART_TARGET: usize = 500;
@@ -284,9 +283,9 @@ impl Search {
                 pack.extend_from_slice(&bytes);
             }
             // The pack first, its table last: a part whose table is there is whole.
-            crate::output::write_whole(&pack_file, &pack).map_err(|e| write(&pack_file, e))?;
+            crate::files::write_whole(&pack_file, &pack).map_err(|e| write(&pack_file, e))?;
             let table = serde_json::to_vec(&members).expect("plain data");
-            crate::output::write_whole(&toc, &table).map_err(|e| write(&toc, e))?;
+            crate::files::write_whole(&toc, &table).map_err(|e| write(&toc, e))?;
             Ok((members, true))
         })?;
         let built = made.iter().filter(|(_, built)| *built).count();

@@ -46,9 +46,9 @@ use super::{
 use crate::config::Config;
 use crate::content::AUTHORS_DIR;
 use crate::content::frontmatter::write::FrontMatterWriter;
-use crate::content::slug::slugify;
 use crate::paths::SitePaths;
 use crate::text::count;
+use crate::urls::slug::slugify;
 use place::Place;
 
 /// The platforms an archive can come from.
@@ -1021,7 +1021,7 @@ fn slug_of(name: Option<&str>, title: &str, fallback: &str) -> String {
         .into_iter()
         .flatten()
         .map(slugify)
-        .find(|s| !s.is_empty() && !crate::content::is_reserved_slug(s))
+        .find(|s| !s.is_empty() && !crate::urls::is_reserved_slug(s))
         .unwrap_or_else(|| slugify(fallback))
 }
 

@@ -22,11 +22,11 @@ use rayon::prelude::*;
 
 use super::{Entry, target_of};
 use crate::config::Config;
-use crate::content::slug::{MAX_WRITTEN, slugify};
 use crate::content::urls::{Holder, PatternValues, UrlTable, pattern_permalink, permalink_in};
 use crate::content::{self, Permalink, alias_path, path_permalink, query_alias};
 use crate::import::owned::{self, Found};
 use crate::import::{ImportError, ImportOptions, MAX_SUFFIXES, suffix_of};
+use crate::urls::slug::{MAX_WRITTEN, slugify};
 
 /// An entry, placed.
 #[derive(Debug, Clone, Default)]

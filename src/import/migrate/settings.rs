@@ -115,7 +115,7 @@ pub fn apply(
         }
     }
     if !dry_run && !applied.written.is_empty() {
-        crate::output::write_whole(config_file, document.to_string().as_bytes()).map_err(
+        crate::files::write_whole(config_file, document.to_string().as_bytes()).map_err(
             |source| ImportError::Write {
                 path: config_file.to_path_buf(),
                 source,

@@ -21,8 +21,8 @@ use serde_json::Value;
 
 use super::super::{ListRef, OldList, values};
 use super::{Kind, OldSite, Read};
-use crate::content::slug::slugify;
 use crate::import::migrate::Platform;
+use crate::urls::slug::slugify;
 
 /// The old site's lists and feeds, for its `pages`.
 pub(super) fn of(site: &OldSite, pages: &[Read]) -> Vec<OldList> {
@@ -94,8 +94,7 @@ fn taxonomy_list(name: &str, term: &str) -> Option<ListRef> {
 /// whose files are pages, in no list.
 fn section_of(read: &Read) -> Option<&str> {
     let first = read.folder.split('/').next().filter(|s| !s.is_empty())?;
-    let listed =
-        !crate::content::is_reserved_slug(first) && first != crate::content::page::PAGES_DIR;
+    let listed = !crate::urls::is_reserved_slug(first) && first != crate::content::page::PAGES_DIR;
     listed.then_some(first)
 }
 

@@ -33,9 +33,9 @@ use super::{
     Entry, Harvest, LeadImage, Platform, Profile, Redirect, SectionInfo, Skip, SourceFile, counted,
     html, unique,
 };
-use crate::content::slug::slugify;
 use crate::hash::fnv1a;
 use crate::import::ImportError;
+use crate::urls::slug::slugify;
 
 /// The old site: where its parts are and how it made URLs.
 struct OldSite {
@@ -519,7 +519,7 @@ fn second_pass(
         return section_index(source, &fm, body, warnings);
     }
     if let Some(first) = folder.split('/').next()
-        && crate::content::is_reserved_slug(first)
+        && crate::urls::is_reserved_slug(first)
     {
         return Made::Skip(Skip {
             origin: source.shown,
@@ -616,7 +616,7 @@ fn section_index(source: Source, fm: &Value, body: Body, mut warnings: Vec<Strin
     let field = |keys: &[&str]| keys.iter().find_map(|k| values::text(fm.get(*k)));
     let reason = match source.dirs.len() {
         0 => "the home page's text: Gazette's home page is its theme's `index.html`",
-        1 if !crate::content::is_reserved_slug(&slugify(&source.dirs[0])) => {
+        1 if !crate::urls::is_reserved_slug(&slugify(&source.dirs[0])) => {
             if !body.unsafe_html.is_empty() {
                 warnings.push(super::unsafe_warning(
                     &source.shown,

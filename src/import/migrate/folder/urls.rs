@@ -4,9 +4,9 @@ use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use serde_json::Value;
 
 use super::{OldSite, Source, hugo};
-use crate::content::slug::slugify;
 use crate::import::migrate::Platform;
 use crate::import::migrate::values;
+use crate::urls::slug::slugify;
 
 /// `2024-01-02-hello` → (2024-01-02, "hello"), as Jekyll and Zola name dated files.
 pub(super) fn dated_name(stem: &str) -> (Option<DateTime<FixedOffset>>, &str) {

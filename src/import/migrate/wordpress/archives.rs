@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use super::super::{Entry, ListRef, OldList, decoded_path};
 use super::Category;
 use super::wxr::{Channel, Item};
-use crate::content::slug::slugify;
+use crate::urls::slug::slugify;
 
 /// The old site's lists, for the entries imported from it.
 pub(super) fn lists(

@@ -405,7 +405,7 @@ fn sections(folders: Vec<String>, categories: &Categories) -> Vec<SectionInfo> {
         .map(|folder| {
             let (title, description) = categories
                 .iter()
-                .find(|(nicename, _)| crate::content::slug::slugify(nicename) == folder)
+                .find(|(nicename, _)| crate::urls::slug::slugify(nicename) == folder)
                 .map(|(_, c)| (c.name.clone(), c.description.clone()))
                 .unwrap_or_else(|| (folder.clone(), String::new()));
             SectionInfo {
@@ -590,7 +590,7 @@ fn filing(item: &Item, categories: &Categories) -> Filing {
                     && nicename != "uncategorized" =>
             {
                 let top = top_category(nicename, categories);
-                filing.folder = crate::content::slug::slugify(&top);
+                filing.folder = crate::urls::slug::slugify(&top);
                 let top_name = categories.get(&top).map(|c| c.name.clone());
                 if top_name.as_deref() != Some(name.as_str()) {
                     filing.tags.push(name);
@@ -599,7 +599,7 @@ fn filing(item: &Item, categories: &Categories) -> Filing {
             "category" if nicename == "uncategorized" => {}
             "category" | "post_tag" => filing.tags.push(name),
             other => {
-                let key = crate::content::slug::slugify(other).replace('-', "_");
+                let key = crate::urls::slug::slugify(other).replace('-', "_");
                 let list = filing
                     .extra
                     .entry(key)
@@ -613,7 +613,7 @@ fn filing(item: &Item, categories: &Categories) -> Filing {
     if post_type == "page" {
         filing.folder = "pages".into();
     }
-    if filing.folder.is_empty() || crate::content::is_reserved_slug(&filing.folder) {
+    if filing.folder.is_empty() || crate::urls::is_reserved_slug(&filing.folder) {
         filing.folder.clear();
     }
     filing
