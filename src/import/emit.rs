@@ -98,22 +98,6 @@ pub fn profile(name: &str, bio: &str, key: &str, origin: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn toml_strings_stay_on_one_line_and_read_back() {
-        for text in [
-            "plain",
-            "a \"quote\" and \\",
-            "two\n+++\nlines\r\t",
-            "\u{7}bell",
-            "é",
-        ] {
-            let quoted = toml_string(text);
-            assert!(!quoted.contains('\n'), "{quoted}");
-            let table: toml::Table = toml::from_str(&format!("k = {quoted}")).unwrap();
-            assert_eq!(table["k"].as_str(), Some(text));
-        }
-    }
-
     /// Renders escaped text with the site's Markdown renderer and reads back the text.
     fn round_trip(text: &str) -> String {
         let html = crate::content::markdown::render(&escape(text)).html;
