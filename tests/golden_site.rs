@@ -54,14 +54,15 @@ fn every_output_file_of_the_fixture_site_is_as_pinned() {
     let mut listing = String::new();
     for (path, bytes) in &tree {
         let name = path.to_str().unwrap().replace('\\', "/");
-        match std::str::from_utf8(bytes) {
-            Ok(text) => {
+        // The stylesheet and scripts are the theme's and the search's own files, copied:
+        // their bytes are pinned by hash, not kept a second time as goldens.
+        let copied = name.ends_with(".css") || name.ends_with(".js");
+        match std::str::from_utf8(bytes).ok().filter(|_| !copied) {
+            Some(text) => {
                 listing.push_str(&format!("{name} {}\n", bytes.len()));
                 assert_golden(&format!("site/{name}"), text);
             }
-            Err(_) => {
-                listing.push_str(&format!("{name} {} fnv {:016x}\n", bytes.len(), fnv(bytes)))
-            }
+            None => listing.push_str(&format!("{name} {} fnv {:016x}\n", bytes.len(), fnv(bytes))),
         }
     }
     assert_golden("site.list", &listing);
