@@ -398,10 +398,15 @@ pub fn climbing_paths(html: &str) -> Vec<String> {
 fn may_climb(html: &str) -> bool {
     let bytes = html.as_bytes();
     let edge = |b: Option<&u8>| matches!(b, Some(b'/' | b'\\' | b'"' | b'\'' | b'='));
-    html.match_indices("..").any(|(at, _)| {
-        edge(at.checked_sub(1).and_then(|i| bytes.get(i))) || edge(bytes.get(at + 2))
-    }) || html.contains("%2e")
-        || html.contains("%2E")
+    // One pass over the dots and percents (three string searches were a twentieth of
+    // loading a site); it checks overlapping `...` too, so it errs towards scanning.
+    memchr::memchr2_iter(b'.', b'%', bytes).any(|at| match bytes[at] {
+        b'.' => {
+            bytes.get(at + 1) == Some(&b'.')
+                && (edge(at.checked_sub(1).and_then(|i| bytes.get(i))) || edge(bytes.get(at + 2)))
+        }
+        _ => bytes.get(at + 1) == Some(&b'2') && matches!(bytes.get(at + 2), Some(b'e' | b'E')),
+    })
 }
 
 /// Whether `src`, on the page at `page` (a permalink's path, `2014/11/story/`), leads
