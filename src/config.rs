@@ -47,6 +47,10 @@ pub struct Config {
     pub paginate_by: usize,
     #[serde(default = "defaults::feed_limit")]
     pub feed_limit: usize,
+    /// The kinds of feed that carry each article's whole text; the others carry its
+    /// summary (a link to read on).
+    #[serde(default = "defaults::feed_full_text")]
+    pub feed_full_text: Vec<FeedSubject>,
     #[serde(default = "defaults::content_dir")]
     pub content_dir: PathBuf,
     #[serde(default = "defaults::seeds_dir")]
@@ -105,6 +109,28 @@ pub struct Config {
     /// by weight.
     #[serde(skip)]
     pub home_sections: Option<Vec<Located>>,
+}
+
+/// Whose articles a feed carries: the site's, an author's, a tag's, a section's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedSubject {
+    Site,
+    Section,
+    Author,
+    Tag,
+}
+
+impl FeedSubject {
+    /// The name templates see as `feed.kind`, as written in `feed_full_text`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FeedSubject::Site => "site",
+            FeedSubject::Section => "section",
+            FeedSubject::Author => "author",
+            FeedSubject::Tag => "tag",
+        }
+    }
 }
 
 /// A time zone by its IANA name (`Europe/London`), UTC by default.
@@ -397,6 +423,12 @@ pub(crate) mod defaults {
     pub fn feed_limit() -> usize {
         20
     }
+    /// The site's and the sections' feeds are what readers subscribe to for the news
+    /// itself; an author's or a tag's feed is a notice of what is new there (the same
+    /// article sits in several of them), as on most news sites.
+    pub fn feed_full_text() -> Vec<super::FeedSubject> {
+        vec![super::FeedSubject::Site, super::FeedSubject::Section]
+    }
     pub fn content_dir() -> PathBuf {
         "content".into()
     }
@@ -420,6 +452,7 @@ impl Config {
             theme,
             paginate_by,
             feed_limit,
+            feed_full_text,
             content_dir,
             seeds_dir,
             output_dir,
@@ -472,7 +505,7 @@ impl Config {
         let extra = toml::to_string(extra).unwrap_or_default();
         crate::hash::of((
             (title, base_url, description, language, theme),
-            (paginate_by, feed_limit),
+            (paginate_by, feed_limit, feed_full_text),
             (content_dir, seeds_dir, output_dir),
             pattern,
             extra,

@@ -180,6 +180,114 @@ fn every_author_and_tag_has_atom_and_rss_feeds_of_its_own_articles() {
     assert!(!site.exists("public/tags/chips/feed.json"));
 }
 
+/// Whether each entry of a feed carries the article's text (`content`), by entry title.
+fn with_text(site: &TestSite, path: &str) -> Vec<(String, bool)> {
+    let feed = parse_feed(site, path);
+    let entries = feed.entries.iter();
+    entries
+        .map(|e| {
+            (
+                e.title.as_ref().unwrap().content.clone(),
+                e.content.is_some(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn author_and_tag_feeds_carry_summaries_and_the_site_and_sections_the_text() {
+    let site = newsroom();
+    site.article(
+        "reviews/phone",
+        "title = \"A phone reviewed\"\ndate = 2024-03-02\ntags = [\"Chips\"]",
+        "The whole review.",
+    );
+    site.build();
+    let full = |title: &str| vec![(title.to_string(), true)];
+    assert_eq!(
+        with_text(&site, "public/reviews/atom.xml"),
+        full("A phone reviewed")
+    );
+    for format in ["atom.xml", "rss.xml"] {
+        let path = format!("public/{format}");
+        let expected: Vec<(String, bool)> = [
+            "Rust in the kernel",
+            "A phone reviewed",
+            "Chip shortage eases",
+            "An old story",
+        ]
+        .iter()
+        .map(|t| (t.to_string(), true))
+        .collect();
+        assert_eq!(with_text(&site, &path), expected, "{path}");
+        let path = format!("public/tags/linux/{format}");
+        assert_eq!(
+            with_text(&site, &path),
+            [("Rust in the kernel".to_string(), false)],
+            "{path}"
+        );
+        let path = format!("public/authors/bo-chen/{format}");
+        assert_eq!(
+            with_text(&site, &path),
+            [("Rust in the kernel".to_string(), false)],
+            "{path}"
+        );
+    }
+    // A summary feed's entry is still whole but for the text: title, link, summary.
+    let rss = site.read("public/tags/linux/rss.xml");
+    let item = rss
+        .split("<item>")
+        .nth(1)
+        .unwrap()
+        .split("</item>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        item,
+        "\n      <title>Rust in the kernel</title>\n      \
+         <link>https://example.org/rust/</link>\n      \
+         <guid isPermaLink=\"true\">https://example.org/rust/</guid>\n      \
+         <pubDate>Sun, 03 Mar 2024 08:30:00 +0000</pubDate>\n      \
+         <dc:creator>Ann Lee</dc:creator>\n      <dc:creator>Bo Chen</dc:creator>\n      \
+         <category domain=\"https://example.org/tags/\">Rust</category>\n      \
+         <category domain=\"https://example.org/tags/\">Linux</category>\n      \
+         <description>A described story.</description>\n    "
+    );
+    // The JSON feed is the site's: whole.
+    let json: serde_json::Value = serde_json::from_str(&site.read("public/feed.json")).unwrap();
+    assert_eq!(
+        json["items"][0]["content_html"],
+        "<p>Body of the <em>Rust</em> story.</p>\n"
+    );
+}
+
+#[test]
+fn feed_full_text_chooses_the_feeds_that_carry_the_text() {
+    let site = newsroom();
+    site.write(
+        "config.toml",
+        format!("{}feed_full_text = [\"tag\"]\n", common::CONFIG),
+    );
+    site.build();
+    assert_eq!(
+        with_text(&site, "public/tags/linux/atom.xml"),
+        [("Rust in the kernel".to_string(), true)]
+    );
+    for path in ["public/atom.xml", "public/authors/bo-chen/rss.xml"] {
+        let texts = with_text(&site, path);
+        assert!(texts.iter().all(|(_, text)| !text), "{path}: {texts:?}");
+    }
+    site.write(
+        "config.toml",
+        format!("{}feed_full_text = [\"site\", \"tags\"]\n", common::CONFIG),
+    );
+    let stderr = site.build_fails_keeping_output();
+    assert_eq!(
+        stderr,
+        "error: config.toml:3:27: unknown variant `tags`, expected one of `site`, `section`, `author`, `tag`\n"
+    );
+}
+
 #[test]
 fn feed_limit_keeps_only_the_newest_articles() {
     let site = TestSite::with_config(&format!("{}feed_limit = 2\n", common::CONFIG));
@@ -403,8 +511,9 @@ fn feed_and_sitemap_urls_follow_a_base_url_with_a_path_prefix() {
             .any(|l| l.href == "https://user.github.io/repo/atom.xml")
     );
     assert_eq!(atom.entries[0].id, "https://user.github.io/repo/rust/");
-    let chips = parse_feed(&site, "public/tags/chips/rss.xml");
-    let html = content_html(&chips.entries[0]);
+    // The site's feed carries the text (a tag's carries summaries).
+    let rss = parse_feed(&site, "public/rss.xml");
+    let html = content_html(&rss.entries[1]);
     assert!(
         html.contains("src=\"https://user.github.io/repo/chips/fab.jpg\""),
         "{html}"

@@ -20,7 +20,7 @@ use crate::images;
 use crate::output::{OutputLock, Staging, WriteReport};
 use crate::parallel;
 use crate::paths::SitePaths;
-use crate::render::{context::Shared, pages};
+use crate::render::{cards::Cards, context::Shared, pages};
 
 /// The staging tree picked for a commit, and the paths the output held after the last
 /// one (a session's; `None` for a build).
@@ -357,6 +357,7 @@ fn render_pages(
         static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     }
     let indices: Vec<usize> = (0..jobs.len()).collect();
+    let cards = Cards::new(theme, site);
     let render_pages = || {
         parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
             let stamp = match carried(i) {
@@ -366,7 +367,7 @@ fn render_pages(
                 }
                 None => {
                     rendered.fetch_add(1, Ordering::Relaxed);
-                    let file = jobs[i].render_into(site, shared, theme, PAGE.take())?;
+                    let file = jobs[i].render_into(site, shared, theme, &cards, PAGE.take())?;
                     let stamp = staging.write(&file)?;
                     if let crate::files::Contents::Rendered(buffer) = file.contents {
                         PAGE.set(buffer);

@@ -38,7 +38,7 @@ use crate::import::{self, ImportOptions, ImportReport};
 use crate::output::{self, OutputLock, WriteReport};
 use crate::parallel;
 use crate::paths::SitePaths;
-use crate::render::{self, Theme, context::Shared, pages};
+use crate::render::{self, Theme, cards::Cards, context::Shared, pages};
 use crate::search::Search;
 
 mod apply;
@@ -809,8 +809,9 @@ impl Work {
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
             .collect();
+        let cards = Cards::new(&state.theme, &state.site);
         let seen = parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
-            let file = state.jobs[i].render(&state.site, &shared, &state.theme)?;
+            let file = state.jobs[i].render(&state.site, &shared, &state.theme, &cards)?;
             let files::Contents::Rendered(bytes) = &file.contents else {
                 unreachable!("pages are rendered")
             };

@@ -9,6 +9,7 @@
 //! so the same input always gives the same files, byte for byte.
 
 pub(crate) mod aliases;
+pub mod cards;
 pub mod context;
 mod filters;
 pub mod image_fn;

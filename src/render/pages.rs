@@ -9,8 +9,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use tera::{Context, Value};
 
+use super::cards::{CARD_TEMPLATE, Cards};
 use super::context::{Obj, Shared, date_string, paginator, rfc822};
 use super::{RenderError, Theme};
+use crate::config::FeedSubject;
 use crate::content::{AUTHORS_DIR, FeedKind, Permalink, Site};
 use crate::files::{Contents, OutputFile};
 
@@ -112,9 +114,10 @@ impl Job {
         site: &Site,
         shared: &Shared,
         theme: &Theme,
+        cards: &Cards,
     ) -> Result<OutputFile, RenderError> {
         // Room for a typical page up front saves regrowing.
-        self.render_into(site, shared, theme, Vec::with_capacity(16 * 1024))
+        self.render_into(site, shared, theme, cards, Vec::with_capacity(16 * 1024))
     }
 
     /// Renders into `buffer` (emptied first), which becomes the file's contents. A caller
@@ -125,9 +128,12 @@ impl Job {
         site: &Site,
         shared: &Shared,
         theme: &Theme,
+        cards: &Cards,
         mut buffer: Vec<u8>,
     ) -> Result<OutputFile, RenderError> {
         buffer.clear();
+        let name = |i: usize| site.articles[i].source.display().to_string();
+        cards.prepare(theme, &shared.articles, &self.listed(site, shared), name)?;
         let context = self.context(site, shared, theme);
         // Rendered as bytes, which is what gets written: `Tera::render` would check the
         // whole page is UTF-8 again.
@@ -156,6 +162,10 @@ impl Job {
             &self.path,
             self.template(),
             theme.versions.get(self.template()),
+            // Any page may print the cards of the articles it shows.
+            theme
+                .prints_cards()
+                .then(|| theme.versions.get(CARD_TEMPLATE)),
             std::mem::discriminant(&self.page),
             shared.versions.template_images,
         )
@@ -232,7 +242,16 @@ impl Job {
             ),
             Page::Author { author, number } => {
                 let a = &site.authors[author];
-                list_of(d, shared, site, &a.permalink, &a.articles, number);
+                let listed = page_of(&a.articles, number, site);
+                list(
+                    d,
+                    shared,
+                    &a.permalink,
+                    listed,
+                    a.articles.len(),
+                    number,
+                    site,
+                );
                 d.show(
                     "author",
                     || v.authors[author],
@@ -242,13 +261,31 @@ impl Job {
             Page::Tags => d.show("tags", || &v.tags, || Value::from(shared.tags.clone())),
             Page::Tag { tag, number } => {
                 let t = &site.tags[tag];
-                list_of(d, shared, site, &t.permalink, &t.articles, number);
+                let listed = page_of(&t.articles, number, site);
+                list(
+                    d,
+                    shared,
+                    &t.permalink,
+                    listed,
+                    t.articles.len(),
+                    number,
+                    site,
+                );
                 d.show("tag", || v.tags[tag], || shared.tags[tag].clone());
             }
             Page::Section { section, number } => {
                 let s = &site.sections[section];
                 let articles = site.front.section_list(&site.sections, section);
-                list_of(d, shared, site, &s.permalink, articles, number);
+                let listed = page_of(articles, number, site);
+                list(
+                    d,
+                    shared,
+                    &s.permalink,
+                    listed,
+                    articles.len(),
+                    number,
+                    site,
+                );
                 d.show(
                     "section",
                     || v.sections[section],
@@ -321,6 +358,31 @@ impl Job {
         let mut build = Build(Context::new());
         self.describe(site, shared, theme, &mut build);
         build.0
+    }
+
+    /// The articles the page shows besides its own, whose cards it may print.
+    fn listed<'a>(&self, site: &'a Site, shared: &'a Shared) -> std::borrow::Cow<'a, [usize]> {
+        let per_page = site.config.paginate_by;
+        let listed = match self.page {
+            Page::Article(i) => {
+                let mut shown = shared.related[i].clone();
+                shown.extend(i.checked_sub(1));
+                shown.extend(Some(i + 1).filter(|&j| j < site.articles.len()));
+                return shown.into();
+            }
+            Page::Home { number } => return site.front.page(number, per_page).into(),
+            Page::Author { author, number } => {
+                page_of(&site.authors[author].articles, number, site)
+            }
+            Page::Tag { tag, number } => page_of(&site.tags[tag].articles, number, site),
+            Page::Section { section, number } => page_of(
+                site.front.section_list(&site.sections, section),
+                number,
+                site,
+            ),
+            _ => &[],
+        };
+        listed.into()
     }
 
     /// The page's path below `base_url`: its folder, or the file itself for single files.
@@ -414,20 +476,6 @@ fn versions_of(shared: &Shared, indices: &[usize]) -> Vec<u64> {
         .iter()
         .map(|&i| shared.versions.articles[i])
         .collect()
-}
-
-/// The paginator of page `number` of the list of `articles` rooted at `root` (an
-/// author's, a tag's, a section's).
-fn list_of(
-    d: &mut impl Describe,
-    shared: &Shared,
-    site: &Site,
-    root: &Permalink,
-    articles: &[usize],
-    number: usize,
-) {
-    let chunk = page_of(articles, number, site);
-    list(d, shared, root, chunk, articles.len(), number, site);
 }
 
 /// Home page `number`: its `front` (the lead, the tier, the section blocks and its part
@@ -529,17 +577,22 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
     let (kind, subject_version, permalink, articles) = match subject {
         Subject::Site => {
             all = (0..site.articles.len().min(site.config.feed_limit)).collect();
-            ("site", None, Permalink::root(), all.as_slice())
+            (FeedSubject::Site, None, Permalink::root(), all.as_slice())
         }
         Subject::Author(i) => {
             let a = &site.authors[i];
             let articles = a.articles.as_slice();
-            ("author", Some(v.authors[i]), a.permalink.clone(), articles)
+            (
+                FeedSubject::Author,
+                Some(v.authors[i]),
+                a.permalink.clone(),
+                articles,
+            )
         }
         Subject::Tag(i) => {
             let t = &site.tags[i];
             (
-                "tag",
+                FeedSubject::Tag,
                 Some(v.tags[i]),
                 t.permalink.clone(),
                 t.articles.as_slice(),
@@ -548,7 +601,7 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
         Subject::Section(i) => {
             let s = &site.sections[i];
             (
-                "section",
+                FeedSubject::Section,
                 Some(v.sections[i]),
                 s.permalink.clone(),
                 s.articles.as_slice(),
@@ -596,7 +649,8 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
         let page_url = permalink.url(base);
         let zone = site.config.timezone;
         Obj::new()
-            .set("kind", kind)
+            .set("kind", kind.name())
+            .set("full_text", site.config.feed_full_text.contains(&kind))
             .set("title", feed_title)
             .set("description", description)
             .set("atom_url", format!("{page_url}atom.xml"))

@@ -121,6 +121,10 @@ pub struct Theme {
     blind_to_site_counts: BTreeSet<String>,
     /// See [`Theme::uses_content_xml`].
     content_xml: bool,
+    /// See [`Theme::prints_cards`].
+    cards: bool,
+    /// Where `card()` reads the cards of the render pass under way.
+    card_slot: super::cards::Slot,
     /// Template name → the file it was read from (or a description of the built-in one).
     pub sources: BTreeMap<String, String>,
     /// Template name → its text (for `check`, which points at the line a link is on).
@@ -196,6 +200,8 @@ impl Theme {
         }
         let image_answers = super::image_fn::Answers::default();
         super::image_fn::register(&mut tera, image_answers.clone());
+        let card_slot = super::cards::Slot::default();
+        super::cards::register(&mut tera, card_slot.clone());
         let sources: BTreeMap<String, String> = templates
             .iter()
             .map(|(name, (source, _))| (name.clone(), source.clone()))
@@ -209,6 +215,9 @@ impl Theme {
             content_xml: templates
                 .values()
                 .any(|(_, text)| text.contains("content_xml")),
+            cards: templates.contains_key(super::cards::CARD_TEMPLATE)
+                && templates.values().any(|(_, text)| text.contains("card(")),
+            card_slot,
             tera,
             sources,
             texts: templates
@@ -251,6 +260,19 @@ impl Theme {
     /// errs towards making it.
     pub fn uses_content_xml(&self) -> bool {
         self.content_xml
+    }
+
+    /// Whether pages' cards are rendered ahead (see `render::cards`): the theme has the
+    /// card template and some template calls `card(` (a theme whose lists include the
+    /// card template instead would get each card rendered twice). A text check, which
+    /// errs towards rendering them.
+    pub fn prints_cards(&self) -> bool {
+        self.cards
+    }
+
+    /// The slot `card()` reads (see `render::cards::Cards`).
+    pub fn card_slot(&self) -> super::cards::Slot {
+        self.card_slot.clone()
     }
 }
 

@@ -1,0 +1,206 @@
+//! Article cards: the theme's card template rendered once per article and render pass,
+//! printed by every page that shows the article (as Hugo's `partialCached`).
+//!
+//! An article sits on a home page, its section's page and the pages of each of its tags
+//! and authors: rendered there with an `{% include %}`, its card costs some six template
+//! runs per build. A theme that has [`CARD_TEMPLATE`] and calls `card(item=…)` gets it
+//! run once per article and printed from memory wherever it is called.
+//!
+//! Invariants: a card is rendered with `item` alone in its context, so it is the same on
+//! every page and depends only on the article's value and the template (pages count the
+//! template's version in their signatures). A page's cards are rendered before the page
+//! (`Cards::prepare`), so `card()` only reads. Cards live as long as one render pass: the
+//! next pass, with other values or another theme, starts empty.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+
+use super::{RenderError, Theme};
+use crate::content::Site;
+
+/// The template rendered once per article as its card.
+pub const CARD_TEMPLATE: &str = "partials/story_card.html";
+
+/// Where `card()` finds the cards of the pass under way (none between passes).
+pub type Slot = Arc<RwLock<Option<Arc<Table>>>>;
+
+/// The cards of one pass, by article.
+pub struct Table {
+    /// Article URL (as its value's `url`) → its index in the site.
+    by_url: HashMap<String, usize>,
+    /// Parallel to the site's articles.
+    cards: Vec<OnceLock<Value>>,
+    /// How many cards were rendered (two threads may race to render one: both count).
+    rendered: AtomicUsize,
+}
+
+/// Registers `card(item=…)`, which prints an article's card from the pass's table.
+pub fn register(tera: &mut Tera, slot: Slot) {
+    tera.register_function("card", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let item = kwargs.must_get::<Value>("item")?;
+        let Some(url) = item.get_from_path("url").and_then(Value::as_str) else {
+            return Err(tera::Error::message(
+                "card(item=…) takes an article's value".to_string(),
+            ));
+        };
+        let table = slot.read().expect("never poisoned: writers do not panic");
+        let Some(table) = table.as_ref() else {
+            return Err(tera::Error::message(format!(
+                "card() prints {CARD_TEMPLATE}, which the theme does not have"
+            )));
+        };
+        let card = table.by_url.get(url).and_then(|&i| table.cards[i].get());
+        card.cloned().ok_or_else(|| {
+            tera::Error::message(format!(
+                "card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of {url}"
+            ))
+        })
+    });
+}
+
+/// The cards of one render pass, each rendered when a page first needs it. Installed in
+/// the theme's slot while it lives.
+pub struct Cards {
+    table: Option<Arc<Table>>,
+    slot: Slot,
+}
+
+impl Cards {
+    /// Room for the cards of `site`'s articles, if `theme` prints cards.
+    pub fn new(theme: &Theme, site: &Site) -> Cards {
+        let base = site.config.base_url.as_str();
+        Cards::of(theme, site.articles.iter().map(|a| a.permalink.url(base)))
+    }
+
+    /// Room for the cards of the articles at `urls`, in the site's order.
+    fn of(theme: &Theme, urls: impl Iterator<Item = String>) -> Cards {
+        let table = theme.prints_cards().then(|| {
+            let by_url: HashMap<String, usize> = urls.enumerate().map(|(i, u)| (u, i)).collect();
+            Arc::new(Table {
+                cards: (0..by_url.len()).map(|_| OnceLock::new()).collect(),
+                by_url,
+                rendered: AtomicUsize::new(0),
+            })
+        });
+        let slot = theme.card_slot();
+        *slot.write().expect("never poisoned: writers do not panic") = table.clone();
+        Cards { table, slot }
+    }
+
+    /// Renders the cards of `articles` not rendered yet: called before a page renders,
+    /// so that `card()` only reads.
+    pub fn prepare(
+        &self,
+        theme: &Theme,
+        values: &[Value],
+        articles: &[usize],
+        name: impl Fn(usize) -> String,
+    ) -> Result<(), RenderError> {
+        let Some(table) = &self.table else {
+            return Ok(());
+        };
+        for &i in articles {
+            if table.cards[i].get().is_some() {
+                continue;
+            }
+            let mut context = Context::new();
+            context.insert_value("item", values[i].clone());
+            let card = theme.tera.render(CARD_TEMPLATE, &context).map_err(|e| {
+                let rendering = format!("the card of {}", name(i));
+                let error = RenderError::template(&e, &theme.sources, Some(&rendering));
+                theme.place_unplaced(error, CARD_TEMPLATE)
+            })?;
+            table.rendered.fetch_add(1, Ordering::Relaxed);
+            // Another thread may have rendered the same card meanwhile: the same bytes.
+            let _ = table.cards[i].set(Value::safe_string(&card));
+        }
+        Ok(())
+    }
+
+    /// How many cards this pass rendered so far.
+    pub fn rendered(&self) -> usize {
+        self.table
+            .as_ref()
+            .map_or(0, |t| t.rendered.load(Ordering::Relaxed))
+    }
+}
+
+impl Drop for Cards {
+    fn drop(&mut self) {
+        if let Ok(mut slot) = self.slot.write() {
+            *slot = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::SitePaths;
+
+    fn article(title: &str, url: &str) -> Value {
+        let mut map = tera::Map::new();
+        map.insert("title".into(), Value::from(title));
+        map.insert("url".into(), Value::from(url));
+        Value::from(map)
+    }
+
+    #[test]
+    fn each_card_is_rendered_once_per_pass_and_only_read_by_card() {
+        let site = tempfile::tempdir().unwrap();
+        let templates = site.path().join("templates");
+        std::fs::create_dir_all(templates.join("partials")).unwrap();
+        std::fs::write(
+            templates.join("partials/story_card.html"),
+            "<b>{{ item.title }}</b>",
+        )
+        .unwrap();
+        std::fs::write(templates.join("probe.html"), "[{{ card(item=item) }}]").unwrap();
+        let paths = SitePaths::with_defaults(site.path());
+        let theme = Theme::load(&paths, crate::config::DEFAULT_THEME).unwrap();
+        assert!(theme.prints_cards());
+        let values = [
+            article("A & B", "https://x.org/a/"),
+            article("C", "https://x.org/c/"),
+        ];
+        let probe = |item: &Value| {
+            let mut context = Context::new();
+            context.insert_value("item", item.clone());
+            theme.tera.render("probe.html", &context)
+        };
+        let cards = Cards::of(
+            &theme,
+            values.iter().map(|v| {
+                v.get_from_path("url")
+                    .and_then(Value::as_str)
+                    .unwrap()
+                    .into()
+            }),
+        );
+        let name = |i: usize| format!("article {i}");
+        cards.prepare(&theme, &values, &[1, 0], name).unwrap();
+        cards.prepare(&theme, &values, &[0, 1, 0], name).unwrap();
+        assert_eq!(cards.rendered(), 2);
+        assert_eq!(probe(&values[0]).unwrap(), "[<b>A &amp; B</b>]");
+        let stranger = article("D", "https://x.org/d/");
+        let frame =
+            "\n --> probe.html:1:5\n  |\n1 | [{{ card(item=item) }}]\n  |     ^^^^^^^^^^^^^^^";
+        assert_eq!(
+            probe(&stranger).unwrap_err().to_string(),
+            format!(
+                "error: card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of https://x.org/d/{frame}"
+            )
+        );
+        // Between passes there are no cards to print.
+        drop(cards);
+        assert_eq!(
+            probe(&values[0]).unwrap_err().to_string(),
+            format!(
+                "error: card() prints partials/story_card.html, which the theme does not have{frame}"
+            )
+        );
+    }
+}
