@@ -191,8 +191,51 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Channel, ImportError> {
     parse_from(&mut tally).map_err(|bad| bad.at(file, text))
 }
 
-/// One pass over the bytes `tally` hands out into records.
+/// One pass over the bytes `tally` hands out into records. Items' bytes are hashed on
+/// another thread as the reading goes on (the reading is the import's one serial step),
+/// a few items behind at most.
 fn parse_from<R: Read>(tally: &mut Tally<R>) -> Result<Channel, Bad> {
+    std::thread::scope(|scope| {
+        let (items, raw) = std::sync::mpsc::sync_channel::<Vec<u8>>(64);
+        let hasher = std::thread::Builder::new()
+            .name("wxr-hash".into())
+            .spawn_scoped(scope, move || {
+                raw.iter()
+                    .map(|bytes| crate::hash::fnv1a(&bytes))
+                    .collect::<Vec<u64>>()
+            });
+        let (mut hashes, sent) = match hasher {
+            Ok(hasher) => {
+                // A hasher gone (it panicked) leaves hashes missing: zero, as unknown.
+                let read = read_events(tally, |bytes| {
+                    let _ = items.send(bytes);
+                });
+                drop(items);
+                (hasher.join().unwrap_or_default(), read)
+            }
+            // No thread to be had: hashed here.
+            Err(_) => {
+                let mut hashes = Vec::new();
+                let read = read_events(tally, |bytes| {
+                    hashes.push(crate::hash::fnv1a(&bytes));
+                });
+                (hashes, read)
+            }
+        };
+        let mut channel = sent?;
+        hashes.resize(channel.items.len(), 0);
+        for (item, hash) in channel.items.iter_mut().zip(hashes) {
+            item.hash = hash;
+        }
+        Ok(channel)
+    })
+}
+
+/// The XML events into records; each item's bytes as written go to `hash` as it closes.
+fn read_events<R: Read>(
+    tally: &mut Tally<R>,
+    mut hash: impl FnMut(Vec<u8>),
+) -> Result<Channel, Bad> {
     let mut reader = quick_xml::Reader::from_reader(tally);
     let mut reading = Reading::new();
     let mut buf = Vec::new();
@@ -215,11 +258,8 @@ fn parse_from<R: Read>(tally: &mut Tally<R>) -> Result<Channel, Bad> {
             Event::Text(t) => reading.buffer.push_str(&t.xml10_content()),
             Event::CData(t) => reading.buffer.push_str(&t.xml10_content()),
             Event::GeneralRef(r) => reading.reference(&r, before)?,
-            Event::End(_) => {
-                if let Some(item) = reading.end() {
-                    item.hash = reader.get_mut().end_item();
-                }
-            }
+            // Every end is taken by `reading` (the guard); an item's bytes are then hashed.
+            Event::End(_) if reading.end() => hash(reader.get_mut().end_item()),
             Event::Eof => return reading.finish(),
             _ => {}
         }
@@ -237,8 +277,8 @@ struct Tally<R> {
     newlines: usize,
     /// The bytes of the current event, until it is known to open an item.
     event: Vec<u8>,
-    /// The open item's hash so far.
-    item: Option<u64>,
+    /// The open item's bytes so far.
+    item: Option<Vec<u8>>,
     utf8: Utf8,
     /// The first read that failed (the XML reader sees it as the end of the file).
     failed: Option<std::io::Error>,
@@ -246,8 +286,6 @@ struct Tally<R> {
 
 /// How big a piece of the file the reader holds.
 const CHUNK: usize = 64 << 10;
-
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 impl<R: Read> Tally<R> {
     /// Hands out `head` (already read), then the rest of `source`.
@@ -272,13 +310,12 @@ impl<R: Read> Tally<R> {
 
     /// The event just read opened an item: its bytes so far are the item's first.
     fn start_item(&mut self) {
-        self.item = Some(fnv_more(FNV_START, &self.event));
-        self.event.clear();
+        self.item = Some(std::mem::take(&mut self.event));
     }
 
-    /// The item ended with the event just read: its hash.
-    fn end_item(&mut self) -> u64 {
-        self.item.take().unwrap_or(FNV_START)
+    /// The item ended with the event just read: its bytes.
+    fn end_item(&mut self) -> Vec<u8> {
+        self.item.take().unwrap_or_default()
     }
 }
 
@@ -313,20 +350,11 @@ impl<R: Read> BufRead for Tally<R> {
         self.newlines += bytes.iter().filter(|&&b| b == b'\n').count();
         self.utf8.take(bytes);
         match &mut self.item {
-            Some(hash) => *hash = fnv_more(*hash, bytes),
+            Some(item) => item.extend_from_slice(bytes),
             None => self.event.extend_from_slice(bytes),
         }
         self.at += n;
     }
-}
-
-/// FNV-1a ([`crate::hash::fnv1a`]) carried on over more bytes.
-fn fnv_more(mut hash: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 /// UTF-8 checked piece by piece, a character cut between pieces carried over.
@@ -467,16 +495,16 @@ impl Reading {
         Ok(())
     }
 
-    /// An element closed: its text goes to the record it belongs to. The item it closes,
-    /// if it is one.
-    fn end(&mut self) -> Option<&mut Item> {
+    /// An element closed: its text goes to the record it belongs to. Whether it is an
+    /// item.
+    fn end(&mut self) -> bool {
         let name = self.stack.pop().unwrap_or_default();
         let value = std::mem::take(&mut self.buffer);
         match (self.stack.len(), self.item.as_mut()) {
             (2, Some(_)) if name == "item" => {
                 let item = self.item.take().expect("in an item");
                 self.channel.items.push(item);
-                return self.channel.items.last_mut();
+                return true;
             }
             (3, Some(item)) => match name.as_str() {
                 "category" => {
@@ -509,7 +537,7 @@ impl Reading {
             }
             _ => {}
         }
-        None
+        false
     }
 
     /// The end of the file: the channel, unless the file is cut short or holds no export.
