@@ -1,10 +1,13 @@
 //! WordPress: a WXR export (`Tools → Export`, an RSS file with WordPress's own elements)
 //! → [`Harvest`].
 //!
-//! The file is read whole, decoded from the encoding its XML declaration names, and parsed
-//! in one streaming pass (quick-xml) into plain records; records become entries in
-//! parallel. Posts and pages are imported, their attachments are their files, and every
-//! other kind of item is skipped with its reason.
+//! A UTF-8 export is streamed (another encoding is decoded whole first) and parsed in one
+//! pass (quick-xml) into plain records; records become entries in parallel, each post's
+//! HTML dropped once it is Markdown. Memory: the file is never held whole, nor a post's
+//! HTML beside its Markdown for long; the records (the posts' HTML) and then the entries
+//! (their Markdown) are, as placing needs every post's metadata before any is written.
+//! Posts and pages are imported, their attachments are their files, and every other kind
+//! of item is skipped with its reason.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +20,7 @@ mod files;
 mod wxr;
 
 use files::{Files, Upload};
-use wxr::{Channel, Item, decode, parse};
+use wxr::{Channel, Item, read_channel};
 
 use super::bounds::Bounds;
 use super::embeds;
@@ -29,14 +32,8 @@ use super::{
 use crate::import::ImportError;
 
 pub fn read(file: &Path, uploads: Option<&Path>) -> Result<Harvest, ImportError> {
-    let bytes = std::fs::read(file).map_err(|source| ImportError::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let text = decode(bytes, file)?;
-    let channel = parse(&text, file)?;
-    // Exports run to hundreds of megabytes: the records hold what is needed.
-    drop(text);
+    // Exports run to hundreds of megabytes: streamed into records, never held whole.
+    let channel = read_channel(file)?;
     check_nesting(&channel, file)?;
     if let Some(dir) = uploads
         && !dir.is_dir()
@@ -178,7 +175,7 @@ impl Used {
     }
 }
 
-fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) -> Harvest {
+fn harvest(mut channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) -> Harvest {
     let given_uploads = uploads.is_some();
     let names = author_names(&channel);
     let categories = categories_of(&channel);
@@ -194,9 +191,15 @@ fn harvest(channel: Channel, uploads: Option<(&Path, Bounds)>, label: String) ->
     };
     let results: Vec<Result<Made, Skip>> = channel
         .items
-        .par_iter()
+        .par_iter_mut()
         .filter(|i| i.get("wp:post_type") != "attachment")
-        .map(|item| entry(item, &files, &names, &categories, origin(item)))
+        .map(|item| {
+            let made = entry(item, &files, &names, &categories, origin(item));
+            // Its HTML is done with once it is Markdown: the export's posts and their
+            // Markdown are never all held at once.
+            item.fields.remove("content:encoded");
+            made
+        })
         .collect();
     let mut used = gather(&channel, results, &mut harvest);
     keep_attachments(attachments, &files, given_uploads, &mut harvest, &mut used);
