@@ -128,46 +128,28 @@ pub fn build(
     stemmer: Option<&Stemmer>,
     chunks: usize,
 ) -> Vec<(String, Vec<u8>)> {
-    // Each article's words with their weighted counts, in parallel (most of the work:
-    // splitting, lowercasing where needed, counting)...
-    let per_doc: Vec<DocWords> = docs.par_iter().map(doc_words).collect();
-    // ...then each distinct word of the part stemmed once. Stem numbers follow the order
-    // words are met in, which no file shows: postings are per stem, chunks number their
-    // stems by their own sorted words.
-    let mut words: HashMap<String, u32> = HashMap::new();
-    let mut stem_ids: HashMap<String, u32> = HashMap::new();
-    let mut roots: Vec<String> = Vec::new();
+    // Each distinct word of the part met once (and stemmed once); each article's words
+    // counted into dense tables by word number, then by stem. Stem numbers follow the
+    // order words are met in, which no file shows: postings are per stem, chunks number
+    // their stems by their own sorted words.
+    let mut vocabulary = Vocabulary::new(stemmer);
     let mut counts: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
     let mut lengths: Vec<f32> = Vec::with_capacity(docs.len());
-    let mut tf: HashMap<u32, f32> = HashMap::new();
-    for (found, length) in &per_doc {
-        tf.clear();
-        for (word, f) in found {
-            let stem = match words.get(word.as_ref()) {
-                Some(&id) => id,
-                None => {
-                    let word = word.to_string();
-                    let stem = stemmer.map_or_else(|| word.clone(), |s| s.stem(&word).into());
-                    let next = stem_ids.len() as u32;
-                    let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
-                        roots.push(stem);
-                        next
-                    });
-                    words.insert(word, id);
-                    id
-                }
-            };
-            *tf.entry(stem).or_default() += f;
-        }
-        let mut found: Vec<(u32, f32)> = tf.iter().map(|(&s, &f)| (s, f)).collect();
-        found.sort_unstable_by_key(|&(s, _)| s);
+    for doc in docs {
+        let (found, length) = vocabulary.count(doc);
         counts.push(found);
-        lengths.push(*length as f32);
+        lengths.push(length as f32);
     }
+    let Vocabulary {
+        ids: words,
+        stem_of,
+        roots,
+        ..
+    } = vocabulary;
 
     // Postings per stem, in the part's order of articles.
     let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stem_ids.len()];
+    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); roots.len()];
     for (doc, found) in counts.iter().enumerate() {
         let norm = K1 * (1.0 - B + B * lengths[doc] / average);
         for &(stem, f) in found {
@@ -179,7 +161,10 @@ pub fn build(
     let postings: Vec<String> = postings.par_iter().map(|p| encode(p)).collect();
 
     // Words into chunks by their key; each chunk numbers the stems it holds.
-    let mut sorted: Vec<(&str, u32)> = words.iter().map(|(w, &s)| (w.as_str(), s)).collect();
+    let mut sorted: Vec<(&str, u32)> = words
+        .iter()
+        .map(|(w, &id)| (w.as_ref(), stem_of[id as usize]))
+        .collect();
     sorted.sort_unstable();
     let mut chunk_words: Vec<Vec<(&str, u32)>> = vec![Vec::new(); chunks];
     for (word, stem) in sorted {
@@ -218,35 +203,129 @@ pub fn build(
     files
 }
 
-/// An article's distinct words (lowercased) with their counts weighted by field, and how
-/// many words it has.
-type DocWords<'a> = (Vec<(Cow<'a, str>, f32)>, usize);
+/// The distinct words (lowercased) of a part, numbered as met, with their stems, and the
+/// tables an article's words are counted in (kept between articles: cleared, not freed).
+struct Vocabulary<'d, 's> {
+    stemmer: Option<&'s Stemmer>,
+    /// Word → word number.
+    ids: HashMap<Cow<'d, str>, u32>,
+    /// Word number → stem number.
+    stem_of: Vec<u32>,
+    /// Stem → stem number.
+    stem_ids: HashMap<String, u32>,
+    /// Stem number → stem.
+    roots: Vec<String>,
+    /// Word number → weighted count in the article being counted (0: not in it).
+    per_word: Vec<f32>,
+    /// Stem number → weighted count in the article being counted.
+    per_stem: Vec<f32>,
+    words_met: Vec<u32>,
+    stems_met: Vec<u32>,
+}
 
-/// The [`DocWords`] of an article.
-fn doc_words<'a>(doc: &'a Fragment) -> DocWords<'a> {
-    let fields = [
-        (doc.title, TITLE),
-        (doc.description.unwrap_or(""), DESCRIPTION),
-        (doc.text.as_str(), BODY),
-    ]
-    .into_iter()
-    .chain(doc.authors.iter().map(|a| (*a, BYLINE)))
-    .chain(doc.tags.iter().map(|t| (*t, TAG)));
-    let mut counts: HashMap<Cow<str>, f32> = HashMap::new();
-    let mut length = 0;
-    for (field, weight) in fields {
-        for word in text::word_spans(field) {
-            length += 1;
-            // Most words are lowercase already: counted as they are, with no copy made.
-            let word = if text::is_lowercase(word) {
-                Cow::Borrowed(word)
-            } else {
-                Cow::Owned(word.to_lowercase())
-            };
-            *counts.entry(word).or_default() += weight;
+impl<'d, 's> Vocabulary<'d, 's> {
+    fn new(stemmer: Option<&'s Stemmer>) -> Self {
+        Vocabulary {
+            stemmer,
+            ids: HashMap::new(),
+            stem_of: Vec::new(),
+            stem_ids: HashMap::new(),
+            roots: Vec::new(),
+            per_word: Vec::new(),
+            per_stem: Vec::new(),
+            words_met: Vec::new(),
+            stems_met: Vec::new(),
         }
     }
-    (counts.into_iter().collect(), length)
+
+    /// An article's stems with their counts weighted by field (stems ascending), and how
+    /// many words it has.
+    fn count(&mut self, doc: &'d Fragment) -> (Vec<(u32, f32)>, usize) {
+        let fields = [
+            (doc.title, TITLE),
+            (doc.description.unwrap_or(""), DESCRIPTION),
+            (doc.text.as_str(), BODY),
+        ]
+        .into_iter()
+        .chain(doc.authors.iter().map(|a| (*a, BYLINE)))
+        .chain(doc.tags.iter().map(|t| (*t, TAG)));
+        let mut length = 0;
+        for (field, weight) in fields {
+            for (word, lowercase) in text::words(field) {
+                length += 1;
+                let id = self.id(word, lowercase) as usize;
+                // Every weight is above zero: a zero count is a word not met yet.
+                if self.per_word[id] == 0.0 {
+                    self.words_met.push(id as u32);
+                }
+                self.per_word[id] += weight;
+            }
+        }
+        for &word in &self.words_met {
+            let stem = self.stem_of[word as usize] as usize;
+            if self.per_stem[stem] == 0.0 {
+                self.stems_met.push(stem as u32);
+            }
+            // Counts are sums of small whole numbers: exact in any order.
+            self.per_stem[stem] += std::mem::take(&mut self.per_word[word as usize]);
+        }
+        self.words_met.clear();
+        self.stems_met.sort_unstable();
+        let found = self
+            .stems_met
+            .drain(..)
+            .map(|s| (s, std::mem::take(&mut self.per_stem[s as usize])))
+            .collect();
+        (found, length)
+    }
+
+    /// The number of `word` (as written; `lowercase` if it is its own lowercase), met
+    /// and stemmed now if it is new.
+    fn id(&mut self, word: &'d str, lowercase: bool) -> u32 {
+        if lowercase {
+            if let Some(&id) = self.ids.get(word) {
+                return id;
+            }
+            return self.add(Cow::Borrowed(word));
+        }
+        // Most capitalized words are ASCII: lowercased on the stack, copied only if new.
+        let mut buffer = [0u8; text::MAX_WORD];
+        if word.is_ascii() && word.len() <= buffer.len() {
+            let lower = &mut buffer[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower = std::str::from_utf8(lower).expect("ASCII");
+            if let Some(&id) = self.ids.get(lower) {
+                return id;
+            }
+            return self.add(Cow::Owned(lower.to_string()));
+        }
+        let lower = word.to_lowercase();
+        match self.ids.get(lower.as_str()) {
+            Some(&id) => id,
+            None => self.add(Cow::Owned(lower)),
+        }
+    }
+
+    fn add(&mut self, word: Cow<'d, str>) -> u32 {
+        let stem = self
+            .stemmer
+            .map_or_else(|| word.to_string(), |s| s.stem(&word).into());
+        let next = self.stem_ids.len() as u32;
+        let roots = &mut self.roots;
+        let stem = *self.stem_ids.entry(stem).or_insert_with_key(|stem| {
+            roots.push(stem.clone());
+            next
+        });
+        if stem as usize == self.per_stem.len() {
+            self.per_stem.push(0.0);
+        }
+        let id = self.stem_of.len() as u32;
+        self.stem_of.push(stem);
+        self.per_word.push(0.0);
+        self.ids.insert(word, id);
+        id
+    }
 }
 
 fn docs_table<'a>(docs: &'a [Fragment]) -> Docs<'a> {
