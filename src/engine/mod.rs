@@ -652,6 +652,7 @@ impl Engine {
             pages: manifest.pages.clone(),
             warnings: self.warnings(),
             published: Vec::new(),
+            spare: None,
         })
     }
 
