@@ -51,9 +51,26 @@ pub struct Record {
     /// Every article URL the site has published, with the file that had it (see
     /// `published`): those still there, and those gone that no alias answers yet.
     pub published: Vec<(String, String)>,
+    /// The spare copy of the output the build kept beside it (`SitePaths::spare`).
+    pub spare: Option<SpareRecord>,
 }
 
-const HEADER: &str = "gazette build cache 7";
+/// A build's spare copy of the output (see `output::Spare`) as the build left it.
+///
+/// Architecture invariant: the spare is trusted only while both it and the output are
+/// exactly as recorded (both walked, both fingerprints match): a file edited in place in
+/// the output is edited in the spare too (they share it), a file replaced by hand is not,
+/// and either changes a fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpareRecord {
+    /// The spare's fingerprint, as [`output`] takes it.
+    pub fingerprint: u64,
+    /// The paths where the spare's file differs from the output's, or where only one of
+    /// them has a file, sorted.
+    pub differs: Vec<String>,
+}
+
+const HEADER: &str = "gazette build cache 8";
 
 pub fn load(paths: &SitePaths) -> Option<Record> {
     let text = std::fs::read_to_string(paths.record()).ok()?;
@@ -76,6 +93,7 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
     let articles = number(&field("articles")?)? as usize;
     let scheduled = number(&field("scheduled")?)? as usize;
     let files = number(&field("files")?)? as usize;
+    let spare = optional(field("spare")?)?;
     let pages = field("pages")?
         .split_ascii_whitespace()
         .map(|p| u64::from_str_radix(p, 16).ok())
@@ -85,6 +103,7 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
     }
     let mut warnings = Vec::new();
     let mut published = Vec::new();
+    let mut differs = Vec::new();
     for line in lines {
         match line.split_once(' ')? {
             ("warning", warning) => warnings.push(warning.replace("\\n", "\n")),
@@ -92,6 +111,7 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
                 let (path, source) = entry.split_once('\t')?;
                 published.push((path.to_string(), source.replace("\\n", "\n")));
             }
+            ("differs", path) => differs.push(path.replace("\\n", "\n")),
             _ => return None,
         }
     }
@@ -104,6 +124,10 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
         pages,
         warnings,
         published,
+        spare: spare.map(|fingerprint| SpareRecord {
+            fingerprint,
+            differs,
+        }),
     })
 }
 
@@ -111,8 +135,12 @@ pub fn load(paths: &SitePaths) -> Option<Record> {
 pub fn save(paths: &SitePaths, record: &Record) {
     {
         let inputs = record.inputs.map_or("none".to_string(), |i| i.to_string());
+        let spare = record
+            .spare
+            .as_ref()
+            .map_or("none".to_string(), |s| s.fingerprint.to_string());
         let mut text = format!(
-            "{HEADER}\ninputs {inputs}\noutput {}\narticles {}\nscheduled {}\nfiles {}\npages",
+            "{HEADER}\ninputs {inputs}\noutput {}\narticles {}\nscheduled {}\nfiles {}\nspare {spare}\npages",
             record.output, record.articles, record.scheduled, record.files
         );
         text.reserve(record.pages.len() * 17);
@@ -129,6 +157,9 @@ pub fn save(paths: &SitePaths, record: &Record) {
                 "published {path}\t{}\n",
                 source.replace('\n', "\\n")
             ));
+        }
+        for path in record.spare.iter().flat_map(|s| &s.differs) {
+            text.push_str(&format!("differs {}\n", path.replace('\n', "\\n")));
         }
         let _ = std::fs::write(paths.record(), text);
     }
@@ -163,49 +194,65 @@ fn file_stamp(relative: String, path: &Path) -> Option<Stamp> {
     })
 }
 
-fn relative(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace(std::path::MAIN_SEPARATOR, "/")
-}
-
 fn hash_stamps(identity: &str, mut stamps: Vec<Stamp>) -> u64 {
     stamps.par_sort_unstable();
     crate::hash::of((identity, stamps))
 }
 
-/// Every file and folder below `dir` (not `dir` itself), stamped; walked in parallel per
-/// top-level entry, since a news site has a folder per article. `None` if unreadable.
+/// Every file and folder below `dir` (not `dir` itself), stamped. `None` if unreadable.
+///
+/// Folders are walked in parallel at every depth, not only per top-level entry: a site
+/// with old URLs keeps them in one folder (`old/…`, WordPress's `2012/…`), 100,000
+/// folders below a handful of top-level ones. Files are stamped relative to their
+/// folder's open handle (`DirEntry::metadata`), not by a path looked up from the root.
 fn walk(dir: &Path) -> Option<Vec<Stamp>> {
-    // Types come with the listing: a top-level file is stamped at once, and only folders
-    // are walked (a walk of a single file would `stat` it twice).
-    let top: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)
-        .ok()?
-        .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?.is_dir()))))
-        .collect::<Result<_, _>>()
-        .ok()?;
-    let nested = top
-        .par_iter()
-        .map(|(path, is_dir)| -> Option<Vec<Stamp>> {
-            if !is_dir {
-                return Some(vec![file_stamp(relative(path, dir), path)?]);
-            }
-            walkdir::WalkDir::new(path)
-                .into_iter()
-                .map(|entry| {
-                    let entry = entry.ok()?;
-                    let relative = relative(entry.path(), dir);
-                    if entry.file_type().is_dir() {
-                        Some(Stamp::folder(relative))
-                    } else {
-                        file_stamp(relative, entry.path())
-                    }
-                })
-                .collect()
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(nested.into_iter().flatten().collect())
+    walk_below(dir, "")
+}
+
+/// [`walk`] of `path`, whose path relative to the walk's root is `relative` (empty for
+/// the root itself, which is not stamped).
+fn walk_below(path: &Path, relative: &str) -> Option<Vec<Stamp>> {
+    let child = |name: &std::ffi::OsStr| {
+        let name = name.to_string_lossy();
+        if relative.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{relative}/{name}")
+        }
+    };
+    let mut stamps = Vec::new();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(path).ok()? {
+        let entry = entry.ok()?;
+        let relative = child(&entry.file_name());
+        if entry.file_type().ok()?.is_dir() {
+            folders.push((entry.path(), relative));
+        } else {
+            let stamp = FileStamp::of(&entry.metadata().ok()?)?;
+            stamps.push(Stamp {
+                path: relative,
+                file: Some(stamp),
+            });
+        }
+    }
+    // A folder of one or two folders (an alias's `old/2012/story/`) is walked on this
+    // thread: handing it to another costs more than it saves.
+    let below: Vec<Vec<Stamp>> = if folders.len() > 2 {
+        folders
+            .par_iter()
+            .map(|(path, relative)| walk_below(path, relative))
+            .collect::<Option<_>>()?
+    } else {
+        folders
+            .iter()
+            .map(|(path, relative)| walk_below(path, relative))
+            .collect::<Option<_>>()?
+    };
+    for ((_, relative), below) in folders.into_iter().zip(below) {
+        stamps.push(Stamp::folder(relative));
+        stamps.extend(below);
+    }
+    Some(stamps)
 }
 
 /// Fingerprints the inputs: `identity` (options and anything else that changes the
@@ -316,12 +363,17 @@ mod tests {
             pages: vec![0, 1, 0xfeed, u64::MAX],
             warnings: vec!["a: one".into(), "b:\ntwo lines".into()],
             published: vec![("old/".into(), "content/old.md".into())],
+            spare: Some(SpareRecord {
+                fingerprint: 7,
+                differs: vec!["a/index.html".into(), "b c.txt".into()],
+            }),
         };
         save(&out, &record);
         assert_eq!(load(&out), Some(record.clone()));
         let unsettled = Record {
             inputs: None,
             pages: vec![],
+            spare: None,
             ..record
         };
         save(&out, &unsettled);

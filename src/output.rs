@@ -167,6 +167,46 @@ impl Spare {
     pub fn discard(self) {
         let _ = remove_tree(&self.dir);
     }
+
+    /// Keeps the spare beside the output for the next build (at `SitePaths::spare`, in
+    /// place of any spare there); returns where it differs from the output, sorted.
+    pub fn keep_beside(self, paths: &SitePaths) -> Result<Vec<String>, OutputError> {
+        let kept = paths.spare();
+        remove_tree(&kept).map_err(io(&kept, "cannot remove the old copy of the output"))?;
+        let mut spare = std::mem::ManuallyDrop::new(self);
+        let dir = std::mem::take(&mut spare.dir);
+        let differs = std::mem::take(&mut spare.differs);
+        if let Err(e) = std::fs::rename(&dir, &kept) {
+            let _ = remove_tree(&dir);
+            return Err(io(&kept, "cannot keep a copy of the output")(e));
+        }
+        let mut differs: Vec<String> = differs.into_iter().collect();
+        differs.sort_unstable();
+        Ok(differs)
+    }
+
+    /// Deletes the spare a build kept beside the output, if there is one.
+    pub fn forget_kept(paths: &SitePaths) {
+        let _ = remove_tree(&paths.spare());
+    }
+
+    /// Takes the spare the last build kept beside the output, which differs from it at
+    /// `differs` (the caller checked both against the build record), moving it where a
+    /// staging folder goes first: a build killed while it brings the spare up to date
+    /// leaves a staging folder, which the next build deletes, never a spare that is not
+    /// what the record says. `None` if it cannot be moved.
+    pub fn take_kept(
+        paths: &SitePaths,
+        _lock: &OutputLock,
+        differs: HashSet<String>,
+    ) -> Option<Spare> {
+        let (parent, prefix) = (paths.output_parent(), paths.staging_prefix());
+        remove_abandoned_staging(parent, &prefix);
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
+        remove_tree(&dir).ok()?;
+        std::fs::rename(paths.spare(), &dir).ok()?;
+        Some(Spare { dir, differs })
+    }
 }
 
 /// The tree a commit replaced, beside the output where staging was: becomes the next
@@ -195,26 +235,44 @@ impl Replaced {
     /// files): a tree of unknown contents is pruned of what the site does not have, and
     /// where there was none, one is made of links to the output's files.
     pub fn into_spare(self, site: &HashSet<String>) -> Result<Spare, OutputError> {
+        self.into_spare_counting(site).map(|(spare, _)| spare)
+    }
+
+    /// [`Replaced::into_spare`], also returning how many files of a tree of unknown
+    /// contents the site no longer has (pruned from it; 0 for the other kinds).
+    pub fn into_spare_counting(
+        self,
+        site: &HashSet<String>,
+    ) -> Result<(Spare, usize), OutputError> {
         let dir = self.dir.clone();
         let unreadable = |e| io(&dir, "cannot prepare a copy of the output")(e);
         match self.kind {
-            ReplacedKind::Known => Ok(Spare {
-                dir: self.dir,
-                differs: self.changed.into_iter().collect(),
-            }),
-            ReplacedKind::Unknown => {
-                prune(&self.dir, site).map_err(unreadable)?;
-                Ok(Spare {
+            ReplacedKind::Known => Ok((
+                Spare {
                     dir: self.dir,
                     differs: self.changed.into_iter().collect(),
-                })
+                },
+                0,
+            )),
+            ReplacedKind::Unknown => {
+                let removed = prune(&self.dir, site).map_err(unreadable)?;
+                Ok((
+                    Spare {
+                        dir: self.dir,
+                        differs: self.changed.into_iter().collect(),
+                    },
+                    removed,
+                ))
             }
             ReplacedKind::Nothing => {
                 copy_as_links(&self.output_dir, &self.dir, site).map_err(unreadable)?;
-                Ok(Spare {
-                    dir: self.dir,
-                    differs: HashSet::new(),
-                })
+                Ok((
+                    Spare {
+                        dir: self.dir,
+                        differs: HashSet::new(),
+                    },
+                    0,
+                ))
             }
         }
     }
@@ -570,7 +628,7 @@ impl Drop for Spare {
 
 /// Deletes everything below `dir` that is neither a file of `site` nor a folder leading
 /// to one. Top-level entries are pruned in parallel: a news site has a folder per article.
-fn prune(dir: &Path, site: &HashSet<String>) -> std::io::Result<()> {
+fn prune(dir: &Path, site: &HashSet<String>) -> std::io::Result<usize> {
     let mut folders: HashSet<&str> = HashSet::new();
     for path in site {
         let mut rest = path.as_str();
@@ -586,7 +644,8 @@ fn prune(dir: &Path, site: &HashSet<String>) -> std::io::Result<()> {
         relative: &str,
         site: &HashSet<String>,
         folders: &HashSet<&str>,
-    ) -> std::io::Result<()> {
+    ) -> std::io::Result<usize> {
+        let mut removed = 0;
         for entry in std::fs::read_dir(path)? {
             let entry = entry?;
             let name = entry.file_name();
@@ -597,32 +656,35 @@ fn prune(dir: &Path, site: &HashSet<String>) -> std::io::Result<()> {
                 format!("{relative}/{name}")
             };
             if entry.file_type()?.is_dir() {
-                if folders.contains(child.as_str()) {
-                    walk(&entry.path(), &child, site, folders)?;
+                removed += if folders.contains(child.as_str()) {
+                    walk(&entry.path(), &child, site, folders)?
                 } else {
-                    remove_tree(&entry.path())?;
-                }
+                    remove_tree(&entry.path())?
+                };
             } else if !site.contains(&child) {
                 std::fs::remove_file(entry.path())?;
+                removed += 1;
             }
         }
-        Ok(())
+        Ok(removed)
     }
     let top: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    top.par_iter().try_for_each(|entry| {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_dir() {
-            if folders.contains(name.as_str()) {
-                walk(&entry.path(), &name, site, &folders)
+    top.par_iter()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_dir() {
+                if folders.contains(name.as_str()) {
+                    walk(&entry.path(), &name, site, &folders)
+                } else {
+                    remove_tree(&entry.path())
+                }
+            } else if site.contains(&name) {
+                Ok(0)
             } else {
-                remove_tree(&entry.path()).map(|_| ())
+                std::fs::remove_file(entry.path()).map(|()| 1)
             }
-        } else if site.contains(&name) {
-            Ok(())
-        } else {
-            std::fs::remove_file(entry.path())
-        }
-    })
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
 /// Makes `copy` a tree of hard links to `site`'s files in `output` (copies where the file

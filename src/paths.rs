@@ -215,6 +215,13 @@ impl SitePaths {
         self.beside_output("gazette-cache")
     }
 
+    /// The spare copy of the output a build keeps for the next one (see `output::Spare`):
+    /// beside the output, so on its file system (the exchange needs that), and hidden,
+    /// so never served.
+    pub fn spare(&self) -> PathBuf {
+        self.beside_output("gazette-spare")
+    }
+
     /// The lock held by whichever process is writing the output.
     pub fn lock(&self) -> PathBuf {
         self.beside_output("lock")

@@ -190,3 +190,134 @@ fn a_reader_of_the_output_never_sees_two_sites_at_once() {
         "pages of two sites seen together"
     );
 }
+
+/// The output a clean build of the site writes, beside the site's own (`clean`).
+fn clean_build(site: &TestSite) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    site.run(&["build", "--no-cache", "--output", "clean"])
+        .success();
+    site.tree("clean")
+}
+
+/// A build keeps the tree its commit replaced beside the output, as a spare copy, and the
+/// next build brings only what differs up to date and switches that in: no folder made
+/// nor file linked per page, no old tree deleted.
+#[cfg(unix)]
+#[test]
+fn a_build_switches_in_the_spare_the_last_build_kept() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new();
+    site.story("a", "A", "2024-01-01");
+    site.story("b", "B", "2024-01-02");
+    site.build();
+    assert!(
+        !site.exists(".public.gazette-spare"),
+        "a fresh output has none"
+    );
+    let inode = |p: &str| std::fs::metadata(site.path().join(p)).unwrap().ino();
+    site.story("a", "A edited", "2024-01-01");
+    site.build();
+    // The previous output: its page of `a` as it was, the others the output's own files.
+    assert!(
+        !site
+            .read(".public.gazette-spare/a/index.html")
+            .contains("A edited")
+    );
+    assert!(site.read("public/a/index.html").contains("A edited"));
+    let spare_files = site.tree(".public.gazette-spare");
+    let shared = spare_files
+        .keys()
+        .filter(|p| {
+            let p = p.to_string_lossy();
+            site.exists(&format!("public/{p}"))
+                && inode(&format!(".public.gazette-spare/{p}")) == inode(&format!("public/{p}"))
+        })
+        .count();
+    assert!(shared > 0 && shared < spare_files.len(), "{shared} shared");
+    let spare = inode(".public.gazette-spare");
+    site.story("a", "A edited again", "2024-01-01");
+    site.story("c", "C", "2024-01-03");
+    site.remove("content/b.md");
+    let report = site.build().stdout();
+    assert_eq!(inode("public"), spare, "the spare became the output");
+    assert!(report.contains("removed"), "{report}");
+    assert!(!site.exists("public/b/index.html"));
+    assert_eq!(site.tree("public"), clean_build(&site));
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+}
+
+/// The spare is trusted only as the build record left it, and the output too: a page
+/// replaced by hand in either, or edited in place in the output (which edits the spare's
+/// link to it as well), means the whole site is staged again, never a page carried over
+/// from a tree that is not what the record says.
+#[test]
+fn a_spare_or_an_output_touched_by_hand_is_not_trusted() {
+    let site = TestSite::new();
+    site.story("a", "A", "2024-01-01");
+    site.story("b", "B", "2024-01-02");
+    site.build();
+    let mut round = 0;
+    let mut edit_a_and_build = || {
+        round += 1;
+        site.story("a", &format!("A {round}"), "2024-01-01");
+        site.build();
+    };
+    edit_a_and_build();
+    let spare_b = site.path().join(".public.gazette-spare/b/index.html");
+    std::fs::remove_file(&spare_b).unwrap();
+    std::fs::write(&spare_b, "replaced in the spare").unwrap();
+    edit_a_and_build();
+    assert_eq!(site.tree("public"), clean_build(&site));
+    edit_a_and_build();
+    {
+        use std::io::Write;
+        let mut page = std::fs::OpenOptions::new()
+            .append(true)
+            .open(site.path().join("public/b/index.html"))
+            .unwrap();
+        page.write_all(b"edited in place").unwrap();
+    }
+    edit_a_and_build();
+    assert_eq!(site.tree("public"), clean_build(&site));
+    std::fs::write(site.path().join("public/b/index.html"), "replaced by hand").unwrap();
+    edit_a_and_build();
+    assert_eq!(site.tree("public"), clean_build(&site));
+}
+
+/// A build killed while it brings the spare up to date leaves the old site or the new
+/// one, and the spare it was changing is never trusted again.
+#[test]
+fn a_killed_build_over_the_spare_leaves_one_site() {
+    let site = marked_site(200, "marker-one");
+    site.build();
+    mark(&site, "marker-two");
+    site.build();
+    assert!(site.exists(".public.gazette-spare"));
+    let started = std::time::Instant::now();
+    mark(&site, "marker-three");
+    site.build();
+    let length = started.elapsed().as_micros() as u64;
+    let rounds = 8;
+    for round in 0..rounds {
+        mark(&site, &format!("marker-{round}y"));
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .arg("build")
+            .current_dir(site.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(
+            length * (4 + round) / (4 + rounds),
+        ));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let (found, pages) = markers(&site);
+        assert_eq!(pages, 200, "round {round}: every page is there");
+        assert_eq!(found.len(), 1, "round {round}: one site: {found:?}");
+    }
+    site.build();
+    let (found, _) = markers(&site);
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["marker-7y"]);
+    assert_eq!(site.tree("public"), clean_build(&site));
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+}

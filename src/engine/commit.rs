@@ -17,7 +17,7 @@ use super::{Holder, Manifest, SpareTree, Stale, State, Timings, Update, Work, se
 use crate::engine::{EngineError, Progress, plan_search};
 use crate::files::FileStamp;
 use crate::images;
-use crate::output::{OutputLock, Staging, WriteReport};
+use crate::output::{self, OutputLock, Staging, WriteReport};
 use crate::parallel;
 use crate::paths::SitePaths;
 use crate::render::{cards::Cards, context::Shared, pages};
@@ -66,7 +66,7 @@ impl Work {
         let Staged {
             staging,
             previous_site,
-        } = pick_staging(&mut self.manifest, &self.options, &state.paths, lock)?;
+        } = pick_staging(&mut self.manifest, &state.paths, lock)?;
         rebuild_values |= stale.jobs;
         build_values(state, &staging, rebuild_values)?;
         timings.lap("plan (template values, folders)");
@@ -74,7 +74,9 @@ impl Work {
         timings.lap("search index");
         let swapped = list_files(state, &mut self.manifest, stale, make_search);
         staging.make_dirs(state.files.iter().map(|f| f.path.as_str()))?;
-        let site_paths = (self.options.holder == Holder::Session)
+        // A session keeps a spare after every commit, a build over a previous output too.
+        let session = self.options.holder == Holder::Session;
+        let site_paths = (session || staging.updates())
             .then(|| site_paths(state, previous_site.as_ref(), stale, swapped.as_deref()));
         if let (true, Some(new), Some(previous)) = (staging.reuses(), &site_paths, &previous_site) {
             clear_spare(&staging, new, previous)?;
@@ -102,7 +104,24 @@ impl Work {
         rendered.stamps.extend(files);
         timings.lap("render and compare/write");
         progress.enter("committing");
-        let (written, spare) = switch(staging, site_paths.as_ref(), previous_site.as_deref())?;
+        let (written, spare) = switch(
+            staging,
+            site_paths.as_ref(),
+            previous_site.as_deref(),
+            session,
+        )?;
+        let (spare, kept) = match spare {
+            // A spare that cannot be kept only costs the next build time.
+            SpareTree::Ready(spare) if !session => {
+                (SpareTree::None, spare.keep_beside(&state.paths).ok())
+            }
+            SpareTree::None if !session => {
+                // A fresh output's: a spare kept for another output of the name is stale.
+                output::Spare::forget_kept(&state.paths);
+                (SpareTree::None, None)
+            }
+            spare => (spare, None),
+        };
         timings.lap("commit");
         if plan_images {
             state.images.prune(&state.paths.image_cache);
@@ -120,6 +139,7 @@ impl Work {
             files_current: true,
             site: site_paths,
             spare,
+            kept,
         };
         Ok(Update {
             full: false,
@@ -160,19 +180,18 @@ fn plan_images_again(
     Ok(changed)
 }
 
-/// A session brings its spare copy of the output up to date rather than staging the
-/// whole site (which costs a folder and a link per page: ~0.3 s at 10,000 articles); a
-/// build stages the whole site.
+/// A commit brings its spare copy of the output up to date rather than staging the
+/// whole site (which costs a folder and a link per page: ~0.3 s at 10,000 articles, and
+/// deleting the replaced tree as much again): a session's, or the one the last build kept
+/// (taken while the build record was checked). Without one, the whole site is staged.
 fn pick_staging(
     manifest: &mut Manifest,
-    options: &super::BuildOptions,
     paths: &SitePaths,
     lock: &OutputLock,
 ) -> Result<Staged, EngineError> {
-    let session = options.holder == Holder::Session;
     let previous_site = manifest.site.clone();
     let staging = match manifest.spare.take() {
-        Some(spare) if session && previous_site.is_some() => Staging::reuse(paths, lock, spare),
+        Some(spare) if previous_site.is_some() => Staging::reuse(paths, lock, spare),
         Some(spare) => {
             spare.discard();
             Staging::create(paths, lock)?
@@ -441,13 +460,16 @@ fn write_files(
     })
 }
 
-/// Switches the staging tree in. A session keeps the tree it replaced as its next
-/// spare; where that means reading or copying the whole tree, on another thread, off
-/// the edit's path.
+/// Switches the staging tree in and keeps the tree it replaced as the next spare
+/// (when `site_paths` are known). A session makes a spare that needs reading or copying
+/// the whole tree on another thread, off the edit's path; a build (`session` false)
+/// prunes the previous output it replaced at once, which costs a walk where deleting it
+/// cost a deletion per file and folder, and makes no spare of nothing.
 fn switch(
     staging: Staging,
     site_paths: Option<&Arc<HashSet<String>>>,
     previous_site: Option<&HashSet<String>>,
+    session: bool,
 ) -> Result<(WriteReport, SpareTree), EngineError> {
     let Some(new) = site_paths else {
         return Ok((staging.commit()?, SpareTree::None));
@@ -459,9 +481,18 @@ fn switch(
     let new = new.clone();
     let spare = match replaced {
         Some(replaced) if replaced.is_known() => SpareTree::Ready(replaced.into_spare(&new)?),
-        Some(replaced) => {
+        Some(replaced) if session => {
             SpareTree::Making(std::thread::spawn(move || replaced.into_spare(&new).ok()))
         }
+        // The site is in place: a tree that cannot be pruned only costs the next build
+        // its spare (it is deleted as an abandoned staging folder).
+        Some(replaced) => match replaced.into_spare_counting(&new) {
+            Ok((spare, removed)) => {
+                written.removed = removed;
+                SpareTree::Ready(spare)
+            }
+            Err(_) => SpareTree::None,
+        },
         None => SpareTree::None,
     };
     Ok((written, spare))

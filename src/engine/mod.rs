@@ -355,6 +355,9 @@ struct Manifest {
     /// spare tree it keeps beside the output (see `output::Spare`).
     site: Option<Arc<HashSet<String>>>,
     spare: SpareTree,
+    /// A build's: the paths where the spare it kept beside the output (`SitePaths::spare`)
+    /// differs from the output, sorted, for the build record.
+    kept: Option<Vec<String>>,
 }
 
 /// A session's spare copy of the output: ready, being made on another thread (after a
@@ -642,7 +645,14 @@ impl Engine {
             .iter()
             .map(|j| j.path.as_str())
             .chain(state.files.iter().map(|f| f.path.as_str()));
-        let output = cache::output_of(paths.zip(manifest.stamps.iter().copied()))?;
+        let output = cache::output_of(paths.clone().zip(manifest.stamps.iter().copied()))?;
+        let spare = manifest.kept.as_ref().and_then(|differs| {
+            let files = paths.zip(manifest.stamps.iter().copied());
+            Some(cache::SpareRecord {
+                fingerprint: spare_fingerprint(&state.paths.spare(), files, differs)?,
+                differs: differs.clone(),
+            })
+        });
         Some(cache::Record {
             inputs,
             output,
@@ -652,6 +662,7 @@ impl Engine {
             pages: manifest.pages.clone(),
             warnings: self.warnings(),
             published: Vec::new(),
+            spare,
         })
     }
 
@@ -753,7 +764,7 @@ impl Work {
         let options = self.load_options();
         let (site, manifest) = rayon::join(
             || content::load_with(opened.config, &paths.content, options, shortcodes),
-            || record.and_then(|r| Manifest::from_record(r, &paths.output)),
+            || record.and_then(|r| Manifest::from_record(r, &paths, self.lock.as_ref())),
         );
         let site = site?;
         if let Some(manifest) = manifest {
@@ -825,17 +836,61 @@ impl Work {
 impl Manifest {
     /// The pages `record` says the output holds, if the output is exactly as recorded
     /// (walked to check: a page edited or removed by hand is not carried over).
-    fn from_record(record: &cache::Record, output: &Path) -> Option<Manifest> {
+    ///
+    /// The spare the build kept beside the output is taken too, if it is exactly as
+    /// recorded (walked at the same time): the commit then brings it up to date rather
+    /// than staging the whole site.
+    fn from_record(
+        record: &cache::Record,
+        paths: &SitePaths,
+        lock: Option<&(PathBuf, OutputLock)>,
+    ) -> Option<Manifest> {
         if record.pages.is_empty() {
             return None;
         }
-        let (fingerprint, walked) = cache::output_files(output)?;
-        (fingerprint == record.output).then(|| Manifest {
+        let (output, spare) = rayon::join(
+            || cache::output_files(&paths.output),
+            || {
+                record
+                    .spare
+                    .as_ref()
+                    .and_then(|_| cache::output(&paths.spare()))
+            },
+        );
+        let (fingerprint, walked) = output?;
+        if fingerprint != record.output {
+            return None;
+        }
+        let mut manifest = Manifest {
             pages: record.pages.clone(),
-            walked: Some(walked),
             ..Manifest::default()
-        })
+        };
+        if let (Some(kept), Some((_, lock))) = (&record.spare, lock)
+            && spare == Some(kept.fingerprint)
+            && let Some(spare) =
+                output::Spare::take_kept(paths, lock, kept.differs.iter().cloned().collect())
+        {
+            manifest.site = Some(Arc::new(walked.keys().cloned().collect()));
+            manifest.spare = SpareTree::Ready(spare);
+        }
+        manifest.walked = Some(walked);
+        Some(manifest)
     }
+}
+
+/// The fingerprint of the spare kept at `dir`, from the stamps of the output's `files`
+/// (their hard links) but where it `differs` (sorted), stamped there: no walk.
+fn spare_fingerprint<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a str, Option<FileStamp>)>,
+    differs: &'a [String],
+) -> Option<u64> {
+    let differing = |path: &str| differs.binary_search_by(|d| d.as_str().cmp(path)).is_ok();
+    let own = differs.iter().filter_map(|path| {
+        let meta = std::fs::symlink_metadata(dir.join(path)).ok()?;
+        Some((path.as_str(), FileStamp::of(&meta)))
+    });
+    cache::output_of(files.filter(|(path, _)| !differing(path)).chain(own))
 }
 
 /// The search index of `site`, if it has search.
