@@ -376,7 +376,7 @@ fn render_pages(
         static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     }
     let indices: Vec<usize> = (0..jobs.len()).collect();
-    let cards = Cards::new(theme, site);
+    let cards = Cards::new(theme, &shared.article_urls);
     let render_pages = || {
         parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
             let stamp = match carried(i) {

@@ -820,7 +820,7 @@ impl Work {
         let indices: Vec<usize> = (0..state.jobs.len())
             .filter(|&i| wanted(&state.jobs[i]))
             .collect();
-        let cards = Cards::new(&state.theme, &state.site);
+        let cards = Cards::new(&state.theme, &shared.article_urls);
         let seen = parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
             let file = state.jobs[i].render(&state.site, &shared, &state.theme, &cards)?;
             let files::Contents::Rendered(bytes) = &file.contents else {

@@ -27,10 +27,22 @@ pub const CARD_TEMPLATE: &str = "partials/story_card.html";
 /// Where `card()` finds the cards of the pass under way (none between passes).
 pub type Slot = Arc<RwLock<Option<Arc<Table>>>>;
 
+/// Each article's URL (as its value's `url`) → its index in the site: made with the
+/// shared values, once per site rather than per pass (a session's edit would otherwise
+/// spend milliseconds on it).
+pub type ArticleUrls = Arc<HashMap<String, usize>>;
+
+/// Every article's URL, for [`Cards::new`].
+pub fn article_urls(site: &Site) -> ArticleUrls {
+    let base = site.config.base_url.as_str();
+    let urls = site.articles.iter().map(|a| a.permalink.url(base));
+    Arc::new(urls.enumerate().map(|(i, u)| (u, i)).collect())
+}
+
 /// The cards of one pass, by article.
 pub struct Table {
     /// Article URL (as its value's `url`) → its index in the site.
-    by_url: HashMap<String, usize>,
+    by_url: ArticleUrls,
     /// Parallel to the site's articles.
     cards: Vec<OnceLock<Value>>,
     /// How many cards were rendered (two threads may race to render one: both count).
@@ -69,19 +81,13 @@ pub struct Cards {
 }
 
 impl Cards {
-    /// Room for the cards of `site`'s articles, if `theme` prints cards.
-    pub fn new(theme: &Theme, site: &Site) -> Cards {
-        let base = site.config.base_url.as_str();
-        Cards::of(theme, site.articles.iter().map(|a| a.permalink.url(base)))
-    }
-
-    /// Room for the cards of the articles at `urls`, in the site's order.
-    fn of(theme: &Theme, urls: impl Iterator<Item = String>) -> Cards {
+    /// Room for the cards of the articles at `urls` (see [`article_urls`]), if `theme`
+    /// prints cards.
+    pub fn new(theme: &Theme, urls: &ArticleUrls) -> Cards {
         let table = theme.prints_cards().then(|| {
-            let by_url: HashMap<String, usize> = urls.enumerate().map(|(i, u)| (u, i)).collect();
             Arc::new(Table {
-                cards: (0..by_url.len()).map(|_| OnceLock::new()).collect(),
-                by_url,
+                cards: (0..urls.len()).map(|_| OnceLock::new()).collect(),
+                by_url: urls.clone(),
                 rendered: AtomicUsize::new(0),
             })
         });
@@ -171,15 +177,11 @@ mod tests {
             context.insert_value("item", item.clone());
             theme.tera.render("probe.html", &context)
         };
-        let cards = Cards::of(
-            &theme,
-            values.iter().map(|v| {
-                v.get_from_path("url")
-                    .and_then(Value::as_str)
-                    .unwrap()
-                    .into()
-            }),
-        );
+        let urls = values.iter().enumerate().map(|(i, v)| {
+            let url = v.get_from_path("url").and_then(Value::as_str).unwrap();
+            (url.to_string(), i)
+        });
+        let cards = Cards::new(&theme, &Arc::new(urls.collect()));
         let name = |i: usize| format!("article {i}");
         cards.prepare(&theme, &values, &[1, 0], name).unwrap();
         cards.prepare(&theme, &values, &[0, 1, 0], name).unwrap();

@@ -48,6 +48,8 @@ pub struct Shared {
     /// what "Read more" titles are looked up in.
     title_slugs: Vec<String>,
     titles: HashMap<String, usize>,
+    /// Each article's URL → its index, for the cards a theme prints.
+    pub article_urls: super::cards::ArticleUrls,
     /// A hash of each value above: equal versions, equal values.
     pub versions: Versions,
 }
@@ -179,6 +181,7 @@ impl Shared {
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect(),
             content_xml,
+            article_urls: super::cards::article_urls(site),
             versions: Versions {
                 site: hash_of((
                     site.config.version(),
