@@ -12,6 +12,7 @@
 //! (`Cards::prepare`), so `card()` only reads. Cards live as long as one render pass: the
 //! next pass, with other values or another theme, starts empty.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -49,6 +50,13 @@ pub struct Table {
     rendered: AtomicUsize,
 }
 
+thread_local! {
+    /// The articles the page rendering on this thread shows (sorted): `card()` prints
+    /// only theirs, so that whether a card prints never depends on which pages other
+    /// threads rendered first.
+    static SHOWN: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Registers `card(item=…)`, which prints an article's card from the pass's table.
 pub fn register(tera: &mut Tera, slot: Slot) {
     tera.register_function("card", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -64,7 +72,9 @@ pub fn register(tera: &mut Tera, slot: Slot) {
                 "card() prints {CARD_TEMPLATE}, which the theme does not have"
             )));
         };
-        let card = table.by_url.get(url).and_then(|&i| table.cards[i].get());
+        let shown = |i: &usize| SHOWN.with(|s| s.borrow().binary_search(i).is_ok());
+        let card = table.by_url.get(url).filter(|i| shown(i));
+        let card = card.and_then(|&i| table.cards[i].get());
         card.cloned().ok_or_else(|| {
             tera::Error::message(format!(
                 "card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of {url}"
@@ -96,8 +106,9 @@ impl Cards {
         Cards { table, slot }
     }
 
-    /// Renders the cards of `articles` not rendered yet: called before a page renders,
-    /// so that `card()` only reads.
+    /// Renders the cards of `articles` not rendered yet, and lets `card()` print theirs
+    /// alone on this thread: called before each page renders, so that `card()` only
+    /// reads.
     pub fn prepare(
         &self,
         theme: &Theme,
@@ -108,6 +119,12 @@ impl Cards {
         let Some(table) = &self.table else {
             return Ok(());
         };
+        SHOWN.with(|shown| {
+            let mut shown = shown.borrow_mut();
+            shown.clear();
+            shown.extend_from_slice(articles);
+            shown.sort_unstable();
+        });
         for &i in articles {
             if table.cards[i].get().is_some() {
                 continue;
@@ -183,13 +200,21 @@ mod tests {
         });
         let cards = Cards::new(&theme, &Arc::new(urls.collect()));
         let name = |i: usize| format!("article {i}");
+        let frame =
+            "\n --> probe.html:1:5\n  |\n1 | [{{ card(item=item) }}]\n  |     ^^^^^^^^^^^^^^^";
         cards.prepare(&theme, &values, &[1, 0], name).unwrap();
         cards.prepare(&theme, &values, &[0, 1, 0], name).unwrap();
         assert_eq!(cards.rendered(), 2);
         assert_eq!(probe(&values[0]).unwrap(), "[<b>A &amp; B</b>]");
+        // A card rendered for another page is not this page's to print.
+        cards.prepare(&theme, &values, &[1], name).unwrap();
+        assert_eq!(cards.rendered(), 2);
+        let not_shown = format!(
+            "error: card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of https://x.org/a/{frame}"
+        );
+        assert_eq!(probe(&values[0]).unwrap_err().to_string(), not_shown);
+        assert_eq!(probe(&values[1]).unwrap(), "[<b>C</b>]");
         let stranger = article("D", "https://x.org/d/");
-        let frame =
-            "\n --> probe.html:1:5\n  |\n1 | [{{ card(item=item) }}]\n  |     ^^^^^^^^^^^^^^^";
         assert_eq!(
             probe(&stranger).unwrap_err().to_string(),
             format!(

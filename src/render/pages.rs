@@ -242,16 +242,7 @@ impl Job {
             ),
             Page::Author { author, number } => {
                 let a = &site.authors[author];
-                let listed = page_of(&a.articles, number, site);
-                list(
-                    d,
-                    shared,
-                    &a.permalink,
-                    listed,
-                    a.articles.len(),
-                    number,
-                    site,
-                );
+                list_of(d, shared, site, &a.permalink, &a.articles, number);
                 d.show(
                     "author",
                     || v.authors[author],
@@ -261,31 +252,13 @@ impl Job {
             Page::Tags => d.show("tags", || &v.tags, || Value::from(shared.tags.clone())),
             Page::Tag { tag, number } => {
                 let t = &site.tags[tag];
-                let listed = page_of(&t.articles, number, site);
-                list(
-                    d,
-                    shared,
-                    &t.permalink,
-                    listed,
-                    t.articles.len(),
-                    number,
-                    site,
-                );
+                list_of(d, shared, site, &t.permalink, &t.articles, number);
                 d.show("tag", || v.tags[tag], || shared.tags[tag].clone());
             }
             Page::Section { section, number } => {
                 let s = &site.sections[section];
                 let articles = site.front.section_list(&site.sections, section);
-                let listed = page_of(articles, number, site);
-                list(
-                    d,
-                    shared,
-                    &s.permalink,
-                    listed,
-                    articles.len(),
-                    number,
-                    site,
-                );
+                list_of(d, shared, site, &s.permalink, articles, number);
                 d.show(
                     "section",
                     || v.sections[section],
@@ -476,6 +449,20 @@ fn versions_of(shared: &Shared, indices: &[usize]) -> Vec<u64> {
         .iter()
         .map(|&i| shared.versions.articles[i])
         .collect()
+}
+
+/// The paginator of page `number` of the list of `articles` rooted at `root` (an
+/// author's, a tag's, a section's).
+fn list_of(
+    d: &mut impl Describe,
+    shared: &Shared,
+    site: &Site,
+    root: &Permalink,
+    articles: &[usize],
+    number: usize,
+) {
+    let chunk = page_of(articles, number, site);
+    list(d, shared, root, chunk, articles.len(), number, site);
 }
 
 /// Home page `number`: its `front` (the lead, the tier, the section blocks and its part
