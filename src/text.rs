@@ -74,28 +74,29 @@ fn clean_value(value: &mut toml::Value) {
 }
 
 /// The end (one past `>`) of the HTML tag starting at `start`, quotes respected (a `>` in
-/// an attribute value does not end it); `None` if it never ends.
+/// an attribute value does not end it); `None` if it never ends. The three bytes it looks
+/// for are ASCII, so it skips between them with `memchr` rather than walking characters
+/// (it runs over every tag of every article the search index reads).
 pub fn html_tag_end(html: &str, start: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in html[start..].char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(start + i + 1),
-            _ => {}
+    let bytes = html.as_bytes();
+    let mut at = start;
+    loop {
+        let found = at + memchr::memchr3(b'"', b'\'', b'>', bytes.get(at..)?)?;
+        match bytes[found] {
+            b'>' => return Some(found + 1),
+            quote => at = found + 1 + memchr::memchr(quote, &bytes[found + 1..])? + 1,
         }
     }
-    None
 }
 
 /// The text of an article's HTML as a reader sees it: tags dropped (and with them the
 /// contents of `script`, `style` and `template`), entities decoded, runs of white space
 /// made one space.
 pub fn html_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
+    let mut text = Collapsed::with_capacity(html.len());
     let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        push_decoded(&mut text, &rest[..open]);
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
+        text.push_decoded(&rest[..open]);
         rest = &rest[open..];
         let end = crate::text::html_tag_end(rest, 0).unwrap_or(rest.len());
         let tag = &rest[..end];
@@ -103,7 +104,7 @@ pub fn html_text(html: &str) -> String {
         // A block's edge separates words even where the HTML has no space; an inline
         // element's does not (`<em>un</em>likely` is one word).
         if is_block(tag) {
-            text.push(' ');
+            text.gap = true;
         }
         if let Some(name) = hidden_element(tag) {
             let close = format!("</{name}");
@@ -113,8 +114,109 @@ pub fn html_text(html: &str) -> String {
             }
         }
     }
-    push_decoded(&mut text, rest);
-    collapse_spaces(&text)
+    text.push_decoded(rest);
+    text.out
+}
+
+/// Text with every run of white space (as `char::is_whitespace` has it) made one space and
+/// none at either end, built as pieces arrive: one pass, ASCII decided per byte, where
+/// concatenating and then splitting on white space was most of [`html_text`]'s time.
+struct Collapsed {
+    out: String,
+    /// White space (or a block's edge) was met since the last word.
+    gap: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(capacity: usize) -> Self {
+        Collapsed {
+            out: String::with_capacity(capacity),
+            gap: false,
+        }
+    }
+
+    fn push_decoded(&mut self, html: &str) {
+        if memchr::memchr(b'&', html.as_bytes()).is_some() {
+            self.push(&html_escape::decode_html_entities(html));
+        } else {
+            self.push(html);
+        }
+    }
+
+    fn push(&mut self, piece: &str) {
+        let bytes = piece.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (space, len) = space_at(piece, at);
+            if space {
+                self.gap = true;
+                at += len;
+                continue;
+            }
+            let start = at;
+            at += len;
+            loop {
+                // Most of a word is ASCII other than white space: skipped by table.
+                while at < bytes.len() && BYTE_CLASS[bytes[at] as usize] == WORD {
+                    at += 1;
+                }
+                if at == bytes.len() {
+                    break;
+                }
+                // One ASCII space between words stays as it is: a sentence is copied whole.
+                if bytes[at] == b' '
+                    && bytes
+                        .get(at + 1)
+                        .is_some_and(|&b| BYTE_CLASS[b as usize] == WORD)
+                {
+                    at += 2;
+                    continue;
+                }
+                let (space, len) = space_at(piece, at);
+                if space {
+                    break;
+                }
+                at += len;
+            }
+            if self.gap && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.gap = false;
+            self.out.push_str(&piece[start..at]);
+        }
+    }
+}
+
+/// [`BYTE_CLASS`]: an ASCII byte of a word (not white space).
+const WORD: u8 = 0;
+
+/// Each byte's class: [`WORD`], 1 for ASCII white space, 2 for a byte of a character
+/// beyond ASCII (decoded to tell).
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'\t'..=b'\r' | b' ' => 1,
+            0x80.. => 2,
+            _ => WORD,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether the character at byte `at` of `text` is white space (as `char::is_whitespace`
+/// has it), and its length.
+fn space_at(text: &str, at: usize) -> (bool, usize) {
+    match BYTE_CLASS[text.as_bytes()[at] as usize] {
+        WORD => (false, 1),
+        1 => (true, 1),
+        _ => {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        }
+    }
 }
 
 /// The element name of a tag (`<p class=x>`, `</p>`, `<br/>`: `p`, `p`, `br`).
@@ -184,25 +286,6 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-fn push_decoded(text: &mut String, html: &str) {
-    if html.contains('&') {
-        html_escape::decode_html_entities_to_string(html, text);
-    } else {
-        text.push_str(html);
-    }
-}
-
-fn collapse_spaces(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 /// `n` and the noun for it, singular for one (`count(1, "draft", "drafts")` is
 /// "1 draft"): every message that counts says it so.
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -238,6 +321,92 @@ mod tests {
     #[test]
     fn an_unclosed_script_hides_the_rest() {
         assert_eq!(html_text("<p>seen</p><script>never"), "seen");
+    }
+
+    /// The definition [`html_text`] and [`html_tag_end`] are fast versions of: text pieces
+    /// decoded and joined, then split on white space; tags ended by walking characters.
+    fn html_text_by_definition(html: &str) -> String {
+        fn tag_end(html: &str) -> Option<usize> {
+            let mut quote = None;
+            for (i, c) in html.char_indices() {
+                match (quote, c) {
+                    (None, '"' | '\'') => quote = Some(c),
+                    (Some(q), c) if c == q => quote = None,
+                    (None, '>') => return Some(i + 1),
+                    _ => {}
+                }
+            }
+            None
+        }
+        let mut text = String::new();
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            text.push_str(&html_escape::decode_html_entities(&rest[..open]));
+            rest = &rest[open..];
+            let end = tag_end(rest).unwrap_or(rest.len());
+            let tag = &rest[..end];
+            rest = &rest[end..];
+            if is_block(tag) {
+                text.push(' ');
+            }
+            if let Some(name) = hidden_element(tag) {
+                rest = find_ignoring_case(rest, &format!("</{name}")).map_or("", |at| &rest[at..]);
+            }
+        }
+        text.push_str(&html_escape::decode_html_entities(rest));
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn text_of_html_is_what_the_definition_gives() {
+        let pieces = [
+            "<p>",
+            "</p>",
+            "<em>",
+            "</em>",
+            "<br/>",
+            "<a href=\"x>y\">",
+            "<a title='it\"s'>",
+            "<img alt=\"a > b\">",
+            "<script>x<p>y</p>",
+            "</SCRIPT>",
+            "word",
+            "two words",
+            " ",
+            "\t\n",
+            "\r\u{b}\u{c}",
+            "\u{a0}",
+            "&nbsp;",
+            "&amp;",
+            "&#32;",
+            "é",
+            "\u{2009}",
+            "\u{3000}x",
+            "<unclosed \"quote>",
+            "<",
+            ">",
+            "'",
+            "\u{85}",
+            "\u{1c}",
+            "&eacute;t&eacute;",
+        ];
+        // Every sequence of up to three pieces: spaces, entities and tags at every edge.
+        let mut cases = vec![String::new()];
+        let mut last = cases.clone();
+        for _ in 0..3 {
+            last = last
+                .iter()
+                .flat_map(|c| pieces.iter().map(move |p| format!("{c}{p}")))
+                .collect();
+            cases.extend(last.iter().cloned());
+        }
+        for html in &cases {
+            assert_eq!(html_text(html), html_text_by_definition(html), "{html:?}");
+        }
+        assert_eq!(html_tag_end("<a b='>'>c", 0), Some(9));
+        assert_eq!(html_tag_end("x<a b=\"'\">", 1), Some(10));
+        assert_eq!(html_tag_end("<a b='>", 0), None);
+        assert_eq!(html_tag_end("<a", 2), None);
     }
 
     #[test]
