@@ -1593,7 +1593,7 @@ fn resolve_with(index: &HashMap<&str, &Permalink>, base_url: &str, document: &mu
 }
 
 fn version_of(path: &Path, text: &str) -> u64 {
-    crate::hash::of((path, text))
+    crate::hash::named((path, text))
 }
 
 /// [`version_of`] for a file whose body used the site's own shortcodes, whose templates
@@ -1601,7 +1601,7 @@ fn version_of(path: &Path, text: &str) -> u64 {
 pub(crate) fn version_with(path: &Path, text: &str, shortcodes: u64) -> u64 {
     match shortcodes {
         0 => version_of(path, text),
-        shortcodes => crate::hash::of((path, text, shortcodes)),
+        shortcodes => crate::hash::named((path, text, shortcodes)),
     }
 }
 

@@ -237,7 +237,7 @@ impl Images {
         // (which carry its bytes' hash and the settings).
         let shown = |p: &Prepared| {
             let names: Vec<&str> = p.variants.iter().map(|v| v.url_path.as_str()).collect();
-            crate::hash::of((&p.url_path, p.probe.width, p.probe.height, names))
+            crate::hash::named((&p.url_path, p.probe.width, p.probe.height, names))
         };
         let lead = self.lead(article).map(shown);
         let body: Vec<Option<u64>> = article
@@ -245,7 +245,7 @@ impl Images {
             .iter()
             .map(|src| self.in_body(article, src).map(shown))
             .collect();
-        crate::hash::of((lead, body))
+        crate::hash::named((lead, body))
     }
 
     /// What `image(...)` answers in templates (`{url, width, height}`, with `base` before the
@@ -715,7 +715,7 @@ fn variant(
     let height = ((u64::from(probe.height) * u64::from(width) + u64::from(probe.width) / 2)
         / u64::from(probe.width))
     .max(1) as u32;
-    let key = crate::hash::of((
+    let key = crate::hash::named((
         ENCODERS,
         probe.hash,
         width,

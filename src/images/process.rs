@@ -53,7 +53,7 @@ pub fn probe(bytes: &[u8]) -> Option<Probe> {
         (width, height)
     };
     (width > 0 && height > 0).then(|| Probe {
-        hash: crate::hash::of(bytes),
+        hash: crate::hash::named(bytes),
         width,
         height,
         format,

@@ -5,7 +5,7 @@
 //! on whichever thread renders it, from the values in [`Shared`]; so planning is cheap,
 //! contexts never pile up in memory, and a watcher can re-render any single page.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use tera::{Context, Value};
 
@@ -399,7 +399,7 @@ impl Describe for Build {
 }
 
 /// Hashes what a page's context is made of, building nothing.
-struct Sign(DefaultHasher);
+struct Sign(crate::hash::Hasher);
 
 impl Describe for Sign {
     fn show<V: Hash>(

@@ -169,7 +169,7 @@ impl Search {
             .filter(|articles| !articles.is_empty())
             .map(|articles| {
                 let of: Vec<u64> = articles.iter().map(|&i| versions[i]).collect();
-                let key = crate::hash::of((FORMAT, env!("CARGO_PKG_VERSION"), &algorithm, of));
+                let key = crate::hash::named((FORMAT, env!("CARGO_PKG_VERSION"), &algorithm, of));
                 Part {
                     dir: format!("{key:016x}"),
                     chunks: articles.len().div_ceil(DOCS_PER_CHUNK).max(1),
@@ -346,7 +346,7 @@ fn search_version(site: &Site, images: &Images, a: &Article) -> u64 {
         .map(|l| site.tags[l.at()].name.as_str())
         .collect();
     let section = a.section.as_ref().map(|l| &site.sections[l.at()].title);
-    crate::hash::of((
+    crate::hash::named((
         a.version,
         a.date,
         // Dates show in the site's zone.

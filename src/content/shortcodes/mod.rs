@@ -144,7 +144,7 @@ impl Shortcodes {
         let version = if own.is_empty() {
             0
         } else {
-            crate::hash::of(&own)
+            crate::hash::named(&own)
         };
         Ok(Shortcodes {
             tera,
