@@ -241,6 +241,46 @@ fn the_image_cache_makes_each_variant_once_and_forgets_unused_ones() {
     );
 }
 
+/// Variants are hard links to the cache's files where both are on one file system (a build
+/// copies no image bytes), and a cache file deleted between builds is made again.
+#[cfg(unix)]
+#[test]
+fn variants_in_the_output_are_the_caches_files_and_a_lost_one_is_made_again() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site_with_a_bundle();
+    site.build();
+    let cache = site.path().join(".gazette-cache/images");
+    let inode = |path: &std::path::Path| std::fs::metadata(path).unwrap().ino();
+    let cached: std::collections::HashSet<u64> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| inode(&e.unwrap().path()))
+        .collect();
+    let page = site.read("public/camera/index.html");
+    let figure = &page[page.find("<figure class=\"lead-image\">").unwrap()..];
+    let mut urls = srcset_urls(attribute(figure, "<img", "srcset"));
+    urls.extend(srcset_urls(attribute(figure, "<source", "srcset")));
+    assert_eq!(urls.len(), 6);
+    for url in &urls {
+        let file = site.path().join(output_path(url));
+        assert!(
+            cached.contains(&inode(&file)),
+            "{url} is not the cache's file"
+        );
+    }
+    // The cache lost its files, the output and its record are gone: all made again.
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    std::fs::remove_dir_all(site.path().join("public")).unwrap();
+    std::fs::remove_file(site.path().join(".public.gazette-cache")).unwrap();
+    let again = site.build().stdout();
+    assert!(again.contains("10 image variants made"), "{again}");
+    assert_eq!(site.read("public/camera/index.html"), page);
+    for url in &urls {
+        assert!(site.exists(&output_path(url)), "{url}");
+    }
+}
+
 #[test]
 fn an_image_under_static_or_a_url_works_for_any_article() {
     let site = TestSite::new();
