@@ -1,0 +1,643 @@
+//! The content cache: what loading each article or page produced (front matter parsed,
+//! Markdown rendered, summary, images and links found), kept between builds so that a
+//! build after one edit parses one file, not the whole content folder.
+//!
+//! The cache is a folder beside the build record (`SitePaths::content_cache`, hidden beside
+//! the output, never served) of [`SHARDS`] files; a file's entry lives in the shard its
+//! path hashes to, so an edit rewrites one shard (some 1/64 of the cache), not all of it.
+//! Each shard is written whole to a temporary name and renamed into place: a killed build
+//! leaves the old shard or the new one, never half of one.
+//!
+//! Architecture invariants:
+//! - The cache never changes what a load returns. An entry is served only for the same
+//!   path, with the same size and nanosecond modification time, to a load with the same
+//!   [`identity`] (the binary, the content folder, the time zone, `[markdown] safe_html`
+//!   and the version of the site's shortcode templates: everything `load_entry` reads
+//!   besides the file). Page bundles are never cached: their entry lists the files of
+//!   their folder, which their `index.md`'s stamp does not cover.
+//! - A file modified less than [`SETTLE`] before it was stamped is not cached: another
+//!   write within the file system's clock tick could keep its stamp (git's "racily
+//!   clean" rule, as the build record's). The stamp is taken before the file is read, so
+//!   a write after it changes the stamp the next load sees.
+//! - Only files that loaded without error are cached: a file in error is read again (and
+//!   its error reported) by every load.
+//! - A shard that cannot be read, was written by another binary or for other settings,
+//!   or fails its checksum is ignored (and rewritten), never an error.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{Article, ContentError, Html, Loaded, Page};
+use crate::config::Timezone;
+use crate::files::FileStamp;
+
+/// How many files the cache is split into.
+pub const SHARDS: usize = 64;
+
+/// How old a file's modification time must be, when it is stamped, for its entry to be
+/// kept (the build record's rule: `crate::cache::SETTLE`).
+pub const SETTLE: std::time::Duration = crate::cache::SETTLE;
+
+/// The first bytes of every shard; bumped whenever what an entry holds changes.
+const MAGIC: &[u8; 24] = b"gazette content cache 1\n";
+
+/// How many files a load took from the cache and how many it parsed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub cached: usize,
+    pub parsed: usize,
+}
+
+/// Everything an entry depends on besides its file: loads of another identity share no
+/// entries.
+pub fn identity(content_dir: &Path, zone: Timezone, safe_html: bool, shortcodes: u64) -> u64 {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .and_then(|m| FileStamp::of(&m));
+    crate::hash::of((
+        env!("CARGO_PKG_VERSION"),
+        exe.map(|s| (s.len, s.modified)),
+        content_dir,
+        zone.0.name(),
+        safe_html,
+        shortcodes,
+    ))
+}
+
+/// One cached file: its path, its stamp, and what loading it produced (bincode).
+struct Record<'a> {
+    path: &'a str,
+    stamp: FileStamp,
+    data: &'a [u8],
+}
+
+/// A shard's file, read and checked.
+struct Shard {
+    bytes: Vec<u8>,
+    /// Where its records start (after the header).
+    start: usize,
+    /// Whether it was there and valid (an invalid one is rewritten).
+    valid: bool,
+}
+
+/// An entry as written: a reference, so that writing copies nothing.
+#[derive(Serialize)]
+enum Writing<'a> {
+    Article(&'a Article),
+    Page(&'a Page),
+}
+
+/// An entry as read.
+#[derive(Deserialize)]
+enum Reading {
+    Article(Box<Article>),
+    Page(Box<Page>),
+}
+
+fn codec() -> bincode::DefaultOptions {
+    bincode::DefaultOptions::new()
+}
+
+/// Loads `files` (articles and pages) with `load`, taking from the cache in `dir` what it
+/// holds for them under `identity`, and brings the cache up to date. The result is in
+/// the order of `files`.
+pub fn load_entries(
+    dir: &Path,
+    identity: u64,
+    files: &[PathBuf],
+    load: impl Fn(&Path) -> Result<Loaded, ContentError> + Sync,
+) -> Result<(Vec<Loaded>, Counts), ContentError> {
+    let shards: Vec<Shard> = (0..SHARDS)
+        .into_par_iter()
+        .map(|i| read_shard(&shard_path(dir, i), identity))
+        .collect();
+    let mut records: HashMap<&str, (usize, Record)> = HashMap::new();
+    for (i, shard) in shards.iter().enumerate() {
+        for record in parse_records(&shard.bytes[shard.start..]) {
+            records.insert(record.path, (i, record));
+        }
+    }
+    // Stamped before anything is read (see the module's invariants).
+    let now = std::time::SystemTime::now();
+    let stamps: Vec<Option<FileStamp>> = files.par_iter().map(|f| stamp_of(f, now)).collect();
+    let mut taken: Vec<Option<Record>> = Vec::with_capacity(files.len());
+    let mut dirty = vec![false; SHARDS];
+    for (file, stamp) in files.iter().zip(&stamps) {
+        let found = file.to_str().and_then(|p| records.remove(p));
+        taken.push(match found {
+            Some((_, record)) if Some(record.stamp) == *stamp => Some(record),
+            // An entry of a file changed since: its shard is rewritten without it
+            // (unless the file is too fresh to cache, when it would be rewritten again
+            // at once).
+            Some((i, _)) => {
+                dirty[i] |= stamp.is_some();
+                None
+            }
+            None => None,
+        });
+    }
+    // Entries of files gone.
+    for (i, _) in records.values() {
+        dirty[*i] = true;
+    }
+    let loaded = parallel_load(files, &stamps, &taken, &load)?;
+    let mut counts = Counts::default();
+    for (file, (_, fresh)) in files.iter().zip(&loaded) {
+        match fresh {
+            Fresh::Cached => counts.cached += 1,
+            Fresh::Parsed(data) => {
+                counts.parsed += 1;
+                if let (Some(_), Some(path)) = (data, file.to_str()) {
+                    dirty[shard_of(path)] = true;
+                }
+            }
+        }
+    }
+    for (i, shard) in shards.iter().enumerate() {
+        dirty[i] |= !shard.valid;
+    }
+    let mut written: Vec<Vec<u8>> = vec![Vec::new(); SHARDS];
+    for (at, (file, (_, fresh))) in files.iter().zip(&loaded).enumerate() {
+        let Some(path) = file.to_str().filter(|p| dirty[shard_of(p)]) else {
+            continue;
+        };
+        let out = &mut written[shard_of(path)];
+        match (fresh, &taken[at], stamps[at]) {
+            (Fresh::Parsed(Some(data)), _, Some(stamp)) => write_record(out, path, stamp, data),
+            (Fresh::Cached, Some(record), _) => write_record(out, path, record.stamp, record.data),
+            _ => {}
+        }
+    }
+    drop(taken);
+    drop(shards);
+    save(dir, identity, &dirty, written);
+    Ok((loaded.into_iter().map(|(l, _)| l).collect(), counts))
+}
+
+/// Where an entry came from: the cache, or its file (with its encoding when it may be
+/// cached).
+enum Fresh {
+    Cached,
+    Parsed(Option<Vec<u8>>),
+}
+
+/// Each file's entry: from the cache where `taken` has it (decoded), else loaded (and
+/// encoded, where its `stamps` let it be cached).
+fn parallel_load(
+    files: &[PathBuf],
+    stamps: &[Option<FileStamp>],
+    taken: &[Option<Record>],
+    load: &(impl Fn(&Path) -> Result<Loaded, ContentError> + Sync),
+) -> Result<Vec<(Loaded, Fresh)>, ContentError> {
+    let indices: Vec<usize> = (0..files.len()).collect();
+    crate::parallel::try_map(&indices, |&i| {
+        if let Some(loaded) = taken[i].as_ref().and_then(|r| decode(r.data)) {
+            return Ok((loaded, Fresh::Cached));
+        }
+        let loaded = load(&files[i])?;
+        let data = stamps[i].and_then(|_| encode(&loaded));
+        Ok((loaded, Fresh::Parsed(data)))
+    })
+}
+
+/// A file's stamp if its entry may be cached: a file of its own (not a bundle's
+/// `index.md`), settled.
+fn stamp_of(file: &Path, now: std::time::SystemTime) -> Option<FileStamp> {
+    if super::media::is_bundle_index(file) {
+        return None;
+    }
+    let meta = std::fs::metadata(file).ok()?;
+    let age = now.duration_since(meta.modified().ok()?).ok()?;
+    (age > SETTLE).then_some(())?;
+    FileStamp::of(&meta)
+}
+
+fn encode(loaded: &Loaded) -> Option<Vec<u8>> {
+    use bincode::Options;
+    let writing = match loaded {
+        Loaded::Article(a) => Writing::Article(a),
+        Loaded::Page(p) => Writing::Page(p),
+        Loaded::Profile(_) | Loaded::Section(_) => return None,
+    };
+    codec().serialize(&writing).ok()
+}
+
+fn decode(data: &[u8]) -> Option<Loaded> {
+    use bincode::Options;
+    let reading: Reading = codec()
+        .with_limit(data.len() as u64)
+        .deserialize(data)
+        .ok()?;
+    Some(match reading {
+        Reading::Article(a) => Loaded::Article(a),
+        Reading::Page(p) => Loaded::Page(p),
+    })
+}
+
+fn shard_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("{i:02}"))
+}
+
+fn shard_of(path: &str) -> usize {
+    (crate::hash::fnv1a(path.as_bytes()) % SHARDS as u64) as usize
+}
+
+/// The checksum of a shard's records: a damaged byte anywhere makes the shard unread.
+fn checksum(bytes: &[u8]) -> u64 {
+    foldhash::quality::FixedState::with_seed(0).hash_one(bytes)
+}
+
+/// A shard's records, if the file is there, of `identity`, and whole.
+fn read_shard(path: &Path, identity: u64) -> Shard {
+    let invalid = Shard {
+        bytes: Vec::new(),
+        start: 0,
+        valid: false,
+    };
+    let Ok(bytes) = std::fs::read(path) else {
+        return invalid;
+    };
+    let header = MAGIC.len() + 16;
+    let valid = bytes.len() >= header
+        && bytes.starts_with(MAGIC)
+        && bytes[MAGIC.len()..MAGIC.len() + 8] == identity.to_le_bytes()
+        && bytes[MAGIC.len() + 8..header] == checksum(&bytes[header..]).to_le_bytes();
+    if !valid {
+        return invalid;
+    }
+    Shard {
+        bytes,
+        start: header,
+        valid: true,
+    }
+}
+
+/// Appends one record to `out`: the path's length and the path, the stamp, the data's
+/// length and the data (lengths and stamps little-endian).
+fn write_record(out: &mut Vec<u8>, path: &str, stamp: FileStamp, data: &[u8]) {
+    out.extend_from_slice(&(path.len() as u64).to_le_bytes());
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(&stamp.len.to_le_bytes());
+    out.extend_from_slice(&stamp.modified.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    out.extend_from_slice(data);
+}
+
+/// The records of a checked shard; stops at the first that does not parse.
+fn parse_records(mut bytes: &[u8]) -> Vec<Record<'_>> {
+    let mut records = Vec::new();
+    while let Some(record) = next_record(&mut bytes) {
+        records.push(record);
+    }
+    records
+}
+
+/// The record at the start of `bytes`, which then starts after it.
+fn next_record<'a>(bytes: &mut &'a [u8]) -> Option<Record<'a>> {
+    fn take<'a>(n: usize, bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let (head, rest) = (bytes.get(..n)?, bytes.get(n..)?);
+        *bytes = rest;
+        Some(head)
+    }
+    fn number(bytes: &mut &[u8]) -> Option<u64> {
+        Some(u64::from_le_bytes(take(8, bytes)?.try_into().ok()?))
+    }
+    let len = usize::try_from(number(bytes)?).ok()?;
+    let path = std::str::from_utf8(take(len, bytes)?).ok()?;
+    let file_len = number(bytes)?;
+    let modified = u128::from_le_bytes(take(16, bytes)?.try_into().ok()?);
+    let len = usize::try_from(number(bytes)?).ok()?;
+    let data = take(len, bytes)?;
+    Some(Record {
+        path,
+        stamp: FileStamp {
+            len: file_len,
+            modified,
+        },
+        data,
+    })
+}
+
+/// Writes the `dirty` shards whole (records in the order of the files) and renames each
+/// into place; a shard left empty is removed. A cache that cannot be written only costs
+/// the next build time.
+fn save(dir: &Path, identity: u64, dirty: &[bool], written: Vec<Vec<u8>>) {
+    if !dirty.iter().any(|d| *d) || std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let shards: Vec<(usize, Vec<u8>)> = written
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| dirty[*i])
+        .collect();
+    shards.into_par_iter().for_each(|(i, body)| {
+        let path = shard_path(dir, i);
+        if body.is_empty() {
+            let _ = std::fs::remove_file(&path);
+            return;
+        }
+        let mut header = Vec::with_capacity(MAGIC.len() + 16);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&identity.to_le_bytes());
+        header.extend_from_slice(&checksum(&body).to_le_bytes());
+        let temporary = dir.join(format!("{i:02}.{}.new", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&temporary)?;
+            file.write_all(&header)?;
+            file.write_all(&body)?;
+            std::fs::rename(&temporary, &path)
+        };
+        if write().is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    });
+}
+
+impl Serialize for Html {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Html {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Html, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Html;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("HTML text")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Html, E> {
+                Ok(Html::new(text))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// A `toml::Table` in the cache: TOML's own values deserialize only from self-describing
+/// formats, so the cache writes them as this mirror (datetimes as TOML writes them, which
+/// reads back to the same value).
+pub mod table {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Value {
+        String(String),
+        Integer(i64),
+        Float(f64),
+        Boolean(bool),
+        Datetime(String),
+        Array(Vec<Value>),
+        Table(Vec<(String, Value)>),
+    }
+
+    fn mirror(value: &toml::Value) -> Value {
+        match value {
+            toml::Value::String(s) => Value::String(s.clone()),
+            toml::Value::Integer(i) => Value::Integer(*i),
+            toml::Value::Float(f) => Value::Float(*f),
+            toml::Value::Boolean(b) => Value::Boolean(*b),
+            toml::Value::Datetime(d) => Value::Datetime(d.to_string()),
+            toml::Value::Array(a) => Value::Array(a.iter().map(mirror).collect()),
+            toml::Value::Table(t) => Value::Table(mirror_table(t)),
+        }
+    }
+
+    fn mirror_table(table: &toml::Table) -> Vec<(String, Value)> {
+        table.iter().map(|(k, v)| (k.clone(), mirror(v))).collect()
+    }
+
+    fn value<E: serde::de::Error>(mirrored: Value) -> Result<toml::Value, E> {
+        Ok(match mirrored {
+            Value::String(s) => toml::Value::String(s),
+            Value::Integer(i) => toml::Value::Integer(i),
+            Value::Float(f) => toml::Value::Float(f),
+            Value::Boolean(b) => toml::Value::Boolean(b),
+            Value::Datetime(d) => toml::Value::Datetime(d.parse().map_err(E::custom)?),
+            Value::Array(a) => {
+                toml::Value::Array(a.into_iter().map(value).collect::<Result<_, E>>()?)
+            }
+            Value::Table(t) => toml::Value::Table(table(t)?),
+        })
+    }
+
+    fn table<E: serde::de::Error>(entries: Vec<(String, Value)>) -> Result<toml::Table, E> {
+        entries
+            .into_iter()
+            .map(|(k, v)| Ok((k, value(v)?)))
+            .collect()
+    }
+
+    pub fn serialize<S: Serializer>(t: &toml::Table, serializer: S) -> Result<S::Ok, S::Error> {
+        mirror_table(t).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<toml::Table, D::Error> {
+        table(Vec::<(String, Value)>::deserialize(deserializer)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::content::{LoadOptions, Site, load_cached, shortcodes::Shortcodes};
+
+    const ARTICLE: &str = r#"+++
+title = "One"
+date = 2024-05-01T10:00:00+02:00
+updated = 2024-05-02
+description = "A story."
+authors = ["Ann Lee"]
+tags = ["Rust", "News"]
+image = "/images/lead.jpg"
+aliases = ["/old/one/", "/?p=1"]
+
+[[corrections]]
+date = 2024-05-03T09:30:00Z
+text = "A name was misspelt."
+
+[extra]
+score = 1.5
+count = 3
+when = 1979-05-27T07:32:00.999999-07:00
+day = 1979-05-27
+nested = { list = [1, "two", [3.0]], flag = true }
++++
+# Heading
+
+Body with <img src="/images/x.png"> and [a link](@/two.md) and `code`.
+
+```rust
+fn main() {}
+```
+"#;
+
+    /// A site folder whose content holds `files` (path below `content/`, text), every
+    /// file dated well before now (settled).
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            write_settled(&dir.path().join("content").join(path), text);
+        }
+        dir
+    }
+
+    fn write_settled(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        settle(path, 3);
+    }
+
+    /// Dates `path` `ago` SETTLEs back.
+    fn settle(path: &Path, ago: u32) {
+        let old = std::time::SystemTime::now() - ago * SETTLE;
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(old).unwrap();
+    }
+
+    fn config(extra: &str) -> Config {
+        let text = format!("title = \"T\"\nbase_url = \"https://example.org/\"\n{extra}");
+        Config::parse(&text, Path::new("config.toml")).unwrap()
+    }
+
+    fn load(dir: &Path, config: Config) -> Result<(Site, Counts), ContentError> {
+        let shortcodes: Arc<Shortcodes> = Shortcodes::built_in();
+        let cache: PathBuf = dir.join(".public.gazette-content");
+        load_cached(
+            config,
+            &dir.join("content"),
+            LoadOptions::default(),
+            shortcodes,
+            Some(&cache),
+        )
+    }
+
+    /// Everything the site holds, as text: a load from the cache must give the same.
+    fn described(site: &Site) -> String {
+        format!("{:?}\n{:?}", site.articles, site.pages)
+    }
+
+    fn counts(cached: usize, parsed: usize) -> Counts {
+        Counts { cached, parsed }
+    }
+
+    const TWO: &str = "+++\ntitle = \"Two\"\ndate = 2024-06-01\n+++\nSecond.\n";
+    const PAGE: &str = "+++\ntitle = \"About\"\n[extra]\nx = [1, 2]\n+++\nAbout us.\n";
+
+    #[test]
+    fn a_second_load_takes_every_settled_file_from_the_cache_and_gives_the_same_site() {
+        let dir = site(&[
+            ("one.md", ARTICLE),
+            ("two.md", TWO),
+            ("pages/about.md", PAGE),
+        ]);
+        let (first, n) = load(dir.path(), config("")).unwrap();
+        assert_eq!(n, counts(0, 3));
+        let (second, n) = load(dir.path(), config("")).unwrap();
+        assert_eq!(n, counts(3, 0));
+        assert_eq!(described(&second), described(&first));
+        let uncached = crate::content::load(
+            config(""),
+            &dir.path().join("content"),
+            LoadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(described(&second), described(&uncached));
+    }
+
+    #[test]
+    fn a_changed_file_is_parsed_again() {
+        let dir = site(&[("one.md", ARTICLE), ("two.md", TWO)]);
+        load(dir.path(), config("")).unwrap();
+        let two = dir.path().join("content/two.md");
+        std::fs::write(&two, TWO.replace("Second.", "Second, edited.")).unwrap();
+        settle(&two, 4);
+        let (site, n) = load(dir.path(), config("")).unwrap();
+        assert_eq!(n, counts(1, 1));
+        let two = site.articles.iter().find(|a| a.slug == "two").unwrap();
+        assert_eq!(two.html.as_str(), "<p>Second, edited.</p>\n");
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(2, 0));
+    }
+
+    #[test]
+    fn a_file_modified_just_now_is_not_cached() {
+        let dir = site(&[("one.md", ARTICLE)]);
+        std::fs::write(dir.path().join("content/two.md"), TWO).unwrap();
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(0, 2));
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(1, 1));
+    }
+
+    #[test]
+    fn a_damaged_cache_is_ignored_and_rewritten() {
+        let dir = site(&[
+            ("one.md", ARTICLE),
+            ("two.md", TWO),
+            ("pages/about.md", PAGE),
+        ]);
+        let (first, _) = load(dir.path(), config("")).unwrap();
+        let cache = dir.path().join(".public.gazette-content");
+        let mut shards: Vec<PathBuf> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        shards.sort();
+        assert!(!shards.is_empty());
+        for (i, shard) in shards.iter().enumerate() {
+            let mut bytes = std::fs::read(shard).unwrap();
+            match i % 3 {
+                // A byte of the records flipped, the file cut short, or garbage.
+                0 => *bytes.last_mut().unwrap() ^= 1,
+                1 => bytes.truncate(bytes.len() / 2),
+                _ => bytes = b"not a cache".to_vec(),
+            }
+            std::fs::write(shard, bytes).unwrap();
+        }
+        let (second, n) = load(dir.path(), config("")).unwrap();
+        assert_eq!(n, counts(0, 3));
+        assert_eq!(described(&second), described(&first));
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(3, 0));
+    }
+
+    #[test]
+    fn a_setting_that_changes_loading_invalidates_the_cache() {
+        let dir = site(&[("one.md", ARTICLE), ("two.md", TWO)]);
+        load(dir.path(), config("")).unwrap();
+        let zoned = config("timezone = \"Europe/Paris\"\n");
+        let (site, n) = load(dir.path(), zoned).unwrap();
+        assert_eq!(n, counts(0, 2));
+        let two = site.articles.iter().find(|a| a.slug == "two").unwrap();
+        assert_eq!(two.date.to_rfc3339(), "2024-06-01T00:00:00+02:00");
+        let safe = config("[markdown]\nsafe_html = true\n");
+        assert_eq!(load(dir.path(), safe).unwrap().1, counts(0, 2));
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(0, 2));
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(2, 0));
+    }
+
+    #[test]
+    fn a_file_in_error_is_refused_by_every_load_and_bundles_are_read_every_time() {
+        let bad = "+++\ntitle = \"Bad\"\ndate = 2024-06-01\nimage = \"\"\n+++\nx\n";
+        let dir = site(&[("bad.md", bad), ("story/index.md", TWO), ("two.md", TWO)]);
+        write_settled(&dir.path().join("content/story/photo.jpg"), "jpeg");
+        for _ in 0..2 {
+            let error = load(dir.path(), config("")).unwrap_err().to_string();
+            assert!(error.ends_with("bad.md:4:9: `image` is empty"), "{error}");
+        }
+        // A load that fails writes nothing; the bundle is never cached.
+        std::fs::remove_file(dir.path().join("content/bad.md")).unwrap();
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(0, 2));
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(1, 1));
+    }
+}
