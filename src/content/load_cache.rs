@@ -106,103 +106,113 @@ fn codec() -> bincode::DefaultOptions {
 /// Loads `files` (articles and pages) with `load`, taking from the cache in `dir` what it
 /// holds for them under `identity`, and brings the cache up to date. The result is in
 /// the order of `files`.
+///
+/// Shards are read and decoded in parallel, each dropped once decoded unless it is to be
+/// rewritten, and rewritten one at a time per thread: the cache costs a build little
+/// more memory than the site it holds.
 pub fn load_entries(
     dir: &Path,
     identity: u64,
     files: &[PathBuf],
     load: impl Fn(&Path) -> Result<Loaded, ContentError> + Sync,
 ) -> Result<(Vec<Loaded>, Counts), ContentError> {
-    let shards: Vec<Shard> = (0..SHARDS)
-        .into_par_iter()
-        .map(|i| read_shard(&shard_path(dir, i), identity))
-        .collect();
-    let mut records: HashMap<&str, (usize, Record)> = HashMap::new();
-    for (i, shard) in shards.iter().enumerate() {
-        for record in parse_records(&shard.bytes[shard.start..]) {
-            records.insert(record.path, (i, record));
-        }
-    }
     // Stamped before anything is read (see the module's invariants).
     let now = std::time::SystemTime::now();
     let stamps: Vec<Option<FileStamp>> = files.par_iter().map(|f| stamp_of(f, now)).collect();
-    let mut taken: Vec<Option<Record>> = Vec::with_capacity(files.len());
-    let mut dirty = vec![false; SHARDS];
-    for (file, stamp) in files.iter().zip(&stamps) {
-        let found = file.to_str().and_then(|p| records.remove(p));
-        taken.push(match found {
-            Some((_, record)) if Some(record.stamp) == *stamp => Some(record),
-            // An entry of a file changed since: its shard is rewritten without it
-            // (unless the file is too fresh to cache, when it would be rewritten again
-            // at once).
-            Some((i, _)) => {
-                dirty[i] |= stamp.is_some();
-                None
-            }
-            None => None,
-        });
-    }
-    // Entries of files gone.
-    for (i, _) in records.values() {
-        dirty[*i] = true;
-    }
-    let loaded = parallel_load(files, &stamps, &taken, &load)?;
-    let mut counts = Counts::default();
-    for (file, (_, fresh)) in files.iter().zip(&loaded) {
-        match fresh {
-            Fresh::Cached => counts.cached += 1,
-            Fresh::Parsed(data) => {
-                counts.parsed += 1;
-                if let (Some(_), Some(path)) = (data, file.to_str()) {
-                    dirty[shard_of(path)] = true;
-                }
-            }
+    let index: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((f.to_str()?, i)))
+        .collect();
+    // The files each shard should hold: those that may be cached, in the order of files.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); SHARDS];
+    for (path, &i) in &index {
+        if stamps[i].is_some() {
+            members[shard_of(path)].push(i);
         }
     }
-    for (i, shard) in shards.iter().enumerate() {
-        dirty[i] |= !shard.valid;
+    members.par_iter_mut().for_each(|m| m.sort_unstable());
+    let wanted = Wanted {
+        files,
+        index: &index,
+        stamps: &stamps,
+        members: &members,
+    };
+    let read: Vec<ReadShard> = (0..SHARDS)
+        .into_par_iter()
+        .map(|i| read_and_decode(dir, i, identity, &wanted))
+        .collect();
+    let mut slots: Vec<Option<Loaded>> = (0..files.len()).map(|_| None).collect();
+    let mut kept: Vec<Option<Vec<u8>>> = Vec::with_capacity(SHARDS);
+    for shard in read {
+        for (at, loaded) in shard.hits {
+            slots[at] = Some(loaded);
+        }
+        kept.push(shard.rewrite);
     }
-    let mut written: Vec<Vec<u8>> = vec![Vec::new(); SHARDS];
-    for (at, (file, (_, fresh))) in files.iter().zip(&loaded).enumerate() {
-        let Some(path) = file.to_str().filter(|p| dirty[shard_of(p)]) else {
+    let cached = slots.iter().filter(|s| s.is_some()).count();
+    let slots = crate::parallel::try_map(&(0..files.len()).collect::<Vec<_>>(), |&i| {
+        Ok::<_, ContentError>(match &slots[i] {
+            Some(_) => None,
+            None => Some(load(&files[i])?),
+        })
+    })?
+    .into_iter()
+    .zip(slots)
+    .map(|(parsed, cached)| parsed.or(cached).expect("every file loaded"))
+    .collect::<Vec<Loaded>>();
+    save(dir, identity, &wanted, kept, &slots);
+    let counts = Counts {
+        cached,
+        parsed: files.len() - cached,
+    };
+    Ok((slots, counts))
+}
+
+/// What a load wants of the cache: each file by path, its stamp (`None`: not to be
+/// cached), and the files of each shard.
+struct Wanted<'a> {
+    files: &'a [PathBuf],
+    index: &'a HashMap<&'a str, usize>,
+    stamps: &'a [Option<FileStamp>],
+    members: &'a [Vec<usize>],
+}
+
+/// A shard, read: the entries it had for files as they are, and its bytes if it is to be
+/// rewritten (it lacks a file that may be cached, or holds one gone or changed).
+struct ReadShard {
+    hits: Vec<(usize, Loaded)>,
+    rewrite: Option<Vec<u8>>,
+}
+
+/// Reads shard `i` and decodes its entries for files as they are.
+fn read_and_decode(dir: &Path, i: usize, identity: u64, wanted: &Wanted) -> ReadShard {
+    let shard = read_shard(&shard_path(dir, i), identity);
+    let mut hits = Vec::new();
+    let mut stale = !shard.valid;
+    for record in parse_records(&shard.bytes[shard.start..]) {
+        let at = wanted.index.get(record.path).copied();
+        let Some(at) = at.filter(|_| shard_of(record.path) == i) else {
+            stale = true;
             continue;
         };
-        let out = &mut written[shard_of(path)];
-        match (fresh, &taken[at], stamps[at]) {
-            (Fresh::Parsed(Some(data)), _, Some(stamp)) => write_record(out, path, stamp, data),
-            (Fresh::Cached, Some(record), _) => write_record(out, path, record.stamp, record.data),
-            _ => {}
+        match wanted.stamps[at] {
+            Some(stamp) if stamp == record.stamp => match decode(record.data) {
+                Some(loaded) => hits.push((at, loaded)),
+                None => stale = true,
+            },
+            Some(_) => stale = true,
+            // Too fresh to cache: written again at once, so its old entry stays until
+            // the shard is rewritten for another reason (it is never served: its stamp
+            // is not the file's).
+            None => {}
         }
     }
-    drop(taken);
-    drop(shards);
-    save(dir, identity, &dirty, written);
-    Ok((loaded.into_iter().map(|(l, _)| l).collect(), counts))
-}
-
-/// Where an entry came from: the cache, or its file (with its encoding when it may be
-/// cached).
-enum Fresh {
-    Cached,
-    Parsed(Option<Vec<u8>>),
-}
-
-/// Each file's entry: from the cache where `taken` has it (decoded), else loaded (and
-/// encoded, where its `stamps` let it be cached).
-fn parallel_load(
-    files: &[PathBuf],
-    stamps: &[Option<FileStamp>],
-    taken: &[Option<Record>],
-    load: &(impl Fn(&Path) -> Result<Loaded, ContentError> + Sync),
-) -> Result<Vec<(Loaded, Fresh)>, ContentError> {
-    let indices: Vec<usize> = (0..files.len()).collect();
-    crate::parallel::try_map(&indices, |&i| {
-        if let Some(loaded) = taken[i].as_ref().and_then(|r| decode(r.data)) {
-            return Ok((loaded, Fresh::Cached));
-        }
-        let loaded = load(&files[i])?;
-        let data = stamps[i].and_then(|_| encode(&loaded));
-        Ok((loaded, Fresh::Parsed(data)))
-    })
+    let rewrite = stale || hits.len() < wanted.members[i].len();
+    ReadShard {
+        hits,
+        rewrite: rewrite.then_some(shard.bytes),
+    }
 }
 
 /// A file's stamp if its entry may be cached: a file of its own (not a bundle's
@@ -323,40 +333,69 @@ fn next_record<'a>(bytes: &mut &'a [u8]) -> Option<Record<'a>> {
     })
 }
 
-/// Writes the `dirty` shards whole (records in the order of the files) and renames each
-/// into place; a shard left empty is removed. A cache that cannot be written only costs
-/// the next build time.
-fn save(dir: &Path, identity: u64, dirty: &[bool], written: Vec<Vec<u8>>) {
-    if !dirty.iter().any(|d| *d) || std::fs::create_dir_all(dir).is_err() {
+/// Writes the shards to be rewritten (`kept[i]` holds the old one's bytes) whole, with
+/// the entries of their files in order (taken from the old bytes where they were there,
+/// else encoded from `loaded`), and renames each into place; a shard left empty is
+/// removed. A cache that cannot be written only costs the next build time.
+fn save(dir: &Path, identity: u64, wanted: &Wanted, kept: Vec<Option<Vec<u8>>>, loaded: &[Loaded]) {
+    if kept.iter().all(Option::is_none) || std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let shards: Vec<(usize, Vec<u8>)> = written
+    let shards: Vec<(usize, Vec<u8>)> = kept
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| dirty[*i])
+        .filter_map(|(i, bytes)| Some((i, bytes?)))
         .collect();
-    shards.into_par_iter().for_each(|(i, body)| {
-        let path = shard_path(dir, i);
-        if body.is_empty() {
-            let _ = std::fs::remove_file(&path);
-            return;
-        }
-        let mut header = Vec::with_capacity(MAGIC.len() + 16);
-        header.extend_from_slice(MAGIC);
-        header.extend_from_slice(&identity.to_le_bytes());
-        header.extend_from_slice(&checksum(&body).to_le_bytes());
-        let temporary = dir.join(format!("{i:02}.{}.new", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            use std::io::Write;
-            let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(&header)?;
-            file.write_all(&body)?;
-            std::fs::rename(&temporary, &path)
+    shards.into_par_iter().for_each(|(i, old)| {
+        let old_records: HashMap<&str, Record> = if old.len() > MAGIC.len() + 16 {
+            parse_records(&old[MAGIC.len() + 16..])
+                .into_iter()
+                .map(|r| (r.path, r))
+                .collect()
+        } else {
+            HashMap::new()
         };
-        if write().is_err() {
-            let _ = std::fs::remove_file(&temporary);
+        let mut body = Vec::new();
+        for &at in &wanted.members[i] {
+            let (Some(stamp), Some(path)) = (wanted.stamps[at], wanted.files[at].to_str()) else {
+                continue;
+            };
+            match old_records.get(path).filter(|r| r.stamp == stamp) {
+                Some(record) => write_record(&mut body, path, stamp, record.data),
+                None => {
+                    if let Some(data) = encode(&loaded[at]) {
+                        write_record(&mut body, path, stamp, &data);
+                    }
+                }
+            }
         }
+        write_shard(dir, i, identity, &body);
     });
+}
+
+/// Writes shard `i` whole under a temporary name and renames it into place (removes it
+/// when `body` is empty).
+fn write_shard(dir: &Path, i: usize, identity: u64, body: &[u8]) {
+    let path = shard_path(dir, i);
+    if body.is_empty() {
+        let _ = std::fs::remove_file(&path);
+        return;
+    }
+    let mut header = Vec::with_capacity(MAGIC.len() + 16);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&identity.to_le_bytes());
+    header.extend_from_slice(&checksum(body).to_le_bytes());
+    let temporary = dir.join(format!("{i:02}.{}.new", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&header)?;
+        file.write_all(body)?;
+        std::fs::rename(&temporary, &path)
+    };
+    if write().is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
 }
 
 impl Serialize for Html {
@@ -570,6 +609,63 @@ fn main() {}
         let two = site.articles.iter().find(|a| a.slug == "two").unwrap();
         assert_eq!(two.html.as_str(), "<p>Second, edited.</p>\n");
         assert_eq!(load(dir.path(), config("")).unwrap().1, counts(2, 0));
+    }
+
+    /// Each shard file of the cache, with its bytes.
+    fn shards(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let cache = dir.join(".public.gazette-content");
+        let mut shards: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.clone(), std::fs::read(p).unwrap()))
+            .collect();
+        shards.sort();
+        shards
+    }
+
+    #[test]
+    fn an_edit_rewrites_only_its_own_shard_and_a_removed_file_leaves_the_cache() {
+        let names: Vec<String> = (0..40).map(|i| format!("a{i}.md")).collect();
+        let texts: Vec<String> = (0..40)
+            .map(|i| format!("+++\ntitle = \"T{i}\"\ndate = 2024-06-01\n+++\nBody {i}.\n"))
+            .collect();
+        let files: Vec<(&str, &str)> = names
+            .iter()
+            .map(String::as_str)
+            .zip(texts.iter().map(String::as_str))
+            .collect();
+        let dir = site(&files);
+        load(dir.path(), config("")).unwrap();
+        let before = shards(dir.path());
+        let edited = dir.path().join("content/a7.md");
+        std::fs::write(&edited, texts[7].replace("Body 7.", "Body seven.")).unwrap();
+        settle(&edited, 4);
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(39, 1));
+        let after = shards(dir.path());
+        let own = shard_path(
+            &dir.path().join(".public.gazette-content"),
+            shard_of(edited.to_str().unwrap()),
+        );
+        let changed: Vec<&PathBuf> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b != a)
+            .map(|(b, _)| &b.0)
+            .collect();
+        assert_eq!(changed, [&own]);
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(40, 0));
+        assert_eq!(shards(dir.path()), after, "nothing to rewrite");
+        std::fs::remove_file(&edited).unwrap();
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(39, 0));
+        let cached = shards(dir.path())
+            .into_iter()
+            .flat_map(|(_, b)| b)
+            .collect::<Vec<u8>>();
+        let name = edited.to_str().unwrap().as_bytes();
+        assert!(
+            !cached.windows(name.len()).any(|w| w == name),
+            "its entry is gone"
+        );
     }
 
     #[test]

@@ -773,8 +773,8 @@ impl Work {
         self.markdown.set_shortcodes(shortcodes.clone());
         let options = self.load_options();
         // The content cache lies beside the output: only an engine holding the output's
-        // lock reads and writes it (`check` writes nothing).
-        let cache = self.lock.as_ref().map(|_| paths.content_cache());
+        // lock reads and writes it (`check` writes nothing); `--no-cache` ignores it.
+        let cache = (self.lock.is_some() && !self.options.no_cache).then(|| paths.content_cache());
         let (site, manifest) = rayon::join(
             || {
                 let (config, content) = (opened.config, &paths.content);
