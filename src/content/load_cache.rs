@@ -14,7 +14,8 @@
 //!   [`identity`] (the binary, the content folder, the time zone, `[markdown] safe_html`
 //!   and the version of the site's shortcode templates: everything `load_entry` reads
 //!   besides the file). Page bundles are never cached: their entry lists the files of
-//!   their folder, which their `index.md`'s stamp does not cover.
+//!   their folder, which their `index.md`'s stamp does not cover; nor are symbolic
+//!   links, whose own stamp does not follow the file they lead to.
 //! - A file modified less than [`SETTLE`] before it was stamped is not cached: another
 //!   write within the file system's clock tick could keep its stamp (git's "racily
 //!   clean" rule, as the build record's). The stamp is taken before the file is read, so
@@ -221,20 +222,36 @@ fn stamp_of(file: &Path, now: std::time::SystemTime) -> Option<FileStamp> {
     if super::media::is_bundle_index(file) {
         return None;
     }
-    let meta = std::fs::metadata(file).ok()?;
+    // Not a link either: pointed at another file of the same size and time, its stamp
+    // would not change.
+    let meta = std::fs::symlink_metadata(file).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
     let age = now.duration_since(meta.modified().ok()?).ok()?;
     (age > SETTLE).then_some(())?;
     FileStamp::of(&meta)
 }
 
-fn encode(loaded: &Loaded) -> Option<Vec<u8>> {
+/// Appends `loaded`'s record to `out` (as [`write_record`] would write its encoding),
+/// encoded in place rather than copied; nothing if it cannot be encoded.
+fn encode_record(out: &mut Vec<u8>, path: &str, stamp: FileStamp, loaded: &Loaded) {
     use bincode::Options;
     let writing = match loaded {
         Loaded::Article(a) => Writing::Article(a),
         Loaded::Page(p) => Writing::Page(p),
-        Loaded::Profile(_) | Loaded::Section(_) => return None,
+        Loaded::Profile(_) | Loaded::Section(_) => return,
     };
-    codec().serialize(&writing).ok()
+    let start = out.len();
+    write_record(out, path, stamp, &[]);
+    let data = out.len();
+    if codec().serialize_into(&mut *out, &writing).is_err() {
+        out.truncate(start);
+        return;
+    }
+    // The data's length, written as 0 just before it.
+    let len = (out.len() - data) as u64;
+    out[data - 8..data].copy_from_slice(&len.to_le_bytes());
 }
 
 fn decode(data: &[u8]) -> Option<Loaded> {
@@ -362,11 +379,7 @@ fn save(dir: &Path, identity: u64, wanted: &Wanted, kept: Vec<Option<Vec<u8>>>, 
             };
             match old_records.get(path).filter(|r| r.stamp == stamp) {
                 Some(record) => write_record(&mut body, path, stamp, record.data),
-                None => {
-                    if let Some(data) = encode(&loaded[at]) {
-                        write_record(&mut body, path, stamp, &data);
-                    }
-                }
+                None => encode_record(&mut body, path, stamp, &loaded[at]),
             }
         }
         write_shard(dir, i, identity, &body);
@@ -723,7 +736,7 @@ fn main() {}
     }
 
     #[test]
-    fn a_file_in_error_is_refused_by_every_load_and_bundles_are_read_every_time() {
+    fn a_file_in_error_is_refused_by_every_load_and_bundles_and_links_are_read_every_time() {
         let bad = "+++\ntitle = \"Bad\"\ndate = 2024-06-01\nimage = \"\"\n+++\nx\n";
         let dir = site(&[("bad.md", bad), ("story/index.md", TWO), ("two.md", TWO)]);
         write_settled(&dir.path().join("content/story/photo.jpg"), "jpeg");
@@ -731,9 +744,22 @@ fn main() {}
             let error = load(dir.path(), config("")).unwrap_err().to_string();
             assert!(error.ends_with("bad.md:4:9: `image` is empty"), "{error}");
         }
-        // A load that fails writes nothing; the bundle is never cached.
+        #[cfg(unix)]
+        {
+            let linked = dir.path().join("linked.md");
+            write_settled(&linked, TWO.replace("Two", "Linked").as_str());
+            std::os::unix::fs::symlink(&linked, dir.path().join("content/link.md")).unwrap();
+        }
+        let links = usize::from(cfg!(unix));
+        // A load that fails writes nothing; a bundle and a link are never cached.
         std::fs::remove_file(dir.path().join("content/bad.md")).unwrap();
-        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(0, 2));
-        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(1, 1));
+        assert_eq!(
+            load(dir.path(), config("")).unwrap().1,
+            counts(0, 2 + links)
+        );
+        assert_eq!(
+            load(dir.path(), config("")).unwrap().1,
+            counts(1, 1 + links)
+        );
     }
 }
