@@ -54,20 +54,26 @@ pub struct Counts {
 }
 
 /// Everything an entry depends on besides its file: loads of another identity share no
-/// entries.
-pub fn identity(content_dir: &Path, zone: Timezone, safe_html: bool, shortcodes: u64) -> u64 {
+/// entries. `None` when the binary cannot be stamped: then nothing is cached (another
+/// gazette may load files otherwise).
+pub fn identity(
+    content_dir: &Path,
+    zone: Timezone,
+    safe_html: bool,
+    shortcodes: u64,
+) -> Option<u64> {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .ok()
-        .and_then(|m| FileStamp::of(&m));
-    crate::hash::of((
+        .and_then(|m| FileStamp::of(&m))?;
+    Some(crate::hash::of((
         env!("CARGO_PKG_VERSION"),
-        exe.map(|s| (s.len, s.modified)),
+        (exe.len, exe.modified),
         content_dir,
         zone.0.name(),
         safe_html,
         shortcodes,
-    ))
+    )))
 }
 
 /// One cached file: its path, its stamp, and what loading it produced (bincode).

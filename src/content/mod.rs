@@ -517,12 +517,13 @@ pub fn load_cached(
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
     let load = |path: &Path| load_entry(path, content_dir, &markdown, zone);
+    let safe_html = config.markdown.safe_html;
+    let cache = cache.and_then(|dir| {
+        let identity = load_cache::identity(content_dir, zone, safe_html, shortcodes_version)?;
+        Some((dir, identity))
+    });
     let (entries, counts) = match cache {
-        Some(dir) => {
-            let safe_html = config.markdown.safe_html;
-            let identity = load_cache::identity(content_dir, zone, safe_html, shortcodes_version);
-            load_cache::load_entries(dir, identity, &article_files, load)?
-        }
+        Some((dir, identity)) => load_cache::load_entries(dir, identity, &article_files, load)?,
         None => {
             let entries = parallel::try_map(&article_files, |path| load(path))?;
             let parsed = entries.len();
