@@ -215,6 +215,12 @@ impl SitePaths {
         self.beside_output("gazette-cache")
     }
 
+    /// The content cache (see `content::load_cache`): a folder beside the output, hidden,
+    /// so never served.
+    pub fn content_cache(&self) -> PathBuf {
+        self.beside_output("gazette-content")
+    }
+
     /// The spare copy of the output a build keeps for the next one (see `output::Spare`):
     /// beside the output, so on its file system (the exchange needs that), and hidden,
     /// so never served.

@@ -34,6 +34,9 @@ pub struct BuildReport {
     /// Nothing was rendered: the inputs and the output were exactly as the last build
     /// left them (see [`cache`]).
     pub cached: bool,
+    /// Articles and pages taken from the content cache, and parsed (see
+    /// `content::load_cache`).
+    pub content: crate::content::load_cache::Counts,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
@@ -74,6 +77,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
             warnings,
             timings,
             cached: true,
+            content: Default::default(),
         });
     }
     timings.lap("check the build cache");
@@ -109,6 +113,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
     // path (a command-line build may exit before it is done, which is fine). The output
     // is free from now on.
     engine.release_output();
+    let engine_counts = engine.content_counts();
     std::thread::spawn(move || drop(engine));
     Ok(BuildReport {
         import,
@@ -122,6 +127,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
         warnings,
         timings,
         cached: false,
+        content: engine_counts,
     })
 }
 

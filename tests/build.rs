@@ -467,6 +467,50 @@ fn an_unchanged_site_is_not_rebuilt_but_any_change_is_seen() {
     );
 }
 
+/// The line of `--timings` counting what the content cache gave.
+fn content_cache_line(run: &common::Run) -> String {
+    let stderr = run.stderr();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("articles and pages: "));
+    line.unwrap_or_else(|| panic!("no content cache line in {stderr}"))
+        .to_string()
+}
+
+#[test]
+fn a_build_after_an_edit_parses_only_the_edited_file() {
+    let site = three_articles();
+    settle(&site);
+    let run = site.run(&["build", "--timings"]).success();
+    assert_eq!(
+        content_cache_line(&run),
+        "articles and pages: 0 from the content cache, 3 parsed"
+    );
+    site.article(
+        "third",
+        "title = \"Third story\"\ndate = 2024-01-03\ntags = [\"Chips\"]",
+        "Third body, corrected.",
+    );
+    // Settled alone: the others keep their stamps.
+    site.touch("content/third.md", 1_700_000_000);
+    let run = site.run(&["build", "--timings"]).success();
+    assert_eq!(
+        content_cache_line(&run),
+        "articles and pages: 2 from the content cache, 1 parsed"
+    );
+    assert!(site.read("public/third/index.html").contains("corrected"));
+    let run = site.run(&["build", "--timings", "--no-cache"]).success();
+    assert_eq!(
+        content_cache_line(&run),
+        "articles and pages: 0 from the content cache, 3 parsed"
+    );
+    site.run(&["build", "--output", "fresh"]).success();
+    assert!(
+        site.tree("public") == site.tree("fresh"),
+        "the same bytes as a fresh build"
+    );
+}
+
 /// The number of pages a build's summary line says it rendered.
 fn pages_rendered(stdout: &str) -> usize {
     let (before, _) = stdout

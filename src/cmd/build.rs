@@ -32,6 +32,13 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         for (stage, took) in &report.timings.stages {
             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
         }
+        let content = report.content;
+        if content.cached + content.parsed > 0 {
+            eprintln!(
+                "articles and pages: {} from the content cache, {} parsed",
+                content.cached, content.parsed
+            );
+        }
     }
     // A site without seeds has nothing to say about them.
     let import = &report.import;

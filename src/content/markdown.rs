@@ -37,7 +37,7 @@ pub struct Rendered {
 }
 
 /// One heading of a document, for its table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 for `#`, 2 for `##`…
     pub level: u8,

@@ -21,7 +21,7 @@ pub const BUNDLE_INDEX: &str = "index.md";
 
 /// An article that is a folder: its `index.md` and the files beside it, published at the
 /// article's URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Bundle {
     pub dir: PathBuf,
     /// Paths below `dir`, `/`-separated, sorted.
@@ -72,7 +72,7 @@ pub fn is_bundle_index(path: &Path) -> bool {
 }
 
 /// Where an image is, as an article names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ImageRef {
     /// An absolute `http(s)` URL: shown as it is, never processed.
     Remote(String),
@@ -84,7 +84,7 @@ pub enum ImageRef {
 }
 
 /// An article's lead image.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct LeadImage {
     /// As written in `image`.
     pub written: String,

@@ -9,6 +9,7 @@
 pub mod edit;
 pub mod front;
 pub mod frontmatter;
+pub mod load_cache;
 pub mod markdown;
 pub mod media;
 pub mod menu;
@@ -22,6 +23,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::config::{Config, Timezone};
@@ -145,7 +147,7 @@ impl ContentError {
 
 /// A page's path below the site root, such as `my-story/`: always relative, always ending
 /// in `/` (or empty for the home page), never containing `..`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Permalink(String);
 
 impl Permalink {
@@ -212,7 +214,7 @@ impl Html {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// The file it came from, as given to the loader (for messages).
     pub source: PathBuf,
@@ -246,6 +248,7 @@ pub struct Article {
     /// whether it still is at the build's reference time is [`Site::breaking`].
     pub breaking: bool,
     pub breaking_until: Option<DateTime<FixedOffset>>,
+    #[serde(with = "load_cache::table")]
     pub extra: toml::Table,
     pub html: Html,
     /// A hash of the file's bytes: equal versions, equal articles.
@@ -289,14 +292,14 @@ impl Article {
 }
 
 /// A correction to an article (`[[corrections]]`): when, and what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
     pub date: DateTime<FixedOffset>,
     pub text: String,
 }
 
 /// A link to another article by its file, such as `@/2024/story.md#details`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct InternalLink {
     /// As written in the `href`.
     pub written: String,
@@ -305,7 +308,7 @@ pub struct InternalLink {
 }
 
 /// An article's reference to one of its authors or tags.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// As written in the article's front matter.
     pub name: String,
@@ -474,6 +477,18 @@ pub fn load_with(
     options: LoadOptions,
     shortcodes: std::sync::Arc<shortcodes::Shortcodes>,
 ) -> Result<Site, ContentError> {
+    load_cached(config, content_dir, options, shortcodes, None).map(|(site, _)| site)
+}
+
+/// [`load_with`], taking what it can from the content cache in `cache` (a folder; see
+/// [`load_cache`]) and bringing it up to date; with how many files came from it.
+pub fn load_cached(
+    config: Config,
+    content_dir: &Path,
+    options: LoadOptions,
+    shortcodes: std::sync::Arc<shortcodes::Shortcodes>,
+    cache: Option<&Path>,
+) -> Result<(Site, load_cache::Counts), ContentError> {
     let mut skipped = Vec::new();
     let files = markdown_files_noting(content_dir, &mut skipped)?;
     let authors_dir = content_dir.join(AUTHORS_DIR);
@@ -489,6 +504,10 @@ pub fn load_with(
         .into_iter()
         .partition(|p| section::is_index_file(p));
 
+    let zone = config.timezone;
+    // Bodies left unrendered are not what the cache holds.
+    let cache = cache.filter(|_| options.bodies == Bodies::Rendered);
+    let shortcodes_version = shortcodes.version;
     let markdown = match options.bodies {
         Bodies::Rendered => {
             let mut renderer = markdown::Renderer::new(config.markdown.safe_html);
@@ -497,10 +516,20 @@ pub fn load_with(
         }
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
-    let zone = config.timezone;
-    let entries = parallel::try_map(&article_files, |path| {
-        load_entry(path, content_dir, &markdown, zone)
-    })?;
+    let load = |path: &Path| load_entry(path, content_dir, &markdown, zone);
+    let safe_html = config.markdown.safe_html;
+    let cache = cache.and_then(|dir| {
+        let identity = load_cache::identity(content_dir, zone, safe_html, shortcodes_version)?;
+        Some((dir, identity))
+    });
+    let (entries, counts) = match cache {
+        Some((dir, identity)) => load_cache::load_entries(dir, identity, &article_files, load)?,
+        None => {
+            let entries = parallel::try_map(&article_files, |path| load(path))?;
+            let parsed = entries.len();
+            (entries, load_cache::Counts { cached: 0, parsed })
+        }
+    };
     let mut parts = Parts {
         profiles: parallel::try_map(&profile_files, |path| load_profile(path))?,
         indexes: parallel::try_map(&index_files, |path| {
@@ -513,7 +542,7 @@ pub fn load_with(
     }
     let mut site = assemble(config, parts, options)?;
     site.warnings.splice(0..0, skipped);
-    Ok(site)
+    Ok((site, counts))
 }
 
 /// What a [`Site`] is assembled from: its files, loaded.

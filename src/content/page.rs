@@ -26,7 +26,7 @@ pub fn is_page_path(content_path: &str) -> bool {
         .is_some_and(|(folder, _)| folder == PAGES_DIR)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// The file it came from, as given to the loader (for messages).
     pub source: PathBuf,
@@ -40,6 +40,7 @@ pub struct Page {
     /// The description, else the first paragraph as plain text.
     pub summary: String,
     pub draft: bool,
+    #[serde(with = "super::load_cache::table")]
     pub extra: toml::Table,
     pub html: Html,
     /// A hash of the file's bytes.

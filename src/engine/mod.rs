@@ -276,6 +276,9 @@ struct Work {
     /// An image may have changed (or the last planning failed): plan again at the next
     /// commit.
     images_stale: bool,
+    /// How many articles and pages the last load took from the content cache, and how
+    /// many it parsed.
+    loaded: content::load_cache::Counts,
 }
 
 /// A view of what an engine loaded, for `check`.
@@ -423,6 +426,7 @@ impl Engine {
                 salt: 0,
                 planner: images::Planner::new(),
                 images_stale: true,
+                loaded: content::load_cache::Counts::default(),
             },
         }
     }
@@ -435,6 +439,12 @@ impl Engine {
             .due
             .filter(|_| self.work.options.reference == Reference::Clock)?;
         Some(due.with_timezone(&chrono::Utc).into())
+    }
+
+    /// How many articles and pages the last full load took from the content cache, and
+    /// how many it parsed.
+    pub fn content_counts(&self) -> content::load_cache::Counts {
+        self.work.loaded
     }
 
     /// Gives the output's lock up (the engine commits nothing more).
@@ -762,11 +772,18 @@ impl Work {
             .map_err(content::ContentError::from)?;
         self.markdown.set_shortcodes(shortcodes.clone());
         let options = self.load_options();
+        // The content cache lies beside the output: only an engine holding the output's
+        // lock reads and writes it (`check` writes nothing); `--no-cache` ignores it.
+        let cache = (self.lock.is_some() && !self.options.no_cache).then(|| paths.content_cache());
         let (site, manifest) = rayon::join(
-            || content::load_with(opened.config, &paths.content, options, shortcodes),
+            || {
+                let (config, content) = (opened.config, &paths.content);
+                content::load_cached(config, content, options, shortcodes, cache.as_deref())
+            },
             || record.and_then(|r| Manifest::from_record(r, &paths, self.lock.as_ref())),
         );
-        let site = site?;
+        let (site, loaded) = site?;
+        self.loaded = loaded;
         if let Some(manifest) = manifest {
             self.manifest = manifest;
         }

@@ -103,7 +103,8 @@ impl TestSite {
 
     /// Runs `gazette build` and insists it succeeds.
     /// Runs a build that must fail, checks the previous output survived whole and nothing
-    /// was left beside it, and returns its stderr.
+    /// was left beside it (but the build record and the content cache), and returns its
+    /// stderr.
     pub fn build_fails_keeping_output(&self) -> String {
         let before = self.tree("public");
         let stderr = self.run(&["build"]).failure();
@@ -116,7 +117,10 @@ impl TestSite {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| {
-                n.starts_with('.') && !n.ends_with(".gazette-cache") && !n.ends_with(".lock")
+                n.starts_with('.')
+                    && !n.ends_with(".gazette-cache")
+                    && !n.ends_with(".gazette-content")
+                    && !n.ends_with(".lock")
             })
             .collect();
         assert!(
