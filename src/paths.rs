@@ -60,6 +60,9 @@ pub struct SitePaths {
     pub image_cache: PathBuf,
     /// Where the parts of the search index are kept between builds.
     pub search_cache: PathBuf,
+    /// Where what loading each content file produced is kept between builds (see
+    /// `content::load_cache`).
+    pub content_cache: PathBuf,
     pub output: PathBuf,
 }
 
@@ -123,6 +126,7 @@ impl SitePaths {
             themes,
             image_cache: root.join(CACHE).join("images"),
             search_cache: root.join(CACHE).join("search"),
+            content_cache: root.join(CACHE).join("content"),
             output,
         }
     }
@@ -144,6 +148,7 @@ impl SitePaths {
             theme,
             image_cache,
             search_cache,
+            content_cache,
             output,
         } = self;
         SitePaths {
@@ -158,6 +163,7 @@ impl SitePaths {
             theme: at(theme),
             image_cache: at(image_cache),
             search_cache: at(search_cache),
+            content_cache: at(content_cache),
             output: at(output),
         }
     }
@@ -213,12 +219,6 @@ impl SitePaths {
     /// The build record (see `cache`).
     pub fn record(&self) -> PathBuf {
         self.beside_output("gazette-cache")
-    }
-
-    /// The content cache (see `content::load_cache`): a folder beside the output, hidden,
-    /// so never served.
-    pub fn content_cache(&self) -> PathBuf {
-        self.beside_output("gazette-content")
     }
 
     /// The spare copy of the output a build keeps for the next one (see `output::Spare`):

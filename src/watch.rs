@@ -402,7 +402,7 @@ mod tests {
             "/site/public/index.html",
             "/site/.public.staging-12/a.html",
             "/site/.public.gazette-cache",
-            "/site/.public.gazette-content/07",
+            "/site/.gazette-cache/content/07",
             "/site/content/.a.md.swp",
             "/site/content/a.md~",
             "/site/content/#a.md#",

@@ -2,8 +2,8 @@
 //! Markdown rendered, summary, images and links found), kept between builds so that a
 //! build after one edit parses one file, not the whole content folder.
 //!
-//! The cache is a folder beside the build record (`SitePaths::content_cache`, hidden beside
-//! the output, never served) of [`SHARDS`] files; a file's entry lives in the shard its
+//! The cache is a folder of the site's `.gazette-cache/` (`SitePaths::content_cache`,
+//! beside the processed images and the search index's parts) of [`SHARDS`] files; a file's entry lives in the shard its
 //! path hashes to, so an edit rewrites one shard (some 1/64 of the cache), not all of it.
 //! Each shard is written whole to a temporary name and renamed into place: a killed build
 //! leaves the old shard or the new one, never half of one.
@@ -573,7 +573,7 @@ fn main() {}
 
     fn load(dir: &Path, config: Config) -> Result<(Site, Counts), ContentError> {
         let shortcodes: Arc<Shortcodes> = Shortcodes::built_in();
-        let cache: PathBuf = dir.join(".public.gazette-content");
+        let cache: PathBuf = dir.join(".gazette-cache/content");
         load_cached(
             config,
             &dir.join("content"),
@@ -632,7 +632,7 @@ fn main() {}
 
     /// Each shard file of the cache, with its bytes.
     fn shards(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-        let cache = dir.join(".public.gazette-content");
+        let cache = dir.join(".gazette-cache/content");
         let mut shards: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(cache)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -662,7 +662,7 @@ fn main() {}
         assert_eq!(load(dir.path(), config("")).unwrap().1, counts(39, 1));
         let after = shards(dir.path());
         let own = shard_path(
-            &dir.path().join(".public.gazette-content"),
+            &dir.path().join(".gazette-cache/content"),
             shard_of(edited.to_str().unwrap()),
         );
         let changed: Vec<&PathBuf> = before
@@ -703,7 +703,7 @@ fn main() {}
             ("pages/about.md", PAGE),
         ]);
         let (first, _) = load(dir.path(), config("")).unwrap();
-        let cache = dir.path().join(".public.gazette-content");
+        let cache = dir.path().join(".gazette-cache/content");
         let mut shards: Vec<PathBuf> = std::fs::read_dir(&cache)
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -772,9 +772,11 @@ impl Work {
             .map_err(content::ContentError::from)?;
         self.markdown.set_shortcodes(shortcodes.clone());
         let options = self.load_options();
-        // The content cache lies beside the output: only an engine holding the output's
-        // lock reads and writes it (`check` writes nothing); `--no-cache` ignores it.
-        let cache = (self.lock.is_some() && !self.options.no_cache).then(|| paths.content_cache());
+        // Only an engine holding an output's lock reads and writes the content cache
+        // (`check` writes nothing); `--no-cache` ignores it. Builds of one site into two
+        // outputs share it: each shard is renamed into place whole.
+        let cache =
+            (self.lock.is_some() && !self.options.no_cache).then(|| paths.content_cache.clone());
         let (site, manifest) = rayon::join(
             || {
                 let (config, content) = (opened.config, &paths.content);

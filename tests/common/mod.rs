@@ -117,10 +117,7 @@ impl TestSite {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| {
-                n.starts_with('.')
-                    && !n.ends_with(".gazette-cache")
-                    && !n.ends_with(".gazette-content")
-                    && !n.ends_with(".lock")
+                n.starts_with('.') && !n.ends_with(".gazette-cache") && !n.ends_with(".lock")
             })
             .collect();
         assert!(
