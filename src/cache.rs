@@ -264,6 +264,8 @@ mod at {
                 None => statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?,
             };
             // As `FileStamp::of` reads `std::fs::Metadata`: a time before 1970 counts as 0.
+            // The fields' integer types differ between architectures, hence `try_from`.
+            #[allow(clippy::unnecessary_fallible_conversions)]
             let modified = u128::try_from(stat.st_mtime).map_or(0, |seconds| {
                 seconds * 1_000_000_000 + u128::try_from(stat.st_mtime_nsec).unwrap_or(0)
             });

@@ -1069,7 +1069,11 @@ fn alias_pages_are_carried_over_unopened_and_rewritten_when_edited_by_hand() {
         let again = pipeline::build(&options).unwrap();
         assert!(!again.cached);
         assert_eq!(
-            (again.rendered, again.written.written, again.written.compared),
+            (
+                again.rendered,
+                again.written.written,
+                again.written.compared
+            ),
             (0, 0, 0),
             "round {round}"
         );
