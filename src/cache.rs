@@ -16,7 +16,8 @@
 //! A build that does run uses the record twice more. It keeps each page's signature (see
 //! `render::pages::Job::signature`): over an output whose fingerprint is still the
 //! recorded one, a page with a recorded signature is already there, byte for byte, and is
-//! not rendered. Architecture invariant: signatures are salted with the renderer's
+//! not rendered; a file written from memory (an alias's redirect page) is signed by its
+//! path and bytes, and carried over without being opened. Architecture invariant: signatures are salted with the renderer's
 //! identity (version and binary), and trusted only while the output is exactly as
 //! recorded, so a skipped page is always the page a full render would write.
 //!
@@ -24,6 +25,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 use rayon::prelude::*;
 
 use crate::files::FileStamp;
@@ -42,9 +44,11 @@ pub struct Record {
     pub scheduled: usize,
     pub files: usize,
     /// The signature of every page the build left in the output (see
-    /// `render::pages::Job::signature`, salted with the renderer's identity), sorted: over
-    /// an output still exactly as recorded, a page whose signature is here is already
-    /// there, byte for byte, and need not be rendered.
+    /// `render::pages::Job::signature`, salted with the renderer's identity), and of every
+    /// other file it wrote from memory (an alias's redirect page, a sitemap: its path and
+    /// bytes, see `engine::commit::sign_files`), sorted: over an output still exactly as
+    /// recorded, a page or file whose signature is here is already there, byte for byte,
+    /// and need not be rendered, nor opened to compare.
     pub pages: Vec<u64>,
     /// The build's warnings, repeated when it is skipped.
     pub warnings: Vec<String>,
@@ -70,7 +74,7 @@ pub struct SpareRecord {
     pub differs: Vec<String>,
 }
 
-const HEADER: &str = "gazette build cache 8";
+const HEADER: &str = "gazette build cache 9";
 
 pub fn load(paths: &SitePaths) -> Option<Record> {
     let text = std::fs::read_to_string(paths.record()).ok()?;
@@ -170,48 +174,133 @@ pub fn forget(paths: &SitePaths) {
     let _ = std::fs::remove_file(paths.record());
 }
 
-/// One file or folder as fingerprints see it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct Stamp {
-    /// Relative to the folder walked, `/`-separated.
-    path: String,
-    /// A file's stamp; `None` for a folder, which counts by path alone: its time changes
-    /// whenever a build moves files in, and what is in it is stamped anyway.
-    file: Option<FileStamp>,
+/// The hash of one file (`Some` stamp) or folder (`None`) at `path`, relative to the
+/// folder walked and `/`-separated. A fingerprint is the wrapping sum of these, hashed
+/// with its identity: a sum needs no order, so 233,000 output entries are neither sorted
+/// nor kept, and any one stamp that changes changes it (but for a 64-bit coincidence).
+fn stamp_hash(path: &str, file: Option<FileStamp>) -> u64 {
+    crate::hash::of((path, file))
 }
 
-impl Stamp {
-    fn folder(path: String) -> Stamp {
-        Stamp { path, file: None }
-    }
+fn fingerprint(identity: &str, sum: u64) -> u64 {
+    crate::hash::of((identity, sum))
 }
 
-fn file_stamp(relative: String, path: &Path) -> Option<Stamp> {
-    let stamp = FileStamp::of(&std::fs::symlink_metadata(path).ok()?)?;
-    Some(Stamp {
-        path: relative,
-        file: Some(stamp),
-    })
+/// What a walk found below a folder.
+#[derive(Default)]
+struct Walked {
+    /// The sum of every file's and folder's [`stamp_hash`]. A folder counts by path
+    /// alone: its time changes whenever a build moves files in, and what is in it is
+    /// stamped anyway.
+    sum: u64,
+    /// Every file found, with its stamp (when the walk was asked to keep them).
+    files: Vec<(String, FileStamp)>,
 }
 
-fn hash_stamps(identity: &str, mut stamps: Vec<Stamp>) -> u64 {
-    stamps.par_sort_unstable();
-    crate::hash::of((identity, stamps))
-}
-
-/// Every file and folder below `dir` (not `dir` itself), stamped. `None` if unreadable.
+/// Every file and folder below `dir` (not `dir` itself), stamped; the files kept when
+/// `keep` says so. `None` if unreadable.
 ///
 /// Folders are walked in parallel at every depth, not only per top-level entry: a site
 /// with old URLs keeps them in one folder (`old/…`, WordPress's `2012/…`), 100,000
-/// folders below a handful of top-level ones. Files are stamped relative to their
-/// folder's open handle (`DirEntry::metadata`), not by a path looked up from the root.
-fn walk(dir: &Path) -> Option<Vec<Stamp>> {
-    walk_below(dir, "")
+/// folders below a handful of top-level ones. Files are stamped, and on Linux folders
+/// opened, relative to their folder's open handle, not by a path looked up from the root
+/// (an alias's folder is seven deep: the lookups were a tenth of a walk).
+fn walk(dir: &Path, keep: bool) -> Option<Walked> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fd = rustix::fs::open(dir, flags, Mode::empty()).ok()?;
+        at::walk_below(&fd, "", keep)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    walk_below(dir, "", keep)
+}
+
+/// [`walk`] by open folder handles (`openat`, `fstatat`, `getdents64`).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod at {
+    use std::ffi::CString;
+    use std::mem::MaybeUninit;
+    use std::os::fd::{AsFd, OwnedFd};
+
+    use rayon::prelude::*;
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, openat, statat};
+
+    use super::{FileStamp, Walked, stamp_hash};
+
+    /// The walk of the open folder `dir`, at `relative` (empty for the root).
+    pub(super) fn walk_below(dir: &OwnedFd, relative: &str, keep: bool) -> Option<Walked> {
+        let mut walked = Walked::default();
+        let mut folders: Vec<(CString, String)> = Vec::new();
+        let mut buffer = [MaybeUninit::<u8>::uninit(); 8192];
+        let mut entries = RawDir::new(dir.as_fd(), &mut buffer);
+        while let Some(entry) = entries.next() {
+            let entry = entry.ok()?;
+            let name = entry.file_name();
+            if matches!(name.to_bytes(), b"." | b"..") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(name.to_bytes());
+            let path = if relative.is_empty() {
+                text.into_owned()
+            } else {
+                format!("{relative}/{text}")
+            };
+            let mut kind = entry.file_type();
+            let mut stat = None;
+            if kind == FileType::Unknown {
+                let found = statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+                kind = FileType::from_raw_mode(found.st_mode);
+                stat = Some(found);
+            }
+            if kind == FileType::Directory {
+                walked.sum = walked.sum.wrapping_add(stamp_hash(&path, None));
+                folders.push((name.to_owned(), path));
+                continue;
+            }
+            let stat = match stat {
+                Some(stat) => stat,
+                None => statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?,
+            };
+            // As `FileStamp::of` reads `std::fs::Metadata`: a time before 1970 counts as 0.
+            // The fields' integer types differ between architectures, hence `try_from`.
+            #[allow(clippy::unnecessary_fallible_conversions)]
+            let modified = u128::try_from(stat.st_mtime).map_or(0, |seconds| {
+                seconds * 1_000_000_000 + u128::try_from(stat.st_mtime_nsec).unwrap_or(0)
+            });
+            let stamp = FileStamp {
+                len: u64::try_from(stat.st_size).ok()?,
+                modified,
+            };
+            walked.sum = walked.sum.wrapping_add(stamp_hash(&path, Some(stamp)));
+            if keep {
+                walked.files.push((path, stamp));
+            }
+        }
+        let below = |(name, path): &(CString, String)| {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+            let fd = openat(dir, name.as_c_str(), flags, Mode::empty()).ok()?;
+            walk_below(&fd, path, keep)
+        };
+        // As the portable walk: a folder of one or two folders stays on this thread.
+        let below: Vec<Walked> = if folders.len() > 2 {
+            folders.par_iter().map(below).collect::<Option<_>>()?
+        } else {
+            folders.iter().map(below).collect::<Option<_>>()?
+        };
+        for below in below {
+            walked.sum = walked.sum.wrapping_add(below.sum);
+            walked.files.extend(below.files);
+        }
+        Some(walked)
+    }
 }
 
 /// [`walk`] of `path`, whose path relative to the walk's root is `relative` (empty for
-/// the root itself, which is not stamped).
-fn walk_below(path: &Path, relative: &str) -> Option<Vec<Stamp>> {
+/// the root itself, which is not stamped), by paths, where folder handles are not used.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn walk_below(path: &Path, relative: &str, keep: bool) -> Option<Walked> {
     let child = |name: &std::ffi::OsStr| {
         let name = name.to_string_lossy();
         if relative.is_empty() {
@@ -220,39 +309,40 @@ fn walk_below(path: &Path, relative: &str) -> Option<Vec<Stamp>> {
             format!("{relative}/{name}")
         }
     };
-    let mut stamps = Vec::new();
+    let mut walked = Walked::default();
     let mut folders = Vec::new();
     for entry in std::fs::read_dir(path).ok()? {
         let entry = entry.ok()?;
         let relative = child(&entry.file_name());
         if entry.file_type().ok()?.is_dir() {
+            walked.sum = walked.sum.wrapping_add(stamp_hash(&relative, None));
             folders.push((entry.path(), relative));
         } else {
             let stamp = FileStamp::of(&entry.metadata().ok()?)?;
-            stamps.push(Stamp {
-                path: relative,
-                file: Some(stamp),
-            });
+            walked.sum = walked.sum.wrapping_add(stamp_hash(&relative, Some(stamp)));
+            if keep {
+                walked.files.push((relative, stamp));
+            }
         }
     }
     // A folder of one or two folders (an alias's `old/2012/story/`) is walked on this
     // thread: handing it to another costs more than it saves.
-    let below: Vec<Vec<Stamp>> = if folders.len() > 2 {
+    let below: Vec<Walked> = if folders.len() > 2 {
         folders
             .par_iter()
-            .map(|(path, relative)| walk_below(path, relative))
+            .map(|(path, relative)| walk_below(path, relative, keep))
             .collect::<Option<_>>()?
     } else {
         folders
             .iter()
-            .map(|(path, relative)| walk_below(path, relative))
+            .map(|(path, relative)| walk_below(path, relative, keep))
             .collect::<Option<_>>()?
     };
-    for ((_, relative), below) in folders.into_iter().zip(below) {
-        stamps.push(Stamp::folder(relative));
-        stamps.extend(below);
+    for below in below {
+        walked.sum = walked.sum.wrapping_add(below.sum);
+        walked.files.extend(below.files);
     }
-    Some(stamps)
+    Some(walked)
 }
 
 /// Fingerprints the inputs: `identity` (options and anything else that changes the
@@ -267,30 +357,33 @@ fn walk_below(path: &Path, relative: &str) -> Option<Vec<Stamp>> {
 /// younger than [`SETTLE`] is not trustworthy: `Inputs::settled` is then false, and the
 /// caller does not record it.
 pub fn inputs(identity: &str, files: &[PathBuf], dirs: &[PathBuf]) -> Option<Inputs> {
-    let mut stamps: Vec<Stamp> = files
-        .iter()
-        .filter_map(|f| file_stamp(f.to_string_lossy().into_owned(), f))
-        .collect();
-    for dir in dirs.iter().filter(|d| d.exists()) {
-        let prefix = dir.to_string_lossy();
-        stamps.extend(walk(dir)?.into_iter().map(|s| Stamp {
-            path: format!("{prefix}/{}", s.path),
-            file: s.file,
-        }));
+    let mut sum = 0u64;
+    let mut newest = 0;
+    for file in files {
+        let Some(stamp) = std::fs::symlink_metadata(file)
+            .ok()
+            .and_then(|m| FileStamp::of(&m))
+        else {
+            continue;
+        };
+        sum = sum.wrapping_add(stamp_hash(&file.to_string_lossy(), Some(stamp)));
+        newest = newest.max(stamp.modified);
     }
-    // Folders are stamped too (an added or removed file changes the set of stamps anyway),
-    // but only a file's contents can change unseen within one clock tick.
-    let newest = stamps
-        .iter()
-        .filter_map(|s| s.file)
-        .map(|f| f.modified)
-        .max()
-        .unwrap_or(0);
+    for dir in dirs.iter().filter(|d| d.exists()) {
+        let walked = walk(dir, true)?;
+        // Each folder's sum counts with the folder's path: a file moved from one to
+        // another changes the fingerprint.
+        sum = sum.wrapping_add(crate::hash::of((dir, walked.sum)));
+        // Folders are stamped too (a file added or removed changes the sum anyway), but
+        // only a file's contents can change unseen within one clock tick.
+        let files = walked.files.iter().map(|(_, stamp)| stamp.modified);
+        newest = newest.max(files.max().unwrap_or(0));
+    }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     Some(Inputs {
-        fingerprint: hash_stamps(identity, stamps),
+        fingerprint: fingerprint(identity, sum),
         settled: now.saturating_sub(newest) > SETTLE.as_nanos(),
     })
 }
@@ -308,17 +401,16 @@ pub struct Inputs {
 /// Fingerprints an output folder as it is: every file and folder below it. `None` when
 /// it does not exist or cannot be read.
 pub fn output(output_dir: &Path) -> Option<u64> {
-    Some(hash_stamps("", walk(output_dir)?))
+    Some(fingerprint("", walk(output_dir, false)?.sum))
 }
 
 /// Like [`output`], with the stamp of each file found, by relative `/`-separated path.
 pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
-    let stamps = walk(output_dir)?;
-    let files = stamps
-        .iter()
-        .filter_map(|s| Some((s.path.clone(), s.file?)))
-        .collect();
-    Some((hash_stamps("", stamps), files))
+    let walked = walk(output_dir, true)?;
+    Some((
+        fingerprint("", walked.sum),
+        walked.files.into_iter().collect(),
+    ))
 }
 
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these
@@ -326,23 +418,19 @@ pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp
 /// a stamp is missing.
 pub fn output_of<'a>(files: impl Iterator<Item = (&'a str, Option<FileStamp>)>) -> Option<u64> {
     let mut dirs: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut stamps = Vec::new();
+    let mut sum = 0u64;
     for (file, stamp) in files {
-        let stamp = stamp?;
-        stamps.push(Stamp {
-            path: file.to_string(),
-            file: Some(stamp),
-        });
+        sum = sum.wrapping_add(stamp_hash(file, Some(stamp?)));
         let mut rest = file;
         while let Some((dir, _)) = rest.rsplit_once('/') {
             if !dirs.insert(dir) {
                 break;
             }
+            sum = sum.wrapping_add(stamp_hash(dir, None));
             rest = dir;
         }
     }
-    stamps.extend(dirs.into_iter().map(|d| Stamp::folder(d.to_string())));
-    Some(hash_stamps("", stamps))
+    Some(fingerprint("", sum))
 }
 
 #[cfg(test)]

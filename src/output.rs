@@ -125,6 +125,8 @@ pub struct Staging {
     /// Files the previous output had at the same path, with other bytes.
     replaced: AtomicUsize,
     written: AtomicUsize,
+    /// Files of the previous output opened to compare them with the new bytes.
+    compared: AtomicUsize,
     /// Output paths written or removed: where the tree this commit replaces will differ
     /// from the new output (what the next [`Spare`] has to bring up to date).
     changed: Mutex<Vec<String>>,
@@ -297,6 +299,9 @@ pub struct WriteReport {
     pub unchanged: usize,
     /// Files of the previous output that the site no longer has.
     pub removed: usize,
+    /// Files of the previous output opened to compare them with the new bytes (the
+    /// others were new, or carried over by a recorded signature).
+    pub compared: usize,
 }
 
 impl Staging {
@@ -334,6 +339,7 @@ impl Staging {
             unchanged: AtomicUsize::new(0),
             replaced: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            compared: AtomicUsize::new(0),
             changed: Mutex::new(Vec::new()),
             committed: false,
         }
@@ -409,7 +415,11 @@ impl Staging {
         let target = self.dir.join(&file.path);
         if self.updates() {
             let current = self.output_dir.join(&file.path);
-            match same_contents(&current, &file.contents)? {
+            let same = same_contents(&current, &file.contents)?;
+            if !matches!(same, Same::Absent) {
+                self.compared.fetch_add(1, Ordering::Relaxed);
+            }
+            match same {
                 Same::Yes(stamp) => {
                     if self.differs(&file.path) {
                         self.link(&file.path, &current, &target)?;
@@ -597,6 +607,7 @@ impl Staging {
             written,
             unchanged,
             removed,
+            compared: self.compared.load(Ordering::Relaxed),
         };
         Ok((
             report,

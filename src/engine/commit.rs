@@ -82,6 +82,7 @@ impl Work {
             clear_spare(&staging, new, previous)?;
         }
         let signatures = sign(state, self.salt);
+        let file_signatures = sign_files(state, self.salt);
         timings.lap("plan (signatures)");
         let (made, rendered) = render_pages(
             state,
@@ -100,7 +101,14 @@ impl Work {
         let mut rendered = rendered?;
         progress.total.store(0, Ordering::Relaxed);
         progress.enter("writing");
-        let files = write_files(state, &self.manifest, &staging, &previous_site, &rendered)?;
+        let files = write_files(
+            state,
+            &self.manifest,
+            &staging,
+            &previous_site,
+            &rendered,
+            &file_signatures,
+        )?;
         rendered.stamps.extend(files);
         timings.lap("render and compare/write");
         progress.enter("committing");
@@ -130,6 +138,7 @@ impl Work {
             search.prune(&state.paths.search_cache);
         }
         let mut sorted = signatures.clone();
+        sorted.extend(file_signatures.iter().flatten());
         sorted.par_sort_unstable();
         self.manifest = Manifest {
             pages: sorted,
@@ -342,6 +351,28 @@ impl State {
     }
 }
 
+/// The signature of every other file whose bytes are in memory (an alias's redirect page,
+/// a sitemap), salted like the pages', in the order of the files; `None` for a file
+/// copied or linked from elsewhere, which is compared instead. It covers the path and the
+/// bytes: over an output still as recorded, a file whose signature is in the manifest is
+/// there byte for byte, and is carried over without being opened (a site with 100,000
+/// old URLs has as many redirect pages).
+fn sign_files(state: &State, salt: u64) -> Vec<Option<u64>> {
+    use crate::files::{Contents, StaticSource};
+    state
+        .files
+        .par_iter()
+        .map(|file| {
+            let bytes: &[u8] = match &file.contents {
+                Contents::Rendered(bytes) => bytes,
+                Contents::Static(StaticSource::Embedded(bytes)) => bytes,
+                Contents::Static(_) => return None,
+            };
+            Some(crate::hash::of((salt, "file", file.path.as_str(), bytes)))
+        })
+        .collect()
+}
+
 /// Renders every page whose signature the manifest lacks (carrying the others over)
 /// while the image variants are made: pages need only their names and sizes.
 fn render_pages(
@@ -417,13 +448,15 @@ fn render_pages(
 }
 
 /// Writes the files no template renders (or keeps them, if the output has them as they
-/// are); returns their stamps, in order.
+/// are: known by their `signatures`, see [`sign_files`], or compared); returns their
+/// stamps, in order.
 fn write_files(
     state: &State,
     manifest: &Manifest,
     staging: &Staging,
     previous_site: &Option<Arc<HashSet<String>>>,
     pages: &Rendered,
+    signatures: &[Option<u64>],
 ) -> Result<Vec<Option<FileStamp>>, EngineError> {
     let files_current =
         manifest.files_current && manifest.stamps.len() == pages.stamps.len() + state.files.len();
@@ -445,13 +478,22 @@ fn write_files(
             (None, None) => None,
         }
     };
+    // As a page is carried over (`render_pages`): a recorded signature, and the file
+    // found by the walk that checked the output against the record.
+    let signed = |i: usize| -> Option<Option<FileStamp>> {
+        manifest.pages.binary_search(&signatures[i]?).ok()?;
+        match &manifest.walked {
+            Some(walked) => walked.get(&state.files[i].path).map(|s| Some(*s)),
+            None => Some(None),
+        }
+    };
     let file_indices: Vec<usize> = (0..state.files.len()).collect();
     parallel::try_map(&file_indices, |&i| -> Result<_, EngineError> {
         let file = &state.files[i];
         if files_current {
             staging.keep(&file.path)?;
             Ok(manifest.stamps[offset + i])
-        } else if let Some(stamp) = known_before(file) {
+        } else if let Some(stamp) = signed(i).or_else(|| known_before(file)) {
             staging.keep(&file.path)?;
             Ok(stamp)
         } else {

@@ -340,8 +340,9 @@ impl State {
 /// What the output holds, as far as the engine knows.
 #[derive(Debug, Default)]
 struct Manifest {
-    /// The signatures of the pages in the output, sorted. A signature covers its page's
-    /// path, so a page whose signature is here is in the output as it would render now.
+    /// The signatures of the pages in the output, and of its files written from memory
+    /// (`commit::sign_files`), sorted. A signature covers its page's or file's path, so a
+    /// page whose signature is here is in the output as it would render now.
     pages: Vec<u64>,
     /// Each file's stamp in the output, by path, when the manifest came from the build
     /// record (the output was walked to check it): a page is carried over only if its
