@@ -364,6 +364,7 @@ fn save(dir: &Path, identity: u64, wanted: &Wanted, kept: Vec<Option<Vec<u8>>>, 
     if kept.iter().all(Option::is_none) || std::fs::create_dir_all(dir).is_err() {
         return;
     }
+    sweep(dir);
     let shards: Vec<(usize, Vec<u8>)> = kept
         .into_iter()
         .enumerate()
@@ -390,6 +391,34 @@ fn save(dir: &Path, identity: u64, wanted: &Wanted, kept: Vec<Option<Vec<u8>>>, 
         }
         write_shard(dir, i, identity, &body);
     });
+}
+
+/// How old a shard's temporary must be to be taken for one a killed build left: a shard
+/// is written in milliseconds, and another process may be writing one now.
+const LEFT_BEHIND: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the temporaries (`NN.<pid>.new`) that killed builds left in the cache.
+fn sweep(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let temporary = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.ends_with(".new"));
+        let left = || {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > LEFT_BEHIND)
+        };
+        if temporary && left() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes shard `i` whole under a temporary name and renames it into place (removes it
@@ -685,6 +714,23 @@ fn main() {}
             !cached.windows(name.len()).any(|w| w == name),
             "its entry is gone"
         );
+    }
+
+    #[test]
+    fn what_a_killed_build_left_is_swept_and_a_write_under_way_is_not() {
+        let dir = site(&[("one.md", TWO)]);
+        load(dir.path(), config("")).unwrap();
+        let cache = dir.path().join(".gazette-cache/content");
+        let (left, writing) = (cache.join("07.4242.new"), cache.join("08.4243.new"));
+        std::fs::write(&left, b"half a shard").unwrap();
+        std::fs::write(&writing, b"a shard being written").unwrap();
+        let file = std::fs::File::options().write(true).open(&left).unwrap();
+        file.set_modified(std::time::SystemTime::now() - 2 * LEFT_BEHIND)
+            .unwrap();
+        write_settled(&dir.path().join("content/two.md"), TWO);
+        assert_eq!(load(dir.path(), config("")).unwrap().1, counts(1, 1));
+        assert!(!left.exists());
+        assert!(writing.exists());
     }
 
     #[test]

@@ -537,6 +537,9 @@ pub fn load_cached(
         })?,
         ..Parts::default()
     };
+    // Reserved, not grown by doubling: at 100,000 articles the doubling left 26 MB unused
+    // (heaptrack: 109 MB for the vector).
+    parts.articles.reserve_exact(entries.len());
     for entry in entries {
         parts.add(entry);
     }
