@@ -37,6 +37,8 @@ pub struct BuildReport {
     /// Articles and pages taken from the content cache, and parsed (see
     /// `content::load_cache`).
     pub content: crate::content::load_cache::Counts,
+    /// Articles whose template value the build made or reused (see `Update`).
+    pub values_built: usize,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
@@ -78,6 +80,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
             timings,
             cached: true,
             content: Default::default(),
+            values_built: 0,
         });
     }
     timings.lap("check the build cache");
@@ -128,6 +131,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
         timings,
         cached: false,
         content: engine_counts,
+        values_built: update.values_built,
     })
 }
 

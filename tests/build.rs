@@ -477,6 +477,46 @@ fn content_cache_line(run: &common::Run) -> String {
         .to_string()
 }
 
+/// The line of `--timings` counting the articles whose template value was built.
+fn values_line(run: &common::Run) -> String {
+    let stderr = run.stderr();
+    let line = stderr.lines().find(|l| l.starts_with("template values: "));
+    line.unwrap_or_else(|| panic!("no template values line in {stderr}"))
+        .to_string()
+}
+
+#[test]
+fn a_build_after_an_edit_builds_the_values_of_the_articles_its_pages_show() {
+    let config = format!("{}paginate_by = 2\nfeed_limit = 2\n", common::CONFIG);
+    let site = TestSite::with_config(&config);
+    for day in 1..=8 {
+        site.article(
+            &format!("s{day}"),
+            &format!("title = \"Story {day}\"\ndate = 2024-01-0{day}\ntags = [\"Tag {day}\"]"),
+            "Text.",
+        );
+    }
+    settle(&site);
+    let run = site.run(&["build", "--timings"]).success();
+    assert_eq!(values_line(&run), "template values: 8 of 8 articles");
+    site.article(
+        "s1",
+        "title = \"Story 1\"\ndate = 2024-01-01\ntags = [\"Tag 1\"]",
+        "Text, corrected.",
+    );
+    site.touch("content/s1.md", 1_700_000_000);
+    let run = site.run(&["build", "--timings"]).success();
+    // The oldest story's page, its tag's page and feed and the last home page show it;
+    // the next story's page links it (and so renders again, showing the story after).
+    assert_eq!(values_line(&run), "template values: 3 of 8 articles");
+    assert!(site.read("public/s1/index.html").contains("corrected"));
+    site.run(&["build", "--output", "fresh"]).success();
+    assert!(
+        site.tree("public") == site.tree("fresh"),
+        "the same bytes as a fresh build"
+    );
+}
+
 #[test]
 fn a_build_after_an_edit_parses_only_the_edited_file() {
     let site = three_articles();

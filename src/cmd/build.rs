@@ -39,6 +39,12 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
                 content.cached, content.parsed
             );
         }
+        if !report.cached {
+            eprintln!(
+                "template values: {} of {} articles",
+                report.values_built, report.articles
+            );
+        }
     }
     // A site without seeds has nothing to say about them.
     let import = &report.import;

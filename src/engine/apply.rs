@@ -7,6 +7,7 @@
 //! stays pending; only a failed reassembly leaves the site taken apart (then dropped).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{Failed, Stale, State, Work, by_source, folders, placeholder_site, stays_in_place};
 use crate::content::{self, Site};
@@ -148,7 +149,7 @@ fn edited_in_place(state: &State, loaded: &Reloaded) -> Option<Vec<usize>> {
 /// whether a title changed (the files that list titles are then stale).
 fn edit_in_place(
     site: &mut Site,
-    images: &Images,
+    images: &Arc<Images>,
     shared: &mut Shared,
     loaded: Reloaded,
     indices: Vec<usize>,

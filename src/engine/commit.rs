@@ -68,7 +68,10 @@ impl Work {
             previous_site,
         } = pick_staging(&mut self.manifest, &state.paths, lock)?;
         rebuild_values |= stale.jobs;
-        build_values(state, &staging, rebuild_values)?;
+        // Over an output with no page to carry over every page renders, so every
+        // article's value is built now, beside the folders; otherwise as pages show them.
+        let all_render = self.manifest.pages.is_empty();
+        build_values(state, &staging, rebuild_values, all_render)?;
         timings.lap("plan (template values, folders)");
         let make_search = make_search(state)?;
         timings.lap("search index");
@@ -161,6 +164,7 @@ impl Work {
             warnings: Vec::new(),
             stages: timings.stages,
             images_made,
+            values_built: state.values().articles_built(),
         })
     }
 }
@@ -184,7 +188,7 @@ fn plan_images_again(
     state
         .theme
         .answer_images(images.answers(&state.site.config.base_url));
-    state.images = images;
+    state.images = Arc::new(images);
     *images_stale = false;
     Ok(changed)
 }
@@ -214,18 +218,29 @@ fn pick_staging(
 }
 
 /// Builds the template values if they are stale (reusing the previous ones where they
-/// still hold) while the pages' folders are made: making folders in one parent is
-/// serialized by the kernel, so it gains nothing from more threads.
-fn build_values(state: &mut State, staging: &Staging, rebuild: bool) -> Result<(), EngineError> {
+/// still hold; with `all_render`, every article's value) while the pages' folders are
+/// made: making folders in one parent is serialized by the kernel, so it gains nothing
+/// from more threads.
+fn build_values(
+    state: &mut State,
+    staging: &Staging,
+    rebuild: bool,
+    all_render: bool,
+) -> Result<(), EngineError> {
     let page_paths = || state.jobs.iter().map(|j| j.path.as_str());
     if !rebuild && state.shared.is_some() {
         return Ok(staging.make_dirs(page_paths())?);
     }
     let previous = state.shared.take();
-    let (shared, made) = rayon::join(
-        || Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref()),
-        || staging.make_dirs(page_paths()),
-    );
+    let build = || {
+        let shared =
+            Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
+        if all_render {
+            shared.build_all(&state.site);
+        }
+        shared
+    };
+    let (shared, made) = rayon::join(build, || staging.make_dirs(page_paths()));
     state.shared = Some(shared);
     Ok(made?)
 }

@@ -167,6 +167,9 @@ pub struct Update {
     pub stages: Vec<(&'static str, std::time::Duration)>,
     /// Image variants made (not found in the image cache).
     pub images_made: usize,
+    /// Articles whose template value is built after the commit (made or reused): values
+    /// are made as pages show them, so a build after one edit makes a few.
+    pub values_built: usize,
 }
 
 /// A site whose configuration was read, whose folders are mapped and whose output is
@@ -320,7 +323,7 @@ struct State {
     /// Sitemaps, robots.txt and static files, kept while nothing they show changes.
     files: Vec<files::OutputFile>,
     /// The site's images, as last planned.
-    images: Images,
+    images: Arc<Images>,
     /// The site's search index, as last planned (none with search off).
     search: Option<Search>,
     /// How many of `files`, at its end, are the search index's.
@@ -804,7 +807,7 @@ impl Work {
             shared: previous.and_then(|s| s.shared.take()),
             jobs: Vec::new(),
             files: Vec::new(),
-            images: Images::default(),
+            images: Arc::default(),
             search: None,
             search_files: 0,
         }))
@@ -821,12 +824,12 @@ impl Work {
         render::check_theme(&state.site, &state.theme, paths)?;
         state.jobs = pages::jobs(&state.site);
         // Planned (every image read and checked), not made: a check writes nothing.
-        state.images = self.planner.plan(
+        state.images = Arc::new(self.planner.plan(
             &state.site,
             &state.theme.static_files,
             &state.theme.image_calls,
             &paths.image_cache,
-        )?;
+        )?);
         state
             .theme
             .answer_images(state.images.answers(&state.site.config.base_url));

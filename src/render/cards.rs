@@ -112,7 +112,7 @@ impl Cards {
     pub fn prepare(
         &self,
         theme: &Theme,
-        values: &[Value],
+        value: impl Fn(usize) -> Value,
         articles: &[usize],
         name: impl Fn(usize) -> String,
     ) -> Result<(), RenderError> {
@@ -130,7 +130,7 @@ impl Cards {
                 continue;
             }
             let mut context = Context::new();
-            context.insert_value("item", values[i].clone());
+            context.insert_value("item", value(i));
             let card = theme.tera.render(CARD_TEMPLATE, &context).map_err(|e| {
                 let rendering = format!("the card of {}", name(i));
                 let error = RenderError::template(&e, &theme.sources, Some(&rendering));
@@ -202,12 +202,18 @@ mod tests {
         let name = |i: usize| format!("article {i}");
         let frame =
             "\n --> probe.html:1:5\n  |\n1 | [{{ card(item=item) }}]\n  |     ^^^^^^^^^^^^^^^";
-        cards.prepare(&theme, &values, &[1, 0], name).unwrap();
-        cards.prepare(&theme, &values, &[0, 1, 0], name).unwrap();
+        cards
+            .prepare(&theme, |i| values[i].clone(), &[1, 0], name)
+            .unwrap();
+        cards
+            .prepare(&theme, |i| values[i].clone(), &[0, 1, 0], name)
+            .unwrap();
         assert_eq!(cards.rendered(), 2);
         assert_eq!(probe(&values[0]).unwrap(), "[<b>A &amp; B</b>]");
         // A card rendered for another page is not this page's to print.
-        cards.prepare(&theme, &values, &[1], name).unwrap();
+        cards
+            .prepare(&theme, |i| values[i].clone(), &[1], name)
+            .unwrap();
         assert_eq!(cards.rendered(), 2);
         let not_shown = format!(
             "error: card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of https://x.org/a/{frame}"

@@ -6,7 +6,7 @@
 //! (docs/templates.md); change both together.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, FixedOffset};
@@ -25,8 +25,17 @@ use crate::urls::slug::slugify;
 /// The values shared across one build.
 pub struct Shared {
     pub site: Value,
-    /// Parallel to `Site::articles`.
-    pub articles: Vec<Value>,
+    /// Parallel to `Site::articles`: each article's value and feed form, built when a
+    /// page first shows it (see [`Shared::article`]). A build after one edit renders a
+    /// few pages and so builds a few values; a build that renders everything builds
+    /// them all up front ([`Shared::build_all`]).
+    articles: Vec<OnceLock<ArticleValues>>,
+    /// What an article's value is made of beside the article: link values, images.
+    links: Links,
+    images: Arc<Images>,
+    /// Parallel to `Site::articles`: whether some feed carries the article, so that its
+    /// feed form is made with its value, from the same fields.
+    in_feeds: Vec<bool>,
     /// Parallel to `Site::pages`.
     pub pages: Vec<Value>,
     /// Parallel to `Site::authors`, without their article lists.
@@ -35,9 +44,6 @@ pub struct Shared {
     pub tags: Vec<Value>,
     /// Parallel to `Site::sections`.
     pub sections: Vec<Value>,
-    /// Articles as feeds show them (absolute links, RFC 822 dates), only for the articles
-    /// that appear in at least one feed.
-    pub feed_items: HashMap<usize, Value>,
     /// Whether feed items carry `content_xml` (see `Theme::uses_content_xml`).
     pub content_xml: bool,
     /// Parallel to `Site::articles`: where each of an article's "Read more" titles
@@ -78,20 +84,29 @@ pub struct Versions {
     pub template_images: u64,
 }
 
+/// An article's value, and its form in feeds (absolute links, RFC 822 dates) when some
+/// feed carries it.
+#[derive(Clone)]
+struct ArticleValues {
+    value: Value,
+    feed: Option<Value>,
+}
+
 use crate::hash::of as hash_of;
 
 impl Shared {
-    pub fn build(site: &Site, theme: &Theme, images: &Images) -> Shared {
+    pub fn build(site: &Site, theme: &Theme, images: &Arc<Images>) -> Shared {
         Shared::build_reusing(site, theme, images, None)
     }
 
     /// Builds the values, reusing the previous build's value of every article whose
     /// version did not change (a watcher rebuilds after each edit; most articles did not
     /// change). Each article's HTML is shared with the site, not copied (see `Html`).
+    /// Article values not reused are built when first shown.
     pub fn build_reusing(
         site: &Site,
         theme: &Theme,
-        images: &Images,
+        images: &Arc<Images>,
         previous: Option<&Shared>,
     ) -> Shared {
         let content_xml = theme.uses_content_xml();
@@ -104,7 +119,7 @@ impl Shared {
         let article_versions: Vec<u64> = site
             .articles
             .par_iter()
-            .map(|a| links.version_of(a, base))
+            .map(|a| links.version_of(a, images, base))
             .collect();
         // The previous build's articles by the version of their value.
         let reusable: HashMap<u64, usize> = previous
@@ -113,26 +128,22 @@ impl Shared {
                 versions.map(|(i, v)| (*v, i)).collect()
             })
             .unwrap_or_default();
-        // One pass builds each article's value and, for articles some feed carries, its
-        // feed form from the same fields.
-        let (articles, feed_items): (Vec<Value>, Vec<Option<Value>>) = site
-            .articles
-            .par_iter()
-            .enumerate()
-            .map(|(i, a)| {
+        let articles: Vec<OnceLock<ArticleValues>> = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| {
                 let old = reusable.get(&article_versions[i]).zip(previous);
-                let old_feed = old.and_then(|(&j, p)| p.feed_items.get(&j));
-                if let Some((&j, p)) = old
-                    && (!in_feeds[i] || old_feed.is_some())
-                {
-                    return (
-                        p.articles[j].clone(),
-                        in_feeds[i].then(|| old_feed.cloned()).flatten(),
-                    );
+                let old = old.and_then(|(&j, p)| p.articles[j].get());
+                match old {
+                    Some(old) if !in_feeds[i] || old.feed.is_some() => {
+                        OnceLock::from(ArticleValues {
+                            value: old.value.clone(),
+                            feed: old.feed.clone().filter(|_| in_feeds[i]),
+                        })
+                    }
+                    _ => OnceLock::new(),
                 }
-                article_values(a, base, &links, in_feeds[i].then_some(content_xml))
             })
-            .unzip();
+            .collect();
         let title_slugs: Vec<String> = site
             .articles
             .par_iter()
@@ -166,6 +177,9 @@ impl Shared {
             title_slugs,
             titles,
             articles,
+            links,
+            images: Arc::clone(images),
+            in_feeds,
             authors: site
                 .authors
                 .iter()
@@ -176,11 +190,6 @@ impl Shared {
                 .sections
                 .iter()
                 .map(|s| section_value(s, base))
-                .collect(),
-            feed_items: feed_items
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect(),
             content_xml,
             article_urls: super::cards::article_urls(site),
@@ -227,20 +236,61 @@ impl Shared {
 }
 
 impl Shared {
+    /// Article `i`'s value (see docs/templates.md), built on first use.
+    pub fn article(&self, site: &Site, i: usize) -> Value {
+        self.values_of(site, i).value.clone()
+    }
+
+    /// Article `i` as feeds show it, built on first use.
+    pub fn feed_item(&self, site: &Site, i: usize) -> Value {
+        match &self.values_of(site, i).feed {
+            Some(feed) => feed.clone(),
+            // Every article a feed lists is in `in_feeds`; made alone otherwise.
+            None => article_values(&site.articles[i], &self.maker(site, true))
+                .feed
+                .unwrap_or_else(Value::none),
+        }
+    }
+
+    /// Builds every article's value not built yet, in parallel: for a build that renders
+    /// every page anyway, while the kernel makes the pages' folders.
+    pub fn build_all(&self, site: &Site) {
+        self.articles.par_iter().enumerate().for_each(|(i, _)| {
+            self.values_of(site, i);
+        });
+    }
+
+    /// How many article values are built (made or reused).
+    pub fn articles_built(&self) -> usize {
+        self.articles.iter().filter(|v| v.get().is_some()).count()
+    }
+
+    fn values_of(&self, site: &Site, i: usize) -> &ArticleValues {
+        self.articles[i]
+            .get_or_init(|| article_values(&site.articles[i], &self.maker(site, self.in_feeds[i])))
+    }
+
+    fn maker<'a>(&'a self, site: &'a Site, in_feed: bool) -> Maker<'a> {
+        Maker {
+            base: site.config.base_url.as_str(),
+            links: &self.links,
+            images: &self.images,
+            feed_form: in_feed.then_some(self.content_xml),
+        }
+    }
+}
+
+impl Shared {
     /// Rebuilds article `i`'s value (and feed form) after its file changed in a way that
     /// moves nothing — same date, slug, bylines, tags and draft state, so every list and
     /// count stays as it was — and takes its new HTML. A watcher's fast path.
-    pub fn refresh_article(&mut self, site: &Site, images: &Images, i: usize) {
+    pub fn refresh_article(&mut self, site: &Site, images: &Arc<Images>, i: usize) {
         let base = site.config.base_url.as_str();
-        let links = Links::of(site, images);
-        let version = links.version_of(&site.articles[i], base);
-        let feed_form = self.feed_items.contains_key(&i).then_some(self.content_xml);
-        let (value, feed) = article_values(&site.articles[i], base, &links, feed_form);
-        self.articles[i] = value;
-        if let Some(feed) = feed {
-            self.feed_items.insert(i, feed);
-        }
-        self.versions.articles[i] = version;
+        self.links = Links::of(site, images);
+        self.images = Arc::clone(images);
+        self.versions.articles[i] = self.links.version_of(&site.articles[i], images, base);
+        // Built again when next shown.
+        self.articles[i] = OnceLock::new();
         // Its place and tags stay, so do the articles related to it; its own "Read more"
         // lines may have changed, and a new title may be what others' name.
         let title = slugify(&site.articles[i].title);
@@ -320,21 +370,28 @@ fn related_to(site: &Site, i: usize) -> Vec<usize> {
     top
 }
 
-/// An article's value, and its feed form when a feed carries it (`feed_form` is then
-/// whether it has `content_xml`).
-fn article_values(
-    a: &Article,
-    base: &str,
-    links: &Links,
+/// What an article's values are made with.
+struct Maker<'a> {
+    base: &'a str,
+    links: &'a Links,
+    images: &'a Images,
+    /// Whether to make its feed form too, and then whether that has `content_xml`.
     feed_form: Option<bool>,
-) -> (Value, Option<Value>) {
-    let (html, content) = content_of(a, base, links.images);
-    let fields = article_fields(a, base, links);
-    let feed = feed_form.map(|content_xml| {
-        let place = (base, links.zone);
+}
+
+/// An article's value, and its feed form when asked for.
+fn article_values(a: &Article, maker: &Maker) -> ArticleValues {
+    let base = maker.base;
+    let (html, content) = content_of(a, base, maker.images);
+    let fields = article_fields(a, base, maker.links, maker.images);
+    let feed = maker.feed_form.map(|content_xml| {
+        let place = (base, maker.links.zone);
         feed_item_value(a, &html, &content, place, fields.clone(), content_xml)
     });
-    (fields.set("content", content).done(), feed)
+    ArticleValues {
+        value: fields.set("content", content).done(),
+        feed,
+    }
 }
 
 /// An article's or page's HTML as pages show it — images as `<picture>`s, `@/` links
@@ -444,8 +501,7 @@ fn with_internal_links<'a>(a: &impl Document, html: &'a str) -> std::borrow::Cow
 
 /// `{name, slug, url}` of every author and tag (`{title, slug, url}` of every section),
 /// shared by the articles that name them.
-struct Links<'a> {
-    images: &'a Images,
+struct Links {
     zone: Timezone,
     /// Of each author's photo as bylines show it.
     author_photos: Vec<u64>,
@@ -457,11 +513,10 @@ struct Links<'a> {
     section_titles: Vec<String>,
 }
 
-impl<'a> Links<'a> {
-    fn of(site: &Site, images: &'a Images) -> Links<'a> {
+impl Links {
+    fn of(site: &Site, images: &Images) -> Links {
         let base = site.config.base_url.as_str();
         Links {
-            images,
             zone: site.config.timezone,
             author_photos: site
                 .authors
@@ -495,7 +550,7 @@ impl<'a> Links<'a> {
 
     /// The version of an article's value: its file, and the canonical names its link
     /// values carry.
-    fn version_of(&self, a: &Article, base: &str) -> u64 {
+    fn version_of(&self, a: &Article, images: &Images, base: &str) -> u64 {
         let names: Vec<&str> = a
             .authors
             .iter()
@@ -515,7 +570,7 @@ impl<'a> Links<'a> {
             photos,
             self.zone.0.name(),
             section,
-            self.images.version_for(a),
+            images.version_for(a),
             base,
             &a.internal_links,
             a.permalink.path(),
@@ -772,7 +827,7 @@ fn feed_item_value(
 }
 
 /// Every field of an article's value except `content`.
-fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
+fn article_fields(a: &Article, base: &str, links: &Links, images: &Images) -> Obj {
     // The shared value, unless this article spells the name differently.
     // The shared value, with this article's spelling of the name where it differs.
     let linked = |link: &Link, shared: &[Value], canonical: &str| {
@@ -825,7 +880,7 @@ fn article_fields(a: &Article, base: &str, links: &Links) -> Obj {
         .set("summary", a.summary.as_str())
         .set("authors", authors)
         .set("tags", tags)
-        .set("image", super::pictures::lead_value(a, links.images, base))
+        .set("image", super::pictures::lead_value(a, images, base))
         .set("image_credit", a.image_credit.as_deref())
         .set(
             "section",

@@ -133,7 +133,8 @@ impl Job {
     ) -> Result<OutputFile, RenderError> {
         buffer.clear();
         let name = |i: usize| site.articles[i].source.display().to_string();
-        cards.prepare(theme, &shared.articles, &self.listed(site, shared), name)?;
+        let value = |i: usize| shared.article(site, i);
+        cards.prepare(theme, value, &self.listed(site, shared), name)?;
         let context = self.context(site, shared, theme);
         // Rendered as bytes, which is what gets written: `Tera::render` would check the
         // whole page is UTF-8 again.
@@ -191,7 +192,7 @@ impl Job {
         );
         match self.page {
             Page::Article(i) => {
-                d.show("article", || v.articles[i], || shared.articles[i].clone());
+                d.show("article", || v.articles[i], || shared.article(site, i));
                 // Only the article's own page shows its contents: built as it renders,
                 // not kept in the value every list shares.
                 d.show("toc", || v.articles[i], || toc(&site.articles[i].toc));
@@ -212,13 +213,13 @@ impl Job {
                         Value::from(
                             related
                                 .iter()
-                                .map(|&j| shared.articles[j].clone())
+                                .map(|&j| shared.article(site, j))
                                 .collect::<Vec<_>>(),
                         )
                     },
                 );
                 // Articles are newest first: the previous (older) one follows in the list.
-                let neighbour = |j: Option<usize>| j.filter(|&j| j < shared.articles.len());
+                let neighbour = |j: Option<usize>| j.filter(|&j| j < site.articles.len());
                 for (key, j) in [
                     ("previous", neighbour(Some(i + 1))),
                     ("next", neighbour(i.checked_sub(1))),
@@ -226,7 +227,7 @@ impl Job {
                     d.show(
                         key,
                         || j.map(|j| v.articles[j]),
-                        || j.map_or_else(Value::none, |j| shared.articles[j].clone()),
+                        || j.map_or_else(Value::none, |j| shared.article(site, j)),
                     );
                 }
             }
@@ -476,7 +477,7 @@ fn home(d: &mut impl Describe, shared: &Shared, site: &Site, number: usize) {
     let total = site.articles.len();
     let version = || (number, total_pages, total, versions_of(shared, &items));
     d.show("paginator", version, || {
-        let values = items.iter().map(|&i| shared.articles[i].clone()).collect();
+        let values = items.iter().map(|&i| shared.article(site, i)).collect();
         let root = Permalink::root();
         let base = &site.config.base_url;
         paginator(values, number, total_pages, total, &root, base)
@@ -504,7 +505,7 @@ fn home(d: &mut impl Describe, shared: &Shared, site: &Site, number: usize) {
         let of = |list: &[usize]| -> Value {
             Value::from(
                 list.iter()
-                    .map(|&i| shared.articles[i].clone())
+                    .map(|&i| shared.article(site, i))
                     .collect::<Vec<_>>(),
             )
         };
@@ -520,7 +521,7 @@ fn home(d: &mut impl Describe, shared: &Shared, site: &Site, number: usize) {
         Obj::new()
             .set(
                 "lead",
-                lead.map_or_else(Value::none, |i| shared.articles[i].clone()),
+                lead.map_or_else(Value::none, |i| shared.article(site, i)),
             )
             .set("tier", of(tier))
             .set("sections", sections)
@@ -542,7 +543,7 @@ fn list(
     let total_pages = total.div_ceil(site.config.paginate_by).max(1);
     let version = || (number, total, root.path(), versions_of(shared, chunk));
     d.show("paginator", version, || {
-        let items: Vec<Value> = chunk.iter().map(|&i| shared.articles[i].clone()).collect();
+        let items: Vec<Value> = chunk.iter().map(|&i| shared.article(site, i)).collect();
         paginator(
             items,
             number,
@@ -664,10 +665,7 @@ fn feed(d: &mut impl Describe, site: &Site, shared: &Shared, subject: Subject) {
         "items",
         || versions_of(shared, chosen),
         || {
-            let items: Vec<Value> = chosen
-                .iter()
-                .map(|i| shared.feed_items[i].clone())
-                .collect();
+            let items: Vec<Value> = chosen.iter().map(|&i| shared.feed_item(site, i)).collect();
             Value::from(items)
         },
     );
