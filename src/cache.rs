@@ -201,6 +201,8 @@ struct Walked {
     files: Vec<(String, FileStamp)>,
     /// The files kept that have no other hard link (see [`OutputFiles::alone`]).
     alone: Vec<String>,
+    /// The newest modification time of a file found (as [`FileStamp::modified`]).
+    newest: u128,
 }
 
 /// Every file and folder below `dir` (not `dir` itself), stamped; the files kept when
@@ -280,6 +282,7 @@ mod at {
                 modified,
             };
             walked.sum = walked.sum.wrapping_add(stamp_hash(&path, Some(stamp)));
+            walked.newest = walked.newest.max(modified);
             if keep {
                 // The link count's integer type differs between architectures too.
                 #[allow(clippy::unnecessary_fallible_conversions)]
@@ -304,6 +307,7 @@ mod at {
             walked.sum = walked.sum.wrapping_add(below.sum);
             walked.files.extend(below.files);
             walked.alone.extend(below.alone);
+            walked.newest = walked.newest.max(below.newest);
         }
         Some(walked)
     }
@@ -333,6 +337,7 @@ fn walk_below(path: &Path, relative: &str, keep: bool) -> Option<Walked> {
             let meta = entry.metadata().ok()?;
             let stamp = FileStamp::of(&meta)?;
             walked.sum = walked.sum.wrapping_add(stamp_hash(&relative, Some(stamp)));
+            walked.newest = walked.newest.max(stamp.modified);
             if keep {
                 if links(&meta) < 2 {
                     walked.alone.push(relative.clone());
@@ -358,6 +363,7 @@ fn walk_below(path: &Path, relative: &str, keep: bool) -> Option<Walked> {
         walked.sum = walked.sum.wrapping_add(below.sum);
         walked.files.extend(below.files);
         walked.alone.extend(below.alone);
+        walked.newest = walked.newest.max(below.newest);
     }
     Some(walked)
 }
@@ -402,14 +408,14 @@ pub fn inputs(identity: &str, files: &[PathBuf], dirs: &[PathBuf]) -> Option<Inp
         newest = newest.max(stamp.modified);
     }
     for dir in dirs.iter().filter(|d| d.exists()) {
-        let walked = walk(dir, true)?;
+        // The files themselves are not kept: only the newest time counts.
+        let walked = walk(dir, false)?;
         // Each folder's sum counts with the folder's path: a file moved from one to
         // another changes the fingerprint.
         sum = sum.wrapping_add(crate::hash::of((dir, walked.sum)));
         // Folders are stamped too (a file added or removed changes the sum anyway), but
         // only a file's contents can change unseen within one clock tick.
-        let files = walked.files.iter().map(|(_, stamp)| stamp.modified);
-        newest = newest.max(files.max().unwrap_or(0));
+        newest = newest.max(walked.newest);
     }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
