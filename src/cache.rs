@@ -284,9 +284,8 @@ mod at {
             walked.sum = walked.sum.wrapping_add(stamp_hash(&path, Some(stamp)));
             walked.newest = walked.newest.max(modified);
             if keep {
-                // The link count's integer type differs between architectures too.
-                #[allow(clippy::unnecessary_fallible_conversions)]
-                if u64::try_from(stat.st_nlink).unwrap_or(0) < 2 {
+                // Compared as it comes: its integer type differs between architectures.
+                if stat.st_nlink < 2 {
                     walked.alone.push(path.clone());
                 }
                 walked.files.push((path, stamp));
