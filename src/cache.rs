@@ -61,10 +61,14 @@ pub struct Record {
 
 /// A build's spare copy of the output (see `output::Spare`) as the build left it.
 ///
-/// Architecture invariant: the spare is trusted only while both it and the output are
-/// exactly as recorded (both walked, both fingerprints match): a file edited in place in
-/// the output is edited in the spare too (they share it), a file replaced by hand is not,
-/// and either changes a fingerprint.
+/// Architecture invariant: the spare is trusted only while the output is exactly as
+/// recorded (walked, its fingerprint matches) and the spare is as recorded: a file edited
+/// in place in the output is edited in the spare too (they share it), a file of the
+/// spare removed or replaced leaves its output twin with no other link (or, where links
+/// do not tell, the spare is walked and fingerprinted), and the files where they differ
+/// are stamped against `fingerprint`. A file added by hand to the spare is not seen; the
+/// record of the output it becomes does not count it, so the next build stages the
+/// whole site again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpareRecord {
     /// The spare's fingerprint, as [`output`] takes it.
@@ -195,6 +199,10 @@ struct Walked {
     sum: u64,
     /// Every file found, with its stamp (when the walk was asked to keep them).
     files: Vec<(String, FileStamp)>,
+    /// The files kept that have no other hard link (see [`OutputFiles::alone`]).
+    alone: Vec<String>,
+    /// The newest modification time of a file found (as [`FileStamp::modified`]).
+    newest: u128,
 }
 
 /// Every file and folder below `dir` (not `dir` itself), stamped; the files kept when
@@ -274,7 +282,12 @@ mod at {
                 modified,
             };
             walked.sum = walked.sum.wrapping_add(stamp_hash(&path, Some(stamp)));
+            walked.newest = walked.newest.max(modified);
             if keep {
+                // Compared as it comes: its integer type differs between architectures.
+                if stat.st_nlink < 2 {
+                    walked.alone.push(path.clone());
+                }
                 walked.files.push((path, stamp));
             }
         }
@@ -292,6 +305,8 @@ mod at {
         for below in below {
             walked.sum = walked.sum.wrapping_add(below.sum);
             walked.files.extend(below.files);
+            walked.alone.extend(below.alone);
+            walked.newest = walked.newest.max(below.newest);
         }
         Some(walked)
     }
@@ -318,9 +333,14 @@ fn walk_below(path: &Path, relative: &str, keep: bool) -> Option<Walked> {
             walked.sum = walked.sum.wrapping_add(stamp_hash(&relative, None));
             folders.push((entry.path(), relative));
         } else {
-            let stamp = FileStamp::of(&entry.metadata().ok()?)?;
+            let meta = entry.metadata().ok()?;
+            let stamp = FileStamp::of(&meta)?;
             walked.sum = walked.sum.wrapping_add(stamp_hash(&relative, Some(stamp)));
+            walked.newest = walked.newest.max(stamp.modified);
             if keep {
+                if links(&meta) < 2 {
+                    walked.alone.push(relative.clone());
+                }
                 walked.files.push((relative, stamp));
             }
         }
@@ -341,8 +361,25 @@ fn walk_below(path: &Path, relative: &str, keep: bool) -> Option<Walked> {
     for below in below {
         walked.sum = walked.sum.wrapping_add(below.sum);
         walked.files.extend(below.files);
+        walked.alone.extend(below.alone);
+        walked.newest = walked.newest.max(below.newest);
     }
     Some(walked)
+}
+
+/// How many hard links the file of `meta` has; 1 where the platform does not tell, so
+/// that no file is taken to be linked elsewhere.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn links(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::nlink(meta)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
 }
 
 /// Fingerprints the inputs: `identity` (options and anything else that changes the
@@ -370,14 +407,14 @@ pub fn inputs(identity: &str, files: &[PathBuf], dirs: &[PathBuf]) -> Option<Inp
         newest = newest.max(stamp.modified);
     }
     for dir in dirs.iter().filter(|d| d.exists()) {
-        let walked = walk(dir, true)?;
+        // The files themselves are not kept: only the newest time counts.
+        let walked = walk(dir, false)?;
         // Each folder's sum counts with the folder's path: a file moved from one to
         // another changes the fingerprint.
         sum = sum.wrapping_add(crate::hash::of((dir, walked.sum)));
         // Folders are stamped too (a file added or removed changes the sum anyway), but
         // only a file's contents can change unseen within one clock tick.
-        let files = walked.files.iter().map(|(_, stamp)| stamp.modified);
-        newest = newest.max(files.max().unwrap_or(0));
+        newest = newest.max(walked.newest);
     }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -404,13 +441,28 @@ pub fn output(output_dir: &Path) -> Option<u64> {
     Some(fingerprint("", walk(output_dir, false)?.sum))
 }
 
-/// Like [`output`], with the stamp of each file found, by relative `/`-separated path.
-pub fn output_files(output_dir: &Path) -> Option<(u64, HashMap<String, FileStamp>)> {
+/// An output folder as [`output_files`] found it.
+#[derive(Debug, Default)]
+pub struct OutputFiles {
+    /// As [`output`] takes it.
+    pub fingerprint: u64,
+    /// The stamp of each file found, by relative `/`-separated path.
+    pub files: HashMap<String, FileStamp>,
+    /// The files found with no other hard link (on platforms that do not count links,
+    /// every file): a spare copy of the output shares every other file with it, so a file
+    /// of the spare removed or replaced leaves its output twin here.
+    pub alone: Vec<String>,
+}
+
+/// Like [`output`], with the stamp of each file found and the files that have no other
+/// link. `None` when it does not exist or cannot be read.
+pub fn output_files(output_dir: &Path) -> Option<OutputFiles> {
     let walked = walk(output_dir, true)?;
-    Some((
-        fingerprint("", walked.sum),
-        walked.files.into_iter().collect(),
-    ))
+    Some(OutputFiles {
+        fingerprint: fingerprint("", walked.sum),
+        files: walked.files.into_iter().collect(),
+        alone: walked.alone,
+    })
 }
 
 /// The same fingerprint as [`output`] for an output folder known to hold exactly these
@@ -487,13 +539,37 @@ mod tests {
     fn an_output_folder_is_fingerprinted_alike_from_its_files_and_from_its_stamps() {
         let dir = output_holding(&[("a/b/index.html", "x"), ("top.html", "xy")]);
         let out = dir.path();
-        let (fingerprint, files) = output_files(out).unwrap();
+        let OutputFiles {
+            fingerprint,
+            files,
+            alone,
+        } = output_files(out).unwrap();
         assert_eq!(Some(fingerprint), output(out));
         let mut found: Vec<(&str, u64)> = files.iter().map(|(p, s)| (p.as_str(), s.len)).collect();
         found.sort();
         assert_eq!(found, [("a/b/index.html", 1), ("top.html", 2)]);
         let stamps = ["a/b/index.html", "top.html"].map(|p| (p, files.get(p).copied()));
         assert_eq!(output_of(stamps.into_iter()), Some(fingerprint));
+        let mut alone = alone;
+        alone.sort();
+        assert_eq!(alone, ["a/b/index.html", "top.html"]);
+    }
+
+    /// A file linked elsewhere (as the spare copy of the output links the output's) is
+    /// not alone; its link removed, it is again.
+    #[cfg(unix)]
+    #[test]
+    fn an_output_walk_finds_the_files_with_no_other_link() {
+        let dir = output_holding(&[("a/b/index.html", "x"), ("top.html", "xy")]);
+        let out = dir.path();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let link = elsewhere.path().join("top.html");
+        std::fs::hard_link(out.join("top.html"), &link).unwrap();
+        assert_eq!(output_files(out).unwrap().alone, ["a/b/index.html"]);
+        std::fs::remove_file(&link).unwrap();
+        let mut alone = output_files(out).unwrap().alone;
+        alone.sort();
+        assert_eq!(alone, ["a/b/index.html", "top.html"]);
     }
 
     #[test]

@@ -283,6 +283,37 @@ fn a_spare_or_an_output_touched_by_hand_is_not_trusted() {
     assert_eq!(site.tree("public"), clean_build(&site));
 }
 
+/// The spare is not walked: a page removed from it by hand is seen all the same (its
+/// twin in the output has no other link left) and the whole site staged; a file added to
+/// it by hand may reach the output of the next build, never the one after (the record
+/// of that output does not count it, so the output's walk sees it).
+#[test]
+fn a_spare_touched_by_hand_is_repaired() {
+    let site = TestSite::new();
+    site.story("a", "A", "2024-01-01");
+    site.story("b", "B", "2024-01-02");
+    site.build();
+    let mut round = 0;
+    let mut edit_a_and_build = || {
+        round += 1;
+        site.story("a", &format!("A {round}"), "2024-01-01");
+        site.build();
+    };
+    edit_a_and_build();
+    std::fs::remove_file(site.path().join(".public.gazette-spare/b/index.html")).unwrap();
+    edit_a_and_build();
+    assert_eq!(site.tree("public"), clean_build(&site));
+    edit_a_and_build();
+    std::fs::write(
+        site.path().join(".public.gazette-spare/added.html"),
+        "by hand",
+    )
+    .unwrap();
+    edit_a_and_build();
+    edit_a_and_build();
+    assert_eq!(site.tree("public"), clean_build(&site));
+}
+
 /// A build killed while it brings the spare up to date leaves the old site or the new
 /// one, and the spare it was changing is never trusted again.
 #[test]

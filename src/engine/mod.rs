@@ -860,9 +860,9 @@ impl Manifest {
     /// The pages `record` says the output holds, if the output is exactly as recorded
     /// (walked to check: a page edited or removed by hand is not carried over).
     ///
-    /// The spare the build kept beside the output is taken too, if it is exactly as
-    /// recorded (walked at the same time): the commit then brings it up to date rather
-    /// than staging the whole site.
+    /// The spare the build kept beside the output is taken too, if it is as recorded (see
+    /// [`spare_as_recorded`]): the commit then brings it up to date rather than staging
+    /// the whole site.
     fn from_record(
         record: &cache::Record,
         paths: &SitePaths,
@@ -871,17 +871,8 @@ impl Manifest {
         if record.pages.is_empty() {
             return None;
         }
-        let (output, spare) = rayon::join(
-            || cache::output_files(&paths.output),
-            || {
-                record
-                    .spare
-                    .as_ref()
-                    .and_then(|_| cache::output(&paths.spare()))
-            },
-        );
-        let (fingerprint, walked) = output?;
-        if fingerprint != record.output {
+        let walked = cache::output_files(&paths.output)?;
+        if walked.fingerprint != record.output {
             return None;
         }
         let mut manifest = Manifest {
@@ -889,16 +880,49 @@ impl Manifest {
             ..Manifest::default()
         };
         if let (Some(kept), Some((_, lock))) = (&record.spare, lock)
-            && spare == Some(kept.fingerprint)
+            && spare_as_recorded(kept, &paths.spare(), &walked)
             && let Some(spare) =
                 output::Spare::take_kept(paths, lock, kept.differs.iter().cloned().collect())
         {
-            manifest.site = Some(Arc::new(walked.keys().cloned().collect()));
+            manifest.site = Some(Arc::new(walked.files.keys().cloned().collect()));
             manifest.spare = SpareTree::Ready(spare);
         }
-        manifest.walked = Some(walked);
+        manifest.walked = Some(walked.files);
         Some(manifest)
     }
+}
+
+/// Whether the spare at `dir` is as `kept` records it, beside an output `walked` and
+/// found as recorded.
+///
+/// Without a walk where it can: the spare's files are hard links to the output's but
+/// where they differ, so a file of the spare edited in place changes its output twin
+/// (the output's walk sees it), and one removed or replaced leaves its twin with no other
+/// link ([`cache::OutputFiles::alone`]). Then only the files that differ are stamped in
+/// the spare. Where that does not show the spare intact (a file system without links, a
+/// file of the spare replaced), the spare is walked and fingerprinted as before.
+///
+/// Not noticed without the walk: a file added by hand to the spare, or one removed or
+/// replaced there whose output twin has another link besides (a processed image, linked
+/// from the image cache too). The commit's record then misstates the new output, so the
+/// next build's walk of the output sees it, and stages the whole site.
+fn spare_as_recorded(kept: &cache::SpareRecord, dir: &Path, walked: &cache::OutputFiles) -> bool {
+    let differing = |path: &str| {
+        kept.differs
+            .binary_search_by(|d| d.as_str().cmp(path))
+            .is_ok()
+    };
+    let linked = walked.alone.iter().all(|path| differing(path));
+    if linked {
+        let files = walked
+            .files
+            .iter()
+            .map(|(path, s)| (path.as_str(), Some(*s)));
+        if spare_fingerprint(dir, files, &kept.differs) == Some(kept.fingerprint) {
+            return true;
+        }
+    }
+    cache::output(dir) == Some(kept.fingerprint)
 }
 
 /// The fingerprint of the spare kept at `dir`, from the stamps of the output's `files`
