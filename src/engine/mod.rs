@@ -167,6 +167,9 @@ pub struct Update {
     pub stages: Vec<(&'static str, std::time::Duration)>,
     /// Image variants made (not found in the image cache).
     pub images_made: usize,
+    /// Articles the search index counted (its parts made again; an edit's, the changed
+    /// articles alone when a session kept their parts' tables).
+    pub search_counted: usize,
 }
 
 /// A site whose configuration was read, whose folders are mapped and whose output is
