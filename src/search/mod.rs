@@ -16,6 +16,9 @@
 //! The stage has two halves: [`Search::plan`] (cheap: which parts, named how) and
 //! [`Search::make`] (building the parts the cache lacks, in parallel, and reading the
 //! tables of the others), after which [`Search::files`] lists the output files.
+//! A session keeps the word tables of the parts it makes after its first commit
+//! (`part::Tables`): when one of their articles changes, the part is made again by
+//! counting that article alone, to the same bytes as a part made from scratch.
 //!
 //! Architecture invariants:
 //! - Only published articles are indexed: the `Site` holds no others.
