@@ -544,6 +544,45 @@ fn an_edit_re_renders_only_the_pages_that_show_the_article() {
 }
 
 #[test]
+fn a_session_edit_counts_only_the_edited_article_into_the_search_index() {
+    let site = TestSite::with_config(&format!("{}[search]\nenabled = true\n", common::CONFIG));
+    for day in 1..=9 {
+        site.article(
+            &format!("s{day}"),
+            &format!("title = \"Story {day}\"\ndate = 2024-01-0{day}"),
+            "Text of the story.",
+        );
+    }
+    let mut session = session_over(&site);
+    session.update(&Changes::default()).unwrap();
+    let mut edit = |text: &str| {
+        site.article("s5", "title = \"Story 5\"\ndate = 2024-01-05", text);
+        session
+            .update(&Changes {
+                content: [site.path().join("content/s5.md")].into(),
+                ..Default::default()
+            })
+            .unwrap()
+            .search_counted
+    };
+    // The first edit makes the part (all nine articles) and keeps its tables; the next
+    // ones count the edited article alone.
+    assert_eq!(edit("A zeppelin story."), 9);
+    assert_eq!(edit("A quasar story."), 1);
+    assert_eq!(edit("A walrus story."), 1);
+    let served = site.tree("public");
+    let fresh = build_fresh(&site);
+    let search = |tree: &std::collections::BTreeMap<PathBuf, Vec<u8>>| {
+        tree.iter()
+            .filter(|(p, _)| p.starts_with("search"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search(&served), search(&fresh));
+    assert!(!search(&fresh).is_empty());
+}
+
+#[test]
 fn a_broken_file_fails_the_rebuild_keeps_the_output_and_recovers_when_fixed() {
     let site = TestSite::new();
     site.story("one", "One", "2024-01-01");

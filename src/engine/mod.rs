@@ -170,6 +170,9 @@ pub struct Update {
     /// Articles whose template value is built after the commit (made or reused): values
     /// are made as pages show them, so a build after one edit makes a few.
     pub values_built: usize,
+    /// Articles the search index counted (its parts made again; an edit's, the changed
+    /// articles alone when a session kept their parts' tables).
+    pub search_counted: usize,
 }
 
 /// A site whose configuration was read, whose folders are mapped and whose output is

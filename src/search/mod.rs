@@ -16,6 +16,9 @@
 //! The stage has two halves: [`Search::plan`] (cheap: which parts, named how) and
 //! [`Search::make`] (building the parts the cache lacks, in parallel, and reading the
 //! tables of the others), after which [`Search::files`] lists the output files.
+//! A session keeps the word tables of the parts it makes after its first commit
+//! (`part::Tables`): when one of their articles changes, the part is made again by
+//! counting that article alone, to the same bytes as a part made from scratch.
 //!
 //! Architecture invariants:
 //! - Only published articles are indexed: the `Site` holds no others.
@@ -27,7 +30,7 @@ mod part;
 pub mod text;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -75,6 +78,10 @@ pub struct Search {
     manifest: Vec<u8>,
     /// Each part's files in its pack, once made: (name, offset, length).
     members: Vec<Vec<(String, u64, u64)>>,
+    /// Each part's tables, once made, if a session keeps them (see `part::Tables`).
+    tables: Vec<Option<part::Tables>>,
+    /// How many articles the last [`Search::make`] counted.
+    counted: usize,
 }
 
 /// Two plans are equal when they would make the same files.
@@ -91,6 +98,8 @@ struct Part {
     dir: String,
     /// Indices into the site's articles, newest first.
     articles: Vec<usize>,
+    /// Their search versions.
+    versions: Vec<u64>,
     chunks: usize,
 }
 
@@ -169,11 +178,12 @@ impl Search {
             .filter(|articles| !articles.is_empty())
             .map(|articles| {
                 let of: Vec<u64> = articles.iter().map(|&i| versions[i]).collect();
-                let key = crate::hash::named((FORMAT, env!("CARGO_PKG_VERSION"), &algorithm, of));
+                let key = crate::hash::named((FORMAT, env!("CARGO_PKG_VERSION"), &algorithm, &of));
                 Part {
                     dir: format!("{key:016x}"),
                     chunks: articles.len().div_ceil(DOCS_PER_CHUNK).max(1),
                     articles,
+                    versions: of,
                 }
             })
             .collect();
@@ -195,7 +205,7 @@ impl Search {
         Search {
             parts,
             manifest,
-            members: Vec::new(),
+            ..Search::default()
         }
     }
 
@@ -230,67 +240,65 @@ impl Search {
 
     /// Builds every part the cache lacks, in parallel, and reads the tables of the
     /// others (or takes them from `previous`, the index this one replaces); returns how
-    /// many parts it built.
+    /// many parts it built. With `keep` (a session's edits), the parts built keep their
+    /// tables, and a part whose previous tables are there is made by counting its changed
+    /// articles alone.
     pub fn make(
         &mut self,
         site: &Site,
         images: &Images,
         cache: &Path,
-        previous: Option<&Search>,
+        previous: Option<Search>,
+        keep: bool,
     ) -> Result<usize, SearchError> {
+        let mut previous = previous.unwrap_or_default();
+        let old_tables = std::mem::take(&mut previous.tables);
         let known: std::collections::HashMap<&str, &Vec<(String, u64, u64)>> = previous
-            .map(|p| {
-                let made = p.parts.iter().zip(&p.members);
-                made.map(|(part, members)| (part.dir.as_str(), members))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let write = |path: &Path, source| SearchError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        std::fs::create_dir_all(cache).map_err(|e| write(cache, e))?;
+            .parts
+            .iter()
+            .zip(&previous.members)
+            .map(|(part, members)| (part.dir.as_str(), members))
+            .collect();
+        // A part's tables go to the part of the same articles, whatever their versions.
+        let mut by_articles: std::collections::HashMap<&[usize], part::Tables> = previous
+            .parts
+            .iter()
+            .zip(old_tables)
+            .filter_map(|(part, tables)| Some((part.articles.as_slice(), tables?)))
+            .collect();
+        let reusable: Vec<Mutex<Option<part::Tables>>> = self
+            .parts
+            .iter()
+            .map(|p| Mutex::new(by_articles.remove(p.articles.as_slice())))
+            .collect();
+        std::fs::create_dir_all(cache).map_err(|e| write_error(cache, e))?;
         let stemmer = algorithm(&site.config.language).map(|(a, _)| Stemmer::create(a));
-        let made = crate::parallel::try_map(&self.parts, |part| {
-            let toc = cache.join(format!("{}.toc", part.dir));
-            if let Some(members) = known.get(part.dir.as_str()) {
-                return Ok(((*members).clone(), false));
+        let indices: Vec<usize> = (0..self.parts.len()).collect();
+        let made = crate::parallel::try_map(&indices, |&n| {
+            let part = &self.parts[n];
+            let tables = reusable[n].lock().expect("not poisoned").take();
+            let members = known
+                .get(part.dir.as_str())
+                .map(|members| (*members).clone())
+                .or_else(|| cached(cache, &part.dir));
+            if let Some(members) = members {
+                let current = tables.filter(|t| t.versions().eq(part.versions.iter().copied()));
+                return Ok((members, current, 0));
             }
-            let pack_file = cache.join(format!("{}.pack", part.dir));
-            // A table whose pack is gone or of another size (a cache tampered with) is
-            // not trusted: the part is made again.
-            if let Some(members) = read_toc(&toc)
-                && std::fs::metadata(&pack_file)
-                    .is_ok_and(|m| m.len() == members.iter().map(|(_, _, len)| len).sum::<u64>())
-            {
-                // In use again: another process's prune leaves it alone for a while.
-                let _ = std::fs::File::options()
-                    .write(true)
-                    .open(&pack_file)
-                    .and_then(|f| f.set_modified(std::time::SystemTime::now()));
-                return Ok((members, false));
-            }
-            let fragments: Vec<part::Fragment> = part
-                .articles
-                .par_iter()
-                .map(|&i| fragment(site, images, &site.articles[i]))
-                .collect();
-            let files = part::build(&fragments, stemmer.as_ref(), part.chunks);
-            let mut pack = Vec::with_capacity(files.iter().map(|(_, b)| b.len()).sum());
-            let mut members = Vec::with_capacity(files.len());
-            for (name, bytes) in files {
-                members.push((name, pack.len() as u64, bytes.len() as u64));
-                pack.extend_from_slice(&bytes);
-            }
-            // The pack first, its table last: a part whose table is there is whole.
-            crate::files::write_whole(&pack_file, &pack).map_err(|e| write(&pack_file, e))?;
-            let table = serde_json::to_vec(&members).expect("plain data");
-            crate::files::write_whole(&toc, &table).map_err(|e| write(&toc, e))?;
-            Ok((members, true))
+            let (files, tables, counted) =
+                part_files(site, images, part, tables, keep, stemmer.as_ref());
+            Ok((write_pack(cache, &part.dir, files)?, tables, counted))
         })?;
-        let built = made.iter().filter(|(_, built)| *built).count();
-        self.members = made.into_iter().map(|(members, _)| members).collect();
+        self.counted = made.iter().map(|(_, _, counted)| counted).sum();
+        let built = made.iter().filter(|(_, _, counted)| *counted > 0).count();
+        (self.members, self.tables) = made.into_iter().map(|(m, t, _)| (m, t)).unzip();
         Ok(built)
+    }
+
+    /// How many articles the last [`Search::make`] counted (an edit's: the articles that
+    /// changed, when their part's tables were kept).
+    pub fn counted(&self) -> usize {
+        self.counted
     }
 
     /// Removes from the cache every part this index does not use, unless made or used
@@ -331,6 +339,89 @@ impl Search {
 fn read_toc(path: &Path) -> Option<Vec<(String, u64, u64)>> {
     let bytes = std::fs::read(path).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> SearchError {
+    SearchError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The members of the part `dir` in the cache, if it is whole there (and marks it used).
+fn cached(cache: &Path, dir: &str) -> Option<Vec<(String, u64, u64)>> {
+    let toc = cache.join(format!("{dir}.toc"));
+    let pack_file = cache.join(format!("{dir}.pack"));
+    // A table whose pack is gone or of another size (a cache tampered with) is not
+    // trusted: the part is made again.
+    let members = read_toc(&toc)?;
+    let len: u64 = members.iter().map(|(_, _, len)| len).sum();
+    if !std::fs::metadata(&pack_file).is_ok_and(|m| m.len() == len) {
+        return None;
+    }
+    // In use again: another process's prune leaves it alone for a while.
+    let _ = std::fs::File::options()
+        .write(true)
+        .open(&pack_file)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    Some(members)
+}
+
+/// A part's files, counting only the articles whose versions changed when its `tables`
+/// are kept, else all of them (keeping tables if `keep`); with the tables and how many
+/// articles were counted.
+fn part_files(
+    site: &Site,
+    images: &Images,
+    part: &Part,
+    tables: Option<part::Tables>,
+    keep: bool,
+    stemmer: Option<&Stemmer>,
+) -> (part::Files, Option<part::Tables>, usize) {
+    if let Some(mut tables) = tables {
+        let old: Vec<u64> = tables.versions().collect();
+        let mut counted = 0;
+        for (at, (&i, &version)) in part.articles.iter().zip(&part.versions).enumerate() {
+            if old[at] != version {
+                let doc = fragment(site, images, &site.articles[i]);
+                tables.replace(at, &doc, version, stemmer);
+                counted += 1;
+            }
+        }
+        return (tables.files(part.chunks), Some(tables), counted);
+    }
+    let fragments: Vec<part::Fragment> = part
+        .articles
+        .par_iter()
+        .map(|&i| fragment(site, images, &site.articles[i]))
+        .collect();
+    let counted = fragments.len();
+    if keep {
+        let (files, tables) = part::build_keeping(&fragments, &part.versions, stemmer, part.chunks);
+        return (files, Some(tables), counted);
+    }
+    (part::build(&fragments, stemmer, part.chunks), None, counted)
+}
+
+/// Writes a part's files to the cache as one pack, then its table; returns the members.
+fn write_pack(
+    cache: &Path,
+    dir: &str,
+    files: part::Files,
+) -> Result<Vec<(String, u64, u64)>, SearchError> {
+    let toc = cache.join(format!("{dir}.toc"));
+    let pack_file = cache.join(format!("{dir}.pack"));
+    let mut pack = Vec::with_capacity(files.iter().map(|(_, b)| b.len()).sum());
+    let mut members = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        members.push((name, pack.len() as u64, bytes.len() as u64));
+        pack.extend_from_slice(&bytes);
+    }
+    // The pack first, its table last: a part whose table is there is whole.
+    crate::files::write_whole(&pack_file, &pack).map_err(|e| write_error(&pack_file, e))?;
+    let table = serde_json::to_vec(&members).expect("plain data");
+    crate::files::write_whole(&toc, &table).map_err(|e| write_error(&toc, e))?;
+    Ok(members)
 }
 
 /// A hash of everything an article's part shows of it.
@@ -439,6 +530,7 @@ mod tests {
             parts: vec![Part {
                 dir: "used".into(),
                 articles: vec![0],
+                versions: vec![0],
                 chunks: 1,
             }],
             ..Search::default()

@@ -121,6 +121,57 @@ struct Docs<'a> {
     section: BTreeMap<&'a str, Vec<u32>>,
 }
 
+/// A part's files, as (file name, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// An article of a part as the part's files show it: its fragment (as JSON), its filters
+/// and its counted words.
+#[derive(Debug)]
+pub struct Counted {
+    /// The article's search version: it is counted again when that changes.
+    pub version: u64,
+    /// Its stems with their weighted counts (stems ascending).
+    stems: Vec<(u32, f32)>,
+    /// The numbers of the words it holds, to forget them when it changes.
+    words: Vec<u32>,
+    length: usize,
+    fragment: Vec<u8>,
+    day: i64,
+    authors: Vec<String>,
+    tags: Vec<String>,
+    section: Option<String>,
+}
+
+/// A part's words and counted articles, which a session keeps after building the part:
+/// when one of its articles changes, the part is made again by counting that article
+/// alone (its old words forgotten), not all of them.
+#[derive(Debug)]
+pub struct Tables {
+    vocabulary: Vocabulary<'static>,
+    docs: Vec<Counted>,
+}
+
+impl Tables {
+    /// The versions of the articles counted, in the part's order.
+    pub fn versions(&self) -> impl Iterator<Item = u64> + '_ {
+        self.docs.iter().map(|d| d.version)
+    }
+
+    /// Replaces the article at `at` by `doc` (of `version`), counting it alone.
+    pub fn replace(&mut self, at: usize, doc: &Fragment, version: u64, stemmer: Option<&Stemmer>) {
+        for &word in &self.docs[at].words {
+            self.vocabulary.holders[word as usize] -= 1;
+        }
+        let own = |w: &str| Cow::Owned(w.to_string());
+        self.docs[at] = count_one(&mut self.vocabulary, doc, version, stemmer, &own);
+    }
+
+    /// The part's files, as [`build`] makes them from the same articles.
+    pub fn files(&self, chunks: usize) -> Vec<(String, Vec<u8>)> {
+        files(&self.vocabulary, &self.docs, chunks)
+    }
+}
+
 /// The files of a part of `docs` (in the part's order) with `chunks` word chunks, as
 /// (file name, bytes).
 pub fn build(
@@ -128,34 +179,108 @@ pub fn build(
     stemmer: Option<&Stemmer>,
     chunks: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    let versions = vec![0; docs.len()];
+    let mut vocabulary = Vocabulary::new();
+    let counted = count_all(&mut vocabulary, docs, &versions, stemmer);
+    files(&vocabulary, &counted, chunks)
+}
+
+/// [`build`], also returning the part's tables for a session to keep (`versions`: each
+/// article's search version).
+pub fn build_keeping(
+    docs: &[Fragment],
+    versions: &[u64],
+    stemmer: Option<&Stemmer>,
+    chunks: usize,
+) -> (Vec<(String, Vec<u8>)>, Tables) {
+    let mut vocabulary = Vocabulary::new();
+    let counted = count_all(&mut vocabulary, docs, versions, stemmer);
+    let files = files(&vocabulary, &counted, chunks);
+    let tables = Tables {
+        vocabulary: vocabulary.into_owned(),
+        docs: counted,
+    };
+    (files, tables)
+}
+
+/// Every article of a part counted into one vocabulary (words borrowed from the
+/// articles), their fragments serialized in parallel.
+fn count_all<'d>(
+    vocabulary: &mut Vocabulary<'d>,
+    docs: &'d [Fragment],
+    versions: &[u64],
+    stemmer: Option<&Stemmer>,
+) -> Vec<Counted> {
     // Each distinct word of the part met once (and stemmed once); each article's words
     // counted into dense tables by word number, then by stem. Stem numbers follow the
     // order words are met in, which no file shows: postings are per stem, chunks number
     // their stems by their own sorted words.
-    let mut vocabulary = Vocabulary::new(stemmer);
-    let mut counts: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
-    let mut lengths: Vec<f32> = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let (found, length) = vocabulary.count(doc);
-        counts.push(found);
-        lengths.push(length as f32);
+    let fragments: Vec<Vec<u8>> = docs.par_iter().map(json).collect();
+    docs.iter()
+        .zip(versions)
+        .zip(fragments)
+        .map(|((doc, &version), fragment)| {
+            let (stems, words, length) = vocabulary.count(doc, stemmer, &Cow::Borrowed);
+            counted(doc, version, stems, words, length, fragment)
+        })
+        .collect()
+}
+
+/// One article counted into a vocabulary that owns its words.
+fn count_one(
+    vocabulary: &mut Vocabulary<'static>,
+    doc: &Fragment,
+    version: u64,
+    stemmer: Option<&Stemmer>,
+    own: &dyn Fn(&str) -> Cow<'static, str>,
+) -> Counted {
+    let (stems, words, length) = vocabulary.count(doc, stemmer, own);
+    counted(doc, version, stems, words, length, json(doc))
+}
+
+fn counted(
+    doc: &Fragment,
+    version: u64,
+    stems: Vec<(u32, f32)>,
+    words: Vec<u32>,
+    length: usize,
+    fragment: Vec<u8>,
+) -> Counted {
+    Counted {
+        version,
+        stems,
+        words,
+        length,
+        fragment,
+        day: doc.day,
+        authors: doc.authors.iter().map(|a| a.to_string()).collect(),
+        tags: doc.tags.iter().map(|t| t.to_string()).collect(),
+        section: doc.section.map(str::to_string),
     }
+}
+
+/// The files of a part from its vocabulary and its counted articles. Words no article
+/// holds any more (a session's, after an edit) are left out, as a build from scratch
+/// never meets them.
+fn files(vocabulary: &Vocabulary, docs: &[Counted], chunks: usize) -> Vec<(String, Vec<u8>)> {
     let Vocabulary {
         ids: words,
         stem_of,
         roots,
+        holders,
         ..
     } = vocabulary;
 
     // Postings per stem, in the part's order of articles.
-    let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+    let lengths = docs.iter().map(|d| d.length as f32);
+    let average = (lengths.sum::<f32>() / docs.len().max(1) as f32).max(1.0);
     let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); roots.len()];
-    for (doc, found) in counts.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * lengths[doc] / average);
-        for &(stem, f) in found {
+    for (n, doc) in docs.iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * doc.length as f32 / average);
+        for &(stem, f) in &doc.stems {
             let score = f * (K1 + 1.0) / (f + norm) / (K1 + 1.0);
             let weight = (score * MAX_WEIGHT).round().clamp(1.0, MAX_WEIGHT) as u32;
-            postings[stem as usize].push((doc as u32, weight));
+            postings[stem as usize].push((n as u32, weight));
         }
     }
     let postings: Vec<String> = postings.par_iter().map(|p| encode(p)).collect();
@@ -163,6 +288,7 @@ pub fn build(
     // Words into chunks by their key; each chunk numbers the stems it holds.
     let mut sorted: Vec<(&str, u32)> = words
         .iter()
+        .filter(|&(_, &id)| holders[id as usize] > 0)
         .map(|(w, &id)| (w.as_ref(), stem_of[id as usize]))
         .collect();
     sorted.sort_unstable();
@@ -197,20 +323,38 @@ pub fn build(
     files.par_extend(
         docs.par_chunks(FRAGMENTS_PER_FILE)
             .enumerate()
-            .map(|(n, group)| (format!("f{n}.json"), json(&group))),
+            .map(|(n, group)| (format!("f{n}.json"), fragments_file(group))),
     );
     files.push(("docs.json".to_string(), json(&docs_table(docs))));
     files
 }
 
+/// A fragments file: the JSON array of its articles' fragments, as serde writes a
+/// slice of them.
+fn fragments_file(group: &[Counted]) -> Vec<u8> {
+    let size = group.iter().map(|d| d.fragment.len() + 1).sum::<usize>() + 1;
+    let mut bytes = Vec::with_capacity(size);
+    bytes.push(b'[');
+    for (n, doc) in group.iter().enumerate() {
+        if n > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(&doc.fragment);
+    }
+    bytes.push(b']');
+    bytes
+}
+
 /// The distinct words (lowercased) of a part, numbered as met, with their stems, and the
 /// tables an article's words are counted in (kept between articles: cleared, not freed).
-struct Vocabulary<'d, 's> {
-    stemmer: Option<&'s Stemmer>,
+#[derive(Debug, Default)]
+struct Vocabulary<'d> {
     /// Word → word number.
     ids: HashMap<Cow<'d, str>, u32>,
     /// Word number → stem number.
     stem_of: Vec<u32>,
+    /// Word number → how many of the part's articles hold it.
+    holders: Vec<u32>,
     /// Stem → stem number.
     stem_ids: HashMap<String, u32>,
     /// Stem number → stem.
@@ -223,24 +367,39 @@ struct Vocabulary<'d, 's> {
     stems_met: Vec<u32>,
 }
 
-impl<'d, 's> Vocabulary<'d, 's> {
-    fn new(stemmer: Option<&'s Stemmer>) -> Self {
+impl<'d> Vocabulary<'d> {
+    fn new() -> Self {
+        Vocabulary::default()
+    }
+
+    /// The same vocabulary owning its words, to be kept.
+    fn into_owned(self) -> Vocabulary<'static> {
         Vocabulary {
-            stemmer,
-            ids: HashMap::new(),
-            stem_of: Vec::new(),
-            stem_ids: HashMap::new(),
-            roots: Vec::new(),
-            per_word: Vec::new(),
-            per_stem: Vec::new(),
-            words_met: Vec::new(),
-            stems_met: Vec::new(),
+            ids: self
+                .ids
+                .into_iter()
+                .map(|(w, id)| (Cow::Owned(w.into_owned()), id))
+                .collect(),
+            stem_of: self.stem_of,
+            holders: self.holders,
+            stem_ids: self.stem_ids,
+            roots: self.roots,
+            per_word: self.per_word,
+            per_stem: self.per_stem,
+            words_met: self.words_met,
+            stems_met: self.stems_met,
         }
     }
 
-    /// An article's stems with their counts weighted by field (stems ascending), and how
-    /// many words it has.
-    fn count(&mut self, doc: &'d Fragment) -> (Vec<(u32, f32)>, usize) {
+    /// An article's stems with their counts weighted by field (stems ascending), the
+    /// words it holds, and how many words it has. `own` makes a new lowercase word the
+    /// vocabulary's (borrowed while counting a part at once, copied into kept tables).
+    fn count<'x>(
+        &mut self,
+        doc: &'x Fragment,
+        stemmer: Option<&Stemmer>,
+        own: &dyn Fn(&'x str) -> Cow<'d, str>,
+    ) -> (Vec<(u32, f32)>, Vec<u32>, usize) {
         let fields = [
             (doc.title, TITLE),
             (doc.description.unwrap_or(""), DESCRIPTION),
@@ -253,7 +412,7 @@ impl<'d, 's> Vocabulary<'d, 's> {
         for (field, weight) in fields {
             for (word, lowercase) in text::words(field) {
                 length += 1;
-                let id = self.id(word, lowercase) as usize;
+                let id = self.id(word, lowercase, stemmer, own) as usize;
                 // Every weight is above zero: a zero count is a word not met yet.
                 if self.per_word[id] == 0.0 {
                     self.words_met.push(id as u32);
@@ -262,6 +421,7 @@ impl<'d, 's> Vocabulary<'d, 's> {
             }
         }
         for &word in &self.words_met {
+            self.holders[word as usize] += 1;
             let stem = self.stem_of[word as usize] as usize;
             if self.per_stem[stem] == 0.0 {
                 self.stems_met.push(stem as u32);
@@ -269,24 +429,30 @@ impl<'d, 's> Vocabulary<'d, 's> {
             // Counts are sums of small whole numbers: exact in any order.
             self.per_stem[stem] += std::mem::take(&mut self.per_word[word as usize]);
         }
-        self.words_met.clear();
+        let words = std::mem::take(&mut self.words_met);
         self.stems_met.sort_unstable();
         let found = self
             .stems_met
             .drain(..)
             .map(|s| (s, std::mem::take(&mut self.per_stem[s as usize])))
             .collect();
-        (found, length)
+        (found, words, length)
     }
 
     /// The number of `word` (as written; `lowercase` if it is its own lowercase), met
     /// and stemmed now if it is new.
-    fn id(&mut self, word: &'d str, lowercase: bool) -> u32 {
+    fn id<'x>(
+        &mut self,
+        word: &'x str,
+        lowercase: bool,
+        stemmer: Option<&Stemmer>,
+        own: &dyn Fn(&'x str) -> Cow<'d, str>,
+    ) -> u32 {
         if lowercase {
             if let Some(&id) = self.ids.get(word) {
                 return id;
             }
-            return self.add(Cow::Borrowed(word));
+            return self.add(own(word), stemmer);
         }
         // Most capitalized words are ASCII: lowercased on the stack, copied only if new.
         let mut buffer = [0u8; text::MAX_WORD];
@@ -298,19 +464,17 @@ impl<'d, 's> Vocabulary<'d, 's> {
             if let Some(&id) = self.ids.get(lower) {
                 return id;
             }
-            return self.add(Cow::Owned(lower.to_string()));
+            return self.add(Cow::Owned(lower.to_string()), stemmer);
         }
         let lower = word.to_lowercase();
         match self.ids.get(lower.as_str()) {
             Some(&id) => id,
-            None => self.add(Cow::Owned(lower)),
+            None => self.add(Cow::Owned(lower), stemmer),
         }
     }
 
-    fn add(&mut self, word: Cow<'d, str>) -> u32 {
-        let stem = self
-            .stemmer
-            .map_or_else(|| word.to_string(), |s| s.stem(&word).into());
+    fn add(&mut self, word: Cow<'d, str>, stemmer: Option<&Stemmer>) -> u32 {
+        let stem = stemmer.map_or_else(|| word.to_string(), |s| s.stem(&word).into());
         let next = self.stem_ids.len() as u32;
         let roots = &mut self.roots;
         let stem = *self.stem_ids.entry(stem).or_insert_with_key(|stem| {
@@ -323,12 +487,13 @@ impl<'d, 's> Vocabulary<'d, 's> {
         let id = self.stem_of.len() as u32;
         self.stem_of.push(stem);
         self.per_word.push(0.0);
+        self.holders.push(0);
         self.ids.insert(word, id);
         id
     }
 }
 
-fn docs_table<'a>(docs: &'a [Fragment]) -> Docs<'a> {
+fn docs_table(docs: &[Counted]) -> Docs<'_> {
     let mut table = Docs {
         days: docs.iter().map(|d| d.day).collect(),
         author: BTreeMap::new(),
@@ -338,13 +503,13 @@ fn docs_table<'a>(docs: &'a [Fragment]) -> Docs<'a> {
     for (i, doc) in docs.iter().enumerate() {
         let i = i as u32;
         for author in &doc.authors {
-            table.author.entry(author).or_default().push(i);
+            table.author.entry(author.as_str()).or_default().push(i);
         }
         for tag in &doc.tags {
-            table.tag.entry(tag).or_default().push(i);
+            table.tag.entry(tag.as_str()).or_default().push(i);
         }
-        if let Some(section) = doc.section {
-            table.section.entry(section).or_default().push(i);
+        if let Some(section) = &doc.section {
+            table.section.entry(section.as_str()).or_default().push(i);
         }
     }
     // An article naming one tag twice (in two spellings of one slug) is listed once.
@@ -457,6 +622,33 @@ mod tests {
         assert_eq!(
             names,
             ["c0.json", "c1.json", "c2.json", "f0.json", "docs.json"]
+        );
+    }
+
+    #[test]
+    fn kept_tables_count_a_changed_article_alone_and_give_a_fresh_builds_bytes() {
+        let stemmer = Stemmer::create(rust_stemmers::Algorithm::English);
+        let before = [
+            doc("Rocket launches", "The launch was late; zebras watched."),
+            doc("Quiet week", "Nothing launched; markets slept."),
+            doc("Other news", "Chips and more chips."),
+        ];
+        let (files, mut tables) = build_keeping(&before, &[1, 2, 3], Some(&stemmer), 2);
+        assert_eq!(files, build(&before, Some(&stemmer), 2));
+        // The first article loses "zebras" (a word no other has) and gains "quasars".
+        let after = [
+            doc("Rocket launches", "The launch was late; quasars watched."),
+            doc("Quiet week", "Nothing launched; markets slept."),
+            doc("Other news", "Chips and more chips."),
+        ];
+        tables.replace(0, &after[0], 4, Some(&stemmer));
+        assert_eq!(tables.versions().collect::<Vec<_>>(), [4, 2, 3]);
+        let fresh = build(&after, Some(&stemmer), 2);
+        assert_eq!(tables.files(2), fresh);
+        assert!(
+            chunk_of(&fresh, "zebras", 2)["words"]
+                .get("zebras")
+                .is_none()
         );
     }
 
