@@ -600,8 +600,40 @@ impl Planner {
         }
         let config = &site.config.images;
         let entries: Vec<(String, (PathBuf, Place, &str))> = wanted.into_iter().collect();
+        let probed = self.prepare_each(&entries, config, cache_dir)?;
+        let mut images = Images::default();
+        let before = std::mem::take(&mut self.memo);
+        for (stamp, prepared) in probed {
+            if let Some(stamp) = stamp {
+                self.memo
+                    .insert(prepared.file.clone(), (stamp, prepared.probe.clone()));
+            }
+            images.by_path.insert(prepared.url_path.clone(), prepared);
+        }
+        if self.memo != before {
+            self.write_memo(cache_dir);
+        }
+        for call in calls {
+            let prepared = images
+                .by_path
+                .get_mut(&call.path)
+                .expect("every call's image was planned above");
+            let answer = template_variant(prepared, call, config, cache_dir);
+            images.for_templates.insert(call.key(), answer);
+        }
+        Ok(images)
+    }
+
+    /// Each wanted image (path below the site root → file, where it is named, as written
+    /// there) probed — from the memo when its file is unchanged — with its files planned.
+    fn prepare_each(
+        &self,
+        entries: &[(String, (PathBuf, Place, &str))],
+        config: &ImagesConfig,
+        cache_dir: &Path,
+    ) -> Result<Vec<(Option<SourceStamp>, Prepared)>, ImageError> {
         let memo = &self.memo;
-        let probed = crate::parallel::try_map(&entries, |(path, (file, place, written))| {
+        crate::parallel::try_map(entries, |(path, (file, place, written))| {
             let stamp = std::fs::metadata(file)
                 .ok()
                 .and_then(|m| SourceStamp::of(&m));
@@ -638,28 +670,7 @@ impl Planner {
                     written: written.to_string(),
                 },
             ))
-        })?;
-        let mut images = Images::default();
-        let before = std::mem::take(&mut self.memo);
-        for (stamp, prepared) in probed {
-            if let Some(stamp) = stamp {
-                self.memo
-                    .insert(prepared.file.clone(), (stamp, prepared.probe.clone()));
-            }
-            images.by_path.insert(prepared.url_path.clone(), prepared);
-        }
-        if self.memo != before {
-            self.write_memo(cache_dir);
-        }
-        for call in calls {
-            let prepared = images
-                .by_path
-                .get_mut(&call.path)
-                .expect("every call's image was planned above");
-            let answer = template_variant(prepared, call, config, cache_dir);
-            images.for_templates.insert(call.key(), answer);
-        }
-        Ok(images)
+        })
     }
 }
 
