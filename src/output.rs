@@ -854,6 +854,10 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<Same, OutputError> 
         return Ok(Same::Absent);
     };
     let new: std::borrow::Cow<[u8]> = match contents {
+        // The made file itself (a hard link to it): nothing to read.
+        Contents::Static(StaticSource::Made(source)) if is_same_file(&meta, source) => {
+            return Ok(Same::Yes(stamp));
+        }
         Contents::Rendered(bytes) => bytes.into(),
         Contents::Static(StaticSource::Embedded(bytes)) => (*bytes).into(),
         Contents::Static(StaticSource::File(source) | StaticSource::Made(source)) => {
@@ -877,6 +881,21 @@ fn same_contents(path: &Path, contents: &Contents) -> Result<Same, OutputError> 
         Ok(Same::Yes(stamp))
     } else {
         Ok(Same::Differs)
+    }
+}
+
+/// Whether `other` is the file `meta` describes (on Unix: the same device and inode, as
+/// a hard link is); `false` where that cannot be told.
+fn is_same_file(meta: &std::fs::Metadata, other: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(other).is_ok_and(|o| o.dev() == meta.dev() && o.ino() == meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (meta, other);
+        false
     }
 }
 
@@ -965,6 +984,21 @@ mod tests {
             same_contents(&dir.path().join("missing.html"), &Contents::Rendered(text)).unwrap(),
             Same::Absent
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_is_the_same_file_and_a_copy_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = dir.path().join("made.jpg");
+        std::fs::write(&made, b"image").unwrap();
+        let (link, copy) = (dir.path().join("link.jpg"), dir.path().join("copy.jpg"));
+        std::fs::hard_link(&made, &link).unwrap();
+        std::fs::copy(&made, &copy).unwrap();
+        let meta = |p: &Path| std::fs::metadata(p).unwrap();
+        assert!(is_same_file(&meta(&link), &made));
+        assert!(!is_same_file(&meta(&copy), &made));
+        assert!(!is_same_file(&meta(&copy), &dir.path().join("missing.jpg")));
     }
 
     fn page(path: &str, text: &str) -> OutputFile {

@@ -220,7 +220,8 @@ fn the_image_cache_makes_each_variant_once_and_forgets_unused_ones() {
         names
     };
     let cached = listing();
-    assert_eq!(cached.len(), 10);
+    // The variants, and a copy of each original (see below).
+    assert_eq!(cached.len(), 12);
     // A build from scratch (output and record gone) makes nothing: the same bytes again.
     let before = site.tree("public");
     std::fs::remove_dir_all(site.path().join("public")).unwrap();
@@ -233,7 +234,7 @@ fn the_image_cache_makes_each_variant_once_and_forgets_unused_ones() {
     site.write("content/camera/hero.jpg", jpeg(1000, 1000));
     let third = site.build().stdout();
     assert!(third.contains("6 image variants made"), "{third}");
-    assert_eq!(listing().len(), 10);
+    assert_eq!(listing().len(), 12);
     let page = site.read("public/camera/index.html");
     assert!(
         page.contains("width=\"960\" height=\"960\""),
@@ -279,6 +280,122 @@ fn variants_in_the_output_are_the_caches_files_and_a_lost_one_is_made_again() {
     for url in &urls {
         assert!(site.exists(&output_path(url)), "{url}");
     }
+}
+
+/// An image's original is published from the cache's copy, linked like the variants (a
+/// build with a warm cache copies no image bytes), while other files beside the article
+/// are copied; the copy is of the bytes the image has now.
+#[cfg(unix)]
+#[test]
+fn the_original_in_the_output_is_the_caches_copy_of_its_bytes() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site_with_a_bundle();
+    site.build();
+    let inode = |path: &std::path::Path| std::fs::metadata(path).unwrap().ino();
+    let cache = site.path().join(".gazette-cache/images");
+    let cached: std::collections::HashSet<u64> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| inode(&e.unwrap().path()))
+        .collect();
+    for file in ["camera/hero.jpg", "camera/chart.png"] {
+        let published = site.path().join("public").join(file);
+        assert!(cached.contains(&inode(&published)), "{file}");
+        assert_eq!(
+            std::fs::read(&published).unwrap(),
+            std::fs::read(site.path().join("content").join(file)).unwrap()
+        );
+    }
+    assert!(!cached.contains(&inode(&site.path().join("public/camera/spec.pdf"))));
+    // Built from scratch, with the cache warm: the same files again.
+    std::fs::remove_dir_all(site.path().join("public")).unwrap();
+    std::fs::remove_file(site.path().join(".public.gazette-cache")).unwrap();
+    site.build();
+    assert!(cached.contains(&inode(&site.path().join("public/camera/hero.jpg"))));
+}
+
+/// An image edited in place gets new output even if the edit kept its size and its
+/// modification time (as `touch -r` or a copy that keeps times does): nothing of the
+/// cache named by the old bytes is published for the new ones.
+#[test]
+fn an_image_edited_in_place_keeping_its_size_and_time_gets_new_output() {
+    // The same picture with a comment of the same length, other bytes.
+    let commented = |comment: &[u8; 5]| {
+        let picture = jpeg(2000, 1000);
+        let mut bytes = picture[..2].to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe, 0, 7]);
+        bytes.extend_from_slice(comment);
+        bytes.extend_from_slice(&picture[2..]);
+        bytes
+    };
+    let (old, new) = (commented(b"first"), commented(b"other"));
+    let site = site_with_a_bundle();
+    site.write("content/camera/hero.jpg", &old);
+    site.build();
+    let source = site.path().join("content/camera/hero.jpg");
+    let time = std::fs::metadata(&source).unwrap().modified().unwrap();
+    let srcset = |site: &TestSite| {
+        let page = site.read("public/camera/index.html");
+        attribute(&page, "<figure class=\"lead-image\">", "srcset").to_string()
+    };
+    let before = srcset(&site);
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::options().write(true).open(&source).unwrap();
+        file.write_all(&new).unwrap();
+        file.set_modified(time).unwrap();
+    }
+    assert_eq!(
+        std::fs::metadata(&source).unwrap().modified().unwrap(),
+        time
+    );
+    site.build();
+    let published = std::fs::read(site.path().join("public/camera/hero.jpg")).unwrap();
+    assert!(published == new, "the edited bytes are published");
+    assert_ne!(srcset(&site), before, "new variants, new names");
+}
+
+/// A published image file edited in place (which edits the cache's file it is linked to),
+/// or a cache file edited, replaced or deleted by hand, is made again from the source:
+/// never published as it is.
+#[test]
+fn image_files_touched_by_hand_in_the_output_or_the_cache_are_made_again() {
+    let site = site_with_a_bundle();
+    site.build();
+    let clean = site.tree("public");
+    let page = site.read("public/camera/index.html");
+    let variant = output_path(srcset_urls(attribute(&page, "<img", "srcset"))[0]);
+    let append = |path: &std::path::Path| {
+        use std::io::Write;
+        let mut file = std::fs::File::options().append(true).open(path).unwrap();
+        file.write_all(b"edited by hand").unwrap();
+    };
+    // Edited in place in the output, the original and a variant.
+    append(&site.path().join("public/camera/hero.jpg"));
+    append(&site.path().join(&variant));
+    site.build();
+    assert!(site.tree("public") == clean, "as built clean");
+    // In the cache: each file edited in place, one replaced, one deleted.
+    let cache = site.path().join(".gazette-cache/images");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in &files {
+        append(file);
+    }
+    std::fs::remove_file(&files[0]).unwrap();
+    std::fs::write(&files[1], "replaced by hand").unwrap();
+    site.build();
+    assert!(site.tree("public") == clean, "as built clean");
+    // And from scratch, the output and its record gone.
+    for file in &files {
+        append(file);
+    }
+    std::fs::remove_dir_all(site.path().join("public")).unwrap();
+    std::fs::remove_file(site.path().join(".public.gazette-cache")).unwrap();
+    site.build();
+    assert!(site.tree("public") == clean, "as built clean");
 }
 
 #[test]

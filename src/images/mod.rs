@@ -13,8 +13,16 @@
 //! - An image is never made larger, and never decoded above `max_megapixels`.
 //! - A damaged image (cut short, or with broken data) is an error naming where it is used,
 //!   found when its variants are made (a GIF, which has none, when its header is read).
+//! - The original is published from a copy in the cache named by its bytes' hash, so that
+//!   the output links it as it links the variants (no image bytes copied by a build with
+//!   a warm cache), while an edit in place of the source never reaches the output before
+//!   a build: the copy is made only of bytes whose hash is its name.
+//! - The output's image files are the cache's (hard links): a cache file is used only
+//!   while the ledger (`ledger`) vouches for it, so one edited through the output, or in
+//!   the cache, is made again rather than published.
 
 mod call;
+mod ledger;
 mod process;
 
 use std::collections::{BTreeMap, HashMap};
@@ -74,6 +82,13 @@ pub enum ImageError {
     },
     #[error("{place}: image(path=\"/{path}\"): no such file below static/ or beside an article")]
     TemplateMissing { place: String, path: String },
+    #[error("{place}: image {image:?}: {} changed while the build read it; build again", file.display())]
+    Changed {
+        /// Where it is named: the article (with the line of its `image`), or the template.
+        place: String,
+        image: String,
+        file: PathBuf,
+    },
     #[error("{}: cannot write the processed image: {source}", path.display())]
     Cache {
         path: PathBuf,
@@ -151,6 +166,8 @@ pub struct Prepared {
     pub variants: Vec<Variant>,
     /// Variants `image(...)` in templates asks for, besides `variants`.
     pub extra: Vec<Variant>,
+    /// The cache's copy of the original, which the output links (named by its hash).
+    pub original: PathBuf,
     /// Where it is first named, for messages.
     pub place: Place,
     /// As written there.
@@ -193,6 +210,15 @@ impl Prepared {
         self.variants
             .iter()
             .filter(|v| v.encoding != Encoding::Webp || self.probe.format == Format::Webp)
+    }
+
+    /// The files the cache keeps of this image: its variants and the copy of the original.
+    pub fn cache_files(&self) -> impl Iterator<Item = &Path> {
+        self.variants
+            .iter()
+            .chain(&self.extra)
+            .map(|v| v.cache_file.as_path())
+            .chain([self.original.as_path()])
     }
 
     /// The WebP variants, narrowest first, when the image's own format is another.
@@ -265,7 +291,8 @@ impl Images {
             .collect()
     }
 
-    /// The variants as files of the site (the originals are bundle or static files).
+    /// The variants as files of the site (the originals are bundle or static files, which
+    /// `publish` points at the cache's copies).
     pub fn files(&self) -> Vec<OutputFile> {
         self.by_path
             .values()
@@ -277,7 +304,19 @@ impl Images {
             .collect()
     }
 
-    /// Makes every variant the cache lacks, in parallel; `Made` counts them.
+    /// `file` as published: the original of a planned image comes from the cache's copy
+    /// (see the module's invariants); every other file as it is.
+    pub fn publish(&self, file: &mut OutputFile) {
+        if let Contents::Static(StaticSource::File(source)) = &file.contents
+            && let Some(p) = self.by_path.get(&file.path)
+            && p.file == *source
+        {
+            file.contents = Contents::Static(StaticSource::Made(p.original.clone()));
+        }
+    }
+
+    /// Makes every variant (and copy of an original) the cache lacks or its ledger does
+    /// not vouch for, in parallel; `Made` counts the variants.
     pub fn process(&self, config: &ImagesConfig) -> Result<Made, ImageError> {
         process::make_missing(self, config)
     }
@@ -290,8 +329,7 @@ impl Images {
         let used: std::collections::HashSet<&Path> = self
             .by_path
             .values()
-            .flat_map(|p| p.variants.iter().chain(&p.extra))
-            .map(|v| v.cache_file.as_path())
+            .flat_map(Prepared::cache_files)
             .collect();
         for entry in entries.flatten() {
             let path = entry.path();
@@ -334,7 +372,7 @@ fn body_path(article: &(impl Document + ?Sized), src: &str) -> Option<String> {
 /// build does not read and hash every image again: only files whose size or modification
 /// time changed are read.
 pub struct Planner {
-    memo: HashMap<PathBuf, (FileStamp, Probe)>,
+    memo: HashMap<PathBuf, (SourceStamp, Probe)>,
     /// Whether the memo was read from the cache folder yet.
     read: bool,
 }
@@ -342,6 +380,33 @@ pub struct Planner {
 impl Default for Planner {
     fn default() -> Self {
         Planner::new()
+    }
+}
+
+/// A source image's stamp, as the memo keeps it: its size and modification time, and on
+/// Unix its inode's change time, which no tool sets back — an edit that keeps the first
+/// two (`touch -r`, a copy that keeps times) still gets its bytes read and hashed again,
+/// so no file of the cache is named by bytes the image no longer has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SourceStamp {
+    file: FileStamp,
+    /// Nanoseconds since 1970; 0 where the platform does not say.
+    changed: i128,
+}
+
+impl SourceStamp {
+    fn of(meta: &std::fs::Metadata) -> Option<SourceStamp> {
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = 0;
+        Some(SourceStamp {
+            file: FileStamp::of(meta)?,
+            changed,
+        })
     }
 }
 
@@ -359,7 +424,7 @@ impl Planner {
     }
 
     /// Reads the memo a previous build left (lines of path, size, modification time,
-    /// hash, width, height, format; anything unreadable is skipped).
+    /// change time, hash, width, height, format; anything unreadable is skipped).
     fn read_memo(&mut self, cache_dir: &Path) {
         self.read = true;
         let Ok(text) = std::fs::read_to_string(memo_file(cache_dir)) else {
@@ -367,7 +432,7 @@ impl Planner {
         };
         for line in text.lines() {
             let fields: Vec<&str> = line.split('\t').collect();
-            let [path, len, modified, hash, width, height, format] = fields[..] else {
+            let [path, len, modified, changed, hash, width, height, format] = fields[..] else {
                 continue;
             };
             let format = match format {
@@ -377,9 +442,10 @@ impl Planner {
                 "gif" => Format::Gif,
                 _ => continue,
             };
-            let (Ok(len), Ok(modified), Ok(hash), Ok(width), Ok(height)) = (
+            let (Ok(len), Ok(modified), Ok(changed), Ok(hash), Ok(width), Ok(height)) = (
                 len.parse(),
                 modified.parse(),
+                changed.parse(),
                 u64::from_str_radix(hash, 16),
                 width.parse(),
                 height.parse(),
@@ -389,7 +455,10 @@ impl Planner {
             self.memo.insert(
                 PathBuf::from(path),
                 (
-                    FileStamp { len, modified },
+                    SourceStamp {
+                        file: FileStamp { len, modified },
+                        changed,
+                    },
                     Probe {
                         hash,
                         width,
@@ -415,8 +484,13 @@ impl Planner {
                     Format::Gif => "gif",
                 };
                 Some(format!(
-                    "{path}\t{}\t{}\t{:016x}\t{}\t{}\t{format}\n",
-                    stamp.len, stamp.modified, probe.hash, probe.width, probe.height
+                    "{path}\t{}\t{}\t{}\t{:016x}\t{}\t{}\t{format}\n",
+                    stamp.file.len,
+                    stamp.file.modified,
+                    stamp.changed,
+                    probe.hash,
+                    probe.width,
+                    probe.height
                 ))
             })
             .collect();
@@ -526,41 +600,7 @@ impl Planner {
         }
         let config = &site.config.images;
         let entries: Vec<(String, (PathBuf, Place, &str))> = wanted.into_iter().collect();
-        let memo = &self.memo;
-        let probed = crate::parallel::try_map(&entries, |(path, (file, place, written))| {
-            let stamp = std::fs::metadata(file).ok().and_then(|m| FileStamp::of(&m));
-            let known = stamp.and_then(|s| {
-                memo.get(file)
-                    .filter(|(old, _)| *old == s)
-                    .map(|(_, p)| p.clone())
-            });
-            let named = Named {
-                file,
-                place,
-                written,
-            };
-            let max_megapixels = config.max_megapixels;
-            let probe = match known {
-                Some(probe) => {
-                    named.check_size(&probe, max_megapixels)?;
-                    probe
-                }
-                None => named.probe(max_megapixels)?,
-            };
-            let variants = variants_of(path, &probe, config, cache_dir);
-            Ok((
-                stamp,
-                Prepared {
-                    file: file.clone(),
-                    url_path: path.clone(),
-                    probe,
-                    variants,
-                    extra: Vec::new(),
-                    place: place.clone(),
-                    written: written.to_string(),
-                },
-            ))
-        })?;
+        let probed = self.prepare_each(&entries, config, cache_dir)?;
         let mut images = Images::default();
         let before = std::mem::take(&mut self.memo);
         for (stamp, prepared) in probed {
@@ -582,6 +622,55 @@ impl Planner {
             images.for_templates.insert(call.key(), answer);
         }
         Ok(images)
+    }
+
+    /// Each wanted image (path below the site root → file, where it is named, as written
+    /// there) probed — from the memo when its file is unchanged — with its files planned.
+    fn prepare_each(
+        &self,
+        entries: &[(String, (PathBuf, Place, &str))],
+        config: &ImagesConfig,
+        cache_dir: &Path,
+    ) -> Result<Vec<(Option<SourceStamp>, Prepared)>, ImageError> {
+        let memo = &self.memo;
+        crate::parallel::try_map(entries, |(path, (file, place, written))| {
+            let stamp = std::fs::metadata(file)
+                .ok()
+                .and_then(|m| SourceStamp::of(&m));
+            let known = stamp.and_then(|s| {
+                memo.get(file)
+                    .filter(|(old, _)| *old == s)
+                    .map(|(_, p)| p.clone())
+            });
+            let named = Named {
+                file,
+                place,
+                written,
+            };
+            let max_megapixels = config.max_megapixels;
+            let probe = match known {
+                Some(probe) => {
+                    named.check_size(&probe, max_megapixels)?;
+                    probe
+                }
+                None => named.probe(max_megapixels)?,
+            };
+            let variants = variants_of(path, &probe, config, cache_dir);
+            let original = original_in(cache_dir, &probe);
+            Ok((
+                stamp,
+                Prepared {
+                    file: file.clone(),
+                    url_path: path.clone(),
+                    probe,
+                    variants,
+                    extra: Vec::new(),
+                    original,
+                    place: place.clone(),
+                    written: written.to_string(),
+                },
+            ))
+        })
     }
 }
 
@@ -701,6 +790,12 @@ fn variants_of(path: &str, probe: &Probe, config: &ImagesConfig, cache_dir: &Pat
         }
     }
     variants
+}
+
+/// The cache's copy of an image's original: named by its bytes' hash alone (the bytes
+/// are copied as they are), in a namespace of its own beside the variants.
+fn original_in(cache_dir: &Path, probe: &Probe) -> PathBuf {
+    cache_dir.join(format!("{:016x}.original", probe.hash))
 }
 
 /// The variant of the image at `path` `width` pixels wide in `encoding`.

@@ -15,7 +15,11 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use thiserror::Error;
 
-use super::{Encoding, Format, ImageError, Images, Prepared, Probe};
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::ledger::Ledger;
+use super::{Encoding, Format, ImageError, Images, Prepared, Probe, Variant};
 use crate::config::ImagesConfig;
 
 /// What WebP variants add to `images.quality` (see `encode`).
@@ -71,52 +75,98 @@ fn turns(orientation: Orientation) -> bool {
     )
 }
 
+/// Makes what the cache lacks of each image — the files its ledger does not vouch for —
+/// in parallel, and records them in the ledger.
 pub fn make_missing(images: &Images, config: &ImagesConfig) -> Result<Made, ImageError> {
-    let todo: Vec<&Prepared> = images
-        .by_path
-        .values()
-        .filter(|p| {
-            p.variants
-                .iter()
-                .chain(&p.extra)
-                .any(|v| !v.cache_file.exists())
-        })
-        .collect();
-    let Some(first) = todo
-        .iter()
-        .flat_map(|p| p.variants.iter().chain(&p.extra))
-        .next()
-    else {
+    let Some(first) = images.by_path.values().next() else {
         return Ok(Made::default());
     };
     let dir = first
-        .cache_file
+        .original
         .parent()
         .expect("cache files are in a folder");
+    let mut ledger = Ledger::read(dir);
+    let todo: Vec<(&Prepared, Vec<&Path>)> = images
+        .by_path
+        .values()
+        .filter_map(|p| {
+            let missing: Vec<&Path> = p.cache_files().filter(|f| !ledger.vouches_for(f)).collect();
+            (!missing.is_empty()).then_some((p, missing))
+        })
+        .collect();
+    if todo.is_empty() {
+        return Ok(Made::default());
+    }
     std::fs::create_dir_all(dir).map_err(|source| ImageError::Cache {
         path: dir.to_path_buf(),
         source,
     })?;
-    let made = crate::parallel::try_map(&todo, |p| make(p, config))?;
+    let made = crate::parallel::try_map(&todo, |(p, missing)| make(p, missing, config))?;
+    for file in todo.iter().flat_map(|(_, missing)| missing) {
+        ledger.record(file);
+    }
+    let used: HashSet<&str> = images
+        .by_path
+        .values()
+        .flat_map(Prepared::cache_files)
+        .filter_map(|f| f.file_name()?.to_str())
+        .collect();
+    ledger.write(dir, &used);
     Ok(Made {
         variants: made.into_iter().sum(),
     })
 }
 
-/// Makes the variants of one image that the cache lacks; returns how many.
-fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
-    let corrupt = |message: String| ImageError::Corrupt {
-        place: p.place.describe(&p.written),
-        image: p.written.clone(),
-        file: p.file.clone(),
-        message,
-    };
+/// Makes the files `missing` of one image's (its variants, the copy of its original);
+/// returns how many variants it made.
+fn make(p: &Prepared, missing: &[&Path], config: &ImagesConfig) -> Result<usize, ImageError> {
     let bytes = std::fs::read(&p.file).map_err(|source| ImageError::Unreadable {
         place: p.place.describe(&p.written),
         image: p.written.clone(),
         file: p.file.clone(),
         source,
     })?;
+    // Every file made here is named by the hash planning read: bytes edited since would
+    // be kept under the old bytes' name, and shown where those are.
+    if crate::hash::named(bytes.as_slice()) != p.probe.hash {
+        return Err(ImageError::Changed {
+            place: p.place.describe(&p.written),
+            image: p.written.clone(),
+            file: p.file.clone(),
+        });
+    }
+    if missing.contains(&p.original.as_path()) {
+        crate::files::write_whole(&p.original, &bytes).map_err(|source| ImageError::Cache {
+            path: p.original.clone(),
+            source,
+        })?;
+    }
+    let variants: Vec<&Variant> = p
+        .variants
+        .iter()
+        .chain(&p.extra)
+        .filter(|v| missing.contains(&v.cache_file.as_path()))
+        .collect();
+    if variants.is_empty() {
+        return Ok(0);
+    }
+    make_variants(p, &variants, bytes, config)
+}
+
+/// Makes `variants` of image `p`, whose file holds `bytes`: decoded once, resized once per
+/// width, encoded once per variant; returns how many.
+fn make_variants(
+    p: &Prepared,
+    variants: &[&Variant],
+    bytes: Vec<u8>,
+    config: &ImagesConfig,
+) -> Result<usize, ImageError> {
+    let corrupt = |message: String| ImageError::Corrupt {
+        place: p.place.describe(&p.written),
+        image: p.written.clone(),
+        file: p.file.clone(),
+        message,
+    };
     let mut reader = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| corrupt(e.to_string()))?;
@@ -150,13 +200,7 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
     let mut made = 0;
     // One resize per width, shared by its encodings.
-    let mut widths: Vec<(u32, u32)> = p
-        .variants
-        .iter()
-        .chain(&p.extra)
-        .filter(|v| !v.cache_file.exists())
-        .map(|v| (v.width, v.height))
-        .collect();
+    let mut widths: Vec<(u32, u32)> = variants.iter().map(|v| (v.width, v.height)).collect();
     widths.sort_unstable();
     widths.dedup();
     for (w, h) in widths {
@@ -173,13 +217,11 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
         };
         // Its encodings in parallel: an edit that replaces one image waits for the
         // slowest encoder, not for all of them in turn.
-        let missing: Vec<&super::Variant> = p
-            .variants
+        let these: Vec<&&Variant> = variants
             .iter()
-            .chain(&p.extra)
-            .filter(|v| v.width == w && v.height == h && !v.cache_file.exists())
+            .filter(|v| v.width == w && v.height == h)
             .collect();
-        crate::parallel::try_map(&missing, |variant| {
+        crate::parallel::try_map(&these, |variant| {
             let encoded =
                 encode(data, w, h, alpha, variant.encoding, config.quality).map_err(corrupt)?;
             crate::files::write_whole(&variant.cache_file, &encoded).map_err(|source| {
@@ -189,7 +231,7 @@ fn make(p: &Prepared, config: &ImagesConfig) -> Result<usize, ImageError> {
                 }
             })
         })?;
-        made += missing.len();
+        made += these.len();
     }
     Ok(made)
 }
@@ -340,6 +382,46 @@ mod tests {
             libwebp(1, 77.0),
             "effort 1 makes other bytes of this image"
         );
+    }
+
+    /// An image whose bytes are not those planning hashed (edited since) makes nothing:
+    /// whatever it made would be named by the old bytes.
+    #[test]
+    fn an_image_changed_since_planning_makes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hero.gif");
+        std::fs::write(&file, b"GIF89a, edited since").unwrap();
+        let original = dir.path().join("cache/0.original");
+        let p = Prepared {
+            file: file.clone(),
+            url_path: "hero.gif".into(),
+            probe: Probe {
+                hash: crate::hash::named(b"GIF89a, as planned".as_slice()),
+                width: 1,
+                height: 1,
+                format: Format::Gif,
+            },
+            variants: Vec::new(),
+            extra: Vec::new(),
+            original: original.clone(),
+            place: super::super::Place::At("content/a.md:3".into()),
+            written: "hero.gif".into(),
+        };
+        let config = ImagesConfig::default();
+        let error = make(&p, &[original.as_path()], &config).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "content/a.md:3: image \"hero.gif\": {} changed while the build read it; build again",
+                file.display()
+            )
+        );
+        assert!(!original.exists());
+        // As planned, the copy is made.
+        std::fs::write(&file, b"GIF89a, as planned").unwrap();
+        std::fs::create_dir(dir.path().join("cache")).unwrap();
+        assert_eq!(make(&p, &[original.as_path()], &config).unwrap(), 0);
+        assert_eq!(std::fs::read(&original).unwrap(), b"GIF89a, as planned");
     }
 
     /// The full text of each damage, as an image's `Corrupt` error quotes it.

@@ -252,6 +252,10 @@ pub fn files(
             });
         }
     }
+    // An image's original is published from the image cache's copy (see `images`).
+    if !images.by_path.is_empty() {
+        files.iter_mut().for_each(|f| images.publish(f));
+    }
     files.extend(search);
     files
 }
