@@ -14,12 +14,14 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// What a cache file looked like when it was made.
+use crate::files::FileStamp;
+
+/// What a cache file looked like when it was made: the stamp every build record keeps,
+/// and the inode, so that a file replaced by another of the same size and time is told
+/// apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
-    len: u64,
-    /// Nanoseconds since 1970.
-    modified: u128,
+    file: FileStamp,
     /// 0 where the platform has no inodes.
     inode: u64,
 }
@@ -30,19 +32,12 @@ impl Stamp {
         if !meta.is_file() {
             return None;
         }
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(&meta);
         #[cfg(not(unix))]
         let inode = 0;
         Some(Stamp {
-            len: meta.len(),
-            modified,
+            file: FileStamp::of(&meta)?,
             inode,
         })
     }
@@ -73,9 +68,12 @@ impl Ledger {
                 let [name, len, modified, inode] = fields[..] else {
                     return None;
                 };
-                let stamp = Stamp {
+                let file = FileStamp {
                     len: len.parse().ok()?,
                     modified: modified.parse().ok()?,
+                };
+                let stamp = Stamp {
+                    file,
                     inode: inode.parse().ok()?,
                 };
                 Some((name.to_string(), stamp))
@@ -108,7 +106,10 @@ impl Ledger {
             .stamps
             .iter()
             .filter(|(name, _)| used.contains(name.as_str()) && !name.contains(['\t', '\n']))
-            .map(|(name, s)| format!("{name}\t{}\t{}\t{}\n", s.len, s.modified, s.inode))
+            .map(|(name, s)| {
+                let FileStamp { len, modified } = s.file;
+                format!("{name}\t{len}\t{modified}\t{}\n", s.inode)
+            })
             .collect();
         lines.sort_unstable();
         let _ = crate::files::write_whole(&ledger_file(cache_dir), lines.concat().as_bytes());
