@@ -245,22 +245,31 @@ fn a_build_switches_in_the_spare_the_last_build_kept() {
     assert_eq!(staging_folders(&site), Vec::<String>::new());
 }
 
+/// A site of two stories, "a" and "b", built once.
+fn two_stories_built() -> TestSite {
+    let site = TestSite::new();
+    site.story("a", "A", "2024-01-01");
+    site.story("b", "B", "2024-01-02");
+    site.build();
+    site
+}
+
+/// Edits story "a" (a new title each round) and builds.
+fn edit_a_and_build(site: &TestSite, round: &mut usize) {
+    *round += 1;
+    site.story("a", &format!("A {round}"), "2024-01-01");
+    site.build();
+}
+
 /// The spare is trusted only as the build record left it, and the output too: a page
 /// replaced by hand in either, or edited in place in the output (which edits the spare's
 /// link to it as well), means the whole site is staged again, never a page carried over
 /// from a tree that is not what the record says.
 #[test]
 fn a_spare_or_an_output_touched_by_hand_is_not_trusted() {
-    let site = TestSite::new();
-    site.story("a", "A", "2024-01-01");
-    site.story("b", "B", "2024-01-02");
-    site.build();
+    let site = two_stories_built();
     let mut round = 0;
-    let mut edit_a_and_build = || {
-        round += 1;
-        site.story("a", &format!("A {round}"), "2024-01-01");
-        site.build();
-    };
+    let mut edit_a_and_build = || edit_a_and_build(&site, &mut round);
     edit_a_and_build();
     let spare_b = site.path().join(".public.gazette-spare/b/index.html");
     std::fs::remove_file(&spare_b).unwrap();
@@ -289,16 +298,9 @@ fn a_spare_or_an_output_touched_by_hand_is_not_trusted() {
 /// of that output does not count it, so the output's walk sees it).
 #[test]
 fn a_spare_touched_by_hand_is_repaired() {
-    let site = TestSite::new();
-    site.story("a", "A", "2024-01-01");
-    site.story("b", "B", "2024-01-02");
-    site.build();
+    let site = two_stories_built();
     let mut round = 0;
-    let mut edit_a_and_build = || {
-        round += 1;
-        site.story("a", &format!("A {round}"), "2024-01-01");
-        site.build();
-    };
+    let mut edit_a_and_build = || edit_a_and_build(&site, &mut round);
     edit_a_and_build();
     std::fs::remove_file(site.path().join(".public.gazette-spare/b/index.html")).unwrap();
     edit_a_and_build();
