@@ -25,7 +25,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
 use rayon::prelude::*;
 
 use crate::files::FileStamp;
@@ -205,6 +204,30 @@ struct Walked {
     newest: u128,
 }
 
+impl Walked {
+    /// Adds what `walk` finds below each of `folders`; `None` if any is unreadable. A
+    /// folder of one or two folders (an alias's `old/2012/story/`) is walked on this
+    /// thread: handing it to another costs more than it saves.
+    fn add_below<F: Sync>(
+        &mut self,
+        folders: &[F],
+        walk: impl Fn(&F) -> Option<Walked> + Sync + Send,
+    ) -> Option<()> {
+        let below: Vec<Walked> = if folders.len() > 2 {
+            folders.par_iter().map(walk).collect::<Option<_>>()?
+        } else {
+            folders.iter().map(walk).collect::<Option<_>>()?
+        };
+        for below in below {
+            self.sum = self.sum.wrapping_add(below.sum);
+            self.files.extend(below.files);
+            self.alone.extend(below.alone);
+            self.newest = self.newest.max(below.newest);
+        }
+        Some(())
+    }
+}
+
 /// Every file and folder below `dir` (not `dir` itself), stamped; the files kept when
 /// `keep` says so. `None` if unreadable.
 ///
@@ -232,7 +255,6 @@ mod at {
     use std::mem::MaybeUninit;
     use std::os::fd::{AsFd, OwnedFd};
 
-    use rayon::prelude::*;
     use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, openat, statat};
 
     use super::{FileStamp, Walked, stamp_hash};
@@ -296,18 +318,7 @@ mod at {
             let fd = openat(dir, name.as_c_str(), flags, Mode::empty()).ok()?;
             walk_below(&fd, path, keep)
         };
-        // As the portable walk: a folder of one or two folders stays on this thread.
-        let below: Vec<Walked> = if folders.len() > 2 {
-            folders.par_iter().map(below).collect::<Option<_>>()?
-        } else {
-            folders.iter().map(below).collect::<Option<_>>()?
-        };
-        for below in below {
-            walked.sum = walked.sum.wrapping_add(below.sum);
-            walked.files.extend(below.files);
-            walked.alone.extend(below.alone);
-            walked.newest = walked.newest.max(below.newest);
-        }
+        walked.add_below(&folders, below)?;
         Some(walked)
     }
 }
@@ -345,25 +356,9 @@ fn walk_below(path: &Path, relative: &str, keep: bool) -> Option<Walked> {
             }
         }
     }
-    // A folder of one or two folders (an alias's `old/2012/story/`) is walked on this
-    // thread: handing it to another costs more than it saves.
-    let below: Vec<Walked> = if folders.len() > 2 {
-        folders
-            .par_iter()
-            .map(|(path, relative)| walk_below(path, relative, keep))
-            .collect::<Option<_>>()?
-    } else {
-        folders
-            .iter()
-            .map(|(path, relative)| walk_below(path, relative, keep))
-            .collect::<Option<_>>()?
-    };
-    for below in below {
-        walked.sum = walked.sum.wrapping_add(below.sum);
-        walked.files.extend(below.files);
-        walked.alone.extend(below.alone);
-        walked.newest = walked.newest.max(below.newest);
-    }
+    walked.add_below(&folders, |(path, relative)| {
+        walk_below(path, relative, keep)
+    })?;
     Some(walked)
 }
 
