@@ -223,6 +223,11 @@ pub struct BuildArgs {
     /// files that differ
     #[arg(long)]
     pub no_cache: bool,
+    /// How many MiB of the site's rendered HTML the build holds in memory; past that, the
+    /// rest waits in a file in .gazette-cache/ and pages are rendered in an order that
+    /// lets each article's values go once shown (for sites of 100,000s of articles)
+    #[arg(long, value_name = "MIB", default_value_t = crate::content::HELD_HTML >> 20)]
+    pub held_html: usize,
 }
 
 #[derive(Debug, Args)]

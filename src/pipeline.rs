@@ -39,6 +39,10 @@ pub struct BuildReport {
     pub content: crate::content::load_cache::Counts,
     /// Articles whose template value the build made or reused (see `Update`).
     pub values_built: usize,
+    /// The most article values held at once, if they went once shown (see `Update`).
+    pub values_peak: Option<usize>,
+    /// Articles whose HTML waited on disk during the build (see `Update`).
+    pub spilled: usize,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
@@ -81,6 +85,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
             cached: true,
             content: Default::default(),
             values_built: 0,
+            values_peak: None,
+            spilled: 0,
         });
     }
     timings.lap("check the build cache");
@@ -132,6 +138,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
         cached: false,
         content: engine_counts,
         values_built: update.values_built,
+        values_peak: update.values_peak,
+        spilled: update.spilled,
     })
 }
 

@@ -1489,3 +1489,54 @@ fn digest_tells_whether_the_site_differs_from_the_one_deployed() {
         "error: nowhere: no built site here: run gazette build first\n"
     );
 }
+
+#[test]
+fn a_site_whose_html_spills_to_disk_builds_the_same_bytes_making_each_value_once() {
+    let config = format!("{}paginate_by = 2\nfeed_limit = 3\n", common::CONFIG);
+    let site = TestSite::with_config(&config);
+    // Each story has a topic of its own; every tenth shares one with the others, so
+    // that those four are each other's related stories, shown by pages anywhere.
+    for n in 1..=40 {
+        let shared = if n % 10 == 0 { ", \"Chips\"" } else { "" };
+        site.article(
+            &format!("s{n:02}"),
+            &format!(
+                "title = \"Story {n}\"\ndate = 2024-01-{:02}T{:02}:00:00Z\ntags = [\"Topic {n}\"{shared}]\nauthors = [\"Writer {}\"]",
+                1 + n % 28,
+                n % 24,
+                n % 3
+            ),
+            &format!("Body of story {n}, with [a link](https://example.com/{n})."),
+        );
+    }
+    let held = site
+        .run(&["build", "--timings", "--output", "held"])
+        .success();
+    assert_eq!(values_line(&held), "template values: 40 of 40 articles");
+    assert!(!held.stderr().contains("spilled"), "{}", held.stderr());
+    let spilled = site
+        .run(&[
+            "build",
+            "--timings",
+            "--output",
+            "spilled",
+            "--held-html",
+            "0",
+        ])
+        .success();
+    let stderr = spilled.stderr();
+    let spill_line = stderr.lines().find(|l| l.starts_with("article HTML: "));
+    assert_eq!(
+        spill_line,
+        Some("article HTML: 40 of 40 spilled to disk past --held-html")
+    );
+    // Each value made once (no page needs one the sweep let go) and never all at once.
+    assert_eq!(
+        values_line(&spilled),
+        "template values: 40 of 40 articles, at most 12 held at once"
+    );
+    assert!(
+        site.tree("held") == site.tree("spilled"),
+        "the same bytes whether the HTML was held or spilled"
+    );
+}

@@ -56,6 +56,7 @@ pub fn move_article(
         drafts: true,
         published_by: None,
         bodies: content::Bodies::Skipped,
+        ..LoadOptions::default()
     };
     let site = content::load(config.clone(), &paths.content, everything)?;
     let article = find(&site.articles, given, root)?;

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
+use crate::content::HeldHtml;
 use crate::engine::{BuildOptions, Holder, Progress, Reference};
 use crate::error::Error;
 use crate::pipeline;
@@ -24,6 +25,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         progress: Some(progress.clone()),
         no_cache: args.no_cache,
         holder: Holder::Build,
+        held_html: HeldHtml(args.held_html.saturating_mul(1 << 20)),
     });
     ticker.finish();
     let report = report?;
@@ -40,9 +42,20 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
             );
         }
         if !report.cached {
+            let peak = report
+                .values_peak
+                .map(|p| format!(", at most {p} held at once"));
             eprintln!(
-                "template values: {} of {} articles",
-                report.values_built, report.articles
+                "template values: {} of {} articles{}",
+                report.values_built,
+                report.articles,
+                peak.unwrap_or_default()
+            );
+        }
+        if report.spilled > 0 {
+            eprintln!(
+                "article HTML: {} of {} spilled to disk past --held-html",
+                report.spilled, report.articles
             );
         }
     }

@@ -6,6 +6,7 @@
 //! permalink unique, every author and tag of every article present in `authors`/`tags` with
 //! its article indices in that same order. Later stages only read it.
 
+pub mod body;
 pub mod edit;
 pub mod front;
 pub mod frontmatter;
@@ -32,6 +33,7 @@ use crate::parallel;
 use crate::text::{clean, clean_table, drop_controls};
 use crate::urls::RESERVED_SLUGS;
 use crate::urls::slug::{self, is_slug, slugify};
+pub use body::{HELD_HTML, Html, Spill};
 pub use front::Front;
 use frontmatter::{ArticleFrontMatter, AuthorFrontMatter};
 pub use media::{Bundle, ImageRef, LeadImage};
@@ -188,29 +190,6 @@ impl Permalink {
         } else {
             Permalink(format!("{}page/{n}/", self.0))
         }
-    }
-}
-
-/// An article's HTML, held once for the whole build: a reference-counted template string
-/// (a Tera value), so the site, every page that shows the article and a watcher's next build
-/// share one copy. Made at load time, when the Markdown renderer's buffer is freed at once
-/// and reused for the next article: a site's HTML costs its length, not a growing buffer's
-/// capacity plus a second copy for the templates.
-#[derive(Debug, Clone)]
-pub struct Html(tera::Value);
-
-impl Html {
-    pub fn new(html: &str) -> Html {
-        Html(tera::Value::safe_string(html))
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str().unwrap_or_default()
-    }
-
-    /// The template value (a cheap clone: the text is shared).
-    pub fn value(&self) -> tera::Value {
-        self.0.clone()
     }
 }
 
@@ -443,6 +422,19 @@ pub struct LoadOptions {
     pub published_by: Option<DateTime<FixedOffset>>,
     /// Whether articles' bodies are rendered.
     pub bodies: Bodies,
+    /// How much HTML the load holds in memory before it spills the rest to a file.
+    pub held_html: HeldHtml,
+}
+
+/// How much of a site's HTML a load holds in memory (see [`body`]): [`HELD_HTML`] unless
+/// a caller says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldHtml(pub usize);
+
+impl Default for HeldHtml {
+    fn default() -> Self {
+        HeldHtml(HELD_HTML)
+    }
 }
 
 /// Whether a load renders articles' Markdown.
@@ -516,14 +508,19 @@ pub fn load_cached(
         }
         Bodies::Skipped => markdown::Renderer::skipping(),
     };
-    let load = |path: &Path| load_entry(path, content_dir, &markdown, zone);
+    // In the content cache's folder, on the site's disk (see `body::Spill`).
+    let spill = Spill::new(options.held_html.0, cache);
+    let keep = |loaded: Loaded| loaded.kept(&spill);
+    let load = |path: &Path| load_entry(path, content_dir, &markdown, zone).map(keep);
     let safe_html = config.markdown.safe_html;
     let cache = cache.and_then(|dir| {
         let identity = load_cache::identity(content_dir, zone, safe_html, shortcodes_version)?;
         Some((dir, identity))
     });
     let (entries, counts) = match cache {
-        Some((dir, identity)) => load_cache::load_entries(dir, identity, &article_files, load)?,
+        Some((dir, identity)) => {
+            load_cache::load_entries(dir, identity, &article_files, load, keep)?
+        }
         None => {
             let entries = parallel::try_map(&article_files, |path| load(path))?;
             let parsed = entries.len();
@@ -586,6 +583,23 @@ pub enum Loaded {
     Page(Box<Page>),
     Profile(Author),
     Section(SectionIndex),
+}
+
+impl Loaded {
+    /// With its HTML held or spilled as `spill` decides.
+    fn kept(self, spill: &Spill) -> Loaded {
+        match self {
+            Loaded::Article(mut a) => {
+                a.html = spill.keep(a.html);
+                Loaded::Article(a)
+            }
+            Loaded::Page(mut p) => {
+                p.html = spill.keep(p.html);
+                Loaded::Page(p)
+            }
+            other => other,
+        }
+    }
 }
 
 /// Loads one file of `content_dir` (an article, an author profile below `authors/` or a

@@ -92,7 +92,7 @@ impl Work {
         let file_signatures = sign_files(state, self.salt);
         timings.lap("plan (signatures)");
         let (made, rendered) = render_pages(
-            state,
+            &mut *state,
             &self.manifest,
             &staging,
             &signatures,
@@ -106,6 +106,10 @@ impl Work {
         }
         let images_made = made?.variants;
         let mut rendered = rendered?;
+        // A page showed a body it could not read back as empty: nothing is switched in.
+        if let Some(unreadable) = state.values().unreadable() {
+            return Err(unreadable.into());
+        }
         progress.total.store(0, Ordering::Relaxed);
         progress.enter("writing");
         let files = write_files(
@@ -172,6 +176,13 @@ impl Work {
             stages: timings.stages,
             images_made,
             values_built: state.values().articles_built(),
+            values_peak: state.values().peak_held(),
+            spilled: state
+                .site
+                .articles
+                .iter()
+                .filter(|a| a.html.is_spilled())
+                .count(),
             search_counted: if make_search {
                 state.search.as_ref().map_or(0, |s| s.counted())
             } else {
@@ -247,7 +258,8 @@ fn build_values(
     let build = || {
         let shared =
             Shared::build_reusing(&state.site, &state.theme, &state.images, previous.as_ref());
-        if all_render {
+        // A site whose values go once passed builds each as its pages come.
+        if all_render && !shared.sweeps() {
             shared.build_all(&state.site);
         }
         shared
@@ -443,7 +455,7 @@ fn sign_files(state: &State, salt: u64) -> Vec<Option<u64>> {
 /// Renders every page whose signature the manifest lacks (carrying the others over)
 /// while the image variants are made: pages need only their names and sizes.
 fn render_pages(
-    state: &State,
+    state: &mut State,
     manifest: &Manifest,
     staging: &Staging,
     signatures: &[u64],
@@ -453,8 +465,11 @@ fn render_pages(
     Result<images::Made, images::ImageError>,
     Result<Rendered, EngineError>,
 ) {
+    let shared = match &mut state.shared {
+        Some(shared) => shared,
+        None => unreachable!("build_values builds them before pages are signed"),
+    };
     let (site, theme, jobs) = (&state.site, &state.theme, &state.jobs);
-    let shared = state.values();
     // Which pages the output already holds as they would render now, and their stamps.
     let carried = |i: usize| -> Option<Option<FileStamp>> {
         if manifest.by_job.len() == jobs.len() {
@@ -473,28 +488,40 @@ fn render_pages(
     thread_local! {
         static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     }
-    let indices: Vec<usize> = (0..jobs.len()).collect();
-    let cards = Cards::new(theme, &shared.article_urls);
+    let mut cards = Cards::new(theme, &shared.article_urls);
+    let sweep = Sweep::of(jobs, site, shared);
     let render_pages = || {
-        parallel::try_map(&indices, |&i| -> Result<_, EngineError> {
-            let stamp = match carried(i) {
-                Some(stamp) => {
-                    staging.keep(&jobs[i].path)?;
-                    stamp
-                }
-                None => {
-                    rendered.fetch_add(1, Ordering::Relaxed);
-                    let file = jobs[i].render_into(site, shared, theme, &cards, PAGE.take())?;
-                    let stamp = staging.write(&file)?;
-                    if let crate::files::Contents::Rendered(buffer) = file.contents {
-                        PAGE.set(buffer);
+        let mut stamps = vec![None; jobs.len()];
+        for (batch, next_key) in sweep.batches() {
+            let (values, shown) = (&*shared, &cards);
+            let batch_stamps = parallel::try_map(batch, |&i| -> Result<_, EngineError> {
+                let stamp = match carried(i) {
+                    Some(stamp) => {
+                        staging.keep(&jobs[i].path)?;
+                        stamp
                     }
-                    stamp
-                }
-            };
-            progress.done.fetch_add(1, Ordering::Relaxed);
-            Ok(stamp)
-        })
+                    None => {
+                        rendered.fetch_add(1, Ordering::Relaxed);
+                        let file = jobs[i].render_into(site, values, theme, shown, PAGE.take())?;
+                        let stamp = staging.write(&file)?;
+                        if let crate::files::Contents::Rendered(buffer) = file.contents {
+                            PAGE.set(buffer);
+                        }
+                        stamp
+                    }
+                };
+                progress.done.fetch_add(1, Ordering::Relaxed);
+                Ok(stamp)
+            })?;
+            for (&i, stamp) in batch.iter().zip(batch_stamps) {
+                stamps[i] = stamp;
+            }
+            if let Some(key) = next_key {
+                shared.forget_passed(key);
+                cards.forget_passed(key, |i| shared.is_hot(i));
+            }
+        }
+        Ok(stamps)
     };
     let images = &state.images;
     let (made, stamps) = rayon::join(
@@ -512,6 +539,53 @@ fn render_pages(
         rendered: rendered.into_inner(),
     });
     (made, pages)
+}
+
+/// The order pages render in. Where article values are kept for the whole build, any
+/// order (all pages at once); where they go once passed (see `Shared::forget_passed`),
+/// the order of `Job::sweep_key` in batches, each followed by the key the rest start at.
+struct Sweep {
+    order: Vec<usize>,
+    /// Where each batch starts in `order`, and the sweep key of the pages from there.
+    starts: Vec<(usize, usize)>,
+}
+
+/// Pages per batch of a sweep, at most: each batch waits for its slowest page, so not
+/// too few; the values a batch's pages build all stay until it ends, so not too many. A
+/// sweep has some 64 batches or more, of at least 16 pages.
+const SWEEP_BATCH: usize = 4096;
+
+impl Sweep {
+    fn of(jobs: &[pages::Job], site: &crate::content::Site, shared: &Shared) -> Sweep {
+        if !shared.sweeps() {
+            return Sweep {
+                order: (0..jobs.len()).collect(),
+                starts: vec![(0, 0)],
+            };
+        }
+        let keys: Vec<usize> = jobs
+            .par_iter()
+            .map(|job| job.sweep_key(site, shared))
+            .collect();
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        // Ties in job order, so the order is the same every build.
+        order.par_sort_by_key(|&i| (keys[i], i));
+        let batch = (order.len() / 64).clamp(16, SWEEP_BATCH);
+        let starts = (0..order.len())
+            .step_by(batch)
+            .map(|at| (at, keys[order[at]]))
+            .collect();
+        Sweep { order, starts }
+    }
+
+    /// Each batch of pages, with the sweep key of the next batch (none after the last).
+    fn batches(&self) -> impl Iterator<Item = (&[usize], Option<usize>)> {
+        self.starts.iter().enumerate().map(|(n, &(at, _))| {
+            let next = self.starts.get(n + 1);
+            let end = next.map_or(self.order.len(), |&(end, _)| end);
+            (&self.order[at..end], next.map(|&(_, key)| key))
+        })
+    }
 }
 
 /// Writes the files no template renders (or keeps them, if the output has them as they

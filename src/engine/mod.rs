@@ -170,6 +170,11 @@ pub struct Update {
     /// Articles whose template value is built after the commit (made or reused): values
     /// are made as pages show them, so a build after one edit makes a few.
     pub values_built: usize,
+    /// The most article values held at once, when they went as the render passed them
+    /// (see `Shared::forget_passed`).
+    pub values_peak: Option<usize>,
+    /// Articles whose HTML the load spilled to disk (see `content::body`).
+    pub spilled: usize,
     /// Articles the search index counted (its parts made again; an edit's, the changed
     /// articles alone when a session kept their parts' tables).
     pub search_counted: usize,
@@ -758,6 +763,7 @@ impl Work {
             // By the clock, "now" is the moment of each load: an article written during a
             // session is dated after the session started, and must not count as scheduled.
             published_by: self.options.reference.now(),
+            held_html: self.options.held_html,
             ..LoadOptions::default()
         }
     }
@@ -854,6 +860,9 @@ impl Work {
             };
             Ok(visit(i, bytes))
         })?;
+        if let Some(unreadable) = shared.unreadable() {
+            return Err(unreadable.into());
+        }
         state.shared = Some(shared);
         Ok(seen)
     }

@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub no_cache: bool,
     /// Who holds the output's lock, for the message another gazette gets.
     pub holder: Holder,
+    /// How much of the site's HTML a load holds in memory (see `content::body`).
+    pub held_html: crate::content::HeldHtml,
 }
 
 /// The command that runs an engine, as the output's lock names it.

@@ -143,6 +143,33 @@ impl Cards {
         Ok(())
     }
 
+    /// Forgets the cards of the articles before `key` for which `keep` says no, between
+    /// two parts of a pass (see `Shared::forget_passed`, whose rule this follows): no
+    /// page renders meanwhile, so the table is this pass's alone. A card needed again is
+    /// rendered again.
+    pub fn forget_passed(&mut self, key: usize, keep: impl Fn(usize) -> bool) {
+        let Some(table) = self.table.as_mut() else {
+            return;
+        };
+        // The slot's copy goes while the table is changed, and comes back after.
+        *self
+            .slot
+            .write()
+            .expect("never poisoned: writers do not panic") = None;
+        if let Some(table) = Arc::get_mut(table) {
+            let passed = key.saturating_sub(1).min(table.cards.len());
+            for (i, card) in table.cards[..passed].iter_mut().enumerate() {
+                if !keep(i) {
+                    card.take();
+                }
+            }
+        }
+        *self
+            .slot
+            .write()
+            .expect("never poisoned: writers do not panic") = Some(table.clone());
+    }
+
     /// How many cards this pass rendered so far.
     pub fn rendered(&self) -> usize {
         self.table

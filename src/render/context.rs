@@ -5,7 +5,10 @@
 //! page it appears on. The shape of these values is the documented template context
 //! (docs/templates.md); change both together.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use chrono::format::{Item, StrftimeItems};
@@ -60,6 +63,27 @@ pub struct Shared {
     pub article_urls: super::cards::ArticleUrls,
     /// A hash of each value above: equal versions, equal values.
     pub versions: Versions,
+    /// The first body that could not be read back from the load's spill file.
+    unreadable: Unreadable,
+    /// Whether article values stay for the build or go once pages no longer need them.
+    retention: Retention,
+    /// How many article values were taken from the previous build's, and how many made.
+    reused: usize,
+    made: AtomicUsize,
+    /// How many values the sweep forgot, and the most held at once when it forgot some.
+    forgotten: usize,
+    peak: usize,
+}
+
+/// How long an article's value is kept.
+enum Retention {
+    /// For the whole build (and a session's next): a site whose HTML is held in memory.
+    Kept,
+    /// Until the render's sweep over the articles passes it (see
+    /// [`Shared::forget_passed`]): a site whose HTML spilled to disk, which could not
+    /// hold every article's value and HTML at once. `hot` marks the articles that pages
+    /// anywhere in the sweep show (as related articles), kept for the whole build.
+    Swept { hot: Vec<bool> },
 }
 
 /// Versions of the shared values, parallel to them. Pages compare these to tell whether
@@ -111,7 +135,9 @@ impl Shared {
     ) -> Shared {
         let content_xml = theme.uses_content_xml();
         // Feed items made for a theme with another use of `content_xml` have other fields.
-        let previous = previous.filter(|p| p.content_xml == content_xml);
+        // Nor are values reused from a build that showed an unreadable body as empty.
+        let previous =
+            previous.filter(|p| p.content_xml == content_xml && p.unreadable.get().is_none());
         let base = site.config.base_url.as_str();
         let zone = site.config.timezone;
         let links = Links::of(site, images);
@@ -144,19 +170,26 @@ impl Shared {
                 }
             })
             .collect();
+        let reused = articles.iter().filter(|v| v.get().is_some()).count();
         let title_slugs: Vec<String> = site
             .articles
             .par_iter()
             .map(|a| slugify(&a.title))
             .collect();
         let titles = titles_of(&title_slugs);
+        let related: Vec<Vec<usize>> = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| related_to(site, i))
+            .collect();
+        let retention = retention(site, &related);
         let query_keys = super::aliases::query_keys(site);
+        let unreadable = Unreadable::new();
         let (pages, page_versions): (Vec<Value>, Vec<u64>) = site
             .pages
             .par_iter()
             .map(|p| {
                 (
-                    page_value(p, base, images, zone),
+                    page_value(p, base, images, zone, &unreadable),
                     page_version(p, base, images, zone),
                 )
             })
@@ -170,10 +203,7 @@ impl Shared {
                 .enumerate()
                 .map(|(i, a)| read_more_of(a, i, &titles))
                 .collect(),
-            related: (0..site.articles.len())
-                .into_par_iter()
-                .map(|i| related_to(site, i))
-                .collect(),
+            related,
             title_slugs,
             titles,
             articles,
@@ -231,6 +261,12 @@ impl Shared {
                 newest_article: hash_of(site.articles.iter().map(|a| a.last_modified()).max()),
                 template_images: hash_of(&images.for_templates),
             },
+            unreadable,
+            retention,
+            reused,
+            made: AtomicUsize::new(0),
+            forgotten: 0,
+            peak: 0,
         }
     }
 }
@@ -260,14 +296,71 @@ impl Shared {
         });
     }
 
-    /// How many article values are built (made or reused).
+    /// The error of the first article or page whose HTML, spilled to disk at load time,
+    /// could not be read back: its value showed it empty, so the build must fail.
+    pub fn unreadable(&self) -> Option<super::RenderError> {
+        let (path, kind, message) = self.unreadable.get()?;
+        Some(super::RenderError::Body {
+            path: path.clone(),
+            source: std::io::Error::new(*kind, message.clone()),
+        })
+    }
+
+    /// How many article values were built (reused or made; one made again after the
+    /// sweep forgot it counts again).
     pub fn articles_built(&self) -> usize {
-        self.articles.iter().filter(|v| v.get().is_some()).count()
+        self.reused + self.made.load(Ordering::Relaxed)
+    }
+
+    /// Whether values go once the render's sweep passes them (see [`Retention`]): the
+    /// render then goes through the pages in the order of `Job::sweep_key`, calling
+    /// [`Shared::forget_passed`] as it goes.
+    pub fn sweeps(&self) -> bool {
+        matches!(self.retention, Retention::Swept { .. })
+    }
+
+    /// Forgets the values (and feed forms) of the articles before `key` but the one just
+    /// before it and those pages anywhere show as related: once every page whose
+    /// `Job::sweep_key` is below `key` has rendered, the pages left show no other article
+    /// before it (a page lists articles from its key on; an article's page shows its
+    /// previous and next ones and its related ones). A value needed again is made again,
+    /// so this costs time if wrong, never output. Kept values are never forgotten.
+    pub fn forget_passed(&mut self, key: usize) {
+        let Retention::Swept { hot } = &self.retention else {
+            return;
+        };
+        self.peak = self.peak.max(self.articles_held());
+        let passed = key.saturating_sub(1).min(self.articles.len());
+        for (value, hot) in self.articles[..passed].iter_mut().zip(hot) {
+            if !hot && value.take().is_some() {
+                self.forgotten += 1;
+            }
+        }
+    }
+
+    /// The most article values held at once, if the sweep forgot any (see
+    /// [`Shared::forget_passed`]): what a build's memory grows with.
+    pub fn peak_held(&self) -> Option<usize> {
+        self.sweeps().then(|| self.peak.max(self.articles_held()))
+    }
+
+    fn articles_held(&self) -> usize {
+        self.articles_built() - self.forgotten
+    }
+
+    /// Whether article `i`'s value stays for the whole build (see [`Retention`]).
+    pub fn is_hot(&self, i: usize) -> bool {
+        match &self.retention {
+            Retention::Kept => true,
+            Retention::Swept { hot } => hot[i],
+        }
     }
 
     fn values_of(&self, site: &Site, i: usize) -> &ArticleValues {
-        self.articles[i]
-            .get_or_init(|| article_values(&site.articles[i], &self.maker(site, self.in_feeds[i])))
+        self.articles[i].get_or_init(|| {
+            self.made.fetch_add(1, Ordering::Relaxed);
+            article_values(&site.articles[i], &self.maker(site, self.in_feeds[i]))
+        })
     }
 
     fn maker<'a>(&'a self, site: &'a Site, in_feed: bool) -> Maker<'a> {
@@ -276,6 +369,7 @@ impl Shared {
             links: &self.links,
             images: &self.images,
             feed_form: in_feed.then_some(self.content_xml),
+            unreadable: &self.unreadable,
         }
     }
 }
@@ -342,6 +436,21 @@ fn read_more_of(a: &Article, i: usize, titles: &HashMap<String, usize>) -> Vec<O
         .collect()
 }
 
+/// Kept, unless the site's HTML spilled to disk: then swept, keeping the articles shown
+/// as related for the whole build.
+fn retention(site: &Site, related: &[Vec<usize>]) -> Retention {
+    let spilled = site.articles.par_iter().any(|a| a.html.is_spilled())
+        || site.pages.iter().any(|p| p.html.is_spilled());
+    if !spilled {
+        return Retention::Kept;
+    }
+    let mut hot = vec![false; site.articles.len()];
+    for &j in related.iter().flatten() {
+        hot[j] = true;
+    }
+    Retention::Swept { hot }
+}
+
 /// The [`RELATED`] articles sharing the most tags with article `i` (the newest first
 /// among equals), weighing each tag's [`RELATED_POOL`] newest articles.
 fn related_to(site: &Site, i: usize) -> Vec<usize> {
@@ -377,12 +486,13 @@ struct Maker<'a> {
     images: &'a Images,
     /// Whether to make its feed form too, and then whether that has `content_xml`.
     feed_form: Option<bool>,
+    unreadable: &'a Unreadable,
 }
 
 /// An article's value, and its feed form when asked for.
 fn article_values(a: &Article, maker: &Maker) -> ArticleValues {
     let base = maker.base;
-    let (html, content) = content_of(a, base, maker.images);
+    let (html, content) = content_of(a, base, maker.images, maker.unreadable);
     let fields = article_fields(a, base, maker.links, maker.images);
     let feed = maker.feed_form.map(|content_xml| {
         let place = (base, maker.links.zone);
@@ -396,36 +506,71 @@ fn article_values(a: &Article, maker: &Maker) -> ArticleValues {
 
 /// An article's or page's HTML as pages show it — images as `<picture>`s, `@/` links
 /// resolved, site paths under the base URL's prefix — and as a value (its own shared
-/// string when nothing changed).
+/// string when nothing changed). A spilled body is read back first; one that cannot be
+/// is noted in `unreadable` and shows as empty (the build then fails: see
+/// [`Shared::unreadable`]).
 fn content_of<'a>(
     a: &'a impl Document,
     base: &str,
     images: &Images,
-) -> (std::borrow::Cow<'a, str>, Value) {
-    let html = super::pictures::with_pictures(a.html().as_str(), a, images, base);
-    let html = match with_internal_links(a, &html) {
-        std::borrow::Cow::Owned(linked) => std::borrow::Cow::Owned(linked),
-        std::borrow::Cow::Borrowed(_) => html,
+    unreadable: &Unreadable,
+) -> (Cow<'a, str>, Value) {
+    let text = match a.html().text() {
+        Ok(text) => text,
+        Err(e) => {
+            let _ = unreadable.set((a.source().to_path_buf(), e.kind(), e.to_string()));
+            return (Cow::Borrowed(""), Value::safe_string(""));
+        }
+    };
+    match rewritten(&text, a, base, images) {
+        Some(rewritten) => {
+            let value = Value::safe_string(&rewritten);
+            (Cow::Owned(rewritten), value)
+        }
+        None => match (text, a.html().value()) {
+            (Cow::Borrowed(text), Ok(value)) => (Cow::Borrowed(text), value),
+            (text, _) => {
+                let value = Value::safe_string(&text);
+                (Cow::Owned(text.into_owned()), value)
+            }
+        },
+    }
+}
+
+/// `html` as pages show it (see [`content_of`]), if that differs from it.
+fn rewritten(html: &str, a: &impl Document, base: &str, images: &Images) -> Option<String> {
+    let pictured = super::pictures::with_pictures(html, a, images, base);
+    let linked = match with_internal_links(a, &pictured) {
+        Cow::Owned(linked) => Cow::Owned(linked),
+        Cow::Borrowed(_) => pictured,
     };
     // Under a path prefix (`https://user.github.io/news/`), `/tags/` means the site's
     // tags page, as in every link the theme writes.
-    let html = match super::links::site_path_prefix(base) {
-        Some(prefix) => match super::links::under_prefix(&html, prefix) {
-            std::borrow::Cow::Owned(moved) => std::borrow::Cow::Owned(moved),
-            std::borrow::Cow::Borrowed(_) => html,
+    let moved = match super::links::site_path_prefix(base) {
+        Some(prefix) => match super::links::under_prefix(&linked, prefix) {
+            Cow::Owned(moved) => Cow::Owned(moved),
+            Cow::Borrowed(_) => linked,
         },
-        None => html,
+        None => linked,
     };
-    let content = match &html {
-        std::borrow::Cow::Borrowed(_) => a.html().value(),
-        std::borrow::Cow::Owned(rewritten) => Value::safe_string(rewritten),
-    };
-    (html, content)
+    match moved {
+        Cow::Owned(changed) => Some(changed),
+        Cow::Borrowed(_) => None,
+    }
 }
 
+/// The first article or page whose spilled HTML could not be read back, and why.
+type Unreadable = OnceLock<(PathBuf, std::io::ErrorKind, String)>;
+
 /// A page's value: see docs/templates.md.
-fn page_value(p: &Page, base: &str, images: &Images, zone: Timezone) -> Value {
-    let (_, content) = content_of(p, base, images);
+fn page_value(
+    p: &Page,
+    base: &str,
+    images: &Images,
+    zone: Timezone,
+    unreadable: &Unreadable,
+) -> Value {
+    let (_, content) = content_of(p, base, images, unreadable);
     let local = |d: &Option<DateTime<FixedOffset>>| d.as_ref().map(|d| zone.local(d));
     let (date, updated) = (local(&p.date), local(&p.updated));
     Obj::new()

@@ -39,6 +39,11 @@ pub enum RenderError {
     },
     #[error("{}: not valid UTF-8 text", path.display())]
     NotUtf8 { path: PathBuf },
+    #[error("{}: cannot read its HTML back from the build's spill file: {source}", path.display())]
+    Body {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("unknown theme `{theme}`: there is no folder {} (the built-in theme is `broadsheet`)", looked_in.display())]
     UnknownTheme { theme: String, looked_in: PathBuf },
     #[error(

@@ -334,6 +334,24 @@ impl Job {
         build.0
     }
 
+    /// Where the page falls in a sweep over the site's articles, newest first: its own
+    /// article for an article's page, else the first (newest) article it lists, or 0 for
+    /// a page that lists none. A page shows no article before its key but an article's
+    /// previous one and its related articles (see `Shared::forget_passed`).
+    pub fn sweep_key(&self, site: &Site, shared: &Shared) -> usize {
+        let first = |articles: &[usize]| articles.first().copied().unwrap_or(0);
+        match self.page {
+            Page::Article(i) => i,
+            Page::Feed { subject, .. } => match subject {
+                Subject::Site => 0,
+                Subject::Author(i) => first(&site.authors[i].articles),
+                Subject::Tag(i) => first(&site.tags[i].articles),
+                Subject::Section(i) => first(&site.sections[i].articles),
+            },
+            _ => self.listed(site, shared).iter().min().copied().unwrap_or(0),
+        }
+    }
+
     /// The articles the page shows besides its own, whose cards it may print.
     fn listed<'a>(&self, site: &'a Site, shared: &'a Shared) -> std::borrow::Cow<'a, [usize]> {
         let per_page = site.config.paginate_by;

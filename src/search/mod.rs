@@ -68,6 +68,11 @@ pub enum SearchError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: cannot read its HTML back from the build's spill file: {source}", path.display())]
+    Body {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The site's search index, as planned (and made).
@@ -286,7 +291,7 @@ impl Search {
                 return Ok((members, current, 0));
             }
             let (files, tables, counted) =
-                part_files(site, images, part, tables, keep, stemmer.as_ref());
+                part_files(site, images, part, tables, keep, stemmer.as_ref())?;
             Ok((write_pack(cache, &part.dir, files)?, tables, counted))
         })?;
         self.counted = made.iter().map(|(_, _, counted)| counted).sum();
@@ -377,30 +382,30 @@ fn part_files(
     tables: Option<part::Tables>,
     keep: bool,
     stemmer: Option<&Stemmer>,
-) -> (part::Files, Option<part::Tables>, usize) {
+) -> Result<(part::Files, Option<part::Tables>, usize), SearchError> {
     if let Some(mut tables) = tables {
         let old: Vec<u64> = tables.versions().collect();
         let mut counted = 0;
         for (at, (&i, &version)) in part.articles.iter().zip(&part.versions).enumerate() {
             if old[at] != version {
-                let doc = fragment(site, images, &site.articles[i]);
+                let doc = fragment(site, images, &site.articles[i])?;
                 tables.replace(at, &doc, version, stemmer);
                 counted += 1;
             }
         }
-        return (tables.files(part.chunks), Some(tables), counted);
+        return Ok((tables.files(part.chunks), Some(tables), counted));
     }
     let fragments: Vec<part::Fragment> = part
         .articles
         .par_iter()
         .map(|&i| fragment(site, images, &site.articles[i]))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let counted = fragments.len();
     if keep {
         let (files, tables) = part::build_keeping(&fragments, &part.versions, stemmer, part.chunks);
-        return (files, Some(tables), counted);
+        return Ok((files, Some(tables), counted));
     }
-    (part::build(&fragments, stemmer, part.chunks), None, counted)
+    Ok((part::build(&fragments, stemmer, part.chunks), None, counted))
 }
 
 /// Writes a part's files to the cache as one pack, then its table; returns the members.
@@ -451,7 +456,15 @@ fn search_version(site: &Site, images: &Images, a: &Article) -> u64 {
 }
 
 /// What a search result shows of an article, and the text it is found by.
-fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragment<'a> {
+fn fragment<'a>(
+    site: &'a Site,
+    images: &Images,
+    a: &'a Article,
+) -> Result<part::Fragment<'a>, SearchError> {
+    let html = a.html.text().map_err(|source| SearchError::Body {
+        path: a.source.clone(),
+        source,
+    })?;
     let image = images.lead(a).and_then(|p| {
         let smallest = p
             .webp()
@@ -468,7 +481,7 @@ fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragme
                 .unwrap_or_default(),
         })
     });
-    part::Fragment {
+    Ok(part::Fragment {
         url: a.permalink.path().to_string(),
         title: &a.title,
         date: site
@@ -499,9 +512,9 @@ fn fragment<'a>(site: &'a Site, images: &Images, a: &'a Article) -> part::Fragme
             .map(|l| site.sections[l.at()].title.as_str()),
         description: a.description.as_deref(),
         image,
-        text: crate::text::html_text(a.html.as_str()),
+        text: crate::text::html_text(&html),
         day: a.date.date_naive().to_epoch_days() as i64,
-    }
+    })
 }
 
 #[cfg(test)]
