@@ -944,10 +944,36 @@ fn remove_abandoned_staging(parent: &Path, prefix: &str) {
     }
 }
 
-/// The `len` bytes at `offset` of `pack` (see `StaticSource::Packed`).
+/// The `len` bytes at `offset` of `pack` (see `StaticSource::Packed`). A pack's files come
+/// one after another in the site's list, so each thread keeps the last pack it read open
+/// (on Unix) and reads each file with one `pread`, not an open, a seek, a read and a close
+/// (a search index has thousands of files in tens of packs). A pack is named by its bytes
+/// and replaced only whole, by a rename: a file kept open reads what its name stands for.
 fn read_packed(pack: &Path, offset: u64, len: u64) -> Result<Vec<u8>, OutputError> {
-    use std::io::{Read, Seek, SeekFrom};
+    #[cfg(unix)]
     let read = || -> std::io::Result<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        thread_local! {
+            static OPEN: std::cell::RefCell<Option<(PathBuf, std::fs::File)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        OPEN.with_borrow_mut(|open| {
+            let file = match open {
+                Some((path, file)) if path == pack => file,
+                _ => {
+                    &open
+                        .insert((pack.to_path_buf(), std::fs::File::open(pack)?))
+                        .1
+                }
+            };
+            let mut bytes = vec![0; usize::try_from(len).map_err(std::io::Error::other)?];
+            file.read_exact_at(&mut bytes, offset)?;
+            Ok(bytes)
+        })
+    };
+    #[cfg(not(unix))]
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
         let mut file = std::fs::File::open(pack)?;
         file.seek(SeekFrom::Start(offset))?;
         let mut bytes = vec![0; usize::try_from(len).map_err(std::io::Error::other)?];
