@@ -988,6 +988,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn packed_files_are_read_from_the_right_pack_as_threads_switch_between_packs() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pack"), dir.path().join("b.pack"));
+        std::fs::write(&a, b"0123456789").unwrap();
+        std::fs::write(&b, b"abcdefghij").unwrap();
+        for (pack, offset, len, expected) in [
+            (&a, 2, 3, &b"234"[..]),
+            (&a, 0, 0, b""),
+            (&b, 7, 3, b"hij"),
+            (&a, 9, 1, b"9"),
+            (&b, 0, 10, b"abcdefghij"),
+        ] {
+            assert_eq!(read_packed(pack, offset, len).unwrap(), expected);
+        }
+        // Past its end: an error naming the pack, not a panic.
+        let error = read_packed(&b, 8, 5).unwrap_err().to_string();
+        assert!(error.contains("b.pack"), "{error}");
+        assert!(read_packed(&dir.path().join("gone.pack"), 0, 1).is_err());
+    }
+
+    #[test]
     fn a_file_is_the_same_only_if_every_byte_is() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("page.html");
