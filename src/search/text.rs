@@ -209,6 +209,31 @@ mod tests {
     }
 
     #[test]
+    fn words_are_split_alike_whatever_surrounds_them() {
+        let pieces = [
+            "a", "Z", "0", "9", " ", "-", "@", "[", "`", "{", "é", "É", "—", "x²", "\u{7f}",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for pad in 0..10 {
+                    let text = format!(
+                        "{}{first}{}{second}ab",
+                        "q".repeat(pad),
+                        "W".repeat(pad % 3)
+                    );
+                    let fast: Vec<(&str, bool, bool)> = words(&text)
+                        .map(|w| (w.text, w.lowercase, w.ascii))
+                        .collect();
+                    let slow: Vec<(&str, bool, bool)> = word_spans(&text)
+                        .map(|w| (w, is_lowercase(w), w.is_ascii()))
+                        .collect();
+                    assert_eq!(fast, slow, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn keys_are_the_first_four_characters() {
         assert_eq!(key("launched"), "laun");
         assert_eq!(key("déjà"), "déjà");
