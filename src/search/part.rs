@@ -133,7 +133,8 @@ pub type Files = Vec<(String, Vec<u8>)>;
 pub struct Counted {
     /// The article's search version: it is counted again when that changes.
     pub version: u64,
-    /// Its stems with their weighted counts (stems ascending).
+    /// Its stems with their weighted counts (in the order first met: postings are per stem,
+    /// so no order shows).
     stems: Vec<(u32, f32)>,
     /// The numbers of the words it holds, to forget them when it changes.
     words: Vec<u32>,
@@ -398,7 +399,7 @@ impl<'d> Vocabulary<'d> {
         }
     }
 
-    /// An article's stems with their counts weighted by field (stems ascending), the
+    /// An article's stems with their counts weighted by field (as first met), the
     /// words it holds, and how many words it has. `own` makes a new lowercase word the
     /// vocabulary's (borrowed while counting a part at once, copied into kept tables).
     fn count<'x>(
@@ -447,7 +448,6 @@ impl<'d> Vocabulary<'d> {
             self.per_stem[stem] += std::mem::take(&mut self.per_word[word as usize]);
         }
         let words = std::mem::take(&mut self.words_met);
-        self.stems_met.sort_unstable();
         let found = self
             .stems_met
             .drain(..)
@@ -525,10 +525,18 @@ fn short_key(text: &[u8], word: text::Word) -> Option<u128> {
         Some(wide) => bytes.copy_from_slice(wide),
         None => bytes[..len].copy_from_slice(word.text.as_bytes()),
     }
-    let mut key = u128::from_le_bytes(bytes);
-    if len < WIDE {
-        key &= (1u128 << (8 * len)) - 1;
-    }
+    // The word's bytes kept, the rest zeroed (a table: a shift by a count known only now
+    // costs a branch on two 64-bit halves).
+    const MASKS: [u128; WIDE + 1] = {
+        let mut masks = [u128::MAX; WIDE + 1];
+        let mut len = 0;
+        while len < WIDE {
+            masks[len] = (1u128 << (8 * len)) - 1;
+            len += 1;
+        }
+        masks
+    };
+    let mut key = u128::from_le_bytes(bytes) & MASKS[len];
     if !word.lowercase {
         // ASCII letters are lowercased by setting the bit 0x20 of those from A to Z.
         let mut lower = key.to_le_bytes();
