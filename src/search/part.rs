@@ -61,7 +61,10 @@ pub struct Fragment<'a> {
     pub section: Option<&'a str>,
     pub description: Option<&'a str>,
     pub image: Option<Thumbnail>,
-    /// The article's text: the excerpt is cut from it around the words found.
+    /// The article's text: the excerpt is cut from it around the words found. The last
+    /// field written, and by [`fragment_json`], not serde: it is most of a fragment's
+    /// bytes.
+    #[serde(skip)]
     pub text: String,
     /// Days since 1970-01-01 (for `docs.json`, not written in the fragment).
     #[serde(skip)]
@@ -130,7 +133,8 @@ pub type Files = Vec<(String, Vec<u8>)>;
 pub struct Counted {
     /// The article's search version: it is counted again when that changes.
     pub version: u64,
-    /// Its stems with their weighted counts (stems ascending).
+    /// Its stems with their weighted counts (in the order first met: postings are per stem,
+    /// so no order shows).
     stems: Vec<(u32, f32)>,
     /// The numbers of the words it holds, to forget them when it changes.
     words: Vec<u32>,
@@ -215,7 +219,7 @@ fn count_all<'d>(
     // counted into dense tables by word number, then by stem. Stem numbers follow the
     // order words are met in, which no file shows: postings are per stem, chunks number
     // their stems by their own sorted words.
-    let fragments: Vec<Vec<u8>> = docs.par_iter().map(json).collect();
+    let fragments: Vec<Vec<u8>> = docs.par_iter().map(fragment_json).collect();
     docs.iter()
         .zip(versions)
         .zip(fragments)
@@ -235,7 +239,7 @@ fn count_one(
     own: &dyn Fn(&str) -> Cow<'static, str>,
 ) -> Counted {
     let (stems, words, length) = vocabulary.count(doc, stemmer, own);
-    counted(doc, version, stems, words, length, json(doc))
+    counted(doc, version, stems, words, length, fragment_json(doc))
 }
 
 fn counted(
@@ -351,6 +355,9 @@ fn fragments_file(group: &[Counted]) -> Vec<u8> {
 struct Vocabulary<'d> {
     /// Word → word number.
     ids: HashMap<Cow<'d, str>, u32>,
+    /// The same for ASCII words of up to 16 bytes, by [`short_key`]: most words, looked up
+    /// without hashing or comparing strings.
+    short: HashMap<u128, u32>,
     /// Word number → stem number.
     stem_of: Vec<u32>,
     /// Word number → how many of the part's articles hold it.
@@ -380,6 +387,7 @@ impl<'d> Vocabulary<'d> {
                 .into_iter()
                 .map(|(w, id)| (Cow::Owned(w.into_owned()), id))
                 .collect(),
+            short: self.short,
             stem_of: self.stem_of,
             holders: self.holders,
             stem_ids: self.stem_ids,
@@ -391,7 +399,7 @@ impl<'d> Vocabulary<'d> {
         }
     }
 
-    /// An article's stems with their counts weighted by field (stems ascending), the
+    /// An article's stems with their counts weighted by field (as first met), the
     /// words it holds, and how many words it has. `own` makes a new lowercase word the
     /// vocabulary's (borrowed while counting a part at once, copied into kept tables).
     fn count<'x>(
@@ -410,9 +418,19 @@ impl<'d> Vocabulary<'d> {
         .chain(doc.tags.iter().map(|t| (*t, TAG)));
         let mut length = 0;
         for (field, weight) in fields {
-            for (word, lowercase) in text::words(field) {
+            for word in text::words(field) {
                 length += 1;
-                let id = self.id(word, lowercase, stemmer, own) as usize;
+                let id = match short_key(field.as_bytes(), word) {
+                    Some(key) => match self.short.get(&key) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.id(word.text, word.lowercase, stemmer, own);
+                            self.short.insert(key, id);
+                            id
+                        }
+                    },
+                    None => self.id(word.text, word.lowercase, stemmer, own),
+                } as usize;
                 // Every weight is above zero: a zero count is a word not met yet.
                 if self.per_word[id] == 0.0 {
                     self.words_met.push(id as u32);
@@ -430,7 +448,6 @@ impl<'d> Vocabulary<'d> {
             self.per_stem[stem] += std::mem::take(&mut self.per_word[word as usize]);
         }
         let words = std::mem::take(&mut self.words_met);
-        self.stems_met.sort_unstable();
         let found = self
             .stems_met
             .drain(..)
@@ -493,6 +510,44 @@ impl<'d> Vocabulary<'d> {
     }
 }
 
+/// An ASCII word of up to 16 bytes (found in `text`) as one number: its lowercase bytes,
+/// little-endian, zeros after (no word holds a zero byte, so two words have the same key
+/// only if they are the same lowercase word).
+fn short_key(text: &[u8], word: text::Word) -> Option<u128> {
+    const WIDE: usize = 16;
+    let len = word.text.len();
+    if !word.ascii || len > WIDE {
+        return None;
+    }
+    let mut bytes = [0u8; WIDE];
+    match text.get(word.start..word.start + WIDE) {
+        // Loaded whole and cut to the word: no copy of a length known only now.
+        Some(wide) => bytes.copy_from_slice(wide),
+        None => bytes[..len].copy_from_slice(word.text.as_bytes()),
+    }
+    // The word's bytes kept, the rest zeroed (a table: a shift by a count known only now
+    // costs a branch on two 64-bit halves).
+    const MASKS: [u128; WIDE + 1] = {
+        let mut masks = [u128::MAX; WIDE + 1];
+        let mut len = 0;
+        while len < WIDE {
+            masks[len] = (1u128 << (8 * len)) - 1;
+            len += 1;
+        }
+        masks
+    };
+    let mut key = u128::from_le_bytes(bytes) & MASKS[len];
+    if !word.lowercase {
+        // ASCII letters are lowercased by setting the bit 0x20 of those from A to Z.
+        let mut lower = key.to_le_bytes();
+        for b in &mut lower {
+            *b = b.to_ascii_lowercase();
+        }
+        key = u128::from_le_bytes(lower);
+    }
+    Some(key)
+}
+
 fn docs_table(docs: &[Counted]) -> Docs<'_> {
     let mut table = Docs {
         days: docs.iter().map(|d| d.day).collect(),
@@ -521,6 +576,69 @@ fn docs_table(docs: &[Counted]) -> Docs<'_> {
 
 fn json(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).expect("search files are plain data")
+}
+
+/// A fragment as JSON: its fields as serde writes them, then its text (`"text"`, last, as
+/// serde would write it there), escaped by [`push_json_str`].
+fn fragment_json(doc: &Fragment) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(doc.text.len() + 512);
+    serde_json::to_writer(&mut bytes, doc).expect("search files are plain data");
+    debug_assert_eq!(bytes.last(), Some(&b'}'));
+    bytes.pop();
+    bytes.extend_from_slice(b",\"text\":");
+    push_json_str(&mut bytes, &doc.text);
+    bytes.push(b'}');
+    bytes
+}
+
+/// Appends `text` as a JSON string, escaped byte for byte as `serde_json` escapes it
+/// (`"`, `\\` and control characters; nothing else), but skipping 16 bytes at a time
+/// where none needs it: serde_json looks each byte up in a table, and an article's text
+/// is most of the index's bytes.
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    const CHUNK: usize = 16;
+    let needs = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut run = 0;
+    for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(false, |any, &b| any | needs(b)) {
+            continue;
+        }
+        for (i, &b) in chunk.iter().enumerate() {
+            if needs(b) {
+                let at = n * CHUNK + i;
+                out.extend_from_slice(&bytes[run..at]);
+                push_escape(out, b);
+                run = at + 1;
+            }
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+/// The escape of a byte JSON must escape, as `serde_json` writes it.
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 15)],
+        ]),
+    }
 }
 
 #[cfg(test)]
@@ -650,6 +768,68 @@ mod tests {
                 .get("zebras")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn texts_are_escaped_as_serde_json_escapes_them() {
+        // Every ASCII byte, at every place around the 16-byte steps the scan skips by.
+        for b in 0u8..0x80 {
+            for at in 0..40 {
+                let text = format!("{}{}{}é", "a".repeat(at), b as char, "z".repeat(at % 7));
+                let mut mine = Vec::new();
+                push_json_str(&mut mine, &text);
+                assert_eq!(mine, serde_json::to_vec(&text).unwrap(), "{b:#x} at {at}");
+            }
+        }
+        let mut mine = Vec::new();
+        push_json_str(&mut mine, "");
+        assert_eq!(mine, b"\"\"");
+    }
+
+    #[test]
+    fn a_fragment_is_written_as_serde_writes_it_with_its_text_last() {
+        #[derive(Serialize)]
+        struct Whole<'a> {
+            #[serde(flatten)]
+            doc: &'a Fragment<'a>,
+            text: &'a str,
+        }
+        let mut one = doc("Quotes \"here\"", "She said \"yes\" \\ then\u{1}left.");
+        one.description = Some("A \"described\" one");
+        one.image = Some(Thumbnail {
+            src: "a.webp".into(),
+            width: 4,
+            height: 3,
+            alt: "alt".into(),
+        });
+        let whole = serde_json::to_vec(&Whole {
+            doc: &one,
+            text: &one.text,
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(fragment_json(&one)).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+    }
+
+    #[test]
+    fn short_words_have_one_key_per_lowercase_word() {
+        let text = "Chip chip CHIP chips a semiconductors12 semiconductors123 déjà";
+        let keys: Vec<Option<u128>> = text::words(text)
+            .map(|w| short_key(text.as_bytes(), w))
+            .collect();
+        assert_eq!(keys[0], keys[1]);
+        assert_eq!(keys[1], keys[2]);
+        assert_ne!(keys[2], keys[3]);
+        assert_eq!(keys[4], Some(u128::from(b'a')));
+        assert!(keys[5].is_some(), "16 bytes");
+        assert_eq!(keys[6], None, "17 bytes");
+        assert_eq!(keys[7], None, "not ASCII");
+        // At the end of the text, where 16 bytes cannot be loaded at once.
+        let end = "x Chip";
+        let last = text::words(end).last().unwrap();
+        assert_eq!(short_key(end.as_bytes(), last), keys[0]);
     }
 
     #[test]

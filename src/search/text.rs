@@ -20,11 +20,24 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = &str> + '_ {
 }
 
 /// The words of `text` as [`word_spans`] finds them, each with whether it is its own
-/// lowercase: one pass over the bytes, ASCII decided by a table and only other characters
-/// decoded (the index splits millions of words; `split` with a `char` predicate was most
-/// of its time).
+/// lowercase and whether it is ASCII: one pass over the bytes, ASCII decided by a table
+/// and only other characters decoded (the index splits millions of words; `split` with a
+/// `char` predicate was most of its time).
 pub fn words(text: &str) -> Words<'_> {
     Words { text, at: 0 }
+}
+
+/// A word [`words`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// As written.
+    pub text: &'a str,
+    /// Where it starts in the text split.
+    pub start: usize,
+    /// It is its own lowercase.
+    pub lowercase: bool,
+    /// It is all ASCII.
+    pub ascii: bool,
 }
 
 /// The iterator of [`words`].
@@ -33,45 +46,84 @@ pub struct Words<'a> {
     at: usize,
 }
 
-impl<'a> Iterator for Words<'a> {
-    type Item = (&'a str, bool);
+/// [`ASCII_CLASS`]: a lowercase letter or a digit, an uppercase letter, a byte of a
+/// character beyond ASCII (decoded to tell); 0 for anything else.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const BEYOND: u8 = 4;
 
-    fn next(&mut self) -> Option<(&'a str, bool)> {
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            0x80.. => BEYOND,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Word<'a>;
+
+    fn next(&mut self) -> Option<Word<'a>> {
         let bytes = self.text.as_bytes();
         loop {
             // Skip to the next word's start.
             let mut start = None;
             while self.at < bytes.len() {
-                let (alphanumeric, len) = class(self.text, self.at);
-                if alphanumeric {
-                    start = Some(self.at);
-                    break;
-                }
-                self.at += len;
-            }
-            let start = start?;
-            let (mut ascii, mut upper) = (true, false);
-            while self.at < bytes.len() {
-                let b = bytes[self.at];
-                if b < 0x80 {
-                    if !b.is_ascii_alphanumeric() {
+                match ASCII_CLASS[bytes[self.at] as usize] {
+                    0 => self.at += 1,
+                    BEYOND => {
+                        let (alphanumeric, len) = class(self.text, self.at);
+                        if alphanumeric {
+                            start = Some(self.at);
+                            break;
+                        }
+                        self.at += len;
+                    }
+                    _ => {
+                        start = Some(self.at);
                         break;
                     }
-                    upper |= b.is_ascii_uppercase();
+                }
+            }
+            let start = start?;
+            // The classes of the ASCII bytes met, or'ed.
+            let (mut ascii, mut met) = (true, 0);
+            while self.at < bytes.len() {
+                let class_of = ASCII_CLASS[bytes[self.at] as usize];
+                if class_of & (LOWER | UPPER) != 0 {
+                    met |= class_of;
                     self.at += 1;
-                } else {
+                } else if class_of == BEYOND {
                     let (alphanumeric, len) = class(self.text, self.at);
                     if !alphanumeric {
                         break;
                     }
                     ascii = false;
                     self.at += len;
+                } else {
+                    break;
                 }
             }
-            let word = &self.text[start..self.at];
-            if word.len() <= MAX_WORD || word.chars().count() <= MAX_WORD {
-                let lowercase = if ascii { !upper } else { is_lowercase(word) };
-                return Some((word, lowercase));
+            let text = &self.text[start..self.at];
+            if text.len() <= MAX_WORD || text.chars().count() <= MAX_WORD {
+                let lowercase = if ascii {
+                    met & UPPER == 0
+                } else {
+                    is_lowercase(text)
+                };
+                return Some(Word {
+                    text,
+                    start,
+                    lowercase,
+                    ascii,
+                });
             }
         }
     }
@@ -137,7 +189,15 @@ mod tests {
             "x".repeat(41),
             "é".repeat(30)
         );
-        let fast: Vec<(&str, bool)> = words(&text).collect();
+        let fast: Vec<(&str, bool)> = words(&text).map(|w| (w.text, w.lowercase)).collect();
+        let ascii: Vec<bool> = words(&text).map(|w| w.ascii).collect();
+        let starts: Vec<usize> = words(&text).map(|w| w.start).collect();
+        assert_eq!(
+            ascii,
+            word_spans(&text).map(|w| w.is_ascii()).collect::<Vec<_>>()
+        );
+        assert!(words(&text).all(|w| text[w.start..].starts_with(w.text)));
+        assert_eq!(starts[..3], [0, 6, 8]);
         let slow: Vec<(&str, bool)> = word_spans(&text).map(|w| (w, is_lowercase(w))).collect();
         assert_eq!(fast, slow);
         assert_eq!(
@@ -146,6 +206,31 @@ mod tests {
         );
         assert_eq!(words("").count(), 0);
         assert_eq!(words("--").count(), 0);
+    }
+
+    #[test]
+    fn words_are_split_alike_whatever_surrounds_them() {
+        let pieces = [
+            "a", "Z", "0", "9", " ", "-", "@", "[", "`", "{", "é", "É", "—", "x²", "\u{7f}",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for pad in 0..10 {
+                    let text = format!(
+                        "{}{first}{}{second}ab",
+                        "q".repeat(pad),
+                        "W".repeat(pad % 3)
+                    );
+                    let fast: Vec<(&str, bool, bool)> = words(&text)
+                        .map(|w| (w.text, w.lowercase, w.ascii))
+                        .collect();
+                    let slow: Vec<(&str, bool, bool)> = word_spans(&text)
+                        .map(|w| (w, is_lowercase(w), w.is_ascii()))
+                        .collect();
+                    assert_eq!(fast, slow, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
