@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
+use super::jekyll::glob;
 use super::{Kind, OldSite, Source};
 use crate::import::ImportError;
 use crate::import::migrate::bounds::{Bounds, Outside};
@@ -150,21 +151,25 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
 fn jekyll_sources(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, ImportError> {
     let mut sources = Vec::new();
     let excluded: Vec<String> = values::list(site.config.get("exclude"), false);
-    let published = jekyll_collections(site, harvest)?;
+    let included = Included::of(site);
+    let published = jekyll_collections(site, &included, harvest)?;
     let entries = walk(
         &site.root,
         &site.bounds,
         |e| {
             let name = e.file_name().to_string_lossy();
+            let rel = rel_path(e.path(), &site.root);
             e.depth() == 0
                 || !(name.starts_with('.')
                     || (name.starts_with('_')
                         && e.file_type().is_dir()
                         && name != "_posts"
                         && name != "_drafts"
-                        && !(e.depth() == 1 && published.iter().any(|p| *p == name)))
+                        && !(e.depth() == 1 && published.iter().any(|p| *p == name))
+                        && !included.takes(&rel))
                     || ["node_modules", "vendor", "_site"].contains(&name.as_ref())
-                    || excluded.iter().any(|x| x.trim_matches('/') == name))
+                    || (excluded.iter().any(|x| x.trim_matches('/') == name)
+                        && !included.takes(&rel)))
         },
         &mut harvest.skipped,
     )?;
@@ -274,7 +279,11 @@ fn jekyll_file(
 /// The top-level `_` folders of a Jekyll site that are collections with pages (`_docs`);
 /// the others — collections without pages, plugins' folders — are listed as skipped, not
 /// dropped silently (Jekyll's own folders aside).
-fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<String>, ImportError> {
+fn jekyll_collections(
+    site: &OldSite,
+    included: &Included,
+    harvest: &mut Harvest,
+) -> Result<Vec<String>, ImportError> {
     let rules = site.jekyll.as_ref().expect("a Jekyll site has its rules");
     let mut folders: Vec<PathBuf> = std::fs::read_dir(&site.root)
         .map_err(|source| ImportError::Read {
@@ -291,7 +300,10 @@ fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Strin
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !name.starts_with('_') || JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
+        if !name.starts_with('_')
+            || JEKYLL_OWN_FOLDERS.contains(&name.as_str())
+            || (included.takes(&name) && rules.collection(&name).is_none())
+        {
             continue;
         }
         let reason = match rules.collection(&name) {
@@ -311,6 +323,34 @@ fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Strin
         });
     }
     Ok(published)
+}
+
+/// The `include` list of a Jekyll site's `_config.yml`: paths (or globs) below the site's
+/// folder that Jekyll reads although their names start with `_` (`include: [_pages]`, a
+/// folder of pages kept apart) or `exclude` names them. Jekyll's own reading of it
+/// (`EntryFilter#included?`): an entry is taken in when a pattern matches its path from
+/// the site's folder or its name. Hidden names stay out whatever it says: Gazette never
+/// imports them.
+struct Included(Vec<String>);
+
+impl Included {
+    fn of(site: &OldSite) -> Included {
+        let list = values::list(site.config.get("include"), false);
+        Included(
+            list.iter()
+                .map(|p| p.trim_matches('/').to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        )
+    }
+
+    /// Whether the entry at `rel` (a path from the site's folder) is taken in.
+    fn takes(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        self.0
+            .iter()
+            .any(|p| p == rel || p == name || glob(p, rel) || glob(p, name))
+    }
 }
 
 /// The files below `dir` (not hidden ones), in path order; links leading out of `bounds`

@@ -385,7 +385,12 @@ fn folder_of(site: &OldSite, source: &Source) -> String {
         .map(|d| slugify(d))
         .filter(|d| !d.is_empty())
         .collect();
-    if source.kind == Kind::Page && site.platform == Platform::Jekyll {
+    // A Jekyll site that keeps its pages in a folder of their own (`pages/`, or `_pages/`
+    // that `include` takes in) has them in `pages/` once, not `pages/pages/`.
+    if source.kind == Kind::Page
+        && site.platform == Platform::Jekyll
+        && folder.first().is_none_or(|f| f != "pages")
+    {
         folder.insert(0, "pages".into());
     }
     // Hugo themes often keep pages in `content/page/`: Gazette's `/page/` is its home
@@ -702,7 +707,9 @@ fn aliases_of(site: &OldSite, fm: &Value, url: Option<&str>) -> Vec<String> {
                 // Zola answers an alias with a file only when it ends in `.html`; any
                 // other is a folder (`releases/1.94.1` → `/releases/1.94.1/index.html`).
                 zola_alias(&a)
-            } else if a.starts_with('/') || site.platform != Platform::Hugo {
+            } else if site.platform == Platform::Jekyll {
+                jekyll_alias(&a)
+            } else if a.starts_with('/') {
                 format!("/{}", a.trim_start_matches('/'))
             } else {
                 // Hugo: a relative alias is relative to the folder the page's URL is in
@@ -773,6 +780,19 @@ fn jekyll_redirect_or_theme_page(source: &Source, fm: &Value, url: Option<&str>)
         origin,
         reason: reason.into(),
     }))
+}
+
+/// The file a Jekyll `redirect_from` is written to: jekyll-redirect-from gives the
+/// redirect page that permalink, and Jekyll writes a permalink without a trailing `/` to
+/// that path with `.html` added (`/haikus` → `haikus.html`, which static hosts serve at
+/// `/haikus`), unless it ends in `.html` already.
+fn jekyll_alias(alias: &str) -> String {
+    let alias = format!("/{}", alias.trim().trim_start_matches('/'));
+    if alias.ends_with('/') || alias.ends_with(".html") {
+        alias
+    } else {
+        format!("{alias}.html")
+    }
 }
 
 /// The URL a Zola alias answers: a file when it ends in `.html`, else a folder.
