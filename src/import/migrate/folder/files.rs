@@ -85,15 +85,17 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
         };
         let bundles: Vec<PathBuf> = files
             .iter()
-            .filter(|(_, stem)| stem == "index")
+            .filter(|(f, stem)| stem == "index" && is_content(site, f))
             .filter_map(|(f, _)| f.parent().map(Path::to_path_buf))
             .collect();
+        let mut headed: Vec<PathBuf> = Vec::new();
         for (file, stem) in files {
             let rel = rel_path(&file, &site.content);
             let in_bundle = bundles.iter().find(|b| file.starts_with(b));
-            let is_markdown = has_ext(&file, &["md", "markdown", "html", "htm"]);
-            if stem == "index" && is_markdown {
-                let bundle = file.parent().expect("in a folder").to_path_buf();
+            let is_markdown = is_content(site, &file);
+            let bundle = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            if stem == "index" && is_markdown && !headed.contains(&bundle) {
+                headed.push(bundle.clone());
                 let mut dirs = dirs_of(&rel);
                 let stem = dirs.pop().unwrap_or_default();
                 sources.push(Source {
@@ -104,8 +106,16 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                     bundle: Some(bundle),
                     kind: Kind::Page,
                 });
-            } else if in_bundle.is_some() {
-                // A file of a bundle: copied with its article.
+            } else if let Some(bundle) = in_bundle {
+                // A file of a bundle: copied with its article, but for a second index
+                // file, which the platform takes for no page (the first in name order
+                // makes it) and publishes nowhere.
+                if second_index(&file, bundle) {
+                    harvest.skipped.push(Skip {
+                        origin: site.shown(&file),
+                        reason: "a second index file of its folder: the first, in name order, makes the page; this one is published nowhere".into(),
+                    });
+                }
             } else if stem == "_index" && is_markdown {
                 sources.push(Source {
                     shown: site.shown(&file),
@@ -323,6 +333,34 @@ fn jekyll_collections(
         });
     }
     Ok(published)
+}
+
+/// Whether a file below a Hugo or Zola site's `content/` is a page: Markdown, or for Hugo
+/// an HTML file that starts with front matter. Hugo publishes an HTML file without it as
+/// it is, at its path (a page a tool made whole, a verification file), and Zola takes only
+/// Markdown for pages: such a file is one to copy, not an article.
+fn is_content(site: &OldSite, file: &Path) -> bool {
+    if has_ext(file, &["md", "markdown"]) {
+        return true;
+    }
+    site.platform == Platform::Hugo
+        && has_ext(file, &["html", "htm"])
+        && std::fs::read(file).is_ok_and(|bytes| {
+            let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            let start = text.iter().position(|b| !b.is_ascii_whitespace());
+            start.is_some_and(|i| {
+                let text = &text[i..];
+                text.starts_with(b"---") || text.starts_with(b"+++") || text.starts_with(b"{")
+            })
+        })
+}
+
+/// Whether `file` is an index file (`index.md`, `index.html`) of the bundle `bundle` other
+/// than the one its page comes from.
+pub(super) fn second_index(file: &Path, bundle: &Path) -> bool {
+    file.parent() == Some(bundle)
+        && stem_of(file) == "index"
+        && has_ext(file, &["md", "markdown", "html", "htm"])
 }
 
 /// The `include` list of a Jekyll site's `_config.yml`: paths (or globs) below the site's

@@ -739,7 +739,7 @@ fn bundle_files(site: &OldSite, source: &Source) -> Vec<(PathBuf, String)> {
                 matches!(hugo.language_of(&file), hugo::FileLanguage::Other(_))
                     && has_ext(&file, &["md", "markdown", "html", "htm"])
             });
-            if file != source.file && !translation {
+            if file != source.file && !translation && !files::second_index(&file, bundle) {
                 files.push((file.clone(), rel_path(&file, bundle)));
             }
         }
