@@ -760,3 +760,30 @@ fn html_without_front_matter_is_a_file_to_copy_not_a_page() {
     assert!(out.contains("imported 1 article ("), "{out}");
     assert_eq!(zola.read("static/blog/demo.html"), "<p>A demo page.</p>\n");
 }
+
+#[test]
+fn front_matter_after_blank_lines_is_read_as_hugo_and_zola_read_it() {
+    let hugo = TestSite::new();
+    hugo.write("old/hugo.toml", "baseURL = \"https://old.example.org/\"\n")
+        .write(
+            "old/content/posts/lead.md",
+            "\n\n---\ntitle: Lead\ndate: 2024-03-01\n---\nBody.\n",
+        );
+    let run = hugo.run(&["import", "--from", "hugo", "old"]).success();
+    assert_eq!(run.stderr(), "");
+    assert_eq!(
+        imported(&hugo, "content/posts/lead.md"),
+        "+++\ntitle = \"Lead\"\ndate = 2024-03-01\npath = \"/posts/lead/\"\n+++\n\nBody.\n"
+    );
+    // A bad value there is named at its line of the file, blank lines counted (the YAML
+    // reader sees the list left open where the front matter ends).
+    hugo.write(
+        "old/content/posts/lead.md",
+        "\n\n---\ntitle: [Lead\n---\nBody.\n",
+    );
+    let err = hugo.run(&["import", "--from", "hugo", "old"]).failure();
+    assert!(
+        err.contains("lead.md:5:1: while parsing a flow sequence"),
+        "{err}"
+    );
+}

@@ -240,12 +240,20 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
 
 fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
     let (text, hash) = read_text(&source.file)?;
-    let (fm, body) = match values::split(&text) {
+    // Hugo and Zola find front matter after blank lines; Jekyll only at the first byte.
+    let blank = match site.platform {
+        Platform::Jekyll => 0,
+        _ => {
+            let space = text.len() - text.trim_start().len();
+            text[..space].rfind('\n').map_or(0, |i| i + 1)
+        }
+    };
+    let (fm, body) = match values::split(&text[blank..]) {
         Some(split) => (
             values::parse(
                 split.format,
                 split.front_matter,
-                split.first_line,
+                split.first_line + text[..blank].matches('\n').count(),
                 &source.file,
             )?,
             split.body.to_string(),
