@@ -688,3 +688,102 @@ fn yaml_flow_lists_closed_at_column_one_parse_as_hugo_reads_them() {
     site.build();
     answers(&site, &["/apply/", "/functions/apply/", "/old/apply/"]);
 }
+
+#[test]
+fn html_without_front_matter_is_a_file_to_copy_not_a_page() {
+    // Hugo publishes an HTML file of content/ without front matter as it is, at its path,
+    // and a bundle's page comes from its index file with front matter; Zola's pages are
+    // Markdown only.
+    let hugo = TestSite::new();
+    hugo.write("old/hugo.toml", "baseURL = \"https://old.example.org/\"\n")
+        .write(
+            "old/content/posts/report/index.md",
+            "---\ntitle: Report\ndate: 2024-03-01\n---\nSee the chart.\n",
+        )
+        .write(
+            "old/content/posts/report/index.html",
+            "<!DOCTYPE html><html><body><p>A tool's whole page.</p></body></html>\n",
+        )
+        .write(
+            "old/content/verify/site-check.html",
+            "<!DOCTYPE html>\n<html><body>check-token</body></html>\n",
+        )
+        .write(
+            "old/content/posts/notes.html",
+            "---\ntitle: Notes\ndate: 2024-03-02\n---\n<p>Written in HTML.</p>\n",
+        );
+    let out = hugo
+        .run(&["import", "--from", "hugo", "old"])
+        .success()
+        .stdout();
+    assert!(
+        out.contains("imported 2 articles (0 drafts, 0 scheduled)")
+            && out.contains("files: 1 copied")
+            && out.contains(
+                "  old/content/posts/report/index.html: a second index file of its folder: the first, in name order, makes the page; this one is published nowhere\n"
+            ),
+        "{out}"
+    );
+    assert_eq!(
+        body_of(&hugo, "content/posts/report.md"),
+        "\nSee the chart.\n"
+    );
+    assert!(!hugo.exists("content/posts/report"));
+    assert_eq!(
+        hugo.read("static/verify/site-check.html"),
+        "<!DOCTYPE html>\n<html><body>check-token</body></html>\n"
+    );
+    assert_eq!(
+        body_of(&hugo, "content/posts/notes.md"),
+        "\nWritten in HTML.\n"
+    );
+    hugo.build();
+    answers(
+        &hugo,
+        &["/posts/report/", "/posts/notes/", "/verify/site-check.html"],
+    );
+
+    let zola = TestSite::new();
+    zola.write(
+        "old/config.toml",
+        "base_url = \"https://old.example.org\"\n",
+    )
+    .write(
+        "old/content/blog/first.md",
+        "+++\ntitle = \"First\"\ndate = 2024-03-01\n+++\nHello.\n",
+    )
+    .write("old/content/blog/demo.html", "<p>A demo page.</p>\n");
+    let out = zola
+        .run(&["import", "--from", "zola", "old"])
+        .success()
+        .stdout();
+    assert!(out.contains("imported 1 article ("), "{out}");
+    assert_eq!(zola.read("static/blog/demo.html"), "<p>A demo page.</p>\n");
+}
+
+#[test]
+fn front_matter_after_blank_lines_is_read_as_hugo_and_zola_read_it() {
+    let hugo = TestSite::new();
+    hugo.write("old/hugo.toml", "baseURL = \"https://old.example.org/\"\n")
+        .write(
+            "old/content/posts/lead.md",
+            "\n\n---\ntitle: Lead\ndate: 2024-03-01\n---\nBody.\n",
+        );
+    let run = hugo.run(&["import", "--from", "hugo", "old"]).success();
+    assert_eq!(run.stderr(), "");
+    assert_eq!(
+        imported(&hugo, "content/posts/lead.md"),
+        "+++\ntitle = \"Lead\"\ndate = 2024-03-01\npath = \"/posts/lead/\"\n+++\n\nBody.\n"
+    );
+    // A bad value there is named at its line of the file, blank lines counted (the YAML
+    // reader sees the list left open where the front matter ends).
+    hugo.write(
+        "old/content/posts/lead.md",
+        "\n\n---\ntitle: [Lead\n---\nBody.\n",
+    );
+    let err = hugo.run(&["import", "--from", "hugo", "old"]).failure();
+    assert!(
+        err.contains("lead.md:5:1: while parsing a flow sequence"),
+        "{err}"
+    );
+}

@@ -376,3 +376,79 @@ fn kramdowns_heading_ids_are_kept_where_gazettes_differ() {
     // Every old anchor lands: `check` finds each link's target on the page.
     site.run(&["check"]).success();
 }
+
+#[test]
+fn folders_the_config_includes_are_read_as_jekyll_reads_them() {
+    // `include` takes a `_` folder in (pages kept apart from the root, with their own
+    // permalinks), and a name `exclude` lists back; a `_` folder it does not name is still
+    // left out, and listed.
+    let site = jekyll_site(
+        "title: Old\ninclude: [_pages, /shared/]\nexclude: [shared, notes]\n",
+        &[
+            (
+                "_pages/01_colophon.md",
+                "---\ntitle: Colophon\npermalink: /colophon/\n---\nSet in type.\n",
+            ),
+            ("shared/logo.txt", "Kept.\n"),
+            ("notes/todo.txt", "Left out.\n"),
+            ("_scraps/draft.md", "---\ntitle: Scrap\n---\nNo.\n"),
+        ],
+    );
+    let out = import(&site).stdout();
+    assert!(
+        out.contains("imported 1 article (0 drafts, 0 scheduled)")
+            && out.contains("old/_scraps: a folder Jekyll does not publish")
+            && !out.contains("old/_pages:"),
+        "{out}"
+    );
+    assert_eq!(
+        imported(&site, "content/pages/01-colophon.md"),
+        "+++\ntitle = \"Colophon\"\npath = \"/colophon/\"\n+++\n\nSet in type.\n"
+    );
+    assert_eq!(site.read("static/shared/logo.txt"), "Kept.\n");
+    assert!(!site.exists("static/notes/todo.txt"));
+    site.build();
+    answers(&site, &["/colophon/", "/shared/logo.txt"]);
+}
+
+#[test]
+fn a_redirect_from_without_a_trailing_slash_is_the_html_file_jekyll_wrote() {
+    // jekyll-redirect-from writes `/tanka` to `tanka.html`: not the folder `/tanka/`, which
+    // here is a page of its own.
+    let site = jekyll_site(
+        "title: Old\nplugins: [jekyll-redirect-from]\n",
+        &[
+            (
+                "_posts/2020-05-06-verse.md",
+                "---\ntitle: Verse\npermalink: /verse/\nredirect_from: [/tanka, /poems/, /old/verse.html]\n---\nLines.\n",
+            ),
+            (
+                "tanka.md",
+                "---\ntitle: Tanka\npermalink: /tanka/\n---\nFive lines.\n",
+            ),
+        ],
+    );
+    let run = import(&site);
+    assert_eq!(run.stderr(), "");
+    assert!(
+        run.stdout().contains("old URLs: 5 of 5 answer"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(
+        imported(&site, "content/verse.md"),
+        "+++\ntitle = \"Verse\"\ndate = 2020-05-06\npath = \"/verse/\"\naliases = [\"/tanka.html\", \"/poems/\", \"/old/verse.html\"]\n+++\n\nLines.\n"
+    );
+    site.build();
+    answers(
+        &site,
+        &[
+            "/verse/",
+            "/tanka.html",
+            "/poems/",
+            "/old/verse.html",
+            "/tanka/",
+        ],
+    );
+    assert!(site.read("public/tanka/index.html").contains("Five lines."));
+}

@@ -409,6 +409,71 @@ fn zola_feeds_answer_where_gazette_has_them_and_jekyll_feed_gets_a_copy() {
 }
 
 #[test]
+fn a_section_below_a_section_leads_to_its_sections_list() {
+    // Hugo and Zola give `events/past/` (a folder with an `_index.md` of its own) a list
+    // page and a feed; Gazette lists the whole top-level section on one list.
+    let hugo = TestSite::new();
+    hugo.write("old/hugo.toml", "baseURL = \"https://old.example.org/\"\n")
+        .write("old/content/events/_index.md", "---\ntitle: Events\n---\n")
+        .write(
+            "old/content/events/past/_index.md",
+            "---\ntitle: Past Events\n---\n",
+        )
+        .write(
+            "old/content/events/past/meetup.md",
+            "---\ntitle: Meetup\ndate: 2024-03-01\n---\nHello.\n",
+        )
+        .write("old/content/drafts/_index.md", "---\ntitle: Drafts\n---\n")
+        .write(
+            "old/content/drafts/later/_index.md",
+            "---\ntitle: Later\n---\n",
+        );
+    let out = hugo
+        .run(&["import", "--from", "hugo", "old"])
+        .success()
+        .stdout();
+    assert!(out.contains("old URLs: 6 of 6 answer\n"), "{out}");
+    assert_eq!(
+        hugo.read("content/events/_index.md"),
+        "+++\ntitle = \"Events\"\naliases = [\"/events/past/\"]\nrss_aliases = [\"/events/index.xml\", \"/events/past/index.xml\"]\n+++\n"
+    );
+    hugo.build();
+    assert!(hugo.exists("public/events/past/index.html"));
+    assert_eq!(
+        bytes(&hugo, "public/events/past/index.xml"),
+        bytes(&hugo, "public/events/rss.xml")
+    );
+    // A section with no article has no list in Gazette: its folder below is not kept.
+    assert!(!hugo.read("public/_redirects").contains("/drafts/"));
+
+    let zola = TestSite::new();
+    zola.write(
+        "old/config.toml",
+        "base_url = \"https://old.example.org\"\ngenerate_feeds = true\n",
+    )
+    .write("old/content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n")
+    .write(
+        "old/content/blog/2023/_index.md",
+        "+++\ntitle = \"2023\"\ngenerate_feeds = true\n+++\n",
+    )
+    .write(
+        "old/content/blog/2023/first.md",
+        "+++\ntitle = \"First\"\ndate = 2023-03-01\n+++\nHello.\n",
+    );
+    let out = zola
+        .run(&["import", "--from", "zola", "old"])
+        .success()
+        .stdout();
+    assert!(out.contains("old URLs: 5 of 5 answer\n"), "{out}");
+    zola.build();
+    assert!(zola.exists("public/blog/2023/index.html"));
+    assert_eq!(
+        bytes(&zola, "public/blog/2023/atom.xml"),
+        bytes(&zola, "public/blog/atom.xml")
+    );
+}
+
+#[test]
 fn old_urls_of_lists_are_checked_when_the_site_loads() {
     let site = TestSite::with_config(&format!(
         "{}\n[tags.gone]\naliases = [\"/tag/gone/\"]\n",

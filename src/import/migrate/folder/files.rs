@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
+use super::jekyll::glob;
 use super::{Kind, OldSite, Source};
 use crate::import::ImportError;
 use crate::import::migrate::bounds::{Bounds, Outside};
@@ -84,15 +85,17 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
         };
         let bundles: Vec<PathBuf> = files
             .iter()
-            .filter(|(_, stem)| stem == "index")
+            .filter(|(f, stem)| stem == "index" && is_content(site, f))
             .filter_map(|(f, _)| f.parent().map(Path::to_path_buf))
             .collect();
+        let mut headed: Vec<PathBuf> = Vec::new();
         for (file, stem) in files {
             let rel = rel_path(&file, &site.content);
             let in_bundle = bundles.iter().find(|b| file.starts_with(b));
-            let is_markdown = has_ext(&file, &["md", "markdown", "html", "htm"]);
-            if stem == "index" && is_markdown {
-                let bundle = file.parent().expect("in a folder").to_path_buf();
+            let is_markdown = is_content(site, &file);
+            let bundle = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            if stem == "index" && is_markdown && !headed.contains(&bundle) {
+                headed.push(bundle.clone());
                 let mut dirs = dirs_of(&rel);
                 let stem = dirs.pop().unwrap_or_default();
                 sources.push(Source {
@@ -103,8 +106,16 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
                     bundle: Some(bundle),
                     kind: Kind::Page,
                 });
-            } else if in_bundle.is_some() {
-                // A file of a bundle: copied with its article.
+            } else if let Some(bundle) = in_bundle {
+                // A file of a bundle: copied with its article, but for a second index
+                // file, which the platform takes for no page (the first in name order
+                // makes it) and publishes nowhere.
+                if second_index(&file, bundle) {
+                    harvest.skipped.push(Skip {
+                        origin: site.shown(&file),
+                        reason: "a second index file of its folder: the first, in name order, makes the page; this one is published nowhere".into(),
+                    });
+                }
             } else if stem == "_index" && is_markdown {
                 sources.push(Source {
                     shown: site.shown(&file),
@@ -150,21 +161,25 @@ pub(super) fn collect(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Sourc
 fn jekyll_sources(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Source>, ImportError> {
     let mut sources = Vec::new();
     let excluded: Vec<String> = values::list(site.config.get("exclude"), false);
-    let published = jekyll_collections(site, harvest)?;
+    let included = Included::of(site);
+    let published = jekyll_collections(site, &included, harvest)?;
     let entries = walk(
         &site.root,
         &site.bounds,
         |e| {
             let name = e.file_name().to_string_lossy();
+            let rel = rel_path(e.path(), &site.root);
             e.depth() == 0
                 || !(name.starts_with('.')
                     || (name.starts_with('_')
                         && e.file_type().is_dir()
                         && name != "_posts"
                         && name != "_drafts"
-                        && !(e.depth() == 1 && published.iter().any(|p| *p == name)))
+                        && !(e.depth() == 1 && published.iter().any(|p| *p == name))
+                        && !included.takes(&rel))
                     || ["node_modules", "vendor", "_site"].contains(&name.as_ref())
-                    || excluded.iter().any(|x| x.trim_matches('/') == name))
+                    || (excluded.iter().any(|x| x.trim_matches('/') == name)
+                        && !included.takes(&rel)))
         },
         &mut harvest.skipped,
     )?;
@@ -274,7 +289,11 @@ fn jekyll_file(
 /// The top-level `_` folders of a Jekyll site that are collections with pages (`_docs`);
 /// the others — collections without pages, plugins' folders — are listed as skipped, not
 /// dropped silently (Jekyll's own folders aside).
-fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<String>, ImportError> {
+fn jekyll_collections(
+    site: &OldSite,
+    included: &Included,
+    harvest: &mut Harvest,
+) -> Result<Vec<String>, ImportError> {
     let rules = site.jekyll.as_ref().expect("a Jekyll site has its rules");
     let mut folders: Vec<PathBuf> = std::fs::read_dir(&site.root)
         .map_err(|source| ImportError::Read {
@@ -291,7 +310,10 @@ fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Strin
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !name.starts_with('_') || JEKYLL_OWN_FOLDERS.contains(&name.as_str()) {
+        if !name.starts_with('_')
+            || JEKYLL_OWN_FOLDERS.contains(&name.as_str())
+            || (included.takes(&name) && rules.collection(&name).is_none())
+        {
             continue;
         }
         let reason = match rules.collection(&name) {
@@ -311,6 +333,62 @@ fn jekyll_collections(site: &OldSite, harvest: &mut Harvest) -> Result<Vec<Strin
         });
     }
     Ok(published)
+}
+
+/// Whether a file below a Hugo or Zola site's `content/` is a page: Markdown, or for Hugo
+/// an HTML file that starts with front matter. Hugo publishes an HTML file without it as
+/// it is, at its path (a page a tool made whole, a verification file), and Zola takes only
+/// Markdown for pages: such a file is one to copy, not an article.
+fn is_content(site: &OldSite, file: &Path) -> bool {
+    if has_ext(file, &["md", "markdown"]) {
+        return true;
+    }
+    site.platform == Platform::Hugo
+        && has_ext(file, &["html", "htm"])
+        && std::fs::read(file).is_ok_and(|bytes| {
+            let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            let start = text.iter().position(|b| !b.is_ascii_whitespace());
+            start.is_some_and(|i| {
+                let text = &text[i..];
+                text.starts_with(b"---") || text.starts_with(b"+++") || text.starts_with(b"{")
+            })
+        })
+}
+
+/// Whether `file` is an index file (`index.md`, `index.html`) of the bundle `bundle` other
+/// than the one its page comes from.
+pub(super) fn second_index(file: &Path, bundle: &Path) -> bool {
+    file.parent() == Some(bundle)
+        && stem_of(file) == "index"
+        && has_ext(file, &["md", "markdown", "html", "htm"])
+}
+
+/// The `include` list of a Jekyll site's `_config.yml`: paths (or globs) below the site's
+/// folder that Jekyll reads although their names start with `_` (`include: [_pages]`, a
+/// folder of pages kept apart) or `exclude` names them. Jekyll's own reading of it
+/// (`EntryFilter#included?`): an entry is taken in when a pattern matches its path from
+/// the site's folder or its name. Hidden names stay out whatever it says: Gazette never
+/// imports them.
+struct Included(Vec<String>);
+
+impl Included {
+    fn of(site: &OldSite) -> Included {
+        let list = values::list(site.config.get("include"), false);
+        Included(
+            list.iter()
+                .map(|p| p.trim_matches('/').to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        )
+    }
+
+    /// Whether the entry at `rel` (a path from the site's folder) is taken in.
+    fn takes(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        self.0
+            .iter()
+            .any(|p| p == rel || p == name || glob(p, rel) || glob(p, name))
+    }
 }
 
 /// The files below `dir` (not hidden ones), in path order; links leading out of `bounds`

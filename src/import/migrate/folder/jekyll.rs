@@ -589,7 +589,7 @@ impl Defaults {
 
 /// Whether `path` matches the glob `pattern` (`*` and `?` within a segment, `**` any
 /// number of segments), as Ruby's `Dir.glob` matches names.
-fn glob(pattern: &str, path: &str) -> bool {
+pub(super) fn glob(pattern: &str, path: &str) -> bool {
     fn segments(pattern: &[&str], path: &[&str]) -> bool {
         match (pattern.first(), path.first()) {
             (None, None) => true,

@@ -42,7 +42,7 @@ pub(super) fn of(site: &OldSite, pages: &[Read]) -> Vec<OldList> {
         lists: Vec::new(),
     };
     match site.platform {
-        Platform::Hugo => hugo(site, &public, &mut lists),
+        Platform::Hugo => hugo(site, pages, &public, &mut lists),
         Platform::Zola => zola(site, pages, &public, &mut lists),
         _ => jekyll(site, &mut lists),
     }
@@ -98,7 +98,7 @@ fn section_of(read: &Read) -> Option<&str> {
     listed.then_some(first)
 }
 
-fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {
+fn hugo(site: &OldSite, pages: &[Read], public: &[&Read], lists: &mut Lists) {
     let lower = |s: String| s.to_lowercase();
     let disabled: Vec<String> = values::list(site.config.get("disableKinds"), false)
         .into_iter()
@@ -132,6 +132,10 @@ fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {
             }
         }
     }
+    let feeds = rss(&["section"]);
+    nested_sections(pages, &seen, lists, hugo_path, |_, page| {
+        feeds.then(|| (vec![format!("{page}index.xml")], Vec::new()))
+    });
     let taxonomies: Vec<(String, String)> = match site.config.get("taxonomies") {
         Some(Value::Object(map)) => map
             .iter()
@@ -158,6 +162,45 @@ fn hugo(site: &OldSite, public: &[&Read], lists: &mut Lists) {
                 }
             }
         }
+    }
+}
+
+/// The sections below a section (a folder with an `_index.md` of its own below one,
+/// `events/archive/`): Hugo and Zola give each a list page (and feeds), which Gazette,
+/// listing top-level folders only, does not make. Their old URLs lead to the list of the
+/// top-level section they are part of, when Gazette has that list (`seen`: a section
+/// with a public article). `segment` writes a folder's name as the platform puts it in a
+/// URL; `feeds` gives the index's RSS and Atom feed URLs, if it has feeds.
+fn nested_sections(
+    pages: &[Read],
+    seen: &BTreeSet<(String, String)>,
+    lists: &mut Lists,
+    segment: fn(&str) -> String,
+    feeds: impl Fn(&Read, &str) -> Option<(Vec<String>, Vec<String>)>,
+) {
+    for index in pages {
+        let dirs = &index.source.dirs;
+        let draft = index.fm.get("draft").and_then(Value::as_bool) == Some(true);
+        if index.source.kind != Kind::SectionIndex || dirs.len() < 2 || draft {
+            continue;
+        }
+        let section = slugify(&dirs[0]);
+        if !seen.contains(&("section".to_string(), section.clone())) {
+            continue;
+        }
+        let page = format!(
+            "/{}/",
+            dirs.iter()
+                .map(|d| segment(d))
+                .collect::<Vec<_>>()
+                .join("/")
+        );
+        let title = values::text(index.fm.get("title")).unwrap_or_else(|| dirs.join("/"));
+        let what = format!("section {}", dirs.join("/"));
+        let (rss, atom) = feeds(index, &page).unwrap_or_default();
+        let added = lists.add(&what, ListRef::Section(section), &title, Some(page));
+        added.rss = rss;
+        added.atom = atom;
     }
 }
 
@@ -194,14 +237,17 @@ fn generates_feeds(value: &Value) -> bool {
 
 /// Adds a copy of each of Zola's feeds below `at` (`/`, `/blog/`).
 fn add_zola_feeds(list: &mut OldList, at: &str, names: &[String]) {
-    for name in names {
-        let url = format!("{at}{name}");
-        if name.ends_with("rss.xml") {
-            list.rss.push(url);
-        } else {
-            list.atom.push(url);
-        }
-    }
+    let (rss, atom) = zola_feed_urls(at, names);
+    list.rss.extend(rss);
+    list.atom.extend(atom);
+}
+
+/// Zola's feeds below `at`: (RSS, Atom), by their names.
+fn zola_feed_urls(at: &str, names: &[String]) -> (Vec<String>, Vec<String>) {
+    names
+        .iter()
+        .map(|name| format!("{at}{name}"))
+        .partition(|url| url.ends_with("rss.xml"))
 }
 
 fn zola(site: &OldSite, pages: &[Read], public: &[&Read], lists: &mut Lists) {
@@ -235,6 +281,9 @@ fn zola(site: &OldSite, pages: &[Read], public: &[&Read], lists: &mut Lists) {
             add_zola_feeds(added, &page, &names);
         }
     }
+    nested_sections(pages, &seen, lists, slugify, |index, page| {
+        generates_feeds(&index.fm).then(|| zola_feed_urls(page, &names))
+    });
     let taxonomies = match site.config.get("taxonomies") {
         Some(Value::Array(items)) => items.clone(),
         _ => Vec::new(),

@@ -240,12 +240,20 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
 
 fn first_pass(site: &OldSite, source: Source) -> Result<Read, ImportError> {
     let (text, hash) = read_text(&source.file)?;
-    let (fm, body) = match values::split(&text) {
+    // Hugo and Zola find front matter after blank lines; Jekyll only at the first byte.
+    let blank = match site.platform {
+        Platform::Jekyll => 0,
+        _ => {
+            let space = text.len() - text.trim_start().len();
+            text[..space].rfind('\n').map_or(0, |i| i + 1)
+        }
+    };
+    let (fm, body) = match values::split(&text[blank..]) {
         Some(split) => (
             values::parse(
                 split.format,
                 split.front_matter,
-                split.first_line,
+                split.first_line + text[..blank].matches('\n').count(),
                 &source.file,
             )?,
             split.body.to_string(),
@@ -385,7 +393,12 @@ fn folder_of(site: &OldSite, source: &Source) -> String {
         .map(|d| slugify(d))
         .filter(|d| !d.is_empty())
         .collect();
-    if source.kind == Kind::Page && site.platform == Platform::Jekyll {
+    // A Jekyll site that keeps its pages in a folder of their own (`pages/`, or `_pages/`
+    // that `include` takes in) has them in `pages/` once, not `pages/pages/`.
+    if source.kind == Kind::Page
+        && site.platform == Platform::Jekyll
+        && folder.first().is_none_or(|f| f != "pages")
+    {
         folder.insert(0, "pages".into());
     }
     // Hugo themes often keep pages in `content/page/`: Gazette's `/page/` is its home
@@ -702,7 +715,9 @@ fn aliases_of(site: &OldSite, fm: &Value, url: Option<&str>) -> Vec<String> {
                 // Zola answers an alias with a file only when it ends in `.html`; any
                 // other is a folder (`releases/1.94.1` → `/releases/1.94.1/index.html`).
                 zola_alias(&a)
-            } else if a.starts_with('/') || site.platform != Platform::Hugo {
+            } else if site.platform == Platform::Jekyll {
+                jekyll_alias(&a)
+            } else if a.starts_with('/') {
                 format!("/{}", a.trim_start_matches('/'))
             } else {
                 // Hugo: a relative alias is relative to the folder the page's URL is in
@@ -732,7 +747,7 @@ fn bundle_files(site: &OldSite, source: &Source) -> Vec<(PathBuf, String)> {
                 matches!(hugo.language_of(&file), hugo::FileLanguage::Other(_))
                     && has_ext(&file, &["md", "markdown", "html", "htm"])
             });
-            if file != source.file && !translation {
+            if file != source.file && !translation && !files::second_index(&file, bundle) {
                 files.push((file.clone(), rel_path(&file, bundle)));
             }
         }
@@ -773,6 +788,19 @@ fn jekyll_redirect_or_theme_page(source: &Source, fm: &Value, url: Option<&str>)
         origin,
         reason: reason.into(),
     }))
+}
+
+/// The file a Jekyll `redirect_from` is written to: jekyll-redirect-from gives the
+/// redirect page that permalink, and Jekyll writes a permalink without a trailing `/` to
+/// that path with `.html` added (`/haikus` → `haikus.html`, which static hosts serve at
+/// `/haikus`), unless it ends in `.html` already.
+fn jekyll_alias(alias: &str) -> String {
+    let alias = format!("/{}", alias.trim().trim_start_matches('/'));
+    if alias.ends_with('/') || alias.ends_with(".html") {
+        alias
+    } else {
+        format!("{alias}.html")
+    }
 }
 
 /// The URL a Zola alias answers: a file when it ends in `.html`, else a folder.
