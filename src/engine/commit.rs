@@ -552,7 +552,7 @@ struct Sweep {
 
 /// Pages per batch of a sweep, at most: each batch waits for its slowest page, so not
 /// too few; the values a batch's pages build all stay until it ends, so not too many. A
-/// sweep has some 64 batches or more, of at least 16 pages.
+/// batch is a 64th of the pages, within 16 and this.
 const SWEEP_BATCH: usize = 4096;
 
 impl Sweep {
