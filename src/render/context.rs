@@ -527,11 +527,12 @@ fn content_of<'a>(
             let value = Value::safe_string(&rewritten);
             (Cow::Owned(rewritten), value)
         }
-        None => match (text, a.html().value()) {
-            (Cow::Borrowed(text), Ok(value)) => (Cow::Borrowed(text), value),
-            (text, _) => {
+        // Held, the body is its own value already; read back, it becomes one once.
+        None => match a.html().held() {
+            Some(value) => (text, value),
+            None => {
                 let value = Value::safe_string(&text);
-                (Cow::Owned(text.into_owned()), value)
+                (text, value)
             }
         },
     }
