@@ -39,8 +39,8 @@ pub struct BuildReport {
     pub content: crate::content::load_cache::Counts,
     /// Articles whose template value the build made or reused (see `Update`).
     pub values_built: usize,
-    /// The most article values held at once, if they went once shown (see `Update`).
-    pub values_peak: Option<usize>,
+    /// What the render held and made, if values went once shown (see `Update`).
+    pub values_swept: Option<crate::render::context::SweepCounts>,
     /// Articles whose HTML waited on disk during the build (see `Update`).
     pub spilled: usize,
 }
@@ -85,7 +85,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
             cached: true,
             content: Default::default(),
             values_built: 0,
-            values_peak: None,
+            values_swept: None,
             spilled: 0,
         });
     }
@@ -138,7 +138,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, EngineError> {
         cached: false,
         content: engine_counts,
         values_built: update.values_built,
-        values_peak: update.values_peak,
+        values_swept: update.values_swept,
         spilled: update.spilled,
     })
 }

@@ -42,9 +42,13 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
             );
         }
         if !report.cached {
-            let peak = report
-                .values_peak
-                .map(|p| format!(", at most {p} held at once"));
+            let peak = report.values_swept.map(|s| {
+                let passing = match s.made_in_passing {
+                    0 => String::new(),
+                    n => format!(" (and {n} made for one page alone, far ahead)"),
+                };
+                format!(", at most {} held at once{passing}", s.held_at_most)
+            });
             eprintln!(
                 "template values: {} of {} articles{}",
                 report.values_built,

@@ -176,7 +176,7 @@ impl Work {
             stages: timings.stages,
             images_made,
             values_built: state.values().articles_built(),
-            values_peak: state.values().peak_held(),
+            values_swept: state.values().swept(),
             spilled: state
                 .site
                 .articles
@@ -492,7 +492,8 @@ fn render_pages(
     let sweep = Sweep::of(jobs, site, shared);
     let render_pages = || {
         let mut stamps = vec![None; jobs.len()];
-        for (batch, next_key) in sweep.batches() {
+        for (batch, key, next_key, after_next) in sweep.batches() {
+            shared.sweep_ahead(key, after_next);
             let (values, shown) = (&*shared, &cards);
             let batch_stamps = parallel::try_map(batch, |&i| -> Result<_, EngineError> {
                 let stamp = match carried(i) {
@@ -578,12 +579,19 @@ impl Sweep {
         Sweep { order, starts }
     }
 
-    /// Each batch of pages, with the sweep key of the next batch (none after the last).
-    fn batches(&self) -> impl Iterator<Item = (&[usize], Option<usize>)> {
-        self.starts.iter().enumerate().map(|(n, &(at, _))| {
+    /// Each batch of pages, with its sweep key, the next batch's (none after the last)
+    /// and the one after that (see `Shared::sweep_ahead`; past the end, the end).
+    fn batches(&self) -> impl Iterator<Item = (&[usize], usize, Option<usize>, usize)> {
+        self.starts.iter().enumerate().map(|(n, &(at, key))| {
             let next = self.starts.get(n + 1);
             let end = next.map_or(self.order.len(), |&(end, _)| end);
-            (&self.order[at..end], next.map(|&(_, key)| key))
+            let after_next = self.starts.get(n + 2).map_or(usize::MAX, |&(_, key)| key);
+            (
+                &self.order[at..end],
+                key,
+                next.map(|&(_, key)| key),
+                after_next,
+            )
         })
     }
 }

@@ -170,9 +170,9 @@ pub struct Update {
     /// Articles whose template value is built after the commit (made or reused): values
     /// are made as pages show them, so a build after one edit makes a few.
     pub values_built: usize,
-    /// The most article values held at once, when they went as the render passed them
-    /// (see `Shared::forget_passed`).
-    pub values_peak: Option<usize>,
+    /// What the render held and made, when values went as it passed them (see
+    /// `Shared::forget_passed`).
+    pub values_swept: Option<crate::render::context::SweepCounts>,
     /// Articles whose HTML the load spilled to disk (see `content::body`).
     pub spilled: usize,
     /// Articles the search index counted (its parts made again; an edit's, the changed

@@ -55,6 +55,9 @@ thread_local! {
     /// only theirs, so that whether a card prints never depends on which pages other
     /// threads rendered first.
     static SHOWN: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// The cards of the page rendering on this thread that are not kept in the table:
+    /// those of articles far ahead of a sweep (see `Shared::is_far`).
+    static PASSING: RefCell<Vec<(usize, Value)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Registers `card(item=…)`, which prints an article's card from the pass's table.
@@ -73,9 +76,11 @@ pub fn register(tera: &mut Tera, slot: Slot) {
             )));
         };
         let shown = |i: &usize| SHOWN.with(|s| s.borrow().binary_search(i).is_ok());
-        let card = table.by_url.get(url).filter(|i| shown(i));
-        let card = card.and_then(|&i| table.cards[i].get());
-        card.cloned().ok_or_else(|| {
+        let card = table.by_url.get(url).filter(|i| shown(i)).and_then(|&i| {
+            let passing = || PASSING.with_borrow(|p| p.iter().find(|(j, _)| *j == i).cloned());
+            table.cards[i].get().cloned().or_else(|| passing().map(|(_, c)| c))
+        });
+        card.ok_or_else(|| {
             tera::Error::message(format!(
                 "card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of {url}"
             ))
@@ -108,13 +113,14 @@ impl Cards {
 
     /// Renders the cards of `articles` not rendered yet, and lets `card()` print theirs
     /// alone on this thread: called before each page renders, so that `card()` only
-    /// reads.
+    /// reads. The cards of articles `far` ahead of a sweep are kept for this page alone.
     pub fn prepare(
         &self,
         theme: &Theme,
         value: impl Fn(usize) -> Value,
         articles: &[usize],
         name: impl Fn(usize) -> String,
+        far: impl Fn(usize) -> bool,
     ) -> Result<(), RenderError> {
         let Some(table) = &self.table else {
             return Ok(());
@@ -125,6 +131,7 @@ impl Cards {
             shown.extend_from_slice(articles);
             shown.sort_unstable();
         });
+        PASSING.with_borrow_mut(Vec::clear);
         for &i in articles {
             if table.cards[i].get().is_some() {
                 continue;
@@ -137,8 +144,13 @@ impl Cards {
                 theme.place_unplaced(error, CARD_TEMPLATE)
             })?;
             table.rendered.fetch_add(1, Ordering::Relaxed);
+            let card = Value::safe_string(&card);
+            if far(i) {
+                PASSING.with_borrow_mut(|p| p.push((i, card)));
+                continue;
+            }
             // Another thread may have rendered the same card meanwhile: the same bytes.
-            let _ = table.cards[i].set(Value::safe_string(&card));
+            let _ = table.cards[i].set(card);
         }
         Ok(())
     }
@@ -215,6 +227,7 @@ mod tests {
         let values = [
             article("A & B", "https://x.org/a/"),
             article("C", "https://x.org/c/"),
+            article("E", "https://x.org/e/"),
         ];
         let probe = |item: &Value| {
             let mut context = Context::new();
@@ -230,16 +243,16 @@ mod tests {
         let frame =
             "\n --> probe.html:1:5\n  |\n1 | [{{ card(item=item) }}]\n  |     ^^^^^^^^^^^^^^^";
         cards
-            .prepare(&theme, |i| values[i].clone(), &[1, 0], name)
+            .prepare(&theme, |i| values[i].clone(), &[1, 0], name, |_| false)
             .unwrap();
         cards
-            .prepare(&theme, |i| values[i].clone(), &[0, 1, 0], name)
+            .prepare(&theme, |i| values[i].clone(), &[0, 1, 0], name, |_| false)
             .unwrap();
         assert_eq!(cards.rendered(), 2);
         assert_eq!(probe(&values[0]).unwrap(), "[<b>A &amp; B</b>]");
         // A card rendered for another page is not this page's to print.
         cards
-            .prepare(&theme, |i| values[i].clone(), &[1], name)
+            .prepare(&theme, |i| values[i].clone(), &[1], name, |_| false)
             .unwrap();
         assert_eq!(cards.rendered(), 2);
         let not_shown = format!(
@@ -254,6 +267,30 @@ mod tests {
                 "error: card(item=…) prints the cards of the articles a page lists (`paginator.items`, `front`, `related`, `previous`, `next`), not of https://x.org/d/{frame}"
             )
         );
+        // The card of an article far ahead is printed by the page it was rendered for
+        // alone, and rendered again for the next; one kept is printed from the table.
+        let far = |i: usize| i != 1;
+        cards
+            .prepare(&theme, |i| values[i].clone(), &[1, 2], name, far)
+            .unwrap();
+        assert_eq!(cards.rendered(), 3);
+        assert_eq!(probe(&values[2]).unwrap(), "[<b>E</b>]");
+        let renamed = [
+            values[0].clone(),
+            values[1].clone(),
+            article("E, renamed", "https://x.org/e/"),
+        ];
+        cards
+            .prepare(&theme, |i| renamed[i].clone(), &[2, 1], name, far)
+            .unwrap();
+        assert_eq!(cards.rendered(), 4, "a card kept is not rendered again");
+        assert_eq!(probe(&values[2]).unwrap(), "[<b>E, renamed</b>]");
+        assert_eq!(probe(&values[1]).unwrap(), "[<b>C</b>]");
+        cards
+            .prepare(&theme, |i| values[i].clone(), &[1], name, far)
+            .unwrap();
+        let not_shown_e = not_shown.replace("https://x.org/a/", "https://x.org/e/");
+        assert_eq!(probe(&values[2]).unwrap_err().to_string(), not_shown_e);
         // Between passes there are no cards to print.
         drop(cards);
         assert_eq!(

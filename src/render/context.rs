@@ -73,6 +73,10 @@ pub struct Shared {
     /// How many values the sweep forgot, and the most held at once when it forgot some.
     forgotten: usize,
     peak: usize,
+    /// Articles past this one are far ahead of the sweep (see [`Shared::sweep_ahead`]).
+    horizon: usize,
+    /// How many values were made for a page alone, far ahead of the sweep.
+    in_passing: AtomicUsize,
 }
 
 /// How long an article's value is kept.
@@ -82,8 +86,19 @@ enum Retention {
     /// Until the render's sweep over the articles passes it (see
     /// [`Shared::forget_passed`]): a site whose HTML spilled to disk, which could not
     /// hold every article's value and HTML at once. `hot` marks the articles that pages
-    /// anywhere in the sweep show (as related articles), kept for the whole build.
-    Swept { hot: Vec<bool> },
+    /// anywhere in the sweep show (as related articles), kept for the whole build;
+    /// `ahead`, how many articles' HTML the load held (see [`Shared::sweep_ahead`]).
+    Swept { hot: Vec<bool>, ahead: usize },
+}
+
+/// What a render that swept its values (see [`Shared::forget_passed`]) held and made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SweepCounts {
+    /// The most article values held at once: what a build's memory grows with.
+    pub held_at_most: usize,
+    /// Values made for one page alone, far ahead of the sweep (see [`Shared::is_far`]),
+    /// besides those counted as built.
+    pub made_in_passing: usize,
 }
 
 /// Versions of the shared values, parallel to them. Pages compare these to tell whether
@@ -267,25 +282,75 @@ impl Shared {
             made: AtomicUsize::new(0),
             forgotten: 0,
             peak: 0,
+            horizon: usize::MAX,
+            in_passing: AtomicUsize::new(0),
         }
     }
 }
 
 impl Shared {
-    /// Article `i`'s value (see docs/templates.md), built on first use.
+    /// Article `i`'s value (see docs/templates.md), built on first use; one far ahead of
+    /// the sweep is made for the page rendering on this thread alone (see
+    /// [`Shared::in_passing`]).
     pub fn article(&self, site: &Site, i: usize) -> Value {
+        if let Some(values) = self.articles[i].get() {
+            return values.value.clone();
+        }
+        if self.is_far(i) {
+            return self.passing(site, i, false).value;
+        }
         self.values_of(site, i).value.clone()
     }
 
-    /// Article `i` as feeds show it, built on first use.
+    /// Article `i` as feeds show it, built on first use (or in passing, as
+    /// [`Shared::article`]).
     pub fn feed_item(&self, site: &Site, i: usize) -> Value {
-        match &self.values_of(site, i).feed {
-            Some(feed) => feed.clone(),
-            // Every article a feed lists is in `in_feeds`; made alone otherwise.
-            None => article_values(&site.articles[i], &self.maker(site, true))
+        let feed = match self.articles[i].get() {
+            Some(values) => values.feed.clone(),
+            None if self.is_far(i) => self.passing(site, i, true).feed,
+            None => self.values_of(site, i).feed.clone(),
+        };
+        // Every article a feed lists is in `in_feeds`; made alone otherwise.
+        feed.unwrap_or_else(|| {
+            article_values(&site.articles[i], &self.maker(site, true))
                 .feed
-                .unwrap_or_else(Value::none),
+                .unwrap_or_else(Value::none)
+        })
+    }
+
+    /// Runs `render` with this thread's values made in passing kept for it alone: a page
+    /// asks for an article's value more than once (its card, its context), so those far
+    /// ahead of the sweep are made once per page, and go when it is rendered.
+    pub fn in_passing<R>(&self, render: impl FnOnce() -> R) -> R {
+        PASSING.with_borrow_mut(Vec::clear);
+        let rendered = render();
+        PASSING.with_borrow_mut(Vec::clear);
+        rendered
+    }
+
+    /// Whether article `i` lies so far ahead of the sweep that keeping its value until
+    /// the sweep passes it would hold it through most of the render: an author's page
+    /// lists stories years apart. Its value is then made for the page alone.
+    pub fn is_far(&self, i: usize) -> bool {
+        i > self.horizon && !self.is_hot(i)
+    }
+
+    /// The values of far article `i` for the page rendering on this thread (see
+    /// [`Shared::in_passing`]), with its feed form if `feed`.
+    fn passing(&self, site: &Site, i: usize, feed: bool) -> ArticleValues {
+        let found = PASSING.with_borrow(|made| {
+            let made = made
+                .iter()
+                .find(|(j, v)| *j == i && (v.feed.is_some() || !feed));
+            made.map(|(_, v)| v.clone())
+        });
+        if let Some(values) = found {
+            return values;
         }
+        self.in_passing.fetch_add(1, Ordering::Relaxed);
+        let values = article_values(&site.articles[i], &self.maker(site, feed));
+        PASSING.with_borrow_mut(|made| made.push((i, values.clone())));
+        values
     }
 
     /// Builds every article's value not built yet, in parallel: for a build that renders
@@ -319,6 +384,18 @@ impl Shared {
         matches!(self.retention, Retention::Swept { .. })
     }
 
+    /// Marks which articles are far ahead of the sweep (see [`Shared::is_far`]) before
+    /// the part of a swept render whose pages start at sweep key `at`, the part after
+    /// next at `after_next`: those past both `after_next` and as many articles past `at`
+    /// as the load held the HTML of. So values are kept for two parts' pages, or as far
+    /// ahead as `--held-html` holds HTML (a tag's list spans a few hundred articles: more
+    /// ahead, fewer values made twice), whichever is further.
+    pub fn sweep_ahead(&mut self, at: usize, after_next: usize) {
+        if let Retention::Swept { ahead, .. } = self.retention {
+            self.horizon = after_next.max(at.saturating_add(ahead));
+        }
+    }
+
     /// Forgets the values (and feed forms) of the articles before `key` but the one just
     /// before it and those pages anywhere show as related: once every page whose
     /// `Job::sweep_key` is below `key` has rendered, the pages left show no other article
@@ -326,7 +403,7 @@ impl Shared {
     /// previous and next ones and its related ones). A value needed again is made again,
     /// so this costs time if wrong, never output. Kept values are never forgotten.
     pub fn forget_passed(&mut self, key: usize) {
-        let Retention::Swept { hot } = &self.retention else {
+        let Retention::Swept { hot, .. } = &self.retention else {
             return;
         };
         self.peak = self.peak.max(self.articles_held());
@@ -338,10 +415,12 @@ impl Shared {
         }
     }
 
-    /// The most article values held at once, if the sweep forgot any (see
-    /// [`Shared::forget_passed`]): what a build's memory grows with.
-    pub fn peak_held(&self) -> Option<usize> {
-        self.sweeps().then(|| self.peak.max(self.articles_held()))
+    /// What a swept render held and made (see [`Shared::forget_passed`]), if it swept.
+    pub fn swept(&self) -> Option<SweepCounts> {
+        self.sweeps().then(|| SweepCounts {
+            held_at_most: self.peak.max(self.articles_held()),
+            made_in_passing: self.in_passing.load(Ordering::Relaxed),
+        })
     }
 
     fn articles_held(&self) -> usize {
@@ -352,7 +431,7 @@ impl Shared {
     pub fn is_hot(&self, i: usize) -> bool {
         match &self.retention {
             Retention::Kept => true,
-            Retention::Swept { hot } => hot[i],
+            Retention::Swept { hot, .. } => hot[i],
         }
     }
 
@@ -439,16 +518,16 @@ fn read_more_of(a: &Article, i: usize, titles: &HashMap<String, usize>) -> Vec<O
 /// Kept, unless the site's HTML spilled to disk: then swept, keeping the articles shown
 /// as related for the whole build.
 fn retention(site: &Site, related: &[Vec<usize>]) -> Retention {
-    let spilled = site.articles.par_iter().any(|a| a.html.is_spilled())
-        || site.pages.iter().any(|p| p.html.is_spilled());
-    if !spilled {
+    let held = site.articles.par_iter().filter(|a| !a.html.is_spilled());
+    let ahead = held.count();
+    if ahead == site.articles.len() && !site.pages.iter().any(|p| p.html.is_spilled()) {
         return Retention::Kept;
     }
     let mut hot = vec![false; site.articles.len()];
     for &j in related.iter().flatten() {
         hot[j] = true;
     }
-    Retention::Swept { hot }
+    Retention::Swept { hot, ahead }
 }
 
 /// The [`RELATED`] articles sharing the most tags with article `i` (the newest first
@@ -558,6 +637,13 @@ fn rewritten(html: &str, a: &impl Document, base: &str, images: &Images) -> Opti
         Cow::Owned(changed) => Some(changed),
         Cow::Borrowed(_) => None,
     }
+}
+
+thread_local! {
+    /// The values made in passing for the page rendering on this thread (see
+    /// [`Shared::in_passing`]): a page's few far articles.
+    static PASSING: std::cell::RefCell<Vec<(usize, ArticleValues)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The first article or page whose spilled HTML could not be read back, and why.

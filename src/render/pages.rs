@@ -134,17 +134,20 @@ impl Job {
         buffer.clear();
         let name = |i: usize| site.articles[i].source.display().to_string();
         let value = |i: usize| shared.article(site, i);
-        cards.prepare(theme, value, &self.listed(site, shared), name)?;
-        let context = self.context(site, shared, theme);
-        // Rendered as bytes, which is what gets written: `Tera::render` would check the
-        // whole page is UTF-8 again.
-        theme
-            .tera
-            .render_to(self.template(), &context, &mut buffer)
-            .map_err(|e| {
-                let error = RenderError::template(&e, &theme.sources, Some(&self.what(site)));
-                theme.place_unplaced(error, self.template())
-            })?;
+        let far = |i: usize| shared.is_far(i);
+        shared.in_passing(|| {
+            cards.prepare(theme, value, &self.listed(site, shared), name, far)?;
+            let context = self.context(site, shared, theme);
+            // Rendered as bytes, which is what gets written: `Tera::render` would check
+            // the whole page is UTF-8 again.
+            theme
+                .tera
+                .render_to(self.template(), &context, &mut buffer)
+                .map_err(|e| {
+                    let error = RenderError::template(&e, &theme.sources, Some(&self.what(site)));
+                    theme.place_unplaced(error, self.template())
+                })
+        })?;
         Ok(OutputFile {
             path: self.path.clone(),
             contents: Contents::Rendered(buffer),
