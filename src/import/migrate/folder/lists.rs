@@ -291,8 +291,11 @@ fn hugo_pages_lists(site: &OldSite) -> bool {
 struct Nested<'a> {
     segment: fn(&str) -> String,
     paged: &'a dyn Fn(&Read) -> bool,
-    feeds: &'a dyn Fn(&Read, &str) -> Option<(Vec<String>, Vec<String>)>,
+    feeds: &'a dyn Fn(&Read, &str) -> Option<Feeds>,
 }
+
+/// A list's feed URLs: (RSS, Atom).
+type Feeds = (Vec<String>, Vec<String>);
 
 /// The sections below a section (a folder with an `_index.md` of its own below one,
 /// `events/archive/`): Hugo and Zola give each a list page (and feeds), which Gazette,
