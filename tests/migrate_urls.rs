@@ -331,12 +331,13 @@ fn hugo_feeds_and_term_lists_answer_at_their_old_urls() {
         .run(&["import", "--from", "hugo", "old"])
         .success()
         .stdout();
-    assert!(out.contains("old URLs: 8 of 8 answer\n"), "{out}");
+    assert!(out.contains("old URLs: 10 of 10 answer\n"), "{out}");
     // The home page's and the tag's feeds at Hugo's index.xml, the category's list (a tag
-    // now); /tags/rust/ and /posts/ are Gazette's own URLs already.
+    // now); /tags/rust/ and /posts/ are Gazette's own URLs already. The feeds of the
+    // lists of all tags and all categories are copies of the home page's.
     assert!(
         site.read("config.toml").ends_with(
-            "[home]\nrss_aliases = [\"/index.xml\"]\n\n\
+            "[home]\nrss_aliases = [\"/index.xml\", \"/tags/index.xml\", \"/categories/index.xml\"]\n\n\
              [tags.rust]\nrss_aliases = [\"/tags/rust/index.xml\"]\n\n\
              [tags.web-dev]\naliases = [\"/categories/web-dev/\"]\nrss_aliases = [\"/categories/web-dev/index.xml\"]\n"
         ),

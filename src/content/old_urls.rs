@@ -1,6 +1,7 @@
 //! Old URLs of the site's lists and feeds: where the site this one replaced had its home
 //! page, its sections', authors' and tags' pages, and their feeds. Each of a list's
-//! `aliases` redirects to the list (and `<alias>page/N/` to its page N), and each of its
+//! `aliases` redirects to the list (and `<alias>page/N/` to its page N, unless the alias
+//! is an old first page, `…/page/1/`), and each of its
 //! `rss_aliases` and `atom_aliases` gets a copy of that feed: feed readers do not follow
 //! the HTML redirects pages get, so the feed itself must answer at its old address.
 //!
@@ -89,9 +90,14 @@ impl ListAliases {
 
     /// The output file answering page `n` (2 or more) of the list at the old URL of its
     /// first page `page`: `category/news/page/2/index.html` for `category/news/index.html`.
-    /// Only a folder URL has further pages (the old site's lists paged as Gazette's do).
+    /// Only a folder URL has further pages (the old site's lists paged as Gazette's do),
+    /// and not one that is a first page itself (`…/page/1/`, where Hugo and Zola redirect
+    /// to the list): the further pages of that list are its own URL's.
     pub fn further(page: &str, n: usize) -> Option<String> {
         let folder = page.strip_suffix("index.html")?;
+        if folder == "page/1/" || folder.ends_with("/page/1/") {
+            return None;
+        }
         Some(format!("{folder}page/{n}/index.html"))
     }
 
@@ -146,6 +152,28 @@ mod tests {
     }
 
     #[test]
+    fn an_old_first_page_has_no_further_pages_of_its_own() {
+        let written = OldUrls {
+            aliases: vec![
+                located("/page/1/", 2),
+                located("/categories/news/page/1/", 3),
+                located("/categories/news/", 4),
+            ],
+            ..OldUrls::default()
+        };
+        let aliases = ListAliases::of(&written, Path::new("config.toml")).unwrap();
+        assert_eq!(
+            aliases.files(2).collect::<Vec<_>>(),
+            [
+                "page/1/index.html",
+                "categories/news/page/1/index.html",
+                "categories/news/index.html",
+                "categories/news/page/2/index.html",
+            ]
+        );
+    }
+
+    #[test]
     fn the_sites_own_pages_are_those_gazette_could_make() {
         use crate::content::is_own_list_file;
         for own in [
@@ -155,6 +183,7 @@ mod tests {
             "tags/rust/rss.xml",
             "authors/jane/page/2/index.html",
             "page/3/index.html",
+            "page/2/index.html",
             "search/index.html",
         ] {
             assert!(is_own_list_file(own), "{own}");
@@ -166,6 +195,9 @@ mod tests {
             "tags/ünïcode/index.html",
             "page/about/index.html",
             "tag/rust/index.html",
+            // Gazette never writes a first page at `page/1/`: old sites' redirects may.
+            "page/1/index.html",
+            "tags/rust/page/1/index.html",
         ] {
             assert!(!is_own_list_file(free), "{free}");
         }

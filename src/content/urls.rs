@@ -515,7 +515,8 @@ pub(super) fn check_list_aliases(
 
 /// Whether an output file is one the site makes, or may make as articles come and go: a
 /// file of its own at the root, a page or feed of its tags and authors
-/// (`tags/<slug>/rss.xml`, a slug as Gazette makes them), a further page of its home page,
+/// (`tags/<slug>/rss.xml`, a slug as Gazette makes them; their further pages from 2), a
+/// further page of its home page,
 /// anything in its other own folders (`search/`). Old URLs of lists may take the rest of
 /// `tags/` and `authors/` (Hugo's tag feeds are `tags/<term>/index.xml`, and its terms
 /// keep letters Gazette's slugs do not: `tags/c++/`).
@@ -523,7 +524,9 @@ pub fn is_own_list_file(file: &str) -> bool {
     if is_root_file(file) || is_root_file(file.split('/').next().unwrap_or("")) {
         return true;
     }
-    let number = |n: &str| n.parse::<usize>().is_ok();
+    // A list's first page is its own URL: Gazette never writes `…/page/1/`, so an old
+    // site's redirect there (Hugo's, Zola's) may be an alias of the list.
+    let number = |n: &str| n.parse::<usize>().is_ok_and(|n| n >= 2);
     let segments: Vec<&str> = file.split('/').collect();
     match segments.as_slice() {
         ["tags" | "authors", "index.html"] => true,

@@ -792,6 +792,12 @@ enum Mode {
     PrettyCased,
 }
 
+/// Jekyll's `Utils.slugify` in its default mode, as plugins call it (jekyll-archives'
+/// `:name`).
+pub(super) fn slug(text: &str) -> String {
+    slugify(text, Mode::Default)
+}
+
 /// Jekyll's `Utils.slugify` in the modes URLs use: runs of other characters than letters,
 /// marks and digits (and, `pretty`, `._~!$&'()+,;=@`) become one `-`, a leading and a
 /// trailing `-` go, lowercased unless cased.

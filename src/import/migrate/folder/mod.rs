@@ -194,7 +194,9 @@ pub fn read(platform: Platform, root: &Path) -> Result<Harvest, ImportError> {
             (rel, (r.url.clone(), target))
         })
         .collect();
-    harvest.lists = lists::of(&site, &pages);
+    let (old_lists, list_redirects) = lists::of(&site, &pages);
+    harvest.lists = old_lists;
+    harvest.redirects = list_redirects;
     let authors = jekyll_authors(&site, &mut harvest.skipped)?;
     let made: Vec<Made> = pages
         .into_par_iter()
