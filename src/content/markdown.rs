@@ -99,9 +99,9 @@ const BLOCK_END_TAGS: [&str; 4] = ["</pre>", "</style>", "</script>", "</textare
 /// the result are offsets into `markdown`. Text with no such tag in another case is
 /// returned as it is, without a second parse, and borrowed when nothing changed.
 pub fn block_ends_lowercased(markdown: &str) -> Cow<'_, str> {
+    // Run on every body: memchr's vectorised search, as few instructions as a byte or less.
     let candidates = |text: &str| -> Vec<usize> {
-        text.match_indices("</")
-            .map(|(at, _)| at)
+        memchr::memmem::find_iter(text.as_bytes(), b"</")
             .filter(|&at| {
                 BLOCK_END_TAGS.iter().any(|tag| {
                     text.get(at..at + tag.len())
