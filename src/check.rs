@@ -268,7 +268,7 @@ fn check_link(
     };
     // A browser looks for the fragment as written, then percent-decoded (`#caf%C3%A9`
     // finds `id="café"`).
-    if let Some(fragment) = target.fragment()
+    if let Some(fragment) = target.fragment().and_then(element_fragment)
         && let Some(page_ids) = targets.ids.get(found.as_str())
         && !page_ids.contains(fragment)
         && !page_ids.contains(
@@ -281,6 +281,18 @@ fn check_link(
             "{value}: there is no #{fragment} on that page"
         )));
     }
+}
+
+/// The part of a URL's fragment that names an element, `None` when a browser finds its
+/// place without one. A text fragment (`#:~:text=word`, `#intro:~:text=word`) is a
+/// directive from its `:~:` on, which browsers take off before looking for an id, and
+/// scroll to the text instead; an empty fragment (`#`) and `#top` lead to the top of any
+/// page (HTML's "indicated part of the document").
+fn element_fragment(fragment: &str) -> Option<&str> {
+    let id = fragment
+        .split_once(":~:")
+        .map_or(fragment, |(before, _)| before);
+    (!id.is_empty() && !id.eq_ignore_ascii_case("top")).then_some(id)
 }
 
 /// Each content file that does not load (front matter, encoding, a body's shortcodes), as

@@ -422,3 +422,50 @@ fn tags_used_once_are_one_note() {
         "{out}"
     );
 }
+
+/// A comment in an article's HTML holding an apostrophe ("the writer's") once opened a
+/// quoted value in check's scan that ran over the headings after it, so the table of
+/// contents' links to them were reported missing.
+#[test]
+fn headings_after_a_comment_with_a_quote_are_found() {
+    let site = clean_site();
+    let words = "Plain words fill the section. ".repeat(40);
+    site.article(
+        "three",
+        "title = \"Three\"\ndate = 2024-01-03\nauthors = [\"Ann Lee\"]\ntags = [\"Chips\"]",
+        &format!(
+            "<!--\nTo do: check the writer's spelling\n-->\n\n## Dawn\n\n{words}\n\n\
+             ## Noon\n\n{words}\n\n## Dusk\n\n{words}\n\nBack to [noon](#noon), not [night](#night)."
+        ),
+    );
+    let run = site.run(&["check"]);
+    let out = run.stdout();
+    run.failure();
+    assert_eq!(
+        out,
+        "content/three.md:23: #night: there is no #night on that page\n\
+         checked 9 pages, 182 internal links, external links not checked (--external checks them): 1 problem\n"
+    );
+}
+
+/// A text fragment names words, not an id: browsers take `:~:` and what follows off the
+/// fragment and scroll to the text; only an id before it must exist.
+#[test]
+fn text_fragments_are_not_missing_anchors() {
+    let site = clean_site();
+    site.article(
+        "three",
+        "title = \"Three\"\ndate = 2024-01-03\nauthors = [\"Ann Lee\"]\ntags = [\"Chips\"]",
+        "## Notes\n\nSee [the words](#:~:text=Plain%20words), [there](../two/#:~:text=Intro), \
+         [in notes](#notes:~:text=See), [up](#top), [lost](#gone:~:text=See) \
+         and [away](https://example.com/a/#:~:text=word).",
+    );
+    let run = site.run(&["check"]);
+    let out = run.stdout();
+    run.failure();
+    assert_eq!(
+        out,
+        "content/three.md:9: #gone:~:text=See: there is no #gone on that page\n\
+         checked 9 pages, 182 internal links, external links not checked (--external checks them): 1 problem\n"
+    );
+}

@@ -601,3 +601,22 @@ fn a_site_can_override_a_feed_template() {
     );
     assert_eq!(titles(&rss), ["Rust in the kernel"]);
 }
+
+/// An apostrophe in a comment ("the writer's") once opened a quoted value in the scan of
+/// the HTML, so the links after it stayed relative in feeds, where they lead nowhere.
+#[test]
+fn links_after_a_comment_with_a_quote_are_absolute_in_feeds() {
+    let site = newsroom();
+    site.article(
+        "notes",
+        "title = \"Notes\"\ndate = 2024-04-01",
+        "<!-- the writer's note -->\n\nSee [the report](../chips/) and ![a fab](fab.jpg).",
+    );
+    site.build();
+    let feed = parse_feed(&site, "public/atom.xml");
+    assert_eq!(
+        content_html(&feed.entries[0]),
+        "<!-- the writer's note -->\n<p>See <a href=\"https://example.org/chips/\">the report</a> \
+         and <img src=\"https://example.org/notes/fab.jpg\" alt=\"a fab\" />.</p>"
+    );
+}

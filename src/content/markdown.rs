@@ -9,7 +9,12 @@
 //! here, once per article load, before anything reads it (images, links, pictures).
 //! Shortcodes ([`super::shortcodes`]) are rendered here too, after the sanitizer: their
 //! HTML is Gazette's (or the site's templates'), not the article's.
+//! A raw HTML block opened by `<pre>`, `<script>`, `<style>` or `<textarea>` ends at its end
+//! tag in any case, as CommonMark says ([`block_ends_lowercased`] works around
+//! pulldown-cmark's lowercase-only search); whatever parses a body for the build's ids (the
+//! importers) parses it the same way.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -70,11 +75,66 @@ pub fn render(markdown: &str) -> Rendered {
 /// The id each heading of `markdown` gets when it is rendered, in order: for the
 /// importer, which keeps another platform's ids where they differ.
 pub fn heading_ids(markdown: &str) -> Vec<String> {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let markdown = block_ends_lowercased(markdown);
+    let mut events: Vec<Event> = Parser::new_ext(&markdown, options()).collect();
     assign_heading_ids(&mut events)
         .into_iter()
         .map(|h| h.id)
         .collect()
+}
+
+/// The tags whose end, on a line of a raw HTML block they open, ends the block
+/// (CommonMark's HTML blocks of type 1), as pulldown-cmark looks for them.
+const BLOCK_END_TAGS: [&str; 4] = ["</pre>", "</style>", "</script>", "</textarea>"];
+
+/// `markdown` with the end tag that closes each raw HTML block opened by `<pre>`,
+/// `<script>`, `<style>` or `<textarea>` in lowercase, for pulldown-cmark to parse.
+///
+/// CommonMark ends such a block at the first line holding its end tag in any case, but
+/// pulldown-cmark finds it in lowercase only: a `</PRE>` (as R Markdown writes them) left
+/// the block open to the end of the document, its headings and Markdown shown as raw
+/// text, with no ids. HTML does not care about the case, and only an end tag the parser
+/// reads as inside such a block is changed (not one in a code block or a code span), so
+/// the HTML means what it did. Changing case keeps every byte where it was: offsets into
+/// the result are offsets into `markdown`. Text with no such tag in another case is
+/// returned as it is, without a second parse, and borrowed when nothing changed.
+pub fn block_ends_lowercased(markdown: &str) -> Cow<'_, str> {
+    // Run on every body: memchr's vectorised search, as few instructions as a byte or less.
+    let candidates = |text: &str| -> Vec<usize> {
+        memchr::memmem::find_iter(text.as_bytes(), b"</")
+            .filter(|&at| {
+                BLOCK_END_TAGS.iter().any(|tag| {
+                    text.get(at..at + tag.len())
+                        .is_some_and(|found| found.eq_ignore_ascii_case(tag) && found != *tag)
+                })
+            })
+            .collect()
+    };
+    if candidates(markdown).is_empty() {
+        return Cow::Borrowed(markdown);
+    }
+    let mut text = markdown.to_string();
+    // Each pass lowercases the first such tag inside a block the parser leaves open, then
+    // parses again: the block now ends there, and what follows may be Markdown again.
+    loop {
+        let open = Parser::new_ext(&text, options())
+            .into_offset_iter()
+            .filter(|(event, _)| matches!(event, Event::Start(Tag::HtmlBlock)))
+            .map(|(_, range)| range)
+            .find_map(|range| {
+                let at = candidates(&text[range.clone()]).into_iter().next()?;
+                Some(range.start + at)
+            });
+        let Some(at) = open else {
+            return if text == markdown {
+                Cow::Borrowed(markdown)
+            } else {
+                Cow::Owned(text)
+            };
+        };
+        let end = text[at..].find('>').map_or(text.len(), |p| at + p + 1);
+        text[at..end].make_ascii_lowercase();
+    }
 }
 
 /// Renders many documents, from any number of threads, highlighting each distinct code
@@ -144,7 +204,8 @@ impl Renderer {
 
     /// Renders Markdown whose shortcodes, if any, are `expanded`'s markers.
     fn render_markdown(&self, markdown: &str, expanded: Option<&Expanded>) -> Rendered {
-        let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+        let markdown = block_ends_lowercased(markdown);
+        let mut events: Vec<Event> = Parser::new_ext(&markdown, options()).collect();
         let (first_paragraph, word_count) = match expanded {
             Some(expanded) => {
                 events = lift_markers(events, expanded);
@@ -468,6 +529,24 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"hello-world-1\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"mine\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn an_upper_case_end_tag_ends_its_html_block() {
+        let markdown = "<PRE class=\"out\"><CODE>x &lt; 1</CODE></PRE>\n\n## Fresh start\n\n\
+                        `</STYLE>` stays\n\n<Script>\nlet a = 1;\n</SCRIPT>\n\n## Two\n";
+        let r = render(markdown);
+        assert_eq!(
+            r.html,
+            "<PRE class=\"out\"><CODE>x &lt; 1</CODE></pre>\n\
+             <h2 id=\"fresh-start\">Fresh start</h2>\n\
+             <p><code>&lt;/STYLE&gt;</code> stays</p>\n\
+             <Script>\nlet a = 1;\n</script>\n\
+             <h2 id=\"two\">Two</h2>\n"
+        );
+        assert_eq!(heading_ids(markdown), ["fresh-start", "two"]);
+        let plain = "<pre>x</pre>\n\n`</PRE>`\n";
+        assert!(matches!(block_ends_lowercased(plain), Cow::Borrowed(_)));
     }
 
     #[test]

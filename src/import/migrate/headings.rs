@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::content::markdown::{heading_ids, options};
+use crate::content::markdown::{block_ends_lowercased, heading_ids, options};
 
 /// A heading of the imported Markdown as the old platform saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +142,9 @@ fn headings(markdown: &str) -> Vec<Found> {
     let mut found = Vec::new();
     let mut current: Option<(Range<usize>, Found)> = None;
     let mut quote_depth = 0usize;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    // Parsed as the build parses it; the offsets are the same in both texts.
+    let parsed = block_ends_lowercased(markdown);
+    for (event, range) in Parser::new_ext(&parsed, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
@@ -254,5 +256,22 @@ mod tests {
             ids,
             ["plain", "two_words", "setext_`code`", "in_quote", "mine"]
         );
+    }
+
+    /// pulldown-cmark ends a `<PRE>` block only at a lowercase `</pre>`; the build reads
+    /// the headings after an upper-case one ([`block_ends_lowercased`]), so must this.
+    #[test]
+    fn headings_after_an_upper_case_end_tag_keep_their_ids() {
+        let rule = Rule {
+            id: &by_line,
+            written_first: false,
+        };
+        let markdown = "<PRE><CODE>out</CODE></PRE>\n\n## Two Words\n";
+        let (text, lost) = keep_ids(markdown, &rule);
+        assert_eq!(
+            text,
+            "<PRE><CODE>out</CODE></PRE>\n\n## Two Words {#two_words}\n"
+        );
+        assert_eq!(lost, 0);
     }
 }
