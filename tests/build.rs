@@ -1492,7 +1492,7 @@ fn digest_tells_whether_the_site_differs_from_the_one_deployed() {
 
 #[test]
 fn a_site_whose_html_spills_to_disk_builds_the_same_bytes_making_each_value_once() {
-    let config = format!("{}paginate_by = 2\nfeed_limit = 3\n", common::CONFIG);
+    let config = format!("{}paginate_by = 4\nfeed_limit = 3\n", common::CONFIG);
     let site = TestSite::with_config(&config);
     // Each story has a topic of its own; every tenth shares one with the others, so
     // that those four are each other's related stories, shown by pages anywhere.
@@ -1535,7 +1535,7 @@ fn a_site_whose_html_spills_to_disk_builds_the_same_bytes_making_each_value_once
     // at their newest story, make the values of the far ones for themselves alone.
     assert_eq!(
         values_line(&spilled),
-        "template values: 40 of 40 articles, at most 11 held at once (and 7 made for one page alone, far ahead)"
+        "template values: 40 of 40 articles, at most 13 held at once (and 17 made for one page alone, far ahead)"
     );
     assert!(
         site.tree("held") == site.tree("spilled"),

@@ -535,6 +535,7 @@ fn render_pages(
         },
         render_pages,
     );
+    shared.end_sweep();
     let pages = stamps.map(|stamps| Rendered {
         stamps,
         rendered: rendered.into_inner(),
@@ -580,7 +581,7 @@ impl Sweep {
     }
 
     /// Each batch of pages, with its sweep key, the next batch's (none after the last)
-    /// and the one after that (see `Shared::sweep_ahead`; past the end, the end).
+    /// and the one after that (see `Shared::sweep_ahead`; `usize::MAX` past the end).
     fn batches(&self) -> impl Iterator<Item = (&[usize], usize, Option<usize>, usize)> {
         self.starts.iter().enumerate().map(|(n, &(at, key))| {
             let next = self.starts.get(n + 1);

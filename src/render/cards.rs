@@ -10,7 +10,8 @@
 //! every page and depends only on the article's value and the template (pages count the
 //! template's version in their signatures). A page's cards are rendered before the page
 //! (`Cards::prepare`), so `card()` only reads. Cards live as long as one render pass: the
-//! next pass, with other values or another theme, starts empty.
+//! next pass, with other values or another theme, starts empty; those of articles far
+//! ahead of a sweep (`Shared::is_far`) live as long as one page.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -56,7 +57,8 @@ thread_local! {
     /// threads rendered first.
     static SHOWN: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
     /// The cards of the page rendering on this thread that are not kept in the table:
-    /// those of articles far ahead of a sweep (see `Shared::is_far`).
+    /// those of articles far ahead of a sweep (see `Shared::is_far`), from
+    /// `Cards::prepare` to `Cards::page_done`.
     static PASSING: RefCell<Vec<(usize, Value)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -133,7 +135,8 @@ impl Cards {
         });
         PASSING.with_borrow_mut(Vec::clear);
         for &i in articles {
-            if table.cards[i].get().is_some() {
+            let in_passing = || PASSING.with_borrow(|p| p.iter().any(|(j, _)| *j == i));
+            if table.cards[i].get().is_some() || (far(i) && in_passing()) {
                 continue;
             }
             let mut context = Context::new();
@@ -153,6 +156,12 @@ impl Cards {
             let _ = table.cards[i].set(card);
         }
         Ok(())
+    }
+
+    /// Lets go of the cards made for the page just rendered on this thread alone (see
+    /// [`Cards::prepare`]).
+    pub fn page_done(&self) {
+        PASSING.with_borrow_mut(Vec::clear);
     }
 
     /// Forgets the cards of the articles before `key` for which `keep` says no, between
@@ -228,6 +237,7 @@ mod tests {
             article("A & B", "https://x.org/a/"),
             article("C", "https://x.org/c/"),
             article("E", "https://x.org/e/"),
+            article("G", "https://x.org/g/"),
         ];
         let probe = |item: &Value| {
             let mut context = Context::new();
@@ -275,6 +285,23 @@ mod tests {
             .unwrap();
         assert_eq!(cards.rendered(), 3);
         assert_eq!(probe(&values[2]).unwrap(), "[<b>E</b>]");
+        // Two far cards on one page, one listed twice: each printed as its own, once made.
+        let again = |i: usize| match i {
+            2 => article("E, again", "https://x.org/e/"),
+            3 => article("G, again", "https://x.org/g/"),
+            _ => values[i].clone(),
+        };
+        cards
+            .prepare(&theme, again, &[3, 2, 3], name, |i| i >= 2)
+            .unwrap();
+        assert_eq!(cards.rendered(), 5);
+        assert_eq!(probe(&values[2]).unwrap(), "[<b>E, again</b>]");
+        assert_eq!(probe(&values[3]).unwrap(), "[<b>G, again</b>]");
+        cards.page_done();
+        assert_eq!(
+            probe(&values[2]).unwrap_err().to_string(),
+            not_shown.replace("https://x.org/a/", "https://x.org/e/")
+        );
         let renamed = [
             values[0].clone(),
             values[1].clone(),
@@ -283,7 +310,7 @@ mod tests {
         cards
             .prepare(&theme, |i| renamed[i].clone(), &[2, 1], name, far)
             .unwrap();
-        assert_eq!(cards.rendered(), 4, "a card kept is not rendered again");
+        assert_eq!(cards.rendered(), 6, "a card kept is not rendered again");
         assert_eq!(probe(&values[2]).unwrap(), "[<b>E, renamed</b>]");
         assert_eq!(probe(&values[1]).unwrap(), "[<b>C</b>]");
         cards

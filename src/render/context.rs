@@ -396,6 +396,13 @@ impl Shared {
         }
     }
 
+    /// Ends a render's sweep, whether it finished or failed: no article is far until the
+    /// next one (a session's next render, or a value asked for between renders, keeps
+    /// its values as a build that does not sweep).
+    pub fn end_sweep(&mut self) {
+        self.horizon = usize::MAX;
+    }
+
     /// Forgets the values (and feed forms) of the articles before `key` but the one just
     /// before it and those pages anywhere show as related: once every page whose
     /// `Job::sweep_key` is below `key` has rendered, the pages left show no other article

@@ -135,7 +135,7 @@ impl Job {
         let name = |i: usize| site.articles[i].source.display().to_string();
         let value = |i: usize| shared.article(site, i);
         let far = |i: usize| shared.is_far(i);
-        shared.in_passing(|| {
+        let rendered = shared.in_passing(|| {
             cards.prepare(theme, value, &self.listed(site, shared), name, far)?;
             let context = self.context(site, shared, theme);
             // Rendered as bytes, which is what gets written: `Tera::render` would check
@@ -147,7 +147,9 @@ impl Job {
                     let error = RenderError::template(&e, &theme.sources, Some(&self.what(site)));
                     theme.place_unplaced(error, self.template())
                 })
-        })?;
+        });
+        cards.page_done();
+        rendered?;
         Ok(OutputFile {
             path: self.path.clone(),
             contents: Contents::Rendered(buffer),
